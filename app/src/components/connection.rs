@@ -1,0 +1,53 @@
+//! The "offline / connecting / online" badge in the header.
+//!
+//! The server renders it as "offline"; only the running client can turn it "online", after its
+//! WebSocket has opened and the first clock-sync exchange has come back. That makes it the
+//! visible proof that hydration worked.
+
+use leptos::prelude::*;
+
+/// What the player's connection to the real-time server is doing.
+// The server build only ever renders `Offline`; the browser build drives the rest.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ConnectionStatus {
+    Offline,
+    Connecting,
+    /// Connected and clock-synced; carries the last round-trip time in ms.
+    Online {
+        ping_ms: f64,
+    },
+}
+
+impl ConnectionStatus {
+    fn label(self) -> String {
+        match self {
+            Self::Offline => "offline".to_owned(),
+            Self::Connecting => "connecting".to_owned(),
+            Self::Online { ping_ms } => format!("online · {ping_ms:.0} ms"),
+        }
+    }
+
+    fn state(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Connecting => "connecting",
+            Self::Online { .. } => "online",
+        }
+    }
+}
+
+#[component]
+pub fn ConnectionIndicator() -> impl IntoView {
+    let status = RwSignal::new(ConnectionStatus::Offline);
+
+    // Effects run only in the browser, after hydration.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| crate::browser::socket::connect(status.write_only()));
+
+    view! {
+        <span class="connection" data-state=move || status.get().state() role="status">
+            {move || status.get().label()}
+        </span>
+    }
+}

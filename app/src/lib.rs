@@ -1,0 +1,60 @@
+//! PianoRhythm's user interface: the HTML shell, the router and the pages.
+//!
+//! Compiled twice: with `ssr` into the server (rendering HTML and running server functions) and
+//! with `hydrate` into the browser bundle (taking over the server's HTML and going live).
+
+#[cfg(feature = "hydrate")]
+mod browser;
+mod components;
+mod error_page;
+mod lobby;
+mod not_found;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let stylesheet = format!("/pkg/{}.css", env!("LEPTOS_OUTPUT_NAME"));
+
+    view! {
+        <Stylesheet id="leptos" href=stylesheet/>
+        <Title text="PianoRhythm"/>
+        <Router>
+            <components::Header/>
+            <main>
+                <Routes fallback=not_found::NotFound>
+                    <Route path=StaticSegment("") view=lobby::LobbyPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,26 @@
+# Shared names and paths for the scripts; sourced, not run.
+# Cargo.toml's [[workspace.metadata.leptos]] is the source of truth for the bundle name and site.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+metadata() { sed -n "s/^$1 *= *\"\(.*\)\"/\1/p" "$REPO_ROOT/Cargo.toml" | head -n 1; }
+
+export LEPTOS_OUTPUT_NAME="$(metadata output-name)"
+export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$REPO_ROOT/$(metadata site-root)}"
+export LEPTOS_SITE_PKG_DIR="${LEPTOS_SITE_PKG_DIR:-$(metadata site-pkg-dir)}"
+STYLE_FILE="$REPO_ROOT/$(metadata style-file)"
+ASSETS_DIR="$REPO_ROOT/$(metadata assets-dir)"
+
+# Build output lives outside the clone so fresh clones (CI) build incrementally.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pianorhythm/target}"
+TOOLS_DIR="${PIANORHYTHM_TOOLS_DIR:-$HOME/.cache/pianorhythm/tools}"
+# npm's binaryen: Debian's wasm-opt 108 breaks the externref table, so never use that one.
+WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+# Set when rustup cannot provide the wasm32 target and Debian's rustc-web is used instead.
+DEBIAN_WASM_MARKER="$TOOLS_DIR/use-debian-rustc-web"
+
+# The wasm-bindgen crate version the lockfile pins; the CLI must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' "$REPO_ROOT/Cargo.lock"
+}
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

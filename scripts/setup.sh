@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what building (and, with `--test`, testing) needs. Idempotent: each step checks first.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+want_test_tools=false
+[[ "${1:-}" == "--test" ]] && want_test_tools=true
+
+apt_packages=()
+need_apt() { command -v "$1" >/dev/null 2>&1 || apt_packages+=("$2"); }
+
+install_apt_packages() {
+  ((${#apt_packages[@]})) || return 0
+  log "apt-get install ${apt_packages[*]}"
+  local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${apt_packages[@]}"
+  apt_packages=()
+}
+
+install_wasm_target() {
+  if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then return; fi
+  log "rustup target add wasm32-unknown-unknown"
+  if rustup target add wasm32-unknown-unknown; then return; fi
+  log "rustup failed; falling back to Debian's rustc-web for the client build"
+  need_apt rustc-web rustc-web; apt_packages+=(cargo-web rust-web-src lld-19)
+  install_apt_packages
+  mkdir -p "$TOOLS_DIR" && touch "$DEBIAN_WASM_MARKER"
+}
+
+install_wasm_bindgen() {
+  local version; version="$(wasm_bindgen_version)"
+  if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $version" ]]; then return; fi
+  log "cargo install wasm-bindgen-cli $version (about 5 minutes, once)"
+  # No --locked: its lockfile pins a crate version the registry mirror lacks.
+  cargo install wasm-bindgen-cli --version "$version"
+}
+
+install_wasm_opt() {
+  if [[ -x "$WASM_OPT" ]]; then return; fi
+  log "npm install binaryen (wasm-opt)"
+  mkdir -p "$TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" binaryen@132.0.0
+}
+
+install_test_tools() {
+  need_apt chromium chromium
+  install_apt_packages
+  command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
+  if [[ ! -d "$REPO_ROOT/end2end/node_modules/@playwright/test" ]]; then
+    log "npm ci (Playwright runner; the browser is Debian's Chromium)"
+    (cd "$REPO_ROOT/end2end" && npm ci --silent --no-audit --no-fund)
+  fi
+}
+
+install_wasm_target
+install_wasm_bindgen
+install_wasm_opt
+$want_test_tools && install_test_tools
+log "setup complete"

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Sets up and runs the whole test suite: formatting and lints, unit and integration tests
+# (nextest), then the browser tests (Playwright on Debian Chromium) against the built app.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+
+"$REPO_ROOT/scripts/setup.sh" --test
+"$REPO_ROOT/scripts/build.sh"
+
+log "cargo fmt --check and clippy"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+
+log "unit and integration tests"
+cargo nextest run --no-fail-fast
+
+log "browser tests"
+E2E_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export E2E_PORT
+export E2E_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
+cd end2end && npx playwright test

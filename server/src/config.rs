@@ -1,0 +1,134 @@
+//! Configuration from the environment, with defaults that run everything on one machine.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use leptos::config::{Env, LeptosOptions};
+
+/// Every setting the server reads. The README's configuration table lists the same variables.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `LEPTOS_SITE_ADDR`: where to listen.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the built site (client bundle, stylesheet, public assets).
+    pub site_root: PathBuf,
+    /// `LEPTOS_SITE_PKG_DIR`: the client bundle's folder inside the site root.
+    pub site_pkg_dir: String,
+    /// `LEPTOS_ENV`: `DEV` turns on live reload for `cargo leptos watch`; anything else is production.
+    pub dev_mode: bool,
+    /// `LOG_FORMAT`: `json` for one JSON object per line, `text` for people.
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} is not valid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup`, so tests can configure a server without touching the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let site_addr = match lookup("LEPTOS_SITE_ADDR") {
+            Some(value) => value.parse().map_err(|error| ConfigError::Invalid {
+                name: "LEPTOS_SITE_ADDR",
+                reason: format!("{value:?}: {error}"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let log_format = match lookup("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "LOG_FORMAT",
+                    reason: format!("{other:?}: expected \"text\" or \"json\""),
+                })
+            }
+        };
+        Ok(Self {
+            site_addr,
+            site_root: lookup("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|| "target/site".into())
+                .into(),
+            site_pkg_dir: lookup("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
+            dev_mode: lookup("LEPTOS_ENV").is_some_and(|env| env.eq_ignore_ascii_case("dev")),
+            log_format,
+        })
+    }
+
+    /// The folder the client bundle is served from.
+    pub fn pkg_dir(&self) -> PathBuf {
+        self.site_root.join(&self.site_pkg_dir)
+    }
+
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(env!("LEPTOS_OUTPUT_NAME"))
+            .site_root(self.site_root.to_string_lossy().as_ref())
+            .site_pkg_dir(self.site_pkg_dir.as_str())
+            .site_addr(self.site_addr)
+            .env(if self.dev_mode { Env::DEV } else { Env::PROD })
+            .build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| {
+            vars.iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        })
+    }
+
+    #[test]
+    fn defaults_serve_locally_in_production_mode() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.pkg_dir(), PathBuf::from("target/site/pkg"));
+        assert!(!config.dev_mode);
+        assert_eq!(config.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn site_addr_is_honoured_and_validated() {
+        let config = config(&[("LEPTOS_SITE_ADDR", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(config.site_addr.port(), 8080);
+        let error = super::tests::config(&[("LEPTOS_SITE_ADDR", "nowhere")]).unwrap_err();
+        assert!(error.to_string().contains("LEPTOS_SITE_ADDR"));
+    }
+
+    #[test]
+    fn unknown_log_format_is_refused() {
+        assert!(config(&[("LOG_FORMAT", "xml")]).is_err());
+        assert_eq!(
+            config(&[("LOG_FORMAT", "json")]).unwrap().log_format,
+            LogFormat::Json
+        );
+    }
+
+    /// The client bundle's file names come from LEPTOS_OUTPUT_NAME (set in .cargo/config.toml);
+    /// cargo-leptos and scripts/env.sh take them from Cargo.toml. They must agree.
+    #[test]
+    fn output_name_matches_the_workspace_metadata() {
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml")).unwrap();
+        let manifest: toml::Value = toml::from_str(&manifest).unwrap();
+        let output_name = &manifest["workspace"]["metadata"]["leptos"][0]["output-name"];
+        assert_eq!(output_name.as_str(), Some(env!("LEPTOS_OUTPUT_NAME")));
+    }
+}

@@ -1,0 +1,41 @@
+//! The HTTP surface: pages, client assets, the JSON API, health, and the WebSocket endpoint.
+
+mod api;
+pub mod health;
+mod static_files;
+
+use axum::{routing::get, Router};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+
+use app::{shell, App};
+
+use crate::{config::Config, state::AppState, ws};
+
+pub fn router(config: &Config, state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let rooms = state.rooms.clone();
+    let provide_services = move || provide_context(rooms.clone());
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/ws", get(ws::upgrade))
+        .nest("/api/v1", api::router())
+        .nest_service(
+            &format!("/{}", config.site_pkg_dir),
+            static_files::service(&config.pkg_dir()),
+        )
+        .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_services, shell))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,84 @@
+//! The PianoRhythm server: one axum application serving the pages (Leptos SSR), the client
+//! bundle, the JSON API, health checks and the real-time WebSocket.
+//!
+//! [`start`] runs it on a listener and hands back a [`RunningServer`]; `main` and the
+//! integration tests both go through it, so the tests exercise the real thing.
+
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod rooms;
+pub mod shutdown;
+pub mod state;
+pub mod telemetry;
+mod ws;
+
+use std::{io, net::SocketAddr, sync::Arc};
+
+use tokio::{net::TcpListener, task::JoinHandle};
+
+use crate::{
+    config::Config, http::health::Readiness, rooms::RoomRegistry, shutdown::Shutdown,
+    state::AppState,
+};
+
+/// A server accepting connections in the background.
+pub struct RunningServer {
+    local_addr: SocketAddr,
+    shutdown: Shutdown,
+    task: JoinHandle<io::Result<()>>,
+}
+
+/// Binds `config.site_addr` (port 0 picks a free port) and starts serving.
+pub async fn start(config: Config) -> io::Result<RunningServer> {
+    let listener = TcpListener::bind(config.site_addr).await?;
+    let local_addr = listener.local_addr()?;
+    let shutdown = Shutdown::new();
+    let leptos_options = config.leptos_options();
+    let client_bundle = config
+        .pkg_dir()
+        .join(format!("{}.wasm", leptos_options.output_name));
+    let state = AppState {
+        leptos_options,
+        rooms: Arc::new(RoomRegistry),
+        readiness: Readiness {
+            client_bundle,
+            shutdown: shutdown.clone(),
+        },
+        shutdown: shutdown.clone(),
+    };
+    let app = http::router(&config, state);
+    let task = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown.cancelled_owned())
+                .await
+        }
+    });
+    tracing::info!(address = %local_addr, "listening");
+    Ok(RunningServer {
+        local_addr,
+        shutdown,
+        task,
+    })
+}
+
+impl RunningServer {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Begins a graceful shutdown without waiting for it (as SIGTERM does).
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
+    /// Shuts down gracefully: stops accepting, closes every WebSocket with a reason, and waits
+    /// for requests in flight.
+    pub async fn stop(self) -> io::Result<()> {
+        self.shutdown.cancel();
+        self.task.await.map_err(io::Error::other)?
+    }
+}

@@ -1,0 +1,125 @@
+//! HTTP behaviour of the real server: health, readiness, pages, assets and the API's error shape.
+
+mod common;
+
+use common::TestServer;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let server = TestServer::start().await;
+    let response = server.get("/health").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn ready_when_the_client_bundle_is_there() {
+    let server = TestServer::start().await;
+    let response = server.get("/ready").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": "ready"})
+    );
+}
+
+#[tokio::test]
+async fn not_ready_without_the_client_bundle() {
+    let server = TestServer::start_with_empty_site().await;
+    let response = server.get("/ready").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_ready");
+    assert!(body["error"].as_str().unwrap().contains("client bundle"));
+}
+
+#[tokio::test]
+async fn not_ready_once_shutdown_begins() {
+    let server = TestServer::start().await;
+    // Keep a connection open so the request after shutdown can still be made on it.
+    assert_eq!(server.get("/ready").await.status(), StatusCode::OK);
+    server.server.begin_shutdown();
+    match server.http.get(server.url("/ready")).send().await {
+        Ok(response) => assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE),
+        // The listener may already be closed: also not ready.
+        Err(error) => assert!(error.is_connect() || error.is_request(), "{error}"),
+    }
+}
+
+#[tokio::test]
+async fn lobby_is_rendered_on_the_server() {
+    let server = TestServer::start().await;
+    let response = server.get("/").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<title>PianoRhythm</title>"), "{html}");
+    assert!(
+        html.contains(r#"<span class="room-name">Lobby</span>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"data-state="offline""#), "{html}");
+    // The page loads the client bundle that hydrates it.
+    assert!(html.contains("/pkg/pianorhythm.js"), "{html}");
+}
+
+#[tokio::test]
+async fn unknown_page_gets_the_not_found_page_with_404() {
+    let server = TestServer::start().await;
+    let response = server.get("/no/such/page").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert!(response.text().await.unwrap().contains("Page not found"));
+}
+
+#[tokio::test]
+async fn unknown_api_route_is_a_json_404() {
+    let server = TestServer::start().await;
+    let response = server.get("/api/v1/no-such-thing").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"error": "no such API route", "code": "not_found"})
+    );
+}
+
+#[tokio::test]
+async fn client_assets_are_compressed_and_revalidated() {
+    let server = TestServer::start().await;
+    let response = server
+        .http
+        .get(server.url("/pkg/pianorhythm.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let last_modified = response.headers()["last-modified"].clone();
+
+    let revalidation = server
+        .http
+        .get(server.url("/pkg/pianorhythm.js"))
+        .header("if-modified-since", last_modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revalidation.status(), StatusCode::NOT_MODIFIED);
+}
+
+#[tokio::test]
+async fn pages_are_compressed_for_clients_that_accept_it() {
+    let server = TestServer::start().await;
+    let response = server
+        .http
+        .get(server.url("/"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["content-encoding"], "br");
+}

@@ -1,0 +1,148 @@
+//! The `/ws` endpoint with real WebSocket clients: handshake, clock sync, bad input, shutdown.
+
+mod common;
+
+use common::TestServer;
+use pianorhythm_core::protocol::{
+    client_message, server_message, ClientMessage, DisconnectReason, ErrorCode, ServerMessage,
+    TimePing, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
+use tokio_tungstenite::tungstenite::{protocol::frame::coding::CloseCode, Message};
+
+fn error_code(message: &ServerMessage) -> ErrorCode {
+    match &message.kind {
+        Some(server_message::Kind::Error(error)) => error.code(),
+        other => panic!("expected an error, got {other:?}"),
+    }
+}
+
+fn ping(client_send_time: f64) -> ClientMessage {
+    ClientMessage::from_kind(client_message::Kind::Ping(TimePing { client_send_time }))
+}
+
+#[tokio::test]
+async fn welcome_carries_version_and_server_time() {
+    let server = TestServer::start().await;
+    let before = server::clock::now_ms();
+    let (_client, welcome) = server.connect().await;
+    let Some(server_message::Kind::Welcome(welcome)) = welcome.kind else {
+        panic!("expected a welcome, got {welcome:?}");
+    };
+    assert_eq!(welcome.protocol_version, PROTOCOL_VERSION);
+    assert!(welcome.server_time >= before && welcome.server_time <= server::clock::now_ms());
+}
+
+#[tokio::test]
+async fn ping_is_answered_with_server_receive_and_send_times() {
+    let server = TestServer::start().await;
+    let (mut client, _) = server.connect().await;
+    let sent = server::clock::now_ms();
+    client.send(ping(sent)).await;
+    let Some(server_message::Kind::Pong(pong)) = client.recv().await.kind else {
+        panic!("expected a pong");
+    };
+    assert_eq!(pong.client_send_time, sent);
+    assert!(pong.server_receive_time >= sent);
+    assert!(pong.server_send_time >= pong.server_receive_time);
+}
+
+#[tokio::test]
+async fn client_of_another_protocol_version_gets_a_clear_error_and_close() {
+    for path in ["/ws?v=0", "/ws", "/ws?v=one"] {
+        let server = TestServer::start().await;
+        let client = server.connect_to(path).await;
+        assert_refused_for_protocol_mismatch(client).await;
+    }
+}
+
+async fn assert_refused_for_protocol_mismatch(mut client: common::WsClient) {
+    assert_eq!(
+        error_code(&client.recv().await),
+        ErrorCode::UnsupportedProtocol
+    );
+    let Some(server_message::Kind::Disconnect(goodbye)) = client.recv().await.kind else {
+        panic!("expected a disconnect notice");
+    };
+    assert_eq!(goodbye.reason(), DisconnectReason::ProtocolMismatch);
+    match client.recv_frame().await {
+        Some(Message::Close(Some(frame))) => assert_eq!(frame.code, CloseCode::Protocol),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn malformed_frames_get_errors_and_the_connection_survives() {
+    let server = TestServer::start().await;
+    let (mut client, _) = server.connect().await;
+
+    client
+        .send_raw(Message::Binary(vec![0xff, 0xff, 0xff].into()))
+        .await;
+    assert_eq!(error_code(&client.recv().await), ErrorCode::InvalidMessage);
+
+    client.send_raw(Message::Text("{\"ping\": 1}".into())).await;
+    assert_eq!(error_code(&client.recv().await), ErrorCode::InvalidMessage);
+
+    // An empty message decodes but says nothing: a field number from a newer protocol looks
+    // the same to this server.
+    client
+        .send_raw(Message::Binary(vec![0x80, 0x01, 0x01].into()))
+        .await;
+    assert_eq!(error_code(&client.recv().await), ErrorCode::InvalidMessage);
+
+    client.send(ping(1.0)).await;
+    assert!(matches!(
+        client.recv().await.kind,
+        Some(server_message::Kind::Pong(_))
+    ));
+}
+
+#[tokio::test]
+async fn oversized_frame_is_refused_with_a_clear_error() {
+    let server = TestServer::start().await;
+    let (mut client, _) = server.connect().await;
+    client
+        .send_raw(Message::Binary(vec![0u8; MAX_FRAME_BYTES + 1].into()))
+        .await;
+    assert_eq!(error_code(&client.recv().await), ErrorCode::MessageTooLarge);
+    client.send(ping(2.0)).await;
+    assert!(matches!(
+        client.recv().await.kind,
+        Some(server_message::Kind::Pong(_))
+    ));
+}
+
+#[tokio::test]
+async fn huge_frame_ends_only_that_connection() {
+    let server = TestServer::start().await;
+    let (mut bystander, _) = server.connect().await;
+    let (mut client, _) = server.connect().await;
+    client
+        .send_raw(Message::Binary(vec![0u8; 8 * MAX_FRAME_BYTES].into()))
+        .await;
+    assert!(!matches!(
+        client.recv_frame().await,
+        Some(Message::Binary(_))
+    ));
+
+    bystander.send(ping(3.0)).await;
+    assert!(matches!(
+        bystander.recv().await.kind,
+        Some(server_message::Kind::Pong(_))
+    ));
+}
+
+#[tokio::test]
+async fn shutdown_tells_clients_the_server_is_restarting() {
+    let server = TestServer::start().await;
+    let (mut client, _) = server.connect().await;
+    server.server.begin_shutdown();
+    let Some(server_message::Kind::Disconnect(goodbye)) = client.recv().await.kind else {
+        panic!("expected a disconnect notice");
+    };
+    assert_eq!(goodbye.reason(), DisconnectReason::ServerRestarting);
+    match client.recv_frame().await {
+        Some(Message::Close(Some(frame))) => assert_eq!(frame.code, CloseCode::Restart),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
+}
