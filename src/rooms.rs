@@ -1,11 +1,28 @@
-//! Room data that the server publishes and the client renders.
+//! Room data and limits shared by the server and the client.
 
 use serde::{Deserialize, Serialize};
 
-/// Name of the permanent room every player lands in; it has no owner and cannot be changed.
+/// Name of the permanent room every player can land in; it has no owner and cannot be changed.
 pub const LOBBY_ROOM_NAME: &str = "Lobby";
+pub const LOBBY_ROOM_ID: &str = "lobby";
+/// The Lobby admits more players than a user room may.
+pub const LOBBY_MAX_PLAYERS: u32 = 100;
 
-/// One line of the lobby's room list.
+pub const MAX_ROOM_NAME_CHARS: usize = 50;
+pub const DEFAULT_MAX_PLAYERS: u32 = 16;
+/// Highest `max players` an owner may set.
+pub const MAX_PLAYERS_LIMIT: u32 = 50;
+
+/// Notes per second a player may send by default (MPP's normal quota is about the same).
+pub const DEFAULT_NOTE_RATE: u32 = 100;
+/// Highest note rate an owner may set, for "black MIDI" rooms.
+pub const MAX_NOTE_RATE: u32 = 20_000;
+/// Seconds of notes a player may send at once after a pause.
+pub const NOTE_BURST_SECONDS: u32 = 3;
+/// Chat messages history kept per room and sent to players who join.
+pub const CHAT_HISTORY_LEN: usize = 50;
+
+/// One line of the lobby's room list, as the REST API and server functions return it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomSummary {

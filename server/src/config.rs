@@ -1,8 +1,10 @@
 //! Configuration from the environment, with defaults that run everything on one machine.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use leptos::config::{Env, LeptosOptions};
+
+use crate::{rooms::RoomsConfig, ws::ConnectionConfig};
 
 /// Every setting the server reads. The README's configuration table lists the same variables.
 #[derive(Clone, Debug)]
@@ -17,6 +19,12 @@ pub struct Config {
     pub dev_mode: bool,
     /// `LOG_FORMAT`: `json` for one JSON object per line, `text` for people.
     pub log_format: LogFormat,
+    /// `COOKIE_SECURE`: mark the session cookie Secure (set `true` behind HTTPS).
+    pub cookie_secure: bool,
+    /// `ROOM_EMPTY_GRACE_SECS` (how long an empty room lives on).
+    pub rooms: RoomsConfig,
+    /// `WS_IDLE_TIMEOUT_SECS` (when a silent connection counts as dead).
+    pub connection: ConnectionConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +64,36 @@ impl Config {
                 })
             }
         };
+        let seconds = |name: &'static str, default: Duration| match lookup(name) {
+            None => Ok(default),
+            Some(value) => value
+                .parse::<f64>()
+                .ok()
+                .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: format!("{value:?}: expected a positive number of seconds"),
+                }),
+        };
+        let mut rooms = RoomsConfig::default();
+        rooms.empty_room_grace = seconds("ROOM_EMPTY_GRACE_SECS", rooms.empty_room_grace)?;
+        let mut connection = ConnectionConfig::default();
+        connection.idle_timeout = seconds("WS_IDLE_TIMEOUT_SECS", connection.idle_timeout)?;
+        let cookie_secure = match lookup("COOKIE_SECURE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "COOKIE_SECURE",
+                    reason: format!("{other:?}: expected true or false"),
+                })
+            }
+        };
         Ok(Self {
+            cookie_secure,
+            rooms,
+            connection,
             site_addr,
             site_root: lookup("LEPTOS_SITE_ROOT")
                 .unwrap_or_else(|| "target/site".into())
@@ -110,6 +147,19 @@ mod tests {
         assert_eq!(config.site_addr.port(), 8080);
         let error = super::tests::config(&[("LEPTOS_SITE_ADDR", "nowhere")]).unwrap_err();
         assert!(error.to_string().contains("LEPTOS_SITE_ADDR"));
+    }
+
+    #[test]
+    fn timings_are_read_in_seconds_and_validated() {
+        let config = config(&[
+            ("ROOM_EMPTY_GRACE_SECS", "0.5"),
+            ("WS_IDLE_TIMEOUT_SECS", "3"),
+        ])
+        .unwrap();
+        assert_eq!(config.rooms.empty_room_grace, Duration::from_millis(500));
+        assert_eq!(config.connection.idle_timeout, Duration::from_secs(3));
+        assert!(super::tests::config(&[("WS_IDLE_TIMEOUT_SECS", "-1")]).is_err());
+        assert!(super::tests::config(&[("ROOM_EMPTY_GRACE_SECS", "soon")]).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_sessions::{cookie::SameSite, Expiry, MemoryStore, SessionManagerLayer};
 
 use app::{shell, App};
 
@@ -35,7 +36,17 @@ pub fn router(config: &Config, state: AppState) -> Router {
             AppState,
             _,
         >(provide_services, shell))
+        .layer(sessions(config))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Guest identities live in a session cookie; the store keeps them for 30 days of inactivity.
+fn sessions(config: &Config) -> SessionManagerLayer<MemoryStore> {
+    SessionManagerLayer::new(MemoryStore::default())
+        .with_name("pianorhythm.sid")
+        .with_secure(config.cookie_secure)
+        .with_same_site(SameSite::Lax)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(30)))
 }

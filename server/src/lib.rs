@@ -7,20 +7,21 @@
 pub mod clock;
 pub mod config;
 pub mod error;
+mod frames;
+pub mod guest;
 pub mod http;
 pub mod rooms;
 pub mod shutdown;
 pub mod state;
 pub mod telemetry;
-mod ws;
+pub mod ws;
 
-use std::{io, net::SocketAddr, sync::Arc};
+use std::{io, net::SocketAddr};
 
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
-    config::Config, http::health::Readiness, rooms::RoomRegistry, shutdown::Shutdown,
-    state::AppState,
+    config::Config, http::health::Readiness, rooms::Registry, shutdown::Shutdown, state::AppState,
 };
 
 /// A server accepting connections in the background.
@@ -39,9 +40,12 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let client_bundle = config
         .pkg_dir()
         .join(format!("{}.wasm", leptos_options.output_name));
+    let registry = Registry::start(config.rooms.clone(), shutdown.clone());
     let state = AppState {
         leptos_options,
-        rooms: Arc::new(RoomRegistry),
+        rooms: registry.clone(),
+        registry,
+        connection: config.connection,
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

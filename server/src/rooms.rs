@@ -1,24 +1,14 @@
-//! The live rooms.
+//! The room engine. Each room is an actor: one task owns its state and handles the commands
+//! its channel brings, one at a time, so no room state is ever shared or locked. The
+//! [`Registry`] finds rooms by name or id and publishes the lobby's room list.
 
-use app::services::RoomDirectory;
-use pianorhythm_core::rooms::{RoomSummary, LOBBY_ROOM_NAME};
+mod command;
+mod error;
+mod registry;
+mod room;
+mod settings;
 
-/// Most players the permanent Lobby admits.
-pub const LOBBY_MAX_PLAYERS: u32 = 100;
-
-/// The room directory: the permanent Lobby, always present.
-#[derive(Default)]
-pub struct RoomRegistry;
-
-impl RoomDirectory for RoomRegistry {
-    fn public_rooms(&self) -> Vec<RoomSummary> {
-        vec![RoomSummary {
-            id: "lobby".to_owned(),
-            name: LOBBY_ROOM_NAME.to_owned(),
-            player_count: 0,
-            max_players: LOBBY_MAX_PLAYERS,
-            has_password: false,
-            owner: None,
-        }]
-    }
-}
+pub use command::{ConnectionId, Origin, RoomCommand, RoomHandle};
+pub use error::RoomError;
+pub use registry::{Registry, RoomsConfig};
+pub use settings::RoomSettings;

@@ -3,14 +3,19 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use std::sync::Arc;
+
 use app::services::SharedRoomDirectory;
 
-use crate::{http::health::Readiness, shutdown::Shutdown};
+use crate::{http::health::Readiness, rooms::Registry, shutdown::Shutdown, ws::ConnectionConfig};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// The registry again, as the interface server functions know.
     pub rooms: SharedRoomDirectory,
+    pub registry: Arc<Registry>,
+    pub connection: ConnectionConfig,
     pub readiness: Readiness,
     pub shutdown: Shutdown,
 }

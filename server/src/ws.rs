@@ -1,6 +1,9 @@
 //! The real-time WebSocket endpoint, `/ws`.
 
 mod connection;
+mod outbox;
+
+use std::time::Duration;
 
 use axum::{
     extract::{Query, State, WebSocketUpgrade},
@@ -8,12 +11,38 @@ use axum::{
 };
 use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use serde::Deserialize;
+use tower_sessions::Session;
 
-use crate::state::AppState;
+pub use outbox::Outbox;
+
+use crate::{guest, state::AppState};
 
 /// Frames up to this size are read and answered with a clear error when over
 /// [`MAX_FRAME_BYTES`]; anything larger ends the connection without being buffered.
 const HARD_FRAME_LIMIT: usize = 4 * MAX_FRAME_BYTES;
+
+/// Connection-level limits; tests shorten the timings.
+#[derive(Clone, Copy, Debug)]
+pub struct ConnectionConfig {
+    /// A connection that sends nothing (not even a pong to our pings) for this long is dead.
+    pub idle_timeout: Duration,
+    /// Frames a connection may have queued before it counts as too slow.
+    pub outbox_capacity: usize,
+    /// Messages per second a connection may send, sustained, and in a burst.
+    pub message_rate: f64,
+    pub message_burst: f64,
+}
+
+impl Default for ConnectionConfig {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(60),
+            outbox_capacity: outbox::OUTBOX_CAPACITY,
+            message_rate: 400.0,
+            message_burst: 800.0,
+        }
+    }
+}
 
 #[derive(Deserialize)]
 pub struct ConnectParams {
@@ -25,11 +54,21 @@ pub struct ConnectParams {
 pub async fn upgrade(
     socket: WebSocketUpgrade,
     Query(params): Query<ConnectParams>,
+    session: Session,
     State(state): State<AppState>,
 ) -> Response {
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
+    let guest = guest::from_session(&session).await;
     socket
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
-        .on_upgrade(move |socket| connection::serve(socket, speaks_our_protocol, state.shutdown))
+        .on_upgrade(move |socket| async move {
+            if speaks_our_protocol {
+                connection::Connection::new(socket, guest, session, state)
+                    .serve()
+                    .await;
+            } else {
+                connection::refuse_protocol(socket).await;
+            }
+        })
 }

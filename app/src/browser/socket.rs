@@ -115,7 +115,8 @@ impl Client {
             Ok(Some(server_message::Kind::Disconnect(goodbye))) => {
                 leptos::logging::log!("server closing the connection: {}", goodbye.message);
             }
-            Ok(None) => {}
+            // Rooms, notes and chat are handled by the room page.
+            Ok(Some(_) | None) => {}
             Err(error) => leptos::logging::warn!("undecodable frame from the server: {error}"),
         }
     }

@@ -1,140 +1,449 @@
-//! One client's WebSocket: decodes its frames, answers them, and closes it cleanly.
+//! One client's WebSocket. A single task reads the client's frames, writes what its outbox
+//! holds (as many queued frames per write as are waiting), pings it, and closes it cleanly.
+
+use std::{
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
-use pianorhythm_core::protocol::{
-    client_message, server_message, ClientMessage, Disconnect, DisconnectReason, ErrorCode,
-    ServerMessage, TimePing, TimePong, Welcome, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+use bytes::Bytes;
+use futures_util::SinkExt;
+use pianorhythm_core::{
+    protocol::{
+        client_message::Kind as Request, server_message::Kind, BanPlayer, ClientMessage,
+        Disconnect, DisconnectReason, ErrorCode, GiveCrown, JoinRoom, KickPlayer,
+        ParticipantUpdated, SetProfile, TimePong, Welcome, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    },
+    rate_limit::TokenBucket,
+    validation,
 };
 use prost::Message as _;
+use tokio::sync::watch;
+use tower_sessions::Session;
 
-use crate::{clock, shutdown::Shutdown};
+use super::outbox::{outbox, OutboxReceiver};
+use crate::{
+    clock, frames,
+    guest::{self, Guest},
+    rooms::{Origin, Registry, RoomCommand, RoomError, RoomHandle, RoomSettings},
+    state::AppState,
+    ws::ConnectionConfig,
+};
 
 /// WebSocket close codes (RFC 6455 section 7.4).
 const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+const CLOSE_POLICY_VIOLATION: u16 = 1008;
 const CLOSE_SERVICE_RESTART: u16 = 1012;
+/// Most queued frames written before one flush.
+const WRITE_BATCH: usize = 256;
+/// How long a goodbye may take to write before the connection is simply dropped.
+const GOODBYE_TIMEOUT: Duration = Duration::from_secs(1);
+/// A client that accepts no bytes for this long is gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Refused messages a client may send (beyond its rate limit) before it is cut off; this
+/// allowance refills at the message rate, so only a sustained flood reaches the end of it.
+const FLOOD_ALLOWANCE: f64 = 2_000.0;
 
-/// The socket failed or the peer went away; nothing more can be sent.
-struct Gone;
+static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 
-pub async fn serve(mut socket: WebSocket, speaks_our_protocol: bool, shutdown: Shutdown) {
-    if !speaks_our_protocol {
-        let message =
-            format!("this server speaks protocol version {PROTOCOL_VERSION}; reload the page");
-        let _ = send(
-            &mut socket,
-            ServerMessage::error(ErrorCode::UnsupportedProtocol, &message),
+/// The socket failed, the peer went away, or we decided to close: stop serving.
+struct Closed;
+
+pub struct Connection {
+    socket: WebSocket,
+    guest: Guest,
+    session: Session,
+    origin: Arc<Origin>,
+    outbox: OutboxReceiver,
+    registry: Arc<Registry>,
+    config: ConnectionConfig,
+    shutdown: crate::shutdown::Shutdown,
+    room: Option<RoomHandle>,
+    room_list: Option<watch::Receiver<Bytes>>,
+    message_limit: TokenBucket,
+    /// Drained by refused messages: when it is empty, the client is flooding.
+    flood_allowance: TokenBucket,
+    /// Whether the client has been told it is over the rate since it last was under it.
+    told_rate_limited: bool,
+    started: Instant,
+    last_heard: Instant,
+}
+
+impl Connection {
+    pub fn new(socket: WebSocket, guest: Guest, session: Session, state: AppState) -> Self {
+        let config = state.connection;
+        let (outbox, receiver) = outbox(config.outbox_capacity);
+        let origin = Arc::new(Origin {
+            participant_id: guest.id.clone(),
+            connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
+            outbox,
+        });
+        let mut room_list = state.registry.room_list();
+        room_list.mark_changed();
+        Self {
+            socket,
+            guest,
+            session,
+            origin,
+            outbox: receiver,
+            message_limit: TokenBucket::new(config.message_rate, config.message_burst, 0.0),
+            registry: state.registry,
+            config,
+            shutdown: state.shutdown,
+            room: None,
+            room_list: Some(room_list),
+            flood_allowance: TokenBucket::new(config.message_rate, FLOOD_ALLOWANCE, 0.0),
+            told_rate_limited: false,
+            started: Instant::now(),
+            last_heard: Instant::now(),
+        }
+    }
+
+    pub async fn serve(mut self) {
+        let welcome = frames::encode(Kind::Welcome(Welcome {
+            protocol_version: PROTOCOL_VERSION,
+            server_time: clock::now_ms(),
+            you: Some(self.guest.participant()),
+        }));
+        self.reply(welcome);
+        let _ = self.run().await;
+        if let Some(room) = self.room.take() {
+            let _ = room
+                .send(RoomCommand::Leave {
+                    origin: self.origin.clone(),
+                })
+                .await;
+        }
+    }
+
+    async fn run(&mut self) -> Result<(), Closed> {
+        let mut heartbeat = tokio::time::interval(self.config.idle_timeout / 3);
+        heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut batch = Vec::with_capacity(WRITE_BATCH);
+        loop {
+            tokio::select! {
+                biased;
+                () = self.shutdown.cancelled() => {
+                    return self.goodbye(DisconnectReason::ServerRestarting, CLOSE_SERVICE_RESTART,
+                        "server restarting").await;
+                }
+                () = self.outbox.overflowed.cancelled() => {
+                    return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
+                        "connection too slow to keep up with the room").await;
+                }
+                count = self.outbox.frames.recv_many(&mut batch, WRITE_BATCH) => {
+                    if count == 0 {
+                        return Err(Closed);
+                    }
+                    self.write(&mut batch).await?;
+                }
+                frame = self.socket.recv() => {
+                    let Some(Ok(frame)) = frame else { return Err(Closed) };
+                    self.last_heard = Instant::now();
+                    self.receive(frame).await?;
+                }
+                Some(list) = changed(&mut self.room_list) => self.reply(list),
+                _ = heartbeat.tick() => {
+                    if self.last_heard.elapsed() >= self.config.idle_timeout {
+                        return self.goodbye(DisconnectReason::IdleTimeout, CLOSE_POLICY_VIOLATION,
+                            "no sign of life from the client").await;
+                    }
+                    self.ping().await?;
+                }
+            }
+        }
+    }
+
+    /// Writes every frame taken from the outbox with one flush. A client so slow that its
+    /// queue overflows meanwhile, or that accepts nothing for WRITE_TIMEOUT, is dropped
+    /// rather than waited for.
+    async fn write(&mut self, batch: &mut Vec<Bytes>) -> Result<(), Closed> {
+        let socket = &mut self.socket;
+        let write_all = async {
+            for frame in batch.drain(..) {
+                socket.feed(Message::Binary(frame)).await?;
+            }
+            socket.flush().await
+        };
+        tokio::select! {
+            written = tokio::time::timeout(WRITE_TIMEOUT, write_all) => match written {
+                Ok(Ok(())) => Ok(()),
+                _ => Err(Closed),
+            },
+            () = self.outbox.overflowed.cancelled() => Err(Closed),
+        }
+    }
+
+    /// A WebSocket ping: browsers answer it by themselves, which keeps `last_heard` fresh.
+    async fn ping(&mut self) -> Result<(), Closed> {
+        let ping = self.socket.send(Message::Ping(Bytes::new()));
+        match tokio::time::timeout(WRITE_TIMEOUT, ping).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(Closed),
+        }
+    }
+
+    fn reply(&self, frame: Bytes) {
+        self.origin.outbox.push(frame);
+    }
+
+    fn reply_error(&self, code: ErrorCode, message: impl Into<String>) {
+        self.reply(frames::error(code, message));
+    }
+
+    async fn receive(&mut self, frame: Message) -> Result<(), Closed> {
+        let bytes = match frame {
+            Message::Binary(bytes) => bytes,
+            Message::Text(_) => {
+                self.reply_error(ErrorCode::InvalidMessage, "frames must be binary protobuf");
+                return Ok(());
+            }
+            Message::Close(_) => return Err(Closed),
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+        };
+        let received_at = clock::now_ms();
+        let now = self.started.elapsed().as_secs_f64();
+        if !self.message_limit.try_take(now) {
+            return self.refuse_for_rate(now).await;
+        }
+        self.told_rate_limited = false;
+        if bytes.len() > MAX_FRAME_BYTES {
+            let message = format!(
+                "frame of {} bytes exceeds the {MAX_FRAME_BYTES}-byte limit",
+                bytes.len()
+            );
+            self.reply_error(ErrorCode::MessageTooLarge, message);
+            return Ok(());
+        }
+        match ClientMessage::decode(bytes.as_ref()) {
+            Ok(ClientMessage {
+                kind: Some(request),
+            }) => self.dispatch(request, received_at).await,
+            Ok(ClientMessage { kind: None }) => {
+                self.reply_error(ErrorCode::InvalidMessage, "unknown or empty message");
+            }
+            Err(error) => {
+                self.reply_error(
+                    ErrorCode::InvalidMessage,
+                    format!("undecodable message: {error}"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Over the message rate: the message is dropped, the client told once, and a client that
+    /// keeps flooding is cut off.
+    async fn refuse_for_rate(&mut self, now: f64) -> Result<(), Closed> {
+        if !self.told_rate_limited {
+            self.told_rate_limited = true;
+            self.reply_error(
+                ErrorCode::RateLimited,
+                "too many messages; some were dropped",
+            );
+        }
+        if !self.flood_allowance.try_take(now) {
+            return self
+                .goodbye(
+                    DisconnectReason::Flooding,
+                    CLOSE_POLICY_VIOLATION,
+                    "too many messages",
+                )
+                .await;
+        }
+        Ok(())
+    }
+
+    async fn dispatch(&mut self, request: Request, received_at: f64) {
+        let origin = self.origin.clone();
+        let command = match request {
+            Request::Ping(ping) => {
+                self.reply(frames::encode(Kind::Pong(TimePong {
+                    client_send_time: ping.client_send_time,
+                    server_receive_time: received_at,
+                    server_send_time: clock::now_ms(),
+                })));
+                return;
+            }
+            Request::Join(JoinRoom { room, password }) => {
+                return self.join_by_name(&room, password).await
+            }
+            Request::Create(create) => {
+                let update = create.settings.unwrap_or_default();
+                return self.create_room(&update).await;
+            }
+            Request::Leave(_) => {
+                if let Some(room) = self.room.take() {
+                    let _ = room.send(RoomCommand::Leave { origin }).await;
+                }
+                return;
+            }
+            Request::SetProfile(profile) => return self.set_profile(profile).await,
+            Request::SubscribeRoomList(subscribe) => {
+                self.room_list = subscribe.enabled.then(|| {
+                    let mut list = self.registry.room_list();
+                    list.mark_changed();
+                    list
+                });
+                return;
+            }
+            Request::Notes(batch) => RoomCommand::Notes { origin, batch },
+            Request::Chat(chat) => RoomCommand::Chat {
+                origin,
+                text: chat.text,
+            },
+            Request::UpdateSettings(update) => RoomCommand::UpdateSettings { origin, update },
+            Request::Kick(KickPlayer { participant_id }) => RoomCommand::Kick {
+                origin,
+                target: participant_id,
+            },
+            Request::Ban(BanPlayer {
+                participant_id,
+                duration_seconds,
+            }) => RoomCommand::Ban {
+                origin,
+                target: participant_id,
+                duration: Duration::from_secs(duration_seconds.into()),
+            },
+            Request::GiveCrown(GiveCrown { participant_id }) => RoomCommand::GiveCrown {
+                origin,
+                target: participant_id,
+            },
+        };
+        let Some(room) = &self.room else {
+            self.reply(RoomError::NotInRoom.frame());
+            return;
+        };
+        if let Err(error) = room.send(command).await {
+            self.room = None;
+            self.reply(error.frame());
+        }
+    }
+
+    async fn join_by_name(&mut self, name: &str, password: Option<String>) {
+        match self.registry.find(name) {
+            Some(room) => self.join(room, password).await,
+            None => self.reply(RoomError::RoomNotFound.frame()),
+        }
+    }
+
+    async fn create_room(&mut self, update: &pianorhythm_core::protocol::RoomSettingsUpdate) {
+        let created = RoomSettings::create(update)
+            .map_err(RoomError::from)
+            .and_then(|settings| {
+                let password = settings.password.clone();
+                let room = self.registry.create(settings, self.guest.id.clone())?;
+                Ok((room, password))
+            });
+        match created {
+            Ok((room, password)) => self.join(room, password).await,
+            Err(error) => self.reply(error.frame()),
+        }
+    }
+
+    /// Leaves the current room (if any) and joins `room`. On refusal the player is in no room.
+    async fn join(&mut self, room: RoomHandle, password: Option<String>) {
+        if let Some(current) = self.room.take() {
+            let _ = current
+                .send(RoomCommand::Leave {
+                    origin: self.origin.clone(),
+                })
+                .await;
+        }
+        match room
+            .join(self.origin.clone(), self.guest.participant(), password)
+            .await
+        {
+            Ok(()) => self.room = Some(room),
+            Err(error) => self.reply(error.frame()),
+        }
+    }
+
+    async fn set_profile(&mut self, profile: SetProfile) {
+        let mut guest = self.guest.clone();
+        let validated = (|| {
+            if let Some(name) = &profile.name {
+                guest.name = validation::player_name(name)?;
+            }
+            if let Some(color) = &profile.color {
+                guest.color = validation::color(color)?;
+            }
+            Ok::<_, validation::Invalid>(())
+        })();
+        if let Err(invalid) = validated {
+            self.reply_error(ErrorCode::InvalidMessage, invalid.0);
+            return;
+        }
+        self.guest = guest;
+        guest::save(&self.session, &self.guest).await;
+        let participant = self.guest.participant();
+        match &self.room {
+            // The room tells everyone, this connection included.
+            Some(room) => {
+                let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
+            }
+            None => self.reply(frames::encode(Kind::ParticipantUpdated(
+                ParticipantUpdated {
+                    participant: Some(participant),
+                },
+            ))),
+        }
+    }
+
+    /// Tells the client why, then closes. Whatever was still queued is dropped.
+    async fn goodbye(
+        &mut self,
+        reason: DisconnectReason,
+        code: u16,
+        message: &str,
+    ) -> Result<(), Closed> {
+        let _ = tokio::time::timeout(
+            GOODBYE_TIMEOUT,
+            say_goodbye(&mut self.socket, reason, code, message),
         )
         .await;
+        Err(Closed)
+    }
+}
+
+/// The room list's next version, if subscribed and it changed; never resolves otherwise.
+async fn changed(room_list: &mut Option<watch::Receiver<Bytes>>) -> Option<Bytes> {
+    if let Some(list) = room_list {
+        if list.changed().await.is_ok() {
+            return Some(list.borrow_and_update().clone());
+        }
+    }
+    std::future::pending().await
+}
+
+/// For a client that asked for another protocol version: a clear error, then close.
+pub async fn refuse_protocol(mut socket: WebSocket) {
+    let message =
+        format!("this server speaks protocol version {PROTOCOL_VERSION}; reload the page");
+    let error = frames::error(ErrorCode::UnsupportedProtocol, &message);
+    if socket.send(Message::Binary(error)).await.is_ok() {
         say_goodbye(
             &mut socket,
             DisconnectReason::ProtocolMismatch,
             CLOSE_PROTOCOL_ERROR,
-            message,
+            &message,
         )
         .await;
-        return;
-    }
-    let welcome = server_message::Kind::Welcome(Welcome {
-        protocol_version: PROTOCOL_VERSION,
-        server_time: clock::now_ms(),
-    });
-    if send(&mut socket, ServerMessage::from_kind(welcome))
-        .await
-        .is_err()
-    {
-        return;
-    }
-
-    loop {
-        tokio::select! {
-            frame = socket.recv() => {
-                let Some(Ok(frame)) = frame else { return };
-                let outcome = match frame {
-                    Message::Binary(bytes) => handle_frame(&mut socket, &bytes).await,
-                    Message::Text(_) => {
-                        reply_error(&mut socket, ErrorCode::InvalidMessage, "frames must be binary protobuf").await
-                    }
-                    Message::Close(_) => return,
-                    // Pings are answered by the WebSocket layer itself.
-                    Message::Ping(_) | Message::Pong(_) => Ok(()),
-                };
-                if outcome.is_err() {
-                    return;
-                }
-            }
-            () = shutdown.cancelled() => {
-                say_goodbye(&mut socket, DisconnectReason::ServerRestarting, CLOSE_SERVICE_RESTART,
-                    "server restarting".to_owned()).await;
-                return;
-            }
-        }
     }
 }
 
-async fn handle_frame(socket: &mut WebSocket, bytes: &[u8]) -> Result<(), Gone> {
-    let received_at = clock::now_ms();
-    if bytes.len() > MAX_FRAME_BYTES {
-        let message = format!(
-            "frame of {} bytes exceeds the {MAX_FRAME_BYTES}-byte limit",
-            bytes.len()
-        );
-        return reply_error(socket, ErrorCode::MessageTooLarge, &message).await;
-    }
-    let message = match ClientMessage::decode(bytes) {
-        Ok(ClientMessage { kind: Some(kind) }) => kind,
-        Ok(ClientMessage { kind: None }) => {
-            return reply_error(
-                socket,
-                ErrorCode::InvalidMessage,
-                "unknown or empty message",
-            )
-            .await
-        }
-        Err(error) => {
-            let message = format!("undecodable message: {error}");
-            return reply_error(socket, ErrorCode::InvalidMessage, &message).await;
-        }
-    };
-    match message {
-        client_message::Kind::Ping(TimePing { client_send_time }) => {
-            let pong = server_message::Kind::Pong(TimePong {
-                client_send_time,
-                server_receive_time: received_at,
-                server_send_time: clock::now_ms(),
-            });
-            send(socket, ServerMessage::from_kind(pong)).await
-        }
-    }
-}
-
-async fn reply_error(socket: &mut WebSocket, code: ErrorCode, message: &str) -> Result<(), Gone> {
-    send(socket, ServerMessage::error(code, message)).await
-}
-
-async fn send(socket: &mut WebSocket, message: ServerMessage) -> Result<(), Gone> {
-    socket
-        .send(Message::Binary(message.encode_to_vec().into()))
-        .await
-        .map_err(|_| Gone)
-}
-
-/// Tells the client why, then closes with a matching close frame.
-async fn say_goodbye(
-    socket: &mut WebSocket,
-    reason: DisconnectReason,
-    close_code: u16,
-    message: String,
-) {
-    let disconnect = server_message::Kind::Disconnect(Disconnect {
+async fn say_goodbye(socket: &mut WebSocket, reason: DisconnectReason, code: u16, message: &str) {
+    let disconnect = frames::encode(Kind::Disconnect(Disconnect {
         reason: reason as i32,
-        message: message.clone(),
-    });
-    if send(socket, ServerMessage::from_kind(disconnect))
-        .await
-        .is_ok()
-    {
+        message: message.to_owned(),
+    }));
+    if socket.send(Message::Binary(disconnect)).await.is_ok() {
         let close = CloseFrame {
-            code: close_code,
+            code,
             reason: message.into(),
         };
         let _ = socket.send(Message::Close(Some(close))).await;

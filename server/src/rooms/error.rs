@@ -1,0 +1,54 @@
+use pianorhythm_core::{protocol::ErrorCode, validation::Invalid};
+
+/// Why a room refused something; each maps to one protocol error code.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum RoomError {
+    #[error("no such room")]
+    RoomNotFound,
+    #[error("the room is full")]
+    RoomFull,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("you are banned from this room for {seconds_left} more seconds")]
+    Banned { seconds_left: u64 },
+    #[error("{0}")]
+    NotAllowed(&'static str),
+    #[error("you are not in this room")]
+    NotInRoom,
+    #[error("a room with that name already exists")]
+    NameTaken,
+    #[error("no such player in this room")]
+    PlayerNotFound,
+    #[error("{0}")]
+    RateLimited(&'static str),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<Invalid> for RoomError {
+    fn from(invalid: Invalid) -> Self {
+        Self::Invalid(invalid.0)
+    }
+}
+
+impl RoomError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::RoomNotFound => ErrorCode::RoomNotFound,
+            Self::RoomFull => ErrorCode::RoomFull,
+            Self::WrongPassword => ErrorCode::WrongPassword,
+            Self::Banned { .. } => ErrorCode::Banned,
+            Self::NotAllowed(_) => ErrorCode::NotAllowed,
+            Self::NotInRoom => ErrorCode::NotInRoom,
+            Self::NameTaken => ErrorCode::RoomNameTaken,
+            Self::PlayerNotFound => ErrorCode::PlayerNotFound,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Invalid(_) => ErrorCode::InvalidMessage,
+        }
+    }
+
+    /// The error as a frame for the player.
+    pub fn frame(&self) -> bytes::Bytes {
+        crate::frames::error(self.code(), self.to_string())
+    }
+}

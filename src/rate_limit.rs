@@ -1,0 +1,91 @@
+//! A token bucket: `rate` tokens per second, holding at most `burst`.
+//!
+//! Used for the note quota (in the spirit of Multiplayer Piano's NoteQuota), chat limits and the
+//! per-connection message limit. Time is passed in rather than read, so the same code runs in
+//! the browser (to pre-check the player's own quota) and on the server, and tests need no clock.
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenBucket {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    /// Time of the last refill, in seconds on the caller's clock.
+    updated_at: f64,
+}
+
+impl TokenBucket {
+    /// A full bucket at time `now` (seconds).
+    pub fn new(rate: f64, burst: f64, now: f64) -> Self {
+        Self {
+            rate,
+            burst,
+            tokens: burst,
+            updated_at: now,
+        }
+    }
+
+    fn refill(&mut self, now: f64) {
+        let elapsed = (now - self.updated_at).max(0.0);
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        self.updated_at = self.updated_at.max(now);
+    }
+
+    /// Takes one token if there is one.
+    pub fn try_take(&mut self, now: f64) -> bool {
+        self.take_up_to(1, now) == 1
+    }
+
+    /// Takes as many of `wanted` tokens as are available and says how many it took.
+    pub fn take_up_to(&mut self, wanted: u32, now: f64) -> u32 {
+        self.refill(now);
+        let granted = (self.tokens.floor() as u32).min(wanted);
+        self.tokens -= f64::from(granted);
+        granted
+    }
+
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    pub fn burst(&self) -> f64 {
+        self.burst
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_bucket_allows_a_burst_then_refuses() {
+        let mut bucket = TokenBucket::new(10.0, 3.0, 0.0);
+        assert!(bucket.try_take(0.0));
+        assert!(bucket.try_take(0.0));
+        assert!(bucket.try_take(0.0));
+        assert!(!bucket.try_take(0.0));
+    }
+
+    #[test]
+    fn tokens_come_back_at_the_rate_and_stop_at_the_burst() {
+        let mut bucket = TokenBucket::new(10.0, 5.0, 0.0);
+        assert_eq!(bucket.take_up_to(5, 0.0), 5);
+        assert_eq!(bucket.take_up_to(5, 0.2), 2);
+        assert_eq!(bucket.take_up_to(100, 60.0), 5);
+    }
+
+    #[test]
+    fn partial_grants_report_what_was_taken() {
+        let mut bucket = TokenBucket::new(1.0, 4.0, 0.0);
+        assert_eq!(bucket.take_up_to(10, 0.0), 4);
+        assert_eq!(bucket.take_up_to(10, 0.5), 0);
+        assert_eq!(bucket.take_up_to(10, 1.0), 1);
+    }
+
+    #[test]
+    fn time_going_backwards_grants_nothing_extra() {
+        let mut bucket = TokenBucket::new(100.0, 2.0, 10.0);
+        assert_eq!(bucket.take_up_to(2, 10.0), 2);
+        assert_eq!(bucket.take_up_to(2, 5.0), 0);
+        assert_eq!(bucket.take_up_to(2, 10.0), 0);
+    }
+}

@@ -1,0 +1,153 @@
+//! The rules for what players may type: room names, chat, player names, colours.
+//!
+//! Each function returns the cleaned value or says what is wrong, in words fit for the player.
+//! Text is treated as text everywhere: nothing here is ever turned into a pattern or a query.
+
+use crate::rooms::{MAX_PLAYERS_LIMIT, MAX_ROOM_NAME_CHARS};
+
+pub const MAX_CHAT_CHARS: usize = 500;
+pub const MAX_PLAYER_NAME_CHARS: usize = 40;
+pub const MAX_WELCOME_MESSAGE_CHARS: usize = 500;
+pub const MAX_PASSWORD_CHARS: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid(pub String);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// Removes control characters (newlines included: every field here is one line) and trims.
+pub fn clean_line(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+fn bounded(text: &str, what: &str, max_chars: usize) -> Result<String, Invalid> {
+    let cleaned = clean_line(text);
+    let length = cleaned.chars().count();
+    if length == 0 {
+        return Err(Invalid(format!("{what} cannot be empty")));
+    }
+    if length > max_chars {
+        return Err(Invalid(format!(
+            "{what} is {length} characters; the limit is {max_chars}"
+        )));
+    }
+    Ok(cleaned)
+}
+
+pub fn room_name(name: &str) -> Result<String, Invalid> {
+    bounded(name, "room name", MAX_ROOM_NAME_CHARS)
+}
+
+pub fn chat_text(text: &str) -> Result<String, Invalid> {
+    bounded(text, "message", MAX_CHAT_CHARS)
+}
+
+pub fn player_name(name: &str) -> Result<String, Invalid> {
+    bounded(name, "name", MAX_PLAYER_NAME_CHARS)
+}
+
+/// Welcome messages may be empty (no welcome).
+pub fn welcome_message(text: &str) -> Result<String, Invalid> {
+    let cleaned = clean_line(text);
+    if cleaned.chars().count() > MAX_WELCOME_MESSAGE_CHARS {
+        return Err(Invalid(format!(
+            "welcome message is over {MAX_WELCOME_MESSAGE_CHARS} characters"
+        )));
+    }
+    Ok(cleaned)
+}
+
+/// Passwords are kept exactly as typed (no trimming); empty means "no password".
+pub fn password(password: &str) -> Result<Option<String>, Invalid> {
+    match password.chars().count() {
+        0 => Ok(None),
+        n if n > MAX_PASSWORD_CHARS => Err(Invalid(format!(
+            "password is over {MAX_PASSWORD_CHARS} characters"
+        ))),
+        _ => Ok(Some(password.to_owned())),
+    }
+}
+
+pub fn max_players(value: u32) -> Result<u32, Invalid> {
+    if (1..=MAX_PLAYERS_LIMIT).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Invalid(format!(
+            "max players must be between 1 and {MAX_PLAYERS_LIMIT}"
+        )))
+    }
+}
+
+/// A colour as `#rrggbb`, returned in lower case.
+pub fn color(value: &str) -> Result<String, Invalid> {
+    let value = value.trim();
+    let valid = value.len() == 7
+        && value.starts_with('#')
+        && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if valid {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(Invalid(format!(
+            "colour {value:?} is not of the form #rrggbb"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chat_is_trimmed_and_stripped_of_control_characters() {
+        assert_eq!(chat_text("  hi\u{0007} there\n ").unwrap(), "hi there");
+        assert!(chat_text(" \n\t ").is_err());
+        assert!(chat_text(&"é".repeat(500)).is_ok());
+        assert!(chat_text(&"é".repeat(501)).is_err());
+    }
+
+    #[test]
+    fn room_names_are_one_to_fifty_characters() {
+        assert_eq!(room_name(" Jazz ").unwrap(), "Jazz");
+        assert!(room_name("").is_err());
+        assert!(room_name(&"a".repeat(50)).is_ok());
+        assert!(room_name(&"a".repeat(51)).is_err());
+    }
+
+    #[test]
+    fn regex_metacharacters_are_just_text() {
+        assert_eq!(room_name("(.*)+$").unwrap(), "(.*)+$");
+    }
+
+    #[test]
+    fn colours_must_be_hex_triplets() {
+        assert_eq!(color("#A1b2C3").unwrap(), "#a1b2c3");
+        for bad in ["a1b2c3", "#a1b2c", "#ggggggg", "#12345z", "red"] {
+            assert!(color(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn max_players_is_bounded() {
+        assert!(max_players(0).is_err());
+        assert_eq!(max_players(1), Ok(1));
+        assert_eq!(max_players(50), Ok(50));
+        assert!(max_players(51).is_err());
+    }
+
+    #[test]
+    fn empty_password_means_none() {
+        assert_eq!(password(""), Ok(None));
+        assert_eq!(password(" a "), Ok(Some(" a ".to_owned())));
+        assert!(password(&"x".repeat(101)).is_err());
+    }
+}
