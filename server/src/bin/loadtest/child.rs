@@ -1,0 +1,165 @@
+//! Starting the process under test (the real server, or this binary as the baseline relay) on
+//! a free port, waiting until it answers, and making sure it dies with the loader.
+//!
+//! Everything here is blocking std code: it runs only before and after a measurement, when no
+//! bot needs the thread.
+
+use std::{
+    io::{self, Read, Write},
+    net::{SocketAddr, TcpListener, TcpStream},
+    os::{fd::AsFd, unix::process::CommandExt},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+/// How long a freshly spawned process gets to start answering.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a process gets to exit after SIGTERM before it is killed.
+const STOP_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// A running child process, stopped when dropped.
+pub struct Spawned {
+    child: Child,
+    pub addr: SocketAddr,
+    /// The empty site root given to the server, removed afterwards.
+    scratch_dir: Option<PathBuf>,
+}
+
+impl Spawned {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Base URL for WebSocket connections.
+    pub fn ws_base(&self) -> String {
+        format!("ws://{}", self.addr)
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        // SIGTERM first so the server can shut down as it does in production.
+        // SAFETY: kill only sends a signal to our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if let Some(dir) = &self.scratch_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// A port nothing listens on right now (the OS picks it; the tiny race is acceptable here).
+fn free_port() -> io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A command whose output goes to our stderr (stdout carries only the JSON report) and which
+/// is killed if the loader dies, so no orphaned server keeps the port or the CPU.
+fn command(program: PathBuf) -> io::Result<Command> {
+    let mut command = Command::new(program);
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?))
+        .stderr(Stdio::inherit());
+    // SAFETY: prctl is async-signal-safe and touches nothing but the new process's own state.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    Ok(command)
+}
+
+/// Starts the `server` binary built next to this one and waits for `GET /health` to answer 200.
+pub fn spawn_server() -> io::Result<Spawned> {
+    let program = std::env::current_exe()?.with_file_name("server");
+    if !program.exists() {
+        return Err(io::Error::other(format!(
+            "{} not found: build it with `cargo build --release -p server`",
+            program.display()
+        )));
+    }
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+    // The load test needs no pages or client bundle, only the WebSocket; an empty site will do.
+    let scratch_dir = std::env::temp_dir().join(format!("loadtest-site-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch_dir)?;
+    let child = command(program)?
+        .env("LEPTOS_SITE_ADDR", addr.to_string())
+        .env("LEPTOS_SITE_ROOT", &scratch_dir)
+        .env("RUST_LOG", "warn")
+        .spawn()?;
+    let mut spawned = Spawned {
+        child,
+        addr,
+        scratch_dir: Some(scratch_dir),
+    };
+    wait_until(&mut spawned, |addr| http_ok(addr, "/health"))?;
+    Ok(spawned)
+}
+
+/// Starts this binary as the baseline relay and waits until it accepts connections.
+pub fn spawn_relay() -> io::Result<Spawned> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+    let child = command(std::env::current_exe()?)?
+        .args(["--serve-baseline", "--port", &addr.port().to_string()])
+        .spawn()?;
+    let mut spawned = Spawned {
+        child,
+        addr,
+        scratch_dir: None,
+    };
+    wait_until(&mut spawned, |addr| {
+        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
+    })?;
+    Ok(spawned)
+}
+
+fn wait_until(spawned: &mut Spawned, ready: impl Fn(SocketAddr) -> bool) -> io::Result<()> {
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        if ready(spawned.addr) {
+            return Ok(());
+        }
+        if let Some(status) = spawned.child.try_wait()? {
+            return Err(io::Error::other(format!("child exited early: {status}")));
+        }
+        if Instant::now() > deadline {
+            return Err(io::Error::other(format!(
+                "nothing answered on {} within {STARTUP_TIMEOUT:?}",
+                spawned.addr
+            )));
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether a bare HTTP/1.1 GET of `path` answers 200.
+fn http_ok(addr: SocketAddr, path: &str) -> bool {
+    let attempt = || -> io::Result<bool> {
+        let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500))?;
+        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut head = [0u8; 12];
+        stream.read_exact(&mut head)?;
+        Ok(head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))
+    };
+    attempt().unwrap_or(false)
+}

@@ -1,0 +1,137 @@
+//! Command-line options. One struct so every mode (load, idle, baseline relay) reads the same
+//! flags and the JSON report can echo exactly what was asked for.
+
+use clap::Parser;
+use pianorhythm_core::rooms::{
+    DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
+};
+
+/// Load generator for the PianoRhythm server: bots join rooms, senders play notes at a steady
+/// rate, every bot measures how many relayed notes arrive and how late. Prints one JSON line on
+/// stdout; progress goes to stderr.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "loadtest")]
+pub struct Args {
+    /// Bots connected in total (senders included).
+    #[arg(long, default_value_t = 100)]
+    pub players: u32,
+
+    /// How many of the bots play notes.
+    #[arg(long, default_value_t = 100)]
+    pub senders: u32,
+
+    /// Notes per second each sender plays.
+    #[arg(long, default_value_t = 10.0)]
+    pub rate: f64,
+
+    /// Length of the measurement window, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub duration: f64,
+
+    /// Rooms to spread the bots over: 1 uses the permanent "Lobby", more creates load-0, load-1…
+    #[arg(long, default_value_t = 1)]
+    pub rooms: u32,
+
+    /// Use an already running server (ws://host:port) instead of spawning one. With
+    /// --baseline-only it names a running relay (`loadtest --serve-baseline`).
+    #[arg(long)]
+    pub url: Option<String>,
+
+    /// With --url: the process to take CPU and memory figures from.
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+
+    /// Also run the same load against a minimal relay and report the ratio to it.
+    #[arg(long)]
+    pub baseline: bool,
+
+    /// Measure only the minimal relay (spawned, or the one at --url).
+    #[arg(long, conflicts_with = "baseline")]
+    pub baseline_only: bool,
+
+    /// Instead of playing notes, open this many idle connections and report the server's
+    /// memory per connection.
+    #[arg(long)]
+    pub idle_connections: Option<u32>,
+
+    /// Note quota (notes/s per player) asked for when creating load-N rooms; 0 picks
+    /// max(1000, 4 × rate). Capped at the server's maximum.
+    #[arg(long, default_value_t = 0)]
+    pub room_note_rate: u32,
+
+    /// Connections opened at the same time while setting up.
+    #[arg(long, default_value_t = 64)]
+    pub connect_concurrency: usize,
+
+    /// Internal: run the minimal relay used as the baseline.
+    #[arg(long, hide = true)]
+    pub serve_baseline: bool,
+
+    /// Internal: port for --serve-baseline.
+    #[arg(long, hide = true, default_value_t = 0)]
+    pub port: u16,
+}
+
+impl Args {
+    /// Rejects combinations that would make the figures meaningless, before anything is spawned.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.serve_baseline || self.idle_connections.is_some() {
+            return Ok(());
+        }
+        if self.players < 2 {
+            return Err("--players must be at least 2 (someone has to listen)".into());
+        }
+        if self.senders > self.players {
+            return Err("--senders cannot exceed --players".into());
+        }
+        if self.rooms == 0 || self.rooms > self.players {
+            return Err("--rooms must be between 1 and --players".into());
+        }
+        if self.rate <= 0.0 || !self.rate.is_finite() {
+            return Err("--rate must be a positive number".into());
+        }
+        if self.duration <= 0.0 || !self.duration.is_finite() {
+            return Err("--duration must be a positive number".into());
+        }
+        if self.connect_concurrency == 0 {
+            return Err("--connect-concurrency must be at least 1".into());
+        }
+        // The server's room limits; the relay has none, but the baseline must carry the same load.
+        let per_room = self.players.div_ceil(self.rooms);
+        if self.rooms == 1 && per_room > LOBBY_MAX_PLAYERS {
+            return Err(format!(
+                "the {LOBBY_ROOM_NAME} holds at most {LOBBY_MAX_PLAYERS} players; use --rooms"
+            ));
+        }
+        if self.rooms > 1 && per_room > MAX_PLAYERS_LIMIT {
+            return Err(format!(
+                "rooms hold at most {MAX_PLAYERS_LIMIT} players: {per_room} per room needs more --rooms"
+            ));
+        }
+        Ok(())
+    }
+
+    /// Settings that will work but skew the figures: the Lobby's quota cannot be raised, so
+    /// notes above it are dropped by design and show up as a low delivery ratio.
+    pub fn warning(&self) -> Option<String> {
+        let load = self.idle_connections.is_none() && !self.baseline_only;
+        (load && self.rooms == 1 && self.rate > f64::from(DEFAULT_NOTE_RATE)).then(|| {
+            format!(
+                "--rate {} exceeds the {LOBBY_ROOM_NAME}'s default quota of {DEFAULT_NOTE_RATE} \
+                 notes/s; use --rooms 2 or more to get rooms with a raised quota",
+                self.rate
+            )
+        })
+    }
+
+    /// The quota asked for when creating rooms: comfortably above what senders will play,
+    /// within what the server accepts.
+    pub fn effective_room_note_rate(&self) -> u32 {
+        let wanted = if self.room_note_rate > 0 {
+            self.room_note_rate
+        } else {
+            ((self.rate * 4.0).ceil() as u32).max(1000)
+        };
+        wanted.min(MAX_NOTE_RATE)
+    }
+}
