@@ -18,6 +18,7 @@ pub mod ws;
 
 use std::{io, net::SocketAddr};
 
+use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
@@ -46,16 +47,22 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         rooms: registry.clone(),
         registry,
         connection: config.connection,
+        live: ws::LiveConnections::start(shutdown.clone()),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),
         },
-        shutdown: shutdown.clone(),
     };
     let app = http::router(&config, state);
     let task = tokio::spawn({
         let shutdown = shutdown.clone();
         async move {
+            // Notes are tiny and latency-critical: never let Nagle's algorithm hold one back.
+            let listener = listener.tap_io(|tcp| {
+                if let Err(error) = tcp.set_nodelay(true) {
+                    tracing::debug!(%error, "cannot set TCP_NODELAY");
+                }
+            });
             axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.cancelled_owned())
                 .await

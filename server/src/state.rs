@@ -7,7 +7,11 @@ use std::sync::Arc;
 
 use app::services::SharedRoomDirectory;
 
-use crate::{http::health::Readiness, rooms::Registry, shutdown::Shutdown, ws::ConnectionConfig};
+use crate::{
+    http::health::Readiness,
+    rooms::Registry,
+    ws::{ConnectionConfig, LiveConnections},
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -16,6 +20,6 @@ pub struct AppState {
     pub rooms: SharedRoomDirectory,
     pub registry: Arc<Registry>,
     pub connection: ConnectionConfig,
+    pub live: Arc<LiveConnections>,
     pub readiness: Readiness,
-    pub shutdown: Shutdown,
 }

@@ -1,6 +1,7 @@
 //! The real-time WebSocket endpoint, `/ws`.
 
 mod connection;
+mod live;
 mod outbox;
 
 use std::time::Duration;
@@ -13,6 +14,7 @@ use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use serde::Deserialize;
 use tower_sessions::Session;
 
+pub use live::LiveConnections;
 pub use outbox::Outbox;
 
 use crate::{guest, state::AppState};
@@ -20,6 +22,9 @@ use crate::{guest, state::AppState};
 /// Frames up to this size are read and answered with a clear error when over
 /// [`MAX_FRAME_BYTES`]; anything larger ends the connection without being buffered.
 const HARD_FRAME_LIMIT: usize = 4 * MAX_FRAME_BYTES;
+
+/// Read and write buffer size per WebSocket.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
 
 /// Connection-level limits; tests shorten the timings.
 #[derive(Clone, Copy, Debug)]
@@ -38,8 +43,8 @@ impl Default for ConnectionConfig {
         Self {
             idle_timeout: Duration::from_secs(60),
             outbox_capacity: outbox::OUTBOX_CAPACITY,
-            message_rate: 400.0,
-            message_burst: 800.0,
+            message_rate: 1_000.0,
+            message_burst: 2_000.0,
         }
     }
 }
@@ -60,6 +65,10 @@ pub async fn upgrade(
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
     let guest = guest::from_session(&session).await;
     socket
+        // Small buffers: an idle connection should cost a few KB, not the 128 KiB defaults.
+        // Frames larger than a buffer are still read whole, just in more than one read.
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {

@@ -699,7 +699,7 @@ async fn a_flood_is_refused_then_cut_off_without_hurting_others() {
             client_send_time: 0.0,
         },
     ));
-    for _ in 0..4_000 {
+    for _ in 0..10_000 {
         if futures_util::SinkExt::send(
             &mut flooder.stream,
             tokio_tungstenite::tungstenite::Message::Binary(

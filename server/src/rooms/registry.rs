@@ -11,14 +11,14 @@ use pianorhythm_core::{
     protocol::{self, server_message::Kind},
     rooms::{RoomSummary, LOBBY_MAX_PLAYERS, LOBBY_ROOM_ID, LOBBY_ROOM_NAME},
 };
-use tokio::sync::{mpsc, watch, Notify};
+use tokio::sync::{mpsc, Notify};
 
 use super::{
     command::ROOM_INBOX_CAPACITY,
     room::{Room, RoomKind},
-    RoomError, RoomHandle, RoomSettings,
+    ConnectionId, Origin, RoomError, RoomHandle, RoomSettings,
 };
-use crate::{frames, shutdown::Shutdown};
+use crate::{frames, shutdown::Shutdown, ws::Outbox};
 
 /// How rooms behave; tests shorten the timings.
 #[derive(Clone, Debug)]
@@ -44,8 +44,14 @@ const ROOM_LIST_COALESCE: Duration = Duration::from_millis(100);
 pub struct Registry {
     rooms: Mutex<Rooms>,
     pub config: RoomsConfig,
-    room_list: watch::Sender<Bytes>,
+    room_list: Mutex<RoomList>,
     room_list_changed: Notify,
+}
+
+/// The encoded room list and the connections that receive it whenever it changes.
+struct RoomList {
+    frame: Bytes,
+    subscribers: HashMap<ConnectionId, Outbox>,
 }
 
 #[derive(Default)]
@@ -61,11 +67,13 @@ impl Registry {
     /// Creates the registry with the permanent Lobby, and the task that publishes the room list
     /// until `shutdown`.
     pub fn start(config: RoomsConfig, shutdown: Shutdown) -> Arc<Self> {
-        let (room_list, _) = watch::channel(encode_room_list(Vec::new()));
         let registry = Arc::new(Self {
             rooms: Mutex::default(),
             config,
-            room_list,
+            room_list: Mutex::new(RoomList {
+                frame: encode_room_list(Vec::new()),
+                subscribers: HashMap::new(),
+            }),
             room_list_changed: Notify::new(),
         });
         let lobby = RoomSettings::with_name(LOBBY_ROOM_NAME.to_owned(), LOBBY_MAX_PLAYERS);
@@ -77,11 +85,7 @@ impl Registry {
     }
 
     fn lock(&self) -> MutexGuard<'_, Rooms> {
-        // A panic elsewhere while holding this lock cannot leave the maps half-updated (every
-        // update is a few inserts/removes), so a poisoned lock is still usable.
-        self.rooms
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.rooms)
     }
 
     /// A room by id, or by name ignoring case.
@@ -178,9 +182,16 @@ impl Registry {
         rooms
     }
 
-    /// The encoded room list, updated whenever it changes.
-    pub fn room_list(&self) -> watch::Receiver<Bytes> {
-        self.room_list.subscribe()
+    /// Sends the room list to this connection now and whenever it changes.
+    pub fn subscribe_room_list(&self, origin: &Origin) {
+        let mut list = lock(&self.room_list);
+        origin.outbox.push(list.frame.clone());
+        list.subscribers
+            .insert(origin.connection, origin.outbox.clone());
+    }
+
+    pub fn unsubscribe_room_list(&self, connection: ConnectionId) {
+        lock(&self.room_list).subscribers.remove(&connection);
     }
 }
 
@@ -198,8 +209,20 @@ async fn publish_room_list(registry: Arc<Registry>, shutdown: Shutdown) {
         }
         tokio::time::sleep(ROOM_LIST_COALESCE).await;
         let frame = encode_room_list(registry.public_rooms());
-        registry.room_list.send_replace(frame);
+        let mut list = lock(&registry.room_list);
+        for outbox in list.subscribers.values() {
+            outbox.push(frame.clone());
+        }
+        list.frame = frame;
     }
+}
+
+/// A panic elsewhere while holding one of these locks cannot leave its maps half-updated
+/// (every update is a few inserts or removes), so a poisoned lock is still usable.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn encode_room_list(rooms: Vec<RoomSummary>) -> Bytes {

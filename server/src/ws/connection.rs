@@ -2,10 +2,12 @@
 //! holds (as many queued frames per write as are waiting), pings it, and closes it cleanly.
 
 use std::{
+    future::{poll_fn, Future},
     sync::{
         atomic::{AtomicU64, Ordering},
         Arc,
     },
+    task::Poll,
     time::{Duration, Instant},
 };
 
@@ -22,10 +24,12 @@ use pianorhythm_core::{
     validation,
 };
 use prost::Message as _;
-use tokio::sync::watch;
 use tower_sessions::Session;
 
-use super::outbox::{outbox, OutboxReceiver};
+use super::{
+    live::LiveConnections,
+    outbox::{outbox, OutboxReceiver, Outgoing},
+};
 use crate::{
     clock, frames,
     guest::{self, Guest},
@@ -61,9 +65,8 @@ pub struct Connection {
     outbox: OutboxReceiver,
     registry: Arc<Registry>,
     config: ConnectionConfig,
-    shutdown: crate::shutdown::Shutdown,
+    live: Arc<LiveConnections>,
     room: Option<RoomHandle>,
-    room_list: Option<watch::Receiver<Bytes>>,
     message_limit: TokenBucket,
     /// Drained by refused messages: when it is empty, the client is flooding.
     flood_allowance: TokenBucket,
@@ -82,8 +85,7 @@ impl Connection {
             connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
             outbox,
         });
-        let mut room_list = state.registry.room_list();
-        room_list.mark_changed();
+        state.live.insert(origin.connection, origin.outbox.clone());
         Self {
             socket,
             guest,
@@ -93,9 +95,8 @@ impl Connection {
             message_limit: TokenBucket::new(config.message_rate, config.message_burst, 0.0),
             registry: state.registry,
             config,
-            shutdown: state.shutdown,
+            live: state.live,
             room: None,
-            room_list: Some(room_list),
             flood_allowance: TokenBucket::new(config.message_rate, FLOOD_ALLOWANCE, 0.0),
             told_rate_limited: false,
             started: Instant::now(),
@@ -110,7 +111,10 @@ impl Connection {
             you: Some(self.guest.participant()),
         }));
         self.reply(welcome);
+        self.registry.subscribe_room_list(&self.origin);
         let _ = self.run().await;
+        self.registry.unsubscribe_room_list(self.origin.connection);
+        self.live.remove(self.origin.connection);
         if let Some(room) = self.room.take() {
             let _ = room
                 .send(RoomCommand::Leave {
@@ -123,36 +127,52 @@ impl Connection {
     async fn run(&mut self) -> Result<(), Closed> {
         let mut heartbeat = tokio::time::interval(self.config.idle_timeout / 3);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut batch = Vec::with_capacity(WRITE_BATCH);
+        let mut items = Vec::with_capacity(WRITE_BATCH);
+        let mut frames = Vec::with_capacity(WRITE_BATCH);
         loop {
             tokio::select! {
-                biased;
-                () = self.shutdown.cancelled() => {
-                    return self.goodbye(DisconnectReason::ServerRestarting, CLOSE_SERVICE_RESTART,
-                        "server restarting").await;
-                }
-                () = self.outbox.overflowed.cancelled() => {
-                    return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
-                        "connection too slow to keep up with the room").await;
-                }
-                count = self.outbox.frames.recv_many(&mut batch, WRITE_BATCH) => {
+                count = self.outbox.items.recv_many(&mut items, WRITE_BATCH) => {
                     if count == 0 {
                         return Err(Closed);
                     }
-                    self.write(&mut batch).await?;
+                    self.gather_more(&mut items).await;
+                    let close_requested = take_frames(&mut items, &mut frames);
+                    if self.outbox.overflowed() {
+                        return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
+                            "connection too slow to keep up with the room").await;
+                    }
+                    self.write(&mut frames).await?;
+                    if close_requested {
+                        return self.goodbye(DisconnectReason::ServerRestarting,
+                            CLOSE_SERVICE_RESTART, "server restarting").await;
+                    }
                 }
                 frame = self.socket.recv() => {
                     let Some(Ok(frame)) = frame else { return Err(Closed) };
                     self.last_heard = Instant::now();
                     self.receive(frame).await?;
                 }
-                Some(list) = changed(&mut self.room_list) => self.reply(list),
                 _ = heartbeat.tick() => {
                     if self.last_heard.elapsed() >= self.config.idle_timeout {
                         return self.goodbye(DisconnectReason::IdleTimeout, CLOSE_POLICY_VIOLATION,
                             "no sign of life from the client").await;
                     }
                     self.ping().await?;
+                }
+            }
+        }
+    }
+
+    /// Lets every other ready task run once, then takes what they queued for this client too,
+    /// so that under load one write carries many frames. On an idle server the yield returns
+    /// at once: a lone message is not held back.
+    async fn gather_more(&mut self, items: &mut Vec<Outgoing>) {
+        if items.len() < WRITE_BATCH {
+            tokio::task::yield_now().await;
+            while items.len() < WRITE_BATCH {
+                match self.outbox.items.try_recv() {
+                    Ok(item) => items.push(item),
+                    Err(_) => break,
                 }
             }
         }
@@ -169,12 +189,17 @@ impl Connection {
             }
             socket.flush().await
         };
+        tokio::pin!(write_all);
+        // Nearly every write completes at once; only one that waits needs a deadline.
+        if let Poll::Ready(written) = poll_fn(|cx| Poll::Ready(write_all.as_mut().poll(cx))).await {
+            return written.map_err(|_| Closed);
+        }
         tokio::select! {
             written = tokio::time::timeout(WRITE_TIMEOUT, write_all) => match written {
                 Ok(Ok(())) => Ok(()),
                 _ => Err(Closed),
             },
-            () = self.outbox.overflowed.cancelled() => Err(Closed),
+            () = self.outbox.wait_for_overflow() => Err(Closed),
         }
     }
 
@@ -284,11 +309,11 @@ impl Connection {
             }
             Request::SetProfile(profile) => return self.set_profile(profile).await,
             Request::SubscribeRoomList(subscribe) => {
-                self.room_list = subscribe.enabled.then(|| {
-                    let mut list = self.registry.room_list();
-                    list.mark_changed();
-                    list
-                });
+                if subscribe.enabled {
+                    self.registry.subscribe_room_list(&self.origin);
+                } else {
+                    self.registry.unsubscribe_room_list(self.origin.connection);
+                }
                 return;
             }
             Request::Notes(batch) => RoomCommand::Notes { origin, batch },
@@ -410,14 +435,16 @@ impl Connection {
     }
 }
 
-/// The room list's next version, if subscribed and it changed; never resolves otherwise.
-async fn changed(room_list: &mut Option<watch::Receiver<Bytes>>) -> Option<Bytes> {
-    if let Some(list) = room_list {
-        if list.changed().await.is_ok() {
-            return Some(list.borrow_and_update().clone());
+/// Moves the frames out of `items` into `frames`; says whether a close was among them.
+fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> bool {
+    let mut close_requested = false;
+    for item in items.drain(..) {
+        match item {
+            Outgoing::Frame(frame) => frames.push(frame),
+            Outgoing::Close => close_requested = true,
         }
     }
-    std::future::pending().await
+    close_requested
 }
 
 /// For a client that asked for another protocol version: a clear error, then close.

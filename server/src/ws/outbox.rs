@@ -4,38 +4,60 @@
 //! when a client cannot keep up and its queue fills, the push fails, the connection is flagged
 //! as too slow and is closed. A slow client therefore costs a bounded amount of memory and never
 //! delays the room or the other players.
+//!
+//! The queue also carries the server's request to close (on shutdown), so the connection's
+//! loop watches a single channel: cheaper than polling a separate signal on every wake-up.
+
+use std::sync::{
+    atomic::{AtomicBool, Ordering},
+    Arc,
+};
 
 use bytes::Bytes;
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
+use tokio::sync::{mpsc, Notify};
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const OUTBOX_CAPACITY: usize = 1024;
 
+/// What a connection is asked to send.
+#[derive(Debug)]
+pub enum Outgoing {
+    Frame(Bytes),
+    /// Say goodbye ("server restarting") and close.
+    Close,
+}
+
 /// The sending half, cloned into every room the connection is in.
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    frames: mpsc::Sender<Bytes>,
-    overflowed: CancellationToken,
+    items: mpsc::Sender<Outgoing>,
+    overflow: Arc<Overflow>,
 }
 
 /// The receiving half, owned by the connection's task.
 pub struct OutboxReceiver {
-    pub frames: mpsc::Receiver<Bytes>,
-    pub overflowed: CancellationToken,
+    pub items: mpsc::Receiver<Outgoing>,
+    overflow: Arc<Overflow>,
+}
+
+#[derive(Debug, Default)]
+struct Overflow {
+    happened: AtomicBool,
+    /// Wakes a connection stuck writing to its client, so it can give up at once.
+    wake: Notify,
 }
 
 pub fn outbox(capacity: usize) -> (Outbox, OutboxReceiver) {
-    let (frames_tx, frames_rx) = mpsc::channel(capacity);
-    let overflowed = CancellationToken::new();
+    let (items_tx, items_rx) = mpsc::channel(capacity);
+    let overflow = Arc::new(Overflow::default());
     (
         Outbox {
-            frames: frames_tx,
-            overflowed: overflowed.clone(),
+            items: items_tx,
+            overflow: overflow.clone(),
         },
         OutboxReceiver {
-            frames: frames_rx,
-            overflowed,
+            items: items_rx,
+            overflow,
         },
     )
 }
@@ -44,14 +66,33 @@ impl Outbox {
     /// Queues a frame without waiting. A full queue marks the connection too slow; a closed one
     /// (the connection has ended) is ignored: the room learns of that through its own message.
     pub fn push(&self, frame: Bytes) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.frames.try_send(frame) {
-            self.overflowed.cancel();
-        }
+        self.send(Outgoing::Frame(frame));
     }
 
-    /// Whether two handles lead to the same connection.
-    pub fn same_connection(&self, other: &Outbox) -> bool {
-        self.frames.same_channel(&other.frames)
+    /// Asks the connection to say goodbye and close.
+    pub fn close(&self) {
+        self.send(Outgoing::Close);
+    }
+
+    fn send(&self, item: Outgoing) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.items.try_send(item) {
+            self.overflow.happened.store(true, Ordering::Release);
+            self.overflow.wake.notify_one();
+        }
+    }
+}
+
+impl OutboxReceiver {
+    /// Whether a push found the queue full: the client is too slow.
+    pub fn overflowed(&self) -> bool {
+        self.overflow.happened.load(Ordering::Acquire)
+    }
+
+    /// Resolves once the queue has overflowed.
+    pub async fn wait_for_overflow(&self) {
+        while !self.overflowed() {
+            self.overflow.wake.notified().await;
+        }
     }
 }
 
@@ -59,16 +100,33 @@ impl Outbox {
 mod tests {
     use super::*;
 
+    fn frame(item: Option<Outgoing>) -> Bytes {
+        match item {
+            Some(Outgoing::Frame(frame)) => frame,
+            other => panic!("expected a frame, got {other:?}"),
+        }
+    }
+
     #[tokio::test]
     async fn overflow_is_flagged_not_waited_for() {
         let (outbox, mut receiver) = outbox(2);
         outbox.push(Bytes::from_static(b"a"));
         outbox.push(Bytes::from_static(b"b"));
-        assert!(!receiver.overflowed.is_cancelled());
+        assert!(!receiver.overflowed());
         outbox.push(Bytes::from_static(b"c"));
-        assert!(receiver.overflowed.is_cancelled());
-        assert_eq!(receiver.frames.recv().await.unwrap(), "a");
-        assert_eq!(receiver.frames.recv().await.unwrap(), "b");
+        assert!(receiver.overflowed());
+        receiver.wait_for_overflow().await;
+        assert_eq!(frame(receiver.items.recv().await), "a");
+        assert_eq!(frame(receiver.items.recv().await), "b");
+    }
+
+    #[tokio::test]
+    async fn close_arrives_in_order_after_queued_frames() {
+        let (outbox, mut receiver) = outbox(4);
+        outbox.push(Bytes::from_static(b"a"));
+        outbox.close();
+        assert_eq!(frame(receiver.items.recv().await), "a");
+        assert!(matches!(receiver.items.recv().await, Some(Outgoing::Close)));
     }
 
     #[test]
@@ -76,5 +134,6 @@ mod tests {
         let (outbox, receiver) = outbox(1);
         drop(receiver);
         outbox.push(Bytes::from_static(b"a"));
+        outbox.close();
     }
 }
