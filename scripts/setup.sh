@@ -43,9 +43,25 @@ install_wasm_opt() {
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" binaryen@132.0.0
 }
 
+# SecantusDB, the MongoDB-protocol server the storage contract tests run the MongoDB backend
+# against (no registry ships a real mongod). A debug build: about 5 minutes, once. The tests
+# find it at this path (server/tests/support/secantus.rs), or wherever SECANTUSD_BIN says.
+SECANTUS_VERSION="0.5.3-beta.196"
+install_secantus() {
+  if [[ -x "${SECANTUSD_BIN:-$TOOLS_DIR/secantus/bin/secantusd-rs}" ]]; then return; fi
+  need_apt cmake cmake
+  install_apt_packages
+  log "cargo install secantus-mdb (SecantusDB, for the MongoDB tests; about 5 minutes, once)"
+  # Its own target dir: the shared one would be locked against the project's builds meanwhile.
+  CARGO_TARGET_DIR="$TOOLS_DIR/secantus-build" cargo install secantus-mdb \
+    --version "$SECANTUS_VERSION" --locked --ignore-rust-version --debug --root "$TOOLS_DIR/secantus"
+  rm -rf "$TOOLS_DIR/secantus-build"
+}
+
 install_test_tools() {
   need_apt chromium chromium
   install_apt_packages
+  install_secantus
   command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
   if [[ ! -d "$REPO_ROOT/end2end/node_modules/@playwright/test" ]]; then
     log "npm ci (Playwright runner; the browser is Debian's Chromium)"

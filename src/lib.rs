@@ -4,6 +4,10 @@
 //! rate limiting, validation rules and the data types that both sides exchange, so that the
 //! rules live in exactly one place.
 
+pub mod domain;
+pub mod keyboard_layout;
+pub mod notes;
+pub mod playout;
 pub mod protocol;
 pub mod rate_limit;
 pub mod rooms;

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use leptos::config::{Env, LeptosOptions};
 
-use crate::{rooms::RoomsConfig, ws::ConnectionConfig};
+use crate::{rooms::RoomsConfig, store::StoreConfig, ws::ConnectionConfig};
 
 /// Every setting the server reads. The README's configuration table lists the same variables.
 #[derive(Clone, Debug)]
@@ -25,6 +25,9 @@ pub struct Config {
     pub rooms: RoomsConfig,
     /// `WS_IDLE_TIMEOUT_SECS` (when a silent connection counts as dead).
     pub connection: ConnectionConfig,
+    /// `MONGODB_URI` and `MONGODB_DATABASE` when the URI is set, else the embedded store in
+    /// `DATA_DIR`.
+    pub store: StoreConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +93,17 @@ impl Config {
                 })
             }
         };
+        let store = match lookup("MONGODB_URI").filter(|uri| !uri.trim().is_empty()) {
+            Some(uri) => StoreConfig::MongoDb {
+                uri,
+                database: lookup("MONGODB_DATABASE").unwrap_or_else(|| "pianorhythm".into()),
+            },
+            None => StoreConfig::Embedded {
+                data_dir: lookup("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            },
+        };
         Ok(Self {
+            store,
             cookie_secure,
             rooms,
             connection,
@@ -160,6 +173,31 @@ mod tests {
         assert_eq!(config.connection.idle_timeout, Duration::from_secs(3));
         assert!(super::tests::config(&[("WS_IDLE_TIMEOUT_SECS", "-1")]).is_err());
         assert!(super::tests::config(&[("ROOM_EMPTY_GRACE_SECS", "soon")]).is_err());
+    }
+
+    #[test]
+    fn the_store_is_embedded_unless_a_mongodb_uri_is_set() {
+        let embedded = StoreConfig::Embedded {
+            data_dir: "data".into(),
+        };
+        assert_eq!(config(&[]).unwrap().store, embedded);
+        let elsewhere = config(&[("DATA_DIR", "/var/lib/pianorhythm")]).unwrap();
+        assert_eq!(
+            elsewhere.store,
+            StoreConfig::Embedded {
+                data_dir: "/var/lib/pianorhythm".into()
+            }
+        );
+        let mongo = config(&[("MONGODB_URI", "mongodb://db:27017"), ("DATA_DIR", "/x")]).unwrap();
+        assert_eq!(
+            mongo.store,
+            StoreConfig::MongoDb {
+                uri: "mongodb://db:27017".into(),
+                database: "pianorhythm".into()
+            }
+        );
+        let named = config(&[("MONGODB_URI", "mongodb://db"), ("MONGODB_DATABASE", "pr")]).unwrap();
+        assert!(matches!(named.store, StoreConfig::MongoDb { database, .. } if database == "pr"));
     }
 
     #[test]

@@ -8,13 +8,13 @@ use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{compression::CompressionLayer, trace::TraceLayer};
-use tower_sessions::{cookie::SameSite, Expiry, MemoryStore, SessionManagerLayer};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use app::{shell, App};
 
-use crate::{config::Config, state::AppState, ws};
+use crate::{config::Config, state::AppState, store::sessions::PersistentSessions, ws};
 
-pub fn router(config: &Config, state: AppState) -> Router {
+pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
@@ -36,15 +36,19 @@ pub fn router(config: &Config, state: AppState) -> Router {
             AppState,
             _,
         >(provide_services, shell))
-        .layer(sessions(config))
+        .layer(session_layer(config, sessions))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
 /// Guest identities live in a session cookie; the store keeps them for 30 days of inactivity.
-fn sessions(config: &Config) -> SessionManagerLayer<MemoryStore> {
-    SessionManagerLayer::new(MemoryStore::default())
+/// Sessions are stored (see `store::sessions`), so a guest is the same after a restart.
+fn session_layer(
+    config: &Config,
+    sessions: PersistentSessions,
+) -> SessionManagerLayer<PersistentSessions> {
+    SessionManagerLayer::new(sessions)
         .with_name("pianorhythm.sid")
         .with_secure(config.cookie_secure)
         .with_same_site(SameSite::Lax)

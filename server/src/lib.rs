@@ -4,6 +4,9 @@
 //! [`start`] runs it on a listener and hands back a [`RunningServer`]; `main` and the
 //! integration tests both go through it, so the tests exercise the real thing.
 
+// The app's view types nest deeply; the default limit is too low to lay them out.
+#![recursion_limit = "256"]
+
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -13,6 +16,7 @@ pub mod http;
 pub mod rooms;
 pub mod shutdown;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 pub mod ws;
 
@@ -22,7 +26,12 @@ use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
-    config::Config, http::health::Readiness, rooms::Registry, shutdown::Shutdown, state::AppState,
+    config::Config,
+    http::health::Readiness,
+    rooms::Registry,
+    shutdown::Shutdown,
+    state::AppState,
+    store::{sessions::PersistentSessions, Store},
 };
 
 /// A server accepting connections in the background.
@@ -41,7 +50,14 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let client_bundle = config
         .pkg_dir()
         .join(format!("{}.wasm", leptos_options.output_name));
-    let registry = Registry::start(config.rooms.clone(), shutdown.clone());
+    let store = Store::open(&config.store).await.map_err(|error| {
+        io::Error::other(format!("cannot open the {:?} store: {error}", config.store))
+    })?;
+    tracing::info!(backend = store.backend, "store open");
+    let registry = Registry::start(config.rooms.clone(), shutdown.clone(), store.clone());
+    registry.restore(store.rooms.list().await.map_err(io::Error::other)?);
+    let sessions = PersistentSessions::new(store.sessions.clone());
+    sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
         leptos_options,
         rooms: registry.clone(),
@@ -51,9 +67,11 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),
+            store: store.health.clone(),
         },
+        store,
     };
-    let app = http::router(&config, state);
+    let app = http::router(&config, state, sessions);
     let task = tokio::spawn({
         let shutdown = shutdown.clone();
         async move {

@@ -4,11 +4,11 @@
 
 mod command;
 mod error;
+mod journal;
 mod registry;
 mod room;
-mod settings;
 
 pub use command::{ConnectionId, Origin, RoomCommand, RoomHandle};
 pub use error::RoomError;
+pub use pianorhythm_core::domain::room_settings::RoomSettings;
 pub use registry::{Registry, RoomsConfig};
-pub use settings::RoomSettings;

@@ -10,6 +10,7 @@ use app::services::SharedRoomDirectory;
 use crate::{
     http::health::Readiness,
     rooms::Registry,
+    store::Store,
     ws::{ConnectionConfig, LiveConnections},
 };
 
@@ -22,4 +23,5 @@ pub struct AppState {
     pub connection: ConnectionConfig,
     pub live: Arc<LiveConnections>,
     pub readiness: Readiness,
+    pub store: Store,
 }

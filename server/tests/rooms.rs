@@ -483,7 +483,19 @@ async fn chat_is_cleaned_limited_and_kept_for_newcomers() {
         alice.request(chat(&format!("message {i}"))).await;
     }
     alice.request(chat("one too many")).await;
-    assert_eq!(alice.error_code().await, ErrorCode::RateLimited);
+    // The refusal comes at once; the four are shown (echoed) once stored, in either order
+    // relative to it. Both must arrive before the history is checked.
+    let (mut refused, mut last_shown) = (false, false);
+    while !(refused && last_shown) {
+        match alice.next().await {
+            Kind::Error(error) => {
+                assert_eq!(error.code(), ErrorCode::RateLimited);
+                refused = true;
+            }
+            Kind::Chat(message) => last_shown |= message.text == "message 3",
+            _ => {}
+        }
+    }
 
     let (mut carol, _) = server.player().await;
     carol.join_room("Chat", None).await;
@@ -521,7 +533,13 @@ async fn chat_history_keeps_the_last_fifty() {
         for m in 0..5 {
             player.request(chat(&format!("m{}", p * 5 + m))).await;
         }
-        player.drain().await;
+        // A message is shown (echoed) once it is stored: the echo is the acknowledgement.
+        let last = format!("m{}", p * 5 + 4);
+        player
+            .wait_for(|kind| {
+                matches!(kind, Kind::Chat(message) if message.text == last).then_some(())
+            })
+            .await;
     }
     let (mut latecomer, _) = server.player().await;
     latecomer.join_room("lobby", None).await;

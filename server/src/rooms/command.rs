@@ -2,7 +2,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::protocol::{NoteBatch, Participant, RoomSettingsUpdate};
+use pianorhythm_core::protocol::{ChatMessage, NoteBatch, Participant, RoomSettingsUpdate};
 use tokio::sync::{mpsc, oneshot};
 
 use super::RoomError;
@@ -57,6 +57,14 @@ pub enum RoomCommand {
     },
     UpdateProfile {
         participant: Participant,
+    },
+    /// From the room's journal: this message is stored, so it may be shown.
+    ChatStored {
+        message: ChatMessage,
+    },
+    /// From the room's journal: this message could not be stored and is dropped.
+    ChatNotStored {
+        message: ChatMessage,
     },
 }
 

@@ -23,6 +23,9 @@ pub enum RoomError {
     RateLimited(&'static str),
     #[error("{0}")]
     Invalid(String),
+    /// Storage failed; nothing changed, and trying again later may work.
+    #[error("{0}")]
+    Unavailable(&'static str),
 }
 
 impl From<Invalid> for RoomError {
@@ -44,6 +47,7 @@ impl RoomError {
             Self::PlayerNotFound => ErrorCode::PlayerNotFound,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Invalid(_) => ErrorCode::InvalidMessage,
+            Self::Unavailable(_) => ErrorCode::Unspecified,
         }
     }
 

@@ -8,6 +8,7 @@ use std::{
 
 use bytes::Bytes;
 use pianorhythm_core::{
+    domain::room::StoredRoom,
     protocol::{self, server_message::Kind},
     rooms::{RoomSummary, LOBBY_MAX_PLAYERS, LOBBY_ROOM_ID, LOBBY_ROOM_NAME},
 };
@@ -15,10 +16,11 @@ use tokio::sync::{mpsc, Notify};
 
 use super::{
     command::ROOM_INBOX_CAPACITY,
+    journal::Journal,
     room::{Room, RoomKind},
     ConnectionId, Origin, RoomError, RoomHandle, RoomSettings,
 };
-use crate::{frames, shutdown::Shutdown, ws::Outbox};
+use crate::{frames, shutdown::Shutdown, store::Store, ws::Outbox};
 
 /// How rooms behave; tests shorten the timings.
 #[derive(Clone, Debug)]
@@ -44,6 +46,8 @@ const ROOM_LIST_COALESCE: Duration = Duration::from_millis(100);
 pub struct Registry {
     rooms: Mutex<Rooms>,
     pub config: RoomsConfig,
+    /// Where rooms keep their chat, state and audit entries.
+    pub store: Store,
     room_list: Mutex<RoomList>,
     room_list_changed: Notify,
 }
@@ -66,10 +70,11 @@ struct Rooms {
 impl Registry {
     /// Creates the registry with the permanent Lobby, and the task that publishes the room list
     /// until `shutdown`.
-    pub fn start(config: RoomsConfig, shutdown: Shutdown) -> Arc<Self> {
+    pub fn start(config: RoomsConfig, shutdown: Shutdown, store: Store) -> Arc<Self> {
         let registry = Arc::new(Self {
             rooms: Mutex::default(),
             config,
+            store,
             room_list: Mutex::new(RoomList {
                 frame: encode_room_list(Vec::new()),
                 subscribers: HashMap::new(),
@@ -106,7 +111,22 @@ impl Registry {
         owner_id: String,
     ) -> Result<RoomHandle, RoomError> {
         let id: Arc<str> = format!("{:016x}", rand::random::<u64>()).into();
-        self.spawn_room(id, settings, RoomKind::Owned { owner_id })
+        self.spawn_room(id, settings, RoomKind::Created { owner_id })
+    }
+
+    /// Brings back the rooms stored before a restart. Each waits, empty, for its players for
+    /// the usual grace period, keeping its id, settings, owner and bans.
+    pub fn restore(self: &Arc<Self>, rooms: Vec<StoredRoom>) {
+        for room in rooms {
+            let kind = RoomKind::Restored {
+                owner_id: room.owner_id,
+                bans: room.bans,
+                created_at: room.created_at,
+            };
+            if let Err(error) = self.spawn_room(room.id.into(), room.settings, kind) {
+                tracing::warn!(%error, "a stored room could not be restored");
+            }
+        }
     }
 
     fn spawn_room(
@@ -121,10 +141,11 @@ impl Registry {
             return Err(RoomError::NameTaken);
         }
         let (commands, inbox) = mpsc::channel(ROOM_INBOX_CAPACITY);
+        let journal = Journal::start(id.clone(), self.store.clone(), commands.downgrade());
         let handle = RoomHandle::new(id.clone(), commands);
         rooms.ids_by_name.insert(key, id.clone());
         rooms.by_id.insert(id.clone(), handle.clone());
-        let room = Room::new(id, settings, kind, self.clone());
+        let room = Room::new(id, settings, kind, self.clone(), journal);
         tokio::spawn(room.run(inbox));
         Ok(handle)
     }

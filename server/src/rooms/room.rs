@@ -8,6 +8,11 @@ use std::{
 
 use bytes::Bytes;
 use pianorhythm_core::{
+    domain::{
+        audit::{AuditAction, AuditEntry},
+        room::{RoomBan, StoredRoom},
+        UnixMillis,
+    },
     protocol::{
         server_message::Kind, ChatMessage, LeaveReason, NoteBatch, NoteEventKind, NoteQuota,
         Participant, ParticipantJoined, ParticipantLeft, ParticipantUpdated, PlayPermission,
@@ -19,8 +24,8 @@ use pianorhythm_core::{
 };
 use tokio::sync::mpsc;
 
-use super::{Origin, Registry, RoomCommand, RoomError, RoomSettings};
-use crate::{clock, frames, ws::Outbox};
+use super::{journal::Journal, Origin, Registry, RoomCommand, RoomError, RoomSettings};
+use crate::{clock, frames, store::now_millis, ws::Outbox};
 
 /// Most events one note batch may carry.
 pub const MAX_EVENTS_PER_BATCH: usize = 512;
@@ -31,10 +36,15 @@ const CHAT_BURST: f64 = 5.0;
 const CHAT_INTERVAL_SECONDS: f64 = 1.0;
 
 pub enum RoomKind {
-    /// The Lobby: never removed, no owner, settings fixed.
+    /// The Lobby: never removed, no owner, settings fixed, not stored (its chat is).
     Permanent,
-    Owned {
-        owner_id: String,
+    /// A room a player just created: stored before it admits anyone.
+    Created { owner_id: String },
+    /// A stored room brought back after a restart, empty until its players return.
+    Restored {
+        owner_id: Option<String>,
+        bans: Vec<RoomBan>,
+        created_at: UnixMillis,
     },
 }
 
@@ -65,6 +75,11 @@ pub struct Room {
     /// Participant id to the server time (ms) their ban ends.
     bans: HashMap<String, f64>,
     registry: Arc<Registry>,
+    /// Where the room's chat, state and audit entries are written, off the actor.
+    journal: Journal,
+    /// Whether the room's record must be stored before it serves anyone.
+    is_new: bool,
+    created_at: UnixMillis,
     /// Monotonic origin for the token buckets.
     started: Instant,
     empty_since: Option<tokio::time::Instant>,
@@ -76,10 +91,18 @@ impl Room {
         settings: RoomSettings,
         kind: RoomKind,
         registry: Arc<Registry>,
+        journal: Journal,
     ) -> Self {
-        let (permanent, owner_id) = match kind {
-            RoomKind::Permanent => (true, None),
-            RoomKind::Owned { owner_id } => (false, Some(owner_id)),
+        let (permanent, is_new, owner_id, bans, created_at) = match kind {
+            RoomKind::Permanent => (true, false, None, Vec::new(), now_millis()),
+            RoomKind::Created { owner_id } => {
+                (false, true, Some(owner_id), Vec::new(), now_millis())
+            }
+            RoomKind::Restored {
+                owner_id,
+                bans,
+                created_at,
+            } => (false, false, owner_id, bans, created_at),
         };
         Self {
             id,
@@ -88,8 +111,14 @@ impl Room {
             owner_id,
             members: Vec::new(),
             chat: VecDeque::with_capacity(CHAT_HISTORY_LEN),
-            bans: HashMap::new(),
+            bans: bans
+                .into_iter()
+                .map(|ban| (ban.participant_id, ban.until_ms))
+                .collect(),
             registry,
+            journal,
+            is_new,
+            created_at,
             started: Instant::now(),
             empty_since: (!permanent).then(tokio::time::Instant::now),
         }
@@ -98,6 +127,10 @@ impl Room {
     /// Handles commands until the room is empty past its grace period (or, for the Lobby, until
     /// every handle is gone).
     pub async fn run(mut self, mut inbox: mpsc::Receiver<RoomCommand>) {
+        if !self.open().await {
+            self.registry.remove(&self.id, &self.settings.name);
+            return;
+        }
         self.publish();
         loop {
             let grace_over = async {
@@ -115,12 +148,77 @@ impl Room {
                     None => return,
                 },
                 () = grace_over => {
+                    self.journal.delete_room();
                     self.registry.remove(&self.id, &self.settings.name);
                     tracing::debug!(room = %self.id, "empty room closed");
                     return;
                 }
             }
         }
+    }
+
+    /// Before serving anyone: stores a new room (so creating it is durable before the creator
+    /// is told they joined) and loads the recent chat. `false` if the room cannot be stored.
+    async fn open(&mut self) -> bool {
+        let store = self.registry.store.clone();
+        if self.is_new {
+            if let Err(error) = store.rooms.save(&self.record()).await {
+                tracing::error!(room = %self.id, %error, "cannot store a new room; closing it");
+                return false;
+            }
+            let name = self.settings.name.clone();
+            self.audit(AuditAction::RoomCreated, self.owner_id.clone(), None, name);
+        }
+        match store.chat.recent(&self.id, CHAT_HISTORY_LEN as u32).await {
+            Ok(recent) => self.chat = recent.into(),
+            Err(error) => tracing::warn!(room = %self.id, %error, "cannot load the recent chat"),
+        }
+        true
+    }
+
+    /// The room as stored: settings, owner and the bans still in force.
+    fn record(&self) -> StoredRoom {
+        let now = clock::now_ms();
+        StoredRoom {
+            id: self.id.to_string(),
+            settings: self.settings.clone(),
+            owner_id: self.owner_id.clone(),
+            bans: self
+                .bans
+                .iter()
+                .filter(|(_, until)| **until > now)
+                .map(|(participant_id, until)| RoomBan {
+                    participant_id: participant_id.clone(),
+                    until_ms: *until,
+                })
+                .collect(),
+            created_at: self.created_at,
+            updated_at: now_millis(),
+        }
+    }
+
+    /// Stores the room's state after a change (written behind, in order).
+    fn persist(&self) {
+        if !self.permanent {
+            self.journal.save_room(self.record());
+        }
+    }
+
+    fn audit(
+        &self,
+        action: AuditAction,
+        actor_id: Option<String>,
+        target_id: Option<String>,
+        details: String,
+    ) {
+        self.journal.audit(AuditEntry {
+            at: now_millis(),
+            action,
+            actor_id,
+            room_id: Some(self.id.to_string()),
+            target_id,
+            details,
+        });
     }
 
     fn handle(&mut self, command: RoomCommand) {
@@ -140,6 +238,14 @@ impl Room {
             }
             RoomCommand::UpdateProfile { participant } => {
                 self.update_profile(participant);
+                return;
+            }
+            RoomCommand::ChatStored { message } => {
+                self.show_chat(message);
+                return;
+            }
+            RoomCommand::ChatNotStored { message } => {
+                self.chat_not_stored(&message);
                 return;
             }
             RoomCommand::Notes { origin, batch } => {
@@ -374,8 +480,12 @@ impl Room {
         self.broadcast(&left);
         if self.is_owner(&member.participant.id) {
             if let Some(heir) = self.members.first() {
-                self.owner_id = Some(heir.participant.id.clone());
+                let heir = heir.participant.id.clone();
+                self.owner_id = Some(heir.clone());
                 self.announce_room();
+                self.persist();
+                let details = "the owner left".to_owned();
+                self.audit(AuditAction::CrownChanged, None, Some(heir), details);
             }
             // An empty room keeps its owner: they may come back within the grace period.
         }
@@ -442,12 +552,27 @@ impl Room {
             text,
             time: clock::now_ms(),
         };
+        // Shown once stored (see `journal`): the sender's echo means it is on disk.
+        self.journal.chat(message);
+        Ok(())
+    }
+
+    fn show_chat(&mut self, message: ChatMessage) {
         if self.chat.len() == CHAT_HISTORY_LEN {
             self.chat.pop_front();
         }
         self.chat.push_back(message.clone());
         self.broadcast(&frames::encode(Kind::Chat(message)));
-        Ok(())
+    }
+
+    /// Tells the sender (if still here) that their message was lost.
+    fn chat_not_stored(&self, message: &ChatMessage) {
+        let sender = message.sender.as_ref().map(|sender| sender.id.as_str());
+        if let Some(index) = sender.and_then(|id| self.member_index(id)) {
+            let error =
+                RoomError::Unavailable("your message could not be saved; please send it again");
+            self.members[index].push(&error.frame());
+        }
     }
 
     fn update_settings(
@@ -462,6 +587,7 @@ impl Room {
             .rename(&self.id, &self.settings.name, &next.name)?;
         let rate_changed = next.note_rate != self.settings.note_rate;
         self.settings = next;
+        self.persist();
         if rate_changed {
             // New rules, fresh allowance: a raised quota takes effect at once.
             for index in 0..self.members.len() {
@@ -495,9 +621,19 @@ impl Room {
                 };
                 let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
                 self.bans.insert(removed.participant.id.clone(), until);
+                self.persist();
+                let details = format!("for {} s", duration.as_secs());
+                let target = Some(removed.participant.id.clone());
+                let actor = Some(origin.participant_id.clone());
+                self.audit(AuditAction::PlayerBanned, actor, target, details);
                 self.left_frame(LeaveReason::BannedFromRoom, until)
             }
-            None => self.left_frame(LeaveReason::Kicked, 0.0),
+            None => {
+                let target = Some(removed.participant.id.clone());
+                let actor = Some(origin.participant_id.clone());
+                self.audit(AuditAction::PlayerKicked, actor, target, String::new());
+                self.left_frame(LeaveReason::Kicked, 0.0)
+            }
         };
         removed.push(&frame);
         Ok(())
@@ -506,8 +642,12 @@ impl Room {
     fn give_crown(&mut self, origin: &Origin, target: &str) -> Result<(), RoomError> {
         self.require_owner(origin)?;
         let index = self.member_index(target).ok_or(RoomError::PlayerNotFound)?;
-        self.owner_id = Some(self.members[index].participant.id.clone());
+        let heir = self.members[index].participant.id.clone();
+        self.owner_id = Some(heir.clone());
         self.announce_room();
+        self.persist();
+        let actor = Some(origin.participant_id.clone());
+        self.audit(AuditAction::CrownChanged, actor, Some(heir), "given".into());
         Ok(())
     }
 

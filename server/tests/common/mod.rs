@@ -2,7 +2,7 @@
 
 #![allow(dead_code)] // Each test binary uses a different part of the harness.
 
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 use futures_util::{SinkExt, StreamExt};
 use pianorhythm_core::protocol::{
@@ -25,13 +25,20 @@ pub struct TestServer {
     pub server: RunningServer,
     /// The site root the server serves; dropped (deleted) with the server.
     pub site: TempDir,
+    /// The server's DATA_DIR (its embedded store); dropped (deleted) with the server.
+    pub data: TempDir,
     pub http: reqwest::Client,
 }
 
 impl TestServer {
     /// A server whose site root holds a (stand-in) client bundle, so it reports ready.
     pub async fn start() -> Self {
-        let server = Self::start_with_empty_site().await;
+        Self::start_ready_with(|_| {}).await
+    }
+
+    /// A server with a (stand-in) client bundle and a configuration adjusted by `adjust`.
+    pub async fn start_ready_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let server = Self::start_with(adjust).await;
         let pkg = server.site.path().join("pkg");
         std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(pkg.join("pianorhythm.wasm"), b"\0asm\x01\0\0\0").unwrap();
@@ -52,16 +59,24 @@ impl TestServer {
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let site = TempDir::new().unwrap();
         let site_root = site.path().to_string_lossy().into_owned();
+        let data = TempDir::new().unwrap();
+        let data_dir = data.path().to_string_lossy().into_owned();
         let mut config = Config::from_lookup(|name| match name {
             "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
             "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
+            "DATA_DIR" => Some(data_dir.clone()),
             _ => None,
         })
         .unwrap();
         adjust(&mut config);
         let server = server::start(config).await.unwrap();
         let http = reqwest::Client::builder().no_gzip().build().unwrap();
-        Self { server, site, http }
+        Self {
+            server,
+            site,
+            data,
+            http,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -93,25 +108,30 @@ impl TestServer {
 
     /// Opens a WebSocket sending `cookie` (e.g. a session cookie from an earlier connection).
     pub async fn connect_with_cookie(&self, path: &str, cookie: Option<&str>) -> WsClient {
-        let url = format!("ws://{}{path}", self.server.local_addr());
-        let mut request = url.into_client_request().unwrap();
-        if let Some(cookie) = cookie {
-            request
-                .headers_mut()
-                .insert("cookie", cookie.parse().unwrap());
-        }
-        let (stream, response) = tokio_tungstenite::connect_async(request).await.unwrap();
-        let cookie = response.headers().get("set-cookie").map(|value| {
-            value
-                .to_str()
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_owned()
-        });
-        WsClient { stream, cookie }
+        connect_ws(self.server.local_addr(), path, cookie).await
     }
+}
+
+/// Opens a WebSocket to a server at `address`, sending `cookie` if given.
+pub async fn connect_ws(address: SocketAddr, path: &str, cookie: Option<&str>) -> WsClient {
+    let url = format!("ws://{address}{path}");
+    let mut request = url.into_client_request().unwrap();
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().unwrap());
+    }
+    let (stream, response) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let cookie = response.headers().get("set-cookie").map(|value| {
+        value
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
+    });
+    WsClient { stream, cookie }
 }
 
 pub struct WsClient {

@@ -1,6 +1,7 @@
-//! A room's settings, always valid: every change goes through [`RoomSettings::apply`].
+//! A room's settings, always valid: every change goes through [`RoomSettings::apply`]. The live
+//! room and its stored record hold this same type.
 
-use pianorhythm_core::{
+use crate::{
     protocol::{PlayPermission, RoomSettingsUpdate},
     rooms::{DEFAULT_MAX_PLAYERS, DEFAULT_NOTE_RATE, MAX_NOTE_RATE},
     validation::{self, Invalid},

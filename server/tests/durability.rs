@@ -1,0 +1,153 @@
+//! Nothing acknowledged is lost: the real `server` binary is killed with SIGKILL right after
+//! players were told their writes succeeded, started again on the same DATA_DIR, and asked.
+
+mod common;
+
+use std::{
+    net::{SocketAddr, TcpListener},
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::{connect_ws, WsClient};
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, server_message::Kind, ChatSend, ErrorCode, Participant,
+    RoomSettingsUpdate, SetProfile, PROTOCOL_VERSION,
+};
+use tempfile::TempDir;
+
+/// How long a freshly started server may take to answer /health.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The server binary running as a child process.
+struct ServerProcess {
+    child: Child,
+    address: SocketAddr,
+}
+
+impl ServerProcess {
+    async fn start(data_dir: &Path, site_root: &Path) -> Self {
+        let address = free_address();
+        let child = Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("LEPTOS_SITE_ADDR", address.to_string())
+            .env("LEPTOS_SITE_ROOT", site_root)
+            .env("DATA_DIR", data_dir)
+            .env_remove("MONGODB_URI")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("cannot start the server binary");
+        let server = Self { child, address };
+        server.wait_until_healthy().await;
+        server
+    }
+
+    async fn wait_until_healthy(&self) {
+        let url = format!("http://{}/health", self.address);
+        let deadline = Instant::now() + START_TIMEOUT;
+        while Instant::now() < deadline {
+            if let Ok(response) = reqwest::get(&url).await {
+                if response.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become healthy within {START_TIMEOUT:?}");
+    }
+
+    async fn connect(&self, cookie: Option<&str>) -> (WsClient, Participant) {
+        let path = format!("/ws?v={PROTOCOL_VERSION}");
+        let mut client = connect_ws(self.address, &path, cookie).await;
+        let you = match client.recv().await.kind {
+            Some(Kind::Welcome(welcome)) => welcome.you.unwrap(),
+            other => panic!("expected a welcome, got {other:?}"),
+        };
+        (client, you)
+    }
+
+    /// SIGKILL: no shutdown handler runs, nothing is flushed on the way out.
+    fn kill_9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_address() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap()
+}
+
+#[tokio::test]
+async fn acknowledged_writes_survive_kill_9() {
+    let data = TempDir::new().unwrap();
+    let site = TempDir::new().unwrap();
+    let server = ServerProcess::start(data.path(), site.path()).await;
+
+    // A guest chats in the Lobby, renames themself and creates a room; each is acknowledged.
+    let (mut guest, before) = server.connect(None).await;
+    let cookie = guest
+        .cookie
+        .clone()
+        .expect("the server sets a session cookie");
+    guest.join_room("Lobby", None).await;
+    guest.joined().await;
+    let text = "still here after kill -9? (.*)";
+    guest
+        .request(Request::Chat(ChatSend { text: text.into() }))
+        .await;
+    guest
+        .wait_for(|kind| matches!(kind, Kind::Chat(message) if message.text == text).then_some(()))
+        .await;
+    guest
+        .request(Request::SetProfile(SetProfile {
+            name: Some("Durable Dan".into()),
+            color: None,
+        }))
+        .await;
+    guest
+        .wait_for(|kind| match kind {
+            Kind::ParticipantUpdated(update) => {
+                (update.participant.unwrap().name == "Durable Dan").then_some(())
+            }
+            _ => None,
+        })
+        .await;
+    guest
+        .create_room(RoomSettingsUpdate {
+            name: Some("Kept Room".into()),
+            password: Some("hunter2".into()),
+            ..Default::default()
+        })
+        .await;
+    server.kill_9();
+
+    let server = ServerProcess::start(data.path(), site.path()).await;
+    // The cookie still names the same guest, with the new name.
+    let (mut guest, after) = server.connect(Some(&cookie)).await;
+    assert_eq!(after.id, before.id);
+    assert_eq!(after.name, "Durable Dan");
+    assert_eq!(after.color, before.color);
+    // The Lobby's recent chat has the message.
+    guest.join_room("lobby", None).await;
+    let recent = guest.joined().await.recent_chat;
+    let kept = recent.iter().find(|message| message.text == text);
+    let kept = kept.expect("the acknowledged chat message is in the Lobby's recent chat");
+    assert_eq!(kept.sender.as_ref().unwrap().id, before.id);
+    // The room is back, with its password and its owner.
+    let (mut stranger, _) = server.connect(None).await;
+    stranger.join_room("kept room", Some("wrong")).await;
+    assert_eq!(stranger.error_code().await, ErrorCode::WrongPassword);
+    guest.join_room("Kept Room", None).await;
+    let room = guest.joined().await.room.unwrap();
+    assert_eq!(room.owner_id, before.id);
+    assert!(room.has_password);
+}

@@ -1,0 +1,154 @@
+//! The store wired into the server: the audit log, readiness, and running on MongoDB.
+
+mod common;
+#[path = "support/secantus.rs"]
+mod secantus;
+
+use std::time::{Duration, Instant};
+
+use common::TestServer;
+use pianorhythm_core::{
+    domain::audit::{AuditAction, AuditEntry},
+    protocol::{
+        client_message::Kind as Request, server_message::Kind, ChatSend, GiveCrown, KickPlayer,
+        RoomSettingsUpdate,
+    },
+};
+use secantus::Secantus;
+use server::store::{Store, StoreConfig};
+use tempfile::TempDir;
+
+/// Audit entries are written behind; this is how long a test waits for them.
+const AUDIT_WAIT: Duration = Duration::from_secs(5);
+
+async fn audit_of(store: &Store, room_id: &str, count: usize) -> Vec<AuditEntry> {
+    let deadline = Instant::now() + AUDIT_WAIT;
+    loop {
+        let entries = store.audit.recent(Some(room_id), 20).await.unwrap();
+        if entries.len() >= count || Instant::now() > deadline {
+            return entries;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_records_room_creation_kicks_bans_and_crown_changes() {
+    let server = TestServer::start().await;
+    let (mut alice, alice_id) = server.player().await;
+    let (mut bob, bob_id) = server.player().await;
+    let room = alice
+        .create_room(RoomSettingsUpdate {
+            name: Some("Audited".into()),
+            ..Default::default()
+        })
+        .await
+        .room
+        .unwrap();
+    bob.join_room("Audited", None).await;
+    bob.joined().await;
+    alice
+        .request(Request::Kick(KickPlayer {
+            participant_id: bob_id.clone(),
+        }))
+        .await;
+    bob.wait_for(|kind| matches!(kind, Kind::RoomLeft(_)).then_some(()))
+        .await;
+    bob.join_room("Audited", None).await;
+    bob.joined().await;
+    alice
+        .request(Request::GiveCrown(GiveCrown {
+            participant_id: bob_id.clone(),
+        }))
+        .await;
+    bob.wait_for(|kind| match kind {
+        Kind::RoomUpdated(update) => (update.room.unwrap().owner_id == bob_id).then_some(()),
+        _ => None,
+    })
+    .await;
+    bob.request(Request::Ban(pianorhythm_core::protocol::BanPlayer {
+        participant_id: alice_id.clone(),
+        duration_seconds: 60,
+    }))
+    .await;
+    alice
+        .wait_for(|kind| matches!(kind, Kind::RoomLeft(_)).then_some(()))
+        .await;
+
+    // A second connection to the same embedded database reads what the server wrote.
+    let config = StoreConfig::Embedded {
+        data_dir: server.data.path().to_owned(),
+    };
+    let store = Store::open(&config).await.unwrap();
+    let entries = audit_of(&store, &room.id, 4).await;
+    let summary: Vec<_> = entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.action,
+                entry.actor_id.as_deref(),
+                entry.target_id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                AuditAction::PlayerBanned,
+                Some(bob_id.as_str()),
+                Some(alice_id.as_str())
+            ),
+            (
+                AuditAction::CrownChanged,
+                Some(alice_id.as_str()),
+                Some(bob_id.as_str())
+            ),
+            (
+                AuditAction::PlayerKicked,
+                Some(alice_id.as_str()),
+                Some(bob_id.as_str())
+            ),
+            (AuditAction::RoomCreated, Some(alice_id.as_str()), None),
+        ]
+    );
+    assert_eq!(entries[0].details, "for 60 s");
+    // The ban is part of the stored room too.
+    let stored = store.rooms.get(&room.id).await.unwrap();
+    assert_eq!(stored.owner_id.as_deref(), Some(bob_id.as_str()));
+    assert_eq!(stored.bans.len(), 1);
+    assert_eq!(stored.bans[0].participant_id, alice_id);
+}
+
+#[tokio::test]
+async fn runs_on_mongodb_and_is_not_ready_once_the_database_is_gone() {
+    let dir = TempDir::new().unwrap();
+    let mongo = Secantus::start(&dir.path().join("mongo"));
+    let uri = mongo.uri.clone();
+    let server = TestServer::start_ready_with(|config| {
+        config.store = StoreConfig::MongoDb {
+            uri,
+            database: "server".into(),
+        };
+    })
+    .await;
+    assert_eq!(server.get("/ready").await.status(), 200);
+
+    let (mut player, _) = server.player().await;
+    player.join_room("Lobby", None).await;
+    player.joined().await;
+    player
+        .request(Request::Chat(ChatSend {
+            text: "stored in MongoDB".into(),
+        }))
+        .await;
+    player
+        .wait_for(|kind| matches!(kind, Kind::Chat(_)).then_some(()))
+        .await;
+
+    drop(mongo);
+    let response = server.get("/ready").await;
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_ready");
+}

@@ -1,0 +1,46 @@
+//! The audit log: who did what to whom, in which room, and when. Entries are only ever added.
+
+use crate::domain::UnixMillis;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: UnixMillis,
+    pub action: AuditAction,
+    /// Who acted; `None` for the server itself (e.g. a crown passed on when the owner left).
+    pub actor_id: Option<String>,
+    pub room_id: Option<String>,
+    /// Whom the action was about (the kicked player, the new owner...).
+    pub target_id: Option<String>,
+    /// Human-readable particulars, e.g. a ban's length.
+    pub details: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AuditAction {
+    RoomCreated,
+    PlayerKicked,
+    PlayerBanned,
+    CrownChanged,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 4] = [
+        AuditAction::RoomCreated,
+        AuditAction::PlayerKicked,
+        AuditAction::PlayerBanned,
+        AuditAction::CrownChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::RoomCreated => "room_created",
+            AuditAction::PlayerKicked => "player_kicked",
+            AuditAction::PlayerBanned => "player_banned",
+            AuditAction::CrownChanged => "crown_changed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.as_str() == text)
+    }
+}

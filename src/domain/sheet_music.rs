@@ -1,0 +1,275 @@
+//! Sheet music members upload, search, favourite and download, and how it is searched.
+
+use crate::{
+    domain::{match_key, UnixMillis},
+    validation::{clean_line, Invalid},
+};
+
+pub const MAX_TITLE_CHARS: usize = 120;
+pub const MAX_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+pub const MAX_CONTENT_BYTES: usize = 1024 * 1024;
+pub const MAX_SEARCH_CHARS: usize = 200;
+pub const MAX_PAGE_SIZE: u32 = 100;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+/// A sheet's description; its content is fetched on its own, as it can be large.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    pub id: String,
+    pub title: String,
+    pub creator_id: String,
+    pub creator_name: String,
+    pub tags: Vec<String>,
+    pub category: String,
+    pub difficulty: Difficulty,
+    pub format: SheetFormat,
+    pub favorite_count: u64,
+    pub download_count: u64,
+    pub created_at: UnixMillis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewSheet {
+    pub title: String,
+    pub creator_id: String,
+    pub creator_name: String,
+    pub tags: Vec<String>,
+    pub category: String,
+    pub difficulty: Difficulty,
+    pub format: SheetFormat,
+    pub content: Vec<u8>,
+}
+
+impl NewSheet {
+    pub fn validated(self) -> Result<Self, Invalid> {
+        let title = bounded(&self.title, "title", MAX_TITLE_CHARS)?;
+        if self.tags.len() > MAX_TAGS {
+            return Err(Invalid(format!("at most {MAX_TAGS} tags")));
+        }
+        let mut tags = Vec::with_capacity(self.tags.len());
+        for tag in &self.tags {
+            let tag = bounded(tag, "tag", MAX_TAG_CHARS)?;
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if self.content.len() > MAX_CONTENT_BYTES {
+            return Err(Invalid(format!(
+                "sheet content is over {MAX_CONTENT_BYTES} bytes"
+            )));
+        }
+        Ok(Self {
+            title,
+            tags,
+            creator_name: bounded(&self.creator_name, "creator name", MAX_TITLE_CHARS)?,
+            category: category(&self.category)?,
+            ..self
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Difficulty {
+    Beginner,
+    Intermediate,
+    Advanced,
+    Expert,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SheetFormat {
+    VirtualPiano,
+    Mpp,
+    MusicXml,
+    Midi,
+}
+
+/// Stored names of an enum's values, and back.
+macro_rules! named {
+    ($type:ty { $($value:ident => $name:literal),+ $(,)? }) => {
+        impl $type {
+            pub const ALL: &'static [$type] = &[$(<$type>::$value),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$value => $name),+ }
+            }
+
+            pub fn parse(text: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == text)
+            }
+        }
+    };
+}
+
+named!(Difficulty {
+    Beginner => "beginner",
+    Intermediate => "intermediate",
+    Advanced => "advanced",
+    Expert => "expert",
+});
+
+named!(SheetFormat {
+    VirtualPiano => "virtual_piano",
+    Mpp => "mpp",
+    MusicXml => "musicxml",
+    Midi => "midi",
+});
+
+/// A search of the sheet music, as the seed defines it: `text` found (ignoring case) in the
+/// title, the creator's name or any tag; optional category and difficulty; newest first.
+/// The text is matched as plain text: it is never a pattern or a query operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetSearch {
+    /// Lower-cased search text; empty matches every sheet.
+    pub text_key: String,
+    pub category: Option<String>,
+    pub difficulty: Option<Difficulty>,
+    pub skip: u64,
+    /// 1 to [`MAX_PAGE_SIZE`].
+    pub limit: u32,
+}
+
+impl SheetSearch {
+    pub fn new(
+        text: &str,
+        category: Option<&str>,
+        difficulty: Option<Difficulty>,
+        skip: u64,
+        limit: u32,
+    ) -> Result<Self, Invalid> {
+        let text = clean_line(text);
+        if text.chars().count() > MAX_SEARCH_CHARS {
+            return Err(Invalid(format!(
+                "search text is over {MAX_SEARCH_CHARS} characters"
+            )));
+        }
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+            return Err(Invalid(format!(
+                "limit must be between 1 and {MAX_PAGE_SIZE}"
+            )));
+        }
+        Ok(Self {
+            text_key: match_key(&text),
+            category: category.map(self::category).transpose()?,
+            difficulty,
+            skip,
+            limit,
+        })
+    }
+
+    /// Whether `sheet` matches, by the same rules every backend implements.
+    pub fn matches(&self, sheet: &Sheet) -> bool {
+        let text_matches = self.text_key.is_empty()
+            || match_key(&sheet.title).contains(&self.text_key)
+            || match_key(&sheet.creator_name).contains(&self.text_key)
+            || sheet
+                .tags
+                .iter()
+                .any(|tag| match_key(tag).contains(&self.text_key));
+        text_matches
+            && self.category.as_ref().is_none_or(|c| *c == sheet.category)
+            && self.difficulty.is_none_or(|d| d == sheet.difficulty)
+    }
+}
+
+/// One page of results and how many match in all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SheetPage {
+    pub sheets: Vec<Sheet>,
+    pub total: u64,
+}
+
+/// Categories are compared exactly, so they are kept lower-cased.
+pub fn category(text: &str) -> Result<String, Invalid> {
+    Ok(match_key(&bounded(text, "category", MAX_TAG_CHARS)?))
+}
+
+/// The lower-cased tags joined by newlines: a newline never survives [`clean_line`], so a
+/// search text can match inside one tag but never across two.
+pub fn tags_key(tags: &[String]) -> String {
+    tags.iter()
+        .map(|tag| match_key(tag))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn bounded(text: &str, what: &str, max_chars: usize) -> Result<String, Invalid> {
+    let text = clean_line(text);
+    match text.chars().count() {
+        0 => Err(Invalid(format!("{what} cannot be empty"))),
+        n if n > max_chars => Err(Invalid(format!("{what} is over {max_chars} characters"))),
+        _ => Ok(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sheet(title: &str, creator: &str, tags: &[&str]) -> Sheet {
+        Sheet {
+            id: "1".into(),
+            title: title.into(),
+            creator_id: "u".into(),
+            creator_name: creator.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            category: "classical".into(),
+            difficulty: Difficulty::Beginner,
+            format: SheetFormat::VirtualPiano,
+            favorite_count: 0,
+            download_count: 0,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn search_text_is_plain_text_matched_ignoring_case() {
+        let fur_elise = sheet("Für Elise", "Ludwig", &["Romantic", "piano"]);
+        let search = |text| SheetSearch::new(text, None, None, 0, 10).unwrap();
+        assert!(search("FÜR").matches(&fur_elise));
+        assert!(search("ludw").matches(&fur_elise));
+        assert!(search("mant").matches(&fur_elise));
+        assert!(!search(".*").matches(&fur_elise));
+        assert!(!search("(").matches(&fur_elise));
+        // The newline is stripped from the text, and tags are never matched across each other.
+        assert!(!search("romantic\npiano").matches(&fur_elise));
+    }
+
+    #[test]
+    fn limits_and_text_are_bounded() {
+        assert!(SheetSearch::new("a", None, None, 0, 0).is_err());
+        assert!(SheetSearch::new("a", None, None, 0, 101).is_err());
+        assert!(SheetSearch::new("a", None, None, 0, 100).is_ok());
+        assert!(SheetSearch::new(&"a".repeat(201), None, None, 0, 1).is_err());
+    }
+
+    #[test]
+    fn enum_names_round_trip() {
+        for difficulty in Difficulty::ALL {
+            assert_eq!(Difficulty::parse(difficulty.as_str()), Some(*difficulty));
+        }
+        for format in SheetFormat::ALL {
+            assert_eq!(SheetFormat::parse(format.as_str()), Some(*format));
+        }
+    }
+
+    #[test]
+    fn new_sheets_are_cleaned() {
+        let sheet = NewSheet {
+            title: "  Nocturne ".into(),
+            creator_id: "u".into(),
+            creator_name: "Fred".into(),
+            tags: vec!["Night".into(), "Night".into()],
+            category: " Classical ".into(),
+            difficulty: Difficulty::Advanced,
+            format: SheetFormat::MusicXml,
+            content: b"<score/>".to_vec(),
+        }
+        .validated()
+        .unwrap();
+        assert_eq!(sheet.title, "Nocturne");
+        assert_eq!(sheet.tags, ["Night"]);
+        assert_eq!(sheet.category, "classical");
+    }
+}

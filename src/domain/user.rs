@@ -1,0 +1,242 @@
+//! Member accounts: a profile with a unique usertag, an optional unique email, roles and settings.
+
+use crate::{
+    domain::{match_key, UnixMillis},
+    validation::{self, Invalid},
+};
+
+pub const MIN_USERTAG_CHARS: usize = 3;
+pub const MAX_USERTAG_CHARS: usize = 32;
+pub const MAX_BIO_CHARS: usize = 500;
+pub const MAX_EMAIL_CHARS: usize = 254;
+pub const MAX_URL_CHARS: usize = 2_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    /// Unique ignoring case; shown as the member typed it.
+    pub usertag: String,
+    /// Unique when present; kept lower-cased.
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    pub color: String,
+    pub avatar_url: Option<String>,
+    pub bio: Option<String>,
+    pub settings: UserSettings,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Member, Role::Moderator, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == text)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserSettings {
+    pub theme: String,
+    pub notifications: bool,
+    /// Who may see the profile: "public", "members" or "private".
+    pub privacy: String,
+}
+
+impl Default for UserSettings {
+    fn default() -> Self {
+        Self {
+            theme: "default".into(),
+            notifications: true,
+            privacy: "public".into(),
+        }
+    }
+}
+
+/// What it takes to create an account; the rest starts at its default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub usertag: String,
+    pub email: Option<String>,
+    pub color: String,
+}
+
+impl NewUser {
+    /// The same account, cleaned, or what is wrong with it.
+    pub fn validated(self) -> Result<Self, Invalid> {
+        Ok(Self {
+            username: validation::player_name(&self.username)?,
+            usertag: usertag(&self.usertag)?,
+            email: self.email.as_deref().map(email).transpose()?,
+            color: validation::color(&self.color)?,
+        })
+    }
+}
+
+/// A change to a profile: `None` leaves a field as it is; for optional fields `Some(None)`
+/// clears it. Only the named fields are written, so two changes to different fields made at
+/// the same time both take effect.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileUpdate {
+    pub username: Option<String>,
+    pub usertag: Option<String>,
+    pub email: Option<Option<String>>,
+    pub roles: Option<Vec<Role>>,
+    pub color: Option<String>,
+    pub avatar_url: Option<Option<String>>,
+    pub bio: Option<Option<String>>,
+    pub settings: Option<UserSettings>,
+}
+
+impl ProfileUpdate {
+    pub fn validated(self) -> Result<Self, Invalid> {
+        let optional = |value: Option<Option<String>>,
+                        rule: fn(&str) -> Result<String, Invalid>| {
+            value
+                .map(|inner| inner.as_deref().map(rule).transpose())
+                .transpose()
+        };
+        Ok(Self {
+            username: self
+                .username
+                .as_deref()
+                .map(validation::player_name)
+                .transpose()?,
+            usertag: self.usertag.as_deref().map(usertag).transpose()?,
+            email: optional(self.email, email)?,
+            roles: self.roles,
+            color: self.color.as_deref().map(validation::color).transpose()?,
+            avatar_url: optional(self.avatar_url, url)?,
+            bio: optional(self.bio, bio)?,
+            settings: self.settings,
+        })
+    }
+}
+
+/// A usertag: 3–32 letters, digits, `_`, `-` or `.`; unique ignoring case.
+pub fn usertag(text: &str) -> Result<String, Invalid> {
+    let tag = text.trim();
+    let length = tag.chars().count();
+    if !(MIN_USERTAG_CHARS..=MAX_USERTAG_CHARS).contains(&length) {
+        return Err(Invalid(format!(
+            "a usertag has {MIN_USERTAG_CHARS} to {MAX_USERTAG_CHARS} characters"
+        )));
+    }
+    if !tag
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Err(Invalid(
+            "a usertag has only letters, digits, '_', '-' and '.'".into(),
+        ));
+    }
+    Ok(tag.to_owned())
+}
+
+/// The key two usertags that differ only in case share.
+pub fn usertag_key(tag: &str) -> String {
+    match_key(tag)
+}
+
+/// An email address, trimmed and lower-cased (so uniqueness ignores case).
+pub fn email(text: &str) -> Result<String, Invalid> {
+    let email = match_key(text);
+    let well_formed = email.len() <= MAX_EMAIL_CHARS
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(email.split_once('@'), Some((local, domain)) if !local.is_empty() && domain.contains('.') && !domain.contains('@'));
+    if well_formed {
+        Ok(email)
+    } else {
+        Err(Invalid(format!("{text:?} is not an email address")))
+    }
+}
+
+fn url(text: &str) -> Result<String, Invalid> {
+    let url = text.trim();
+    if url.len() <= MAX_URL_CHARS && (url.starts_with("https://") || url.starts_with("http://")) {
+        Ok(url.to_owned())
+    } else {
+        Err(Invalid("an avatar must be an http(s) URL".into()))
+    }
+}
+
+fn bio(text: &str) -> Result<String, Invalid> {
+    let bio = text.trim();
+    if bio.chars().count() > MAX_BIO_CHARS {
+        return Err(Invalid(format!(
+            "a bio is at most {MAX_BIO_CHARS} characters"
+        )));
+    }
+    Ok(bio.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usertags_are_checked_and_keyed_ignoring_case() {
+        assert_eq!(usertag(" Ada_99 ").unwrap(), "Ada_99");
+        assert_eq!(usertag_key("Ada_99"), usertag_key("ADA_99"));
+        for bad in ["ab", "a b c", "(.*)", "^admin$", &"x".repeat(33)] {
+            assert!(usertag(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_checked() {
+        assert_eq!(email(" Ada@Example.ORG ").unwrap(), "ada@example.org");
+        for bad in [
+            "",
+            "ada",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "a@b@c.org",
+        ] {
+            assert!(email(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_profile_update_is_validated_field_by_field() {
+        let update = ProfileUpdate {
+            bio: Some(None),
+            color: Some("#ABCDEF".into()),
+            ..Default::default()
+        };
+        let update = update.validated().unwrap();
+        assert_eq!(update.color.as_deref(), Some("#abcdef"));
+        assert_eq!(update.bio, Some(None));
+        let bad = ProfileUpdate {
+            avatar_url: Some(Some("javascript:alert(1)".into())),
+            ..Default::default()
+        };
+        assert!(bad.validated().is_err());
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("root"), None);
+    }
+}
