@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // scripts/test.sh picks a free port and points E2E_SERVER_BIN at the built server.
@@ -35,6 +38,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      // A fresh store per run: rooms and chat persist, and earlier runs must not leak in.
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'pianorhythm-e2e-')),
       RUST_LOG: 'warn',
     },
   },

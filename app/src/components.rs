@@ -1,6 +1,9 @@
-//! Pieces shared by every page.
+//! Pieces shared by pages.
 
 pub mod connection;
+pub mod instrument;
+pub mod piano;
+pub mod settings_form;
 
 use leptos::prelude::*;
 

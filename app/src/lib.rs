@@ -2,13 +2,17 @@
 //!
 //! Compiled twice: with `ssr` into the server (rendering HTML and running server functions) and
 //! with `hydrate` into the browser bundle (taking over the server's HTML and going live).
+// Leptos view types nest deeply; the default limit is too low for whole pages.
+#![recursion_limit = "256"]
 
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
 mod error_page;
+pub mod live;
 mod lobby;
 mod not_found;
+mod room;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod services;
@@ -17,7 +21,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    ParamSegment, StaticSegment,
 };
 
 /// The document around the app, rendered on the server only.
@@ -43,6 +47,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let live = live::Live::new();
+    provide_context(live.clone());
+    // Effects run only in the browser: connect, listen to the keyboard, wait for a gesture.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| browser::start(live.clone()));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = live;
     let stylesheet = format!("/pkg/{}.css", env!("LEPTOS_OUTPUT_NAME"));
 
     view! {
@@ -53,6 +64,7 @@ pub fn App() -> impl IntoView {
             <main>
                 <Routes fallback=not_found::NotFound>
                     <Route path=StaticSegment("") view=lobby::LobbyPage/>
+                    <Route path=(StaticSegment("room"), ParamSegment("name")) view=room::RoomPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,26 +1,78 @@
-//! The lobby page: the live rooms, rendered on the server and hydrated in the browser.
+//! The lobby page: the live rooms (rendered on the server, then kept current by the server's
+//! pushes), creating a room, and joining a private one by name.
 
 use leptos::prelude::*;
-use pianorhythm_core::rooms::RoomSummary;
+use leptos_router::{components::A, hooks::use_navigate};
+use pianorhythm_core::{protocol, rooms::RoomSummary};
 
-use crate::{error_page::ErrorList, server_fns::list_rooms};
+use crate::{
+    components::settings_form::SettingsForm,
+    error_page::ErrorList,
+    live::{use_live, JoinState},
+    server_fns::list_rooms,
+};
 
 #[component]
 pub fn LobbyPage() -> impl IntoView {
-    let rooms = Resource::new(|| (), |_| list_rooms());
+    let initial = Resource::new(|| (), |_| list_rooms());
 
     view! {
         <section class="page lobby">
-            <h1>"Rooms"</h1>
+            <div class="lobby-header">
+                <h1>"Rooms"</h1>
+                <CreateRoom/>
+            </div>
             <Suspense fallback=|| view! { <p class="loading">"Loading rooms…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                     {move || Suspend::new(async move {
-                        rooms.await.map(|rooms| view! { <RoomList rooms/> })
+                        let initial = initial.await?;
+                        Ok::<_, ServerFnError>(view! { <LiveRoomList initial/> })
                     })}
                 </ErrorBoundary>
             </Suspense>
+            <JoinByName/>
         </section>
     }
+    .into_any()
+}
+
+/// The list the server rendered, then the server's pushes once this part of the page is live.
+#[component]
+fn LiveRoomList(initial: Vec<RoomSummary>) -> impl IntoView {
+    let pushed = use_live().rooms;
+    // Hydration must see exactly what the server rendered, even if a push came in meanwhile:
+    // effects run only after this component has hydrated.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    move || match pushed.get().filter(|_| hydrated.get()) {
+        Some(rooms) => view! { <RoomList rooms=rooms.into_iter().map(from_wire).collect()/> },
+        None => view! { <RoomList rooms=initial.clone()/> },
+    }
+}
+
+fn from_wire(room: protocol::RoomSummary) -> RoomSummary {
+    RoomSummary {
+        id: room.id,
+        name: room.name,
+        player_count: room.player_count,
+        max_players: room.max_players,
+        has_password: room.has_password,
+        owner: (!room.owner_name.is_empty()).then_some(room.owner_name),
+    }
+}
+
+/// The address of a room's page.
+pub fn room_path(name: &str) -> String {
+    let encoded: String = name
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect();
+    format!("/room/{encoded}")
 }
 
 #[component]
@@ -31,14 +83,102 @@ fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
                 .into_iter()
                 .map(|room| {
                     let players = format!("{} / {}", room.player_count, room.max_players);
+                    let href = room_path(&room.name);
                     view! {
                         <li class="room">
-                            <span class="room-name">{room.name}</span>
-                            <span class="room-players">{players}</span>
+                            <A href=href>
+                                <span class="room-name">{room.name}</span>
+                                {room.has_password.then(|| view! { <span class="lock" title="Password">" 🔒"</span> })}
+                                <span class="room-players">{players}</span>
+                            </A>
                         </li>
                     }
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+#[component]
+fn CreateRoom() -> impl IntoView {
+    let live = use_live();
+    let open = RwSignal::new(false);
+    let navigate = use_navigate();
+    let created_name = RwSignal::new(None::<String>);
+    // Once the server has put the player in the new room, go to its page.
+    Effect::new({
+        let live = live.clone();
+        move |_| {
+            let Some(name) = created_name.get() else {
+                return;
+            };
+            let joined = live.room.with(|room| {
+                room.as_ref()
+                    .is_some_and(|room| room.name.eq_ignore_ascii_case(&name))
+            });
+            if joined {
+                created_name.set(None);
+                open.set(false);
+                navigate(&room_path(&name), Default::default());
+            }
+        }
+    });
+    let on_submit = {
+        let live = live.clone();
+        Callback::new(move |settings: protocol::RoomSettingsUpdate| {
+            // One request at a time: a second click would only meet "name taken".
+            if live.join.get_untracked() != JoinState::Joining {
+                created_name.set(settings.name.clone());
+                live.create_room(settings);
+            }
+        })
+    };
+    let refused = move || match live.join.get() {
+        JoinState::Refused { message, .. } if open.get() => Some(message),
+        _ => None,
+    };
+    view! {
+        <button class="primary" on:click=move |_| open.set(true)>"Create room"</button>
+        <Show when=move || open.get()>
+            <div class="dialog-backdrop">
+                <div class="dialog panel" role="dialog" aria-modal="true" aria-label="Create room">
+                    <h2>"Create a room"</h2>
+                    <SettingsForm submit_label="Create" on_submit/>
+                    {move || refused().map(|message| view! { <p class="warning" role="alert">{message}</p> })}
+                    <button on:click=move |_| open.set(false)>"Cancel"</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// Private rooms are not listed: players reach them by name (and password).
+#[component]
+fn JoinByName() -> impl IntoView {
+    let live = use_live();
+    let name = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let room = name.get_untracked().trim().to_owned();
+        if room.is_empty() {
+            return;
+        }
+        let password = Some(password.get_untracked()).filter(|p| !p.is_empty());
+        live.join_room(room.clone(), password);
+        navigate(&room_path(&room), Default::default());
+    };
+    view! {
+        <form class="join-by-name panel" on:submit=submit>
+            <h2>"Join a room by name"</h2>
+            <label>"Room"
+                <input type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+            </label>
+            <label>"Room password"
+                <input type="password" prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
+            </label>
+            <button type="submit">"Join"</button>
+        </form>
     }
 }

@@ -1,4 +1,6 @@
 //! The WebAssembly entry point. The generated JS glue calls `hydrate` once the module has loaded.
+// Leptos view types nest deeply; the default limit is too low for whole pages.
+#![recursion_limit = "256"]
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

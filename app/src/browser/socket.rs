@@ -1,5 +1,6 @@
 //! The client's WebSocket to the real-time server: connects, keeps the clock in sync with
-//! periodic time pings, reports its state to the UI and reconnects with backoff when it drops.
+//! periodic time pings, turns server messages into [`Live`] state, and reconnects with
+//! backoff (joining the same room again) when the connection drops.
 
 use std::{
     cell::{Cell, RefCell},
@@ -10,8 +11,8 @@ use std::{
 use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{
-        client_message, server_message, socket_path, ClientMessage, ServerMessage, TimePing,
-        TimePong,
+        client_message, server_message::Kind, socket_path, ClientMessage, ErrorCode, LeaveReason,
+        RoomSettingsUpdate, ServerMessage, TimePing, TimePong,
     },
     time_sync::{ClockSync, SyncSample},
 };
@@ -19,26 +20,62 @@ use prost::Message;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use crate::components::connection::ConnectionStatus;
+use super::{notes, now};
+use crate::live::{ConnectionStatus, JoinState, Live};
 
 const PING_INTERVAL: Duration = Duration::from_secs(2);
 const FIRST_RETRY_DELAY_MS: f64 = 500.0;
 const MAX_RETRY_DELAY_MS: f64 = 10_000.0;
 
-/// Opens the connection and keeps it open for the lifetime of the page.
-pub fn connect(status: WriteSignal<ConnectionStatus>) {
+thread_local! {
+    static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
+}
+
+/// Opens the connection (once per page) and keeps it open.
+pub fn connect(live: Live) {
+    if CLIENT.with_borrow(Option::is_some) {
+        return;
+    }
     let client = Rc::new(Client {
-        status,
+        live,
         clock: RefCell::default(),
         failed_attempts: Cell::new(0),
+        socket: RefCell::new(None),
+        recreating: Cell::new(false),
     });
+    CLIENT.with_borrow_mut(|slot| *slot = Some(client.clone()));
     client.open();
 }
 
+/// Sends a message if connected; while offline the action is dropped (the UI shows offline).
+pub fn send(message: ClientMessage) {
+    let socket =
+        CLIENT.with_borrow(|client| client.as_ref().and_then(|c| c.socket.borrow().clone()));
+    if let Some(socket) = socket {
+        if socket.ready_state() == WebSocket::OPEN {
+            let _ = socket.send_with_u8_array(&message.encode_to_vec());
+        }
+    }
+}
+
+/// The server's clock, as well as we know it.
+pub fn server_now() -> f64 {
+    let local = now();
+    CLIENT.with_borrow(|client| {
+        client
+            .as_ref()
+            .and_then(|c| c.clock.borrow().to_server_time(local))
+            .unwrap_or(local)
+    })
+}
+
 struct Client {
-    status: WriteSignal<ConnectionStatus>,
+    live: Live,
     clock: RefCell<ClockSync>,
     failed_attempts: Cell<u32>,
+    socket: RefCell<Option<WebSocket>>,
+    /// A vanished room is being created again by this client.
+    recreating: Cell<bool>,
 }
 
 /// The JS callbacks of one socket; they must live exactly as long as that socket is open.
@@ -51,7 +88,7 @@ struct Handlers {
 
 impl Client {
     fn open(self: &Rc<Self>) {
-        self.status.set(ConnectionStatus::Connecting);
+        self.live.status.set(ConnectionStatus::Connecting);
         let Ok(socket) = WebSocket::new(&socket_url()) else {
             self.retry_later();
             return;
@@ -84,7 +121,13 @@ impl Client {
                 }
                 // A closure must not free itself while running: drop them on the next tick.
                 set_timeout(move || drop(finished), Duration::ZERO);
-                client.status.set(ConnectionStatus::Offline);
+                client.socket.replace(None);
+                client.live.status.set(ConnectionStatus::Offline);
+                // The room stays known: on reconnect it is joined again (or brought back).
+                client.live.players.set(Vec::new());
+                if client.live.wanted_room.get_untracked().is_some() {
+                    client.live.join.set(JoinState::Joining);
+                }
                 client.retry_later();
             }
         });
@@ -98,6 +141,7 @@ impl Client {
             _on_close: on_close,
             pinger: None,
         });
+        self.socket.replace(Some(socket));
     }
 
     fn receive(&self, event: MessageEvent) {
@@ -106,19 +150,134 @@ impl Client {
             return;
         };
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        match ServerMessage::decode(bytes.as_slice()).map(|message| message.kind) {
-            Ok(Some(server_message::Kind::Pong(pong))) => self.record_pong(pong),
-            Ok(Some(server_message::Kind::Welcome(_))) => {}
-            Ok(Some(server_message::Kind::Error(error))) => {
-                leptos::logging::warn!("server error {:?}: {}", error.code(), error.message);
-            }
-            Ok(Some(server_message::Kind::Disconnect(goodbye))) => {
-                leptos::logging::log!("server closing the connection: {}", goodbye.message);
-            }
-            // Rooms, notes and chat are handled by the room page.
-            Ok(Some(_) | None) => {}
+        match ServerMessage::decode(bytes.as_slice()) {
+            Ok(ServerMessage { kind: Some(kind) }) => self.handle(kind),
+            Ok(ServerMessage { kind: None }) => {}
             Err(error) => leptos::logging::warn!("undecodable frame from the server: {error}"),
         }
+    }
+
+    fn handle(&self, kind: Kind) {
+        let live = &self.live;
+        match kind {
+            Kind::Pong(pong) => self.record_pong(pong),
+            Kind::Welcome(welcome) => {
+                live.me.set(welcome.you);
+                // Back after a drop: go back to the room this page is about.
+                if let Some((room, password)) = live.wanted_room.get_untracked() {
+                    live.join_room(room, password);
+                }
+            }
+            Kind::RoomList(list) => live.rooms.set(Some(list.rooms)),
+            Kind::RoomJoined(joined) => {
+                self.recreating.set(false);
+                live.room.set(joined.room);
+                live.players.set(joined.participants);
+                live.chat.set(joined.recent_chat);
+                live.join.set(JoinState::Joined);
+                live.notice.set(None);
+            }
+            Kind::RoomLeft(left) => {
+                live.room.set(None);
+                live.players.set(Vec::new());
+                live.wanted_room.set(None);
+                let message = match left.reason() {
+                    LeaveReason::Left => return live.join.set(JoinState::Idle),
+                    LeaveReason::Kicked => "You were kicked from the room.",
+                    LeaveReason::BannedFromRoom => "You were banned from the room.",
+                };
+                live.join.set(JoinState::Refused {
+                    code: ErrorCode::NotAllowed,
+                    message: message.to_owned(),
+                });
+            }
+            Kind::ParticipantJoined(joined) => {
+                if let Some(participant) = joined.participant {
+                    live.players.update(|players| {
+                        players.retain(|p| p.id != participant.id);
+                        players.push(participant);
+                    });
+                }
+            }
+            Kind::ParticipantLeft(left) => {
+                notes::forget(&left.participant_id);
+                live.players
+                    .update(|players| players.retain(|p| p.id != left.participant_id));
+            }
+            Kind::ParticipantUpdated(updated) => {
+                if let Some(participant) = updated.participant {
+                    if live
+                        .me
+                        .with_untracked(|me| me.as_ref().is_some_and(|me| me.id == participant.id))
+                    {
+                        live.me.set(Some(participant.clone()));
+                    }
+                    live.players.update(|players| {
+                        if let Some(existing) = players.iter_mut().find(|p| p.id == participant.id)
+                        {
+                            *existing = participant;
+                        }
+                    });
+                }
+            }
+            Kind::RoomUpdated(updated) => live.room.set(updated.room),
+            Kind::Notes(relayed) => {
+                if let Some(batch) = relayed.batch {
+                    notes::play_remote(live, &relayed.sender_id, &batch);
+                }
+            }
+            Kind::Chat(message) => live.chat.update(|chat| {
+                chat.push(message);
+                let excess = chat.len().saturating_sub(200);
+                chat.drain(..excess);
+            }),
+            Kind::NoteQuota(quota) if quota.dropped > 0 => live.notice.set(Some(format!(
+                "Playing too fast: {} notes were not sent (limit {} per second).",
+                quota.dropped, quota.rate
+            ))),
+            Kind::NoteQuota(_) => {}
+            Kind::Error(error) => self.handle_error(error.code(), error.message),
+            Kind::Disconnect(goodbye) => live.notice.set(Some(goodbye.message)),
+        }
+    }
+
+    fn handle_error(&self, code: ErrorCode, message: String) {
+        let live = &self.live;
+        let joining = live.join.get_untracked() == JoinState::Joining;
+        let refusal = matches!(
+            code,
+            ErrorCode::RoomNotFound
+                | ErrorCode::RoomFull
+                | ErrorCode::WrongPassword
+                | ErrorCode::Banned
+                | ErrorCode::RoomNameTaken
+        );
+        if !(joining && refusal) {
+            live.notice.set(Some(message));
+            return;
+        }
+        // The room this page was in vanished while we were away (a server restart): bring it
+        // back under the same name rather than leave the players stranded. If another player
+        // brought it back first, join theirs.
+        if code == ErrorCode::RoomNameTaken && self.recreating.replace(false) {
+            if let Some((name, password)) = live.wanted_room.get_untracked() {
+                live.join_room(name, password);
+                return;
+            }
+        }
+        if code == ErrorCode::RoomNotFound {
+            if let Some(previous) = live.room.get_untracked().filter(|room| !room.permanent) {
+                self.recreating.set(true);
+                live.create_room(RoomSettingsUpdate {
+                    name: Some(previous.name),
+                    private: Some(previous.private),
+                    max_players: Some(previous.max_players),
+                    ..Default::default()
+                });
+                return;
+            }
+        }
+        live.join.set(JoinState::Refused { code, message });
     }
 
     fn record_pong(&self, pong: TimePong) {
@@ -130,7 +289,7 @@ impl Client {
             client_receive: now(),
         });
         if let Some(ping_ms) = clock.latest_round_trip() {
-            self.status.set(ConnectionStatus::Online { ping_ms });
+            self.live.status.set(ConnectionStatus::Online { ping_ms });
         }
     }
 
@@ -152,14 +311,6 @@ fn send_ping(socket: &WebSocket) {
     }));
     // A send on a socket that is closing fails harmlessly; on_close handles the rest.
     let _ = socket.send_with_u8_array(&ping.encode_to_vec());
-}
-
-/// Wall-clock milliseconds since the Unix epoch, with the monotonic timer's precision.
-fn now() -> f64 {
-    let performance = window()
-        .performance()
-        .expect("performance is available in browsers");
-    performance.time_origin() + performance.now()
 }
 
 fn socket_url() -> String {

@@ -6,6 +6,8 @@
 
 use leptos::prelude::*;
 
+use crate::live::use_live;
+
 /// What the player's connection to the real-time server is doing.
 // The server build only ever renders `Offline`; the browser build drives the rest.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -39,12 +41,7 @@ impl ConnectionStatus {
 
 #[component]
 pub fn ConnectionIndicator() -> impl IntoView {
-    let status = RwSignal::new(ConnectionStatus::Offline);
-
-    // Effects run only in the browser, after hydration.
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| crate::browser::socket::connect(status.write_only()));
-
+    let status = use_live().status;
     view! {
         <span class="connection" data-state=move || status.get().state() role="status">
             {move || status.get().label()}

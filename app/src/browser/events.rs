@@ -1,0 +1,40 @@
+//! The `pianorhythm:note` DOM event: every note the client plays or schedules, for tests and
+//! visualisers (`window.addEventListener("pianorhythm:note", …)`).
+
+use js_sys::{Object, Reflect};
+use leptos::prelude::window;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit};
+
+pub struct NoteEvent<'a> {
+    pub source: &'static str,
+    pub sender: &'a str,
+    pub note: u8,
+    pub velocity: u8,
+    pub on: bool,
+    pub sent_at: f64,
+    pub received_at: f64,
+    pub scheduled_at: f64,
+}
+
+pub fn dispatch(event: NoteEvent) {
+    let detail = Object::new();
+    let fields: [(&str, JsValue); 8] = [
+        ("source", event.source.into()),
+        ("sender", event.sender.into()),
+        ("note", event.note.into()),
+        ("velocity", event.velocity.into()),
+        ("on", event.on.into()),
+        ("sentAt", event.sent_at.into()),
+        ("receivedAt", event.received_at.into()),
+        ("scheduledAt", event.scheduled_at.into()),
+    ];
+    for (name, value) in fields {
+        let _ = Reflect::set(&detail, &name.into(), &value);
+    }
+    let init = CustomEventInit::new();
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict("pianorhythm:note", &init) {
+        let _ = window().dispatch_event(&event);
+    }
+}

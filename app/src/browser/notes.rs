@@ -1,0 +1,154 @@
+//! Notes in and out: the player's own (heard at once, sent at once) and other players' (kept
+//! in their rhythm by an adaptive playout delay, then played on the audio clock).
+
+use std::{cell::RefCell, collections::HashMap, time::Duration};
+
+use leptos::prelude::*;
+use pianorhythm_core::{
+    playout::PlayoutDelay,
+    protocol::{
+        client_message::Kind as Request, ClientMessage, NoteBatch, NoteEvent, NoteEventKind,
+    },
+};
+
+use super::{audio, events, socket};
+use crate::live::Live;
+
+const LOCAL: &str = "local";
+const SUSTAIN_PEDAL: u32 = 64;
+
+thread_local! {
+    /// One playout delay per remote player: each has their own network path.
+    static PLAYOUT: RefCell<HashMap<String, PlayoutDelay>> = RefCell::default();
+}
+
+pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
+    let now = socket::server_now();
+    if on {
+        audio::note_on(LOCAL, note, velocity, 0.0);
+    } else {
+        audio::note_off(LOCAL, note, 0.0);
+    }
+    if let Some(key) = live.key(note) {
+        let color = live
+            .me
+            .with_untracked(|me| me.as_ref().map(|me| me.color.clone()));
+        key.set(if on {
+            color.or(Some("#7aa2ff".into()))
+        } else {
+            None
+        });
+    }
+    events::dispatch(events::NoteEvent {
+        source: "local",
+        sender: &live
+            .me
+            .with_untracked(|me| me.as_ref().map(|me| me.id.clone()).unwrap_or_default()),
+        note,
+        velocity: if on { velocity } else { 0 },
+        on,
+        sent_at: now,
+        received_at: now,
+        scheduled_at: now,
+    });
+    let (kind, value) = if on {
+        (NoteEventKind::NoteOn, u32::from(velocity))
+    } else {
+        (NoteEventKind::NoteOff, 0)
+    };
+    send_now(now, kind, u32::from(note), value);
+}
+
+pub fn pedal_local(_live: &Live, down: bool) {
+    audio::pedal(LOCAL, down, 0.0);
+    let value = if down { 127 } else { 0 };
+    send_now(
+        socket::server_now(),
+        NoteEventKind::ControlChange,
+        SUSTAIN_PEDAL,
+        value,
+    );
+}
+
+/// Notes leave at once, each in its own batch stamped with the server time it was played:
+/// nothing waits to be grouped, so nothing is late before it has even left.
+fn send_now(server_time: f64, kind: NoteEventKind, key: u32, value: u32) {
+    socket::send(ClientMessage::from_kind(Request::Notes(NoteBatch {
+        time: server_time,
+        events: vec![NoteEvent {
+            offset_ms: 0,
+            kind: kind as i32,
+            key,
+            value,
+        }],
+    })));
+}
+
+/// Another player's notes: schedules each at its sender's time plus the playout delay.
+pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
+    let received = socket::server_now();
+    let color = live.color_of(sender).unwrap_or_else(|| "#f2c14e".into());
+    let muted = live
+        .muted
+        .with_untracked(|muted| muted.iter().any(|id| id == sender));
+    let audio_now = audio::current_time();
+    let delay_ms = PLAYOUT.with_borrow_mut(|playout| {
+        let playout = playout.entry(sender.to_owned()).or_default();
+        for event in &batch.events {
+            let sent = batch.time + f64::from(event.offset_ms);
+            let slot = playout.schedule(sent, received);
+            let wait_ms = (slot.play_at - received).max(0.0);
+            let at = audio_now.map(|now| now + wait_ms / 1000.0).unwrap_or(0.0);
+            let Ok(note) = u8::try_from(event.key) else {
+                continue;
+            };
+            let velocity = u8::try_from(event.value).unwrap_or(127);
+            match event.kind() {
+                NoteEventKind::NoteOn | NoteEventKind::NoteOff => {
+                    let on = event.kind() == NoteEventKind::NoteOn;
+                    if !muted {
+                        if on {
+                            audio::note_on(sender, note, velocity, at);
+                        } else {
+                            audio::note_off(sender, note, at);
+                        }
+                    }
+                    light_later(live, note, on.then(|| color.clone()), wait_ms);
+                    events::dispatch(events::NoteEvent {
+                        source: "remote",
+                        sender,
+                        note,
+                        velocity: if on { velocity } else { 0 },
+                        on,
+                        sent_at: sent,
+                        received_at: received,
+                        scheduled_at: slot.play_at,
+                    });
+                }
+                NoteEventKind::ControlChange if event.key == SUSTAIN_PEDAL => {
+                    audio::pedal(sender, event.value >= 64, at);
+                }
+                NoteEventKind::ControlChange => {}
+            }
+        }
+        playout.delay_ms()
+    });
+    live.playout_ms.set(delay_ms);
+}
+
+fn light_later(live: &Live, note: u8, light: Option<String>, wait_ms: f64) {
+    let Some(key) = live.key(note) else { return };
+    if wait_ms < 1.0 {
+        key.set(light);
+    } else {
+        set_timeout(
+            move || key.set(light),
+            Duration::from_micros((wait_ms * 1000.0) as u64),
+        );
+    }
+}
+
+/// Forget a departed player's timing.
+pub fn forget(sender: &str) {
+    PLAYOUT.with_borrow_mut(|playout| playout.remove(sender));
+}

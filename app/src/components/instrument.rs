@@ -1,0 +1,132 @@
+//! The player's instrument: sound on/off and volume, Web MIDI input, keyboard layout and
+//! octave, and their own name and colour.
+
+use leptos::prelude::*;
+use pianorhythm_core::keyboard_layout::Layout;
+
+use crate::live::use_live;
+
+#[component]
+pub fn InstrumentPanel() -> impl IntoView {
+    let live = use_live();
+    let midi = live.midi;
+    let layout = live.layout;
+    let octave = live.octave_shift;
+    let volume = live.volume;
+
+    let connect_midi = {
+        let live = live.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            crate::browser::midi::request(live.clone());
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &live;
+        }
+    };
+    let pick_input = {
+        let live = live.clone();
+        move |event: leptos::ev::Event| {
+            let id = event_target_value(&event);
+            #[cfg(feature = "hydrate")]
+            crate::browser::midi::select(&live, id);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&live, id);
+        }
+    };
+    let pick_layout = {
+        let live = live.clone();
+        move |event: leptos::ev::Event| {
+            if let Some(chosen) = Layout::from_id(&event_target_value(&event)) {
+                #[cfg(feature = "hydrate")]
+                crate::browser::keyboard::choose_layout(&live, chosen);
+                #[cfg(not(feature = "hydrate"))]
+                let _ = (&live, chosen);
+            }
+        }
+    };
+    let change_volume = move |event: leptos::ev::Event| {
+        if let Ok(value) = event_target_value(&event).parse::<f64>() {
+            volume.set(value);
+            #[cfg(feature = "hydrate")]
+            crate::browser::audio::set_volume(value);
+        }
+    };
+
+    view! {
+        <section class="instrument panel">
+            <h2>"Instrument"</h2>
+            <div class="row">
+                <label>"Volume"
+                    <input type="range" min="0" max="1" step="0.05"
+                        prop:value=move || volume.get().to_string() on:input=change_volume/>
+                </label>
+                <label>"Keyboard layout"
+                    <select on:change=pick_layout>
+                        {Layout::ALL.into_iter().map(|option| view! {
+                            <option value=option.id() selected=move || layout.get() == option>{option.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <span class="octave" title="Arrow keys shift the octave">
+                    "Octave " {move || format!("{:+}", octave.get())}
+                </span>
+            </div>
+            <div class="row">
+                {move || {
+                    let state = midi.get();
+                    if !state.requested {
+                        view! { <button on:click=connect_midi.clone()>"Connect MIDI"</button> }.into_any()
+                    } else if state.inputs.is_empty() {
+                        view! { <span class="hint">"Looking for MIDI devices…"</span> }.into_any()
+                    } else {
+                        let selected = state.selected.clone();
+                        view! {
+                            <label>"MIDI input"
+                                <select on:change=pick_input.clone()>
+                                    {state.inputs.into_iter().map(|(id, name)| {
+                                        let is_selected = selected.as_deref() == Some(id.as_str());
+                                        view! { <option value=id selected=is_selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }.into_any()
+                    }
+                }}
+                {move || midi.get().error.map(|error| view! { <span class="hint warning" role="alert">{error}</span> })}
+            </div>
+            <Profile/>
+        </section>
+    }
+}
+
+#[component]
+fn Profile() -> impl IntoView {
+    let live = use_live();
+    let me = live.me;
+    let name = RwSignal::new(String::new());
+    let color = RwSignal::new(String::from("#7aa2ff"));
+    // Follow the server's view of the player until they start editing.
+    Effect::new(move |_| {
+        if let Some(me) = me.get() {
+            name.set(me.name);
+            color.set(me.color);
+        }
+    });
+    let save = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        live.set_profile(Some(name.get_untracked()), Some(color.get_untracked()));
+    };
+    view! {
+        <form class="row profile" on:submit=save>
+            <label>"Your name"
+                <input type="text" maxlength="40" prop:value=move || name.get()
+                    on:input=move |e| name.set(event_target_value(&e))/>
+            </label>
+            <label>"Your colour"
+                <input type="color" prop:value=move || color.get()
+                    on:input=move |e| color.set(event_target_value(&e))/>
+            </label>
+            <button type="submit">"Save"</button>
+        </form>
+    }
+}

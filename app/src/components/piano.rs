@@ -1,0 +1,126 @@
+//! The 88-key piano: played with mouse or touch (velocity from where the key is struck,
+//! several fingers at once), lit in the colour of whoever plays each key.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use pianorhythm_core::notes::{is_black, note_name, piano_keys};
+
+use crate::live::use_live;
+
+const WHITE_KEYS: f64 = 52.0;
+
+#[component]
+pub fn Piano() -> impl IntoView {
+    // Which pointer (finger, mouse) holds which note.
+    let held = StoredValue::new(HashMap::<i32, u8>::new());
+    let mut white_index = 0.0;
+    let keys = piano_keys()
+        .map(|note| {
+            let black = is_black(note);
+            let style = if black {
+                // Centred on the line between the two white keys around it.
+                format!(
+                    "left: calc(var(--piano-pad) + (100% - 2 * var(--piano-pad)) * {:.5} - var(--black-key-width) / 2)",
+                    white_index / WHITE_KEYS
+                )
+            } else {
+                white_index += 1.0;
+                String::new()
+            };
+            view! { <Key note black style held/> }
+        })
+        .collect_view();
+    view! {
+        <div class="piano" role="group" aria-label="Piano">
+            {keys}
+        </div>
+    }
+}
+
+#[component]
+fn Key(note: u8, black: bool, style: String, held: StoredValue<HashMap<i32, u8>>) -> impl IntoView {
+    let live = use_live();
+    let light = live.key(note).expect("the piano only has piano keys");
+    let class = if black { "key black" } else { "key white" };
+    let key_style = move || match light.get() {
+        Some(color) => format!("{style}; --lit: {color}"),
+        None => style.clone(),
+    };
+
+    let press = {
+        let live = live.clone();
+        move |event: leptos::ev::PointerEvent| {
+            event.prevent_default();
+            let velocity = velocity_from(&event);
+            held.update_value(|held| {
+                held.insert(event.pointer_id(), note);
+            });
+            live.play(note, velocity, true);
+        }
+    };
+    let release = {
+        let live = live.clone();
+        move |event: leptos::ev::PointerEvent| {
+            if held
+                .try_update_value(|held| held.remove(&event.pointer_id()))
+                .flatten()
+                .is_some()
+            {
+                live.play(note, 0, false);
+            }
+        }
+    };
+    // Keyboard users: Enter or Space on a focused key plays it.
+    let key_down = {
+        let live = live.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if matches!(event.key().as_str(), "Enter" | " ") && !event.repeat() {
+                event.prevent_default();
+                live.play(note, 90, true);
+            }
+        }
+    };
+    let key_up = move |event: leptos::ev::KeyboardEvent| {
+        if matches!(event.key().as_str(), "Enter" | " ") {
+            live.play(note, 0, false);
+        }
+    };
+
+    view! {
+        <button
+            class=class
+            style=key_style
+            data-note=note
+            aria-label=note_name(note)
+            aria-pressed=move || if light.get().is_some() { "true" } else { "false" }
+            on:pointerdown=press
+            on:pointerup=release.clone()
+            on:pointercancel=release.clone()
+            on:pointerleave=release
+            on:keydown=key_down
+            on:keyup=key_up
+        ></button>
+    }
+}
+
+/// Struck near the front edge (bottom) = loud; near the back = soft.
+#[cfg(feature = "hydrate")]
+fn velocity_from(event: &leptos::ev::PointerEvent) -> u8 {
+    use wasm_bindgen::JsCast;
+    let depth = event
+        .current_target()
+        .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+        .map(|key| {
+            let rect = key.get_bounding_client_rect();
+            ((f64::from(event.client_y()) - rect.top()) / rect.height().max(1.0)).clamp(0.0, 1.0)
+        })
+        .unwrap_or(0.7);
+    (25.0 + depth * 102.0).round() as u8
+}
+
+/// Pointer handlers only ever run in the browser.
+#[cfg(not(feature = "hydrate"))]
+fn velocity_from(_event: &leptos::ev::PointerEvent) -> u8 {
+    100
+}

@@ -1,0 +1,215 @@
+//! The player's live view of the server: connection, rooms, the current room, chat and the
+//! piano's lit keys, as signals the components render.
+//!
+//! On the server (SSR) it starts empty and stays so; in the browser the WebSocket client fills
+//! it, and the methods here send the player's actions. Components never touch the socket.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use pianorhythm_core::{
+    keyboard_layout::Layout,
+    notes::{HIGHEST_KEY, LOWEST_KEY},
+    protocol::{
+        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
+        CreateRoom, ErrorCode, GiveCrown, JoinRoom, KickPlayer, LeaveRoom, Participant, RoomInfo,
+        RoomSettingsUpdate, RoomSummary, SetProfile,
+    },
+};
+
+pub use crate::components::connection::ConnectionStatus;
+
+/// Where the player stands with the room they asked to be in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JoinState {
+    Idle,
+    Joining,
+    Joined,
+    Refused { code: ErrorCode, message: String },
+}
+
+/// A key's light: the colour of whoever is playing it.
+pub type KeyLight = Option<String>;
+
+#[derive(Clone)]
+pub struct Live {
+    pub status: RwSignal<ConnectionStatus>,
+    pub me: RwSignal<Option<Participant>>,
+    /// Public rooms, pushed by the server; `None` until the first list arrives.
+    pub rooms: RwSignal<Option<Vec<RoomSummary>>>,
+    pub room: RwSignal<Option<RoomInfo>>,
+    pub players: RwSignal<Vec<Participant>>,
+    pub chat: RwSignal<Vec<ChatMessage>>,
+    pub join: RwSignal<JoinState>,
+    /// The room this page wants to be in (name and password), joined again after a reconnect.
+    pub wanted_room: RwSignal<Option<(String, Option<String>)>>,
+    /// The last problem worth telling the player about.
+    pub notice: RwSignal<Option<String>>,
+    /// The largest playout delay in use for remote players, in ms.
+    pub playout_ms: RwSignal<f64>,
+    pub audio_ready: RwSignal<bool>,
+    pub volume: RwSignal<f64>,
+    pub muted: RwSignal<Vec<String>>,
+    pub layout: RwSignal<Layout>,
+    pub octave_shift: RwSignal<i8>,
+    pub midi: RwSignal<MidiState>,
+    keys: Arc<Vec<RwSignal<KeyLight>>>,
+}
+
+/// What the player's Web MIDI looks like.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MidiState {
+    pub requested: bool,
+    /// `(id, name)` of each connected input.
+    pub inputs: Vec<(String, String)>,
+    pub selected: Option<String>,
+    pub error: Option<String>,
+}
+
+impl Live {
+    pub fn new() -> Self {
+        let keys = (LOWEST_KEY..=HIGHEST_KEY)
+            .map(|_| RwSignal::new(None))
+            .collect();
+        Self {
+            status: RwSignal::new(ConnectionStatus::Offline),
+            me: RwSignal::new(None),
+            rooms: RwSignal::new(None),
+            room: RwSignal::new(None),
+            players: RwSignal::new(Vec::new()),
+            chat: RwSignal::new(Vec::new()),
+            join: RwSignal::new(JoinState::Idle),
+            wanted_room: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            playout_ms: RwSignal::new(0.0),
+            audio_ready: RwSignal::new(false),
+            volume: RwSignal::new(0.8),
+            muted: RwSignal::new(Vec::new()),
+            layout: RwSignal::new(Layout::VirtualPiano),
+            octave_shift: RwSignal::new(0),
+            midi: RwSignal::new(MidiState::default()),
+            keys: Arc::new(keys),
+        }
+    }
+
+    /// The light of one piano key (MIDI number); `None` outside the 88 keys.
+    pub fn key(&self, note: u8) -> Option<RwSignal<KeyLight>> {
+        let index = note.checked_sub(LOWEST_KEY)?;
+        self.keys.get(usize::from(index)).copied()
+    }
+
+    pub fn am_owner(&self) -> bool {
+        match (self.room.get(), self.me.get()) {
+            (Some(room), Some(me)) => !room.owner_id.is_empty() && room.owner_id == me.id,
+            _ => false,
+        }
+    }
+
+    /// The colour a participant plays in.
+    pub fn color_of(&self, participant_id: &str) -> Option<String> {
+        self.players.with_untracked(|players| {
+            players
+                .iter()
+                .find(|p| p.id == participant_id)
+                .map(|p| p.color.clone())
+        })
+    }
+
+    fn send(&self, request: Request) {
+        #[cfg(feature = "hydrate")]
+        crate::browser::socket::send(ClientMessage::from_kind(request));
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ClientMessage::from_kind(request);
+    }
+
+    pub fn join_room(&self, name: String, password: Option<String>) {
+        self.wanted_room.set(Some((name.clone(), password.clone())));
+        self.join.set(JoinState::Joining);
+        self.send(Request::Join(JoinRoom {
+            room: name,
+            password,
+        }));
+    }
+
+    pub fn create_room(&self, settings: RoomSettingsUpdate) {
+        let name = settings.name.clone().unwrap_or_default();
+        self.wanted_room
+            .set(Some((name, settings.password.clone())));
+        self.join.set(JoinState::Joining);
+        self.send(Request::Create(CreateRoom {
+            settings: Some(settings),
+        }));
+    }
+
+    pub fn leave_room(&self) {
+        self.wanted_room.set(None);
+        self.join.set(JoinState::Idle);
+        self.room.set(None);
+        self.players.set(Vec::new());
+        self.chat.set(Vec::new());
+        self.send(Request::Leave(LeaveRoom {}));
+    }
+
+    pub fn chat(&self, text: String) {
+        self.send(Request::Chat(ChatSend { text }));
+    }
+
+    pub fn update_settings(&self, update: RoomSettingsUpdate) {
+        self.send(Request::UpdateSettings(update));
+    }
+
+    pub fn kick(&self, participant_id: String) {
+        self.send(Request::Kick(KickPlayer { participant_id }));
+    }
+
+    pub fn ban(&self, participant_id: String, duration_seconds: u32) {
+        self.send(Request::Ban(BanPlayer {
+            participant_id,
+            duration_seconds,
+        }));
+    }
+
+    pub fn give_crown(&self, participant_id: String) {
+        self.send(Request::GiveCrown(GiveCrown { participant_id }));
+    }
+
+    pub fn set_profile(&self, name: Option<String>, color: Option<String>) {
+        self.send(Request::SetProfile(SetProfile { name, color }));
+    }
+
+    pub fn toggle_mute(&self, participant_id: &str) {
+        self.muted.update(|muted| {
+            if let Some(index) = muted.iter().position(|id| id == participant_id) {
+                muted.remove(index);
+            } else {
+                muted.push(participant_id.to_owned());
+            }
+        });
+    }
+
+    /// The player plays (or releases) a note: heard and shown at once, sent to the room.
+    pub fn play(&self, note: u8, velocity: u8, on: bool) {
+        #[cfg(feature = "hydrate")]
+        crate::browser::notes::play_local(self, note, velocity, on);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (note, velocity, on);
+    }
+
+    /// Sustain pedal down or up.
+    pub fn pedal(&self, down: bool) {
+        #[cfg(feature = "hydrate")]
+        crate::browser::notes::pedal_local(self, down);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = down;
+    }
+}
+
+impl Default for Live {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}

@@ -1,0 +1,176 @@
+//! The room page, `/room/<name>`: the piano, the players, chat, the owner's settings.
+//! Rendered on the server with the room's name and an idle piano; once hydrated it joins.
+
+mod chat;
+mod players;
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_params_map},
+};
+use pianorhythm_core::protocol::{ErrorCode, RoomSettingsUpdate};
+
+use crate::{
+    components::{instrument::InstrumentPanel, piano::Piano, settings_form::SettingsForm},
+    live::{use_live, ConnectionStatus, JoinState},
+};
+
+#[component]
+pub fn RoomPage() -> impl IntoView {
+    let live = use_live();
+    let params = use_params_map();
+    let name = move || params.read().get("name").unwrap_or_default();
+
+    // Join once connected, and again whenever the address names another room.
+    Effect::new({
+        let live = live.clone();
+        move |_| {
+            let wanted = name();
+            let online = matches!(live.status.get(), ConnectionStatus::Online { .. });
+            let me_known = live.me.with(Option::is_some);
+            let already = live.wanted_room.with_untracked(|room| {
+                room.as_ref()
+                    .is_some_and(|(room, _)| room.eq_ignore_ascii_case(&wanted))
+            }) || live.room.with_untracked(|room| {
+                room.as_ref()
+                    .is_some_and(|room| room.name.eq_ignore_ascii_case(&wanted))
+            });
+            if online && me_known && !already {
+                let password = live
+                    .wanted_room
+                    .get_untracked()
+                    .and_then(|(_, password)| password);
+                live.join_room(wanted, password);
+            }
+        }
+    });
+
+    let title = move || live.room.get().map(|room| room.name).unwrap_or_else(name);
+    let leave = {
+        let live = live.clone();
+        let navigate = use_navigate();
+        move |_| {
+            live.leave_room();
+            navigate("/", Default::default());
+        }
+    };
+    let playout = live.playout_ms;
+
+    view! {
+        <section class="page room-page">
+            <div class="room-header">
+                <h1>{title}</h1>
+                <span class="meta" title="How far behind the other players' notes are played, to keep their rhythm">
+                    "Playout delay " {move || format!("{:.0} ms", playout.get())}
+                </span>
+                <button on:click=leave>"Leave room"</button>
+            </div>
+            <JoinProblem name=Signal::derive(name)/>
+            <AudioPrompt/>
+            <Notice/>
+            <Piano/>
+            <div class="room-columns">
+                <players::Players/>
+                <chat::Chat/>
+                <div class="side">
+                    <InstrumentPanel/>
+                    <OwnerSettings/>
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// Why the player is not in the room, and what they can do about it.
+#[component]
+fn JoinProblem(name: Signal<String>) -> impl IntoView {
+    let live = use_live();
+    let password = RwSignal::new(String::new());
+    move || {
+        let JoinState::Refused { code, message } = live.join.get() else {
+            return None;
+        };
+        let retry = {
+            let live = live.clone();
+            move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
+                live.join_room(name.get_untracked(), Some(password.get_untracked()));
+            }
+        };
+        let create = {
+            let live = live.clone();
+            move |_| {
+                live.create_room(RoomSettingsUpdate {
+                    name: Some(name.get_untracked()),
+                    ..Default::default()
+                })
+            }
+        };
+        Some(view! {
+            <div class="join-problem panel" role="alert">
+                <p>{message}</p>
+                {(code == ErrorCode::WrongPassword).then(|| view! {
+                    <form on:submit=retry>
+                        <label>"Room password"
+                            <input type="password" prop:value=move || password.get()
+                                on:input=move |e| password.set(event_target_value(&e))/>
+                        </label>
+                        <button type="submit" class="primary">"Join"</button>
+                    </form>
+                })}
+                {(code == ErrorCode::RoomNotFound).then(|| view! {
+                    <button class="primary" on:click=create>"Create this room"</button>
+                })}
+                <A href="/">"Back to the lobby"</A>
+            </div>
+        })
+    }
+}
+
+/// Browsers keep audio off until the player interacts with the page.
+#[component]
+fn AudioPrompt() -> impl IntoView {
+    let ready = use_live().audio_ready;
+    move || {
+        (!ready.get()).then(|| {
+            view! { <p class="audio-prompt" role="note">"🔈 Click anywhere or press a key to turn the sound on."</p> }
+        })
+    }
+}
+
+#[component]
+fn Notice() -> impl IntoView {
+    let notice = use_live().notice;
+    move || {
+        notice.get().map(|message| {
+            view! {
+                <p class="notice" role="status">
+                    {message}
+                    <button class="small" aria-label="Dismiss" on:click=move |_| notice.set(None)>"×"</button>
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn OwnerSettings() -> impl IntoView {
+    let live = use_live();
+    let on_submit = {
+        let live = live.clone();
+        Callback::new(move |update| live.update_settings(update))
+    };
+    move || {
+        let room = live.room.get()?;
+        live.am_owner().then(|| {
+            view! {
+                <section class="owner panel">
+                    <h2>"Room settings"</h2>
+                    <SettingsForm current=room submit_label="Save settings" on_submit/>
+                </section>
+            }
+        })
+    }
+}

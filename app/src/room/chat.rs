@@ -1,0 +1,66 @@
+//! The room's chat: history on arrival, new messages live, one line to write.
+
+use leptos::prelude::*;
+
+use crate::live::use_live;
+
+#[component]
+pub fn Chat() -> impl IntoView {
+    let live = use_live();
+    let draft = RwSignal::new(String::new());
+    let welcome = move || {
+        live.room
+            .get()
+            .map(|room| room.welcome_message)
+            .filter(|message| !message.is_empty())
+    };
+    let chat = live.chat;
+    let submit = {
+        let live = live.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let text = draft.get_untracked();
+            if !text.trim().is_empty() {
+                live.chat(text);
+                draft.set(String::new());
+            }
+        }
+    };
+
+    view! {
+        <section class="chat panel">
+            <h2>"Chat"</h2>
+            {move || welcome().map(|message| view! { <p class="welcome">{message}</p> })}
+            <ol class="messages" aria-label="Chat" aria-live="polite">
+                <For
+                    each=move || chat.get()
+                    key=|message| message.id.clone()
+                    children=|message| {
+                        let sender = message.sender.unwrap_or_default();
+                        view! {
+                            <li>
+                                <span class="sender" style=format!("color: {}", sender.color)>
+                                    {sender.name}
+                                </span>
+                                " "
+                                <span class="text">{message.text}</span>
+                            </li>
+                        }
+                    }
+                />
+            </ol>
+            <form class="chat-form" on:submit=submit>
+                <input
+                    type="text"
+                    aria-label="Chat message"
+                    placeholder="Say something…"
+                    maxlength="500"
+                    autocomplete="off"
+                    prop:value=move || draft.get()
+                    on:input=move |event| draft.set(event_target_value(&event))
+                />
+                <button type="submit">"Send"</button>
+            </form>
+        </section>
+    }
+}

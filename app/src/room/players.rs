@@ -1,0 +1,92 @@
+//! Who is in the room: colours, the crown, and the owner's kick / ban / give-crown.
+
+use leptos::prelude::*;
+use pianorhythm_core::protocol::Participant;
+
+use crate::live::use_live;
+
+/// Ban length offered in the player list.
+const BAN_SECONDS: u32 = 10 * 60;
+
+#[component]
+pub fn Players() -> impl IntoView {
+    let live = use_live();
+    let players = live.players;
+    view! {
+        <section class="players panel">
+            <h2>"Players"</h2>
+            <ul aria-label="Players">
+                <For
+                    each=move || players.get()
+                    key=|player| (player.id.clone(), player.name.clone(), player.color.clone())
+                    children=move |player| view! { <PlayerEntry player/> }
+                />
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn PlayerEntry(player: Participant) -> impl IntoView {
+    let live = use_live();
+    let id = player.id.clone();
+    let is_owner = {
+        let (live, id) = (live.clone(), id.clone());
+        move || live.room.get().is_some_and(|room| room.owner_id == id)
+    };
+    let is_me = {
+        let (live, id) = (live.clone(), id.clone());
+        move || live.me.get().is_some_and(|me| me.id == id)
+    };
+    let can_moderate = {
+        let (live, is_me) = (live.clone(), is_me.clone());
+        move || live.am_owner() && !is_me()
+    };
+    let muted = {
+        let (live, id) = (live.clone(), id.clone());
+        Signal::derive(move || live.muted.get().contains(&id))
+    };
+    let actions = {
+        let (live, id, name) = (live.clone(), id.clone(), player.name.clone());
+        move || {
+            can_moderate().then(|| {
+                let (kick, ban, crown) = (live.clone(), live.clone(), live.clone());
+                let (kick_id, ban_id, crown_id) = (id.clone(), id.clone(), id.clone());
+                view! {
+                    <button class="small" aria-label=format!("Kick {name}")
+                        on:click=move |_| kick.kick(kick_id.clone())>"Kick"</button>
+                    <button class="small" aria-label=format!("Ban {name}")
+                        on:click=move |_| ban.ban(ban_id.clone(), BAN_SECONDS)>"Ban"</button>
+                    <button class="small" aria-label=format!("Give crown to {name}")
+                        on:click=move |_| crown.give_crown(crown_id.clone())>"Give crown"</button>
+                }
+            })
+        }
+    };
+    let mute_button = {
+        let (live, id, name, is_me) =
+            (live.clone(), id.clone(), player.name.clone(), is_me.clone());
+        move || {
+            (!is_me()).then(|| {
+                let (live, id) = (live.clone(), id.clone());
+                let label = format!("Mute {name}");
+                view! {
+                    <button class="small" aria-label=label aria-pressed=move || muted.get().to_string()
+                        on:click=move |_| live.toggle_mute(&id)>
+                        {move || if muted.get() { "Unmute" } else { "Mute" }}
+                    </button>
+                }
+            })
+        }
+    };
+
+    view! {
+        <li class="player">
+            <span class="swatch" style=format!("background: {}", player.color)></span>
+            <span class="name">{player.name.clone()}</span>
+            {move || is_owner().then(|| view! { <span class="crown" title="Room owner" aria-label="owner">"♛"</span> })}
+            {move || is_me().then(|| view! { <span class="you">"(you)"</span> })}
+            <span class="actions">{mute_button} {actions}</span>
+        </li>
+    }
+}

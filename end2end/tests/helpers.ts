@@ -1,0 +1,55 @@
+import { Browser, BrowserContext, expect, Page } from '@playwright/test';
+
+/** Every `pianorhythm:note` event the page dispatches, collected from the start. */
+export async function recordNotes(context: BrowserContext) {
+  await context.addInitScript(() => {
+    (window as any).__notes = [];
+    window.addEventListener('pianorhythm:note', (event) => (window as any).__notes.push((event as CustomEvent).detail));
+  });
+}
+
+/** A fake Web MIDI keyboard: `window.__midi([0x90, 60, 100])` sends a message from it. */
+export async function fakeMidi(context: BrowserContext) {
+  await context.addInitScript(() => {
+    const input: any = { id: 'fake-keyboard', name: 'Test Keyboard', type: 'input', state: 'connected', onmidimessage: null };
+    const access = { inputs: new Map([[input.id, input]]), outputs: new Map(), onstatechange: null, sysexEnabled: false };
+    (navigator as any).requestMIDIAccess = () => Promise.resolve(access);
+    (window as any).__midi = (bytes: number[]) => input.onmidimessage?.({ data: new Uint8Array(bytes) });
+  });
+}
+
+export async function newPlayer(browser: Browser, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  await recordNotes(context);
+  await fakeMidi(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  return page;
+}
+
+export async function online(page: Page) {
+  await expect(page.getByRole('status').first()).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
+}
+
+export async function createRoom(page: Page, name: string, options: { password?: string; isPrivate?: boolean } = {}) {
+  await page.goto('/');
+  await online(page);
+  await page.getByRole('button', { name: 'Create room' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create room' });
+  await dialog.getByLabel('Room name').fill(name);
+  if (options.password) await dialog.getByLabel('Password').fill(options.password);
+  await dialog.getByLabel('Max players').fill('8');
+  if (options.isPrivate) await dialog.getByLabel('Private').check();
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/room/${encodeURIComponent(name)}$`));
+  await expect(page.getByRole('list', { name: 'Players' })).toContainText('(you)');
+}
+
+export async function myName(page: Page): Promise<string> {
+  return page.getByLabel('Your name').inputValue();
+}
+
+/** Remote note-on events the page has scheduled so far. */
+export async function remoteNoteOns(page: Page): Promise<Array<{ note: number; velocity: number; sender: string; sentAt: number; scheduledAt: number }>> {
+  return page.evaluate(() => (window as any).__notes.filter((n: any) => n.source === 'remote' && n.on));
+}

@@ -1,0 +1,105 @@
+import { expect, test } from '@playwright/test';
+import { createRoom, myName, newPlayer, online, remoteNoteOns } from './helpers';
+
+test('two players: join from the lobby, hear every note in order, see the keys in the sender\'s colour', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await bob.goto('/');
+  await online(bob);
+
+  await createRoom(alice, 'Duet');
+  // Bob's lobby updates by itself, and the room's link takes him in.
+  const link = bob.getByRole('link', { name: /^Duet/ });
+  await expect(link).toContainText('1 / 8');
+  await link.click();
+  await expect(bob).toHaveURL(/\/room\/Duet$/);
+  const players = alice.getByRole('list', { name: 'Players' });
+  await expect(players).toContainText(await myName(bob));
+
+  // Computer keyboard (Virtual Piano: T is C4), held so Bob can see the key lit.
+  await alice.keyboard.down('t');
+  const aliceColour = await alice.getByLabel('Your colour').inputValue();
+  const c4 = bob.getByRole('button', { name: 'C4', exact: true });
+  await expect(c4).toHaveAttribute('aria-pressed', 'true');
+  await expect(c4).toHaveAttribute('style', new RegExp(`--lit: ${aliceColour}`));
+  await alice.keyboard.up('t');
+  await expect(c4).toHaveAttribute('aria-pressed', 'false');
+
+  // Web MIDI (a fake input, chosen automatically as the only one).
+  await alice.getByRole('button', { name: 'Connect MIDI' }).click();
+  await expect(alice.getByLabel('MIDI input')).toHaveValue('fake-keyboard');
+  await alice.evaluate(() => (window as any).__midi([0x90, 64, 77]));
+  await alice.evaluate(() => (window as any).__midi([0x80, 64, 0]));
+
+  // Mouse: struck in the middle of the key.
+  await alice.getByRole('button', { name: 'G4', exact: true }).click();
+
+  await expect.poll(async () => (await remoteNoteOns(bob)).length).toBe(3);
+  const heard = await remoteNoteOns(bob);
+  expect(heard.map((n) => [n.note, n.velocity])).toEqual([[60, 100], [64, 77], [67, expect.any(Number)]]);
+  expect(heard[2].velocity).toBeGreaterThan(40);
+  expect(heard[2].velocity).toBeLessThan(110);
+  // Scheduled in the sender's time, never before it was played.
+  for (const note of heard) expect(note.scheduledAt).toBeGreaterThanOrEqual(note.sentAt);
+  // Alice never hears her own notes back.
+  expect(await remoteNoteOns(alice)).toEqual([]);
+});
+
+test('chat goes both ways and the history is there after a reload', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Chatty');
+  await bob.goto('/room/Chatty');
+  await online(bob);
+  await expect(bob.getByRole('list', { name: 'Players' })).toContainText('(you)');
+
+  await alice.getByLabel('Chat message').fill('hello from Alice');
+  await alice.getByLabel('Chat message').press('Enter');
+  await expect(bob.getByRole('list', { name: 'Chat' })).toContainText('hello from Alice');
+  await bob.getByLabel('Chat message').fill('hi Alice');
+  await bob.getByRole('button', { name: 'Send' }).click();
+  await expect(alice.getByRole('list', { name: 'Chat' })).toContainText('hi Alice');
+
+  await bob.reload();
+  const history = bob.getByRole('list', { name: 'Chat' });
+  await expect(history).toContainText('hello from Alice');
+  await expect(history).toContainText('hi Alice');
+  // The reload is the same player, not a second one.
+  await expect(alice.getByRole('list', { name: 'Players' }).getByRole('listitem')).toHaveCount(2);
+});
+
+test('the owner kicks a player out', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Strict');
+  await bob.goto('/room/Strict');
+  await online(bob);
+  const bobName = await myName(bob);
+  await expect(alice.getByRole('list', { name: 'Players' })).toContainText(bobName);
+
+  await alice.getByRole('button', { name: `Kick ${bobName}` }).click();
+  await expect(bob.getByRole('alert')).toContainText('You were kicked from the room.');
+  await expect(alice.getByRole('list', { name: 'Players' })).not.toContainText(bobName);
+  // A player is not an owner: no moderation buttons for Bob anywhere.
+  await expect(bob.getByRole('button', { name: /^Kick / })).toHaveCount(0);
+});
+
+test('a private room with a password: hidden from the lobby, joinable by name with the password', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Hideout', { password: 'letmein', isPrivate: true });
+
+  await bob.goto('/');
+  await online(bob);
+  await expect(bob.getByRole('list', { name: 'Rooms' })).toContainText('Lobby');
+  await expect(bob.getByRole('link', { name: /^Hideout/ })).toHaveCount(0);
+
+  await bob.getByLabel('Room', { exact: true }).fill('hideout');
+  await bob.getByLabel('Room password').fill('wrong');
+  await bob.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(bob.getByRole('alert')).toContainText('wrong password');
+  await bob.getByLabel('Room password').fill('letmein');
+  await bob.getByRole('button', { name: 'Join', exact: true }).click();
+  await expect(bob.getByRole('list', { name: 'Players' })).toContainText('(you)');
+  await expect(alice.getByRole('list', { name: 'Players' })).toContainText(await myName(bob));
+});
