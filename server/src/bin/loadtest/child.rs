@@ -95,12 +95,14 @@ pub fn spawn_server() -> io::Result<Spawned> {
         )));
     }
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
-    // The load test needs no pages or client bundle, only the WebSocket; an empty site will do.
+    // The load test needs no pages or client bundle, only the WebSocket: an empty site will do.
+    // Its store lives in the same scratch folder, so every run starts fresh and leaves nothing.
     let scratch_dir = std::env::temp_dir().join(format!("loadtest-site-{}", std::process::id()));
     std::fs::create_dir_all(&scratch_dir)?;
     let child = command(program)?
         .env("LEPTOS_SITE_ADDR", addr.to_string())
         .env("LEPTOS_SITE_ROOT", &scratch_dir)
+        .env("DATA_DIR", scratch_dir.join("data"))
         .env("RUST_LOG", "warn")
         .spawn()?;
     let mut spawned = Spawned {
