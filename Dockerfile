@@ -18,8 +18,12 @@ RUN apt-get update -q \
 WORKDIR /app
 COPY --from=build /src/target/cargo/release/server /app/server
 COPY --from=build /src/target/site /app/site
+# The embedded store (used when MONGODB_URI is unset) lives on a volume owned by the app user.
+RUN mkdir -p /app/data && chown pianorhythm /app/data
+VOLUME /app/data
 ENV LEPTOS_SITE_ADDR=0.0.0.0:3000 \
     LEPTOS_SITE_ROOT=/app/site \
+    DATA_DIR=/app/data \
     LOG_FORMAT=json \
     RUST_LOG=info
 USER pianorhythm

@@ -166,7 +166,7 @@ fn OwnerSettings() -> impl IntoView {
         let room = live.room.get()?;
         live.am_owner().then(|| {
             view! {
-                <section class="owner panel">
+                <section class="owner panel" aria-label="Room settings">
                     <h2>"Room settings"</h2>
                     <SettingsForm current=room submit_label="Save settings" on_submit/>
                 </section>

@@ -103,3 +103,37 @@ test('a private room with a password: hidden from the lobby, joinable by name wi
   await expect(bob.getByRole('list', { name: 'Players' })).toContainText('(you)');
   await expect(alice.getByRole('list', { name: 'Players' })).toContainText(await myName(bob));
 });
+
+test('owner settings, the MPP layout, muting a player and leaving for the lobby', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Workshop');
+  await bob.goto('/room/Workshop');
+  await online(bob);
+  await expect(alice.getByRole('list', { name: 'Players' })).toContainText(await myName(bob));
+
+  // The owner renames the room and sets a welcome message from the settings panel.
+  const settings = alice.getByRole('region', { name: 'Room settings' });
+  await settings.getByLabel('Room name').fill('Workshop 2');
+  await settings.getByLabel('Welcome message').fill('Play nicely');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(bob.getByRole('heading', { level: 1 })).toHaveText('Workshop 2');
+  await expect(bob.locator('.chat .welcome')).toHaveText('Play nicely');
+  // Bob is not the owner: no settings panel for him.
+  await expect(bob.getByRole('button', { name: 'Save settings' })).toHaveCount(0);
+
+  // Multiplayer Piano layout: Z is C3.
+  await alice.getByLabel('Keyboard layout').selectOption('mpp');
+  await alice.keyboard.press('z');
+  await expect.poll(async () => (await remoteNoteOns(bob)).map((n) => n.note)).toEqual([48]);
+
+  // Muting is per listener: Bob's button says so, and notes still light Alice's keys for him.
+  const aliceName = await myName(alice);
+  await bob.getByRole('button', { name: `Mute ${aliceName}` }).click();
+  await expect(bob.getByRole('button', { name: `Mute ${aliceName}` })).toHaveAttribute('aria-pressed', 'true');
+
+  // Leaving returns to the lobby, and the others see the player go.
+  await bob.getByRole('button', { name: 'Leave room' }).click();
+  await expect(bob).toHaveURL(/\/$/);
+  await expect(alice.getByRole('list', { name: 'Players' }).getByRole('listitem')).toHaveCount(1);
+});

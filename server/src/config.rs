@@ -19,6 +19,10 @@ pub struct Config {
     pub dev_mode: bool,
     /// `LOG_FORMAT`: `json` for one JSON object per line, `text` for people.
     pub log_format: LogFormat,
+    /// `WORKER_THREADS`: async runtime threads; by default one fewer than the cores (at least
+    /// one). About half the server's CPU time is the kernel's TCP work on behalf of its sockets;
+    /// leaving it a core measured faster than a runtime thread on every core (see README).
+    pub worker_threads: usize,
     /// `COOKIE_SECURE`: mark the session cookie Secure (set `true` behind HTTPS).
     pub cookie_secure: bool,
     /// `ROOM_EMPTY_GRACE_SECS` (how long an empty room lives on).
@@ -102,7 +106,21 @@ impl Config {
                 data_dir: lookup("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             },
         };
+        let worker_threads = match lookup("WORKER_THREADS") {
+            None => std::thread::available_parallelism()
+                .map_or(1, |cores| cores.get().saturating_sub(1))
+                .max(1),
+            Some(value) => value
+                .parse::<usize>()
+                .ok()
+                .filter(|&threads| threads > 0)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name: "WORKER_THREADS",
+                    reason: format!("{value:?}: expected a positive whole number"),
+                })?,
+        };
         Ok(Self {
+            worker_threads,
             store,
             cookie_secure,
             rooms,
@@ -198,6 +216,17 @@ mod tests {
         );
         let named = config(&[("MONGODB_URI", "mongodb://db"), ("MONGODB_DATABASE", "pr")]).unwrap();
         assert!(matches!(named.store, StoreConfig::MongoDb { database, .. } if database == "pr"));
+    }
+
+    #[test]
+    fn worker_threads_default_to_at_least_one_and_are_validated() {
+        assert!(config(&[]).unwrap().worker_threads >= 1);
+        assert_eq!(
+            config(&[("WORKER_THREADS", "3")]).unwrap().worker_threads,
+            3
+        );
+        assert!(super::tests::config(&[("WORKER_THREADS", "0")]).is_err());
+        assert!(super::tests::config(&[("WORKER_THREADS", "many")]).is_err());
     }
 
     #[test]

@@ -2,8 +2,7 @@ use std::process::ExitCode;
 
 use server::{config::Config, shutdown, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -12,7 +11,20 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(config.log_format);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(config.worker_threads)
+        .enable_all()
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(serve(config)),
+        Err(error) => {
+            tracing::error!(%error, "cannot start the async runtime");
+            ExitCode::FAILURE
+        }
+    }
+}
 
+async fn serve(config: Config) -> ExitCode {
     let server = match server::start(config).await {
         Ok(server) => server,
         Err(error) => {
