@@ -11,9 +11,9 @@ use pianorhythm_core::{
     keyboard_layout::Layout,
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
-        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
-        CreateRoom, ErrorCode, GiveCrown, JoinRoom, KickPlayer, LeaveRoom, Participant, RoomInfo,
-        RoomSettingsUpdate, RoomSummary, SetProfile,
+        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom, ErrorCode,
+        GiveCrown, JoinRoom, KickPlayer, LeaveRoom, Participant, RoomInfo, RoomSettingsUpdate,
+        RoomSummary, SetProfile,
     },
 };
 
@@ -115,11 +115,14 @@ impl Live {
         })
     }
 
+    /// Sends to the server; on the server side of SSR there is no connection, and nothing to do.
     fn send(&self, request: Request) {
         #[cfg(feature = "hydrate")]
-        crate::browser::socket::send(ClientMessage::from_kind(request));
+        crate::browser::socket::send(pianorhythm_core::protocol::ClientMessage::from_kind(
+            request,
+        ));
         #[cfg(not(feature = "hydrate"))]
-        let _ = ClientMessage::from_kind(request);
+        let _ = request;
     }
 
     pub fn join_room(&self, name: String, password: Option<String>) {

@@ -365,10 +365,20 @@ async fn only_the_owner_changes_settings_kicks_or_gives_the_crown() {
     assert_eq!(alice.error_code().await, ErrorCode::InvalidMessage);
 }
 
+/// The owner named by the next room update this client receives.
+async fn next_owner(client: &mut WsClient) -> String {
+    client
+        .wait_for(|kind| match kind {
+            Kind::RoomUpdated(updated) => Some(updated.room.unwrap().owner_id),
+            _ => None,
+        })
+        .await
+}
+
 #[tokio::test]
 async fn the_crown_can_be_given_and_passes_to_the_longest_present_when_the_owner_leaves() {
     let server = TestServer::start().await;
-    let ((mut alice, _), (mut bob, bob_id)) = two_in_a_room(&server, "Crown").await;
+    let ((mut alice, alice_id), (mut bob, bob_id)) = two_in_a_room(&server, "Crown").await;
     let (mut carol, carol_id) = server.player().await;
     carol.join_room("Crown", None).await;
     carol.joined().await;
@@ -378,31 +388,13 @@ async fn the_crown_can_be_given_and_passes_to_the_longest_present_when_the_owner
             participant_id: carol_id.clone(),
         }))
         .await;
-    let owner = bob
-        .wait_for(|kind| match kind {
-            Kind::RoomUpdated(updated) => Some(updated.room.unwrap().owner_id),
-            _ => None,
-        })
-        .await;
-    assert_eq!(owner, carol_id);
+    assert_eq!(next_owner(&mut bob).await, carol_id);
 
+    // Carol leaves: Alice has been here longest of those who remain.
     carol.request(Request::Leave(LeaveRoom {})).await;
-    // Alice joined first, but Bob... no: Alice is the longest present of those who remain.
-    let owner = bob
-        .wait_for(|kind| match kind {
-            Kind::RoomUpdated(updated) => Some(updated.room.unwrap().owner_id),
-            _ => None,
-        })
-        .await;
-    assert_ne!(owner, carol_id);
+    assert_eq!(next_owner(&mut bob).await, alice_id);
     alice.request(Request::Leave(LeaveRoom {})).await;
-    let owner = bob
-        .wait_for(|kind| match kind {
-            Kind::RoomUpdated(updated) => Some(updated.room.unwrap().owner_id),
-            _ => None,
-        })
-        .await;
-    assert_eq!(owner, bob_id);
+    assert_eq!(next_owner(&mut bob).await, bob_id);
 }
 
 #[tokio::test]
