@@ -10,7 +10,6 @@ use pianorhythm_core::protocol::{
 };
 use pianorhythm_core::protocol::{server_message::Kind, ErrorCode};
 use rand::{rngs::StdRng, Rng, SeedableRng};
-use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
 const ROOM_NAMES: [&str; 3] = ["lobby", "Alpha", "Beta"];
@@ -103,12 +102,7 @@ async fn random_traffic_never_breaks_the_server() {
 
     // Every live room still works: its actor is alive and answers a join (notes or chat may
     // be restricted by the random settings; a full room answers with an error, also an answer).
-    let rooms: Value = server
-        .get("/api/v1/rooms/active")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rooms = server.active_rooms().await;
     for room in rooms.as_array().unwrap() {
         let name = room["name"].as_str().unwrap();
         let (mut visitor, _) = server.player().await;
@@ -130,12 +124,7 @@ async fn random_traffic_never_breaks_the_server() {
         );
     }
 
-    let rooms: Value = server
-        .get("/api/v1/rooms/active")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rooms = server.active_rooms().await;
     let rooms = rooms.as_array().unwrap();
     assert_eq!(rooms[0]["name"], "Lobby");
     let total: u64 = rooms

@@ -11,7 +11,6 @@ use pianorhythm_core::protocol::{
     GiveCrown, KickPlayer, LeaveReason, LeaveRoom, NoteBatch, NoteEvent, NoteEventKind,
     RoomSettingsUpdate, SetProfile, SubscribeRoomList,
 };
-use serde_json::Value;
 
 fn room(name: &str) -> RoomSettingsUpdate {
     RoomSettingsUpdate {
@@ -167,12 +166,7 @@ async fn public_rooms_are_listed_and_private_ones_hidden_but_joinable_by_name() 
 
     // The list is published a moment after a change.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let rooms: Value = server
-        .get("/api/v1/rooms/active")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rooms = server.active_rooms().await;
     let names: Vec<&str> = rooms
         .as_array()
         .unwrap()
@@ -288,8 +282,7 @@ async fn the_owner_kicks_and_the_kicked_player_is_out() {
     bob.request(batch(1.0, vec![note_on(60, 100, 0)])).await;
     assert_eq!(bob.error_code().await, ErrorCode::NotInRoom);
     // A kick is not a ban: Bob may come back.
-    bob.join_room("Kick", None).await;
-    bob.joined().await;
+    bob.enter("Kick").await;
 }
 
 #[tokio::test]
@@ -314,8 +307,7 @@ async fn a_banned_player_cannot_return_until_the_ban_ends() {
     bob.join_room("Ban", None).await;
     assert_eq!(bob.error_code().await, ErrorCode::Banned);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    bob.join_room("Ban", None).await;
-    bob.joined().await;
+    bob.enter("Ban").await;
 }
 
 #[tokio::test]
@@ -380,8 +372,7 @@ async fn the_crown_can_be_given_and_passes_to_the_longest_present_when_the_owner
     let server = TestServer::start().await;
     let ((mut alice, alice_id), (mut bob, bob_id)) = two_in_a_room(&server, "Crown").await;
     let (mut carol, carol_id) = server.player().await;
-    carol.join_room("Crown", None).await;
-    carol.joined().await;
+    carol.enter("Crown").await;
 
     alice
         .request(Request::GiveCrown(GiveCrown {
@@ -408,8 +399,7 @@ async fn the_note_quota_drops_excess_notes_and_says_so() {
         })
         .await;
     let (mut bob, _) = server.player().await;
-    bob.join_room("Quota", None).await;
-    bob.joined().await;
+    bob.enter("Quota").await;
 
     // Rate 10/s with a 3 s burst: 30 of these 40 note-ons pass; the note-off always does.
     let mut events: Vec<NoteEvent> = (0..40).map(|i| note_on(21 + i, 100, i)).collect();
@@ -517,8 +507,7 @@ async fn chat_history_keeps_the_last_fifty() {
     let mut players = Vec::new();
     for _ in 0..11 {
         let (mut player, _) = server.player().await;
-        player.join_room("lobby", None).await;
-        player.joined().await;
+        player.enter("lobby").await;
         players.push(player);
     }
     for (p, player) in players.iter_mut().enumerate() {
@@ -668,11 +657,9 @@ async fn a_stalled_client_is_dropped_while_the_others_keep_receiving() {
         })
         .await;
     let (mut stalled, stalled_id) = server.player().await;
-    stalled.join_room("Stall", None).await;
-    stalled.joined().await;
+    stalled.enter("Stall").await;
     let (mut listener, _) = server.player().await;
-    listener.join_room("Stall", None).await;
-    listener.joined().await;
+    listener.enter("Stall").await;
 
     // Big batches (note-offs cost no quota) fill the stalled client's socket buffers quickly.
     let big: Vec<NoteEvent> = (0..500)

@@ -87,6 +87,11 @@ impl TestServer {
         self.http.get(self.url(path)).send().await.unwrap()
     }
 
+    /// `GET /api/v1/rooms/active` as JSON.
+    pub async fn active_rooms(&self) -> serde_json::Value {
+        self.get("/api/v1/rooms/active").await.json().await.unwrap()
+    }
+
     /// Opens a WebSocket speaking our protocol and returns it once the welcome has arrived.
     pub async fn connect(&self) -> (WsClient, ServerMessage) {
         let mut client = self.connect_to(&format!("/ws?v={PROTOCOL_VERSION}")).await;
@@ -212,6 +217,12 @@ impl WsClient {
             password: password.map(str::to_owned),
         }))
         .await;
+    }
+
+    /// Joins a room without a password and waits until the room confirms it.
+    pub async fn enter(&mut self, room: &str) -> RoomJoined {
+        self.join_room(room, None).await;
+        self.joined().await
     }
 
     pub async fn joined(&mut self) -> RoomJoined {
