@@ -43,6 +43,18 @@ impl TokenBucket {
         granted
     }
 
+    /// Whole tokens available at `now`, without taking any.
+    pub fn available(&mut self, now: f64) -> u32 {
+        self.refill(now);
+        self.tokens.floor() as u32
+    }
+
+    /// Whether the bucket would be full at `now`: nothing has been taken that is not back.
+    pub fn is_full(&mut self, now: f64) -> bool {
+        self.refill(now);
+        self.tokens >= self.burst
+    }
+
     pub fn rate(&self) -> f64 {
         self.rate
     }
@@ -79,6 +91,17 @@ mod tests {
         assert_eq!(bucket.take_up_to(10, 0.0), 4);
         assert_eq!(bucket.take_up_to(10, 0.5), 0);
         assert_eq!(bucket.take_up_to(10, 1.0), 1);
+    }
+
+    #[test]
+    fn available_peeks_without_taking_and_full_means_nothing_outstanding() {
+        let mut bucket = TokenBucket::new(2.0, 4.0, 0.0);
+        assert!(bucket.is_full(0.0));
+        assert_eq!(bucket.take_up_to(3, 0.0), 3);
+        assert_eq!(bucket.available(0.0), 1);
+        assert_eq!(bucket.available(0.0), 1);
+        assert!(!bucket.is_full(1.0));
+        assert!(bucket.is_full(1.5));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use leptos::config::{Env, LeptosOptions};
 
-use crate::{rooms::RoomsConfig, store::StoreConfig, ws::ConnectionConfig};
+use crate::{limits::LimitsConfig, rooms::RoomsConfig, store::StoreConfig, ws::ConnectionConfig};
 
 /// Every setting the server reads. The README's configuration table lists the same variables.
 #[derive(Clone, Debug)]
@@ -32,6 +32,8 @@ pub struct Config {
     /// `MONGODB_URI` and `MONGODB_DATABASE` when the URI is set, else the embedded store in
     /// `DATA_DIR`.
     pub store: StoreConfig,
+    /// Per-player limits: connections, joins, rooms, chat, owner actions.
+    pub limits: LimitsConfig,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +108,37 @@ impl Config {
                 data_dir: lookup("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             },
         };
+        let number = |name: &'static str, default: f64| match lookup(name) {
+            None => Ok(default),
+            Some(value) => value
+                .parse::<f64>()
+                .ok()
+                .filter(|number| number.is_finite() && *number > 0.0)
+                .ok_or_else(|| ConfigError::Invalid {
+                    name,
+                    reason: format!("{value:?}: expected a positive number"),
+                }),
+        };
+        let mut limits = LimitsConfig::default();
+        limits.connections_per_session = number(
+            "MAX_CONNECTIONS_PER_SESSION",
+            limits.connections_per_session.into(),
+        )? as u32;
+        limits.connections_per_address = number(
+            "MAX_CONNECTIONS_PER_ADDRESS",
+            limits.connections_per_address.into(),
+        )? as u32;
+        limits.guests_per_address = number("GUESTS_PER_ADDRESS", limits.guests_per_address)?;
+        limits.joins_per_minute = number("JOIN_ATTEMPTS_PER_MINUTE", limits.joins_per_minute)?;
+        limits.rooms_per_minute = number("ROOMS_PER_MINUTE", limits.rooms_per_minute)?;
+        limits.live_rooms_per_player = number(
+            "MAX_LIVE_ROOMS_PER_PLAYER",
+            limits.live_rooms_per_player.into(),
+        )? as u32;
+        limits.chat_per_second = number("CHAT_PER_SECOND", limits.chat_per_second)?;
+        limits.chat_burst = number("CHAT_BURST", limits.chat_burst)?;
+        limits.owner_actions_per_second =
+            number("OWNER_ACTIONS_PER_SECOND", limits.owner_actions_per_second)?;
         let worker_threads = match lookup("WORKER_THREADS") {
             None => std::thread::available_parallelism()
                 .map_or(1, |cores| cores.get().saturating_sub(1))
@@ -120,6 +153,7 @@ impl Config {
                 })?,
         };
         Ok(Self {
+            limits,
             worker_threads,
             store,
             cookie_secure,

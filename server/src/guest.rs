@@ -22,7 +22,7 @@ impl Guest {
     pub fn random() -> Self {
         let mut rng = rand::rng();
         Self {
-            id: format!("{:016x}", rng.random::<u64>()),
+            id: crate::store::ids::new_id(),
             name: format!("Guest {:04}", rng.random_range(0..10_000)),
             color: random_color(&mut rng),
         }
@@ -63,7 +63,9 @@ pub async fn from_session(session: &Session) -> Guest {
         Ok(Some(guest)) => guest,
         Ok(None) | Err(_) => {
             let guest = Guest::random();
-            save(session, &guest).await;
+            if let Err(error) = save(session, &guest).await {
+                tracing::warn!(%error, "cannot save the guest identity");
+            }
             guest
         }
     }
@@ -71,14 +73,9 @@ pub async fn from_session(session: &Session) -> Guest {
 
 /// Stores the guest (after a name or colour change). WebSocket handlers must save explicitly:
 /// the session middleware only saves while a response is still being written.
-pub async fn save(session: &Session, guest: &Guest) {
-    let saved = async {
-        session.insert(SESSION_KEY, guest).await?;
-        session.save().await
-    };
-    if let Err(error) = saved.await {
-        tracing::warn!(%error, "cannot save the guest identity");
-    }
+pub async fn save(session: &Session, guest: &Guest) -> Result<(), tower_sessions::session::Error> {
+    session.insert(SESSION_KEY, guest).await?;
+    session.save().await
 }
 
 #[cfg(test)]

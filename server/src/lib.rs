@@ -13,6 +13,9 @@ pub mod error;
 mod frames;
 pub mod guest;
 pub mod http;
+pub mod limits;
+pub mod names;
+pub mod outbox;
 pub mod rooms;
 pub mod shutdown;
 pub mod state;
@@ -20,7 +23,7 @@ pub mod store;
 pub mod telemetry;
 pub mod ws;
 
-use std::{io, net::SocketAddr};
+use std::{io, net::SocketAddr, time::Duration};
 
 use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
@@ -28,11 +31,15 @@ use tokio::{net::TcpListener, task::JoinHandle};
 use crate::{
     config::Config,
     http::health::Readiness,
+    limits::PlayerLimits,
     rooms::Registry,
     shutdown::Shutdown,
     state::AppState,
     store::{sessions::PersistentSessions, Store},
 };
+
+/// Longest wait at shutdown for rooms' queued writes.
+const JOURNAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A server accepting connections in the background.
 pub struct RunningServer {
@@ -54,16 +61,29 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         io::Error::other(format!("cannot open the {:?} store: {error}", config.store))
     })?;
     tracing::info!(backend = store.backend, "store open");
-    let registry = Registry::start(config.rooms.clone(), shutdown.clone(), store.clone());
-    registry.restore(store.rooms.list().await.map_err(io::Error::other)?);
+    let limits = PlayerLimits::new(config.limits.clone());
+    limits.spawn_sweeper(shutdown.clone());
+    let registry = Registry::start(
+        config.rooms.clone(),
+        shutdown.clone(),
+        store.clone(),
+        limits.clone(),
+    );
+    registry
+        .restore(store.rooms.list().await.map_err(io::Error::other)?)
+        .await;
     let sessions = PersistentSessions::new(store.sessions.clone());
     sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
         leptos_options,
         rooms: registry.clone(),
-        registry,
-        connection: config.connection,
-        live: ws::LiveConnections::start(shutdown.clone()),
+        registry: registry.clone(),
+        realtime: ws::Realtime {
+            registry: registry.clone(),
+            limits,
+            live: ws::LiveConnections::start(shutdown.clone()),
+            connection: config.connection,
+        },
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),
@@ -81,9 +101,18 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
                     tracing::debug!(%error, "cannot set TCP_NODELAY");
                 }
             });
-            axum::serve(listener, app)
+            let app = app.into_make_service_with_connect_info::<SocketAddr>();
+            let served = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown.cancelled_owned())
+                .await;
+            // Rooms end with the shutdown; what their journals still hold is written now.
+            if tokio::time::timeout(JOURNAL_FLUSH_TIMEOUT, registry.flushed())
                 .await
+                .is_err()
+            {
+                tracing::error!("some room journals could not be written before exit");
+            }
+            served
         }
     });
     tracing::info!(address = %local_addr, "listening");

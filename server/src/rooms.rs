@@ -1,14 +1,26 @@
 //! The room engine. Each room is an actor: one task owns its state and handles the commands
-//! its channel brings, one at a time, so no room state is ever shared or locked. The
-//! [`Registry`] finds rooms by name or id and publishes the lobby's room list.
+//! its channel brings, one at a time, so no room state is ever shared or locked.
+//!
+//! - `command`: what connections ask of a room, and the handle they ask through
+//! - `directory`: the live rooms by id and by name, and what the lobby shows of each
+//! - `error`: why a room refused, as protocol error codes
+//! - `journal`: a room's writes to the store, off its actor
+//! - `password`: room passwords as argon2 hashes
+//! - `registry`: creating, restoring and finding rooms
+//! - `room`: one room's state and rules
+//! - `room_list`: the lobby's room list, pushed to those who show it
 
 mod command;
+mod directory;
 mod error;
 mod journal;
+pub mod password;
 mod registry;
 mod room;
+mod room_list;
 
-pub use command::{ConnectionId, Origin, RoomCommand, RoomHandle};
+pub use command::{ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle};
 pub use error::RoomError;
 pub use pianorhythm_core::domain::room_settings::RoomSettings;
 pub use registry::{Registry, RoomsConfig};
+pub use room::{MAX_BATCH_SPAN_MS, MAX_CLOCK_SKEW_MS, MAX_EVENTS_PER_BATCH};

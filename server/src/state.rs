@@ -7,21 +7,20 @@ use std::sync::Arc;
 
 use app::services::SharedRoomDirectory;
 
-use crate::{
-    http::health::Readiness,
-    rooms::Registry,
-    store::Store,
-    ws::{ConnectionConfig, LiveConnections},
-};
+use crate::{http::health::Readiness, rooms::Registry, store::Store, ws::Realtime};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
+    /// Paths and names the pages are rendered with.
     pub leptos_options: LeptosOptions,
     /// The registry again, as the interface server functions know.
     pub rooms: SharedRoomDirectory,
+    /// Live rooms, for the JSON API.
     pub registry: Arc<Registry>,
-    pub connection: ConnectionConfig,
-    pub live: Arc<LiveConnections>,
+    /// What the WebSocket endpoint needs.
+    pub realtime: Realtime,
+    /// What `/ready` checks.
     pub readiness: Readiness,
+    /// Persistence, for the JSON API and server functions.
     pub store: Store,
 }

@@ -1,13 +1,24 @@
 //! The real-time WebSocket endpoint, `/ws`.
+//!
+//! - `connection`: the socket loop (reading, decoding, writing, pings, closing)
+//! - `handler`: what each request does
+//! - `live`: every open connection, so shutdown can say goodbye to each
 
 mod connection;
+mod handler;
 mod live;
-mod outbox;
 
-use std::time::Duration;
+use std::{
+    net::SocketAddr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
+    time::Duration,
+};
 
 use axum::{
-    extract::{Query, State, WebSocketUpgrade},
+    extract::{ConnectInfo, FromRef, Query, State, WebSocketUpgrade},
     response::Response,
 };
 use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
@@ -15,9 +26,24 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 pub use live::LiveConnections;
-pub use outbox::Outbox;
 
-use crate::{guest, state::AppState};
+use crate::{
+    guest,
+    limits::{Player, PlayerLimits},
+    outbox::outbox,
+    rooms::{Origin, Registry},
+};
+
+/// What the WebSocket endpoint needs from the application, and nothing more.
+#[derive(Clone, FromRef)]
+pub struct Realtime {
+    pub registry: Arc<Registry>,
+    pub limits: Arc<PlayerLimits>,
+    pub live: Arc<LiveConnections>,
+    pub connection: ConnectionConfig,
+}
+
+static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Frames up to this size are read and answered with a clear error when over
 /// [`MAX_FRAME_BYTES`]; anything larger ends the connection without being buffered.
@@ -42,7 +68,7 @@ impl Default for ConnectionConfig {
     fn default() -> Self {
         Self {
             idle_timeout: Duration::from_secs(60),
-            outbox_capacity: outbox::OUTBOX_CAPACITY,
+            outbox_capacity: crate::outbox::OUTBOX_CAPACITY,
             message_rate: 1_000.0,
             message_burst: 2_000.0,
         }
@@ -59,11 +85,16 @@ pub struct ConnectParams {
 pub async fn upgrade(
     socket: WebSocketUpgrade,
     Query(params): Query<ConnectParams>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     session: Session,
-    State(state): State<AppState>,
+    State(realtime): State<Realtime>,
 ) -> Response {
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
-    let guest = guest::from_session(&session).await;
+    // Only a client that speaks our protocol gets an identity.
+    let guest = match speaks_our_protocol {
+        true => Some(guest::from_session(&session).await),
+        false => None,
+    };
     socket
         // Small buffers: an idle connection should cost a few KB, not the 128 KiB defaults.
         // Frames larger than a buffer are still read whole, just in more than one read.
@@ -72,12 +103,33 @@ pub async fn upgrade(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {
-            if speaks_our_protocol {
-                connection::Connection::new(socket, guest, session, state)
-                    .serve()
-                    .await;
-            } else {
-                connection::refuse_protocol(socket).await;
-            }
+            let Some(guest) = guest else {
+                return connection::refuse_protocol(socket).await;
+            };
+            let player = Player::new(&guest.id, peer.ip());
+            let permit = match realtime.limits.connect(&player) {
+                Ok(permit) => permit,
+                Err(refusal) => {
+                    return connection::refuse_connection(socket, &refusal.to_string()).await
+                }
+            };
+            let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
+            let origin = Arc::new(Origin {
+                player,
+                connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
+                outbox,
+            });
+            let handler =
+                handler::Handler::new(origin, guest, session, realtime.registry, realtime.limits);
+            connection::Connection::new(
+                socket,
+                handler,
+                receiver,
+                permit,
+                realtime.connection,
+                realtime.live,
+            )
+            .serve()
+            .await;
         })
 }

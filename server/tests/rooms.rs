@@ -69,7 +69,8 @@ async fn players_hear_each_other_untouched_and_never_their_own_echo() {
     let ((mut alice, alice_id), (mut bob, bob_id)) = two_in_a_room(&server, "Jam").await;
 
     let sent = NoteBatch {
-        time: 1_700_000_000_123.25,
+        // Server time, to the quarter millisecond (far from it would be stamped "now").
+        time: server::clock::now_ms().floor() + 0.25,
         events: vec![
             note_on(60, 100, 0),
             note_on(64, 90, 3),
@@ -661,7 +662,8 @@ async fn a_stalled_client_is_dropped_while_the_others_keep_receiving() {
     let (mut listener, _) = server.player().await;
     listener.enter("Stall").await;
 
-    // Big batches (note-offs cost no quota) fill the stalled client's socket buffers quickly.
+    // Big batches of note-offs fill the stalled client's socket buffers quickly; each one's
+    // first offset numbers it, so the listener can check the order.
     let big: Vec<NoteEvent> = (0..500)
         .map(|i| NoteEvent {
             offset_ms: i % 100,
@@ -672,9 +674,13 @@ async fn a_stalled_client_is_dropped_while_the_others_keep_receiving() {
         .collect();
     let mut stalled_was_dropped = false;
     for sent in 0..2_000u32 {
-        alice.request(batch(f64::from(sent), big.clone())).await;
+        let mut numbered = big.clone();
+        numbered[0].offset_ms = sent;
+        alice
+            .request(batch(server::clock::now_ms(), numbered))
+            .await;
         // The listener gets every batch, in order, while the stalled client reads nothing.
-        assert_eq!(relayed(&mut listener).await.1.time, f64::from(sent));
+        assert_eq!(relayed(&mut listener).await.1.events[0].offset_ms, sent);
         if sent % 50 == 49 {
             let events = alice.drain().await;
             if events.iter().any(|kind| matches!(kind, Kind::ParticipantLeft(left) if left.participant_id == stalled_id)) {

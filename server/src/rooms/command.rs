@@ -5,8 +5,8 @@ use std::{sync::Arc, time::Duration};
 use pianorhythm_core::protocol::{ChatMessage, NoteBatch, Participant, RoomSettingsUpdate};
 use tokio::sync::{mpsc, oneshot};
 
-use super::RoomError;
-use crate::ws::Outbox;
+use super::{password, RoomError};
+use crate::{limits::Player, outbox::Outbox};
 
 /// Identifies one WebSocket; a player with two tabs open has two.
 pub type ConnectionId = u64;
@@ -14,9 +14,30 @@ pub type ConnectionId = u64;
 /// Who sent a command: the player, which of their connections, and where to answer.
 #[derive(Debug)]
 pub struct Origin {
-    pub participant_id: String,
+    /// The player (and the address they came from) every limit is charged to.
+    pub player: Player,
+    /// Which of the player's connections sent it.
     pub connection: ConnectionId,
+    /// Where answers for this connection go.
     pub outbox: Outbox,
+}
+
+impl Origin {
+    pub fn participant_id(&self) -> &str {
+        &self.player.id
+    }
+}
+
+/// What a settings change does to the room's password, already hashed by the sender so the
+/// room's actor never spends time hashing.
+#[derive(Debug, Default)]
+pub enum PasswordChange {
+    #[default]
+    Keep,
+    Remove,
+    Set {
+        hash: String,
+    },
 }
 
 #[derive(Debug)]
@@ -24,7 +45,8 @@ pub enum RoomCommand {
     Join {
         origin: Arc<Origin>,
         participant: Participant,
-        password: Option<String>,
+        /// The room's password hash, once the joiner has shown they know the password.
+        proof: Option<String>,
         reply: oneshot::Sender<Result<(), RoomError>>,
     },
     Leave {
@@ -40,7 +62,9 @@ pub enum RoomCommand {
     },
     UpdateSettings {
         origin: Arc<Origin>,
+        /// Every field but the password, which comes hashed in `password`.
         update: RoomSettingsUpdate,
+        password: PasswordChange,
     },
     Kick {
         origin: Arc<Origin>,
@@ -90,17 +114,51 @@ impl RoomHandle {
             .map_err(|_| RoomError::RoomNotFound)
     }
 
+    /// Joins the room. A room with a password answers with its hash first; the password is
+    /// checked here, off the room's actor, and the join repeated with the hash as proof.
     pub async fn join(
         &self,
         origin: Arc<Origin>,
         participant: Participant,
         password: Option<String>,
     ) -> Result<(), RoomError> {
+        let mut proof = None;
+        // Twice at most: the password may change between the two asks.
+        for _ in 0..2 {
+            let answer = self
+                .ask_to_join(origin.clone(), participant.clone(), proof.take())
+                .await;
+            let Err(RoomError::PasswordCheck { hash, private }) = answer else {
+                return answer;
+            };
+            let refusal = if private {
+                // Says no more than a room that does not exist would.
+                RoomError::RoomNotFound
+            } else {
+                RoomError::WrongPassword
+            };
+            let Some(password) = password.clone() else {
+                return Err(refusal);
+            };
+            if !password::verify(password, hash.clone()).await {
+                return Err(refusal);
+            }
+            proof = Some(hash);
+        }
+        Err(RoomError::WrongPassword)
+    }
+
+    async fn ask_to_join(
+        &self,
+        origin: Arc<Origin>,
+        participant: Participant,
+        proof: Option<String>,
+    ) -> Result<(), RoomError> {
         let (reply, answer) = oneshot::channel();
         self.send(RoomCommand::Join {
             origin,
             participant,
-            password,
+            proof,
             reply,
         })
         .await?;

@@ -1,9 +1,11 @@
 use pianorhythm_core::{protocol::ErrorCode, validation::Invalid};
 
+use crate::limits::LimitError;
+
 /// Why a room refused something; each maps to one protocol error code.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum RoomError {
-    #[error("no such room")]
+    #[error("no room with that name (or the password is wrong)")]
     RoomNotFound,
     #[error("the room is full")]
     RoomFull,
@@ -23,9 +25,16 @@ pub enum RoomError {
     RateLimited(&'static str),
     #[error("{0}")]
     Invalid(String),
-    /// Storage failed; nothing changed, and trying again later may work.
+    /// Storage failed or is backed up; nothing changed, and trying again later may work.
     #[error("{0}")]
     Unavailable(&'static str),
+    /// A player-level limit refused (see `limits`).
+    #[error(transparent)]
+    Limited(#[from] LimitError),
+    /// Between a room and the joining connection only: the room has a password, this is its
+    /// hash; the connection checks the password and asks again. Never shown to a player.
+    #[error("a password is needed")]
+    PasswordCheck { hash: String, private: bool },
 }
 
 impl From<Invalid> for RoomError {
@@ -48,6 +57,8 @@ impl RoomError {
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Invalid(_) => ErrorCode::InvalidMessage,
             Self::Unavailable(_) => ErrorCode::Unspecified,
+            Self::Limited(_) => ErrorCode::RateLimited,
+            Self::PasswordCheck { .. } => ErrorCode::WrongPassword,
         }
     }
 

@@ -1,12 +1,10 @@
-//! One client's WebSocket. A single task reads the client's frames, writes what its outbox
-//! holds (as many queued frames per write as are waiting), pings it, and closes it cleanly.
+//! One client's WebSocket: the transport. A single task reads the client's frames, decodes
+//! them and hands each request to its [`Handler`], writes what its outbox holds (as many queued
+//! frames per write as are waiting), pings the client, and closes the socket cleanly.
 
 use std::{
     future::{poll_fn, Future},
-    sync::{
-        atomic::{AtomicU64, Ordering},
-        Arc,
-    },
+    sync::Arc,
     task::Poll,
     time::{Duration, Instant},
 };
@@ -16,26 +14,18 @@ use bytes::Bytes;
 use futures_util::SinkExt;
 use pianorhythm_core::{
     protocol::{
-        client_message::Kind as Request, server_message::Kind, BanPlayer, ClientMessage,
-        Disconnect, DisconnectReason, ErrorCode, GiveCrown, JoinRoom, KickPlayer,
-        ParticipantUpdated, SetProfile, TimePong, Welcome, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+        server_message::Kind, ClientMessage, Disconnect, DisconnectReason, ErrorCode, Welcome,
+        MAX_FRAME_BYTES, PROTOCOL_VERSION,
     },
     rate_limit::TokenBucket,
-    validation,
 };
 use prost::Message as _;
-use tower_sessions::Session;
 
-use super::{
-    live::LiveConnections,
-    outbox::{outbox, OutboxReceiver, Outgoing},
-};
+use super::{handler::Handler, live::LiveConnections, ConnectionConfig};
 use crate::{
     clock, frames,
-    guest::{self, Guest},
-    rooms::{Origin, Registry, RoomCommand, RoomError, RoomHandle, RoomSettings},
-    state::AppState,
-    ws::ConnectionConfig,
+    limits::ConnectionPermit,
+    outbox::{OutboxReceiver, Outgoing},
 };
 
 /// WebSocket close codes (RFC 6455 section 7.4).
@@ -52,21 +42,20 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// allowance refills at the message rate, so only a sustained flood reaches the end of it.
 const FLOOD_ALLOWANCE: f64 = 2_000.0;
 
-static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
-
 /// The socket failed, the peer went away, or we decided to close: stop serving.
 struct Closed;
 
 pub struct Connection {
     socket: WebSocket,
-    guest: Guest,
-    session: Session,
-    origin: Arc<Origin>,
+    /// What the client's requests do.
+    handler: Handler,
     outbox: OutboxReceiver,
-    registry: Arc<Registry>,
     config: ConnectionConfig,
+    /// Every open connection, for shutdown.
     live: Arc<LiveConnections>,
-    room: Option<RoomHandle>,
+    /// Counts this connection against its player and address while it is open.
+    _permit: ConnectionPermit,
+    /// Every frame the client sends draws on this, whatever its kind.
     message_limit: TokenBucket,
     /// Drained by refused messages: when it is empty, the client is flooding.
     flood_allowance: TokenBucket,
@@ -77,26 +66,23 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(socket: WebSocket, guest: Guest, session: Session, state: AppState) -> Self {
-        let config = state.connection;
-        let (outbox, receiver) = outbox(config.outbox_capacity);
-        let origin = Arc::new(Origin {
-            participant_id: guest.id.clone(),
-            connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
-            outbox,
-        });
-        state.live.insert(origin.connection, origin.outbox.clone());
+    pub fn new(
+        socket: WebSocket,
+        handler: Handler,
+        outbox: OutboxReceiver,
+        permit: ConnectionPermit,
+        config: ConnectionConfig,
+        live: Arc<LiveConnections>,
+    ) -> Self {
+        live.insert(handler.origin.connection, handler.origin.outbox.clone());
         Self {
             socket,
-            guest,
-            session,
-            origin,
-            outbox: receiver,
-            message_limit: TokenBucket::new(config.message_rate, config.message_burst, 0.0),
-            registry: state.registry,
+            handler,
+            outbox,
             config,
-            live: state.live,
-            room: None,
+            live,
+            _permit: permit,
+            message_limit: TokenBucket::new(config.message_rate, config.message_burst, 0.0),
             flood_allowance: TokenBucket::new(config.message_rate, FLOOD_ALLOWANCE, 0.0),
             told_rate_limited: false,
             started: Instant::now(),
@@ -108,20 +94,14 @@ impl Connection {
         let welcome = frames::encode(Kind::Welcome(Welcome {
             protocol_version: PROTOCOL_VERSION,
             server_time: clock::now_ms(),
-            you: Some(self.guest.participant()),
+            you: Some(self.handler.guest().participant()),
         }));
         self.reply(welcome);
-        self.registry.subscribe_room_list(&self.origin);
         let _ = self.run().await;
-        self.registry.unsubscribe_room_list(self.origin.connection);
-        self.live.remove(self.origin.connection);
-        if let Some(room) = self.room.take() {
-            let _ = room
-                .send(RoomCommand::Leave {
-                    origin: self.origin.clone(),
-                })
-                .await;
-        }
+        let connection = self.handler.origin.connection;
+        self.handler.unsubscribe_room_list();
+        self.live.remove(connection);
+        self.handler.leave().await;
     }
 
     async fn run(&mut self) -> Result<(), Closed> {
@@ -213,7 +193,7 @@ impl Connection {
     }
 
     fn reply(&self, frame: Bytes) {
-        self.origin.outbox.push(frame);
+        self.handler.origin.outbox.push(frame);
     }
 
     fn reply_error(&self, code: ErrorCode, message: impl Into<String>) {
@@ -221,21 +201,24 @@ impl Connection {
     }
 
     async fn receive(&mut self, frame: Message) -> Result<(), Closed> {
-        let bytes = match frame {
-            Message::Binary(bytes) => bytes,
-            Message::Text(_) => {
-                self.reply_error(ErrorCode::InvalidMessage, "frames must be binary protobuf");
-                return Ok(());
-            }
-            Message::Close(_) => return Err(Closed),
-            Message::Ping(_) | Message::Pong(_) => return Ok(()),
-        };
+        if let Message::Close(_) = frame {
+            return Err(Closed);
+        }
+        // Every frame costs, whatever its kind: pings and text count as much as notes.
         let received_at = clock::now_ms();
         let now = self.started.elapsed().as_secs_f64();
         if !self.message_limit.try_take(now) {
             return self.refuse_for_rate(now).await;
         }
         self.told_rate_limited = false;
+        let bytes = match frame {
+            Message::Binary(bytes) => bytes,
+            Message::Text(_) => {
+                self.reply_error(ErrorCode::InvalidMessage, "frames must be binary protobuf");
+                return Ok(());
+            }
+            Message::Close(_) | Message::Ping(_) | Message::Pong(_) => return Ok(()),
+        };
         if bytes.len() > MAX_FRAME_BYTES {
             let message = format!(
                 "frame of {} bytes exceeds the {MAX_FRAME_BYTES}-byte limit",
@@ -247,7 +230,7 @@ impl Connection {
         match ClientMessage::decode(bytes.as_ref()) {
             Ok(ClientMessage {
                 kind: Some(request),
-            }) => self.dispatch(request, received_at).await,
+            }) => self.handler.handle(request, received_at).await,
             Ok(ClientMessage { kind: None }) => {
                 self.reply_error(ErrorCode::InvalidMessage, "unknown or empty message");
             }
@@ -283,142 +266,6 @@ impl Connection {
         Ok(())
     }
 
-    async fn dispatch(&mut self, request: Request, received_at: f64) {
-        let origin = self.origin.clone();
-        let command = match request {
-            Request::Ping(ping) => {
-                self.reply(frames::encode(Kind::Pong(TimePong {
-                    client_send_time: ping.client_send_time,
-                    server_receive_time: received_at,
-                    server_send_time: clock::now_ms(),
-                })));
-                return;
-            }
-            Request::Join(JoinRoom { room, password }) => {
-                return self.join_by_name(&room, password).await
-            }
-            Request::Create(create) => {
-                let update = create.settings.unwrap_or_default();
-                return self.create_room(&update).await;
-            }
-            Request::Leave(_) => {
-                if let Some(room) = self.room.take() {
-                    let _ = room.send(RoomCommand::Leave { origin }).await;
-                }
-                return;
-            }
-            Request::SetProfile(profile) => return self.set_profile(profile).await,
-            Request::SubscribeRoomList(subscribe) => {
-                if subscribe.enabled {
-                    self.registry.subscribe_room_list(&self.origin);
-                } else {
-                    self.registry.unsubscribe_room_list(self.origin.connection);
-                }
-                return;
-            }
-            Request::Notes(batch) => RoomCommand::Notes { origin, batch },
-            Request::Chat(chat) => RoomCommand::Chat {
-                origin,
-                text: chat.text,
-            },
-            Request::UpdateSettings(update) => RoomCommand::UpdateSettings { origin, update },
-            Request::Kick(KickPlayer { participant_id }) => RoomCommand::Kick {
-                origin,
-                target: participant_id,
-            },
-            Request::Ban(BanPlayer {
-                participant_id,
-                duration_seconds,
-            }) => RoomCommand::Ban {
-                origin,
-                target: participant_id,
-                duration: Duration::from_secs(duration_seconds.into()),
-            },
-            Request::GiveCrown(GiveCrown { participant_id }) => RoomCommand::GiveCrown {
-                origin,
-                target: participant_id,
-            },
-        };
-        let Some(room) = &self.room else {
-            self.reply(RoomError::NotInRoom.frame());
-            return;
-        };
-        if let Err(error) = room.send(command).await {
-            self.room = None;
-            self.reply(error.frame());
-        }
-    }
-
-    async fn join_by_name(&mut self, name: &str, password: Option<String>) {
-        match self.registry.find(name) {
-            Some(room) => self.join(room, password).await,
-            None => self.reply(RoomError::RoomNotFound.frame()),
-        }
-    }
-
-    async fn create_room(&mut self, update: &pianorhythm_core::protocol::RoomSettingsUpdate) {
-        let created = RoomSettings::create(update)
-            .map_err(RoomError::from)
-            .and_then(|settings| {
-                let password = settings.password.clone();
-                let room = self.registry.create(settings, self.guest.id.clone())?;
-                Ok((room, password))
-            });
-        match created {
-            Ok((room, password)) => self.join(room, password).await,
-            Err(error) => self.reply(error.frame()),
-        }
-    }
-
-    /// Leaves the current room (if any) and joins `room`. On refusal the player is in no room.
-    async fn join(&mut self, room: RoomHandle, password: Option<String>) {
-        if let Some(current) = self.room.take() {
-            let _ = current
-                .send(RoomCommand::Leave {
-                    origin: self.origin.clone(),
-                })
-                .await;
-        }
-        match room
-            .join(self.origin.clone(), self.guest.participant(), password)
-            .await
-        {
-            Ok(()) => self.room = Some(room),
-            Err(error) => self.reply(error.frame()),
-        }
-    }
-
-    async fn set_profile(&mut self, profile: SetProfile) {
-        let mut guest = self.guest.clone();
-        let validated = (|| {
-            if let Some(name) = &profile.name {
-                guest.name = validation::player_name(name)?;
-            }
-            if let Some(color) = &profile.color {
-                guest.color = validation::color(color)?;
-            }
-            Ok::<_, validation::Invalid>(())
-        })();
-        if let Err(invalid) = validated {
-            self.reply_error(ErrorCode::InvalidMessage, invalid.0);
-            return;
-        }
-        self.guest = guest;
-        guest::save(&self.session, &self.guest).await;
-        let participant = self.guest.participant();
-        match &self.room {
-            // The room tells everyone, this connection included.
-            Some(room) => {
-                let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
-            }
-            None => self.reply(frames::encode(Kind::ParticipantUpdated(
-                ParticipantUpdated {
-                    participant: Some(participant),
-                },
-            ))),
-        }
-    }
-
     /// Tells the client why, then closes. Whatever was still queued is dropped.
     async fn goodbye(
         &mut self,
@@ -445,6 +292,17 @@ fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> bool {
         }
     }
     close_requested
+}
+
+/// For a player over their connection limit: why, then close.
+pub async fn refuse_connection(mut socket: WebSocket, message: &str) {
+    say_goodbye(
+        &mut socket,
+        DisconnectReason::TooManyConnections,
+        CLOSE_POLICY_VIOLATION,
+        message,
+    )
+    .await;
 }
 
 /// For a client that asked for another protocol version: a clear error, then close.

@@ -1,12 +1,10 @@
 //! Every open WebSocket, so that shutdown can ask each to say goodbye.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
-};
+use std::{collections::HashMap, sync::Arc};
 
-use super::Outbox;
-use crate::{rooms::ConnectionId, shutdown::Shutdown};
+use parking_lot::{Mutex, MutexGuard};
+
+use crate::{outbox::Outbox, rooms::ConnectionId, shutdown::Shutdown};
 
 pub struct LiveConnections {
     outboxes: Mutex<HashMap<ConnectionId, Outbox>>,
@@ -49,10 +47,7 @@ impl LiveConnections {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<ConnectionId, Outbox>> {
-        // Each update is one insert or remove: a poisoned map is still consistent.
-        self.outboxes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    fn lock(&self) -> MutexGuard<'_, HashMap<ConnectionId, Outbox>> {
+        self.outboxes.lock()
     }
 }

@@ -68,6 +68,11 @@ impl TestServer {
             _ => None,
         })
         .unwrap();
+        // Every test client comes from 127.0.0.1: treat it as an address shared by many
+        // players, as an operator would for a known gateway. Tests of the address limits
+        // set their own.
+        config.limits.guests_per_address = 1_000.0;
+        config.limits.connections_per_address = 10_000;
         adjust(&mut config);
         let server = server::start(config).await.unwrap();
         let http = reqwest::Client::builder().no_gzip().build().unwrap();

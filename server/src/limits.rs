@@ -1,0 +1,484 @@
+//! Limits that belong to the player, not to a connection or a join.
+//!
+//! Every allowance here is kept per player (their participant id, which all their tabs and
+//! reconnects share) and, because a guest is only a cookie that a script can throw away, also
+//! per network address: a guest who comes back with a new cookie still draws on what their
+//! address has left. An address gets [`LimitsConfig::guests_per_address`] players' worth, so a
+//! household or a classroom behind one router can still play.
+//!
+//! Connections are counted while they are open ([`ConnectionPermit`] gives its place back when
+//! dropped); join attempts, room creations and chat messages draw on token buckets that refill
+//! over time. Entries nobody has used for a while are swept away, so the map stays small.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use parking_lot::Mutex;
+use pianorhythm_core::rate_limit::TokenBucket;
+
+/// How the limits are set; the README's configuration table lists the variables.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LimitsConfig {
+    /// `MAX_CONNECTIONS_PER_SESSION`: open WebSockets one player (all their tabs) may hold.
+    pub connections_per_session: u32,
+    /// `MAX_CONNECTIONS_PER_ADDRESS`: open WebSockets one network address may hold.
+    pub connections_per_address: u32,
+    /// `GUESTS_PER_ADDRESS`: how many players' worth of every allowance an address gets.
+    pub guests_per_address: f64,
+    /// `JOIN_ATTEMPTS_PER_MINUTE`: joins (right or wrong password alike) per player, sustained;
+    /// the burst is a third of a minute's worth, so password guessing stays slow.
+    pub joins_per_minute: f64,
+    /// `ROOMS_PER_MINUTE`: rooms a player may create per minute (also the burst).
+    pub rooms_per_minute: f64,
+    /// `MAX_LIVE_ROOMS_PER_PLAYER`: rooms a player created that may be alive at once.
+    pub live_rooms_per_player: u32,
+    /// `CHAT_PER_SECOND` and `CHAT_BURST`: chat messages per player, across every room.
+    pub chat_per_second: f64,
+    pub chat_burst: f64,
+    /// `OWNER_ACTIONS_PER_SECOND`: settings changes, kicks, bans and crowns per player (the
+    /// burst is ten seconds' worth); each one is broadcast to the room and written down.
+    pub owner_actions_per_second: f64,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            connections_per_session: 8,
+            connections_per_address: 32,
+            guests_per_address: 4.0,
+            joins_per_minute: 30.0,
+            rooms_per_minute: 3.0,
+            live_rooms_per_player: 5,
+            chat_per_second: 1.0,
+            chat_burst: 5.0,
+            owner_actions_per_second: 2.0,
+        }
+    }
+}
+
+/// Why a limit refused; the text is fit for the player.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    #[error("too many open connections; close some tabs")]
+    TooManyConnections,
+    #[error("too many attempts to join a room; wait a little")]
+    TooManyJoins,
+    #[error("too many rooms created; try again in a minute")]
+    TooManyRoomsCreated,
+    #[error("you already have as many rooms open as allowed; close one first")]
+    TooManyLiveRooms,
+    #[error("you are sending messages too fast")]
+    ChatTooFast,
+    #[error("too many changes at once; wait a moment")]
+    TooManyOwnerActions,
+}
+
+/// Who an action is charged to: the player and the address they came from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Player {
+    pub id: Arc<str>,
+    pub address: IpAddr,
+}
+
+impl Player {
+    pub fn new(id: &str, address: IpAddr) -> Self {
+        Self {
+            id: id.into(),
+            address: address_key(address),
+        }
+    }
+}
+
+/// The part of an address that identifies one subscriber: IPv6 hands whole /64 networks to a
+/// single household, so any address in it counts as the same one.
+pub fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(_) => address,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(prefix.into())
+            }
+        },
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Player(Arc<str>),
+    Address(IpAddr),
+}
+
+/// What one player, or one address, has used and has left.
+struct Allowance {
+    connections: u32,
+    live_rooms: u32,
+    joins: TokenBucket,
+    creations: TokenBucket,
+    chat: TokenBucket,
+    owner_actions: TokenBucket,
+    /// When it was last drawn on, to sweep the idle ones.
+    last_used: f64,
+}
+
+impl Allowance {
+    fn new(config: &LimitsConfig, share: f64, now: f64) -> Self {
+        let per_minute = |rate: f64, burst: f64| TokenBucket::new(rate / 60.0, burst, now);
+        Self {
+            connections: 0,
+            live_rooms: 0,
+            joins: per_minute(
+                config.joins_per_minute * share,
+                (config.joins_per_minute / 3.0).max(1.0) * share,
+            ),
+            creations: per_minute(
+                config.rooms_per_minute * share,
+                config.rooms_per_minute * share,
+            ),
+            chat: TokenBucket::new(
+                config.chat_per_second * share,
+                config.chat_burst * share,
+                now,
+            ),
+            owner_actions: TokenBucket::new(
+                config.owner_actions_per_second * share,
+                config.owner_actions_per_second * 10.0 * share,
+                now,
+            ),
+            last_used: now,
+        }
+    }
+
+    /// Nothing open and nothing that would not be back to full by now.
+    fn is_idle(&self, now: f64) -> bool {
+        self.connections == 0 && self.live_rooms == 0 && now - self.last_used > IDLE_AFTER_SECONDS
+    }
+}
+
+/// Long enough for every bucket to be full again.
+const IDLE_AFTER_SECONDS: f64 = 10.0 * 60.0;
+/// How often idle entries are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+pub struct PlayerLimits {
+    config: LimitsConfig,
+    allowances: Mutex<HashMap<Key, Allowance>>,
+    /// Monotonic origin of the buckets' clock.
+    started: Instant,
+}
+
+impl PlayerLimits {
+    pub fn new(config: LimitsConfig) -> Arc<Self> {
+        Arc::new(Self {
+            config,
+            allowances: Mutex::default(),
+            started: Instant::now(),
+        })
+    }
+
+    /// Sweeps idle entries now and then, until `shutdown`.
+    pub fn spawn_sweeper(self: &Arc<Self>, shutdown: crate::shutdown::Shutdown) {
+        let limits = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(SWEEP_EVERY);
+            loop {
+                tokio::select! {
+                    _ = every.tick() => {}
+                    () = shutdown.cancelled() => return,
+                }
+                let Some(limits) = limits.upgrade() else {
+                    return;
+                };
+                let now = limits.seconds();
+                limits.allowances.lock().retain(|_, a| !a.is_idle(now));
+            }
+        });
+    }
+
+    pub fn config(&self) -> &LimitsConfig {
+        &self.config
+    }
+
+    fn seconds(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    /// Runs `check` on the player's and the address's allowances, which it must leave
+    /// untouched when it refuses either, then `commit` on both.
+    fn charge(
+        &self,
+        player: &Player,
+        check: impl Fn(&mut Allowance, f64, f64) -> bool,
+        commit: impl Fn(&mut Allowance, f64),
+        refusal: LimitError,
+    ) -> Result<(), LimitError> {
+        let now = self.seconds();
+        let mut allowances = self.allowances.lock();
+        let shares = [
+            (Key::Player(player.id.clone()), 1.0),
+            (Key::Address(player.address), self.config.guests_per_address),
+        ];
+        for (key, share) in &shares {
+            let allowance = allowances
+                .entry(key.clone())
+                .or_insert_with(|| Allowance::new(&self.config, *share, now));
+            if !check(allowance, *share, now) {
+                return Err(refusal);
+            }
+        }
+        for (key, _) in &shares {
+            if let Some(allowance) = allowances.get_mut(key) {
+                allowance.last_used = now;
+                commit(allowance, now);
+            }
+        }
+        Ok(())
+    }
+
+    /// Draws one token from the same bucket of both allowances, or from neither.
+    fn take(
+        &self,
+        player: &Player,
+        bucket: fn(&mut Allowance) -> &mut TokenBucket,
+        refusal: LimitError,
+    ) -> Result<(), LimitError> {
+        self.charge(
+            player,
+            |allowance, _, now| bucket(allowance).available(now) >= 1,
+            |allowance, now| {
+                bucket(allowance).take_up_to(1, now);
+            },
+            refusal,
+        )
+    }
+
+    /// Counts a new connection while the permit lives.
+    pub fn connect(self: &Arc<Self>, player: &Player) -> Result<ConnectionPermit, LimitError> {
+        let (per_session, per_address) = (
+            self.config.connections_per_session,
+            self.config.connections_per_address,
+        );
+        self.charge(
+            player,
+            |allowance, share, _| {
+                let limit = if share == 1.0 {
+                    per_session
+                } else {
+                    per_address
+                };
+                allowance.connections < limit
+            },
+            |allowance, _| allowance.connections += 1,
+            LimitError::TooManyConnections,
+        )?;
+        Ok(ConnectionPermit {
+            limits: self.clone(),
+            player: player.clone(),
+        })
+    }
+
+    pub fn try_join(&self, player: &Player) -> Result<(), LimitError> {
+        self.take(player, |a| &mut a.joins, LimitError::TooManyJoins)
+    }
+
+    pub fn try_chat(&self, player: &Player) -> Result<(), LimitError> {
+        self.take(player, |a| &mut a.chat, LimitError::ChatTooFast)
+    }
+
+    pub fn try_owner_action(&self, player: &Player) -> Result<(), LimitError> {
+        self.take(
+            player,
+            |a| &mut a.owner_actions,
+            LimitError::TooManyOwnerActions,
+        )
+    }
+
+    /// Counts a new room against the player's creation rate and live rooms; the room holds
+    /// the permit for as long as it lives.
+    pub fn create_room(self: &Arc<Self>, player: &Player) -> Result<RoomPermit, LimitError> {
+        let live_limit = self.config.live_rooms_per_player;
+        let live_ok = {
+            let allowances = self.allowances.lock();
+            let live = |key: Key| allowances.get(&key).map_or(0, |a| a.live_rooms);
+            let address_limit = (f64::from(live_limit) * self.config.guests_per_address) as u32;
+            live(Key::Player(player.id.clone())) < live_limit
+                && live(Key::Address(player.address)) < address_limit
+        };
+        if !live_ok {
+            return Err(LimitError::TooManyLiveRooms);
+        }
+        self.charge(
+            player,
+            |allowance, _, now| allowance.creations.available(now) >= 1,
+            |allowance, now| {
+                allowance.creations.take_up_to(1, now);
+                allowance.live_rooms += 1;
+            },
+            LimitError::TooManyRoomsCreated,
+        )?;
+        Ok(RoomPermit {
+            limits: self.clone(),
+            player: player.clone(),
+        })
+    }
+
+    fn release(&self, player: &Player, field: fn(&mut Allowance) -> &mut u32) {
+        let now = self.seconds();
+        let mut allowances = self.allowances.lock();
+        for key in [Key::Player(player.id.clone()), Key::Address(player.address)] {
+            if let Some(allowance) = allowances.get_mut(&key) {
+                let count = field(allowance);
+                *count = count.saturating_sub(1);
+                allowance.last_used = now;
+            }
+        }
+    }
+}
+
+/// One open connection, counted against its player and address until dropped.
+pub struct ConnectionPermit {
+    limits: Arc<PlayerLimits>,
+    player: Player,
+}
+
+impl Drop for ConnectionPermit {
+    fn drop(&mut self) {
+        self.limits.release(&self.player, |a| &mut a.connections);
+    }
+}
+
+/// One live room, counted against the player who created it until the room ends.
+pub struct RoomPermit {
+    limits: Arc<PlayerLimits>,
+    player: Player,
+}
+
+impl std::fmt::Debug for RoomPermit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomPermit")
+            .field("player", &self.player)
+            .finish()
+    }
+}
+
+impl Drop for RoomPermit {
+    fn drop(&mut self) {
+        self.limits.release(&self.player, |a| &mut a.live_rooms);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn player(id: &str, address: &str) -> Player {
+        Player::new(id, address.parse().unwrap())
+    }
+
+    fn limits(adjust: impl FnOnce(&mut LimitsConfig)) -> Arc<PlayerLimits> {
+        let mut config = LimitsConfig::default();
+        adjust(&mut config);
+        PlayerLimits::new(config)
+    }
+
+    #[test]
+    fn connections_are_bounded_per_player_and_per_address_and_come_back() {
+        let limits = limits(|c| {
+            c.connections_per_session = 2;
+            c.connections_per_address = 3;
+        });
+        let alice = player("alice", "10.0.0.1");
+        let first = limits.connect(&alice).unwrap();
+        let _second = limits.connect(&alice).unwrap();
+        assert_eq!(
+            limits.connect(&alice).err(),
+            Some(LimitError::TooManyConnections)
+        );
+        // A new cookie (another player id) from the same address: the address limit holds.
+        let _third = limits.connect(&player("bob", "10.0.0.1")).unwrap();
+        assert!(limits.connect(&player("carol", "10.0.0.1")).is_err());
+        assert!(limits.connect(&player("dave", "10.0.0.2")).is_ok());
+        drop(first);
+        assert!(limits.connect(&alice).is_ok());
+    }
+
+    #[test]
+    fn a_refused_connection_counts_against_nobody() {
+        let limits = limits(|c| {
+            c.connections_per_session = 1;
+            c.connections_per_address = 1;
+        });
+        let _held = limits.connect(&player("alice", "10.0.0.1")).unwrap();
+        for _ in 0..10 {
+            assert!(limits.connect(&player("bob", "10.0.0.1")).is_err());
+        }
+        assert!(limits.connect(&player("bob", "10.0.0.9")).is_ok());
+    }
+
+    #[test]
+    fn new_cookies_share_their_address_allowance() {
+        let limits = limits(|c| {
+            c.chat_burst = 2.0;
+            c.chat_per_second = 0.001;
+            c.guests_per_address = 2.0;
+        });
+        let sent = (0..20)
+            .filter(|n| {
+                limits
+                    .try_chat(&player(&format!("guest{n}"), "10.0.0.1"))
+                    .is_ok()
+            })
+            .count();
+        assert_eq!(sent, 4, "two guests' worth of a burst of two");
+    }
+
+    #[test]
+    fn live_rooms_are_counted_until_their_permit_is_dropped() {
+        let limits = limits(|c| {
+            c.live_rooms_per_player = 2;
+            c.rooms_per_minute = 100.0;
+        });
+        let alice = player("alice", "10.0.0.1");
+        let first = limits.create_room(&alice).unwrap();
+        let _second = limits.create_room(&alice).unwrap();
+        assert_eq!(
+            limits.create_room(&alice).unwrap_err(),
+            LimitError::TooManyLiveRooms
+        );
+        drop(first);
+        assert!(limits.create_room(&alice).is_ok());
+    }
+
+    #[test]
+    fn room_creation_is_rate_limited() {
+        let limits = limits(|c| {
+            c.live_rooms_per_player = 100;
+            c.rooms_per_minute = 3.0;
+        });
+        let alice = player("alice", "10.0.0.1");
+        let permits: Vec<_> = (0..3)
+            .map(|_| limits.create_room(&alice).unwrap())
+            .collect();
+        assert_eq!(
+            limits.create_room(&alice).unwrap_err(),
+            LimitError::TooManyRoomsCreated
+        );
+        drop(permits);
+    }
+
+    #[test]
+    fn ipv6_addresses_count_per_64_network() {
+        let a = address_key("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = address_key("2001:db8:1:2:bbbb::2".parse().unwrap());
+        let c = address_key("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        let mapped = address_key("::ffff:10.0.0.1".parse().unwrap());
+        assert_eq!(mapped, "10.0.0.1".parse::<IpAddr>().unwrap());
+    }
+}

@@ -1,0 +1,111 @@
+//! Which rooms are live: found by id or by name, with what the lobby shows of each.
+//!
+//! Names are unique among live rooms by their [`names::room_key`]: case and look-alike letters
+//! do not make a second "Lobby". Ids are looked up first, so no name can shadow a room's id.
+
+use std::{collections::HashMap, sync::Arc};
+
+use parking_lot::Mutex;
+use pianorhythm_core::rooms::{RoomSummary, LOBBY_ROOM_ID};
+use tokio::sync::Notify;
+
+use super::{RoomError, RoomHandle};
+use crate::names;
+
+#[derive(Default)]
+pub struct Directory {
+    rooms: Mutex<Rooms>,
+    /// Wakes the room list's publisher when a summary changes.
+    pub(super) list_changed: Notify,
+}
+
+#[derive(Default)]
+struct Rooms {
+    by_id: HashMap<Arc<str>, RoomHandle>,
+    /// Room key (see [`names::room_key`]) to id.
+    ids_by_key: HashMap<String, Arc<str>>,
+    /// What the lobby shows of each room, with whether it is private (and so not shown).
+    summaries: HashMap<Arc<str>, (RoomSummary, bool)>,
+}
+
+impl Directory {
+    /// A room by id, else by name (ignoring case and look-alike letters).
+    pub fn find(&self, name_or_id: &str) -> Option<RoomHandle> {
+        let rooms = self.rooms.lock();
+        if let Some(room) = rooms.by_id.get(name_or_id) {
+            return Some(room.clone());
+        }
+        let id = rooms.ids_by_key.get(&names::room_key(name_or_id.trim()))?;
+        rooms.by_id.get(id).cloned()
+    }
+
+    /// Adds a room under `name`, unless a live room has that name (or one like it) or `name`
+    /// is some room's id.
+    pub(super) fn insert(&self, name: &str, handle: RoomHandle) -> Result<(), RoomError> {
+        let mut rooms = self.rooms.lock();
+        let key = names::room_key(name);
+        if rooms.ids_by_key.contains_key(&key) || rooms.by_id.contains_key(name) {
+            return Err(RoomError::NameTaken);
+        }
+        rooms.ids_by_key.insert(key, handle.id.clone());
+        rooms.by_id.insert(handle.id.clone(), handle);
+        Ok(())
+    }
+
+    /// Moves a room to a new name, if no other live room has it (or one like it).
+    pub(super) fn rename(&self, id: &Arc<str>, old: &str, new: &str) -> Result<(), RoomError> {
+        let mut rooms = self.rooms.lock();
+        let (old_key, new_key) = (names::room_key(old), names::room_key(new));
+        if old_key == new_key {
+            return Ok(());
+        }
+        if rooms.ids_by_key.contains_key(&new_key) || rooms.by_id.contains_key(new) {
+            return Err(RoomError::NameTaken);
+        }
+        rooms.ids_by_key.remove(&old_key);
+        rooms.ids_by_key.insert(new_key, id.clone());
+        Ok(())
+    }
+
+    pub(super) fn remove(&self, id: &Arc<str>, name: &str) {
+        let mut rooms = self.rooms.lock();
+        rooms.by_id.remove(id);
+        let key = names::room_key(name);
+        if rooms.ids_by_key.get(&key) == Some(id) {
+            rooms.ids_by_key.remove(&key);
+        }
+        rooms.summaries.remove(id);
+        drop(rooms);
+        self.list_changed.notify_one();
+    }
+
+    /// Records what the lobby should show of a room.
+    pub(super) fn publish(&self, id: &Arc<str>, summary: RoomSummary, private: bool) {
+        let mut rooms = self.rooms.lock();
+        let entry = (summary, private);
+        if rooms.summaries.get(id) != Some(&entry) {
+            rooms.summaries.insert(id.clone(), entry);
+            drop(rooms);
+            self.list_changed.notify_one();
+        }
+    }
+
+    /// Public rooms: the Lobby first, then the busiest.
+    pub fn public_rooms(&self) -> Vec<RoomSummary> {
+        let mut rooms: Vec<RoomSummary> = self
+            .rooms
+            .lock()
+            .summaries
+            .values()
+            .filter(|(_, private)| !private)
+            .map(|(summary, _)| summary.clone())
+            .collect();
+        rooms.sort_by(|a, b| {
+            (b.id == LOBBY_ROOM_ID)
+                .cmp(&(a.id == LOBBY_ROOM_ID))
+                .then(b.player_count.cmp(&a.player_count))
+                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+        });
+        rooms
+    }
+}

@@ -1,0 +1,55 @@
+//! Chat: checked, stored, then shown. A message is broadcast only once the journal has stored
+//! it, so the sender's echo means it is on disk.
+
+use pianorhythm_core::protocol::{server_message::Kind, ChatMessage};
+
+use super::Room;
+use crate::{
+    clock, frames, names,
+    rooms::{Origin, RoomError},
+    store::ids,
+};
+
+impl Room {
+    pub(super) fn chat(&mut self, origin: &Origin, text: &str) -> Result<(), RoomError> {
+        let index = self.sender_index(origin)?;
+        if !self.settings.chat_enabled && !self.is_owner(origin.participant_id()) {
+            return Err(RoomError::NotAllowed("chat is turned off in this room"));
+        }
+        let text = names::chat_text(text)?;
+        if !self.journal.has_room_for(1) {
+            return Err(RoomError::Unavailable(
+                "the room is busy; send it again in a moment",
+            ));
+        }
+        self.context.limits.try_chat(&origin.player)?;
+        let message = ChatMessage {
+            id: ids::new_id(),
+            sender: Some(self.members[index].participant.clone()),
+            text,
+            time: clock::now_ms(),
+        };
+        // Shown once stored (see `journal`): the sender's echo means it is on disk.
+        self.journal
+            .chat(message)
+            .map_err(|_| RoomError::Unavailable("the room is busy; send it again in a moment"))
+    }
+
+    pub(super) fn show_chat(&mut self, message: ChatMessage) {
+        if self.chat.len() == pianorhythm_core::rooms::CHAT_HISTORY_LEN {
+            self.chat.pop_front();
+        }
+        self.chat.push_back(message.clone());
+        self.broadcast(&frames::encode(Kind::Chat(message)));
+    }
+
+    /// Tells the sender (if still here) that their message was lost.
+    pub(super) fn chat_not_stored(&self, message: &ChatMessage) {
+        let sender = message.sender.as_ref().map(|sender| sender.id.as_str());
+        if let Some(index) = sender.and_then(|id| self.member_index(id)) {
+            let error =
+                RoomError::Unavailable("your message could not be saved; please send it again");
+            self.members[index].push(&error.frame());
+        }
+    }
+}

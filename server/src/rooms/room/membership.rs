@@ -1,0 +1,153 @@
+//! Joining (bans, password, capacity), tabs, leaving, and the crown passing on.
+
+use std::net::IpAddr;
+
+use bytes::Bytes;
+use pianorhythm_core::{
+    domain::audit::AuditAction,
+    protocol::{
+        server_message::Kind, LeaveReason, Participant, ParticipantJoined, ParticipantLeft,
+        ParticipantUpdated, RoomJoined, RoomLeft,
+    },
+};
+
+use super::{Member, Room};
+use crate::{
+    clock, frames,
+    rooms::{Origin, RoomError},
+};
+
+/// The ban key for an address: bans on a guest hold against their address too, since a new
+/// cookie makes a new guest.
+pub(super) fn address_ban_key(address: IpAddr) -> String {
+    format!("address:{address}")
+}
+
+impl Room {
+    pub(super) fn join(
+        &mut self,
+        origin: &Origin,
+        participant: Participant,
+        proof: Option<String>,
+    ) -> Result<(), RoomError> {
+        self.check_bans(&participant.id, origin.player.address, clock::now_ms())?;
+        match self.member_index(&participant.id) {
+            // The same player in another tab: one participant, one more connection.
+            Some(index) => {
+                let connections = &mut self.members[index].connections;
+                if !connections.iter().any(|(id, _)| *id == origin.connection) {
+                    connections.push((origin.connection, origin.outbox.clone()));
+                }
+            }
+            None => {
+                // The password first: a private room's other answers would tell it exists.
+                if let Some(hash) = &self.settings.password {
+                    if !self.is_owner(&participant.id) && proof.as_deref() != Some(hash.as_str()) {
+                        return Err(RoomError::PasswordCheck {
+                            hash: hash.clone(),
+                            private: self.settings.private,
+                        });
+                    }
+                }
+                if self.members.len() >= self.settings.max_players as usize {
+                    return Err(RoomError::RoomFull);
+                }
+                let joined = frames::encode(Kind::ParticipantJoined(ParticipantJoined {
+                    participant: Some(participant.clone()),
+                }));
+                self.broadcast(&joined);
+                self.members.push(Member {
+                    participant,
+                    address: origin.player.address,
+                    connections: vec![(origin.connection, origin.outbox.clone())],
+                });
+                self.empty_since = None;
+                self.publish();
+            }
+        }
+        let snapshot = RoomJoined {
+            room: Some(self.info()),
+            participants: self.members.iter().map(|m| m.participant.clone()).collect(),
+            recent_chat: self.chat.iter().cloned().collect(),
+        };
+        origin
+            .outbox
+            .push(frames::encode(Kind::RoomJoined(snapshot)));
+        origin.outbox.push(self.note_quota_frame(0));
+        Ok(())
+    }
+
+    /// Refuses a banned player, whether they come back as themselves or from the same address.
+    fn check_bans(&mut self, player_id: &str, address: IpAddr, now: f64) -> Result<(), RoomError> {
+        for key in [player_id.to_owned(), address_ban_key(address)] {
+            if let Some(&until) = self.bans.get(&key) {
+                if until > now {
+                    let seconds_left = ((until - now) / 1000.0).ceil() as u64;
+                    return Err(RoomError::Banned { seconds_left });
+                }
+                self.bans.remove(&key);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn leave(&mut self, origin: &Origin) {
+        let Ok(index) = self.sender_index(origin) else {
+            return;
+        };
+        self.members[index]
+            .connections
+            .retain(|(id, _)| *id != origin.connection);
+        origin.outbox.push(self.left_frame(LeaveReason::Left, 0.0));
+        if self.members[index].connections.is_empty() {
+            self.remove_member(index);
+        }
+    }
+
+    pub(super) fn left_frame(&self, reason: LeaveReason, banned_until: f64) -> Bytes {
+        frames::encode(Kind::RoomLeft(RoomLeft {
+            room_id: self.id.to_string(),
+            reason: reason as i32,
+            banned_until,
+        }))
+    }
+
+    /// Takes a player out, tells the others, and passes the crown on if they held it.
+    pub(super) fn remove_member(&mut self, index: usize) -> Member {
+        let member = self.members.remove(index);
+        let left = frames::encode(Kind::ParticipantLeft(ParticipantLeft {
+            participant_id: member.participant.id.clone(),
+        }));
+        self.broadcast(&left);
+        if self.is_owner(&member.participant.id) {
+            if let Some(heir) = self.members.first() {
+                let heir = heir.participant.id.clone();
+                self.owner_id = Some(heir.clone());
+                self.announce_room();
+                self.persist();
+                let details = "the owner left".to_owned();
+                self.audit(AuditAction::CrownChanged, None, Some(heir), details);
+            }
+            // An empty room keeps its owner: they may come back within the grace period.
+        }
+        if self.members.is_empty() && !self.permanent {
+            self.empty_since = Some(tokio::time::Instant::now());
+        }
+        self.note_budgets.forget_refilled(self.seconds());
+        self.publish();
+        member
+    }
+
+    pub(super) fn update_profile(&mut self, participant: Participant) {
+        let Some(index) = self.member_index(&participant.id) else {
+            return;
+        };
+        self.members[index].participant = participant.clone();
+        self.broadcast(&frames::encode(Kind::ParticipantUpdated(
+            ParticipantUpdated {
+                participant: Some(participant),
+            },
+        )));
+        self.publish();
+    }
+}

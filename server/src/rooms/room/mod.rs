@@ -1,0 +1,355 @@
+//! One room's state and the task that owns it. Each concern has a file of its own:
+//!
+//! - `membership`: joining (bans, password, capacity), tabs, leaving, the crown passing on
+//! - `notes`: relaying note batches within each player's note budget
+//! - `chat`: messages, stored before they are shown
+//! - `moderation`: the owner's settings, kicks, bans and giving the crown
+//! - `persistence`: the room's stored record, opening, the audit log
+
+mod chat;
+mod membership;
+mod moderation;
+mod notes;
+mod persistence;
+
+use std::{
+    collections::{HashMap, VecDeque},
+    net::IpAddr,
+    sync::Arc,
+    time::Instant,
+};
+
+use bytes::Bytes;
+use pianorhythm_core::{
+    domain::{room::RoomBan, UnixMillis},
+    protocol::{server_message::Kind, ChatMessage, Participant, RoomInfo, RoomUpdated},
+    rooms::{RoomSummary, CHAT_HISTORY_LEN},
+};
+use tokio::sync::mpsc;
+
+use super::{
+    directory::Directory, journal::Journal, Origin, RoomCommand, RoomError, RoomSettings,
+    RoomsConfig,
+};
+use crate::{
+    frames,
+    limits::{PlayerLimits, RoomPermit},
+    outbox::Outbox,
+    shutdown::Shutdown,
+    store::now_millis,
+};
+use notes::NoteBudgets;
+
+pub use notes::{MAX_BATCH_SPAN_MS, MAX_CLOCK_SKEW_MS, MAX_EVENTS_PER_BATCH};
+
+pub enum RoomKind {
+    /// The Lobby: never removed, no owner, settings fixed, not stored (its chat is).
+    Permanent,
+    /// A room a player just created: stored before it admits anyone. It counts against its
+    /// creator's live rooms for as long as it lives.
+    Created {
+        owner_id: String,
+        permit: RoomPermit,
+    },
+    /// A stored room brought back after a restart, empty until its players return.
+    Restored {
+        owner_id: Option<String>,
+        bans: Vec<RoomBan>,
+        created_at: UnixMillis,
+    },
+}
+
+/// What a room needs from the rest of the server, and nothing more.
+#[derive(Clone)]
+pub struct RoomContext {
+    /// Where the room's name is registered and its summary published.
+    pub directory: Arc<Directory>,
+    /// Grace period and default ban length.
+    pub config: RoomsConfig,
+    /// Player-level allowances (chat, moderation) shared with every other room.
+    pub limits: Arc<PlayerLimits>,
+    /// Ends the room (its journal writes what is left) when the server stops.
+    pub shutdown: Shutdown,
+}
+
+struct Member {
+    participant: Participant,
+    /// Where the player joined from, for bans that a new cookie does not lift.
+    address: IpAddr,
+    /// The player's open connections here: one per tab.
+    connections: Vec<(u64, Outbox)>,
+}
+
+impl Member {
+    fn push(&self, frame: &Bytes) {
+        for (_, outbox) in &self.connections {
+            outbox.push(frame.clone());
+        }
+    }
+}
+
+pub struct Room {
+    id: Arc<str>,
+    settings: RoomSettings,
+    /// The Lobby: no owner, fixed settings, never removed.
+    permanent: bool,
+    owner_id: Option<String>,
+    /// In order of arrival: when the owner leaves, the crown goes to the first.
+    members: Vec<Member>,
+    /// The last messages, shown to players who join.
+    chat: VecDeque<ChatMessage>,
+    /// Ban key (a participant id, or an address as `address:<ip>`) to the server time (ms)
+    /// the ban ends.
+    bans: HashMap<String, f64>,
+    /// What each player (and address) may still play here; kept when they leave, so leaving
+    /// and coming back does not refill it.
+    note_budgets: NoteBudgets,
+    context: RoomContext,
+    /// Where the room's chat, state and audit entries are written, off the actor.
+    journal: Journal,
+    /// Whether the room's record must be stored before it serves anyone.
+    is_new: bool,
+    created_at: UnixMillis,
+    /// Monotonic origin for the token buckets.
+    started: Instant,
+    empty_since: Option<tokio::time::Instant>,
+    /// Counts the room against its creator's live rooms until it ends.
+    _permit: Option<RoomPermit>,
+}
+
+impl Room {
+    pub fn new(
+        id: Arc<str>,
+        settings: RoomSettings,
+        kind: RoomKind,
+        context: RoomContext,
+        journal: Journal,
+    ) -> Self {
+        let (permanent, is_new, owner_id, bans, created_at, permit) = match kind {
+            RoomKind::Permanent => (true, false, None, Vec::new(), now_millis(), None),
+            RoomKind::Created { owner_id, permit } => (
+                false,
+                true,
+                Some(owner_id),
+                Vec::new(),
+                now_millis(),
+                Some(permit),
+            ),
+            RoomKind::Restored {
+                owner_id,
+                bans,
+                created_at,
+            } => (false, false, owner_id, bans, created_at, None),
+        };
+        let note_budgets = NoteBudgets::new(
+            settings.note_rate,
+            context.limits.config().guests_per_address,
+        );
+        Self {
+            id,
+            settings,
+            permanent,
+            owner_id,
+            members: Vec::new(),
+            chat: VecDeque::with_capacity(CHAT_HISTORY_LEN),
+            bans: bans
+                .into_iter()
+                .map(|ban| (ban.participant_id, ban.until_ms))
+                .collect(),
+            note_budgets,
+            context,
+            journal,
+            is_new,
+            created_at,
+            started: Instant::now(),
+            empty_since: (!permanent).then(tokio::time::Instant::now),
+            _permit: permit,
+        }
+    }
+
+    /// Handles commands until the room is empty past its grace period, the server stops, or
+    /// (for the Lobby) every handle is gone.
+    pub async fn run(mut self, mut inbox: mpsc::Receiver<RoomCommand>) {
+        if !self.open().await {
+            self.context.directory.remove(&self.id, &self.settings.name);
+            return;
+        }
+        self.publish();
+        let shutdown = self.context.shutdown.clone();
+        loop {
+            let grace_over = async {
+                match self.empty_since {
+                    Some(since) => {
+                        tokio::time::sleep_until(since + self.context.config.empty_room_grace).await
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                command = inbox.recv() => match command {
+                    Some(command) => self.handle(command),
+                    None => return,
+                },
+                () = grace_over => {
+                    self.journal.delete_room();
+                    self.context.directory.remove(&self.id, &self.settings.name);
+                    tracing::debug!(room = %self.id, "empty room closed");
+                    return;
+                }
+                // Its journal writes what is left once the room is gone.
+                () = shutdown.cancelled() => return,
+            }
+        }
+    }
+
+    /// Carries out one command. Errors go back to the connection that sent it.
+    pub fn handle(&mut self, command: RoomCommand) {
+        let (origin, result) = match command {
+            RoomCommand::Join {
+                origin,
+                participant,
+                proof,
+                reply,
+            } => {
+                let _ = reply.send(self.join(&origin, participant, proof));
+                return;
+            }
+            RoomCommand::Leave { origin } => {
+                self.leave(&origin);
+                return;
+            }
+            RoomCommand::UpdateProfile { participant } => {
+                self.update_profile(participant);
+                return;
+            }
+            RoomCommand::ChatStored { message } => {
+                self.show_chat(message);
+                return;
+            }
+            RoomCommand::ChatNotStored { message } => {
+                self.chat_not_stored(&message);
+                return;
+            }
+            RoomCommand::Notes { origin, batch } => {
+                let result = self.relay_notes(&origin, batch);
+                (origin, result)
+            }
+            RoomCommand::Chat { origin, text } => {
+                let result = self.chat(&origin, &text);
+                (origin, result)
+            }
+            RoomCommand::UpdateSettings {
+                origin,
+                update,
+                password,
+            } => {
+                let result = self.update_settings(&origin, &update, password);
+                (origin, result)
+            }
+            RoomCommand::Kick { origin, target } => {
+                let result = self.remove_by_owner(&origin, &target, None);
+                (origin, result)
+            }
+            RoomCommand::Ban {
+                origin,
+                target,
+                duration,
+            } => {
+                let result = self.remove_by_owner(&origin, &target, Some(duration));
+                (origin, result)
+            }
+            RoomCommand::GiveCrown { origin, target } => {
+                let result = self.give_crown(&origin, &target);
+                (origin, result)
+            }
+        };
+        if let Err(error) = result {
+            origin.outbox.push(error.frame());
+        }
+    }
+
+    fn seconds(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+
+    fn member_index(&self, participant_id: &str) -> Option<usize> {
+        self.members
+            .iter()
+            .position(|member| member.participant.id == participant_id)
+    }
+
+    /// The sender's index, if this connection of theirs is in the room.
+    fn sender_index(&self, origin: &Origin) -> Result<usize, RoomError> {
+        self.member_index(origin.participant_id())
+            .filter(|&index| {
+                self.members[index]
+                    .connections
+                    .iter()
+                    .any(|(connection, _)| *connection == origin.connection)
+            })
+            .ok_or(RoomError::NotInRoom)
+    }
+
+    fn is_owner(&self, participant_id: &str) -> bool {
+        self.owner_id.as_deref() == Some(participant_id)
+    }
+
+    fn broadcast(&self, frame: &Bytes) {
+        for member in &self.members {
+            member.push(frame);
+        }
+    }
+
+    fn broadcast_except(&self, except: usize, frame: &Bytes) {
+        for (index, member) in self.members.iter().enumerate() {
+            if index != except {
+                member.push(frame);
+            }
+        }
+    }
+
+    fn info(&self) -> RoomInfo {
+        RoomInfo {
+            id: self.id.to_string(),
+            name: self.settings.name.clone(),
+            private: self.settings.private,
+            has_password: self.settings.password.is_some(),
+            max_players: self.settings.max_players,
+            who_can_play: self.settings.who_can_play as i32,
+            chat_enabled: self.settings.chat_enabled,
+            welcome_message: self.settings.welcome_message.clone(),
+            note_rate: self.settings.note_rate,
+            owner_id: self.owner_id.clone().unwrap_or_default(),
+            permanent: self.permanent,
+        }
+    }
+
+    /// Tells the directory what the lobby should show of this room.
+    fn publish(&self) {
+        let owner = self.owner_id.as_deref().and_then(|owner| {
+            self.member_index(owner)
+                .map(|index| self.members[index].participant.name.clone())
+        });
+        let summary = RoomSummary {
+            id: self.id.to_string(),
+            name: self.settings.name.clone(),
+            player_count: self.members.len() as u32,
+            max_players: self.settings.max_players,
+            has_password: self.settings.password.is_some(),
+            owner,
+        };
+        self.context
+            .directory
+            .publish(&self.id, summary, self.settings.private);
+    }
+
+    fn announce_room(&self) {
+        self.broadcast(&frames::encode(Kind::RoomUpdated(RoomUpdated {
+            room: Some(self.info()),
+        })));
+        self.publish();
+    }
+}
+
+#[cfg(test)]
+mod tests;

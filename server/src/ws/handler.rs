@@ -1,0 +1,262 @@
+//! What a player's requests do: joining, creating and leaving rooms, their profile, the room
+//! list, and everything else forwarded to their room. The socket loop (`connection`) decodes
+//! frames; this turns each request into commands.
+
+use std::{sync::Arc, time::Duration};
+
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, server_message::Kind, BanPlayer, ErrorCode, GiveCrown,
+    JoinRoom, KickPlayer, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
+};
+use tower_sessions::Session;
+
+use crate::{
+    clock, frames,
+    guest::{self, Guest},
+    limits::PlayerLimits,
+    names,
+    rooms::{
+        password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
+        RoomSettings,
+    },
+};
+
+pub struct Handler {
+    /// This connection as rooms see it: the player, the connection id, its outbox.
+    pub origin: Arc<Origin>,
+    /// The player's identity, changed by profile updates.
+    guest: Guest,
+    /// Where the identity is kept between visits.
+    session: Session,
+    registry: Arc<Registry>,
+    /// Join attempts and room creations are charged to the player here.
+    limits: Arc<PlayerLimits>,
+    /// The room this connection is in, if any.
+    room: Option<RoomHandle>,
+}
+
+impl Handler {
+    pub fn new(
+        origin: Arc<Origin>,
+        guest: Guest,
+        session: Session,
+        registry: Arc<Registry>,
+        limits: Arc<PlayerLimits>,
+    ) -> Self {
+        Self {
+            origin,
+            guest,
+            session,
+            registry,
+            limits,
+            room: None,
+        }
+    }
+
+    pub fn guest(&self) -> &Guest {
+        &self.guest
+    }
+
+    fn reply(&self, frame: bytes::Bytes) {
+        self.origin.outbox.push(frame);
+    }
+
+    fn reply_error(&self, code: ErrorCode, message: impl Into<String>) {
+        self.reply(frames::error(code, message));
+    }
+
+    /// Carries out one request; `received_at` is when its frame arrived (server time, ms).
+    pub async fn handle(&mut self, request: Request, received_at: f64) {
+        let origin = self.origin.clone();
+        let command = match request {
+            Request::Ping(ping) => {
+                self.reply(frames::encode(Kind::Pong(TimePong {
+                    client_send_time: ping.client_send_time,
+                    server_receive_time: received_at,
+                    server_send_time: clock::now_ms(),
+                })));
+                return;
+            }
+            Request::Join(JoinRoom { room, password }) => {
+                return self.join_by_name(&room, password).await
+            }
+            Request::Create(create) => {
+                return self.create_room(create.settings.unwrap_or_default()).await
+            }
+            Request::Leave(_) => return self.leave().await,
+            Request::SetProfile(profile) => return self.set_profile(profile).await,
+            Request::SubscribeRoomList(subscribe) => {
+                if subscribe.enabled {
+                    self.registry.subscribe_room_list(&self.origin);
+                } else {
+                    self.registry.unsubscribe_room_list(self.origin.connection);
+                }
+                return;
+            }
+            Request::Notes(batch) => RoomCommand::Notes { origin, batch },
+            Request::Chat(chat) => RoomCommand::Chat {
+                origin,
+                text: chat.text,
+            },
+            Request::UpdateSettings(mut update) => {
+                // Hashing is costly: it is charged before it is done, owner or not.
+                if update.password.is_some() {
+                    if let Err(error) = self.limits.try_owner_action(&self.origin.player) {
+                        return self.reply(RoomError::from(error).frame());
+                    }
+                }
+                let password = match take_password(&mut update).await {
+                    Ok(password) => password,
+                    Err(error) => return self.reply(error.frame()),
+                };
+                RoomCommand::UpdateSettings {
+                    origin,
+                    update,
+                    password,
+                }
+            }
+            Request::Kick(KickPlayer { participant_id }) => RoomCommand::Kick {
+                origin,
+                target: participant_id,
+            },
+            Request::Ban(BanPlayer {
+                participant_id,
+                duration_seconds,
+            }) => RoomCommand::Ban {
+                origin,
+                target: participant_id,
+                duration: Duration::from_secs(duration_seconds.into()),
+            },
+            Request::GiveCrown(GiveCrown { participant_id }) => RoomCommand::GiveCrown {
+                origin,
+                target: participant_id,
+            },
+        };
+        let Some(room) = &self.room else {
+            self.reply(RoomError::NotInRoom.frame());
+            return;
+        };
+        if let Err(error) = room.send(command).await {
+            self.room = None;
+            self.reply(error.frame());
+        }
+    }
+
+    pub fn unsubscribe_room_list(&self) {
+        self.registry.unsubscribe_room_list(self.origin.connection);
+    }
+
+    /// Leaves the current room, if any (also when the connection ends).
+    pub async fn leave(&mut self) {
+        if let Some(room) = self.room.take() {
+            let origin = self.origin.clone();
+            let _ = room.send(RoomCommand::Leave { origin }).await;
+        }
+    }
+
+    async fn join_by_name(&mut self, name: &str, password: Option<String>) {
+        if let Err(error) = self.limits.try_join(&self.origin.player) {
+            return self.reply(RoomError::from(error).frame());
+        }
+        match self.registry.find(name) {
+            Some(room) => self.join(room, password).await,
+            None => {
+                // As long as a wrong password takes: timing tells no more than the answer.
+                if let Some(password) = password {
+                    password::verify_nothing(password).await;
+                }
+                self.reply(RoomError::RoomNotFound.frame());
+            }
+        }
+    }
+
+    async fn create_room(&mut self, mut update: RoomSettingsUpdate) {
+        let created = async {
+            let mut settings = RoomSettings::create(&update)?;
+            settings.name = names::room_name(&settings.name)?;
+            // Charged before the password is hashed, which is the costly part.
+            let permit = self.limits.create_room(&self.origin.player)?;
+            if let PasswordChange::Set { hash } = take_password(&mut update).await? {
+                settings.password = Some(hash);
+            }
+            self.registry.create(settings, &self.origin.player, permit)
+        };
+        match created.await {
+            // The creator owns the room: no password asked.
+            Ok(room) => self.join(room, None).await,
+            Err(error) => self.reply(error.frame()),
+        }
+    }
+
+    /// Leaves the current room (if any) and joins `room`. On refusal the player is in no room.
+    async fn join(&mut self, room: RoomHandle, password: Option<String>) {
+        self.leave().await;
+        match room
+            .join(self.origin.clone(), self.guest.participant(), password)
+            .await
+        {
+            Ok(()) => {
+                self.room = Some(room);
+                self.remember().await;
+            }
+            Err(error) => self.reply(error.frame()),
+        }
+    }
+
+    /// The player has done something worth coming back to: keep their identity.
+    async fn remember(&self) {
+        if let Err(error) = guest::save(&self.session, &self.guest).await {
+            tracing::warn!(%error, "cannot keep the guest identity");
+        }
+    }
+
+    async fn set_profile(&mut self, profile: SetProfile) {
+        let mut guest = self.guest.clone();
+        let validated = (|| {
+            if let Some(name) = &profile.name {
+                guest.name = names::player_name(name)?;
+            }
+            if let Some(color) = &profile.color {
+                guest.color = pianorhythm_core::validation::color(color)?;
+            }
+            Ok::<_, pianorhythm_core::validation::Invalid>(())
+        })();
+        if let Err(invalid) = validated {
+            self.reply_error(ErrorCode::InvalidMessage, invalid.0);
+            return;
+        }
+        // Saved first: a change nobody could keep is not shown to anyone.
+        if let Err(error) = guest::save(&self.session, &guest).await {
+            tracing::warn!(%error, "cannot save a profile change");
+            let refusal = RoomError::Unavailable("your profile could not be saved; try again");
+            self.reply(refusal.frame());
+            return;
+        }
+        self.guest = guest;
+        let participant = self.guest.participant();
+        match &self.room {
+            // The room tells everyone, this connection included.
+            Some(room) => {
+                let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
+            }
+            None => self.reply(frames::encode(Kind::ParticipantUpdated(
+                ParticipantUpdated {
+                    participant: Some(participant),
+                },
+            ))),
+        }
+    }
+}
+
+/// Takes the password out of a settings update and hashes it here, so the room never does.
+async fn take_password(update: &mut RoomSettingsUpdate) -> Result<PasswordChange, RoomError> {
+    let Some(plain) = update.password.take() else {
+        return Ok(PasswordChange::Keep);
+    };
+    Ok(match pianorhythm_core::validation::password(&plain)? {
+        None => PasswordChange::Remove,
+        Some(plain) => PasswordChange::Set {
+            hash: password::hash(plain).await,
+        },
+    })
+}
