@@ -67,6 +67,15 @@ impl ServerProcess {
         (client, you)
     }
 
+    /// SIGTERM, as an orchestrator stops a server, and waits for it to exit.
+    fn terminate(mut self) {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        // SAFETY: signals our own child process, which has not been waited for yet.
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "the server exited with {status}");
+    }
+
     /// SIGKILL: no shutdown handler runs, nothing is flushed on the way out.
     fn kill_9(mut self) {
         self.child.kill().unwrap();
@@ -150,4 +159,90 @@ async fn acknowledged_writes_survive_kill_9() {
     let room = guest.joined().await.room.unwrap();
     assert_eq!(room.owner_id, before.id);
     assert!(room.has_password);
+}
+
+/// Owner changes are written behind the room; the last one shown is what `expected` says.
+async fn change_welcome_many_times(owner: &mut WsClient, times: usize) -> String {
+    let mut last = String::new();
+    for n in 0..times {
+        last = format!("welcome #{n}");
+        owner
+            .request(Request::UpdateSettings(RoomSettingsUpdate {
+                welcome_message: Some(last.clone()),
+                ..Default::default()
+            }))
+            .await;
+    }
+    owner
+        .wait_for(|kind| match kind {
+            Kind::RoomUpdated(updated) => {
+                (updated.room.unwrap().welcome_message == last).then_some(())
+            }
+            _ => None,
+        })
+        .await;
+    last
+}
+
+#[tokio::test]
+async fn a_graceful_stop_writes_every_room_change_first() {
+    let data = TempDir::new().unwrap();
+    let site = TempDir::new().unwrap();
+    let server = ServerProcess::start(data.path(), site.path()).await;
+    let (mut owner, _) = server.connect(None).await;
+    let cookie = owner.cookie.clone().unwrap();
+    owner
+        .create_room(RoomSettingsUpdate {
+            name: Some("Journal".into()),
+            ..Default::default()
+        })
+        .await;
+    let last = change_welcome_many_times(&mut owner, 20).await;
+    // Straight away: the changes may still be queued for the store.
+    server.terminate();
+
+    let server = ServerProcess::start(data.path(), site.path()).await;
+    let (mut owner, _) = server.connect(Some(&cookie)).await;
+    owner.join_room("Journal", None).await;
+    assert_eq!(owner.joined().await.room.unwrap().welcome_message, last);
+}
+
+#[tokio::test]
+async fn a_kill_during_a_burst_of_writes_leaves_a_consistent_room() {
+    let data = TempDir::new().unwrap();
+    let site = TempDir::new().unwrap();
+    let server = ServerProcess::start(data.path(), site.path()).await;
+    let (mut owner, _) = server.connect(None).await;
+    let cookie = owner.cookie.clone().unwrap();
+    owner
+        .create_room(RoomSettingsUpdate {
+            name: Some("Burst".into()),
+            ..Default::default()
+        })
+        .await;
+    for n in 0..5 {
+        let text = format!("message {n}");
+        owner.request(Request::Chat(ChatSend { text })).await;
+    }
+    owner
+        .wait_for(|kind| matches!(kind, Kind::Chat(m) if m.text == "message 4").then_some(()))
+        .await;
+    change_welcome_many_times(&mut owner, 20).await;
+    server.kill_9();
+
+    let server = ServerProcess::start(data.path(), site.path()).await;
+    let (mut owner, _) = server.connect(Some(&cookie)).await;
+    owner.join_room("Burst", None).await;
+    let joined = owner.joined().await;
+    // Every acknowledged message, in order; the room state is one the owner set, whole.
+    let texts: Vec<String> = joined.recent_chat.into_iter().map(|m| m.text).collect();
+    assert_eq!(
+        texts,
+        (0..5).map(|n| format!("message {n}")).collect::<Vec<_>>()
+    );
+    let welcome = joined.room.unwrap().welcome_message;
+    assert!(
+        welcome.is_empty() || welcome.starts_with("welcome #"),
+        "{welcome:?}"
+    );
 }

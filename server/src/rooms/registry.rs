@@ -150,6 +150,8 @@ impl Registry {
             &self.writers,
         );
         let room = Room::new(id, settings, kind, self.context.clone(), journal);
+        // Listed at once, so a page rendered right after start shows it.
+        room.publish();
         tokio::spawn(room.run(inbox));
         Ok(handle)
     }

@@ -174,6 +174,9 @@ impl Handler {
         let created = async {
             let mut settings = RoomSettings::create(&update)?;
             settings.name = names::room_name(&settings.name)?;
+            if self.registry.find(&settings.name).is_some() {
+                return Err(RoomError::NameTaken);
+            }
             // Charged before the password is hashed, which is the costly part.
             let permit = self.limits.create_room(&self.origin.player)?;
             if let PasswordChange::Set { hash } = take_password(&mut update).await? {

@@ -174,7 +174,6 @@ impl Room {
             self.context.directory.remove(&self.id, &self.settings.name);
             return;
         }
-        self.publish();
         let shutdown = self.context.shutdown.clone();
         loop {
             let grace_over = async {
@@ -325,7 +324,7 @@ impl Room {
     }
 
     /// Tells the directory what the lobby should show of this room.
-    fn publish(&self) {
+    pub(in crate::rooms) fn publish(&self) {
         let owner = self.owner_id.as_deref().and_then(|owner| {
             self.member_index(owner)
                 .map(|index| self.members[index].participant.name.clone())
