@@ -9,6 +9,7 @@
 //! - `registry`: creating, restoring and finding rooms
 //! - `room`: one room's state and rules
 //! - `room_list`: the lobby's room list, pushed to those who show it
+//! - `sandbox`: one room driven without a server, for tests and fuzzing
 
 mod command;
 mod directory;
@@ -18,6 +19,8 @@ pub mod password;
 mod registry;
 mod room;
 mod room_list;
+#[cfg(any(test, feature = "sandbox"))]
+pub mod sandbox;
 
 pub use command::{ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle};
 pub use error::RoomError;

@@ -2,7 +2,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::protocol::{ChatMessage, NoteBatch, Participant, RoomSettingsUpdate};
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, BanPlayer, ChatMessage, GiveCrown, KickPlayer, NoteBatch,
+    Participant, RoomSettingsUpdate,
+};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{password, RoomError};
@@ -90,6 +93,37 @@ pub enum RoomCommand {
     ChatNotStored {
         message: ChatMessage,
     },
+}
+
+impl RoomCommand {
+    /// The command for a request a connection simply forwards to its room; `None` for the
+    /// requests that need more than forwarding (joining, settings with their password, ...).
+    pub fn forwarded(origin: Arc<Origin>, request: Request) -> Option<Self> {
+        Some(match request {
+            Request::Notes(batch) => Self::Notes { origin, batch },
+            Request::Chat(chat) => Self::Chat {
+                origin,
+                text: chat.text,
+            },
+            Request::Kick(KickPlayer { participant_id }) => Self::Kick {
+                origin,
+                target: participant_id,
+            },
+            Request::Ban(BanPlayer {
+                participant_id,
+                duration_seconds,
+            }) => Self::Ban {
+                origin,
+                target: participant_id,
+                duration: Duration::from_secs(duration_seconds.into()),
+            },
+            Request::GiveCrown(GiveCrown { participant_id }) => Self::GiveCrown {
+                origin,
+                target: participant_id,
+            },
+            _ => return None,
+        })
+    }
 }
 
 /// Commands a room may have waiting; a connection that finds it full waits its turn.

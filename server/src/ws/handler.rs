@@ -2,11 +2,11 @@
 //! list, and everything else forwarded to their room. The socket loop (`connection`) decodes
 //! frames; this turns each request into commands.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use pianorhythm_core::protocol::{
-    client_message::Kind as Request, server_message::Kind, BanPlayer, ErrorCode, GiveCrown,
-    JoinRoom, KickPlayer, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
+    client_message::Kind as Request, server_message::Kind, ErrorCode, JoinRoom, ParticipantUpdated,
+    RoomSettingsUpdate, SetProfile, TimePong,
 };
 use tower_sessions::Session;
 
@@ -89,15 +89,10 @@ impl Handler {
                 if subscribe.enabled {
                     self.registry.subscribe_room_list(&self.origin);
                 } else {
-                    self.registry.unsubscribe_room_list(self.origin.connection);
+                    self.unsubscribe_room_list();
                 }
                 return;
             }
-            Request::Notes(batch) => RoomCommand::Notes { origin, batch },
-            Request::Chat(chat) => RoomCommand::Chat {
-                origin,
-                text: chat.text,
-            },
             Request::UpdateSettings(mut update) => {
                 // Hashing is costly: it is charged before it is done, owner or not.
                 if update.password.is_some() {
@@ -115,21 +110,9 @@ impl Handler {
                     password,
                 }
             }
-            Request::Kick(KickPlayer { participant_id }) => RoomCommand::Kick {
-                origin,
-                target: participant_id,
-            },
-            Request::Ban(BanPlayer {
-                participant_id,
-                duration_seconds,
-            }) => RoomCommand::Ban {
-                origin,
-                target: participant_id,
-                duration: Duration::from_secs(duration_seconds.into()),
-            },
-            Request::GiveCrown(GiveCrown { participant_id }) => RoomCommand::GiveCrown {
-                origin,
-                target: participant_id,
+            forwarded => match RoomCommand::forwarded(origin, forwarded) {
+                Some(command) => command,
+                None => return self.reply_error(ErrorCode::InvalidMessage, "unknown request"),
             },
         };
         let Some(room) = &self.room else {

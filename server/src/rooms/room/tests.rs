@@ -1,31 +1,22 @@
-//! The room's rules, exercised through [`Room::handle`] as connections use it.
+//! The room's rules, exercised through [`Room::handle`](super::Room::handle) as connections use
+//! it, in a [`Sandbox`].
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use pianorhythm_core::protocol::{
-    server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, Participant,
-    RoomSettingsUpdate, ServerMessage,
+    server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, RoomSettingsUpdate,
 };
-use prost::Message as _;
 use tempfile::TempDir;
-use tokio::sync::{mpsc, oneshot};
 
-use super::{Room, RoomContext, RoomKind};
 use crate::{
     clock,
-    limits::{LimitsConfig, Player, PlayerLimits},
-    outbox::{outbox, OutboxReceiver, Outgoing},
-    rooms::{
-        directory::Directory,
-        journal::{Journal, JournalWriters},
-        Origin, PasswordChange, RoomCommand, RoomError, RoomSettings, RoomsConfig,
-    },
-    shutdown::Shutdown,
+    limits::LimitsConfig,
+    rooms::{sandbox::Sandbox, PasswordChange, RoomCommand, RoomError, RoomSettings},
     store::{Store, StoreConfig},
 };
 
 struct Harness {
-    room: Room,
+    room: Sandbox,
     /// Keeps the room's store alive for the test.
     _data: TempDir,
 }
@@ -37,27 +28,8 @@ async fn room_owned_by(owner: &str, settings: RoomSettings) -> Harness {
     })
     .await
     .unwrap();
-    let (commands, _inbox) = mpsc::channel(16);
-    let id: Arc<str> = "room".into();
-    let journal = Journal::start(
-        id.clone(),
-        store,
-        commands.downgrade(),
-        &JournalWriters::default(),
-    );
-    let context = RoomContext {
-        directory: Arc::new(Directory::default()),
-        config: RoomsConfig::default(),
-        limits: PlayerLimits::new(LimitsConfig::default()),
-        shutdown: Shutdown::new(),
-    };
-    let kind = RoomKind::Restored {
-        owner_id: Some(owner.to_owned()),
-        bans: Vec::new(),
-        created_at: 0,
-    };
     Harness {
-        room: Room::new(id, settings, kind, context, journal),
+        room: Sandbox::new(store, owner, settings, LimitsConfig::default()),
         _data: data,
     }
 }
@@ -66,56 +38,16 @@ fn settings() -> RoomSettings {
     RoomSettings::with_name("Jazz".into(), 16)
 }
 
-struct Client {
-    origin: Arc<Origin>,
-    inbox: OutboxReceiver,
+/// A connection of player `id` from `address`, joined to the room.
+fn joined(room: &mut Sandbox, id: &str, address: &str) -> usize {
+    let client = room.connect(id, address.parse().unwrap());
+    room.join(client, None).unwrap();
+    client
 }
 
-static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
-fn client(id: &str, address: &str) -> Client {
-    let (outbox, inbox) = outbox(4096);
-    let origin = Arc::new(Origin {
-        player: Player::new(id, address.parse().unwrap()),
-        connection: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-        outbox,
-    });
-    Client { origin, inbox }
-}
-
-impl Client {
-    fn participant(&self) -> Participant {
-        Participant {
-            id: self.origin.participant_id().to_owned(),
-            name: "Player".into(),
-            color: "#336699".into(),
-        }
-    }
-
-    fn messages(&mut self) -> Vec<Kind> {
-        let mut kinds = Vec::new();
-        while let Ok(Outgoing::Frame(frame)) = self.inbox.items.try_recv() {
-            kinds.extend(ServerMessage::decode(frame).unwrap().kind);
-        }
-        kinds
-    }
-}
-
-fn join(room: &mut Room, client: &Client, proof: Option<String>) -> Result<(), RoomError> {
-    let (reply, mut answer) = oneshot::channel();
-    room.handle(RoomCommand::Join {
-        origin: client.origin.clone(),
-        participant: client.participant(),
-        proof,
-        reply,
-    });
-    answer.try_recv().unwrap()
-}
-
-fn leave(room: &mut Room, client: &Client) {
-    room.handle(RoomCommand::Leave {
-        origin: client.origin.clone(),
-    });
+fn leave(room: &mut Sandbox, client: usize) {
+    let origin = room.origin(client);
+    room.handle(RoomCommand::Leave { origin });
 }
 
 fn note_ons(count: u32) -> NoteBatch {
@@ -132,17 +64,14 @@ fn note_ons(count: u32) -> NoteBatch {
     }
 }
 
-fn play(room: &mut Room, client: &Client, batch: NoteBatch) {
-    room.handle(RoomCommand::Notes {
-        origin: client.origin.clone(),
-        batch,
-    });
+fn play(room: &mut Sandbox, client: usize, batch: NoteBatch) {
+    let origin = room.origin(client);
+    room.handle(RoomCommand::Notes { origin, batch });
 }
 
-/// Note-ons relayed to `listener` since last asked.
-fn notes_heard(listener: &mut Client) -> usize {
-    listener
-        .messages()
+/// Note events relayed to `listener` since last asked.
+fn notes_heard(room: &mut Sandbox, listener: usize) -> usize {
+    room.received(listener)
         .into_iter()
         .filter_map(|kind| match kind {
             Kind::Notes(relayed) => Some(relayed.batch.unwrap().events.len()),
@@ -155,16 +84,15 @@ fn notes_heard(listener: &mut Client) -> usize {
 async fn leaving_and_rejoining_does_not_refill_the_note_quota() {
     let mut harness = room_owned_by("owner", settings()).await;
     let room = &mut harness.room;
-    let mut listener = client("listener", "10.0.0.9");
-    join(room, &listener, None).unwrap();
-    let player = client("player", "10.0.0.1");
+    let listener = joined(room, "listener", "10.0.0.9");
+    let player = room.connect("player", "10.0.0.1".parse().unwrap());
     // The default quota: 100 notes/s, a 300-note burst.
     for _ in 0..20 {
-        join(room, &player, None).unwrap();
-        play(room, &player, note_ons(100));
-        leave(room, &player);
+        room.join(player, None).unwrap();
+        play(room, player, note_ons(100));
+        leave(room, player);
     }
-    let heard = notes_heard(&mut listener);
+    let heard = notes_heard(room, listener);
     assert!((300..=310).contains(&heard), "heard {heard} note-ons");
 }
 
@@ -175,53 +103,50 @@ async fn a_private_room_asks_for_its_password_without_saying_it_exists() {
     settings.password = Some("$argon2id$stand-in-hash".into());
     let mut harness = room_owned_by("owner", settings).await;
     let room = &mut harness.room;
-    let guest = client("guest", "10.0.0.1");
-    let refusal = join(room, &guest, None).unwrap_err();
+    let guest = room.connect("guest", "10.0.0.1".parse().unwrap());
+    let refusal = room.join(guest, None).unwrap_err();
     assert!(matches!(
         refusal,
         RoomError::PasswordCheck { private: true, .. }
     ));
-    assert!(join(room, &guest, Some("$argon2id$other".into())).is_err());
-    join(room, &guest, Some("$argon2id$stand-in-hash".into())).unwrap();
+    assert!(room.join(guest, Some("$argon2id$other".into())).is_err());
+    room.join(guest, Some("$argon2id$stand-in-hash".into()))
+        .unwrap();
     // The owner needs no password.
-    join(room, &client("owner", "10.0.0.2"), None).unwrap();
+    joined(room, "owner", "10.0.0.2");
 }
 
 #[tokio::test]
 async fn a_ban_holds_against_a_new_identity_from_the_same_address() {
     let mut harness = room_owned_by("owner", settings()).await;
     let room = &mut harness.room;
-    let owner = client("owner", "10.0.0.1");
-    join(room, &owner, None).unwrap();
-    let troll = client("troll", "10.0.0.66");
-    join(room, &troll, None).unwrap();
+    let owner = joined(room, "owner", "10.0.0.1");
+    joined(room, "troll", "10.0.0.66");
     room.handle(RoomCommand::Ban {
-        origin: owner.origin.clone(),
+        origin: room.origin(owner),
         target: "troll".into(),
         duration: Duration::from_secs(60),
     });
-    let new_cookie = client("troll-again", "10.0.0.66");
+    let new_cookie = room.connect("troll-again", "10.0.0.66".parse().unwrap());
     assert!(matches!(
-        join(room, &new_cookie, None),
+        room.join(new_cookie, None),
         Err(RoomError::Banned { .. })
     ));
-    join(room, &client("someone", "10.0.0.7"), None).unwrap();
+    joined(room, "someone", "10.0.0.7");
 }
 
 #[tokio::test]
 async fn batches_stamped_far_from_server_time_are_relayed_as_now() {
     let mut harness = room_owned_by("owner", settings()).await;
     let room = &mut harness.room;
-    let mut listener = client("listener", "10.0.0.9");
-    join(room, &listener, None).unwrap();
-    let player = client("player", "10.0.0.1");
-    join(room, &player, None).unwrap();
-    listener.messages();
+    let listener = joined(room, "listener", "10.0.0.9");
+    let player = joined(room, "player", "10.0.0.1");
+    room.received(listener);
     let mut batch = note_ons(1);
     batch.time += 86_400_000.0;
-    play(room, &player, batch);
-    let stamped = listener
-        .messages()
+    play(room, player, batch);
+    let stamped = room
+        .received(listener)
         .into_iter()
         .find_map(|kind| match kind {
             Kind::Notes(relayed) => relayed.batch.map(|batch| batch.time),
@@ -235,12 +160,11 @@ async fn batches_stamped_far_from_server_time_are_relayed_as_now() {
 async fn a_settings_flood_is_refused_past_the_owner_allowance() {
     let mut harness = room_owned_by("owner", settings()).await;
     let room = &mut harness.room;
-    let mut owner = client("owner", "10.0.0.1");
-    join(room, &owner, None).unwrap();
-    owner.messages();
+    let owner = joined(room, "owner", "10.0.0.1");
+    room.received(owner);
     for n in 0..100 {
         room.handle(RoomCommand::UpdateSettings {
-            origin: owner.origin.clone(),
+            origin: room.origin(owner),
             update: RoomSettingsUpdate {
                 welcome_message: Some(format!("welcome {n}")),
                 ..Default::default()
@@ -248,7 +172,7 @@ async fn a_settings_flood_is_refused_past_the_owner_allowance() {
             password: PasswordChange::Keep,
         });
     }
-    let messages = owner.messages();
+    let messages = room.received(owner);
     let updates = messages
         .iter()
         .filter(|kind| matches!(kind, Kind::RoomUpdated(_)))
@@ -265,21 +189,21 @@ async fn a_settings_flood_is_refused_past_the_owner_allowance() {
 async fn chat_budget_survives_leaving_and_rejoining() {
     let mut harness = room_owned_by("owner", settings()).await;
     let room = &mut harness.room;
-    let mut chatter = client("chatter", "10.0.0.1");
+    let chatter = room.connect("chatter", "10.0.0.1".parse().unwrap());
     let mut accepted = 0;
     for n in 0..10 {
-        join(room, &chatter, None).unwrap();
-        chatter.messages();
+        room.join(chatter, None).unwrap();
+        room.received(chatter);
         room.handle(RoomCommand::Chat {
-            origin: chatter.origin.clone(),
+            origin: room.origin(chatter),
             text: format!("hello {n}"),
         });
-        let refused = chatter
-            .messages()
+        let refused = room
+            .received(chatter)
             .iter()
             .any(|kind| matches!(kind, Kind::Error(_)));
         accepted += usize::from(!refused);
-        leave(room, &chatter);
+        leave(room, chatter);
     }
     assert_eq!(accepted, 5, "the burst of five, not five per join");
 }

@@ -1,0 +1,65 @@
+//! Raw bytes as a client's frames, decoded as a connection decodes them and dispatched into a
+//! room shared by four players. Whatever arrives, the room must not panic, and everything it
+//! sends must be a valid server message.
+
+#![no_main]
+
+#[path = "../src/input.rs"]
+mod input;
+
+use std::sync::LazyLock;
+
+use libfuzzer_sys::fuzz_target;
+use server::{
+    limits::LimitsConfig,
+    rooms::{sandbox::Sandbox, RoomSettings},
+    store::{Store, StoreConfig},
+};
+
+/// What every input shares: the runtime the room's journal writes on, and its scratch store
+/// (in /dev/shm when there is one, so the journal's fsyncs cost nothing).
+struct World {
+    runtime: tokio::runtime::Runtime,
+    store: Store,
+    _data: tempfile::TempDir,
+}
+
+static WORLD: LazyLock<World> = LazyLock::new(|| {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let data = tempfile::TempDir::new_in("/dev/shm").or_else(|_| tempfile::TempDir::new());
+    let data = data.unwrap();
+    let config = StoreConfig::Embedded {
+        data_dir: data.path().into(),
+    };
+    let store = runtime.block_on(Store::open(&config)).unwrap();
+    World {
+        runtime,
+        store,
+        _data: data,
+    }
+});
+
+fuzz_target!(|bytes: &[u8]| {
+    let world = &*WORLD;
+    let _runtime = world.runtime.enter();
+    let settings = RoomSettings::with_name("Fuzz".into(), 3);
+    let mut room = Sandbox::new(world.store.clone(), "p0", settings, LimitsConfig::default());
+    for (id, address) in [
+        ("p0", "10.0.0.1"),
+        ("p1", "10.0.0.2"),
+        ("p2", "10.0.0.3"),
+        ("p3", "10.0.0.3"),
+    ] {
+        room.connect(id, address.parse().unwrap());
+    }
+    for (client, frame) in input::frames(bytes) {
+        room.feed(client, frame);
+        for client in 0..room.clients() {
+            room.received(client);
+        }
+    }
+});

@@ -1,0 +1,190 @@
+//! A room with nothing around it but a store, driven the way connections drive it: for the
+//! room's unit tests and the fuzz target (`fuzz/`), which feeds it raw frames.
+//!
+//! Built only for tests and with the `sandbox` feature; it must run inside a tokio runtime
+//! (the room's journal writes from a task of its own).
+
+use std::{net::IpAddr, sync::Arc};
+
+use pianorhythm_core::{
+    protocol::{
+        client_message::Kind as Request, server_message::Kind, ClientMessage, Participant,
+        ServerMessage, MAX_FRAME_BYTES,
+    },
+    validation,
+};
+use prost::Message as _;
+use tokio::sync::{mpsc, oneshot};
+
+use super::{
+    directory::Directory,
+    journal::{Journal, JournalWriters},
+    room::{Room, RoomContext, RoomKind},
+    Origin, PasswordChange, RoomCommand, RoomError, RoomSettings, RoomsConfig,
+};
+use crate::{
+    limits::{LimitsConfig, Player, PlayerLimits},
+    names,
+    outbox::{outbox, OutboxReceiver, Outgoing},
+    shutdown::Shutdown,
+    store::Store,
+};
+
+/// One connection into the sandboxed room.
+struct Client {
+    origin: Arc<Origin>,
+    inbox: OutboxReceiver,
+}
+
+pub struct Sandbox {
+    room: Room,
+    clients: Vec<Client>,
+}
+
+impl Sandbox {
+    /// A stored room named by `settings`, owned by the player `owner_id`.
+    pub fn new(store: Store, owner_id: &str, settings: RoomSettings, limits: LimitsConfig) -> Self {
+        let id: Arc<str> = "sandbox".into();
+        // The room's own handle: stored chat comes back through it (dropped here, so stored
+        // chat is simply not shown; the room does not wait for it).
+        let (commands, _) = mpsc::channel(1);
+        let journal = Journal::start(
+            id.clone(),
+            store,
+            commands.downgrade(),
+            &JournalWriters::default(),
+        );
+        let context = RoomContext {
+            directory: Arc::new(Directory::default()),
+            config: RoomsConfig::default(),
+            limits: PlayerLimits::new(limits),
+            shutdown: Shutdown::new(),
+        };
+        let kind = RoomKind::Restored {
+            owner_id: Some(owner_id.to_owned()),
+            bans: Vec::new(),
+            created_at: 0,
+        };
+        Self {
+            room: Room::new(id, settings, kind, context, journal),
+            clients: Vec::new(),
+        }
+    }
+
+    /// Opens a connection for player `id` from `address`; returns its number.
+    pub fn connect(&mut self, id: &str, address: IpAddr) -> usize {
+        let (outbox, inbox) = outbox(1 << 16);
+        let origin = Arc::new(Origin {
+            player: Player::new(id, address),
+            connection: self.clients.len() as u64 + 1,
+            outbox,
+        });
+        self.clients.push(Client { origin, inbox });
+        self.clients.len() - 1
+    }
+
+    pub fn origin(&self, client: usize) -> Arc<Origin> {
+        self.clients[client].origin.clone()
+    }
+
+    /// Hands a command to the room, as its actor would.
+    pub fn handle(&mut self, command: RoomCommand) {
+        self.room.handle(command);
+    }
+
+    /// Joins `client`'s player, with `proof` standing for a checked password.
+    pub fn join(&mut self, client: usize, proof: Option<String>) -> Result<(), RoomError> {
+        let origin = self.origin(client);
+        let (reply, mut answer) = oneshot::channel();
+        self.room.handle(RoomCommand::Join {
+            participant: participant(&origin),
+            origin,
+            proof,
+            reply,
+        });
+        answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))
+    }
+
+    /// Decodes `frame` as a connection does and carries out what it asks of the room.
+    /// Requests that are not the room's business (pings, the room list) are ignored.
+    pub fn feed(&mut self, client: usize, frame: &[u8]) {
+        if frame.len() > MAX_FRAME_BYTES {
+            return;
+        }
+        let Ok(ClientMessage {
+            kind: Some(request),
+        }) = ClientMessage::decode(frame)
+        else {
+            return;
+        };
+        let origin = self.origin(client);
+        let command = match request {
+            Request::Join(join) => {
+                let _ = self.join(client, join.password);
+                return;
+            }
+            Request::Leave(_) => RoomCommand::Leave { origin },
+            Request::SetProfile(profile) => {
+                let mut participant = participant(&origin);
+                if let Some(name) = profile.name {
+                    let Ok(name) = names::player_name(&name) else {
+                        return;
+                    };
+                    participant.name = name;
+                }
+                if let Some(color) = profile.color {
+                    let Ok(color) = validation::color(&color) else {
+                        return;
+                    };
+                    participant.color = color;
+                }
+                RoomCommand::UpdateProfile { participant }
+            }
+            Request::UpdateSettings(mut update) => {
+                // The plain text stands in for its hash: hashing is the connection's job.
+                let password = match update.password.take().map(|p| validation::password(&p)) {
+                    None => PasswordChange::Keep,
+                    Some(Ok(None)) => PasswordChange::Remove,
+                    Some(Ok(Some(hash))) => PasswordChange::Set { hash },
+                    Some(Err(_)) => return,
+                };
+                RoomCommand::UpdateSettings {
+                    origin,
+                    update,
+                    password,
+                }
+            }
+            forwarded => match RoomCommand::forwarded(origin, forwarded) {
+                Some(command) => command,
+                None => return,
+            },
+        };
+        self.room.handle(command);
+    }
+
+    /// Everything the room sent `client` since last asked; panics on a frame that is not a
+    /// valid server message.
+    pub fn received(&mut self, client: usize) -> Vec<Kind> {
+        let mut kinds = Vec::new();
+        while let Ok(item) = self.clients[client].inbox.items.try_recv() {
+            if let Outgoing::Frame(frame) = item {
+                let message = ServerMessage::decode(frame).expect("the room sent garbage");
+                kinds.extend(message.kind);
+            }
+        }
+        kinds
+    }
+
+    /// How many clients there are.
+    pub fn clients(&self) -> usize {
+        self.clients.len()
+    }
+}
+
+fn participant(origin: &Origin) -> Participant {
+    Participant {
+        id: origin.participant_id().to_owned(),
+        name: format!("Player {}", origin.participant_id()),
+        color: "#336699".into(),
+    }
+}
