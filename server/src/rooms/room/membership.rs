@@ -78,7 +78,11 @@ impl Room {
     }
 
     /// Refuses a banned player, whether they come back as themselves or from the same address.
+    /// The owner is never kept out of their own room, even when they share an address.
     fn check_bans(&mut self, player_id: &str, address: IpAddr, now: f64) -> Result<(), RoomError> {
+        if self.is_owner(player_id) {
+            return Ok(());
+        }
         for key in [player_id.to_owned(), address_ban_key(address)] {
             if let Some(&until) = self.bans.get(&key) {
                 if until > now {

@@ -133,6 +133,8 @@ async fn a_ban_holds_against_a_new_identity_from_the_same_address() {
         Err(RoomError::Banned { .. })
     ));
     joined(room, "someone", "10.0.0.7");
+    // The owner is not locked out of their own room by sharing the banned address.
+    joined(room, "owner", "10.0.0.66");
 }
 
 #[tokio::test]
