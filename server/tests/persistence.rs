@@ -11,7 +11,7 @@ use pianorhythm_core::{
     domain::audit::{AuditAction, AuditEntry},
     protocol::{
         client_message::Kind as Request, server_message::Kind, ChatSend, GiveCrown, KickPlayer,
-        RoomSettingsUpdate,
+        RoomSettingsUpdate, SetProfile,
     },
 };
 use secantus::Secantus;
@@ -157,4 +157,50 @@ async fn runs_on_mongodb_and_is_not_ready_once_the_database_is_gone() {
     assert_eq!(response.status(), 503);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "not_ready");
+}
+
+#[tokio::test]
+async fn a_profile_change_that_cannot_be_saved_is_refused_and_shown_to_nobody() {
+    let dir = TempDir::new().unwrap();
+    let mongo = Secantus::start(&dir.path().join("mongo"));
+    // Give up on a vanished database quickly rather than after the driver's 30 s.
+    let uri = format!("{}&serverSelectionTimeoutMS=500", mongo.uri);
+    let server = TestServer::start_ready_with(|config| {
+        config.store = StoreConfig::MongoDb {
+            uri,
+            database: "server".into(),
+        };
+    })
+    .await;
+    let (mut player, _) = server.player().await;
+    player.enter("Lobby").await;
+    let (mut watcher, _) = server.player().await;
+    watcher.enter("Lobby").await;
+    player.drain().await;
+
+    drop(mongo);
+    player
+        .request(Request::SetProfile(SetProfile {
+            name: Some("Unsaved Ursula".into()),
+            color: None,
+        }))
+        .await;
+    let answer = player
+        .wait_for(|kind| match kind {
+            Kind::Error(error) => Some(Err(error.message)),
+            Kind::ParticipantUpdated(_) => Some(Ok(())),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        answer,
+        Err("your profile could not be saved; try again".to_owned())
+    );
+    let seen = watcher.drain().await;
+    assert!(
+        !seen
+            .iter()
+            .any(|kind| matches!(kind, Kind::ParticipantUpdated(_))),
+        "{seen:?}"
+    );
 }
