@@ -3,6 +3,12 @@
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=proto");
     let descriptors = protox::compile(["proto/pianorhythm.proto"], ["proto"])?;
-    prost_build::Config::new().compile_fds(descriptors)?;
+    prost_build::Config::new()
+        // One room summary for the wire, the JSON API and server functions alike.
+        .type_attribute(
+            ".pianorhythm.v1.RoomSummary",
+            "#[derive(serde::Serialize, serde::Deserialize)] #[serde(rename_all = \"camelCase\")]",
+        )
+        .compile_fds(descriptors)?;
     Ok(())
 }

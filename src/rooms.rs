@@ -1,7 +1,5 @@
 //! Room data and limits shared by the server and the client.
 
-use serde::{Deserialize, Serialize};
-
 /// Name of the permanent room every player can land in; it has no owner and cannot be changed.
 pub const LOBBY_ROOM_NAME: &str = "Lobby";
 pub const LOBBY_ROOM_ID: &str = "lobby";
@@ -22,15 +20,6 @@ pub const NOTE_BURST_SECONDS: u32 = 3;
 /// Chat messages history kept per room and sent to players who join.
 pub const CHAT_HISTORY_LEN: usize = 50;
 
-/// One line of the lobby's room list, as the REST API and server functions return it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RoomSummary {
-    pub id: String,
-    pub name: String,
-    pub player_count: u32,
-    pub max_players: u32,
-    pub has_password: bool,
-    /// Display name of the room's owner; `None` for the Lobby and ownerless rooms.
-    pub owner: Option<String>,
-}
+/// One line of the lobby's room list, as the protocol pushes it and the REST API and server
+/// functions return it (as JSON: `{id, name, playerCount, maxPlayers, hasPassword, owner}`).
+pub use crate::protocol::RoomSummary;

@@ -45,19 +45,8 @@ fn LiveRoomList(initial: Vec<RoomSummary>) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     move || match pushed.get().filter(|_| hydrated.get()) {
-        Some(rooms) => view! { <RoomList rooms=rooms.into_iter().map(from_wire).collect()/> },
+        Some(rooms) => view! { <RoomList rooms=rooms/> },
         None => view! { <RoomList rooms=initial.clone()/> },
-    }
-}
-
-fn from_wire(room: protocol::RoomSummary) -> RoomSummary {
-    RoomSummary {
-        id: room.id,
-        name: room.name,
-        player_count: room.player_count,
-        max_players: room.max_players,
-        has_password: room.has_password,
-        owner: (!room.owner_name.is_empty()).then_some(room.owner_name),
     }
 }
 

@@ -78,14 +78,6 @@ fn encode(directory: &Directory) -> Bytes {
         .public_rooms()
         .into_iter()
         .take(MAX_LISTED_ROOMS)
-        .map(|room| protocol::RoomSummary {
-            id: room.id,
-            name: room.name,
-            player_count: room.player_count,
-            max_players: room.max_players,
-            has_password: room.has_password,
-            owner_name: room.owner.unwrap_or_default(),
-        })
         .collect();
     frames::encode(Kind::RoomList(protocol::RoomList { rooms }))
 }
