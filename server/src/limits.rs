@@ -80,7 +80,9 @@ pub enum LimitError {
 /// Who an action is charged to: the player and the address they came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Player {
+    /// The participant id, shared by all the player's tabs and reconnects.
     pub id: Arc<str>,
+    /// Where they connect from, as [`address_key`] counts it.
     pub address: IpAddr,
 }
 
@@ -116,11 +118,17 @@ enum Key {
 
 /// What one player, or one address, has used and has left.
 struct Allowance {
+    /// WebSockets open now.
     connections: u32,
+    /// Rooms created that are still alive.
     live_rooms: u32,
+    /// Join attempts.
     joins: TokenBucket,
+    /// Room creations.
     creations: TokenBucket,
+    /// Chat messages, in every room.
     chat: TokenBucket,
+    /// Settings changes, kicks, bans and crowns.
     owner_actions: TokenBucket,
     /// When it was last drawn on, to sweep the idle ones.
     last_used: f64,
@@ -166,7 +174,9 @@ const IDLE_AFTER_SECONDS: f64 = 10.0 * 60.0;
 const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 pub struct PlayerLimits {
+    /// The limits themselves.
     config: LimitsConfig,
+    /// What every player and address has used and has left.
     allowances: Mutex<HashMap<Key, Allowance>>,
     /// Monotonic origin of the buckets' clock.
     started: Instant,
@@ -342,7 +352,9 @@ impl PlayerLimits {
 
 /// One open connection, counted against its player and address until dropped.
 pub struct ConnectionPermit {
+    /// Where to give the place back.
     limits: Arc<PlayerLimits>,
+    /// Whose place it is.
     player: Player,
 }
 
@@ -354,7 +366,9 @@ impl Drop for ConnectionPermit {
 
 /// One live room, counted against the player who created it until the room ends.
 pub struct RoomPermit {
+    /// Where to give the place back.
     limits: Arc<PlayerLimits>,
+    /// The creator the room counts against.
     player: Player,
 }
 

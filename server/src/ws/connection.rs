@@ -46,10 +46,13 @@ const FLOOD_ALLOWANCE: f64 = 2_000.0;
 struct Closed;
 
 pub struct Connection {
+    /// The client's socket, read and written only by this task.
     socket: WebSocket,
     /// What the client's requests do.
     handler: Handler,
+    /// Frames rooms and the handler queued for this client.
     outbox: OutboxReceiver,
+    /// Timeouts and rates.
     config: ConnectionConfig,
     /// Every open connection, for shutdown.
     live: Arc<LiveConnections>,
@@ -61,7 +64,9 @@ pub struct Connection {
     flood_allowance: TokenBucket,
     /// Whether the client has been told it is over the rate since it last was under it.
     told_rate_limited: bool,
+    /// Origin of the rate limits' clock.
     started: Instant,
+    /// When the client last sent anything, for the idle timeout.
     last_heard: Instant,
 }
 

@@ -28,6 +28,7 @@ pub struct Handler {
     guest: Guest,
     /// Where the identity is kept between visits.
     session: Session,
+    /// Finds and creates rooms, and feeds the room list.
     registry: Arc<Registry>,
     /// Join attempts and room creations are charged to the player here.
     limits: Arc<PlayerLimits>,

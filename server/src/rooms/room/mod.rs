@@ -73,6 +73,7 @@ pub struct RoomContext {
 }
 
 struct Member {
+    /// The player as the room shows them.
     participant: Participant,
     /// Where the player joined from, for bans that a new cookie does not lift.
     address: IpAddr,
@@ -89,10 +90,13 @@ impl Member {
 }
 
 pub struct Room {
+    /// The room's id, fixed for its life (and across restarts).
     id: Arc<str>,
+    /// Name, password hash, limits and rules, as the owner last set them.
     settings: RoomSettings,
     /// The Lobby: no owner, fixed settings, never removed.
     permanent: bool,
+    /// Who may change the settings, kick, ban and give the crown.
     owner_id: Option<String>,
     /// In order of arrival: when the owner leaves, the crown goes to the first.
     members: Vec<Member>,
@@ -104,14 +108,17 @@ pub struct Room {
     /// What each player (and address) may still play here; kept when they leave, so leaving
     /// and coming back does not refill it.
     note_budgets: NoteBudgets,
+    /// What the room needs from the rest of the server.
     context: RoomContext,
     /// Where the room's chat, state and audit entries are written, off the actor.
     journal: Journal,
     /// Whether the room's record must be stored before it serves anyone.
     is_new: bool,
+    /// When the room was first created (kept across restarts).
     created_at: UnixMillis,
     /// Monotonic origin for the token buckets.
     started: Instant,
+    /// Since when the room has been empty: it closes after the grace period.
     empty_since: Option<tokio::time::Instant>,
     /// Counts the room against its creator's live rooms until it ends.
     _permit: Option<RoomPermit>,

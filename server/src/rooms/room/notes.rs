@@ -37,7 +37,9 @@ pub const EVENTS_PER_NOTE: f64 = 8.0;
 
 /// One player's (or address's) allowance in this room.
 struct Budget {
+    /// Note-ons: the quota players see.
     note_ons: TokenBucket,
+    /// Events of every kind.
     events: TokenBucket,
 }
 
@@ -66,10 +68,13 @@ pub(super) enum Grant {
 }
 
 pub(super) struct NoteBudgets {
+    /// The room's note quota, note-ons per second per player.
     note_rate: f64,
     /// How many players' worth an address gets.
     address_share: f64,
+    /// Per player (participant id).
     players: HashMap<Arc<str>, Budget>,
+    /// Per address, shared by the guests behind it.
     addresses: HashMap<IpAddr, Budget>,
 }
 
