@@ -14,6 +14,7 @@ use crate::names;
 
 #[derive(Default)]
 pub struct Directory {
+    /// Every live room, by id and by name.
     rooms: Mutex<Rooms>,
     /// Wakes the room list's publisher when a summary changes.
     pub(super) list_changed: Notify,
@@ -21,6 +22,7 @@ pub struct Directory {
 
 #[derive(Default)]
 struct Rooms {
+    /// Each live room's handle.
     by_id: HashMap<Arc<str>, RoomHandle>,
     /// Room key (see [`names::room_key`]) to id.
     ids_by_key: HashMap<String, Arc<str>>,

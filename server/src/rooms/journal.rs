@@ -61,9 +61,13 @@ impl JournalWriters {
 
 /// The room's end of its writer task. Dropping it lets the task finish what is queued, then end.
 pub struct Journal {
+    /// Chat and audit writes, in order, bounded.
     writes: mpsc::Sender<Write>,
+    /// The room state waiting to be written, shared with the writer.
     shared: Arc<Shared>,
+    /// For the two reads and one write a room makes while opening.
     store: Store,
+    /// Whose writes these are, for the store and the logs.
     room_id: Arc<str>,
 }
 
@@ -151,9 +155,13 @@ impl Drop for Journal {
 }
 
 struct Writer {
+    /// Whose writes these are.
     room_id: Arc<str>,
+    /// Where they go.
     store: Store,
+    /// Where stored chat goes back to be shown; weak, so the room can end.
     room: mpsc::WeakSender<RoomCommand>,
+    /// The room state waiting to be written.
     shared: Arc<Shared>,
 }
 

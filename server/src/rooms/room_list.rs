@@ -19,6 +19,7 @@ pub const MAX_LISTED_ROOMS: usize = 200;
 
 #[derive(Default)]
 pub struct RoomListFeed {
+    /// The last list and who receives the next.
     state: Mutex<FeedState>,
 }
 
@@ -26,6 +27,7 @@ pub struct RoomListFeed {
 struct FeedState {
     /// The list as last encoded; `None` until the first push.
     frame: Option<Bytes>,
+    /// The connections showing the list.
     subscribers: HashMap<ConnectionId, Outbox>,
 }
 
