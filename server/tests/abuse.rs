@@ -453,3 +453,69 @@ async fn pings_and_text_frames_count_against_the_message_rate() {
         .await;
     assert!(limited);
 }
+
+#[tokio::test]
+async fn the_room_list_goes_only_to_its_subscribers_and_at_most_once_a_second() {
+    let server = TestServer::start().await;
+    let (mut quiet, _) = server.player().await;
+    let (mut lobby_page, _) = server.player().await;
+    lobby_page
+        .request(Request::SubscribeRoomList(
+            pianorhythm_core::protocol::SubscribeRoomList { enabled: true },
+        ))
+        .await;
+    let started = Instant::now();
+    // 60 room changes in a burst, from 20 players.
+    for n in 0..20 {
+        let (mut owner, _) = server.player().await;
+        for m in 0..3 {
+            owner.create_room(room(&format!("Busy {n}.{m}"))).await;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    let pushes = |kinds: &[pianorhythm_core::protocol::ServerMessage]| {
+        kinds
+            .iter()
+            .filter(|m| matches!(m.kind, Some(Kind::RoomList(_))))
+            .count()
+    };
+    let mut received = Vec::new();
+    lobby_page.request(Request::Ping(Default::default())).await;
+    loop {
+        let message = lobby_page.recv().await;
+        if matches!(message.kind, Some(Kind::Pong(_))) {
+            break;
+        }
+        received.push(message);
+    }
+    let allowed = 2 + started.elapsed().as_secs() as usize;
+    let lists = pushes(&received);
+    assert!(
+        (1..=allowed).contains(&lists),
+        "{lists} pushes, allowed {allowed}"
+    );
+    let Some(Kind::RoomList(last)) = received
+        .iter()
+        .rev()
+        .find_map(|m| matches!(m.kind, Some(Kind::RoomList(_))).then(|| m.kind.clone()))
+        .flatten()
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        last.rooms.len(),
+        61,
+        "the Lobby and every room, however few pushes"
+    );
+
+    let mut quiet_received = Vec::new();
+    quiet.request(Request::Ping(Default::default())).await;
+    loop {
+        let message = quiet.recv().await;
+        if matches!(message.kind, Some(Kind::Pong(_))) {
+            break;
+        }
+        quiet_received.push(message);
+    }
+    assert_eq!(pushes(&quiet_received), 0);
+}
