@@ -47,7 +47,14 @@ fuzz_target!(|bytes: &[u8]| {
     let world = &*WORLD;
     let _runtime = world.runtime.enter();
     let settings = RoomSettings::with_name("Fuzz".into(), 3);
-    let mut room = Sandbox::new(world.store.clone(), "p0", settings, LimitsConfig::default());
+    // One chat message and one owner action per player and input: every path past the limits
+    // is still reached, and the journal's writer (on the runtime's thread) keeps up.
+    let limits = LimitsConfig {
+        chat_burst: 1.0,
+        owner_actions_per_second: 0.1,
+        ..LimitsConfig::default()
+    };
+    let mut room = Sandbox::new(world.store.clone(), "p0", settings, limits);
     for (id, address) in [
         ("p0", "10.0.0.1"),
         ("p1", "10.0.0.2"),

@@ -32,12 +32,16 @@ use crate::{
 
 /// One connection into the sandboxed room.
 struct Client {
+    /// The connection as the room sees it.
     origin: Arc<Origin>,
+    /// What the room sent it.
     inbox: OutboxReceiver,
 }
 
 pub struct Sandbox {
+    /// The room under test.
     room: Room,
+    /// Its connections, numbered in the order they were opened.
     clients: Vec<Client>,
 }
 
