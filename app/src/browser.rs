@@ -1,6 +1,6 @@
 //! Code that only exists in the browser build: it talks to browser APIs through web-sys.
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 
 pub mod audio;
 mod events;
@@ -27,16 +27,15 @@ pub fn start(live: crate::live::Live) {
 
 /// Browsers allow sound only after the player interacts; the first click or key turns it on.
 fn start_audio_on_first_gesture(live: crate::live::Live) {
-    use wasm_bindgen::{closure::Closure, JsCast};
-    let window = leptos::prelude::window();
-    let on_gesture = Closure::<dyn FnMut()>::new(move || {
+    let start_audio = move || {
         if !live.audio_ready.get_untracked() && audio::start(live.volume.get_untracked()) {
             live.audio_ready.set(true);
         }
+    };
+    let on_pointer = window_event_listener(ev::pointerdown, move |_| start_audio());
+    let on_key = window_event_listener(ev::keydown, move |_| start_audio());
+    on_cleanup(move || {
+        on_pointer.remove();
+        on_key.remove();
     });
-    for event in ["pointerdown", "keydown"] {
-        let _ = window.add_event_listener_with_callback(event, on_gesture.as_ref().unchecked_ref());
-    }
-    // Lives as long as the page.
-    on_gesture.forget();
 }

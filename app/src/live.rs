@@ -13,7 +13,7 @@ use pianorhythm_core::{
     protocol::{
         client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom, ErrorCode,
         GiveCrown, JoinRoom, KickPlayer, LeaveRoom, Participant, RoomInfo, RoomSettingsUpdate,
-        RoomSummary, SetProfile,
+        RoomSummary, SetProfile, SubscribeRoomList,
     },
 };
 
@@ -37,6 +37,9 @@ pub struct Live {
     pub me: RwSignal<Option<Participant>>,
     /// Public rooms, pushed by the server; `None` until the first list arrives.
     pub rooms: RwSignal<Option<Vec<RoomSummary>>>,
+    /// Whether a page showing the room list is open: the server pushes it only then, and is
+    /// asked again after a reconnect.
+    pub shows_room_list: RwSignal<bool>,
     pub room: RwSignal<Option<RoomInfo>>,
     pub players: RwSignal<Vec<Participant>>,
     pub chat: RwSignal<Vec<ChatMessage>>,
@@ -75,6 +78,7 @@ impl Live {
             status: RwSignal::new(ConnectionStatus::Offline),
             me: RwSignal::new(None),
             rooms: RwSignal::new(None),
+            shows_room_list: RwSignal::new(false),
             room: RwSignal::new(None),
             players: RwSignal::new(Vec::new()),
             chat: RwSignal::new(Vec::new()),
@@ -123,6 +127,14 @@ impl Live {
         ));
         #[cfg(not(feature = "hydrate"))]
         let _ = request;
+    }
+
+    /// Starts (or stops) the server's pushes of the room list, for the page that shows it.
+    pub fn show_room_list(&self, shown: bool) {
+        self.shows_room_list.set(shown);
+        self.send(Request::SubscribeRoomList(SubscribeRoomList {
+            enabled: shown,
+        }));
     }
 
     pub fn join_room(&self, name: String, password: Option<String>) {

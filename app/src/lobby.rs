@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use pianorhythm_core::{protocol, rooms::RoomSummary};
 
 use crate::{
@@ -39,29 +40,40 @@ pub fn LobbyPage() -> impl IntoView {
 /// The list the server rendered, then the server's pushes once this part of the page is live.
 #[component]
 fn LiveRoomList(initial: Vec<RoomSummary>) -> impl IntoView {
-    let pushed = use_live().rooms;
+    let live = use_live();
+    let pushed = live.rooms;
     // Hydration must see exactly what the server rendered, even if a push came in meanwhile:
-    // effects run only after this component has hydrated.
+    // effects run only after this component has hydrated (and only in the browser).
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    Effect::new({
+        let live = live.clone();
+        move |_| {
+            hydrated.set(true);
+            live.show_room_list(true);
+        }
+    });
+    // Nobody looks at the list once this page is gone: stop its pushes.
+    on_cleanup(move || {
+        if live.shows_room_list.get_untracked() {
+            live.show_room_list(false);
+        }
+    });
     move || match pushed.get().filter(|_| hydrated.get()) {
         Some(rooms) => view! { <RoomList rooms=rooms/> },
         None => view! { <RoomList rooms=initial.clone()/> },
     }
 }
 
+/// Everything but RFC 3986's unreserved characters is escaped in a room's address.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// The address of a room's page.
 pub fn room_path(name: &str) -> String {
-    let encoded: String = name
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (byte as char).to_string()
-            }
-            _ => format!("%{byte:02X}"),
-        })
-        .collect();
-    format!("/room/{encoded}")
+    format!("/room/{}", utf8_percent_encode(name, PATH_SEGMENT))
 }
 
 #[component]
@@ -169,5 +181,19 @@ fn JoinByName() -> impl IntoView {
             </label>
             <button type="submit">"Join"</button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::room_path;
+
+    #[test]
+    fn room_paths_escape_everything_but_unreserved_characters() {
+        assert_eq!(room_path("Jazz-Club_2.0~"), "/room/Jazz-Club_2.0~");
+        assert_eq!(
+            room_path("Jazz & Blues/ü?#"),
+            "/room/Jazz%20%26%20Blues%2F%C3%BC%3F%23"
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 use std::{cell::RefCell, collections::HashMap};
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 use pianorhythm_core::keyboard_layout::Layout;
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
 use super::storage;
@@ -21,28 +21,25 @@ thread_local! {
     static HELD: RefCell<HashMap<String, u8>> = RefCell::default();
 }
 
-/// Listens to the whole window for the life of the page.
+/// Listens to the whole window while the app is mounted.
 pub fn install(live: Live) {
     if let Some(layout) = storage::get(REMEMBERED_LAYOUT).and_then(|id| Layout::from_id(&id)) {
         live.layout.set(layout);
     }
-    let window = window();
-    let on_down = Closure::<dyn FnMut(KeyboardEvent)>::new({
+    let on_down = window_event_listener(ev::keydown, {
         let live = live.clone();
-        move |event: KeyboardEvent| key_down(&live, &event)
+        move |event| key_down(&live, &event)
     });
-    let on_up = Closure::<dyn FnMut(KeyboardEvent)>::new({
+    let on_up = window_event_listener(ev::keyup, {
         let live = live.clone();
-        move |event: KeyboardEvent| key_up(&live, &event)
+        move |event| key_up(&live, &event)
     });
-    let on_blur = Closure::<dyn FnMut()>::new(move || release_all(&live));
-    let _ = window.add_event_listener_with_callback("keydown", on_down.as_ref().unchecked_ref());
-    let _ = window.add_event_listener_with_callback("keyup", on_up.as_ref().unchecked_ref());
-    let _ = window.add_event_listener_with_callback("blur", on_blur.as_ref().unchecked_ref());
-    // Page-lifetime listeners: never removed, so the closures live as long as the page.
-    on_down.forget();
-    on_up.forget();
-    on_blur.forget();
+    let on_blur = window_event_listener(ev::blur, move |_| release_all(&live));
+    on_cleanup(move || {
+        on_down.remove();
+        on_up.remove();
+        on_blur.remove();
+    });
 }
 
 pub fn choose_layout(live: &Live, layout: Layout) {

@@ -11,8 +11,8 @@ use std::{
 use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{
-        client_message, server_message::Kind, socket_path, ClientMessage, ErrorCode, LeaveReason,
-        RoomSettingsUpdate, ServerMessage, TimePing, TimePong,
+        client_message, server_message::Kind, socket_path, ClientMessage, DisconnectReason,
+        ErrorCode, LeaveReason, RoomInfo, RoomSettingsUpdate, ServerMessage, TimePing, TimePong,
     },
     time_sync::{ClockSync, SyncSample},
 };
@@ -26,6 +26,9 @@ use crate::live::{ConnectionStatus, JoinState, Live};
 const PING_INTERVAL: Duration = Duration::from_secs(2);
 const FIRST_RETRY_DELAY_MS: f64 = 500.0;
 const MAX_RETRY_DELAY_MS: f64 = 10_000.0;
+/// After a refusal for too many connections, retry as after this many failures (the longest
+/// delay): the limit lifts only when another tab closes.
+const CONNECTION_LIMIT_BACKOFF_ATTEMPTS: u32 = 16;
 
 thread_local! {
     static CLIENT: RefCell<Option<Rc<Client>>> = const { RefCell::new(None) };
@@ -74,7 +77,7 @@ struct Client {
     clock: RefCell<ClockSync>,
     failed_attempts: Cell<u32>,
     socket: RefCell<Option<WebSocket>>,
-    /// A vanished room is being created again by this client.
+    /// A vanished room is being created again by this client (until it is joined).
     recreating: Cell<bool>,
 }
 
@@ -163,7 +166,11 @@ impl Client {
             Kind::Pong(pong) => self.record_pong(pong),
             Kind::Welcome(welcome) => {
                 live.me.set(welcome.you);
-                // Back after a drop: go back to the room this page is about.
+                // Back after a drop: the list again if this page shows it, and the room this
+                // page is about.
+                if live.shows_room_list.get_untracked() {
+                    live.show_room_list(true);
+                }
                 if let Some((room, password)) = live.wanted_room.get_untracked() {
                     live.join_room(room, password);
                 }
@@ -237,7 +244,17 @@ impl Client {
             ))),
             Kind::NoteQuota(_) => {}
             Kind::Error(error) => self.handle_error(error.code(), error.message),
-            Kind::Disconnect(goodbye) => live.notice.set(Some(goodbye.message)),
+            Kind::Disconnect(goodbye) => {
+                if goodbye.reason() == DisconnectReason::TooManyConnections {
+                    // Trying again at once would be refused again: wait as after many failures.
+                    self.failed_attempts.set(CONNECTION_LIMIT_BACKOFF_ATTEMPTS);
+                    let notice = "Too many open tabs or connections: close some, and this one \
+                                  will reconnect.";
+                    live.notice.set(Some(notice.to_owned()));
+                } else {
+                    live.notice.set(Some(goodbye.message));
+                }
+            }
         }
     }
 
@@ -257,23 +274,21 @@ impl Client {
             return;
         }
         // The room this page was in vanished while we were away (a server restart): bring it
-        // back under the same name rather than leave the players stranded. If another player
-        // brought it back first, join theirs.
-        if code == ErrorCode::RoomNameTaken && self.recreating.replace(false) {
+        // back under the same name, with the password we joined it with, rather than leave the
+        // players stranded. If another player brought it back first, join theirs. One attempt
+        // per join: a room that is still not there afterwards (or whose password changed) is
+        // a refusal like any other.
+        if code == ErrorCode::RoomNameTaken && self.recreating.get() {
             if let Some((name, password)) = live.wanted_room.get_untracked() {
                 live.join_room(name, password);
                 return;
             }
         }
-        if code == ErrorCode::RoomNotFound {
+        if code == ErrorCode::RoomNotFound && !self.recreating.get() {
             if let Some(previous) = live.room.get_untracked().filter(|room| !room.permanent) {
                 self.recreating.set(true);
-                live.create_room(RoomSettingsUpdate {
-                    name: Some(previous.name),
-                    private: Some(previous.private),
-                    max_players: Some(previous.max_players),
-                    ..Default::default()
-                });
+                let password = live.wanted_room.get_untracked().and_then(|(_, p)| p);
+                live.create_room(recreated_settings(&previous, password));
                 return;
             }
         }
@@ -324,4 +339,16 @@ fn socket_url() -> String {
         location.host().unwrap_or_default(),
         socket_path()
     )
+}
+
+/// The settings to bring back a room that vanished: as the player last saw it, with the
+/// password they joined with, so it does not come back unprotected.
+fn recreated_settings(previous: &RoomInfo, password: Option<String>) -> RoomSettingsUpdate {
+    RoomSettingsUpdate {
+        name: Some(previous.name.clone()),
+        private: Some(previous.private),
+        max_players: Some(previous.max_players),
+        password: password.filter(|_| previous.has_password),
+        ..Default::default()
+    }
 }
