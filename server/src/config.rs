@@ -4,7 +4,12 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use leptos::config::{Env, LeptosOptions};
 
-use crate::{limits::LimitsConfig, rooms::RoomsConfig, store::StoreConfig, ws::ConnectionConfig};
+use crate::{
+    limits::LimitsConfig,
+    rooms::RoomsConfig,
+    store::StoreConfig,
+    ws::{ConnectionConfig, OriginPolicy},
+};
 
 /// Every setting the server reads. The README's configuration table lists the same variables.
 #[derive(Clone, Debug)]
@@ -34,6 +39,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// Per-player limits: connections, joins, rooms, chat, owner actions.
     pub limits: LimitsConfig,
+    /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
+    pub allowed_origins: OriginPolicy,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,6 +160,9 @@ impl Config {
                 })?,
         };
         Ok(Self {
+            allowed_origins: OriginPolicy::from_list(
+                &lookup("ALLOWED_ORIGINS").unwrap_or_default(),
+            ),
             limits,
             worker_threads,
             store,

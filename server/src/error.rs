@@ -17,6 +17,13 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     NotReady(String),
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many requests from this address; try again after this many seconds.
+    #[error("too many requests; try again in {retry_after} s")]
+    TooManyRequests { retry_after: u64 },
+    #[error("the request body is over {limit} bytes")]
+    TooLarge { limit: usize },
 }
 
 /// The JSON body of an error response.
@@ -33,6 +40,9 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -43,6 +53,9 @@ impl ApiError {
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::BadRequest(_) => "bad_request",
             Self::NotReady(_) => "not_ready",
+            Self::Forbidden(_) => "forbidden",
+            Self::TooManyRequests { .. } => "rate_limited",
+            Self::TooLarge { .. } => "too_large",
         }
     }
 }
@@ -53,6 +66,12 @@ impl IntoResponse for ApiError {
             error: self.to_string(),
             code: self.code(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        response
     }
 }

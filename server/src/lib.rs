@@ -23,7 +23,7 @@ pub mod store;
 pub mod telemetry;
 pub mod ws;
 
-use std::{io, net::SocketAddr, time::Duration};
+use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
@@ -83,6 +83,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             limits,
             live: ws::LiveConnections::start(shutdown.clone()),
             connection: config.connection,
+            origins: Arc::new(config.allowed_origins.clone()),
         },
         readiness: Readiness {
             client_bundle,

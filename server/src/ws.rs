@@ -3,10 +3,12 @@
 //! - `connection`: the socket loop (reading, decoding, writing, pings, closing)
 //! - `handler`: what each request does
 //! - `live`: every open connection, so shutdown can say goodbye to each
+//! - `origin`: which pages may open a connection
 
 mod connection;
 mod handler;
 mod live;
+mod origin;
 
 use std::{
     net::SocketAddr,
@@ -19,15 +21,18 @@ use std::{
 
 use axum::{
     extract::{ConnectInfo, FromRef, Query, State, WebSocketUpgrade},
-    response::Response,
+    http::HeaderMap,
+    response::{IntoResponse, Response},
 };
 use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use serde::Deserialize;
 use tower_sessions::Session;
 
 pub use live::LiveConnections;
+pub use origin::OriginPolicy;
 
 use crate::{
+    error::ApiError,
     guest,
     limits::{Player, PlayerLimits},
     outbox::outbox,
@@ -41,6 +46,8 @@ pub struct Realtime {
     pub limits: Arc<PlayerLimits>,
     pub live: Arc<LiveConnections>,
     pub connection: ConnectionConfig,
+    /// Which pages may open a connection.
+    pub origins: Arc<OriginPolicy>,
 }
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -86,9 +93,14 @@ pub async fn upgrade(
     socket: WebSocketUpgrade,
     Query(params): Query<ConnectParams>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     session: Session,
     State(realtime): State<Realtime>,
 ) -> Response {
+    if !realtime.origins.allows(&headers) {
+        let refusal = "pages from other sites may not connect to this server";
+        return ApiError::Forbidden(refusal.into()).into_response();
+    }
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
     // Only a client that speaks our protocol gets an identity.
     let guest = match speaks_our_protocol {

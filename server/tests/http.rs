@@ -35,6 +35,8 @@ async fn not_ready_without_the_client_bundle() {
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "not_ready");
+    // In words, without the server's paths.
+    assert_eq!(body["error"], "the client bundle is not built");
     assert!(body["error"].as_str().unwrap().contains("client bundle"));
 }
 

@@ -157,6 +157,12 @@ async fn runs_on_mongodb_and_is_not_ready_once_the_database_is_gone() {
     assert_eq!(response.status(), 503);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["code"], "not_ready");
+    // In words, without the driver's text.
+    let error = body["error"].as_str().unwrap();
+    assert!(
+        ["the store is not usable", "the store does not answer"].contains(&error),
+        "{error}"
+    );
 }
 
 #[tokio::test]

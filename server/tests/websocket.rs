@@ -161,3 +161,39 @@ async fn shutdown_tells_clients_the_server_is_restarting() {
         other => panic!("expected a close frame, got {other:?}"),
     }
 }
+
+/// Opens `/ws` with an `Origin` header; the HTTP status of a refused upgrade, or 101.
+async fn upgrade_status(server: &TestServer, origin: &str) -> u16 {
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Error};
+    let url = format!(
+        "ws://{}/ws?v={PROTOCOL_VERSION}",
+        server.server.local_addr()
+    );
+    let mut request = url.into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Ok((_, response)) => response.status().as_u16(),
+        Err(Error::Http(response)) => {
+            let body = response.body().as_deref().unwrap_or_default();
+            let body: serde_json::Value = serde_json::from_slice(body).unwrap();
+            assert_eq!(body["code"], "forbidden");
+            response.status().as_u16()
+        }
+        Err(other) => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn pages_of_other_sites_cannot_open_a_socket() {
+    let server = TestServer::start_ready_with(|config| {
+        config.allowed_origins = server::ws::OriginPolicy::from_list("https://piano.example");
+    })
+    .await;
+    let own = format!("http://{}", server.server.local_addr());
+    assert_eq!(upgrade_status(&server, &own).await, 101);
+    assert_eq!(upgrade_status(&server, "https://piano.example").await, 101);
+    assert_eq!(upgrade_status(&server, "http://evil.example").await, 403);
+    assert_eq!(upgrade_status(&server, "null").await, 403);
+}

@@ -31,19 +31,25 @@ pub struct Readiness {
 
 impl Readiness {
     pub async fn check(&self) -> Result<(), ApiError> {
+        // The answer says what is wrong in words; paths and driver errors only go to the log.
         if self.shutdown.is_cancelled() {
-            return Err(ApiError::NotReady("shutting down".into()));
+            return Err(ApiError::NotReady("the server is shutting down".into()));
         }
         if !self.client_bundle.is_file() {
-            return Err(ApiError::NotReady(format!(
-                "client bundle missing at {}; run scripts/build.sh",
-                self.client_bundle.display()
-            )));
+            let bundle = self.client_bundle.display();
+            tracing::warn!(%bundle, "not ready: client bundle missing; run scripts/build.sh");
+            return Err(ApiError::NotReady("the client bundle is not built".into()));
         }
         match tokio::time::timeout(STORE_PING_TIMEOUT, self.store.ping()).await {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(error)) => Err(ApiError::NotReady(error.to_string())),
-            Err(_) => Err(ApiError::NotReady("the store does not answer".into())),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "not ready: the store failed a ping");
+                Err(ApiError::NotReady("the store is not usable".into()))
+            }
+            Err(_) => {
+                tracing::warn!(timeout = ?STORE_PING_TIMEOUT, "not ready: the store does not answer");
+                Err(ApiError::NotReady("the store does not answer".into()))
+            }
         }
     }
 }
