@@ -34,7 +34,7 @@ impl OriginPolicy {
             return false;
         };
         let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-        if self.allowed.iter().any(|allowed| *allowed == origin) {
+        if self.allowed.contains(&origin) {
             return true;
         }
         // The site's own origin: the page was served by the host the socket is opened on.
