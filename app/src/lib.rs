@@ -13,6 +13,8 @@ pub mod live;
 mod lobby;
 mod not_found;
 mod room;
+#[cfg(feature = "ssr")]
+pub mod security;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod services;
@@ -26,6 +28,8 @@ use leptos_router::{
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    security::send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,4 +1,5 @@
 import { Browser, BrowserContext, expect, Page } from '@playwright/test';
+import { guard } from './fixtures';
 
 /** Every `pianorhythm:note` event the page dispatches, collected from the start. */
 export async function recordNotes(context: BrowserContext) {
@@ -20,11 +21,10 @@ export async function fakeMidi(context: BrowserContext) {
 
 export async function newPlayer(browser: Browser, baseURL?: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });
+  await guard(context);
   await recordNotes(context);
   await fakeMidi(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error.message));
-  return page;
+  return context.newPage();
 }
 
 export async function online(page: Page) {

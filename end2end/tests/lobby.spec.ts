@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('the lobby is rendered on the server, before any JavaScript runs', async ({ request }) => {
   const response = await request.get('/');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { createRoom, myName, newPlayer, online, remoteNoteOns } from './helpers';
 
 test('two players: join from the lobby, hear every note in order, see the keys in the sender\'s colour', async ({ browser, baseURL }) => {

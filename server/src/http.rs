@@ -4,10 +4,13 @@ mod api;
 pub mod health;
 mod static_files;
 
+use axum::http::{header, HeaderValue};
 use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_http::{compression::CompressionLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use app::{shell, App};
@@ -20,7 +23,7 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     let rooms = state.rooms.clone();
     let provide_services = move || provide_context(rooms.clone());
 
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/ws", get(ws::upgrade))
@@ -36,10 +39,45 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
             AppState,
             _,
         >(provide_services, shell))
-        .layer(session_layer(config, sessions))
+        .layer(session_layer(config, sessions));
+    with_security_headers(router, config)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Headers every response carries. Pages get their own Content-Security-Policy (with the
+/// nonce of their hydration script, see `app::security`); any other response gets one that
+/// allows nothing, so a JSON answer or an asset opened directly cannot run anything either.
+fn with_security_headers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    config: &Config,
+) -> Router<S> {
+    let hsts = config.cookie_secure.then_some(HeaderValue::from_static(
+        "max-age=31536000; includeSubDomains",
+    ));
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        // Only over HTTPS (COOKIE_SECURE): browsers then refuse plain HTTP for a year.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::response::Response| hsts.clone(),
+        ))
 }
 
 /// Guest identities live in a session cookie; the store keeps them for 30 days of inactivity.

@@ -125,3 +125,76 @@ async fn pages_are_compressed_for_clients_that_accept_it() {
         .unwrap();
     assert_eq!(response.headers()["content-encoding"], "br");
 }
+
+/// The nonce a page's Content-Security-Policy allows, checked against its inline scripts.
+async fn page_nonce(server: &TestServer) -> String {
+    let response = server.get("/").await;
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names a nonce")
+        .to_owned();
+    let html = response.text().await.unwrap();
+    let scripts = html.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        html.matches(&format!("nonce=\"{nonce}\"")).count(),
+        html.matches(" nonce=\"").count(),
+        "every nonce on the page is this response's"
+    );
+    assert!(policy.contains("'wasm-unsafe-eval'"));
+    assert!(policy.contains("frame-ancestors 'none'"));
+    assert!(!policy.contains("'unsafe-eval'") && !policy.contains("script-src 'unsafe-inline'"));
+    nonce
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_with_a_fresh_nonce() {
+    let server = TestServer::start().await;
+    let first = page_nonce(&server).await;
+    let second = page_nonce(&server).await;
+    assert_ne!(first, second);
+    assert!(first.len() >= 16);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = TestServer::start().await;
+    for path in ["/", "/api/v1/rooms/active", "/no/such/page", "/health"] {
+        let response = server.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(
+            headers["referrer-policy"], "strict-origin-when-cross-origin",
+            "{path}"
+        );
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        // Plain HTTP here: no HSTS.
+        assert!(!headers.contains_key("strict-transport-security"), "{path}");
+    }
+    let api = server.get("/api/v1/rooms/active").await;
+    assert!(api.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_cookies_are_secure() {
+    let server = TestServer::start_ready_with(|config| config.cookie_secure = true).await;
+    let response = server.get("/").await;
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+}

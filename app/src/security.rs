@@ -1,0 +1,50 @@
+//! The Content-Security-Policy of every page, sent with the nonce Leptos gives this response's
+//! inline scripts (the hydration script), so no other inline script can run.
+
+use leptos::{nonce::use_nonce, prelude::use_context};
+
+/// What pages may load: their own scripts (and the one inline hydration script, by nonce), the
+/// wasm (`'wasm-unsafe-eval'`), their own styles plus `style` attributes (the keys' colours),
+/// images from here or inline, and connections (fetches, the WebSocket) to this site only.
+/// Nothing may frame them, and forms post only here.
+pub fn content_security_policy(nonce: &str) -> String {
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        "style-src 'self'".to_owned(),
+        "style-src-attr 'unsafe-inline'".to_owned(),
+        "img-src 'self' data:".to_owned(),
+        "connect-src 'self'".to_owned(),
+        "object-src 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "form-action 'self'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// Adds the policy to the response being rendered.
+pub fn send_content_security_policy() {
+    let (Some(nonce), Some(response)) =
+        (use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    else {
+        return;
+    };
+    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_this_nonce_and_nothing_inline_otherwise() {
+        let policy = content_security_policy("abc123");
+        assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(!policy.contains("'unsafe-eval'"));
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+    }
+}
