@@ -5,6 +5,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 use leptos::config::{Env, LeptosOptions};
 
 use crate::{
+    http::limits::HttpLimits,
     limits::LimitsConfig,
     rooms::RoomsConfig,
     store::StoreConfig,
@@ -41,6 +42,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
+    /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`: what one address may ask.
+    pub http: HttpLimits,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +162,13 @@ impl Config {
                     reason: format!("{value:?}: expected a positive whole number"),
                 })?,
         };
+        let mut http = HttpLimits::default();
+        http.requests_per_second =
+            number("HTTP_REQUESTS_PER_SECOND", http.requests_per_second.into())? as u32;
+        http.burst = number("HTTP_BURST", http.burst.into())? as u32;
+        http.max_body_bytes = number("MAX_BODY_BYTES", http.max_body_bytes as f64)? as usize;
         Ok(Self {
+            http,
             allowed_origins: OriginPolicy::from_list(
                 &lookup("ALLOWED_ORIGINS").unwrap_or_default(),
             ),

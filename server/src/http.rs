@@ -2,6 +2,7 @@
 
 mod api;
 pub mod health;
+pub mod limits;
 mod static_files;
 
 use axum::http::{header, HeaderValue};
@@ -23,23 +24,29 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     let rooms = state.rooms.clone();
     let provide_services = move || provide_context(rooms.clone());
 
-    let router = Router::new()
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
-        .route("/ws", get(ws::upgrade))
+    // Pages, server functions and the API are rate-limited per address. Probes, the client
+    // bundle (a page load fetches several files) and the WebSocket (which has its own
+    // per-player limits) are not.
+    let answered = Router::new()
         .nest("/api/v1", api::router())
-        .nest_service(
-            &format!("/{}", config.site_pkg_dir),
-            static_files::service(&config.pkg_dir()),
-        )
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_services, shell))
+        >(provide_services, shell));
+    let router = Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/ws", get(ws::upgrade))
+        .nest_service(
+            &format!("/{}", config.site_pkg_dir),
+            static_files::service(&config.pkg_dir()),
+        )
+        .merge(limits::rate_limited(answered, config.http))
         .layer(session_layer(config, sessions));
+    let router = limits::body_limited(router, config.http);
     with_security_headers(router, config)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

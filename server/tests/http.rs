@@ -198,3 +198,65 @@ async fn hsts_is_sent_when_cookies_are_secure() {
         "max-age=31536000; includeSubDomains"
     );
 }
+
+#[tokio::test]
+async fn an_address_over_its_request_rate_gets_429_with_retry_after() {
+    let server = TestServer::start_ready_with(|config| {
+        config.http.requests_per_second = 1;
+        config.http.burst = 5;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        statuses.push(server.get("/api/v1/rooms/active").await);
+    }
+    assert!(statuses[..5].iter().all(|r| r.status() == StatusCode::OK));
+    let refused = statuses.pop().unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry_after));
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "rate_limited");
+    // Pages too; probes and the client bundle are not counted.
+    assert_eq!(
+        server.get("/").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(server.get("/health").await.status(), StatusCode::OK);
+    assert_eq!(server.get("/ready").await.status(), StatusCode::OK);
+    assert_eq!(
+        server.get("/pkg/pianorhythm.js").await.status(),
+        StatusCode::OK
+    );
+
+    // Another address has its own allowance.
+    let elsewhere = reqwest::Client::builder()
+        .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let response = elsewhere
+        .get(server.url("/api/v1/rooms/active"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_413_in_the_error_shape() {
+    let server = TestServer::start_ready_with(|config| config.http.max_body_bytes = 1024).await;
+    let response = server
+        .http
+        .post(server.url("/api/v1/rooms/active"))
+        .body(vec![b'x'; 4096])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "too_large");
+}
