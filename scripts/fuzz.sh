@@ -23,10 +23,6 @@ cd "$REPO_ROOT/fuzz"
 
 # No AddressSanitizer: the code under test is safe Rust, and without it the run is several times
 # faster; libFuzzer's coverage instrumentation stays.
-log "building the fuzz target and its seed writer"
-cargo +nightly fuzz build --sanitizer none
-"$CARGO_TARGET_DIR/x86_64-unknown-linux-gnu/release/seeds" "$corpus"
-
 log "fuzzing room_frames for $runs inputs"
 cargo +nightly fuzz run --sanitizer none room_frames "$corpus" -- -runs="$runs" -max_len=4096 \
   -timeout=10 -print_final_stats=1

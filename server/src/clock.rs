@@ -8,3 +8,8 @@ pub fn now_ms() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1000.0)
 }
+
+/// Days since the Unix epoch, for things that happen at most once a day.
+pub fn today() -> i64 {
+    (now_ms() / 86_400_000.0).floor() as i64
+}

@@ -8,7 +8,7 @@ use crate::{
     http::limits::HttpLimits,
     limits::LimitsConfig,
     rooms::RoomsConfig,
-    store::StoreConfig,
+    store::{sessions::PASSING_SESSIONS, StoreConfig},
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -44,6 +44,8 @@ pub struct Config {
     pub allowed_origins: OriginPolicy,
     /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`: what one address may ask.
     pub http: HttpLimits,
+    /// `PASSING_SESSIONS`: sessions of visitors who did nothing worth storing, kept in memory.
+    pub passing_sessions: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,7 +169,9 @@ impl Config {
             number("HTTP_REQUESTS_PER_SECOND", http.requests_per_second.into())? as u32;
         http.burst = number("HTTP_BURST", http.burst.into())? as u32;
         http.max_body_bytes = number("MAX_BODY_BYTES", http.max_body_bytes as f64)? as usize;
+        let passing_sessions = number("PASSING_SESSIONS", PASSING_SESSIONS as f64)? as usize;
         Ok(Self {
+            passing_sessions,
             http,
             allowed_origins: OriginPolicy::from_list(
                 &lookup("ALLOWED_ORIGINS").unwrap_or_default(),

@@ -9,7 +9,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-const SESSION_KEY: &str = "guest";
+const GUEST_KEY: &str = "guest";
+/// Present (true) once the guest has done something worth keeping across restarts.
+pub const REMEMBER_KEY: &str = "remember";
+/// The day (since the Unix epoch) the session was last used, to slide its expiry.
+const SEEN_DAY_KEY: &str = "seen";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guest {
@@ -56,25 +60,48 @@ fn random_color(rng: &mut impl Rng) -> String {
     format!("#{:02x}{:02x}{:02x}", channel(r), channel(g), channel(b))
 }
 
-/// The guest this session belongs to, created (and saved) on first use. A session store that
-/// fails yields a fresh guest for this connection rather than refusing to play.
-pub async fn from_session(session: &Session) -> Guest {
-    match session.get::<Guest>(SESSION_KEY).await {
-        Ok(Some(guest)) => guest,
+/// The guest this session belongs to, created on first use. A new guest lives only in the
+/// session store's memory (see `store::sessions`) until [`save`] says it is worth keeping, so
+/// a visitor who does nothing costs no stored row. A session store that fails yields a fresh
+/// guest for this connection rather than refusing to play.
+pub async fn from_session(session: &Session, today: i64) -> Guest {
+    match session.get::<Guest>(GUEST_KEY).await {
+        Ok(Some(guest)) => {
+            keep_alive(session, today).await;
+            guest
+        }
         Ok(None) | Err(_) => {
             let guest = Guest::random();
-            if let Err(error) = save(session, &guest).await {
-                tracing::warn!(%error, "cannot save the guest identity");
+            // Saved by the session middleware with the response, which also sets the cookie.
+            let started = async {
+                session.insert(GUEST_KEY, &guest).await?;
+                session.insert(SEEN_DAY_KEY, today).await
+            };
+            if let Err(error) = started.await {
+                tracing::warn!(%error, "cannot start a guest session");
             }
             guest
         }
     }
 }
 
-/// Stores the guest (after a name or colour change). WebSocket handlers must save explicitly:
-/// the session middleware only saves while a response is still being written.
+/// Sessions expire after 30 days without a visit: once a day, touching the session makes the
+/// middleware save it with a new expiry and send the cookie again.
+async fn keep_alive(session: &Session, today: i64) {
+    let seen = session.get::<i64>(SEEN_DAY_KEY).await.ok().flatten();
+    if seen != Some(today) {
+        if let Err(error) = session.insert(SEEN_DAY_KEY, today).await {
+            tracing::warn!(%error, "cannot refresh the session");
+        }
+    }
+}
+
+/// Keeps the guest (after joining a room, creating one, or a name or colour change) in the
+/// durable store. WebSocket handlers must save explicitly: the session middleware only saves
+/// while a response is still being written.
 pub async fn save(session: &Session, guest: &Guest) -> Result<(), tower_sessions::session::Error> {
-    session.insert(SESSION_KEY, guest).await?;
+    session.insert(GUEST_KEY, guest).await?;
+    session.insert(REMEMBER_KEY, true).await?;
     session.save().await
 }
 
@@ -92,5 +119,35 @@ mod tests {
             assert_eq!(validation::color(&guest.color).unwrap(), guest.color);
             assert_eq!(validation::player_name(&guest.name).unwrap(), guest.name);
         }
+    }
+}
+
+#[cfg(test)]
+mod session_tests {
+    use std::sync::Arc;
+
+    use tower_sessions::{MemoryStore, Session};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_returning_guest_refreshes_the_session_once_a_day() {
+        let store = Arc::new(MemoryStore::default());
+        let session = Session::new(None, store.clone(), None);
+        let guest = from_session(&session, 100).await;
+        session.save().await.unwrap();
+        let id = session.id();
+
+        let later_that_day = Session::new(id, store.clone(), None);
+        assert_eq!(from_session(&later_that_day, 100).await, guest);
+        assert!(
+            !later_that_day.is_modified(),
+            "no write for a second visit that day"
+        );
+
+        // The first visit of another day marks it, to be saved with a new expiry.
+        let next_day = Session::new(id, store, None);
+        assert_eq!(from_session(&next_day, 101).await, guest);
+        assert!(next_day.is_modified());
     }
 }

@@ -72,7 +72,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     registry
         .restore(store.rooms.list().await.map_err(io::Error::other)?)
         .await;
-    let sessions = PersistentSessions::new(store.sessions.clone());
+    let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
         leptos_options,

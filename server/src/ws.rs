@@ -32,6 +32,7 @@ pub use live::LiveConnections;
 pub use origin::OriginPolicy;
 
 use crate::{
+    clock,
     error::ApiError,
     guest,
     limits::{Player, PlayerLimits},
@@ -104,7 +105,7 @@ pub async fn upgrade(
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
     // Only a client that speaks our protocol gets an identity.
     let guest = match speaks_our_protocol {
-        true => Some(guest::from_session(&session).await),
+        true => Some(guest::from_session(&session, clock::today()).await),
         false => None,
     };
     socket

@@ -197,3 +197,38 @@ async fn pages_of_other_sites_cannot_open_a_socket() {
     assert_eq!(upgrade_status(&server, "http://evil.example").await, 403);
     assert_eq!(upgrade_status(&server, "null").await, 403);
 }
+
+/// Sessions written to the server's embedded store.
+async fn stored_sessions(server: &TestServer) -> i64 {
+    let path = server.data.path().join("pianorhythm.sqlite3");
+    let url = format!("sqlite://{}?mode=ro", path.display());
+    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let count = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    count
+}
+
+#[tokio::test]
+async fn visitors_who_do_nothing_leave_no_stored_session() {
+    let server = TestServer::start().await;
+    for _ in 0..1_000 {
+        let (client, _) = server.connect().await;
+        assert!(
+            client.cookie.is_some(),
+            "a reload would still be the same guest"
+        );
+    }
+    // A client speaking another protocol version gets no session at all.
+    let refused = server.connect_to("/ws?v=999").await;
+    assert!(refused.cookie.is_none());
+    assert_eq!(stored_sessions(&server).await, 0);
+
+    // Joining a room is worth remembering: the guest is stored, once.
+    let (mut player, _) = server.player().await;
+    player.enter("lobby").await;
+    player.drain().await;
+    assert_eq!(stored_sessions(&server).await, 1);
+}

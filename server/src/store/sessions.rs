@@ -1,7 +1,19 @@
 //! tower-sessions on top of the sessions port, so a browser's session (its guest identity)
 //! survives a restart. The session's data is stored as JSON, opaque to the backends.
+//!
+//! Only sessions worth keeping are stored: those whose data says so ([`REMEMBER_KEY`], set
+//! once the guest joins or creates a room or changes their profile). A visitor who only looked
+//! has a session in a bounded map in memory, oldest dropped first, so a script opening
+//! connection after connection without a cookie costs no writes and bounded memory.
 
-use std::{collections::HashMap, fmt, sync::Arc, time::Duration};
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt,
+    sync::Arc,
+    time::Duration,
+};
+
+use parking_lot::Mutex;
 
 use async_trait::async_trait;
 use pianorhythm_core::domain::session::SessionRecord;
@@ -12,24 +24,78 @@ use tower_sessions::{
 };
 
 use super::{now_millis, ports::SessionRecords, StoreError};
-use crate::shutdown::Shutdown;
+use crate::{guest::REMEMBER_KEY, shutdown::Shutdown};
+
+/// Sessions not worth storing that are kept in memory at most.
+pub const PASSING_SESSIONS: usize = 100_000;
 
 /// How often expired sessions are swept away.
 const CLEANUP_INTERVAL: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Clone)]
 pub struct PersistentSessions {
+    /// Where sessions worth keeping are stored.
     records: Arc<dyn SessionRecords>,
+    /// The others, in memory.
+    passing: Arc<Mutex<Passing>>,
+}
+
+/// Sessions of visitors who have done nothing worth remembering, oldest first.
+struct Passing {
+    records: HashMap<Id, Record>,
+    /// Creation order, to drop the oldest when full.
+    order: VecDeque<Id>,
+    capacity: usize,
+}
+
+impl Passing {
+    fn insert(&mut self, record: &Record) {
+        if self.records.insert(record.id, record.clone()).is_none() {
+            self.order.push_back(record.id);
+        }
+        while self.records.len() > self.capacity {
+            let Some(oldest) = self.order.pop_front() else {
+                break;
+            };
+            self.records.remove(&oldest);
+        }
+    }
+
+    fn remove(&mut self, id: &Id) {
+        if self.records.remove(id).is_some() {
+            self.order.retain(|kept| kept != id);
+        }
+    }
+
+    fn remove_expired(&mut self, now: OffsetDateTime) {
+        self.records.retain(|_, record| record.expiry_date > now);
+        let records = &self.records;
+        self.order.retain(|id| records.contains_key(id));
+    }
 }
 
 impl PersistentSessions {
-    pub fn new(records: Arc<dyn SessionRecords>) -> Self {
-        Self { records }
+    /// Sessions stored in `records`, with at most `capacity` passing ones in memory.
+    pub fn new(records: Arc<dyn SessionRecords>, capacity: usize) -> Self {
+        Self {
+            records,
+            passing: Arc::new(Mutex::new(Passing {
+                records: HashMap::new(),
+                order: VecDeque::new(),
+                capacity,
+            })),
+        }
+    }
+
+    /// How many sessions are held in memory (not stored).
+    pub fn passing(&self) -> usize {
+        self.passing.lock().records.len()
     }
 
     /// Deletes expired sessions now and then, until shutdown.
     pub fn spawn_cleanup(&self, shutdown: Shutdown) {
         let records = self.records.clone();
+        let passing = self.passing.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(CLEANUP_INTERVAL);
             loop {
@@ -37,6 +103,7 @@ impl PersistentSessions {
                     _ = every.tick() => {}
                     () = shutdown.cancelled() => return,
                 }
+                passing.lock().remove_expired(OffsetDateTime::now_utc());
                 match records.delete_expired(now_millis()).await {
                     Ok(deleted) => tracing::debug!(deleted, "expired sessions removed"),
                     Err(error) => tracing::warn!(%error, "cannot remove expired sessions"),
@@ -57,6 +124,14 @@ impl SessionStore for PersistentSessions {
     /// Stores a new session, drawing another id in the (astronomically unlikely) event that
     /// the random one is taken.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        if !worth_keeping(record) {
+            let mut passing = self.passing.lock();
+            while passing.records.contains_key(&record.id) {
+                record.id = Id::default();
+            }
+            passing.insert(record);
+            return Ok(());
+        }
         loop {
             match self.records.create(&encode(record)?).await {
                 Err(StoreError::Conflict { .. }) => record.id = Id::default(),
@@ -66,10 +141,20 @@ impl SessionStore for PersistentSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.records.save(&encode(record)?).await.map_err(backend)
+        if !worth_keeping(record) {
+            self.passing.lock().insert(record);
+            return Ok(());
+        }
+        self.records.save(&encode(record)?).await.map_err(backend)?;
+        self.passing.lock().remove(&record.id);
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let now = OffsetDateTime::now_utc();
+        if let Some(record) = self.passing.lock().records.get(id) {
+            return Ok((record.expiry_date > now).then(|| record.clone()));
+        }
         let stored = self
             .records
             .load(&id.to_string(), now_millis())
@@ -79,8 +164,14 @@ impl SessionStore for PersistentSessions {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.passing.lock().remove(id);
         self.records.delete(&id.to_string()).await.map_err(backend)
     }
+}
+
+/// Whether the session's data asks to be kept across restarts.
+fn worth_keeping(record: &Record) -> bool {
+    record.data.get(REMEMBER_KEY) == Some(&serde_json::Value::Bool(true))
 }
 
 fn backend(error: StoreError) -> session_store::Error {
@@ -109,4 +200,70 @@ fn decode(id: Id, stored: &SessionRecord) -> session_store::Result<Record> {
         data,
         expiry_date,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, StoreConfig};
+
+    fn record(remember: bool) -> Record {
+        let mut data = HashMap::new();
+        data.insert("guest".to_owned(), serde_json::json!({"id": "g"}));
+        if remember {
+            data.insert(REMEMBER_KEY.to_owned(), serde_json::Value::Bool(true));
+        }
+        Record {
+            id: Id::default(),
+            data,
+            expiry_date: OffsetDateTime::now_utc() + time::Duration::days(30),
+        }
+    }
+
+    async fn sessions(capacity: usize) -> (PersistentSessions, Store, tempfile::TempDir) {
+        let data = tempfile::TempDir::new().unwrap();
+        let config = StoreConfig::Embedded {
+            data_dir: data.path().into(),
+        };
+        let store = Store::open(&config).await.unwrap();
+        let sessions = PersistentSessions::new(store.sessions.clone(), capacity);
+        (sessions, store, data)
+    }
+
+    #[tokio::test]
+    async fn passing_sessions_stay_in_memory_and_the_oldest_go_first() {
+        let (sessions, store, _data) = sessions(3).await;
+        let mut ids = Vec::new();
+        for _ in 0..5 {
+            let mut passing = record(false);
+            sessions.create(&mut passing).await.unwrap();
+            ids.push(passing.id);
+        }
+        assert_eq!(sessions.passing(), 3);
+        assert!(sessions.load(&ids[0]).await.unwrap().is_none());
+        assert!(sessions.load(&ids[4]).await.unwrap().is_some());
+        let stored = store.sessions.load(&ids[4].to_string(), now_millis()).await;
+        assert!(stored.unwrap().is_none(), "nothing was written");
+    }
+
+    #[tokio::test]
+    async fn a_session_worth_keeping_moves_to_the_store() {
+        let (sessions, store, _data) = sessions(10).await;
+        let mut session = record(false);
+        sessions.create(&mut session).await.unwrap();
+        session
+            .data
+            .insert(REMEMBER_KEY.to_owned(), serde_json::Value::Bool(true));
+        sessions.save(&session).await.unwrap();
+        assert_eq!(sessions.passing(), 0);
+        let stored = store
+            .sessions
+            .load(&session.id.to_string(), now_millis())
+            .await;
+        assert!(stored.unwrap().is_some());
+        assert!(sessions.load(&session.id).await.unwrap().is_some());
+        let mut kept = record(true);
+        sessions.create(&mut kept).await.unwrap();
+        assert_eq!(sessions.passing(), 0);
+    }
 }
