@@ -1,14 +1,23 @@
 //! Configuration from the environment, with defaults that run everything on one machine.
+//!
+//! `settings` reads each variable (clap, with `env`); [`Config`] groups them by the part of the
+//! server that uses them.
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+mod settings;
 
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{CommandFactory, FromArgMatches, Parser};
 use leptos::config::{Env, LeptosOptions};
+
+pub use settings::LogFormat;
+use settings::Settings;
 
 use crate::{
     http::limits::HttpLimits,
     limits::LimitsConfig,
     rooms::RoomsConfig,
-    store::{sessions::PASSING_SESSIONS, StoreConfig},
+    store::StoreConfig,
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -48,148 +57,43 @@ pub struct Config {
     pub passing_sessions: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{name} is not valid: {reason}")]
-    Invalid { name: &'static str, reason: String },
+    /// A setting is missing its form or its range; clap's message names it.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl Config {
+    /// From the process's environment variables and command-line flags (`--help` prints
+    /// every setting with its variable and default, and exits).
     pub fn from_env() -> Result<Self, ConfigError> {
-        Self::from_lookup(|name| std::env::var(name).ok())
+        match Settings::try_parse() {
+            Ok(settings) => Ok(Self::from(settings)),
+            Err(error) if !error.use_stderr() => error.exit(),
+            Err(error) => Err(ConfigError::Invalid(error.to_string())),
+        }
     }
 
-    /// Reads settings through `lookup`, so tests can configure a server without touching the
-    /// process environment.
+    /// Reads settings through `lookup` (variable name to value) and nothing else, so tests can
+    /// configure a server without touching the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let site_addr = match lookup("LEPTOS_SITE_ADDR") {
-            Some(value) => value.parse().map_err(|error| ConfigError::Invalid {
-                name: "LEPTOS_SITE_ADDR",
-                reason: format!("{value:?}: {error}"),
-            })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-        };
-        let log_format = match lookup("LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "LOG_FORMAT",
-                    reason: format!("{other:?}: expected \"text\" or \"json\""),
-                })
+        let command = Settings::command();
+        let mut args = vec!["server".to_owned()];
+        for arg in command.get_arguments() {
+            let (Some(variable), Some(flag)) = (arg.get_env(), arg.get_long()) else {
+                continue;
+            };
+            if let Some(value) = variable.to_str().and_then(&lookup) {
+                args.push(format!("--{flag}={value}"));
             }
-        };
-        let seconds = |name: &'static str, default: Duration| match lookup(name) {
-            None => Ok(default),
-            Some(value) => value
-                .parse::<f64>()
-                .ok()
-                .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
-                .map(Duration::from_secs_f64)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name,
-                    reason: format!("{value:?}: expected a positive number of seconds"),
-                }),
-        };
-        let mut rooms = RoomsConfig::default();
-        rooms.empty_room_grace = seconds("ROOM_EMPTY_GRACE_SECS", rooms.empty_room_grace)?;
-        let mut connection = ConnectionConfig::default();
-        connection.idle_timeout = seconds("WS_IDLE_TIMEOUT_SECS", connection.idle_timeout)?;
-        let cookie_secure = match lookup("COOKIE_SECURE").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => {
-                return Err(ConfigError::Invalid {
-                    name: "COOKIE_SECURE",
-                    reason: format!("{other:?}: expected true or false"),
-                })
-            }
-        };
-        let store = match lookup("MONGODB_URI").filter(|uri| !uri.trim().is_empty()) {
-            Some(uri) => StoreConfig::MongoDb {
-                uri,
-                database: lookup("MONGODB_DATABASE").unwrap_or_else(|| "pianorhythm".into()),
-            },
-            None => StoreConfig::Embedded {
-                data_dir: lookup("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
-            },
-        };
-        let number = |name: &'static str, default: f64| match lookup(name) {
-            None => Ok(default),
-            Some(value) => value
-                .parse::<f64>()
-                .ok()
-                .filter(|number| number.is_finite() && *number > 0.0)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name,
-                    reason: format!("{value:?}: expected a positive number"),
-                }),
-        };
-        let mut limits = LimitsConfig::default();
-        limits.connections_per_session = number(
-            "MAX_CONNECTIONS_PER_SESSION",
-            limits.connections_per_session.into(),
-        )? as u32;
-        limits.connections_per_address = number(
-            "MAX_CONNECTIONS_PER_ADDRESS",
-            limits.connections_per_address.into(),
-        )? as u32;
-        limits.guests_per_address = number("GUESTS_PER_ADDRESS", limits.guests_per_address)?;
-        limits.joins_per_minute = number("JOIN_ATTEMPTS_PER_MINUTE", limits.joins_per_minute)?;
-        limits.rooms_per_minute = number("ROOMS_PER_MINUTE", limits.rooms_per_minute)?;
-        limits.live_rooms_per_player = number(
-            "MAX_LIVE_ROOMS_PER_PLAYER",
-            limits.live_rooms_per_player.into(),
-        )? as u32;
-        limits.chat_per_second = number("CHAT_PER_SECOND", limits.chat_per_second)?;
-        limits.chat_burst = number("CHAT_BURST", limits.chat_burst)?;
-        limits.owner_actions_per_second =
-            number("OWNER_ACTIONS_PER_SECOND", limits.owner_actions_per_second)?;
-        let worker_threads = match lookup("WORKER_THREADS") {
-            None => std::thread::available_parallelism()
-                .map_or(1, |cores| cores.get().saturating_sub(1))
-                .max(1),
-            Some(value) => value
-                .parse::<usize>()
-                .ok()
-                .filter(|&threads| threads > 0)
-                .ok_or_else(|| ConfigError::Invalid {
-                    name: "WORKER_THREADS",
-                    reason: format!("{value:?}: expected a positive whole number"),
-                })?,
-        };
-        let mut http = HttpLimits::default();
-        http.requests_per_second =
-            number("HTTP_REQUESTS_PER_SECOND", http.requests_per_second.into())? as u32;
-        http.burst = number("HTTP_BURST", http.burst.into())? as u32;
-        http.max_body_bytes = number("MAX_BODY_BYTES", http.max_body_bytes as f64)? as usize;
-        let passing_sessions = number("PASSING_SESSIONS", PASSING_SESSIONS as f64)? as usize;
-        Ok(Self {
-            passing_sessions,
-            http,
-            allowed_origins: OriginPolicy::from_list(
-                &lookup("ALLOWED_ORIGINS").unwrap_or_default(),
-            ),
-            limits,
-            worker_threads,
-            store,
-            cookie_secure,
-            rooms,
-            connection,
-            site_addr,
-            site_root: lookup("LEPTOS_SITE_ROOT")
-                .unwrap_or_else(|| "target/site".into())
-                .into(),
-            site_pkg_dir: lookup("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
-            dev_mode: lookup("LEPTOS_ENV").is_some_and(|env| env.eq_ignore_ascii_case("dev")),
-            log_format,
-        })
+        }
+        let command = command.mut_args(|arg| arg.env(None::<&str>));
+        command
+            .try_get_matches_from(args)
+            .and_then(|matches| Settings::from_arg_matches(&matches))
+            .map(Self::from)
+            .map_err(|error| ConfigError::Invalid(error.to_string()))
     }
 
     /// The folder the client bundle is served from.
@@ -208,8 +112,68 @@ impl Config {
     }
 }
 
+impl From<Settings> for Config {
+    fn from(settings: Settings) -> Self {
+        let store = match settings.mongodb_uri.filter(|uri| !uri.trim().is_empty()) {
+            Some(uri) => StoreConfig::MongoDb {
+                uri,
+                database: settings.mongodb_database,
+            },
+            None => StoreConfig::Embedded {
+                data_dir: settings.data_dir,
+            },
+        };
+        let worker_threads = settings.worker_threads.map_or_else(
+            || {
+                std::thread::available_parallelism()
+                    .map_or(1, |cores| cores.get().saturating_sub(1))
+                    .max(1)
+            },
+            |threads| threads as usize,
+        );
+        Self {
+            site_addr: settings.site_addr,
+            site_root: settings.site_root,
+            site_pkg_dir: settings.site_pkg_dir,
+            dev_mode: settings.leptos_env.eq_ignore_ascii_case("dev"),
+            log_format: settings.log_format,
+            worker_threads,
+            cookie_secure: settings.cookie_secure,
+            rooms: RoomsConfig {
+                empty_room_grace: settings.room_empty_grace_secs,
+                ..RoomsConfig::default()
+            },
+            connection: ConnectionConfig {
+                idle_timeout: settings.ws_idle_timeout_secs,
+                ..ConnectionConfig::default()
+            },
+            store,
+            limits: LimitsConfig {
+                connections_per_session: settings.max_connections_per_session,
+                connections_per_address: settings.max_connections_per_address,
+                guests_per_address: settings.guests_per_address,
+                joins_per_minute: settings.join_attempts_per_minute,
+                rooms_per_minute: settings.rooms_per_minute,
+                live_rooms_per_player: settings.max_live_rooms_per_player,
+                chat_per_second: settings.chat_per_second,
+                chat_burst: settings.chat_burst,
+                owner_actions_per_second: settings.owner_actions_per_second,
+            },
+            allowed_origins: OriginPolicy::from_list(&settings.allowed_origins),
+            http: HttpLimits {
+                requests_per_second: settings.http_requests_per_second,
+                burst: settings.http_burst,
+                max_body_bytes: settings.max_body_bytes as usize,
+            },
+            passing_sessions: settings.passing_sessions as usize,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
@@ -234,7 +198,7 @@ mod tests {
         let config = config(&[("LEPTOS_SITE_ADDR", "0.0.0.0:8080")]).unwrap();
         assert_eq!(config.site_addr.port(), 8080);
         let error = super::tests::config(&[("LEPTOS_SITE_ADDR", "nowhere")]).unwrap_err();
-        assert!(error.to_string().contains("LEPTOS_SITE_ADDR"));
+        assert!(error.to_string().contains("site-addr"), "{error}");
     }
 
     #[test]
@@ -284,6 +248,42 @@ mod tests {
         );
         assert!(super::tests::config(&[("WORKER_THREADS", "0")]).is_err());
         assert!(super::tests::config(&[("WORKER_THREADS", "many")]).is_err());
+    }
+
+    #[test]
+    fn limits_and_origins_are_read_and_checked() {
+        let config = config(&[
+            ("GUESTS_PER_ADDRESS", "2.5"),
+            ("MAX_CONNECTIONS_PER_SESSION", "3"),
+            ("ALLOWED_ORIGINS", "https://a.example, https://b.example"),
+            ("HTTP_BURST", "7"),
+            ("COOKIE_SECURE", "1"),
+        ])
+        .unwrap();
+        assert_eq!(config.limits.guests_per_address, 2.5);
+        assert_eq!(config.limits.connections_per_session, 3);
+        assert_eq!(config.allowed_origins.allowed.len(), 2);
+        assert_eq!(config.http.burst, 7);
+        assert!(config.cookie_secure);
+        for (name, bad) in [
+            ("GUESTS_PER_ADDRESS", "0"),
+            ("MAX_CONNECTIONS_PER_SESSION", "-1"),
+            ("HTTP_BURST", "many"),
+            ("COOKIE_SECURE", "perhaps"),
+        ] {
+            assert!(
+                super::tests::config(&[(name, bad)]).is_err(),
+                "{name}={bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_process_environment_does_not_leak_into_a_lookup() {
+        // SAFETY: set before any thread of this test reads the environment; no other test
+        // reads MAX_BODY_BYTES.
+        unsafe { std::env::set_var("MAX_BODY_BYTES", "12") };
+        assert_eq!(config(&[]).unwrap().http.max_body_bytes, 65_536);
     }
 
     #[test]

@@ -1,0 +1,126 @@
+//! The server's settings as clap reads them: each from its environment variable (or the
+//! matching `--flag`), with its default and its check. [`super::Config`] groups them for the
+//! parts of the server that use them.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use clap::{builder::BoolishValueParser, ArgAction, Parser, ValueEnum};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "server", about = "The PianoRhythm server", version)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+    /// The built site: client bundle, stylesheet, public assets.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+    /// The client bundle's folder inside the site root.
+    #[arg(long, env = "LEPTOS_SITE_PKG_DIR", default_value = "pkg")]
+    pub site_pkg_dir: String,
+    /// `DEV` enables live reload for `cargo leptos watch`; anything else is production.
+    #[arg(long, env = "LEPTOS_ENV", default_value = "PROD")]
+    pub leptos_env: String,
+    /// Logs as text for people or one JSON object per line.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Async runtime threads (default: cores − 1, at least 1).
+    #[arg(long, env = "WORKER_THREADS", value_parser = positive_count)]
+    pub worker_threads: Option<u32>,
+    /// Mark the session cookie Secure and send HSTS (behind HTTPS).
+    #[arg(long, env = "COOKIE_SECURE", default_value = "false", action = ArgAction::Set,
+          value_parser = BoolishValueParser::new())]
+    pub cookie_secure: bool,
+    /// Seconds an empty user room lives on.
+    #[arg(long, env = "ROOM_EMPTY_GRACE_SECS", default_value = "30", value_parser = seconds)]
+    pub room_empty_grace_secs: Duration,
+    /// Seconds a silent WebSocket lives on.
+    #[arg(long, env = "WS_IDLE_TIMEOUT_SECS", default_value = "60", value_parser = seconds)]
+    pub ws_idle_timeout_secs: Duration,
+    /// Where the embedded store keeps its files (when MONGODB_URI is unset).
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Store everything in MongoDB instead.
+    #[arg(long, env = "MONGODB_URI")]
+    pub mongodb_uri: Option<String>,
+    /// The MongoDB database to use.
+    #[arg(long, env = "MONGODB_DATABASE", default_value = "pianorhythm")]
+    pub mongodb_database: String,
+    /// Open WebSockets one player may hold.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_SESSION", default_value = "8",
+          value_parser = positive_count)]
+    pub max_connections_per_session: u32,
+    /// Open WebSockets one address may hold.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_ADDRESS", default_value = "32",
+          value_parser = positive_count)]
+    pub max_connections_per_address: u32,
+    /// Players' worth of every allowance one address gets.
+    #[arg(long, env = "GUESTS_PER_ADDRESS", default_value = "4", value_parser = positive_number)]
+    pub guests_per_address: f64,
+    /// Join attempts per player per minute.
+    #[arg(long, env = "JOIN_ATTEMPTS_PER_MINUTE", default_value = "30",
+          value_parser = positive_number)]
+    pub join_attempts_per_minute: f64,
+    /// Rooms a player may create per minute.
+    #[arg(long, env = "ROOMS_PER_MINUTE", default_value = "3", value_parser = positive_number)]
+    pub rooms_per_minute: f64,
+    /// Rooms a player created that may be alive at once.
+    #[arg(long, env = "MAX_LIVE_ROOMS_PER_PLAYER", default_value = "5",
+          value_parser = positive_count)]
+    pub max_live_rooms_per_player: u32,
+    /// Chat messages per player per second.
+    #[arg(long, env = "CHAT_PER_SECOND", default_value = "1", value_parser = positive_number)]
+    pub chat_per_second: f64,
+    /// Chat messages a player may send at once.
+    #[arg(long, env = "CHAT_BURST", default_value = "5", value_parser = positive_number)]
+    pub chat_burst: f64,
+    /// Settings changes, kicks, bans and crowns per player per second.
+    #[arg(long, env = "OWNER_ACTIONS_PER_SECOND", default_value = "2",
+          value_parser = positive_number)]
+    pub owner_actions_per_second: f64,
+    /// Sites besides this one whose pages may open the WebSocket, comma-separated.
+    #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
+    pub allowed_origins: String,
+    /// HTTP requests per address per second (pages, server functions, the API).
+    #[arg(long, env = "HTTP_REQUESTS_PER_SECOND", default_value = "20",
+          value_parser = positive_count)]
+    pub http_requests_per_second: u32,
+    /// HTTP requests an address may make at once.
+    #[arg(long, env = "HTTP_BURST", default_value = "100", value_parser = positive_count)]
+    pub http_burst: u32,
+    /// The largest request body accepted, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value = "65536", value_parser = positive_count)]
+    pub max_body_bytes: u32,
+    /// Sessions of visitors who did nothing worth storing, kept in memory at most.
+    #[arg(long, env = "PASSING_SESSIONS", default_value = "100000",
+          value_parser = positive_count)]
+    pub passing_sessions: u32,
+}
+
+fn positive_number(value: &str) -> Result<f64, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|number| number.is_finite() && *number > 0.0)
+        .ok_or_else(|| "expected a positive number".to_owned())
+}
+
+fn positive_count(value: &str) -> Result<u32, String> {
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|count| *count > 0)
+        .ok_or_else(|| "expected a positive whole number".to_owned())
+}
+
+fn seconds(value: &str) -> Result<Duration, String> {
+    positive_number(value)
+        .map(Duration::from_secs_f64)
+        .map_err(|_| "expected a positive number of seconds".to_owned())
+}
