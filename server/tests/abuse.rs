@@ -46,11 +46,25 @@ async fn count_received(listener: &mut WsClient, pick: impl Fn(&Kind) -> usize) 
     listener.drain().await.iter().map(pick).sum()
 }
 
-fn note_ons_in(kind: &Kind) -> usize {
+fn events_in(kind: &Kind) -> usize {
     match kind {
         Kind::Notes(relayed) => relayed.batch.as_ref().map_or(0, |b| b.events.len()),
         _ => 0,
     }
+}
+
+/// Fails unless `seen` is at most `allowed`.
+fn assert_at_most(seen: usize, allowed: f64, what: &str) {
+    assert!(
+        seen as f64 <= allowed,
+        "{seen} {what}, allowed {allowed:.1}"
+    );
+}
+
+/// A player listening in the Lobby.
+async fn lobby_listener(server: &TestServer) -> WsClient {
+    let mut listener = lobby_listener(&server).await;
+    listener
 }
 
 /// One address shared by at most two guests' worth of allowances, as for a real visitor.
@@ -67,8 +81,7 @@ fn one_visitor_rejoining(config: &mut Config) {
 #[tokio::test]
 async fn rejoining_the_lobby_does_not_refill_the_note_quota() {
     let server = TestServer::start_ready_with(one_visitor_rejoining).await;
-    let (mut listener, _) = server.player().await;
-    listener.enter("lobby").await;
+    let mut listener = lobby_listener(&server).await;
     let (mut attacker, _) = server.player().await;
     let started = Instant::now();
     for _ in 0..20 {
@@ -77,21 +90,17 @@ async fn rejoining_the_lobby_does_not_refill_the_note_quota() {
         attacker.request(Request::Leave(LeaveRoom {})).await;
     }
     attacker.drain().await;
-    let heard = count_received(&mut listener, note_ons_in).await;
+    let heard = count_received(&mut listener, events_in).await;
     // The Lobby's quota: a 300-note burst, then 100 a second.
     let allowed = 300.0 + 100.0 * started.elapsed().as_secs_f64();
-    assert!(
-        heard as f64 <= allowed,
-        "heard {heard}, allowed {allowed:.0}"
-    );
+    assert_at_most(heard, allowed, "note-ons heard");
     assert!(heard >= 300, "the burst itself passes ({heard})");
 }
 
 #[tokio::test]
 async fn new_cookies_do_not_bring_a_new_note_quota() {
     let server = TestServer::start_ready_with(one_visitor_rejoining).await;
-    let (mut listener, _) = server.player().await;
-    listener.enter("lobby").await;
+    let mut listener = lobby_listener(&server).await;
     let started = Instant::now();
     for _ in 0..10 {
         // Each connection without a cookie is a brand-new guest, from the same address.
@@ -100,20 +109,16 @@ async fn new_cookies_do_not_bring_a_new_note_quota() {
         attacker.request(note_ons(300)).await;
         attacker.drain().await;
     }
-    let heard = count_received(&mut listener, note_ons_in).await;
+    let heard = count_received(&mut listener, events_in).await;
     // The address gets two guests' worth.
     let allowed = 2.0 * (300.0 + 100.0 * started.elapsed().as_secs_f64());
-    assert!(
-        heard as f64 <= allowed,
-        "heard {heard}, allowed {allowed:.0}"
-    );
+    assert_at_most(heard, allowed, "note-ons heard");
 }
 
 #[tokio::test]
 async fn note_offs_and_pedal_changes_cost_too() {
     let server = TestServer::start_ready_with(one_visitor).await;
-    let (mut listener, _) = server.player().await;
-    listener.enter("lobby").await;
+    let mut listener = lobby_listener(&server).await;
     let (mut attacker, _) = server.player().await;
     attacker.enter("lobby").await;
     let offs: Vec<NoteEvent> = (0..512)
@@ -138,20 +143,16 @@ async fn note_offs_and_pedal_changes_cost_too() {
             .await;
     }
     attacker.drain().await;
-    let heard = count_received(&mut listener, note_ons_in).await;
+    let heard = count_received(&mut listener, events_in).await;
     // 100 notes/s × 8 events, three seconds of burst.
     let allowed = 2_400.0 + 800.0 * started.elapsed().as_secs_f64();
-    assert!(
-        heard as f64 <= allowed,
-        "heard {heard} events, allowed {allowed:.0}"
-    );
+    assert_at_most(heard, allowed, "events heard");
 }
 
 #[tokio::test]
 async fn rejoining_does_not_refill_the_chat_limit() {
     let server = TestServer::start_ready_with(one_visitor_rejoining).await;
-    let (mut listener, _) = server.player().await;
-    listener.enter("lobby").await;
+    let mut listener = lobby_listener(&server).await;
     let (mut attacker, _) = server.player().await;
     let started = Instant::now();
     for round in 0..10 {
@@ -173,10 +174,7 @@ async fn rejoining_does_not_refill_the_chat_limit() {
     })
     .await;
     let allowed = 5.0 + started.elapsed().as_secs_f64();
-    assert!(
-        shown as f64 <= allowed,
-        "{shown} messages shown, allowed {allowed:.1}"
-    );
+    assert_at_most(shown, allowed, "messages shown");
 }
 
 #[tokio::test]
@@ -270,8 +268,7 @@ async fn many_sockets_from_one_address_are_refused_past_the_address_limit() {
 #[tokio::test]
 async fn a_batch_stamped_tomorrow_is_relayed_as_now() {
     let server = TestServer::start().await;
-    let (mut listener, _) = server.player().await;
-    listener.enter("lobby").await;
+    let mut listener = lobby_listener(&server).await;
     let (mut player, _) = server.player().await;
     player.enter("lobby").await;
     let tomorrow = server::clock::now_ms() + 86_400_000.0;
@@ -386,10 +383,7 @@ async fn password_guessing_is_slow_and_private_rooms_do_not_reveal_themselves() 
         }
     }
     let allowed = 8.0 + started.elapsed().as_secs_f64() / 2.0 + 1.0;
-    assert!(
-        (checked as f64) <= allowed,
-        "{checked} of 30 guesses were checked, allowed {allowed:.1}"
-    );
+    assert_at_most(checked, allowed, "of 30 guesses checked");
     // The right password still works for someone else.
     let (mut friend, _) = server.player().await;
     friend.join_room("Hideout", Some("correct horse")).await;

@@ -184,19 +184,25 @@ async fn change_welcome_many_times(owner: &mut WsClient, times: usize) -> String
     last
 }
 
+/// A new guest who creates the room `name`; returns them and their session cookie.
+async fn room_owner(server: &ServerProcess, name: &str) -> (WsClient, String) {
+    let (mut owner, _) = server.connect(None).await;
+    let cookie = owner.cookie.clone().unwrap();
+    owner
+        .create_room(RoomSettingsUpdate {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+        .await;
+    (owner, cookie)
+}
+
 #[tokio::test]
 async fn a_graceful_stop_writes_every_room_change_first() {
     let data = TempDir::new().unwrap();
     let site = TempDir::new().unwrap();
     let server = ServerProcess::start(data.path(), site.path()).await;
-    let (mut owner, _) = server.connect(None).await;
-    let cookie = owner.cookie.clone().unwrap();
-    owner
-        .create_room(RoomSettingsUpdate {
-            name: Some("Journal".into()),
-            ..Default::default()
-        })
-        .await;
+    let (mut owner, cookie) = room_owner(&server, "Journal").await;
     let last = change_welcome_many_times(&mut owner, 20).await;
     // Straight away: the changes may still be queued for the store.
     server.terminate();
@@ -212,14 +218,7 @@ async fn a_kill_during_a_burst_of_writes_leaves_a_consistent_room() {
     let data = TempDir::new().unwrap();
     let site = TempDir::new().unwrap();
     let server = ServerProcess::start(data.path(), site.path()).await;
-    let (mut owner, _) = server.connect(None).await;
-    let cookie = owner.cookie.clone().unwrap();
-    owner
-        .create_room(RoomSettingsUpdate {
-            name: Some("Burst".into()),
-            ..Default::default()
-        })
-        .await;
+    let (mut owner, cookie) = room_owner(&server, "Burst").await;
     for n in 0..5 {
         let text = format!("message {n}");
         owner.request(Request::Chat(ChatSend { text })).await;
