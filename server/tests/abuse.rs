@@ -63,7 +63,8 @@ fn assert_at_most(seen: usize, allowed: f64, what: &str) {
 
 /// A player listening in the Lobby.
 async fn lobby_listener(server: &TestServer) -> WsClient {
-    let mut listener = lobby_listener(&server).await;
+    let (mut listener, _) = server.player().await;
+    listener.enter("lobby").await;
     listener
 }
 
