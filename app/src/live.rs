@@ -228,3 +228,45 @@ impl Default for Live {
 pub fn use_live() -> Live {
     expect_context::<Live>()
 }
+
+/// The settings to bring back a room that vanished (the server lost it while we were away):
+/// as the player last saw it, with the password they joined with, so it does not come back
+/// unprotected.
+pub fn recreated_settings(previous: &RoomInfo, password: Option<String>) -> RoomSettingsUpdate {
+    RoomSettingsUpdate {
+        name: Some(previous.name.clone()),
+        private: Some(previous.private),
+        max_players: Some(previous.max_players),
+        password: password.filter(|_| previous.has_password),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recreated_room_keeps_its_privacy_size_and_password() {
+        let previous = RoomInfo {
+            name: "Hideout".into(),
+            private: true,
+            has_password: true,
+            max_players: 4,
+            ..Default::default()
+        };
+        let settings = recreated_settings(&previous, Some("letmein".into()));
+        assert_eq!(settings.name.as_deref(), Some("Hideout"));
+        assert_eq!(settings.private, Some(true));
+        assert_eq!(settings.max_players, Some(4));
+        assert_eq!(settings.password.as_deref(), Some("letmein"));
+        let open = RoomInfo {
+            has_password: false,
+            ..previous
+        };
+        assert_eq!(
+            recreated_settings(&open, Some("stale".into())).password,
+            None
+        );
+    }
+}

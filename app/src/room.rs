@@ -111,7 +111,9 @@ fn JoinProblem(name: Signal<String>) -> impl IntoView {
         Some(view! {
             <div class="join-problem panel" role="alert">
                 <p>{message}</p>
-                {(code == ErrorCode::WrongPassword).then(|| view! {
+                // A private room's wrong password reads as "no such room" (the server does not
+                // say which private rooms exist), so the password can be tried again there too.
+                {matches!(code, ErrorCode::WrongPassword | ErrorCode::RoomNotFound).then(|| view! {
                     <form on:submit=retry>
                         <label>"Room password"
                             <input type="password" prop:value=move || password.get()

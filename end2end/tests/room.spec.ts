@@ -97,7 +97,8 @@ test('a private room with a password: hidden from the lobby, joinable by name wi
   await bob.getByLabel('Room', { exact: true }).fill('hideout');
   await bob.getByLabel('Room password').fill('wrong');
   await bob.getByRole('button', { name: 'Join', exact: true }).click();
-  await expect(bob.getByRole('alert')).toContainText('wrong password');
+  // A private room does not say it exists: a wrong password reads like a wrong name.
+  await expect(bob.getByRole('alert')).toContainText('no room with that name (or the password is wrong)');
   await bob.getByLabel('Room password').fill('letmein');
   await bob.getByRole('button', { name: 'Join', exact: true }).click();
   await expect(bob.getByRole('list', { name: 'Players' })).toContainText('(you)');

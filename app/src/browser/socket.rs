@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{
         client_message, server_message::Kind, socket_path, ClientMessage, DisconnectReason,
-        ErrorCode, LeaveReason, RoomInfo, RoomSettingsUpdate, ServerMessage, TimePing, TimePong,
+        ErrorCode, LeaveReason, ServerMessage, TimePing, TimePong,
     },
     time_sync::{ClockSync, SyncSample},
 };
@@ -288,7 +288,7 @@ impl Client {
             if let Some(previous) = live.room.get_untracked().filter(|room| !room.permanent) {
                 self.recreating.set(true);
                 let password = live.wanted_room.get_untracked().and_then(|(_, p)| p);
-                live.create_room(recreated_settings(&previous, password));
+                live.create_room(crate::live::recreated_settings(&previous, password));
                 return;
             }
         }
@@ -339,16 +339,4 @@ fn socket_url() -> String {
         location.host().unwrap_or_default(),
         socket_path()
     )
-}
-
-/// The settings to bring back a room that vanished: as the player last saw it, with the
-/// password they joined with, so it does not come back unprotected.
-fn recreated_settings(previous: &RoomInfo, password: Option<String>) -> RoomSettingsUpdate {
-    RoomSettingsUpdate {
-        name: Some(previous.name.clone()),
-        private: Some(previous.private),
-        max_players: Some(previous.max_players),
-        password: password.filter(|_| previous.has_password),
-        ..Default::default()
-    }
 }
