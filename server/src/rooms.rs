@@ -26,4 +26,3 @@ pub use command::{ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle}
 pub use error::RoomError;
 pub use pianorhythm_core::domain::room_settings::RoomSettings;
 pub use registry::{Registry, RoomsConfig};
-pub use room::{MAX_BATCH_SPAN_MS, MAX_CLOCK_SKEW_MS, MAX_EVENTS_PER_BATCH};

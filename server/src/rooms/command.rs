@@ -157,6 +157,7 @@ impl RoomHandle {
         password: Option<String>,
     ) -> Result<(), RoomError> {
         let mut proof = None;
+        let mut refusal = RoomError::WrongPassword;
         // Twice at most: the password may change between the two asks.
         for _ in 0..2 {
             let answer = self
@@ -165,12 +166,10 @@ impl RoomHandle {
             let Err(RoomError::PasswordCheck { hash, private }) = answer else {
                 return answer;
             };
-            let refusal = if private {
+            if private {
                 // Says no more than a room that does not exist would.
-                RoomError::RoomNotFound
-            } else {
-                RoomError::WrongPassword
-            };
+                refusal = RoomError::RoomNotFound;
+            }
             let Some(password) = password.clone() else {
                 return Err(refusal);
             };
@@ -179,7 +178,7 @@ impl RoomHandle {
             }
             proof = Some(hash);
         }
-        Err(RoomError::WrongPassword)
+        Err(refusal)
     }
 
     async fn ask_to_join(

@@ -40,8 +40,6 @@ use crate::{
 };
 use notes::NoteBudgets;
 
-pub use notes::{MAX_BATCH_SPAN_MS, MAX_CLOCK_SKEW_MS, MAX_EVENTS_PER_BATCH};
-
 pub enum RoomKind {
     /// The Lobby: never removed, no owner, settings fixed, not stored (its chat is).
     Permanent,
