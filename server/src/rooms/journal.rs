@@ -172,7 +172,12 @@ impl Writer {
             tokio::select! {
                 biased;
                 write = queue.recv() => match write {
-                    Some(write) => self.write(write).await,
+                    Some(write) => {
+                        // A change the room made before asking for this write goes first, so
+                        // an audit entry is never stored ahead of the state it records.
+                        self.write_pending_state().await;
+                        self.write(write).await;
+                    }
                     None => break,
                 },
                 () = self.shared.changed.notified() => {}
