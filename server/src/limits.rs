@@ -120,8 +120,12 @@ enum Key {
 struct Allowance {
     /// WebSockets open now.
     connections: u32,
+    /// Most WebSockets open at once (per session, or per address).
+    connection_limit: u32,
     /// Rooms created that are still alive.
     live_rooms: u32,
+    /// Most rooms alive at once.
+    live_room_limit: u32,
     /// Join attempts.
     joins: TokenBucket,
     /// Room creations.
@@ -135,11 +139,18 @@ struct Allowance {
 }
 
 impl Allowance {
-    fn new(config: &LimitsConfig, share: f64, now: f64) -> Self {
+    /// A fresh allowance for a player, or for an address (worth `guests_per_address` players).
+    fn new(config: &LimitsConfig, key: &Key, now: f64) -> Self {
+        let (share, connection_limit) = match key {
+            Key::Player(_) => (1.0, config.connections_per_session),
+            Key::Address(_) => (config.guests_per_address, config.connections_per_address),
+        };
         let per_minute = |rate: f64, burst: f64| TokenBucket::new(rate / 60.0, burst, now);
         Self {
             connections: 0,
+            connection_limit,
             live_rooms: 0,
+            live_room_limit: (f64::from(config.live_rooms_per_player) * share).max(1.0) as u32,
             joins: per_minute(
                 config.joins_per_minute * share,
                 (config.joins_per_minute / 3.0).max(1.0) * share,
@@ -218,30 +229,24 @@ impl PlayerLimits {
         self.started.elapsed().as_secs_f64()
     }
 
-    /// Runs `check` on the player's and the address's allowances, which it must leave
-    /// untouched when it refuses either, then `commit` on both.
+    /// Runs `check` on the player's and the address's allowances (it must not change them),
+    /// and only if both pass, `commit` on both.
     fn charge(
         &self,
         player: &Player,
-        check: impl Fn(&mut Allowance, f64, f64) -> bool,
+        check: impl Fn(&mut Allowance, f64) -> Result<(), LimitError>,
         commit: impl Fn(&mut Allowance, f64),
-        refusal: LimitError,
     ) -> Result<(), LimitError> {
         let now = self.seconds();
         let mut allowances = self.allowances.lock();
-        let shares = [
-            (Key::Player(player.id.clone()), 1.0),
-            (Key::Address(player.address), self.config.guests_per_address),
-        ];
-        for (key, share) in &shares {
+        let keys = [Key::Player(player.id.clone()), Key::Address(player.address)];
+        for key in &keys {
             let allowance = allowances
                 .entry(key.clone())
-                .or_insert_with(|| Allowance::new(&self.config, *share, now));
-            if !check(allowance, *share, now) {
-                return Err(refusal);
-            }
+                .or_insert_with(|| Allowance::new(&self.config, key, now));
+            check(allowance, now)?;
         }
-        for (key, _) in &shares {
+        for key in &keys {
             if let Some(allowance) = allowances.get_mut(key) {
                 allowance.last_used = now;
                 commit(allowance, now);
@@ -259,32 +264,25 @@ impl PlayerLimits {
     ) -> Result<(), LimitError> {
         self.charge(
             player,
-            |allowance, _, now| bucket(allowance).available(now) >= 1,
+            |allowance, now| match bucket(allowance).available(now) {
+                0 => Err(refusal),
+                _ => Ok(()),
+            },
             |allowance, now| {
                 bucket(allowance).take_up_to(1, now);
             },
-            refusal,
         )
     }
 
     /// Counts a new connection while the permit lives.
     pub fn connect(self: &Arc<Self>, player: &Player) -> Result<ConnectionPermit, LimitError> {
-        let (per_session, per_address) = (
-            self.config.connections_per_session,
-            self.config.connections_per_address,
-        );
         self.charge(
             player,
-            |allowance, share, _| {
-                let limit = if share == 1.0 {
-                    per_session
-                } else {
-                    per_address
-                };
-                allowance.connections < limit
+            |allowance, _| match allowance.connections < allowance.connection_limit {
+                true => Ok(()),
+                false => Err(LimitError::TooManyConnections),
             },
             |allowance, _| allowance.connections += 1,
-            LimitError::TooManyConnections,
         )?;
         Ok(ConnectionPermit {
             limits: self.clone(),
@@ -311,25 +309,21 @@ impl PlayerLimits {
     /// Counts a new room against the player's creation rate and live rooms; the room holds
     /// the permit for as long as it lives.
     pub fn create_room(self: &Arc<Self>, player: &Player) -> Result<RoomPermit, LimitError> {
-        let live_limit = self.config.live_rooms_per_player;
-        let live_ok = {
-            let allowances = self.allowances.lock();
-            let live = |key: Key| allowances.get(&key).map_or(0, |a| a.live_rooms);
-            let address_limit = (f64::from(live_limit) * self.config.guests_per_address) as u32;
-            live(Key::Player(player.id.clone())) < live_limit
-                && live(Key::Address(player.address)) < address_limit
-        };
-        if !live_ok {
-            return Err(LimitError::TooManyLiveRooms);
-        }
         self.charge(
             player,
-            |allowance, _, now| allowance.creations.available(now) >= 1,
+            |allowance, now| {
+                if allowance.live_rooms >= allowance.live_room_limit {
+                    Err(LimitError::TooManyLiveRooms)
+                } else if allowance.creations.available(now) == 0 {
+                    Err(LimitError::TooManyRoomsCreated)
+                } else {
+                    Ok(())
+                }
+            },
             |allowance, now| {
                 allowance.creations.take_up_to(1, now);
                 allowance.live_rooms += 1;
             },
-            LimitError::TooManyRoomsCreated,
         )?;
         Ok(RoomPermit {
             limits: self.clone(),
