@@ -416,6 +416,19 @@ mod tests {
     }
 
     #[test]
+    fn an_address_worth_one_guest_still_has_the_address_connection_limit() {
+        let limits = limits(|c| {
+            c.guests_per_address = 1.0;
+            c.connections_per_session = 2;
+            c.connections_per_address = 5;
+        });
+        let permits: Vec<_> = (0..10)
+            .filter_map(|n| limits.connect(&player(&format!("p{n}"), "10.0.0.1")).ok())
+            .collect();
+        assert_eq!(permits.len(), 5);
+    }
+
+    #[test]
     fn a_refused_connection_counts_against_nobody() {
         let limits = limits(|c| {
             c.connections_per_session = 1;
