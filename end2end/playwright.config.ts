@@ -41,6 +41,10 @@ export default defineConfig({
       // A fresh store per run: rooms and chat persist, and earlier runs must not leak in.
       DATA_DIR: mkdtempSync(join(tmpdir(), 'pianorhythm-e2e-')),
       RUST_LOG: 'warn',
+      // Every browser context connects from 127.0.0.1: let that address carry as many players
+      // as the suite opens, as an operator would for a known gateway. Per-player limits stay.
+      GUESTS_PER_ADDRESS: '100',
+      MAX_CONNECTIONS_PER_ADDRESS: '1000',
     },
   },
 });

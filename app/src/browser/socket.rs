@@ -268,6 +268,9 @@ impl Client {
                 | ErrorCode::WrongPassword
                 | ErrorCode::Banned
                 | ErrorCode::RoomNameTaken
+                // Too many join attempts or rooms created, or a name the server refuses.
+                | ErrorCode::RateLimited
+                | ErrorCode::InvalidMessage
         );
         if !(joining && refusal) {
             live.notice.set(Some(message));
