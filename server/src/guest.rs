@@ -96,6 +96,18 @@ async fn keep_alive(session: &Session, today: i64) {
     }
 }
 
+/// Keeps the guest in the durable store once they join or create a room; a no-op for a guest
+/// already kept, so joining again costs no write.
+pub async fn remember(
+    session: &Session,
+    guest: &Guest,
+) -> Result<(), tower_sessions::session::Error> {
+    if session.get::<bool>(REMEMBER_KEY).await? == Some(true) {
+        return Ok(());
+    }
+    save(session, guest).await
+}
+
 /// Keeps the guest (after joining a room, creating one, or a name or colour change) in the
 /// durable store. WebSocket handlers must save explicitly: the session middleware only saves
 /// while a response is still being written.

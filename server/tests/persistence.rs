@@ -210,3 +210,35 @@ async fn a_profile_change_that_cannot_be_saved_is_refused_and_shown_to_nobody() 
         "{seen:?}"
     );
 }
+
+#[tokio::test]
+async fn a_password_stored_in_plain_text_is_hashed_once_on_restore() {
+    use pianorhythm_core::domain::{room::StoredRoom, room_settings::RoomSettings};
+    let data = TempDir::new().unwrap();
+    let config = StoreConfig::Embedded {
+        data_dir: data.path().to_owned(),
+    };
+    let store = Store::open(&config).await.unwrap();
+    let mut settings = RoomSettings::with_name("Old Room".into(), 8);
+    settings.password = Some("hunter2".into());
+    let legacy = StoredRoom {
+        id: "legacy-room".into(),
+        settings,
+        owner_id: Some("someone".into()),
+        bans: Vec::new(),
+        created_at: 0,
+        updated_at: 0,
+    };
+    store.rooms.save(&legacy).await.unwrap();
+
+    let server = TestServer::start_ready_with(|server_config| server_config.store = config).await;
+    // Stored hashed, so the next start does not hash it again.
+    let stored = store.rooms.get("legacy-room").await.unwrap();
+    let hash = stored.settings.password.unwrap();
+    assert!(hash.starts_with("$argon2"), "{hash}");
+    assert!(!hash.contains("hunter2"));
+    // And the password still opens the room.
+    let (mut guest, _) = server.player().await;
+    guest.join_room("Old Room", Some("hunter2")).await;
+    guest.joined().await;
+}

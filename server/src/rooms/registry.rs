@@ -115,13 +115,16 @@ impl Registry {
     /// plain text by older versions are hashed on the way.
     pub async fn restore(&self, rooms: Vec<StoredRoom>) {
         for mut room in rooms {
-            if let Some(plain) = room.settings.password.take() {
-                let hashed = if password::is_hash(&plain) {
-                    plain
-                } else {
-                    password::hash(plain).await
-                };
-                room.settings.password = Some(hashed);
+            let plain = room
+                .settings
+                .password
+                .take_if(|stored| !password::is_hash(stored));
+            if let Some(plain) = plain {
+                // Stored hashed at once, so the next start does not hash it again.
+                room.settings.password = Some(password::hash(plain).await);
+                if let Err(error) = self.store.rooms.save(&room).await {
+                    tracing::warn!(room = %room.id, %error, "cannot store a hashed room password");
+                }
             }
             let kind = RoomKind::Restored {
                 owner_id: room.owner_id,

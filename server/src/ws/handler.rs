@@ -34,8 +34,6 @@ pub struct Handler {
     limits: Arc<PlayerLimits>,
     /// The room this connection is in, if any.
     room: Option<RoomHandle>,
-    /// Whether the identity has been kept for this connection already.
-    remembered: bool,
 }
 
 impl Handler {
@@ -53,7 +51,6 @@ impl Handler {
             registry,
             limits,
             room: None,
-            remembered: false,
         }
     }
 
@@ -187,19 +184,16 @@ impl Handler {
         {
             Ok(()) => {
                 self.room = Some(room);
-                if !self.remembered {
-                    self.remember().await;
-                }
+                self.remember().await;
             }
             Err(error) => self.reply(error.frame()),
         }
     }
 
     /// The player has done something worth coming back to: keep their identity.
-    async fn remember(&mut self) {
-        match guest::save(&self.session, &self.guest).await {
-            Ok(()) => self.remembered = true,
-            Err(error) => tracing::warn!(%error, "cannot keep the guest identity"),
+    async fn remember(&self) {
+        if let Err(error) = guest::remember(&self.session, &self.guest).await {
+            tracing::warn!(%error, "cannot keep the guest identity");
         }
     }
 
@@ -226,7 +220,6 @@ impl Handler {
             return;
         }
         self.guest = guest;
-        self.remembered = true;
         let participant = self.guest.participant();
         match &self.room {
             // The room tells everyone, this connection included.
