@@ -4,6 +4,7 @@
 //! take and return these types, and each backend maps them to its own records.
 
 pub mod audit;
+pub mod auth;
 pub mod room;
 pub mod room_settings;
 pub mod session;

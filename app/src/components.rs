@@ -15,6 +15,7 @@ pub fn Header() -> impl IntoView {
         <header class="site-header">
             <a class="brand" href="/">"PianoRhythm"</a>
             <ConnectionIndicator/>
+            <crate::account::AccountMenu/>
         </header>
     }
 }

@@ -5,6 +5,7 @@
 // Leptos view types nest deeply; the default limit is too low for whole pages.
 #![recursion_limit = "256"]
 
+pub mod account;
 #[cfg(feature = "hydrate")]
 mod browser;
 mod components;
@@ -69,6 +70,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=StaticSegment("") view=lobby::LobbyPage/>
                     <Route path=(StaticSegment("room"), ParamSegment("name")) view=room::RoomPage/>
+                    <Route path=StaticSegment("signin") view=account::SignInPage/>
+                    <Route path=StaticSegment("welcome") view=account::WelcomePage/>
+                    <Route path=StaticSegment("profile") view=account::ProfilePage/>
+                    <Route path=StaticSegment("settings") view=account::SettingsPage/>
+                    <Route path=(StaticSegment("user"), ParamSegment("usertag")) view=account::PublicProfilePage/>
                 </Routes>
             </main>
         </Router>

@@ -11,9 +11,9 @@ use pianorhythm_core::{
     keyboard_layout::Layout,
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
-        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom, ErrorCode,
-        GiveCrown, JoinRoom, KickPlayer, LeaveRoom, Participant, RoomInfo, RoomSettingsUpdate,
-        RoomSummary, SetProfile, SubscribeRoomList,
+        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom,
+        DeleteChatMessage, ErrorCode, GiveCrown, JoinRoom, KickPlayer, LeaveRoom, MutePlayer,
+        Participant, RoomInfo, RoomSettingsUpdate, RoomSummary, SetProfile, SubscribeRoomList,
     },
 };
 
@@ -35,6 +35,8 @@ pub type KeyLight = Option<String>;
 pub struct Live {
     pub status: RwSignal<ConnectionStatus>,
     pub me: RwSignal<Option<Participant>>,
+    /// The player's role as the server says ("guest", "member", ..., "moderator", "admin").
+    pub role: RwSignal<String>,
     /// Public rooms, pushed by the server; `None` until the first list arrives.
     pub rooms: RwSignal<Option<Vec<RoomSummary>>>,
     /// Whether a page showing the room list is open: the server pushes it only then, and is
@@ -77,6 +79,7 @@ impl Live {
         Self {
             status: RwSignal::new(ConnectionStatus::Offline),
             me: RwSignal::new(None),
+            role: RwSignal::new(String::new()),
             rooms: RwSignal::new(None),
             shows_room_list: RwSignal::new(false),
             room: RwSignal::new(None),
@@ -107,6 +110,16 @@ impl Live {
             (Some(room), Some(me)) => !room.owner_id.is_empty() && room.owner_id == me.id,
             _ => false,
         }
+    }
+
+    /// Moderators and admins moderate every room (the server checks again).
+    pub fn am_staff(&self) -> bool {
+        matches!(self.role.get().as_str(), "moderator" | "admin")
+    }
+
+    /// Whether this player may kick, ban and silence here: the owner, or staff.
+    pub fn may_moderate(&self) -> bool {
+        self.am_owner() || self.am_staff()
     }
 
     /// The colour a participant plays in.
@@ -181,7 +194,20 @@ impl Live {
         self.send(Request::Ban(BanPlayer {
             participant_id,
             duration_seconds,
+            site_wide: false,
         }));
+    }
+
+    /// Silences a player's chat in this room, for everyone.
+    pub fn silence(&self, participant_id: String, duration_seconds: u32) {
+        self.send(Request::Mute(MutePlayer {
+            participant_id,
+            duration_seconds,
+        }));
+    }
+
+    pub fn delete_chat(&self, message_id: String) {
+        self.send(Request::DeleteChat(DeleteChatMessage { message_id }));
     }
 
     pub fn give_crown(&self, participant_id: String) {

@@ -3,9 +3,120 @@
 use leptos::prelude::*;
 use pianorhythm_core::rooms::RoomSummary;
 
+use crate::account::{Checked, Profile, ProviderButton, Settings, SignedIn};
+
 /// The public rooms to show in the lobby, the permanent Lobby first.
 #[server]
 pub async fn list_rooms() -> Result<Vec<RoomSummary>, ServerFnError> {
     let rooms = expect_context::<crate::services::SharedRoomDirectory>();
     Ok(rooms.public_rooms())
+}
+
+/// The accounts service and the request being served.
+#[cfg(feature = "ssr")]
+fn accounts() -> (crate::services::SharedAccounts, http::request::Parts) {
+    (expect_context(), expect_context())
+}
+
+/// The signed-in account, or `None` for a guest.
+#[server]
+pub async fn who_am_i() -> Result<Option<SignedIn>, ServerFnError> {
+    let (accounts, request) = accounts();
+    Ok(accounts.signed_in(&request).await)
+}
+
+#[server]
+pub async fn sign_in_providers() -> Result<Vec<ProviderButton>, ServerFnError> {
+    let (accounts, _) = accounts();
+    Ok(accounts.providers())
+}
+
+#[server]
+pub async fn pending_usertag() -> Result<Option<String>, ServerFnError> {
+    let (accounts, request) = accounts();
+    Ok(accounts.pending_usertag(&request).await)
+}
+
+/// Creates the account of a first sign-in; answers the page to go back to.
+#[server]
+pub async fn choose_usertag(usertag: String) -> Result<Checked<String>, ServerFnError> {
+    let (accounts, request) = accounts();
+    accounts
+        .choose_usertag(&request, usertag)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server]
+pub async fn sign_out() -> Result<(), ServerFnError> {
+    let (accounts, request) = accounts();
+    accounts
+        .sign_out(&request)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server]
+pub async fn my_profile() -> Result<Profile, ServerFnError> {
+    let (accounts, request) = accounts();
+    accounts.profile(&request).await.map_err(ServerFnError::new)
+}
+
+#[server]
+pub async fn update_profile(
+    username: String,
+    color: String,
+    bio: String,
+    avatar_url: String,
+    location: String,
+) -> Result<Checked<Profile>, ServerFnError> {
+    let (accounts, request) = accounts();
+    let form = crate::account::ProfileForm {
+        username,
+        color,
+        bio,
+        avatar_url,
+        location,
+    };
+    accounts
+        .update_profile(&request, form)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server]
+pub async fn my_settings() -> Result<Settings, ServerFnError> {
+    let (accounts, request) = accounts();
+    accounts
+        .settings(&request)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// `notifications` is a checkbox: present ("on") when ticked, absent otherwise.
+#[server]
+pub async fn update_settings(
+    theme: String,
+    privacy: String,
+    notifications: Option<String>,
+) -> Result<Checked<Settings>, ServerFnError> {
+    let (accounts, request) = accounts();
+    let settings = Settings {
+        theme,
+        notifications: notifications.is_some(),
+        privacy,
+    };
+    accounts
+        .update_settings(&request, settings)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server]
+pub async fn user_profile(usertag: String) -> Result<Profile, ServerFnError> {
+    let (accounts, request) = accounts();
+    accounts
+        .public_profile(&request, usertag)
+        .await
+        .map_err(ServerFnError::new)
 }

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
+use http::request::Parts;
 use pianorhythm_core::rooms::RoomSummary;
+
+use crate::account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn};
 
 /// Read access to the live rooms.
 pub trait RoomDirectory: Send + Sync {
@@ -12,3 +15,38 @@ pub trait RoomDirectory: Send + Sync {
 }
 
 pub type SharedRoomDirectory = Arc<dyn RoomDirectory>;
+
+/// Accounts, for the account pages. Each call names the request it serves (its session
+/// cookie and address say who is asking); errors are messages fit for the player.
+#[async_trait::async_trait]
+pub trait AccountService: Send + Sync {
+    /// The signed-in account, or `None` for a guest.
+    async fn signed_in(&self, request: &Parts) -> Option<SignedIn>;
+    /// The providers to offer on the sign-in page.
+    fn providers(&self) -> Vec<ProviderButton>;
+    /// The usertag to offer a first sign-in, or `None` when none is waiting.
+    async fn pending_usertag(&self, request: &Parts) -> Option<String>;
+    /// Creates the account of a first sign-in; answers the page to go back to.
+    async fn choose_usertag(
+        &self,
+        request: &Parts,
+        usertag: String,
+    ) -> Result<Checked<String>, String>;
+    async fn sign_out(&self, request: &Parts) -> Result<(), String>;
+    async fn profile(&self, request: &Parts) -> Result<Profile, String>;
+    async fn update_profile(
+        &self,
+        request: &Parts,
+        form: ProfileForm,
+    ) -> Result<Checked<Profile>, String>;
+    async fn settings(&self, request: &Parts) -> Result<Settings, String>;
+    async fn update_settings(
+        &self,
+        request: &Parts,
+        settings: Settings,
+    ) -> Result<Checked<Settings>, String>;
+    /// Someone's profile by usertag, as the caller may see it.
+    async fn public_profile(&self, request: &Parts, usertag: String) -> Result<Profile, String>;
+}
+
+pub type SharedAccounts = Arc<dyn AccountService>;

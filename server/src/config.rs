@@ -14,6 +14,7 @@ pub use settings::LogFormat;
 use settings::Settings;
 
 use crate::{
+    accounts::{AccountsConfig, Providers},
     http::limits::HttpLimits,
     limits::LimitsConfig,
     rooms::RoomsConfig,
@@ -55,6 +56,8 @@ pub struct Config {
     pub http: HttpLimits,
     /// `PASSING_SESSIONS`: sessions of visitors who did nothing worth storing, kept in memory.
     pub passing_sessions: usize,
+    /// `OAUTH_*`, `PUBLIC_URL`, `ADMINS`, `JWT_PRIVATE_KEY` and token lifetimes.
+    pub accounts: AccountsConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -69,14 +72,22 @@ impl Config {
     /// every setting with its variable and default, and exits).
     pub fn from_env() -> Result<Self, ConfigError> {
         match Settings::try_parse() {
-            Ok(settings) => Ok(Self::from(settings)),
+            Ok(settings) => {
+                let mut config = Self::from(settings);
+                let names = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok());
+                config.accounts.providers =
+                    Providers::from_env(names, |name| std::env::var(name).ok())
+                        .map_err(ConfigError::Invalid)?;
+                Ok(config)
+            }
             Err(error) if !error.use_stderr() => error.exit(),
             Err(error) => Err(ConfigError::Invalid(error.to_string())),
         }
     }
 
     /// Reads settings through `lookup` (variable name to value) and nothing else, so tests can
-    /// configure a server without touching the process environment.
+    /// configure a server without touching the process environment. OAuth providers, whose
+    /// variable names are not fixed, are left for the caller to set (`accounts.providers`).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let command = Settings::command();
         let mut args = vec!["server".to_owned()];
@@ -120,7 +131,7 @@ impl From<Settings> for Config {
                 database: settings.mongodb_database,
             },
             None => StoreConfig::Embedded {
-                data_dir: settings.data_dir,
+                data_dir: settings.data_dir.clone(),
             },
         };
         let worker_threads = settings.worker_threads.map_or_else(
@@ -166,6 +177,25 @@ impl From<Settings> for Config {
                 max_body_bytes: settings.max_body_bytes as usize,
             },
             passing_sessions: settings.passing_sessions as usize,
+            accounts: AccountsConfig {
+                providers: Providers::default(),
+                public_url: settings.public_url.filter(|url| !url.trim().is_empty()),
+                admins: settings
+                    .admins
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|login| !login.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                jwt_private_key: settings
+                    .jwt_private_key
+                    .filter(|key| !key.trim().is_empty()),
+                key_dir: settings.data_dir.clone(),
+                access_ttl: settings.access_token_ttl_secs,
+                refresh_ttl: std::time::Duration::from_secs(
+                    u64::from(settings.refresh_token_ttl_days) * 86_400,
+                ),
+            },
         }
     }
 }

@@ -19,6 +19,15 @@ pub enum ApiError {
     NotReady(String),
     #[error("{0}")]
     Forbidden(String),
+    /// No credentials, or ones that are expired or not ours.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// One field of the request is wrong.
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
     /// Too many requests from this address; try again after this many seconds.
     #[error("too many requests; try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
@@ -31,6 +40,9 @@ pub enum ApiError {
 pub struct ErrorBody {
     pub error: String,
     pub code: &'static str,
+    /// The field at fault, for an invalid request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'static str>,
 }
 
 impl ApiError {
@@ -41,6 +53,8 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         }
@@ -54,6 +68,8 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::NotReady(_) => "not_ready",
             Self::Forbidden(_) => "forbidden",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
             Self::TooLarge { .. } => "too_large",
         }
@@ -65,12 +81,22 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.to_string(),
             code: self.code(),
+            field: match &self {
+                Self::Invalid { field, .. } => Some(field),
+                _ => None,
+            },
         };
         let mut response = (self.status(), Json(body)).into_response();
         if let Self::TooManyRequests { retry_after } = self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, retry_after.into());
+        }
+        if let Self::Unauthorized(_) = self {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }

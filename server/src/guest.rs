@@ -32,6 +32,13 @@ impl Guest {
         }
     }
 
+    /// Whether the guest picked their name (rather than keeping the random one).
+    pub fn has_chosen_name(&self) -> bool {
+        let number = self.name.strip_prefix("Guest ");
+        !number
+            .is_some_and(|number| number.len() == 4 && number.bytes().all(|b| b.is_ascii_digit()))
+    }
+
     pub fn participant(&self) -> Participant {
         Participant {
             id: self.id.clone(),
@@ -83,6 +90,11 @@ pub async fn from_session(session: &Session, today: i64) -> Guest {
             guest
         }
     }
+}
+
+/// The session's guest, if it has one yet.
+pub async fn current(session: &Session) -> Option<Guest> {
+    session.get::<Guest>(GUEST_KEY).await.ok().flatten()
 }
 
 /// Sessions expire after 30 days without a visit: once a day, touching the session makes the

@@ -5,6 +5,8 @@ pub mod health;
 pub mod limits;
 mod static_files;
 
+use std::sync::Arc;
+
 use axum::http::{header, HeaderValue};
 use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
@@ -22,7 +24,11 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
-    let provide_services = move || provide_context(rooms.clone());
+    let accounts: app::services::SharedAccounts = Arc::new(state.accounts.clone());
+    let provide_services = move || {
+        provide_context(rooms.clone());
+        provide_context(accounts.clone());
+    };
 
     // Pages, server functions and the API are rate-limited per address. Probes, the client
     // bundle (a page load fetches several files) and the WebSocket (which has its own

@@ -7,6 +7,7 @@
 // The app's view types nest deeply; the default limit is too low to lay them out.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod http;
 pub mod limits;
 pub mod names;
 pub mod outbox;
+pub mod policy;
 pub mod rooms;
 pub mod shutdown;
 pub mod state;
@@ -29,6 +31,7 @@ use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
+    accounts::Accounts,
     config::Config,
     http::health::Readiness,
     limits::PlayerLimits,
@@ -72,6 +75,12 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     registry
         .restore(store.rooms.list().await.map_err(io::Error::other)?)
         .await;
+    let public_url = config
+        .accounts
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local_addr}"));
+    let accounts = Accounts::new(&config.accounts, public_url, &store, registry.clone())?;
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
@@ -84,7 +93,9 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             live: ws::LiveConnections::start(shutdown.clone()),
             connection: config.connection,
             origins: Arc::new(config.allowed_origins.clone()),
+            accounts: accounts.clone(),
         },
+        accounts,
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

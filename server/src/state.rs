@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use app::services::SharedRoomDirectory;
 
-use crate::{http::health::Readiness, rooms::Registry, store::Store, ws::Realtime};
+use crate::{
+    accounts::Accounts, http::health::Readiness, rooms::Registry, store::Store, ws::Realtime,
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -23,4 +25,6 @@ pub struct AppState {
     pub readiness: Readiness,
     /// Persistence, for the JSON API and server functions.
     pub store: Store,
+    /// Sign-in, sessions' identities, tokens, profiles: for the API and server functions.
+    pub accounts: Accounts,
 }

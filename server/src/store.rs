@@ -1,5 +1,5 @@
-//! Persistence: users, rooms that persist, chat history, sheet music, the audit log and
-//! sessions, behind one small trait per aggregate ([`ports`]).
+//! Persistence: users, rooms that persist, chat history, sheet music, the audit log,
+//! sessions and API refresh tokens, behind one small trait per aggregate ([`ports`]).
 //!
 //! Two backends implement every port: SQLite under `DATA_DIR` (the default: one machine, no
 //! database server) and MongoDB (when `MONGODB_URI` is set). One contract test suite holds both
@@ -15,7 +15,10 @@ pub mod sqlite;
 use std::{path::PathBuf, sync::Arc};
 
 pub use error::{StoreError, StoreResult};
-use ports::{AuditLog, ChatStore, Health, RoomStore, SessionRecords, SheetMusicStore, UserStore};
+use ports::{
+    AuditLog, ChatStore, Health, RefreshTokens, RoomStore, SessionRecords, SheetMusicStore,
+    UserStore,
+};
 
 /// Which backend to open, from the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,7 +31,15 @@ pub enum StoreConfig {
 
 /// A backend: something that implements every port.
 pub trait Backend:
-    UserStore + RoomStore + ChatStore + SheetMusicStore + AuditLog + SessionRecords + Health + 'static
+    UserStore
+    + RoomStore
+    + ChatStore
+    + SheetMusicStore
+    + AuditLog
+    + SessionRecords
+    + RefreshTokens
+    + Health
+    + 'static
 {
 }
 
@@ -39,6 +50,7 @@ impl<T> Backend for T where
         + SheetMusicStore
         + AuditLog
         + SessionRecords
+        + RefreshTokens
         + Health
         + 'static
 {
@@ -53,6 +65,7 @@ pub struct Store {
     pub sheets: Arc<dyn SheetMusicStore>,
     pub audit: Arc<dyn AuditLog>,
     pub sessions: Arc<dyn SessionRecords>,
+    pub refresh_tokens: Arc<dyn RefreshTokens>,
     pub health: Arc<dyn Health>,
     /// "sqlite" or "mongodb", for logs.
     pub backend: &'static str,
@@ -80,6 +93,7 @@ impl Store {
             sheets: backend.clone(),
             audit: backend.clone(),
             sessions: backend.clone(),
+            refresh_tokens: backend.clone(),
             health: backend,
             backend: name,
         }

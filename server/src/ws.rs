@@ -32,9 +32,8 @@ pub use live::LiveConnections;
 pub use origin::OriginPolicy;
 
 use crate::{
-    clock,
+    accounts::{AccountError, Accounts},
     error::ApiError,
-    guest,
     limits::{Player, PlayerLimits},
     outbox::outbox,
     rooms::{Origin, Registry},
@@ -49,6 +48,8 @@ pub struct Realtime {
     pub connection: ConnectionConfig,
     /// Which pages may open a connection.
     pub origins: Arc<OriginPolicy>,
+    /// Who connects: the session's guest or account, or a bearer token's account.
+    pub accounts: Accounts,
 }
 
 static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
@@ -104,8 +105,17 @@ pub async fn upgrade(
     }
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
     // Only a client that speaks our protocol gets an identity.
-    let guest = match speaks_our_protocol {
-        true => Some(guest::from_session(&session, clock::today()).await),
+    let caller = match speaks_our_protocol {
+        true => match realtime
+            .accounts
+            .caller(&headers, &session, peer.ip())
+            .await
+        {
+            Ok(caller) => Some(Ok(caller)),
+            // Told over the socket, so the page can say why it cannot play.
+            Err(AccountError::Banned) => Some(Err(AccountError::Banned)),
+            Err(error) => return ApiError::from(error).into_response(),
+        },
         false => None,
     };
     socket
@@ -116,10 +126,14 @@ pub async fn upgrade(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {
-            let Some(guest) = guest else {
-                return connection::refuse_protocol(socket).await;
+            let caller = match caller {
+                None => return connection::refuse_protocol(socket).await,
+                Some(Err(banned)) => {
+                    return connection::refuse_banned(socket, &banned.to_string()).await
+                }
+                Some(Ok(caller)) => caller,
             };
-            let player = Player::new(&guest.id, peer.ip());
+            let player = Player::new(caller.identity.id(), peer.ip());
             let permit = match realtime.limits.connect(&player) {
                 Ok(permit) => permit,
                 Err(refusal) => {
@@ -131,9 +145,17 @@ pub async fn upgrade(
                 player,
                 connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
                 outbox,
+                role: caller.role(),
+                user_agent: caller.user_agent.as_deref().map(Arc::from),
             });
-            let handler =
-                handler::Handler::new(origin, guest, session, realtime.registry, realtime.limits);
+            let handler = handler::Handler::new(
+                origin,
+                caller,
+                session,
+                realtime.registry,
+                realtime.limits,
+                realtime.accounts,
+            );
             connection::Connection::new(
                 socket,
                 handler,

@@ -69,6 +69,7 @@ async fn the_audit_log_records_room_creation_kicks_bans_and_crown_changes() {
     bob.request(Request::Ban(pianorhythm_core::protocol::BanPlayer {
         participant_id: alice_id.clone(),
         duration_seconds: 60,
+        site_wide: false,
     }))
     .await;
     alice

@@ -49,6 +49,7 @@ fn random_request(rng: &mut StdRng, ids: &[String]) -> Request {
         6 => Request::Ban(BanPlayer {
             participant_id: target,
             duration_seconds: rng.random_range(0..3),
+            site_wide: false,
         }),
         7 => Request::GiveCrown(GiveCrown {
             participant_id: target,

@@ -294,6 +294,7 @@ async fn a_banned_player_cannot_return_until_the_ban_ends() {
         .request(Request::Ban(BanPlayer {
             participant_id: bob_id,
             duration_seconds: 1,
+            site_wide: false,
         }))
         .await;
     let left = bob

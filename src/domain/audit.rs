@@ -13,6 +13,10 @@ pub struct AuditEntry {
     pub target_id: Option<String>,
     /// Human-readable particulars, e.g. a ban's length.
     pub details: String,
+    /// The address the actor acted from, for actions taken by a person.
+    pub address: Option<String>,
+    /// The actor's browser or client (its `User-Agent`), for actions taken by a person.
+    pub user_agent: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,14 +25,23 @@ pub enum AuditAction {
     PlayerKicked,
     PlayerBanned,
     CrownChanged,
+    PlayerMuted,
+    ChatMessageDeleted,
+    /// Banned from the whole site, not one room.
+    SiteBanned,
+    RoleChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 4] = [
+    pub const ALL: [AuditAction; 8] = [
         AuditAction::RoomCreated,
         AuditAction::PlayerKicked,
         AuditAction::PlayerBanned,
         AuditAction::CrownChanged,
+        AuditAction::PlayerMuted,
+        AuditAction::ChatMessageDeleted,
+        AuditAction::SiteBanned,
+        AuditAction::RoleChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +50,10 @@ impl AuditAction {
             AuditAction::PlayerKicked => "player_kicked",
             AuditAction::PlayerBanned => "player_banned",
             AuditAction::CrownChanged => "crown_changed",
+            AuditAction::PlayerMuted => "player_muted",
+            AuditAction::ChatMessageDeleted => "chat_message_deleted",
+            AuditAction::SiteBanned => "site_banned",
+            AuditAction::RoleChanged => "role_changed",
         }
     }
 

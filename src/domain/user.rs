@@ -1,4 +1,4 @@
-//! Member accounts: a profile with a unique usertag, an optional unique email, roles and settings.
+//! Accounts: a profile with a unique usertag, an optional unique email, roles and settings.
 
 use crate::{
     domain::{match_key, UnixMillis},
@@ -10,6 +10,7 @@ pub const MAX_USERTAG_CHARS: usize = 32;
 pub const MAX_BIO_CHARS: usize = 500;
 pub const MAX_EMAIL_CHARS: usize = 254;
 pub const MAX_URL_CHARS: usize = 2_000;
+pub const MAX_LOCATION_CHARS: usize = 100;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct User {
@@ -23,24 +24,52 @@ pub struct User {
     pub color: String,
     pub avatar_url: Option<String>,
     pub bio: Option<String>,
+    /// Free text ("Lisbon"), shown on the public profile.
+    pub location: Option<String>,
     pub settings: UserSettings,
+    /// Until when the account is banned from the whole site; `None` when it is not.
+    pub banned_until: Option<UnixMillis>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+impl User {
+    /// The highest of the account's roles: what it may do is what that role may do.
+    pub fn role(&self) -> Role {
+        self.roles.iter().copied().max().unwrap_or(Role::Member)
+    }
+
+    /// Whether a site ban holds at `now`.
+    pub fn is_banned(&self, now: UnixMillis) -> bool {
+        self.banned_until.is_some_and(|until| until > now)
+    }
+}
+
+/// What a player may do, from least to most: each role may do all that the ones before it may.
+/// Guests have no account; every account is at least a Member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
+    Guest,
     Member,
+    Pro,
     Moderator,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Member, Role::Moderator, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Guest,
+        Role::Member,
+        Role::Pro,
+        Role::Moderator,
+        Role::Admin,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Role::Guest => "guest",
             Role::Member => "member",
+            Role::Pro => "pro",
             Role::Moderator => "moderator",
             Role::Admin => "admin",
         }
@@ -57,6 +86,27 @@ pub struct UserSettings {
     pub notifications: bool,
     /// Who may see the profile: "public", "members" or "private".
     pub privacy: String,
+}
+
+impl UserSettings {
+    pub const THEMES: [&'static str; 3] = ["default", "light", "dark"];
+    pub const PRIVACY: [&'static str; 3] = ["public", "members", "private"];
+
+    pub fn validated(self) -> Result<Self, Invalid> {
+        if !Self::THEMES.contains(&self.theme.as_str()) {
+            return Err(Invalid(format!(
+                "the theme is one of {}",
+                Self::THEMES.join(", ")
+            )));
+        }
+        if !Self::PRIVACY.contains(&self.privacy.as_str()) {
+            return Err(Invalid(format!(
+                "privacy is one of {}",
+                Self::PRIVACY.join(", ")
+            )));
+        }
+        Ok(self)
+    }
 }
 
 impl Default for UserSettings {
@@ -102,7 +152,9 @@ pub struct ProfileUpdate {
     pub color: Option<String>,
     pub avatar_url: Option<Option<String>>,
     pub bio: Option<Option<String>>,
+    pub location: Option<Option<String>>,
     pub settings: Option<UserSettings>,
+    pub banned_until: Option<Option<UnixMillis>>,
 }
 
 impl ProfileUpdate {
@@ -125,12 +177,15 @@ impl ProfileUpdate {
             color: self.color.as_deref().map(validation::color).transpose()?,
             avatar_url: optional(self.avatar_url, url)?,
             bio: optional(self.bio, bio)?,
-            settings: self.settings,
+            location: optional(self.location, location)?,
+            settings: self.settings.map(UserSettings::validated).transpose()?,
+            banned_until: self.banned_until,
         })
     }
 }
 
-/// A usertag: 3–32 letters, digits, `_`, `-` or `.`; unique ignoring case.
+/// A usertag: 3–32 ASCII letters, digits, `_`, `-` or `.`; unique ignoring case. ASCII only,
+/// so no two usertags look alike (no Cyrillic "а" posing as a Latin "a").
 pub fn usertag(text: &str) -> Result<String, Invalid> {
     let tag = text.trim();
     let length = tag.chars().count();
@@ -141,10 +196,10 @@ pub fn usertag(text: &str) -> Result<String, Invalid> {
     }
     if !tag
         .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
         return Err(Invalid(
-            "a usertag has only letters, digits, '_', '-' and '.'".into(),
+            "a usertag has only the letters a-z, digits, '_', '-' and '.'".into(),
         ));
     }
     Ok(tag.to_owned())
@@ -177,6 +232,16 @@ fn url(text: &str) -> Result<String, Invalid> {
     }
 }
 
+fn location(text: &str) -> Result<String, Invalid> {
+    let location = text.trim();
+    if location.chars().count() > MAX_LOCATION_CHARS || location.chars().any(char::is_control) {
+        return Err(Invalid(format!(
+            "a location is at most {MAX_LOCATION_CHARS} characters on one line"
+        )));
+    }
+    Ok(location.to_owned())
+}
+
 fn bio(text: &str) -> Result<String, Invalid> {
     let bio = text.trim();
     if bio.chars().count() > MAX_BIO_CHARS {
@@ -195,7 +260,7 @@ mod tests {
     fn usertags_are_checked_and_keyed_ignoring_case() {
         assert_eq!(usertag(" Ada_99 ").unwrap(), "Ada_99");
         assert_eq!(usertag_key("Ada_99"), usertag_key("ADA_99"));
-        for bad in ["ab", "a b c", "(.*)", "^admin$", &"x".repeat(33)] {
+        for bad in ["ab", "a b c", "(.*)", "^admin$", "аdmin", &"x".repeat(33)] {
             assert!(usertag(bad).is_err(), "{bad}");
         }
     }

@@ -166,6 +166,7 @@ impl Client {
             Kind::Pong(pong) => self.record_pong(pong),
             Kind::Welcome(welcome) => {
                 live.me.set(welcome.you);
+                live.role.set(welcome.role);
                 // Back after a drop: the list again if this page shows it, and the room this
                 // page is about.
                 if live.shows_room_list.get_untracked() {
@@ -243,6 +244,9 @@ impl Client {
                 quota.dropped, quota.rate
             ))),
             Kind::NoteQuota(_) => {}
+            Kind::ChatDeleted(deleted) => live
+                .chat
+                .update(|chat| chat.retain(|message| message.id != deleted.message_id)),
             Kind::Error(error) => self.handle_error(error.code(), error.message),
             Kind::Disconnect(goodbye) => {
                 if goodbye.reason() == DisconnectReason::TooManyConnections {
@@ -251,6 +255,9 @@ impl Client {
                     let notice = "Too many open tabs or connections: close some, and this one \
                                   will reconnect.";
                     live.notice.set(Some(notice.to_owned()));
+                } else if goodbye.reason() == DisconnectReason::BannedFromSite {
+                    self.failed_attempts.set(CONNECTION_LIMIT_BACKOFF_ATTEMPTS);
+                    live.notice.set(Some(goodbye.message));
                 } else {
                     live.notice.set(Some(goodbye.message));
                 }

@@ -35,8 +35,17 @@ pub fn Chat() -> impl IntoView {
                 <For
                     each=move || chat.get()
                     key=|message| message.id.clone()
-                    children=|message| {
+                    children=move |message| {
                         let sender = message.sender.unwrap_or_default();
+                        let live = use_live();
+                        let id = message.id.clone();
+                        let delete = move || live.may_moderate().then(|| {
+                            let (live, id) = (live.clone(), id.clone());
+                            view! {
+                                <button class="small" aria-label="Delete message"
+                                    on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
+                            }
+                        });
                         view! {
                             <li>
                                 <span class="sender" style=format!("color: {}", sender.color)>
@@ -44,6 +53,7 @@ pub fn Chat() -> impl IntoView {
                                 </span>
                                 " "
                                 <span class="text">{message.text}</span>
+                                {delete}
                             </li>
                         }
                     }

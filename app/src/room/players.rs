@@ -1,4 +1,5 @@
-//! Who is in the room: colours, the crown, and the owner's kick / ban / give-crown.
+//! Who is in the room: colours, the crown, the owner's (and moderators') kick / ban / silence,
+//! and the owner's give-crown.
 
 use leptos::prelude::*;
 use pianorhythm_core::protocol::Participant;
@@ -40,7 +41,11 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
     };
     let can_moderate = {
         let (live, is_me) = (live.clone(), is_me.clone());
-        move || live.am_owner() && !is_me()
+        move || live.may_moderate() && !is_me()
+    };
+    let can_give_crown = {
+        let live = live.clone();
+        move || live.am_owner()
     };
     let muted = {
         let (live, id) = (live.clone(), id.clone());
@@ -50,15 +55,24 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
         let (live, id, name) = (live.clone(), id.clone(), player.name.clone());
         move || {
             can_moderate().then(|| {
-                let (kick, ban, crown) = (live.clone(), live.clone(), live.clone());
-                let (kick_id, ban_id, crown_id) = (id.clone(), id.clone(), id.clone());
+                let (kick, ban, silence, crown) = (live.clone(), live.clone(), live.clone(), live.clone());
+                let (kick_id, ban_id, silence_id, crown_id) = (id.clone(), id.clone(), id.clone(), id.clone());
+                let crown_name = name.clone();
+                let can_give_crown = can_give_crown.clone();
                 view! {
                     <button class="small" aria-label=format!("Kick {name}")
                         on:click=move |_| kick.kick(kick_id.clone())>"Kick"</button>
                     <button class="small" aria-label=format!("Ban {name}")
                         on:click=move |_| ban.ban(ban_id.clone(), BAN_SECONDS)>"Ban"</button>
-                    <button class="small" aria-label=format!("Give crown to {name}")
-                        on:click=move |_| crown.give_crown(crown_id.clone())>"Give crown"</button>
+                    <button class="small" aria-label=format!("Silence {name}")
+                        on:click=move |_| silence.silence(silence_id.clone(), BAN_SECONDS)>"Silence"</button>
+                    {move || can_give_crown().then(|| {
+                        let (crown, crown_id) = (crown.clone(), crown_id.clone());
+                        view! {
+                            <button class="small" aria-label=format!("Give crown to {crown_name}")
+                                on:click=move |_| crown.give_crown(crown_id.clone())>"Give crown"</button>
+                        }
+                    })}
                 }
             })
         }

@@ -97,6 +97,28 @@ pub struct Settings {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value = "65536", value_parser = positive_count)]
     pub max_body_bytes: u32,
+    /// How browsers reach this site (`https://piano.example`); builds OAuth callback URLs.
+    /// Defaults to `http://<LEPTOS_SITE_ADDR>`.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The Ed25519 key (PKCS#8 PEM) that signs API access tokens; generated and kept in
+    /// DATA_DIR when unset.
+    #[arg(long, env = "JWT_PRIVATE_KEY")]
+    pub jwt_private_key: Option<String>,
+
+    /// Logins made admins when they sign in, as `provider:subject`, comma-separated.
+    #[arg(long, env = "ADMINS", default_value = "")]
+    pub admins: String,
+
+    /// How long an API access token is good for.
+    #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value = "900", value_parser = seconds)]
+    pub access_token_ttl_secs: Duration,
+
+    /// How long an unused API refresh token is good for.
+    #[arg(long, env = "REFRESH_TOKEN_TTL_DAYS", default_value = "30", value_parser = positive_count)]
+    pub refresh_token_ttl_days: u32,
+
     /// Sessions of visitors who did nothing worth storing, kept in memory at most.
     #[arg(long, env = "PASSING_SESSIONS", default_value = "100000",
           value_parser = positive_count)]

@@ -2,9 +2,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::protocol::{
-    client_message::Kind as Request, BanPlayer, ChatMessage, GiveCrown, KickPlayer, NoteBatch,
-    Participant, RoomSettingsUpdate,
+use pianorhythm_core::{
+    domain::user::Role,
+    protocol::{
+        client_message::Kind as Request, BanPlayer, ChatMessage, DeleteChatMessage, GiveCrown,
+        KickPlayer, MutePlayer, NoteBatch, Participant, RoomSettingsUpdate,
+    },
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -23,6 +26,10 @@ pub struct Origin {
     pub connection: ConnectionId,
     /// Where answers for this connection go.
     pub outbox: Outbox,
+    /// What the player may do beyond a room they own (moderators moderate every room).
+    pub role: Role,
+    /// The player's client (`User-Agent`), for the audit log.
+    pub user_agent: Option<Arc<str>>,
 }
 
 impl Origin {
@@ -82,6 +89,20 @@ pub enum RoomCommand {
         origin: Arc<Origin>,
         target: String,
     },
+    Mute {
+        origin: Arc<Origin>,
+        target: String,
+        duration: Duration,
+    },
+    DeleteChat {
+        origin: Arc<Origin>,
+        message_id: String,
+    },
+    /// A guest signed in: the rooms they owned are their account's now.
+    TransferOwnership {
+        from: String,
+        to: String,
+    },
     UpdateProfile {
         participant: Participant,
     },
@@ -112,6 +133,7 @@ impl RoomCommand {
             Request::Ban(BanPlayer {
                 participant_id,
                 duration_seconds,
+                site_wide: false,
             }) => Self::Ban {
                 origin,
                 target: participant_id,
@@ -121,6 +143,17 @@ impl RoomCommand {
                 origin,
                 target: participant_id,
             },
+            Request::Mute(MutePlayer {
+                participant_id,
+                duration_seconds,
+            }) => Self::Mute {
+                origin,
+                target: participant_id,
+                duration: Duration::from_secs(duration_seconds.into()),
+            },
+            Request::DeleteChat(DeleteChatMessage { message_id }) => {
+                Self::DeleteChat { origin, message_id }
+            }
             _ => return None,
         })
     }

@@ -41,6 +41,11 @@ impl Directory {
         rooms.by_id.get(id).cloned()
     }
 
+    /// Every live room's handle.
+    pub fn handles(&self) -> Vec<RoomHandle> {
+        self.rooms.lock().by_id.values().cloned().collect()
+    }
+
     /// Adds a room under `name`, unless a live room has that name (or one like it) or `name`
     /// is some room's id.
     pub(super) fn insert(&self, name: &str, handle: RoomHandle) -> Result<(), RoomError> {

@@ -30,6 +30,8 @@ pub const JOURNAL_CAPACITY: usize = 256;
 
 enum Write {
     Chat(ChatMessage),
+    /// A message a moderator removed, by id; after its own `Chat` write in the queue.
+    DeleteChat(String),
     Audit(AuditEntry),
 }
 
@@ -124,6 +126,13 @@ impl Journal {
         self.writes.try_send(Write::Chat(message)).map_err(|_| Busy)
     }
 
+    /// Removes a stored message, in order after its own write.
+    pub fn delete_chat(&self, message_id: String) -> Result<(), Busy> {
+        self.writes
+            .try_send(Write::DeleteChat(message_id))
+            .map_err(|_| Busy)
+    }
+
     /// Records a moderation action. Rooms check [`Journal::has_room_for`] before acting, so
     /// an action is never done without its entry.
     pub fn audit(&self, entry: AuditEntry) {
@@ -213,6 +222,10 @@ impl Writer {
                 }
                 ("chat message", stored)
             }
+            Write::DeleteChat(message_id) => (
+                "chat deletion",
+                self.store.chat.delete(&self.room_id, &message_id).await,
+            ),
             Write::Audit(entry) => ("audit entry", self.store.audit.append(&entry).await),
         };
         self.report(what, written);

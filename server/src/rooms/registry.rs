@@ -15,7 +15,7 @@ use super::{
     password,
     room::{Room, RoomContext, RoomKind},
     room_list::RoomListFeed,
-    ConnectionId, Origin, RoomError, RoomHandle, RoomSettings,
+    ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomSettings,
 };
 use crate::{
     limits::{Player, PlayerLimits, RoomPermit},
@@ -157,6 +157,18 @@ impl Registry {
         room.publish();
         tokio::spawn(room.run(inbox));
         Ok(handle)
+    }
+
+    /// Gives every room `from` owns to `to` (a guest who signed in, to their account).
+    pub async fn transfer_ownership(&self, from: &str, to: &str) {
+        for room in self.directory.handles() {
+            let command = RoomCommand::TransferOwnership {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            };
+            // A room that has just closed owns nothing any more.
+            let _ = room.send(command).await;
+        }
     }
 
     /// Public rooms: the Lobby first, then the busiest.

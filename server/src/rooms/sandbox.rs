@@ -7,6 +7,7 @@
 use std::{net::IpAddr, sync::Arc};
 
 use pianorhythm_core::{
+    domain::user::Role,
     protocol::{
         client_message::Kind as Request, server_message::Kind, ClientMessage, Participant,
         ServerMessage, MAX_FRAME_BYTES,
@@ -75,13 +76,20 @@ impl Sandbox {
         }
     }
 
-    /// Opens a connection for player `id` from `address`; returns its number.
+    /// Opens a connection for guest `id` from `address`; returns its number.
     pub fn connect(&mut self, id: &str, address: IpAddr) -> usize {
+        self.connect_as(id, address, Role::Guest)
+    }
+
+    /// Opens a connection for player `id` with `role`; returns its number.
+    pub fn connect_as(&mut self, id: &str, address: IpAddr, role: Role) -> usize {
         let (outbox, inbox) = outbox(1 << 16);
         let origin = Arc::new(Origin {
             player: Player::new(id, address),
             connection: self.clients.len() as u64 + 1,
             outbox,
+            role,
+            user_agent: Some("sandbox".into()),
         });
         self.clients.push(Client { origin, inbox });
         self.clients.len() - 1

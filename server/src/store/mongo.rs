@@ -1,10 +1,10 @@
 //! The MongoDB backend, through the official `mongodb` driver.
 //!
 //! Collections: `users`, `rooms`, `sheet_music`, `audit_logs` (the seed's), plus
-//! `sheet_favorites`, `chat_messages` and `sessions`. Indexes are created at start-up; creating
-//! an index that exists is a no-op, so this is idempotent. Case-insensitive lookups use
-//! lower-cased copies (`usertagLower`, `nameLower`...) computed by the server, so "ignoring
-//! case" means the same as on SQLite and no user text is ever a pattern.
+//! `sheet_favorites`, `chat_messages`, `sessions` and `refresh_tokens`. Indexes are created at
+//! start-up; creating an index that exists is a no-op, so this is idempotent. Case-insensitive
+//! lookups use lower-cased copies (`usertagLower`, `nameLower`...) computed by the server, so
+//! "ignoring case" means the same as on SQLite and no user text is ever a pattern.
 
 mod audit;
 mod chat;
@@ -12,6 +12,7 @@ mod indexes;
 mod rooms;
 mod sessions;
 mod sheets;
+mod tokens;
 mod users;
 
 use async_trait::async_trait;

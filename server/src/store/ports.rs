@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use pianorhythm_core::{
     domain::{
         audit::AuditEntry,
+        auth::{Login, Redeemed, RefreshToken},
         room::StoredRoom,
         session::SessionRecord,
         sheet_music::{NewSheet, Sheet, SheetPage, SheetSearch},
@@ -29,6 +30,23 @@ pub trait UserStore: Send + Sync {
     async fn by_email(&self, email: &str) -> StoreResult<User>;
     /// Writes only the fields the update names, atomically, and returns the result.
     async fn update(&self, id: &str, update: ProfileUpdate) -> StoreResult<User>;
+    /// Creates an account together with its first provider login, atomically: both or
+    /// neither. A login that already has an account is a `Conflict { what: "login" }`.
+    async fn create_with_login(&self, user: NewUser, login: &Login) -> StoreResult<User>;
+    /// The account this provider login belongs to.
+    async fn by_login(&self, login: &Login) -> StoreResult<User>;
+}
+
+/// The API's refresh tokens, in families (see [`RefreshToken`]).
+#[async_trait]
+pub trait RefreshTokens: Send + Sync {
+    async fn insert(&self, token: &RefreshToken) -> StoreResult<()>;
+    /// Uses the token with this hash up, atomically: of two presenting it at once, one gets
+    /// `Fresh`. A token used before revokes its whole family and is `Reused`; an unknown,
+    /// expired (at `now`) or revoked one is `Invalid`.
+    async fn redeem(&self, hash: &str, now: UnixMillis) -> StoreResult<Redeemed>;
+    /// Revokes every token of the account (at sign-out); returns how many were live.
+    async fn revoke_user(&self, user_id: &str) -> StoreResult<u64>;
 }
 
 /// User rooms that outlive a restart. Each live room is the only writer of its record.
@@ -50,6 +68,8 @@ pub trait ChatStore: Send + Sync {
     async fn append(&self, room_id: &str, message: &ChatMessage) -> StoreResult<()>;
     /// The room's last `limit` messages, oldest first.
     async fn recent(&self, room_id: &str, limit: u32) -> StoreResult<Vec<ChatMessage>>;
+    /// Removes one message of the room; removing one that is gone is not an error.
+    async fn delete(&self, room_id: &str, message_id: &str) -> StoreResult<()>;
 }
 
 #[async_trait]

@@ -11,6 +11,7 @@ mod chat;
 mod rooms;
 mod sessions;
 mod sheets;
+mod tokens;
 mod users;
 
 use std::{path::Path, time::Duration};

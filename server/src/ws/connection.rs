@@ -99,7 +99,8 @@ impl Connection {
         let welcome = frames::encode(Kind::Welcome(Welcome {
             protocol_version: PROTOCOL_VERSION,
             server_time: clock::now_ms(),
-            you: Some(self.handler.guest().participant()),
+            you: Some(self.handler.identity().participant()),
+            role: self.handler.identity().role().as_str().to_owned(),
         }));
         self.reply(welcome);
         let _ = self.run().await;
@@ -308,6 +309,20 @@ pub async fn refuse_connection(mut socket: WebSocket, message: &str) {
         message,
     )
     .await;
+}
+
+/// For a player whose account is banned from the site: why, then close.
+pub async fn refuse_banned(mut socket: WebSocket, message: &str) {
+    let error = frames::error(ErrorCode::Banned, message);
+    if socket.send(Message::Binary(error)).await.is_ok() {
+        say_goodbye(
+            &mut socket,
+            DisconnectReason::BannedFromSite,
+            CLOSE_POLICY_VIOLATION,
+            message,
+        )
+        .await;
+    }
 }
 
 /// For a client that asked for another protocol version: a clear error, then close.

@@ -11,8 +11,8 @@ use pianorhythm_core::protocol::{
 use tower_sessions::Session;
 
 use crate::{
-    clock, frames,
-    guest::{self, Guest},
+    accounts::{AccountError, Accounts, Caller, Identity},
+    clock, frames, guest,
     limits::PlayerLimits,
     names,
     rooms::{
@@ -24,14 +24,16 @@ use crate::{
 pub struct Handler {
     /// This connection as rooms see it: the player, the connection id, its outbox.
     pub origin: Arc<Origin>,
-    /// The player's identity, changed by profile updates.
-    guest: Guest,
-    /// Where the identity is kept between visits.
+    /// Who the player is (guest or account), changed by profile updates, and where from.
+    caller: Caller,
+    /// Where a guest's identity is kept between visits.
     session: Session,
     /// Finds and creates rooms, and feeds the room list.
     registry: Arc<Registry>,
     /// Join attempts and room creations are charged to the player here.
     limits: Arc<PlayerLimits>,
+    /// Profile changes and site bans.
+    accounts: Accounts,
     /// The room this connection is in, if any.
     room: Option<RoomHandle>,
 }
@@ -39,23 +41,25 @@ pub struct Handler {
 impl Handler {
     pub fn new(
         origin: Arc<Origin>,
-        guest: Guest,
+        caller: Caller,
         session: Session,
         registry: Arc<Registry>,
         limits: Arc<PlayerLimits>,
+        accounts: Accounts,
     ) -> Self {
         Self {
             origin,
-            guest,
+            caller,
             session,
             registry,
             limits,
+            accounts,
             room: None,
         }
     }
 
-    pub fn guest(&self) -> &Guest {
-        &self.guest
+    pub fn identity(&self) -> &Identity {
+        &self.caller.identity
     }
 
     fn reply(&self, frame: bytes::Bytes) {
@@ -86,6 +90,10 @@ impl Handler {
             }
             Request::Leave(_) => return self.leave().await,
             Request::SetProfile(profile) => return self.set_profile(profile).await,
+            Request::Ban(ban) if ban.site_wide => {
+                let duration = std::time::Duration::from_secs(ban.duration_seconds.into());
+                return self.ban_from_site(ban.participant_id, duration).await;
+            }
             Request::SubscribeRoomList(subscribe) => {
                 if subscribe.enabled {
                     self.registry.subscribe_room_list(&self.origin);
@@ -179,7 +187,7 @@ impl Handler {
     async fn join(&mut self, room: RoomHandle, password: Option<String>) {
         self.leave().await;
         match room
-            .join(self.origin.clone(), self.guest.participant(), password)
+            .join(self.origin.clone(), self.identity().participant(), password)
             .await
         {
             Ok(()) => {
@@ -190,37 +198,40 @@ impl Handler {
         }
     }
 
-    /// The player has done something worth coming back to: keep their identity.
+    /// The player has done something worth coming back to: keep a guest's identity (an
+    /// account is kept already).
     async fn remember(&self) {
-        if let Err(error) = guest::remember(&self.session, &self.guest).await {
-            tracing::warn!(%error, "cannot keep the guest identity");
+        if let Identity::Guest(guest) = self.identity() {
+            if let Err(error) = guest::remember(&self.session, guest).await {
+                tracing::warn!(%error, "cannot keep the guest identity");
+            }
         }
     }
 
     async fn set_profile(&mut self, profile: SetProfile) {
-        let mut guest = self.guest.clone();
-        let validated = (|| {
-            if let Some(name) = &profile.name {
-                guest.name = names::player_name(name)?;
-            }
-            if let Some(color) = &profile.color {
-                guest.color = pianorhythm_core::validation::color(color)?;
-            }
-            Ok::<_, pianorhythm_core::validation::Invalid>(())
-        })();
-        if let Err(invalid) = validated {
-            self.reply_error(ErrorCode::InvalidMessage, invalid.0);
-            return;
-        }
         // Saved first: a change nobody could keep is not shown to anyone.
-        if let Err(error) = guest::save(&self.session, &guest).await {
-            tracing::warn!(%error, "cannot save a profile change");
-            let refusal = RoomError::Unavailable("your profile could not be saved; try again");
-            self.reply(refusal.frame());
-            return;
-        }
-        self.guest = guest;
-        let participant = self.guest.participant();
+        let changed = self
+            .accounts
+            .set_player_profile(
+                &self.session,
+                self.identity(),
+                profile.name.as_deref(),
+                profile.color.as_deref(),
+            )
+            .await;
+        let identity = match changed {
+            Ok(identity) => identity,
+            Err(AccountError::Field { message, .. }) => {
+                return self.reply_error(ErrorCode::InvalidMessage, message)
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot save a profile change");
+                let refusal = RoomError::Unavailable("your profile could not be saved; try again");
+                return self.reply(refusal.frame());
+            }
+        };
+        self.caller.identity = identity;
+        let participant = self.identity().participant();
         match &self.room {
             // The room tells everyone, this connection included.
             Some(room) => {
@@ -246,4 +257,34 @@ async fn take_password(update: &mut RoomSettingsUpdate) -> Result<PasswordChange
             hash: password::hash(plain).await,
         },
     })
+}
+
+impl Handler {
+    /// A moderator's site ban: the account is banned everywhere (and its tokens revoked),
+    /// then removed from this room with a room ban of the same length.
+    async fn ban_from_site(&mut self, target: String, duration: std::time::Duration) {
+        if let Err(error) = self
+            .accounts
+            .site_ban(&self.caller, &target, duration)
+            .await
+        {
+            let refusal = match error {
+                AccountError::NotFound(_) => {
+                    RoomError::NotAllowed("only accounts can be banned from the site")
+                }
+                AccountError::Denied(_) => {
+                    RoomError::NotAllowed("only moderators can ban from the site")
+                }
+                _ => RoomError::Unavailable("the ban could not be saved; try again"),
+            };
+            return self.reply(refusal.frame());
+        }
+        let Some(room) = &self.room else { return };
+        let command = RoomCommand::Ban {
+            origin: self.origin.clone(),
+            target,
+            duration,
+        };
+        let _ = room.send(command).await;
+    }
 }

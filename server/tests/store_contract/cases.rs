@@ -2,12 +2,16 @@
 
 mod chat_audit_sessions;
 mod durability;
+mod logins;
+mod refresh_tokens;
 mod rooms;
 mod sheets;
 mod users;
 
 pub use chat_audit_sessions::*;
 pub use durability::*;
+pub use logins::*;
+pub use refresh_tokens::*;
 pub use rooms::*;
 pub use sheets::*;
 pub use users::*;

@@ -1,7 +1,7 @@
 //! Chat: checked, stored, then shown. A message is broadcast only once the journal has stored
 //! it, so the sender's echo means it is on disk.
 
-use pianorhythm_core::protocol::{server_message::Kind, ChatMessage};
+use pianorhythm_core::protocol::{server_message::Kind, ChatDeleted, ChatMessage};
 
 use super::Room;
 use crate::{
@@ -13,6 +13,14 @@ use crate::{
 impl Room {
     pub(super) fn chat(&mut self, origin: &Origin, text: &str) -> Result<(), RoomError> {
         let index = self.sender_index(origin)?;
+        let now = clock::now_ms();
+        if self
+            .mutes
+            .get(origin.participant_id())
+            .is_some_and(|until| *until > now)
+        {
+            return Err(RoomError::NotAllowed("you are muted in this room"));
+        }
         if !self.settings.chat_enabled && !self.is_owner(origin.participant_id()) {
             return Err(RoomError::NotAllowed("chat is turned off in this room"));
         }
@@ -41,6 +49,25 @@ impl Room {
         }
         self.chat.push_back(message.clone());
         self.broadcast(&frames::encode(Kind::Chat(message)));
+    }
+
+    /// Takes a message out of the room's history, here and in the store, and tells everyone.
+    pub(super) fn remove_chat(&mut self, message_id: &str) -> Result<(), RoomError> {
+        let position = self
+            .chat
+            .iter()
+            .position(|message| message.id == message_id)
+            .ok_or(RoomError::NotAllowed(
+                "no such message in this room's recent chat",
+            ))?;
+        self.chat.remove(position);
+        self.journal
+            .delete_chat(message_id.to_owned())
+            .map_err(|_| RoomError::Unavailable("the room is busy; try again in a moment"))?;
+        self.broadcast(&frames::encode(Kind::ChatDeleted(ChatDeleted {
+            message_id: message_id.to_owned(),
+        })));
+        Ok(())
     }
 
     /// Tells the sender (if still here) that their message was lost.

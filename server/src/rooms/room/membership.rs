@@ -59,6 +59,7 @@ impl Room {
                 self.members.push(Member {
                     participant,
                     address: origin.player.address,
+                    role: origin.role,
                     connections: vec![(origin.connection, origin.outbox.clone())],
                 });
                 self.empty_since = None;

@@ -3,7 +3,8 @@
 //! - `membership`: joining (bans, password, capacity), tabs, leaving, the crown passing on
 //! - `notes`: relaying note batches within each player's note budget
 //! - `chat`: messages, stored before they are shown
-//! - `moderation`: the owner's settings, kicks, bans and giving the crown
+//! - `moderation`: the owner's settings and crown; kicks, bans, mutes and chat deletion by the
+//!   owner or a moderator
 //! - `persistence`: the room's stored record, opening, the audit log
 
 mod chat;
@@ -21,7 +22,7 @@ use std::{
 
 use bytes::Bytes;
 use pianorhythm_core::{
-    domain::{room::RoomBan, UnixMillis},
+    domain::{room::RoomBan, user::Role, UnixMillis},
     protocol::{server_message::Kind, ChatMessage, Participant, RoomInfo, RoomUpdated},
     rooms::{RoomSummary, CHAT_HISTORY_LEN},
 };
@@ -75,6 +76,8 @@ struct Member {
     participant: Participant,
     /// Where the player joined from, for bans that a new cookie does not lift.
     address: IpAddr,
+    /// The player's role: staff cannot be removed by those below them.
+    role: Role,
     /// The player's open connections here: one per tab.
     connections: Vec<(u64, Outbox)>,
 }
@@ -103,6 +106,8 @@ pub struct Room {
     /// Ban key (a participant id, or an address as `address:<ip>`) to the server time (ms)
     /// the ban ends.
     bans: HashMap<String, f64>,
+    /// Participant id to the server time (ms) their mute ends: they may not chat here.
+    mutes: HashMap<String, f64>,
     /// What each player (and address) may still play here; kept when they leave, so leaving
     /// and coming back does not refill it.
     note_budgets: NoteBudgets,
@@ -161,6 +166,7 @@ impl Room {
                 .into_iter()
                 .map(|ban| (ban.participant_id, ban.until_ms))
                 .collect(),
+            mutes: HashMap::new(),
             note_budgets,
             context,
             journal,
@@ -251,7 +257,7 @@ impl Room {
                 (origin, result)
             }
             RoomCommand::Kick { origin, target } => {
-                let result = self.remove_by_owner(&origin, &target, None);
+                let result = self.remove_player(&origin, &target, None);
                 (origin, result)
             }
             RoomCommand::Ban {
@@ -259,12 +265,28 @@ impl Room {
                 target,
                 duration,
             } => {
-                let result = self.remove_by_owner(&origin, &target, Some(duration));
+                let result = self.remove_player(&origin, &target, Some(duration));
                 (origin, result)
             }
             RoomCommand::GiveCrown { origin, target } => {
                 let result = self.give_crown(&origin, &target);
                 (origin, result)
+            }
+            RoomCommand::Mute {
+                origin,
+                target,
+                duration,
+            } => {
+                let result = self.mute(&origin, &target, duration);
+                (origin, result)
+            }
+            RoomCommand::DeleteChat { origin, message_id } => {
+                let result = self.delete_chat(&origin, &message_id);
+                (origin, result)
+            }
+            RoomCommand::TransferOwnership { from, to } => {
+                self.transfer_ownership(&from, to);
+                return;
             }
         };
         if let Err(error) = result {

@@ -1,17 +1,22 @@
-//! What only the owner may do: change the settings, kick, ban, give the crown. Each action
-//! draws on the owner's allowance of owner actions, and one that is written to the audit log
-//! is refused while the room's journal is backed up, so no action goes unrecorded.
+//! The owner's settings and crown, and the actions an owner shares with moderators: kicks,
+//! bans, mutes and deleting chat. Moderators (and admins) may do those in every room, the
+//! Lobby included. Each action draws on the actor's allowance of owner actions, and one that
+//! is written to the audit log is refused while the room's journal is backed up, so no action
+//! goes unrecorded.
 
 use std::time::Duration;
 
-use pianorhythm_core::{domain::audit::AuditAction, protocol::LeaveReason};
+use pianorhythm_core::{
+    domain::{audit::AuditAction, user::Role},
+    protocol::{LeaveReason, RoomSettingsUpdate},
+};
 
 use super::{membership::address_ban_key, Room};
 use crate::{
     clock,
+    policy::{self, Action},
     rooms::{command::PasswordChange, Origin, RoomError},
 };
-use pianorhythm_core::protocol::RoomSettingsUpdate;
 
 impl Room {
     /// The sender's index if they own this room and may act now.
@@ -23,12 +28,50 @@ impl Room {
         if !self.is_owner(origin.participant_id()) {
             return Err(RoomError::NotAllowed("only the room owner can do that"));
         }
+        self.may_act_now(origin, audited)?;
+        Ok(index)
+    }
+
+    /// The sender's index if they may moderate here (the owner, or staff in any room) and may
+    /// act now.
+    fn require_moderator(&self, origin: &Origin) -> Result<usize, RoomError> {
+        let index = self.sender_index(origin)?;
+        if !policy::allows(origin.role, Action::ModerateAnyRoom) {
+            if self.permanent {
+                return Err(RoomError::NotAllowed(
+                    "only moderators can do that in the Lobby",
+                ));
+            }
+            if !self.is_owner(origin.participant_id()) {
+                return Err(RoomError::NotAllowed("only the room owner can do that"));
+            }
+        }
+        self.may_act_now(origin, true)?;
+        Ok(index)
+    }
+
+    fn may_act_now(&self, origin: &Origin, audited: bool) -> Result<(), RoomError> {
         if audited && !self.journal.has_room_for(1) {
             return Err(RoomError::Unavailable(
                 "the room is busy; try again in a moment",
             ));
         }
         self.context.limits.try_owner_action(&origin.player)?;
+        Ok(())
+    }
+
+    /// The target's index, unless it is the actor or staff the actor does not outrank.
+    fn target_index(&self, origin: &Origin, target: &str) -> Result<usize, RoomError> {
+        if target == origin.participant_id() {
+            return Err(RoomError::NotAllowed("you cannot do that to yourself"));
+        }
+        let index = self.member_index(target).ok_or(RoomError::PlayerNotFound)?;
+        let role = self.members[index].role;
+        if role >= Role::Moderator && role >= origin.role {
+            return Err(RoomError::NotAllowed(
+                "moderators answer only to those above them",
+            ));
+        }
         Ok(index)
     }
 
@@ -63,43 +106,72 @@ impl Room {
         Ok(())
     }
 
-    /// Kick (no duration) or ban (for `ban`) a player, by the owner.
-    pub(super) fn remove_by_owner(
+    /// Kick (no duration) or ban (for `ban`) a player, by the owner or a moderator.
+    pub(super) fn remove_player(
         &mut self,
         origin: &Origin,
         target: &str,
         ban: Option<Duration>,
     ) -> Result<(), RoomError> {
-        if target == origin.participant_id() {
-            self.require_owner(origin, false)?;
-            return Err(RoomError::NotAllowed("you cannot remove yourself"));
-        }
-        self.require_owner(origin, true)?;
-        let index = self.member_index(target).ok_or(RoomError::PlayerNotFound)?;
+        self.require_moderator(origin)?;
+        let index = self.target_index(origin, target)?;
         let removed = self.remove_member(index);
-        let target = Some(removed.participant.id.clone());
-        let actor = Some(origin.participant_id().to_owned());
+        let target = removed.participant.id.clone();
         let frame = match ban {
             Some(duration) => {
-                let duration = if duration.is_zero() {
-                    self.context.config.default_ban
-                } else {
-                    duration
-                };
+                let duration = self.or_default(duration);
                 let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
                 self.bans.insert(removed.participant.id.clone(), until);
                 self.bans.insert(address_ban_key(removed.address), until);
                 self.persist();
                 let details = format!("for {} s", duration.as_secs());
-                self.audit(AuditAction::PlayerBanned, actor, target, details);
+                self.audit_by(origin, AuditAction::PlayerBanned, target, details);
                 self.left_frame(LeaveReason::BannedFromRoom, until)
             }
             None => {
-                self.audit(AuditAction::PlayerKicked, actor, target, String::new());
+                self.audit_by(origin, AuditAction::PlayerKicked, target, String::new());
                 self.left_frame(LeaveReason::Kicked, 0.0)
             }
         };
         removed.push(&frame);
+        Ok(())
+    }
+
+    /// Silences a player's chat here for `duration` (zero: the default ban length).
+    pub(super) fn mute(
+        &mut self,
+        origin: &Origin,
+        target: &str,
+        duration: Duration,
+    ) -> Result<(), RoomError> {
+        self.require_moderator(origin)?;
+        let index = self.target_index(origin, target)?;
+        let duration = self.or_default(duration);
+        let target = self.members[index].participant.id.clone();
+        let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
+        self.mutes.insert(target.clone(), until);
+        let details = format!("for {} s", duration.as_secs());
+        self.audit_by(origin, AuditAction::PlayerMuted, target, details);
+        Ok(())
+    }
+
+    /// Removes a chat message from the room and its stored history.
+    pub(super) fn delete_chat(
+        &mut self,
+        origin: &Origin,
+        message_id: &str,
+    ) -> Result<(), RoomError> {
+        self.require_moderator(origin)?;
+        let author = self
+            .chat
+            .iter()
+            .find(|message| message.id == message_id)
+            .and_then(|message| message.sender.as_ref())
+            .map(|sender| sender.id.clone())
+            .unwrap_or_default();
+        self.remove_chat(message_id)?;
+        let details = format!("message {message_id}");
+        self.audit_by(origin, AuditAction::ChatMessageDeleted, author, details);
         Ok(())
     }
 
@@ -110,8 +182,30 @@ impl Room {
         self.owner_id = Some(heir.clone());
         self.announce_room();
         self.persist();
-        let actor = Some(origin.participant_id().to_owned());
-        self.audit(AuditAction::CrownChanged, actor, Some(heir), "given".into());
+        self.audit_by(origin, AuditAction::CrownChanged, heir, "given".into());
         Ok(())
+    }
+
+    /// A guest who owned this room signed in: their account owns it now.
+    pub(super) fn transfer_ownership(&mut self, from: &str, to: String) {
+        if self.is_owner(from) {
+            self.owner_id = Some(to.clone());
+            self.announce_room();
+            self.persist();
+            self.audit(
+                AuditAction::CrownChanged,
+                Some(from.to_owned()),
+                Some(to),
+                "signed in".into(),
+            );
+        }
+    }
+
+    fn or_default(&self, duration: Duration) -> Duration {
+        if duration.is_zero() {
+            self.context.config.default_ban
+        } else {
+            duration
+        }
     }
 }

@@ -10,7 +10,7 @@ use pianorhythm_core::{
 };
 
 use super::Room;
-use crate::{clock, store::now_millis};
+use crate::{clock, rooms::Origin, store::now_millis};
 
 impl Room {
     /// Before serving anyone: stores a new room (so creating it is durable before the creator
@@ -59,6 +59,7 @@ impl Room {
         }
     }
 
+    /// Logs what the server did on its own (a room created, a crown passed on).
     pub(super) fn audit(
         &self,
         action: AuditAction,
@@ -73,6 +74,28 @@ impl Room {
             room_id: Some(self.id.to_string()),
             target_id,
             details,
+            address: None,
+            user_agent: None,
+        });
+    }
+
+    /// Logs what a player did, with the address and client they did it from.
+    pub(super) fn audit_by(
+        &self,
+        origin: &Origin,
+        action: AuditAction,
+        target_id: String,
+        details: String,
+    ) {
+        self.journal.audit(AuditEntry {
+            at: now_millis(),
+            action,
+            actor_id: Some(origin.participant_id().to_owned()),
+            room_id: Some(self.id.to_string()),
+            target_id: Some(target_id),
+            details,
+            address: Some(origin.player.address.to_string()),
+            user_agent: origin.user_agent.as_deref().map(str::to_owned),
         });
     }
 }

@@ -20,6 +20,12 @@ struct AuditDocument {
     room_id: Option<String>,
     target_id: Option<String>,
     details: String,
+    /// Where the actor acted from; `default` for entries written before it was recorded.
+    #[serde(default)]
+    address: Option<String>,
+    /// The actor's client (`User-Agent`); `default` for entries written before it was recorded.
+    #[serde(default)]
+    user_agent: Option<String>,
 }
 
 impl MongoStore {
@@ -38,6 +44,8 @@ impl AuditLog for MongoStore {
             room_id: entry.room_id.clone(),
             target_id: entry.target_id.clone(),
             details: entry.details.clone(),
+            address: entry.address.clone(),
+            user_agent: entry.user_agent.clone(),
         };
         self.audit_logs()
             .insert_one(document)
@@ -72,6 +80,8 @@ impl AuditLog for MongoStore {
                     room_id: document.room_id,
                     target_id: document.target_id,
                     details: document.details,
+                    address: document.address,
+                    user_agent: document.user_agent,
                 })
             })
             .collect()

@@ -53,6 +53,14 @@ impl ChatStore for MongoStore {
         Ok(())
     }
 
+    async fn delete(&self, room_id: &str, message_id: &str) -> StoreResult<()> {
+        self.chat_messages()
+            .delete_many(doc! { "roomId": room_id, "messageId": message_id })
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn recent(&self, room_id: &str, limit: u32) -> StoreResult<Vec<ChatMessage>> {
         let mut documents: Vec<ChatDocument> = self
             .chat_messages()

@@ -1,9 +1,10 @@
 //! The indexes the queries need, created at start-up (a no-op when they exist).
 //!
 //! The seed's indexes, adapted: usertag uniqueness (and lookups) ignore case through
-//! `usertagLower`; an email is unique only on documents that have one (partial index); room
-//! lookups by name use `nameLower`. The seed's text index on sheet music is created only where
-//! the server supports text indexes: search itself never depends on it (see `sheets.rs`).
+//! `usertagLower`; an email, and each provider login, is unique only on documents that have one
+//! (partial indexes); room lookups by name use `nameLower`. The seed's text index on sheet
+//! music is created only where the server supports text indexes: search itself never depends
+//! on it (see `sheets.rs`). Refresh tokens are found by family (to revoke it) and by account.
 
 use mongodb::{
     bson::{doc, Document},
@@ -33,8 +34,23 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
-    let wanted: [(&str, Vec<IndexModel>); 7] = [
-        ("users", vec![unique(doc! { "usertagLower": 1 }), email]),
+    // Multikey: each login in the array is an entry of its own, unique across accounts.
+    // Partial, since a unique index would otherwise count every account without a login as
+    // one more holder of the same missing value.
+    let logins = IndexModel::builder()
+        .keys(doc! { "logins": 1 })
+        .options(
+            IndexOptions::builder()
+                .unique(true)
+                .partial_filter_expression(doc! { "logins": { "$type": "string" } })
+                .build(),
+        )
+        .build();
+    let wanted: [(&str, Vec<IndexModel>); 8] = [
+        (
+            "users",
+            vec![unique(doc! { "usertagLower": 1 }), email, logins],
+        ),
         (
             "rooms",
             vec![
@@ -64,6 +80,10 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
         ),
         ("audit_logs", vec![plain(doc! { "roomId": 1, "_id": -1 })]),
         ("sessions", vec![plain(doc! { "expiresAt": 1 })]),
+        (
+            "refresh_tokens",
+            vec![plain(doc! { "family": 1 }), plain(doc! { "userId": 1 })],
+        ),
     ];
     for (collection, models) in wanted {
         database

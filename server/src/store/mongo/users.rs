@@ -1,9 +1,10 @@
 use async_trait::async_trait;
 use mongodb::{
-    bson::{doc, DateTime, Document},
+    bson::{doc, Bson, DateTime, Document},
     Collection,
 };
 use pianorhythm_core::domain::{
+    auth::Login,
     match_key,
     user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
 };
@@ -12,7 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::{conflict_on, corrupt, unavailable, MongoStore};
 use crate::store::{ids, now_millis, ports::UserStore, StoreError, StoreResult};
 
-const UNIQUE_FIELDS: &[(&str, &str)] = &[("usertag", "usertag"), ("email", "email")];
+const UNIQUE_FIELDS: &[(&str, &str)] = &[
+    ("usertag", "usertag"),
+    ("email", "email"),
+    ("logins", "login"),
+];
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,7 +36,18 @@ struct UserDocument {
     avatar_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bio: Option<String>,
+    /// Shown on the public profile; absent when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
     settings: SettingsDocument,
+    /// The end of a site ban; absent when the account is not banned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    banned_until: Option<DateTime>,
+    /// The provider logins (`Login::key`) that sign in to this account. In the document itself
+    /// so creating an account with its login is one atomic insert; a unique index keeps each
+    /// login on one account. Absent when there is none, so that index ignores the document.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    logins: Vec<String>,
     created_at: DateTime,
     updated_at: DateTime,
 }
@@ -56,11 +72,10 @@ impl MongoStore {
             .ok_or(StoreError::NotFound("user"))?
             .into_user()
     }
-}
 
-#[async_trait]
-impl UserStore for MongoStore {
-    async fn create(&self, user: NewUser) -> StoreResult<User> {
+    /// One insert of the account with its logins: a taken usertag, email or login refuses
+    /// the whole document, so there is never an account without its login or the reverse.
+    async fn insert_user(&self, user: NewUser, logins: Vec<String>) -> StoreResult<User> {
         let user = user.validated()?;
         let now = DateTime::from_millis(now_millis());
         let settings = UserSettings::default();
@@ -74,11 +89,14 @@ impl UserStore for MongoStore {
             color: user.color,
             avatar_url: None,
             bio: None,
+            location: None,
             settings: SettingsDocument {
                 theme: settings.theme,
                 notifications: settings.notifications,
                 privacy: settings.privacy,
             },
+            banned_until: None,
+            logins,
             created_at: now,
             updated_at: now,
         };
@@ -87,6 +105,13 @@ impl UserStore for MongoStore {
             .await
             .map_err(|error| conflict_on(error, UNIQUE_FIELDS))?;
         document.into_user()
+    }
+}
+
+#[async_trait]
+impl UserStore for MongoStore {
+    async fn create(&self, user: NewUser) -> StoreResult<User> {
+        self.insert_user(user, Vec::new()).await
     }
 
     async fn get(&self, id: &str) -> StoreResult<User> {
@@ -108,7 +133,7 @@ impl UserStore for MongoStore {
         // Only the named fields, in one atomic update.
         let mut set = doc! { "updatedAt": DateTime::from_millis(now_millis()) };
         let mut unset = Document::new();
-        let mut optional = |field: &str, value: Option<Option<String>>| match value {
+        let mut optional = |field: &str, value: Option<Option<Bson>>| match value {
             Some(Some(value)) => {
                 set.insert(field, value);
             }
@@ -117,9 +142,18 @@ impl UserStore for MongoStore {
             }
             None => {}
         };
-        optional("email", update.email);
-        optional("avatarUrl", update.avatar_url);
-        optional("bio", update.bio);
+        optional("email", bson_of(update.email));
+        optional("avatarUrl", bson_of(update.avatar_url));
+        optional("bio", bson_of(update.bio));
+        optional("location", bson_of(update.location));
+        optional(
+            "bannedUntil",
+            bson_of(
+                update
+                    .banned_until
+                    .map(|until| until.map(DateTime::from_millis)),
+            ),
+        );
         if let Some(username) = update.username {
             set.insert("username", username);
         }
@@ -161,6 +195,20 @@ impl UserStore for MongoStore {
         }
         self.get(id).await
     }
+
+    async fn create_with_login(&self, user: NewUser, login: &Login) -> StoreResult<User> {
+        self.insert_user(user, vec![login.key()]).await
+    }
+
+    async fn by_login(&self, login: &Login) -> StoreResult<User> {
+        // Equality with an array field matches any of its elements, exactly.
+        self.user_where(doc! { "logins": login.key() }).await
+    }
+}
+
+/// An optional field's change (see `ProfileUpdate`) as the value to store.
+fn bson_of<T: Into<Bson>>(value: Option<Option<T>>) -> Option<Option<Bson>> {
+    value.map(|inner| inner.map(Into::into))
 }
 
 impl UserDocument {
@@ -179,13 +227,41 @@ impl UserDocument {
             color: self.color,
             avatar_url: self.avatar_url,
             bio: self.bio,
+            location: self.location,
             settings: UserSettings {
                 theme: self.settings.theme,
                 notifications: self.settings.notifications,
                 privacy: self.settings.privacy,
             },
+            banned_until: self.banned_until.map(|until| until.timestamp_millis()),
             created_at: self.created_at.timestamp_millis(),
             updated_at: self.updated_at.timestamp_millis(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mongodb::bson::{doc, from_document, DateTime};
+
+    use super::UserDocument;
+
+    #[test]
+    fn accounts_stored_before_logins_and_site_bans_still_load() {
+        let older = doc! {
+            "_id": "65f000000000000000000001",
+            "username": "Ada",
+            "usertag": "Ada",
+            "usertagLower": "ada",
+            "roles": ["member"],
+            "color": "#336699",
+            "settings": { "theme": "default", "notifications": true, "privacy": "public" },
+            "createdAt": DateTime::from_millis(1),
+            "updatedAt": DateTime::from_millis(2),
+        };
+        let document: UserDocument = from_document(older).unwrap();
+        assert!(document.logins.is_empty());
+        let user = document.into_user().unwrap();
+        assert_eq!((user.location, user.banned_until), (None, None));
     }
 }

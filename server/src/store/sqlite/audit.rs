@@ -9,8 +9,9 @@ use crate::store::{ports::AuditLog, StoreResult};
 impl AuditLog for SqliteStore {
     async fn append(&self, entry: &AuditEntry) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO audit_logs (at, action, actor_id, room_id, target_id, details)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_logs (at, action, actor_id, room_id, target_id, details, address,
+                user_agent)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(entry.at)
         .bind(entry.action.as_str())
@@ -18,6 +19,8 @@ impl AuditLog for SqliteStore {
         .bind(&entry.room_id)
         .bind(&entry.target_id)
         .bind(&entry.details)
+        .bind(&entry.address)
+        .bind(&entry.user_agent)
         .execute(&self.pool)
         .await
         .map_err(unavailable)?;
@@ -40,6 +43,8 @@ impl AuditLog for SqliteStore {
                 room_id: row.try_get("room_id")?,
                 target_id: row.try_get("target_id")?,
                 details: row.try_get("details")?,
+                address: row.try_get("address")?,
+                user_agent: row.try_get("user_agent")?,
             })
         })
         .fetch_all(&self.pool)

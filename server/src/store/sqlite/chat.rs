@@ -26,6 +26,16 @@ impl ChatStore for SqliteStore {
         Ok(())
     }
 
+    async fn delete(&self, room_id: &str, message_id: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM chat_messages WHERE room_id = ? AND id = ?")
+            .bind(room_id)
+            .bind(message_id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn recent(&self, room_id: &str, limit: u32) -> StoreResult<Vec<ChatMessage>> {
         let mut messages =
             sqlx::query("SELECT * FROM chat_messages WHERE room_id = ? ORDER BY seq DESC LIMIT ?")

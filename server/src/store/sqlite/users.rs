@@ -1,9 +1,10 @@
 use async_trait::async_trait;
 use pianorhythm_core::domain::{
+    auth::Login,
     match_key,
     user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
 };
-use sqlx::{sqlite::SqliteRow, QueryBuilder, Row, Sqlite};
+use sqlx::{sqlite::SqliteRow, Executor, QueryBuilder, Row, Sqlite};
 
 use super::{conflict_on, corrupt, unavailable, SqliteStore};
 use crate::store::{ids, now_millis, ports::UserStore, StoreError, StoreResult};
@@ -14,30 +15,7 @@ const UNIQUE_FIELDS: &[(&str, &str)] =
 #[async_trait]
 impl UserStore for SqliteStore {
     async fn create(&self, user: NewUser) -> StoreResult<User> {
-        let user = user.validated()?;
-        let now = now_millis();
-        let settings = UserSettings::default();
-        sqlx::query(
-            "INSERT INTO users (id, username, usertag, usertag_key, email, roles, color,
-                theme, notifications, privacy, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-        )
-        .bind(ids::new_id())
-        .bind(&user.username)
-        .bind(&user.usertag)
-        .bind(usertag_key(&user.usertag))
-        .bind(&user.email)
-        .bind(Role::Member.as_str())
-        .bind(&user.color)
-        .bind(&settings.theme)
-        .bind(settings.notifications)
-        .bind(&settings.privacy)
-        .bind(now)
-        .bind(now)
-        .try_map(|row: SqliteRow| user_from_row(&row))
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|error| conflict_on(error, UNIQUE_FIELDS))
+        insert_user(&self.pool, user.validated()?).await
     }
 
     async fn get(&self, id: &str) -> StoreResult<User> {
@@ -82,6 +60,12 @@ impl UserStore for SqliteStore {
         if let Some(bio) = update.bio {
             query.push(", bio = ").push_bind(bio);
         }
+        if let Some(location) = update.location {
+            query.push(", location = ").push_bind(location);
+        }
+        if let Some(banned_until) = update.banned_until {
+            query.push(", banned_until = ").push_bind(banned_until);
+        }
         if let Some(settings) = update.settings {
             query.push(", theme = ").push_bind(settings.theme);
             query
@@ -101,6 +85,66 @@ impl UserStore for SqliteStore {
             .map_err(|error| conflict_on(error, UNIQUE_FIELDS))?
             .ok_or(StoreError::NotFound("user"))
     }
+
+    async fn create_with_login(&self, user: NewUser, login: &Login) -> StoreResult<User> {
+        let user = user.validated()?;
+        // One transaction: a taken login rolls the new account back with it.
+        let mut transaction = self.pool.begin().await.map_err(unavailable)?;
+        let user = insert_user(&mut *transaction, user).await?;
+        sqlx::query("INSERT INTO logins (provider, subject, user_id) VALUES (?, ?, ?)")
+            .bind(&login.provider)
+            .bind(&login.subject)
+            .bind(&user.id)
+            .execute(&mut *transaction)
+            .await
+            .map_err(|error| conflict_on(error, &[("logins.provider", "login")]))?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(user)
+    }
+
+    async fn by_login(&self, login: &Login) -> StoreResult<User> {
+        sqlx::query(
+            "SELECT users.* FROM logins JOIN users ON users.id = logins.user_id
+             WHERE logins.provider = ? AND logins.subject = ?",
+        )
+        .bind(&login.provider)
+        .bind(&login.subject)
+        .try_map(|row: SqliteRow| user_from_row(&row))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?
+        .ok_or(StoreError::NotFound("user"))
+    }
+}
+
+/// Inserts a new (validated) account with the defaults, alone or inside a transaction.
+async fn insert_user<'c>(
+    executor: impl Executor<'c, Database = Sqlite>,
+    user: NewUser,
+) -> StoreResult<User> {
+    let now = now_millis();
+    let settings = UserSettings::default();
+    sqlx::query(
+        "INSERT INTO users (id, username, usertag, usertag_key, email, roles, color,
+            theme, notifications, privacy, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+    )
+    .bind(ids::new_id())
+    .bind(&user.username)
+    .bind(&user.usertag)
+    .bind(usertag_key(&user.usertag))
+    .bind(&user.email)
+    .bind(Role::Member.as_str())
+    .bind(&user.color)
+    .bind(&settings.theme)
+    .bind(settings.notifications)
+    .bind(&settings.privacy)
+    .bind(now)
+    .bind(now)
+    .try_map(|row: SqliteRow| user_from_row(&row))
+    .fetch_one(executor)
+    .await
+    .map_err(|error| conflict_on(error, UNIQUE_FIELDS))
 }
 
 impl SqliteStore {
@@ -140,11 +184,13 @@ fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
         color: row.try_get("color")?,
         avatar_url: row.try_get("avatar_url")?,
         bio: row.try_get("bio")?,
+        location: row.try_get("location")?,
         settings: UserSettings {
             theme: row.try_get("theme")?,
             notifications: row.try_get("notifications")?,
             privacy: row.try_get("privacy")?,
         },
+        banned_until: row.try_get("banned_until")?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })

@@ -51,6 +51,8 @@ fn audit_entry(at: i64, action: AuditAction, room: Option<&str>) -> AuditEntry {
         room_id: room.map(str::to_owned),
         target_id: Some("target".into()),
         details: format!("{} at {at}", action.as_str()),
+        address: Some("2001:db8::7".into()),
+        user_agent: Some("Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".into()),
     }
 }
 
@@ -64,6 +66,8 @@ pub async fn audit_log_is_newest_first_and_per_room(backend: &mut Backend) {
         AuditEntry {
             actor_id: None,
             target_id: None,
+            address: None,
+            user_agent: None,
             ..audit_entry(5, AuditAction::CrownChanged, None)
         },
     ];
@@ -78,6 +82,27 @@ pub async fn audit_log_is_newest_first_and_per_room(backend: &mut Backend) {
         [entries[3].clone(), entries[1].clone(), entries[0].clone()]
     );
     assert_eq!(audit.recent(Some("none"), 10).await.unwrap(), []);
+}
+
+pub async fn audit_entries_keep_every_action_and_where_it_came_from(backend: &mut Backend) {
+    let audit = &backend.store.audit;
+    let entries: Vec<AuditEntry> = AuditAction::ALL
+        .into_iter()
+        .zip(1..)
+        .map(|(action, at)| AuditEntry {
+            address: Some(format!("203.0.113.{at}")),
+            user_agent: Some(format!("PianoRhythm/{at} (\"quoted\"; $where)")),
+            ..audit_entry(at, action, Some("moderated"))
+        })
+        .collect();
+    for entry in &entries {
+        audit.append(entry).await.unwrap();
+    }
+    let newest_first: Vec<AuditEntry> = entries.iter().rev().cloned().collect();
+    assert_eq!(
+        audit.recent(Some("moderated"), 20).await.unwrap(),
+        newest_first
+    );
 }
 
 pub async fn sessions_expire_and_their_ids_are_unique(backend: &mut Backend) {

@@ -1,4 +1,7 @@
-use pianorhythm_core::domain::session::SessionRecord;
+use pianorhythm_core::domain::{
+    auth::{Login, Redeemed, RefreshToken},
+    session::SessionRecord,
+};
 
 use super::{chat_message, new_sheet, new_user, stored_room};
 use crate::backends::Backend;
@@ -32,6 +35,19 @@ pub async fn acknowledged_writes_survive_a_crash(backend: &mut Backend) {
         expires_at: i64::MAX / 2,
     };
     store.sessions.create(&session).await.unwrap();
+    let login = Login::new("github", "durable");
+    let signed_up = store
+        .users
+        .create_with_login(new_user("signed_up", None), &login)
+        .await
+        .unwrap();
+    let token = RefreshToken {
+        hash: "d".repeat(64),
+        family: "durable".into(),
+        user_id: signed_up.id.clone(),
+        expires_at: i64::MAX / 2,
+    };
+    store.refresh_tokens.insert(&token).await.unwrap();
 
     backend.crash_and_reopen().await;
     let store = &backend.store;
@@ -42,5 +58,10 @@ pub async fn acknowledged_writes_survive_a_crash(backend: &mut Backend) {
     assert_eq!(
         store.sessions.load(&session.id, 0).await.unwrap(),
         Some(session)
+    );
+    assert_eq!(store.users.by_login(&login).await.unwrap(), signed_up);
+    assert_eq!(
+        store.refresh_tokens.redeem(&token.hash, 0).await.unwrap(),
+        Redeemed::Fresh(token)
     );
 }

@@ -25,6 +25,7 @@ pub async fn users_round_trip_and_are_found_by_usertag_or_email_ignoring_case(
     assert_eq!(ada.email.as_deref(), Some("ada@example.org"));
     assert_eq!(ada.roles, [Role::Member]);
     assert_eq!(ada.settings, UserSettings::default());
+    assert_eq!((ada.location.as_deref(), ada.banned_until), (None, None));
     assert_eq!(ada.created_at, ada.updated_at);
 
     assert_eq!(users.get(&ada.id).await.unwrap(), ada);
@@ -209,11 +210,13 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
         color: None,
         avatar_url: Some(Some("https://example.org/ada.png".into())),
         bio: Some(None),
+        location: Some(Some("Lisbon".into())),
         settings: Some(UserSettings {
             theme: "dark".into(),
             notifications: false,
             privacy: "members".into(),
         }),
+        banned_until: Some(Some(1_700_000_000_000)),
     };
     let updated = users.update(&ada.id, everything).await.unwrap();
     assert_eq!(updated.username, "Ada Lovelace");
@@ -226,7 +229,9 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
         Some("https://example.org/ada.png")
     );
     assert_eq!(updated.bio, None);
+    assert_eq!(updated.location.as_deref(), Some("Lisbon"));
     assert_eq!(updated.settings.theme, "dark");
+    assert_eq!(updated.banned_until, Some(1_700_000_000_000));
     assert_eq!(users.get(&ada.id).await.unwrap(), updated);
     assert_eq!(users.by_usertag("LOVELACE").await.unwrap(), updated);
     assert_eq!(
@@ -254,4 +259,73 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
         users.by_email("countess@example.org").await,
         Err(StoreError::NotFound("user"))
     );
+}
+
+pub async fn every_role_round_trips_through_an_update(backend: &mut Backend) {
+    let users = &backend.store.users;
+    let ada = users.create(new_user("ada", None)).await.unwrap();
+    for role in Role::ALL {
+        let change = ProfileUpdate {
+            roles: Some(vec![role]),
+            ..Default::default()
+        };
+        assert_eq!(users.update(&ada.id, change).await.unwrap().roles, [role]);
+        assert_eq!(users.get(&ada.id).await.unwrap().roles, [role], "{role:?}");
+    }
+    let all = ProfileUpdate {
+        roles: Some(Role::ALL.to_vec()),
+        ..Default::default()
+    };
+    users.update(&ada.id, all).await.unwrap();
+    let reread = users.get(&ada.id).await.unwrap();
+    assert_eq!(reread.roles, Role::ALL);
+    assert_eq!(reread.role(), Role::Admin);
+}
+
+pub async fn location_and_site_ban_are_set_left_and_cleared(backend: &mut Backend) {
+    let users = &backend.store.users;
+    let ada = users.create(new_user("ada", None)).await.unwrap();
+    let until = 1_700_000_600_000;
+    let set = ProfileUpdate {
+        location: Some(Some("  São Paulo ".into())),
+        banned_until: Some(Some(until)),
+        ..Default::default()
+    };
+    let banned = users.update(&ada.id, set).await.unwrap();
+    assert_eq!(banned.location.as_deref(), Some("São Paulo"));
+    assert_eq!(banned.banned_until, Some(until));
+    assert!(banned.is_banned(until - 1) && !banned.is_banned(until));
+    assert_eq!(users.get(&ada.id).await.unwrap(), banned);
+
+    // A change naming neither leaves both as they are.
+    let bio = ProfileUpdate {
+        bio: Some(Some("hello".into())),
+        ..Default::default()
+    };
+    let kept = users.update(&ada.id, bio).await.unwrap();
+    assert_eq!(
+        (kept.location.as_deref(), kept.banned_until),
+        (Some("São Paulo"), Some(until))
+    );
+
+    let clear = ProfileUpdate {
+        location: Some(None),
+        banned_until: Some(None),
+        ..Default::default()
+    };
+    let cleared = users.update(&ada.id, clear).await.unwrap();
+    assert_eq!(
+        (cleared.location.as_deref(), cleared.banned_until),
+        (None, None)
+    );
+    assert_eq!(users.get(&ada.id).await.unwrap(), cleared);
+
+    let control_characters = ProfileUpdate {
+        location: Some(Some("two\nlines".into())),
+        ..Default::default()
+    };
+    assert!(matches!(
+        users.update(&ada.id, control_characters).await,
+        Err(StoreError::Invalid(_))
+    ));
 }

@@ -1,0 +1,31 @@
+//! Accounts: signing in with OAuth providers, sessions that hold an account, API tokens,
+//! profiles and settings, and the moderators' and admins' account actions.
+//!
+//! - `providers`: which OAuth providers are configured
+//! - `oauth`: the authorization-code flow with PKCE and reading who signed in
+//! - `keys`: the Ed25519 key that signs access tokens
+//! - `tokens`: access tokens (JWT) and refresh tokens
+//! - `identity`: who is asking (guest or account) and from where
+//! - `service`: [`Accounts`], the one service behind pages, server functions, REST and `/ws`
+//! - `pages`: [`Accounts`] as the account pages' server functions reach it
+//! - `sign_in`: starting and finishing a sign-in, choosing a usertag, signing out
+//! - `profiles`: one's profile and settings, and public profiles
+//! - `staff`: roles and site bans
+//! - `error`: [`AccountError`]
+
+mod error;
+mod identity;
+pub mod keys;
+pub mod oauth;
+mod pages;
+mod profiles;
+pub mod providers;
+mod service;
+mod sign_in;
+mod staff;
+pub mod tokens;
+
+pub use error::AccountError;
+pub use identity::{Caller, Identity};
+pub use providers::{Provider, Providers};
+pub use service::{Accounts, AccountsConfig, TokenPair};

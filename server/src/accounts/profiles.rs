@@ -1,0 +1,215 @@
+//! One's own profile and settings, and other players' public profiles.
+
+use app::account::{Checked, FieldError, Profile, ProfileForm, Settings};
+use pianorhythm_core::{
+    domain::user::{ProfileUpdate, User, UserSettings},
+    validation,
+};
+
+use tower_sessions::Session;
+
+use super::{AccountError, Accounts, Caller, Identity};
+use crate::{
+    guest,
+    policy::{self, Action},
+    store::StoreError,
+};
+
+impl Accounts {
+    pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, AccountError> {
+        let user = self.member(caller, Action::EditOwnProfile)?;
+        Ok(profile_of(user))
+    }
+
+    /// Saves the form, or says what is wrong with each field (nothing is saved then).
+    pub async fn update_profile(
+        &self,
+        caller: &Caller,
+        form: ProfileForm,
+    ) -> Result<Checked<Profile>, AccountError> {
+        let user = self.member(caller, Action::EditOwnProfile)?;
+        let mut errors = Vec::new();
+        let mut check = |field: &str, result: Result<String, validation::Invalid>| match result {
+            Ok(value) => Some(value),
+            Err(invalid) => {
+                errors.push(FieldError {
+                    field: field.to_owned(),
+                    message: invalid.0,
+                });
+                None
+            }
+        };
+        let optional = |text: &str| {
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_owned())
+        };
+        let username = check("username", crate::names::player_name(&form.username));
+        let color = check("color", validation::color(&form.color));
+        let update = ProfileUpdate {
+            username,
+            color,
+            bio: Some(optional(&form.bio)),
+            avatar_url: Some(optional(&form.avatar_url)),
+            location: Some(optional(&form.location)),
+            ..Default::default()
+        };
+        // The optional fields' own rules, one by one, so each error names its field.
+        for (field, single) in [
+            (
+                "bio",
+                ProfileUpdate {
+                    bio: update.bio.clone(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "avatarUrl",
+                ProfileUpdate {
+                    avatar_url: update.avatar_url.clone(),
+                    ..Default::default()
+                },
+            ),
+            (
+                "location",
+                ProfileUpdate {
+                    location: update.location.clone(),
+                    ..Default::default()
+                },
+            ),
+        ] {
+            check(field, single.validated().map(|_| String::new()));
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let saved = self.inner.users.update(&user.id, update).await?;
+        Ok(Ok(profile_of(&saved)))
+    }
+
+    /// A name or colour change from the piano: kept in the guest's session, or written to
+    /// the account. Returns the identity as changed.
+    pub async fn set_player_profile(
+        &self,
+        session: &Session,
+        identity: &Identity,
+        name: Option<&str>,
+        color: Option<&str>,
+    ) -> Result<Identity, AccountError> {
+        let name = name
+            .map(crate::names::player_name)
+            .transpose()
+            .map_err(|invalid| AccountError::field("username", invalid.0))?;
+        let color = color
+            .map(validation::color)
+            .transpose()
+            .map_err(|invalid| AccountError::field("color", invalid.0))?;
+        match identity {
+            Identity::Guest(guest) => {
+                let mut guest = guest.clone();
+                guest.name = name.unwrap_or(guest.name);
+                guest.color = color.unwrap_or(guest.color);
+                guest::save(session, &guest).await.map_err(|error| {
+                    AccountError::Unavailable(format!("the session could not be kept: {error}"))
+                })?;
+                Ok(Identity::Guest(guest))
+            }
+            Identity::Member(user) => {
+                let update = ProfileUpdate {
+                    username: name,
+                    color,
+                    ..Default::default()
+                };
+                let user = self.inner.users.update(&user.id, update).await?;
+                Ok(Identity::Member(Box::new(user)))
+            }
+        }
+    }
+
+    pub async fn settings(&self, caller: &Caller) -> Result<Settings, AccountError> {
+        let user = self.member(caller, Action::EditOwnProfile)?;
+        Ok(settings_of(&user.settings))
+    }
+
+    pub async fn update_settings(
+        &self,
+        caller: &Caller,
+        settings: Settings,
+    ) -> Result<Checked<Settings>, AccountError> {
+        let user = self.member(caller, Action::EditOwnProfile)?;
+        let mut errors = Vec::new();
+        if !UserSettings::THEMES.contains(&settings.theme.as_str()) {
+            errors.push(FieldError {
+                field: "theme".into(),
+                message: format!("the theme is one of {}", UserSettings::THEMES.join(", ")),
+            });
+        }
+        if !UserSettings::PRIVACY.contains(&settings.privacy.as_str()) {
+            errors.push(FieldError {
+                field: "privacy".into(),
+                message: format!("privacy is one of {}", UserSettings::PRIVACY.join(", ")),
+            });
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        let update = ProfileUpdate {
+            settings: Some(UserSettings {
+                theme: settings.theme,
+                notifications: settings.notifications,
+                privacy: settings.privacy,
+            }),
+            ..Default::default()
+        };
+        let saved = self.inner.users.update(&user.id, update).await?;
+        Ok(Ok(settings_of(&saved.settings)))
+    }
+
+    /// A profile by usertag (or account id), as `viewer` may see it: public profiles to
+    /// anyone, members-only ones to members, private ones to their owner and moderators.
+    pub async fn public_profile(
+        &self,
+        viewer: &Caller,
+        usertag_or_id: &str,
+    ) -> Result<Profile, AccountError> {
+        let user = match self.inner.users.by_usertag(usertag_or_id).await {
+            Err(StoreError::NotFound(_)) => self.inner.users.get(usertag_or_id).await?,
+            found => found?,
+        };
+        let own = viewer.identity.user().is_some_and(|me| me.id == user.id);
+        let needed = match user.settings.privacy.as_str() {
+            "public" => None,
+            "members" => Some(Action::SeeMembersOnlyProfiles),
+            _ => Some(Action::SeePrivateProfiles),
+        };
+        if let (false, Some(action)) = (own, needed) {
+            policy::require(viewer.role(), action)?;
+        }
+        Ok(profile_of(&user))
+    }
+}
+
+pub fn profile_of(user: &User) -> Profile {
+    Profile {
+        id: user.id.clone(),
+        usertag: user.usertag.clone(),
+        username: user.username.clone(),
+        color: user.color.clone(),
+        bio: user.bio.clone(),
+        avatar_url: user.avatar_url.clone(),
+        location: user.location.clone(),
+        roles: user
+            .roles
+            .iter()
+            .map(|role| role.as_str().to_owned())
+            .collect(),
+        created_at: user.created_at,
+    }
+}
+
+fn settings_of(settings: &UserSettings) -> Settings {
+    Settings {
+        theme: settings.theme.clone(),
+        notifications: settings.notifications,
+        privacy: settings.privacy.clone(),
+    }
+}

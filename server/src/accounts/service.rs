@@ -1,0 +1,263 @@
+//! [`Accounts`]: the one service behind the account pages, their server functions, the REST
+//! API and the WebSocket. Each asks it who the caller is and what they may do.
+
+use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
+
+use axum::http::{header, HeaderMap};
+use pianorhythm_core::domain::{auth::Redeemed, user::User};
+use serde::Serialize;
+use tower_sessions::Session;
+
+use super::{
+    keys,
+    tokens::{refresh_hash, TokenIssuer},
+    AccountError, Caller, Identity, Providers,
+};
+use crate::{
+    clock, guest,
+    policy::{self, Action},
+    rooms::Registry,
+    store::{
+        ids, now_millis,
+        ports::{AuditLog, RefreshTokens, UserStore},
+        Store, StoreError,
+    },
+};
+
+/// The session key holding the signed-in account's id.
+pub(super) const ACCOUNT_KEY: &str = "account";
+
+/// What the accounts service is configured with.
+#[derive(Clone, Debug)]
+pub struct AccountsConfig {
+    /// `OAUTH_*`: the providers to offer.
+    pub providers: Providers,
+    /// `PUBLIC_URL`: how browsers reach this site; callbacks and token issuers are built on
+    /// it. Unset, it is `http://` and the address the server listens on.
+    pub public_url: Option<String>,
+    /// `ADMINS`: logins (`provider:subject`) that are made admins when they sign in.
+    pub admins: HashSet<String>,
+    /// `JWT_PRIVATE_KEY`: the token signing key, PEM; generated under `key_dir` when unset.
+    pub jwt_private_key: Option<String>,
+    /// Where a generated signing key is kept (`DATA_DIR`).
+    pub key_dir: PathBuf,
+    /// How long an access token is good for.
+    pub access_ttl: Duration,
+    /// How long a refresh token is good for, if unused.
+    pub refresh_ttl: Duration,
+}
+
+/// An access token with the refresh token that renews it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPair {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds the access token is good for.
+    pub expires_in: u64,
+    pub token_type: &'static str,
+}
+
+#[derive(Clone)]
+pub struct Accounts {
+    pub(super) inner: Arc<Inner>,
+}
+
+pub(super) struct Inner {
+    pub users: Arc<dyn UserStore>,
+    pub refresh_tokens: Arc<dyn RefreshTokens>,
+    pub audit: Arc<dyn AuditLog>,
+    pub issuer: TokenIssuer,
+    pub providers: Providers,
+    pub admins: HashSet<String>,
+    pub public_url: String,
+    /// Talks to the OAuth providers; never follows redirects (no SSRF through them).
+    pub http: reqwest::Client,
+    /// Rooms a guest owned pass to their account when they sign in.
+    pub rooms: Arc<Registry>,
+}
+
+impl Accounts {
+    /// The service for a server reached at `public_url`.
+    pub fn new(
+        config: &AccountsConfig,
+        public_url: String,
+        store: &Store,
+        rooms: Arc<Registry>,
+    ) -> io::Result<Self> {
+        let key = keys::load_or_create(config.jwt_private_key.as_deref(), &config.key_dir)?;
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        let issuer = TokenIssuer::new(
+            &key,
+            public_url.clone(),
+            config.access_ttl,
+            config.refresh_ttl,
+        )
+        .map_err(io::Error::other)?;
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .user_agent("PianoRhythm")
+            .build()
+            .map_err(io::Error::other)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                users: store.users.clone(),
+                refresh_tokens: store.refresh_tokens.clone(),
+                audit: store.audit.clone(),
+                issuer,
+                providers: config.providers.clone(),
+                admins: config.admins.clone(),
+                public_url,
+                http,
+                rooms,
+            }),
+        })
+    }
+
+    /// The sign-in buttons to show, one per configured provider.
+    pub fn provider_buttons(&self) -> Vec<app::account::ProviderButton> {
+        self.inner
+            .providers
+            .iter()
+            .map(|provider| app::account::ProviderButton {
+                id: provider.id.clone(),
+                label: provider.label.clone(),
+            })
+            .collect()
+    }
+
+    /// The public key that checks our access tokens, as a JWKS.
+    pub fn jwks(&self) -> serde_json::Value {
+        self.inner.issuer.jwks()
+    }
+
+    /// Who the session belongs to: its account, else its guest (made on first use).
+    pub async fn identity(&self, session: &Session) -> Result<Identity, AccountError> {
+        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten();
+        let Some(id) = account else {
+            return Ok(Identity::Guest(
+                guest::from_session(session, clock::today()).await,
+            ));
+        };
+        match self.inner.users.get(&id).await {
+            Ok(user) if user.is_banned(now_millis()) => Err(AccountError::Banned),
+            Ok(user) => Ok(Identity::Member(Box::new(user))),
+            // The account is gone: the session is a guest's again.
+            Err(StoreError::NotFound(_)) => {
+                let _ = session.remove::<String>(ACCOUNT_KEY).await;
+                Ok(Identity::Guest(
+                    guest::from_session(session, clock::today()).await,
+                ))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The account an access token names, if the token is ours, unexpired, and the account
+    /// is still there and not banned.
+    pub async fn account_from_token(&self, token: &str) -> Result<User, AccountError> {
+        let claims = self
+            .inner
+            .issuer
+            .verify(token)
+            .map_err(|_| AccountError::InvalidToken)?;
+        let user = match self.inner.users.get(&claims.sub).await {
+            Err(StoreError::NotFound(_)) => return Err(AccountError::InvalidToken),
+            found => found?,
+        };
+        if user.is_banned(now_millis()) {
+            return Err(AccountError::Banned);
+        }
+        Ok(user)
+    }
+
+    /// The caller of a request: the bearer token's account when an `Authorization` header
+    /// is sent (a bad one is refused, never taken for a guest), else the session's identity.
+    pub async fn caller(
+        &self,
+        headers: &HeaderMap,
+        session: &Session,
+        address: IpAddr,
+    ) -> Result<Caller, AccountError> {
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|agent| agent.chars().take(300).collect());
+        let (identity, by_token) = match headers.get(header::AUTHORIZATION) {
+            Some(value) => {
+                let token = value
+                    .to_str()
+                    .ok()
+                    .and_then(|value| value.strip_prefix("Bearer "))
+                    .ok_or(AccountError::InvalidToken)?;
+                let user = self.account_from_token(token.trim()).await?;
+                (Identity::Member(Box::new(user)), true)
+            }
+            None => (self.identity(session).await?, false),
+        };
+        Ok(Caller {
+            identity,
+            address,
+            user_agent,
+            by_token,
+        })
+    }
+
+    /// The caller's account, if they may do `action`.
+    pub fn member<'a>(&self, caller: &'a Caller, action: Action) -> Result<&'a User, AccountError> {
+        policy::require(caller.role(), action)?;
+        caller.identity.user().ok_or(AccountError::NotSignedIn)
+    }
+
+    /// A new token pair for the signed-in session's account (a new family).
+    pub async fn issue_tokens(&self, caller: &Caller) -> Result<TokenPair, AccountError> {
+        let user = self.member(caller, Action::UseApiTokens)?;
+        if caller.by_token {
+            // Tokens come from a signed-in browser session; a token cannot breed more.
+            return Err(AccountError::NotSignedIn);
+        }
+        self.token_pair(user, &ids::new_id()).await
+    }
+
+    /// Trades a refresh token for a new pair. Each refresh token works once: presenting one
+    /// again revokes its whole family, since one of the two presenters stole it.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AccountError> {
+        let hash = refresh_hash(refresh_token.trim());
+        match self
+            .inner
+            .refresh_tokens
+            .redeem(&hash, now_millis())
+            .await?
+        {
+            Redeemed::Fresh(token) => {
+                let user = match self.inner.users.get(&token.user_id).await {
+                    Err(StoreError::NotFound(_)) => return Err(AccountError::InvalidRefreshToken),
+                    found => found?,
+                };
+                if user.is_banned(now_millis()) {
+                    return Err(AccountError::Banned);
+                }
+                self.token_pair(&user, &token.family).await
+            }
+            Redeemed::Reused(token) => {
+                tracing::warn!(user = %token.user_id, "a used refresh token came back; its family is revoked");
+                Err(AccountError::InvalidRefreshToken)
+            }
+            Redeemed::Invalid => Err(AccountError::InvalidRefreshToken),
+        }
+    }
+
+    async fn token_pair(&self, user: &User, family: &str) -> Result<TokenPair, AccountError> {
+        let issuer = &self.inner.issuer;
+        let (refresh_token, record) = issuer.refresh_token(&user.id, family, now_millis());
+        self.inner.refresh_tokens.insert(&record).await?;
+        let now_secs = (now_millis() / 1000) as u64;
+        Ok(TokenPair {
+            access_token: issuer.access_token(&user.id, user.role().as_str(), now_secs),
+            refresh_token,
+            expires_in: issuer.access_ttl.as_secs(),
+            token_type: "Bearer",
+        })
+    }
+}

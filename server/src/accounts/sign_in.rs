@@ -1,0 +1,273 @@
+//! Signing in and out: starting the OAuth flow, finishing it, choosing a usertag for a new
+//! account, and the session changes each step makes.
+
+use pianorhythm_core::domain::{
+    auth::Login,
+    user::{self, NewUser, ProfileUpdate, Role, User},
+};
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+use super::{
+    oauth::{self, CallbackParams, OAuthError, PendingAuthorization},
+    service::ACCOUNT_KEY,
+    AccountError, Accounts, Caller,
+};
+use crate::{guest, store::StoreError};
+
+/// The session key of a sign-in sent to a provider and not yet back.
+const PENDING_AUTHORIZATION: &str = "oauth";
+/// The session key of a provider login that has no account yet (waiting for a usertag).
+const PENDING_ACCOUNT: &str = "new_account";
+/// Where a first sign-in picks its usertag.
+pub const WELCOME_PATH: &str = "/welcome";
+
+/// A provider login on its way to becoming an account.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct PendingAccount {
+    provider: String,
+    subject: String,
+    /// The name the provider knows the player by.
+    display_name: Option<String>,
+    /// The usertag to offer.
+    suggested_usertag: Option<String>,
+    return_to: String,
+}
+
+impl Accounts {
+    fn callback_url(&self, provider: &str) -> String {
+        format!("{}/api/v1/auth/callback/{provider}", self.inner.public_url)
+    }
+
+    /// Where to send the browser to sign in with `provider`; the session remembers the
+    /// flow's state and PKCE verifier until the provider answers.
+    pub async fn start_sign_in(
+        &self,
+        session: &Session,
+        provider: &str,
+        return_to: Option<&str>,
+    ) -> Result<String, AccountError> {
+        let provider = self
+            .inner
+            .providers
+            .get(provider)
+            .ok_or_else(|| AccountError::UnknownProvider(provider.to_owned()))?;
+        let return_to = local_path(return_to.unwrap_or("/"));
+        let (url, pending) =
+            oauth::authorize(provider, &self.callback_url(&provider.id), return_to)?;
+        session
+            .insert(PENDING_AUTHORIZATION, &pending)
+            .await
+            .map_err(session_error)?;
+        Ok(url)
+    }
+
+    /// The provider's answer: signs an existing account in and returns where to go next, or
+    /// keeps the login pending and sends the player to choose a usertag. The pending flow is
+    /// taken out of the session first, so an answer (or a code) works once only.
+    pub async fn finish_sign_in(
+        &self,
+        session: &Session,
+        provider: &str,
+        params: CallbackParams,
+    ) -> Result<String, AccountError> {
+        let provider = self
+            .inner
+            .providers
+            .get(provider)
+            .ok_or_else(|| AccountError::UnknownProvider(provider.to_owned()))?;
+        let pending: PendingAuthorization = session
+            .remove(PENDING_AUTHORIZATION)
+            .await
+            .map_err(session_error)?
+            .ok_or(OAuthError::NotPending)?;
+        let return_to = pending.return_to.clone();
+        let callback = self.callback_url(&provider.id);
+        let found = oauth::finish(&self.inner.http, provider, &callback, pending, params).await?;
+        match self.inner.users.by_login(&found.login).await {
+            Ok(user) => {
+                let user = self.promote_if_admin(user, &found.login).await?;
+                if user.is_banned(crate::store::now_millis()) {
+                    return Err(AccountError::Banned);
+                }
+                self.sign_session_in(session, &user).await?;
+                Ok(return_to)
+            }
+            Err(StoreError::NotFound(_)) => {
+                let pending = PendingAccount {
+                    provider: found.login.provider,
+                    subject: found.login.subject,
+                    suggested_usertag: found.handle.as_deref().and_then(suggested_usertag),
+                    display_name: found.display_name,
+                    return_to,
+                };
+                session
+                    .insert(PENDING_ACCOUNT, &pending)
+                    .await
+                    .map_err(session_error)?;
+                Ok(WELCOME_PATH.to_owned())
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// The usertag to offer a first sign-in; `None` when no sign-in is waiting for one.
+    pub async fn pending_usertag(&self, session: &Session) -> Option<String> {
+        let pending: PendingAccount = session.get(PENDING_ACCOUNT).await.ok().flatten()?;
+        Some(pending.suggested_usertag.unwrap_or_default())
+    }
+
+    /// Creates the account of the pending login with `usertag`, signs it in and returns the
+    /// page the player came from. The guest's name, colour and rooms carry over.
+    pub async fn create_account(
+        &self,
+        session: &Session,
+        usertag: &str,
+    ) -> Result<String, AccountError> {
+        let pending: PendingAccount = session
+            .get(PENDING_ACCOUNT)
+            .await
+            .map_err(session_error)?
+            .ok_or(AccountError::NotSignedIn)?;
+        let usertag =
+            user::usertag(usertag).map_err(|invalid| AccountError::field("usertag", invalid.0))?;
+        let guest = guest::current(session).await;
+        let username = guest
+            .as_ref()
+            .filter(|guest| guest.has_chosen_name())
+            .map(|guest| guest.name.clone())
+            .or_else(|| {
+                let name = pending.display_name.as_deref()?;
+                pianorhythm_core::validation::player_name(name).ok()
+            })
+            .unwrap_or_else(|| usertag.clone());
+        let color = guest
+            .as_ref()
+            .map_or_else(|| guest::Guest::random().color, |guest| guest.color.clone());
+        let login = Login::new(&pending.provider, &pending.subject);
+        let new_user = NewUser {
+            username,
+            usertag,
+            email: None,
+            color,
+        };
+        let user = match self.inner.users.create_with_login(new_user, &login).await {
+            Ok(user) => user,
+            // Created meanwhile (a second tab): that account it is.
+            Err(StoreError::Conflict { what: "login" }) => {
+                self.inner.users.by_login(&login).await?
+            }
+            Err(StoreError::Conflict { what: "usertag" }) => {
+                return Err(AccountError::field("usertag", "that usertag is taken"))
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let user = self.promote_if_admin(user, &login).await?;
+        session
+            .remove::<PendingAccount>(PENDING_ACCOUNT)
+            .await
+            .map_err(session_error)?;
+        self.sign_session_in(session, &user).await?;
+        Ok(pending.return_to)
+    }
+
+    /// Ends the session (a new id, nothing kept) and revokes the account's API tokens.
+    pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), AccountError> {
+        if let Some(user) = caller.identity.user() {
+            self.inner.refresh_tokens.revoke_user(&user.id).await?;
+        }
+        session.flush().await.map_err(session_error)
+    }
+
+    /// Puts the account in the session under a new session id, so an id learnt before
+    /// signing in is worth nothing after. Rooms the session's guest owned pass to the account.
+    async fn sign_session_in(&self, session: &Session, user: &User) -> Result<(), AccountError> {
+        let guest = guest::current(session).await;
+        session.cycle_id().await.map_err(session_error)?;
+        session
+            .insert(ACCOUNT_KEY, &user.id)
+            .await
+            .map_err(session_error)?;
+        session
+            .insert(guest::REMEMBER_KEY, true)
+            .await
+            .map_err(session_error)?;
+        if let Some(guest) = guest {
+            self.inner
+                .rooms
+                .transfer_ownership(&guest.id, &user.id)
+                .await;
+        }
+        tracing::info!(user = %user.id, "signed in");
+        Ok(())
+    }
+
+    /// Makes a login listed in `ADMINS` an admin, once.
+    async fn promote_if_admin(&self, user: User, login: &Login) -> Result<User, AccountError> {
+        if !self.inner.admins.contains(&login.key()) || user.roles.contains(&Role::Admin) {
+            return Ok(user);
+        }
+        let mut roles = user.roles.clone();
+        roles.push(Role::Admin);
+        let update = ProfileUpdate {
+            roles: Some(roles),
+            ..Default::default()
+        };
+        Ok(self.inner.users.update(&user.id, update).await?)
+    }
+}
+
+fn session_error(error: tower_sessions::session::Error) -> AccountError {
+    AccountError::Unavailable(format!("the session could not be kept: {error}"))
+}
+
+/// `path` if it is a path on this site, else the home page: a sign-in never ends on a page
+/// elsewhere (no open redirect through `return_to`).
+pub fn local_path(path: &str) -> String {
+    let local = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.starts_with("/\\")
+        && !path.chars().any(|c| c.is_control() || c == '\\');
+    if local {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
+/// A usertag made of a provider's handle: its allowed characters, if enough remain.
+fn suggested_usertag(handle: &str) -> Option<String> {
+    let tag: String = handle
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .take(user::MAX_USERTAG_CHARS)
+        .collect();
+    user::usertag(&tag).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(local_path("/room/Jazz%20Bar"), "/room/Jazz%20Bar");
+        for elsewhere in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(local_path(elsewhere), "/", "{elsewhere:?}");
+        }
+    }
+
+    #[test]
+    fn usertags_are_suggested_from_handles() {
+        assert_eq!(suggested_usertag("octo cat!").as_deref(), Some("octocat"));
+        assert_eq!(suggested_usertag("Zoë"), None);
+        assert_eq!(suggested_usertag(&"a".repeat(40)).unwrap().len(), 32);
+    }
+}

@@ -1,0 +1,125 @@
+//! What staff do to accounts: admins give and take roles, moderators ban from the site.
+//! Every such action is written to the audit log with who, from where and with what client.
+
+use std::time::Duration;
+
+use app::account::Profile;
+use pianorhythm_core::domain::{
+    audit::{AuditAction, AuditEntry},
+    user::{ProfileUpdate, Role},
+};
+
+use super::{profiles::profile_of, AccountError, Accounts, Caller};
+use crate::{
+    policy::{self, Action},
+    store::now_millis,
+};
+
+impl Accounts {
+    /// Sets an account's roles (Member is always kept: every account is one).
+    pub async fn set_roles(
+        &self,
+        caller: &Caller,
+        target_id: &str,
+        roles: &[String],
+    ) -> Result<Profile, AccountError> {
+        let admin = self.member(caller, Action::AssignRoles)?;
+        let mut parsed = vec![Role::Member];
+        for name in roles {
+            let role = Role::parse(name)
+                .filter(|role| policy::assignable(*role))
+                .ok_or_else(|| AccountError::field("roles", format!("{name:?} is not a role")))?;
+            if !parsed.contains(&role) {
+                parsed.push(role);
+            }
+        }
+        if admin.id == target_id && !parsed.contains(&Role::Admin) {
+            return Err(AccountError::field(
+                "roles",
+                "an admin cannot take their own admin role",
+            ));
+        }
+        let target = self.inner.users.get(target_id).await?;
+        let update = ProfileUpdate {
+            roles: Some(parsed.clone()),
+            ..Default::default()
+        };
+        let saved = self.inner.users.update(&target.id, update).await?;
+        let names: Vec<_> = parsed.iter().map(|role| role.as_str()).collect();
+        self.audit(
+            caller,
+            AuditAction::RoleChanged,
+            &target.id,
+            names.join(","),
+        )
+        .await?;
+        Ok(profile_of(&saved))
+    }
+
+    /// Bans an account from the whole site for `duration` (zero lifts a ban). Its API
+    /// tokens are revoked; its sessions and connections are refused from now on.
+    pub async fn site_ban(
+        &self,
+        caller: &Caller,
+        target_id: &str,
+        duration: Duration,
+    ) -> Result<(), AccountError> {
+        policy::require(caller.role(), Action::BanFromSite)?;
+        let target = self.inner.users.get(target_id).await?;
+        if target.role() >= caller.role() {
+            return Err(policy::Denied {
+                action: Action::BanFromSite,
+                role: caller.role(),
+            }
+            .into());
+        }
+        let until = (!duration.is_zero()).then(|| now_millis() + duration.as_millis() as i64);
+        let update = ProfileUpdate {
+            banned_until: Some(until),
+            ..Default::default()
+        };
+        self.inner.users.update(&target.id, update).await?;
+        self.inner.refresh_tokens.revoke_user(&target.id).await?;
+        let details = match until {
+            Some(_) => format!("for {} s", duration.as_secs()),
+            None => "lifted".to_owned(),
+        };
+        self.audit(caller, AuditAction::SiteBanned, &target.id, details)
+            .await
+    }
+
+    /// The newest audit entries, of one room or all, for moderators.
+    pub async fn audit_log(
+        &self,
+        caller: &Caller,
+        room_id: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, AccountError> {
+        policy::require(caller.role(), Action::ReadAuditLog)?;
+        Ok(self
+            .inner
+            .audit
+            .recent(room_id, limit.clamp(1, 500))
+            .await?)
+    }
+
+    async fn audit(
+        &self,
+        caller: &Caller,
+        action: AuditAction,
+        target_id: &str,
+        details: String,
+    ) -> Result<(), AccountError> {
+        let entry = AuditEntry {
+            at: now_millis(),
+            action,
+            actor_id: Some(caller.identity.id().to_owned()),
+            room_id: None,
+            target_id: Some(target_id.to_owned()),
+            details,
+            address: Some(caller.address.to_string()),
+            user_agent: caller.user_agent.clone(),
+        };
+        Ok(self.inner.audit.append(&entry).await?)
+    }
+}

@@ -1,0 +1,205 @@
+//! API tokens: short-lived access tokens (JWTs signed with Ed25519, `alg: EdDSA`) and
+//! long-lived, single-use refresh tokens kept only as hashes.
+
+use std::time::Duration;
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use ed25519_dalek::SigningKey;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use pianorhythm_core::domain::{auth::RefreshToken, UnixMillis};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What an access token says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The account id.
+    pub sub: String,
+    /// The role when issued; informative only, since every request reads the account.
+    pub role: String,
+    pub iss: String,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the access token is missing, expired or not ours")]
+pub struct InvalidToken;
+
+/// Signs and checks access tokens; mints refresh tokens.
+pub struct TokenIssuer {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    /// Names the key in the JWKS and in each token's header, so a key can be rotated.
+    kid: String,
+    /// The public key, base64url: the JWKS's `x`.
+    public_x: String,
+    /// `iss` of every token: this site's public URL.
+    issuer: String,
+    pub access_ttl: Duration,
+    pub refresh_ttl: Duration,
+}
+
+impl TokenIssuer {
+    pub fn new(
+        key: &SigningKey,
+        issuer: String,
+        access_ttl: Duration,
+        refresh_ttl: Duration,
+    ) -> Result<Self, String> {
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        let der = key
+            .to_pkcs8_der()
+            .map_err(|error| format!("cannot encode the signing key: {error}"))?;
+        let public = key.verifying_key().to_bytes();
+        let public_x = URL_SAFE_NO_PAD.encode(public);
+        let decoding = DecodingKey::from_ed_components(&public_x)
+            .map_err(|error| format!("cannot use the public key: {error}"))?;
+        Ok(Self {
+            encoding: EncodingKey::from_ed_der(der.as_bytes()),
+            decoding,
+            kid: hex(&Sha256::digest(public)[..8]),
+            public_x,
+            issuer,
+            access_ttl,
+            refresh_ttl,
+        })
+    }
+
+    /// A signed access token for the account, valid for `access_ttl` from `now_secs`.
+    pub fn access_token(&self, user_id: &str, role: &str, now_secs: u64) -> String {
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            role: role.to_owned(),
+            iss: self.issuer.clone(),
+            iat: now_secs,
+            exp: now_secs + self.access_ttl.as_secs(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding).expect("an Ed25519 key always signs")
+    }
+
+    /// The claims of a token this server signed and that has not expired.
+    pub fn verify(&self, token: &str) -> Result<Claims, InvalidToken> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub"]);
+        validation.leeway = 5;
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| InvalidToken)
+    }
+
+    /// The public key as a JSON Web Key Set, for anyone checking our tokens.
+    pub fn jwks(&self) -> serde_json::Value {
+        serde_json::json!({
+            "keys": [{
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "alg": "EdDSA",
+                "use": "sig",
+                "kid": self.kid,
+                "x": self.public_x,
+            }]
+        })
+    }
+
+    /// A new refresh token of `family`: the token to hand out, and the record to store.
+    pub fn refresh_token(
+        &self,
+        user_id: &str,
+        family: &str,
+        now: UnixMillis,
+    ) -> (String, RefreshToken) {
+        let mut secret = [0u8; 32];
+        rand::rng().fill_bytes(&mut secret);
+        let token = URL_SAFE_NO_PAD.encode(secret);
+        let record = RefreshToken {
+            hash: refresh_hash(&token),
+            family: family.to_owned(),
+            user_id: user_id.to_owned(),
+            expires_at: now + self.refresh_ttl.as_millis() as UnixMillis,
+        };
+        (token, record)
+    }
+}
+
+/// How a refresh token is stored and looked up.
+pub fn refresh_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer() -> TokenIssuer {
+        let key = SigningKey::generate(&mut rand_core::OsRng);
+        let day = Duration::from_secs(86_400);
+        TokenIssuer::new(&key, "http://site".into(), Duration::from_secs(900), day).unwrap()
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+
+    #[test]
+    fn access_tokens_are_eddsa_and_verify_until_they_expire() {
+        let issuer = issuer();
+        let token = issuer.access_token("u1", "member", now());
+        let header = jsonwebtoken::decode_header(&token).unwrap();
+        assert_eq!(header.alg, Algorithm::EdDSA);
+        let claims = issuer.verify(&token).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.exp - claims.iat), ("u1", 900));
+
+        let expired = issuer.access_token("u1", "member", now() - 3_600);
+        assert!(issuer.verify(&expired).is_err());
+    }
+
+    #[test]
+    fn forged_or_tampered_tokens_are_refused() {
+        let (ours, theirs) = (issuer(), issuer());
+        let forged = theirs.access_token("u1", "admin", now());
+        assert!(ours.verify(&forged).is_err(), "signed by another key");
+
+        let token = ours.access_token("u1", "member", now());
+        let mut parts: Vec<&str> = token.split('.').collect();
+        let payload = URL_SAFE_NO_PAD.encode(
+            serde_json::json!({"sub": "u2", "role": "admin", "iss": "http://site",
+                "iat": now(), "exp": now() + 900})
+            .to_string(),
+        );
+        parts[1] = &payload;
+        assert!(ours.verify(&parts.join(".")).is_err(), "payload swapped");
+
+        let none = format!(
+            "{}.{}.",
+            URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
+            payload
+        );
+        assert!(ours.verify(&none).is_err(), "alg none");
+        assert!(ours.verify("garbage").is_err());
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_stored_as_hashes() {
+        let issuer = issuer();
+        let (a, record) = issuer.refresh_token("u1", "fam", 1_000);
+        let (b, _) = issuer.refresh_token("u1", "fam", 1_000);
+        assert_ne!(a, b);
+        assert_eq!(record.hash, refresh_hash(&a));
+        assert!(!record.hash.contains(&a));
+        assert_eq!(record.expires_at, 1_000 + 86_400_000);
+        let jwks = issuer.jwks();
+        assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+    }
+}

@@ -1,0 +1,141 @@
+//! `/api/v1/auth`: signing in through a provider and out, API tokens, the signing key.
+
+use app::account::ProviderButton;
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::{
+    accounts::{oauth::CallbackParams, AccountError, Accounts, Caller, TokenPair},
+    error::ApiError,
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/providers", get(providers))
+        .route("/login", get(login))
+        .route("/callback/{provider}", get(callback))
+        .route("/usertag", post(choose_usertag))
+        .route("/logout", post(logout))
+        .route("/token", post(token))
+        .route("/refresh", post(refresh))
+        .route("/jwks", get(jwks))
+}
+
+async fn providers(State(accounts): State<Accounts>) -> Json<Vec<ProviderButton>> {
+    Json(accounts.provider_buttons())
+}
+
+#[derive(Deserialize)]
+struct LoginParams {
+    provider: String,
+    /// The page to come back to; else the page the player came from (`Referer`).
+    return_to: Option<String>,
+}
+
+/// Starts signing in: off to the provider, with state and PKCE kept in the session.
+async fn login(
+    State(accounts): State<Accounts>,
+    session: Session,
+    headers: HeaderMap,
+    Query(params): Query<LoginParams>,
+) -> Result<Redirect, ApiError> {
+    let return_to = params.return_to.or_else(|| same_site_referer(&headers));
+    let url = accounts
+        .start_sign_in(&session, &params.provider, return_to.as_deref())
+        .await?;
+    Ok(Redirect::to(&url))
+}
+
+/// The path of the `Referer`, if it is this site's (browsers send the origin and path).
+fn same_site_referer(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path = rest.strip_prefix(host)?;
+    path.starts_with('/').then(|| path.to_owned())
+}
+
+/// The provider's answer. Success goes back to where the player came from (or to choose a
+/// usertag); any failure to the sign-in page, which says what went wrong.
+async fn callback(
+    State(accounts): State<Accounts>,
+    session: Session,
+    Path(provider): Path<String>,
+    Query(params): Query<CallbackParams>,
+) -> Redirect {
+    match accounts.finish_sign_in(&session, &provider, params).await {
+        Ok(next) => Redirect::to(&next),
+        Err(error) => {
+            tracing::info!(%error, provider, "a sign-in failed");
+            let message: String = percent_encoding::utf8_percent_encode(
+                &error.to_string(),
+                percent_encoding::NON_ALPHANUMERIC,
+            )
+            .to_string();
+            Redirect::to(&format!("/signin?error={message}"))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct UsertagChoice {
+    usertag: String,
+}
+
+/// A first sign-in picks its usertag; answers where to go next.
+async fn choose_usertag(
+    State(accounts): State<Accounts>,
+    session: Session,
+    Json(choice): Json<UsertagChoice>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let next = accounts.create_account(&session, &choice.usertag).await?;
+    Ok(Json(serde_json::json!({ "returnTo": next })))
+}
+
+async fn logout(
+    State(accounts): State<Accounts>,
+    session: Session,
+    caller: Caller,
+) -> Result<StatusCode, ApiError> {
+    accounts.sign_out(&session, &caller).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A token pair for the signed-in session's account.
+async fn token(
+    State(accounts): State<Accounts>,
+    caller: Caller,
+) -> Result<Json<TokenPair>, ApiError> {
+    Ok(Json(accounts.issue_tokens(&caller).await?))
+}
+
+/// A new pair for the refresh token in `X-Refresh-Token`.
+async fn refresh(
+    State(accounts): State<Accounts>,
+    headers: HeaderMap,
+) -> Result<Json<TokenPair>, ApiError> {
+    let token = headers
+        .get("x-refresh-token")
+        .and_then(|value| value.to_str().ok())
+        .ok_or(AccountError::InvalidRefreshToken)?;
+    Ok(Json(accounts.refresh(token).await?))
+}
+
+/// The public key that checks access tokens.
+async fn jwks(State(accounts): State<Accounts>) -> Response {
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(accounts.jwks()),
+    )
+        .into_response()
+}
