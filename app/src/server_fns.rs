@@ -1,4 +1,6 @@
 //! Server functions: thin adapters from the UI to the server's services (provided as context).
+//! The account functions have fixed endpoints (`/api/<name>`), so API clients and tests can
+//! reach them by name.
 
 use leptos::prelude::*;
 use pianorhythm_core::rooms::RoomSummary;
@@ -19,26 +21,26 @@ fn accounts() -> (crate::services::SharedAccounts, http::request::Parts) {
 }
 
 /// The signed-in account, or `None` for a guest.
-#[server]
+#[server(endpoint = "who_am_i")]
 pub async fn who_am_i() -> Result<Option<SignedIn>, ServerFnError> {
     let (accounts, request) = accounts();
     Ok(accounts.signed_in(&request).await)
 }
 
-#[server]
+#[server(endpoint = "sign_in_providers")]
 pub async fn sign_in_providers() -> Result<Vec<ProviderButton>, ServerFnError> {
     let (accounts, _) = accounts();
     Ok(accounts.providers())
 }
 
-#[server]
+#[server(endpoint = "pending_usertag")]
 pub async fn pending_usertag() -> Result<Option<String>, ServerFnError> {
     let (accounts, request) = accounts();
     Ok(accounts.pending_usertag(&request).await)
 }
 
 /// Creates the account of a first sign-in; answers the page to go back to.
-#[server]
+#[server(endpoint = "choose_usertag")]
 pub async fn choose_usertag(usertag: String) -> Result<Checked<String>, ServerFnError> {
     let (accounts, request) = accounts();
     accounts
@@ -47,7 +49,7 @@ pub async fn choose_usertag(usertag: String) -> Result<Checked<String>, ServerFn
         .map_err(ServerFnError::new)
 }
 
-#[server]
+#[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ServerFnError> {
     let (accounts, request) = accounts();
     accounts
@@ -56,13 +58,13 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
         .map_err(ServerFnError::new)
 }
 
-#[server]
+#[server(endpoint = "my_profile")]
 pub async fn my_profile() -> Result<Profile, ServerFnError> {
     let (accounts, request) = accounts();
     accounts.profile(&request).await.map_err(ServerFnError::new)
 }
 
-#[server]
+#[server(endpoint = "update_profile")]
 pub async fn update_profile(
     username: String,
     color: String,
@@ -84,7 +86,7 @@ pub async fn update_profile(
         .map_err(ServerFnError::new)
 }
 
-#[server]
+#[server(endpoint = "my_settings")]
 pub async fn my_settings() -> Result<Settings, ServerFnError> {
     let (accounts, request) = accounts();
     accounts
@@ -94,7 +96,7 @@ pub async fn my_settings() -> Result<Settings, ServerFnError> {
 }
 
 /// `notifications` is a checkbox: present ("on") when ticked, absent otherwise.
-#[server]
+#[server(endpoint = "update_settings")]
 pub async fn update_settings(
     theme: String,
     privacy: String,
@@ -112,7 +114,7 @@ pub async fn update_settings(
         .map_err(ServerFnError::new)
 }
 
-#[server]
+#[server(endpoint = "user_profile")]
 pub async fn user_profile(usertag: String) -> Result<Profile, ServerFnError> {
     let (accounts, request) = accounts();
     accounts

@@ -8,6 +8,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -28,6 +29,13 @@ pub fn router() -> Router<AppState> {
         .route("/refresh", post(refresh))
         .route("/jwks", get(jwks))
 }
+
+/// Everything but RFC 3986's unreserved characters is escaped in a query value.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 async fn providers(State(accounts): State<Accounts>) -> Json<Vec<ProviderButton>> {
     Json(accounts.provider_buttons())
@@ -77,11 +85,8 @@ async fn callback(
         Ok(next) => Redirect::to(&next),
         Err(error) => {
             tracing::info!(%error, provider, "a sign-in failed");
-            let message: String = percent_encoding::utf8_percent_encode(
-                &error.to_string(),
-                percent_encoding::NON_ALPHANUMERIC,
-            )
-            .to_string();
+            let message = error.to_string();
+            let message = utf8_percent_encode(&message, QUERY_VALUE);
             Redirect::to(&format!("/signin?error={message}"))
         }
     }

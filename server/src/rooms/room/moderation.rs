@@ -122,7 +122,11 @@ impl Room {
                 let duration = self.or_default(duration);
                 let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
                 self.bans.insert(removed.participant.id.clone(), until);
-                self.bans.insert(address_ban_key(removed.address), until);
+                // A guest comes back with a new cookie as a new guest: their address is
+                // banned too. An account is the same account whatever the cookie.
+                if removed.role == Role::Guest {
+                    self.bans.insert(address_ban_key(removed.address), until);
+                }
                 self.persist();
                 let details = format!("for {} s", duration.as_secs());
                 self.audit_by(origin, AuditAction::PlayerBanned, target, details);
