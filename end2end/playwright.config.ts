@@ -6,6 +6,11 @@ import { defineConfig } from '@playwright/test';
 // scripts/test.sh picks a free port and points E2E_SERVER_BIN at the built server.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// The local OpenID Connect provider (oauth/provider.mjs) and its control server.
+const oauthPort = Number(process.env.E2E_OAUTH_PORT ?? 3190);
+const oauthControlPort = Number(process.env.E2E_OAUTH_CONTROL_PORT ?? 3191);
+export const oauthIssuer = `http://127.0.0.1:${oauthPort}`;
+export const oauthControl = `http://127.0.0.1:${oauthControlPort}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -29,7 +34,15 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [{
+    command: `node oauth/provider.mjs ${oauthPort} ${oauthControlPort}`,
+    url: `${oauthIssuer}/.well-known/openid-configuration`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: { OAUTH_PROVIDER_DETACHED: '1' },
+  }, {
     command: process.env.E2E_SERVER_BIN ?? '../target/debug/server',
     url: `${baseURL}/health`,
     reuseExistingServer: false,
@@ -45,6 +58,15 @@ export default defineConfig({
       // as the suite opens, as an operator would for a known gateway. Per-player limits stay.
       GUESTS_PER_ADDRESS: '100',
       MAX_CONNECTIONS_PER_ADDRESS: '1000',
+      // Sign-in through the local provider; its `root-1` is an admin.
+      OAUTH_LOCAL_CLIENT_ID: 'pianorhythm',
+      OAUTH_LOCAL_CLIENT_SECRET: 'secret',
+      OAUTH_LOCAL_AUTH_URL: `${oauthIssuer}/authorize`,
+      OAUTH_LOCAL_TOKEN_URL: `${oauthIssuer}/token`,
+      OAUTH_LOCAL_USERINFO_URL: `${oauthIssuer}/userinfo`,
+      OAUTH_LOCAL_SCOPES: 'openid profile',
+      OAUTH_LOCAL_LABEL: 'Local ID',
+      ADMINS: 'local:root-1',
     },
-  },
+  }],
 });

@@ -63,8 +63,9 @@ install_test_tools() {
   install_apt_packages
   install_secantus
   command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
-  if [[ ! -d "$REPO_ROOT/end2end/node_modules/@playwright/test" ]]; then
-    log "npm ci (Playwright runner; the browser is Debian's Chromium)"
+  if [[ ! -d "$REPO_ROOT/end2end/node_modules/@playwright/test" \
+     || ! -d "$REPO_ROOT/end2end/node_modules/oauth2-mock-server" ]]; then
+    log "npm ci (Playwright runner, the local OAuth provider; the browser is Debian's Chromium)"
     (cd "$REPO_ROOT/end2end" && npm ci --silent --no-audit --no-fund)
   fi
 }

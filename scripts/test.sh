@@ -17,7 +17,10 @@ log "unit and integration tests"
 cargo nextest run --no-fail-fast
 
 log "browser tests"
-E2E_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export E2E_PORT
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+E2E_PORT="$(free_port)"
+E2E_OAUTH_PORT="$(free_port)"
+E2E_OAUTH_CONTROL_PORT="$(free_port)"
+export E2E_PORT E2E_OAUTH_PORT E2E_OAUTH_CONTROL_PORT
 export E2E_SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
 cd end2end && npx playwright test

@@ -1,7 +1,9 @@
 // A real OpenID Connect provider for the tests (npm's oauth2-mock-server), with a small
 // control server beside it that says who signs in next.
 //
-//   node provider.mjs            prints one line of JSON once both listen:
+//   node provider.mjs [PORT [CONTROL_PORT]]
+//                                (free ports when not given) prints one line of JSON once both
+//                                listen:
 //                                {"issuer": "http://127.0.0.1:N", "control": "http://127.0.0.1:M"}
 //   POST {control}/user          JSON claims of whoever signs in next, e.g.
 //                                {"sub": "alice-1", "preferred_username": "alice"}
@@ -12,9 +14,10 @@
 import http from 'node:http';
 import { OAuth2Server } from 'oauth2-mock-server';
 
+const [port = 0, controlPort = 0] = process.argv.slice(2).map(Number);
 const provider = new OAuth2Server();
 await provider.issuer.keys.generate('RS256');
-await provider.start(0, '127.0.0.1');
+await provider.start(port, '127.0.0.1');
 const issuer = `http://127.0.0.1:${provider.address().port}`;
 provider.issuer.url = issuer;
 
@@ -63,7 +66,7 @@ const control = http.createServer((req, res) => {
     res.writeHead(204).end();
   });
 });
-control.listen(0, '127.0.0.1', () => {
+control.listen(controlPort, '127.0.0.1', () => {
   const controlUrl = `http://127.0.0.1:${control.address().port}`;
   console.log(JSON.stringify({ issuer, control: controlUrl }));
 });
@@ -75,6 +78,8 @@ const stop = async () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-// The test harness holds our stdin: when it goes away (even killed), so do we.
-process.stdin.on('end', stop);
-process.stdin.resume();
+// A test harness that holds our stdin stops us by closing it (even when it is killed).
+if (!process.stdin.isTTY && process.env.OAUTH_PROVIDER_DETACHED !== '1') {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}

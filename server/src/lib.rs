@@ -15,6 +15,7 @@ mod frames;
 pub mod guest;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod names;
 pub mod outbox;
 pub mod policy;
@@ -80,7 +81,14 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
-    let accounts = Accounts::new(&config.accounts, public_url, &store, registry.clone())?;
+    let live = live::LiveConnections::start(shutdown.clone());
+    let accounts = Accounts::new(
+        &config.accounts,
+        public_url,
+        &store,
+        registry.clone(),
+        live.clone(),
+    )?;
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
@@ -90,7 +98,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         realtime: ws::Realtime {
             registry: registry.clone(),
             limits,
-            live: ws::LiveConnections::start(shutdown.clone()),
+            live,
             connection: config.connection,
             origins: Arc::new(config.allowed_origins.clone()),
             accounts: accounts.clone(),

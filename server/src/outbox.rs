@@ -23,8 +23,15 @@ pub const OUTBOX_CAPACITY: usize = 1024;
 #[derive(Debug)]
 pub enum Outgoing {
     Frame(Bytes),
-    /// Say goodbye ("server restarting") and close.
-    Close,
+    /// Say goodbye, with why, and close.
+    Close(Goodbye),
+}
+
+/// Why the server ends a connection it was asked to close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goodbye {
+    ServerRestarting,
+    BannedFromSite,
 }
 
 /// The sending half, cloned into every room the connection is in.
@@ -70,8 +77,8 @@ impl Outbox {
     }
 
     /// Asks the connection to say goodbye and close.
-    pub fn close(&self) {
-        self.send(Outgoing::Close);
+    pub fn close(&self, goodbye: Goodbye) {
+        self.send(Outgoing::Close(goodbye));
     }
 
     fn send(&self, item: Outgoing) {
@@ -124,9 +131,12 @@ mod tests {
     async fn close_arrives_in_order_after_queued_frames() {
         let (outbox, mut receiver) = outbox(4);
         outbox.push(Bytes::from_static(b"a"));
-        outbox.close();
+        outbox.close(Goodbye::BannedFromSite);
         assert_eq!(frame(receiver.items.recv().await), "a");
-        assert!(matches!(receiver.items.recv().await, Some(Outgoing::Close)));
+        assert!(matches!(
+            receiver.items.recv().await,
+            Some(Outgoing::Close(Goodbye::BannedFromSite))
+        ));
     }
 
     #[test]
@@ -134,6 +144,6 @@ mod tests {
         let (outbox, receiver) = outbox(1);
         drop(receiver);
         outbox.push(Bytes::from_static(b"a"));
-        outbox.close();
+        outbox.close(Goodbye::ServerRestarting);
     }
 }

@@ -2,12 +2,10 @@
 //!
 //! - `connection`: the socket loop (reading, decoding, writing, pings, closing)
 //! - `handler`: what each request does
-//! - `live`: every open connection, so shutdown can say goodbye to each
 //! - `origin`: which pages may open a connection
 
 mod connection;
 mod handler;
-mod live;
 mod origin;
 
 use std::{
@@ -28,13 +26,13 @@ use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-pub use live::LiveConnections;
 pub use origin::OriginPolicy;
 
 use crate::{
     accounts::{AccountError, Accounts},
     error::ApiError,
     limits::{Player, PlayerLimits},
+    live::LiveConnections,
     outbox::outbox,
     rooms::{Origin, Registry},
 };

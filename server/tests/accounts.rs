@@ -912,13 +912,14 @@ async fn room_and_site_bans_hold_against_the_account_whatever_the_cookie() {
             site_wide: true,
         }))
         .await;
-    let reason = socket
+    // Bob's open connection is ended at once, saying why.
+    let goodbye = socket
         .wait_for(|kind| match kind {
-            Kind::RoomLeft(left) => Some(left.reason()),
+            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
             _ => None,
         })
         .await;
-    assert_eq!(reason, LeaveReason::BannedFromRoom);
+    assert_eq!(goodbye, DisconnectReason::BannedFromSite);
 
     // Banned everywhere: no connection, no API, no signing in again.
     let mut refused = bob_again.open_socket().await;

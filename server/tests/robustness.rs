@@ -5,8 +5,9 @@ mod common;
 
 use common::{TestServer, WsClient};
 use pianorhythm_core::protocol::{
-    client_message::Kind as Request, BanPlayer, ChatSend, CreateRoom, GiveCrown, JoinRoom,
-    KickPlayer, LeaveRoom, NoteBatch, NoteEvent, RoomSettingsUpdate, SetProfile,
+    client_message::Kind as Request, BanPlayer, ChatSend, CreateRoom, DeleteChatMessage, GiveCrown,
+    JoinRoom, KickPlayer, LeaveRoom, MutePlayer, NoteBatch, NoteEvent, RoomSettingsUpdate,
+    SetProfile,
 };
 use pianorhythm_core::protocol::{server_message::Kind, ErrorCode};
 use rand::{rngs::StdRng, Rng, SeedableRng};
@@ -17,7 +18,7 @@ const ROOM_NAMES: [&str; 3] = ["lobby", "Alpha", "Beta"];
 fn random_request(rng: &mut StdRng, ids: &[String]) -> Request {
     let target = ids[rng.random_range(0..ids.len())].clone();
     let name = ROOM_NAMES[rng.random_range(0..ROOM_NAMES.len())].to_owned();
-    match rng.random_range(0..10) {
+    match rng.random_range(0..12) {
         0 => Request::Join(JoinRoom {
             room: name,
             password: rng.random_bool(0.2).then(|| "pw".into()),
@@ -49,10 +50,17 @@ fn random_request(rng: &mut StdRng, ids: &[String]) -> Request {
         6 => Request::Ban(BanPlayer {
             participant_id: target,
             duration_seconds: rng.random_range(0..3),
-            site_wide: false,
+            site_wide: rng.random_bool(0.2),
         }),
         7 => Request::GiveCrown(GiveCrown {
             participant_id: target,
+        }),
+        9 => Request::Mute(MutePlayer {
+            participant_id: target,
+            duration_seconds: rng.random_range(0..3),
+        }),
+        10 => Request::DeleteChat(DeleteChatMessage {
+            message_id: format!("{:016x}", rng.random_range(0..1_000u64)),
         }),
         8 => Request::SetProfile(SetProfile {
             name: Some("n".repeat(rng.random_range(0..50))),

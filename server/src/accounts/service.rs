@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     clock, guest,
+    live::LiveConnections,
     policy::{self, Action},
     rooms::Registry,
     store::{
@@ -75,6 +76,8 @@ pub(super) struct Inner {
     pub http: reqwest::Client,
     /// Rooms a guest owned pass to their account when they sign in.
     pub rooms: Arc<Registry>,
+    /// Open connections: a site-banned account's are ended at once.
+    pub live: Arc<LiveConnections>,
 }
 
 impl Accounts {
@@ -84,6 +87,7 @@ impl Accounts {
         public_url: String,
         store: &Store,
         rooms: Arc<Registry>,
+        live: Arc<LiveConnections>,
     ) -> io::Result<Self> {
         let key = keys::load_or_create(config.jwt_private_key.as_deref(), &config.key_dir)?;
         let public_url = public_url.trim_end_matches('/').to_owned();
@@ -111,6 +115,7 @@ impl Accounts {
                 public_url,
                 http,
                 rooms,
+                live,
             }),
         })
     }

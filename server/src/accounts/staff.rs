@@ -80,6 +80,9 @@ impl Accounts {
         };
         self.inner.users.update(&target.id, update).await?;
         self.inner.refresh_tokens.revoke_user(&target.id).await?;
+        if until.is_some() {
+            self.inner.live.close_player(&target.id);
+        }
         let details = match until {
             Some(_) => format!("for {} s", duration.as_secs()),
             None => "lifted".to_owned(),

@@ -21,11 +21,12 @@ use pianorhythm_core::{
 };
 use prost::Message as _;
 
-use super::{handler::Handler, live::LiveConnections, ConnectionConfig};
+use super::{handler::Handler, ConnectionConfig};
 use crate::{
     clock, frames,
     limits::ConnectionPermit,
-    outbox::{OutboxReceiver, Outgoing},
+    live::LiveConnections,
+    outbox::{Goodbye, OutboxReceiver, Outgoing},
 };
 
 /// WebSocket close codes (RFC 6455 section 7.4).
@@ -79,7 +80,12 @@ impl Connection {
         config: ConnectionConfig,
         live: Arc<LiveConnections>,
     ) -> Self {
-        live.insert(handler.origin.connection, handler.origin.outbox.clone());
+        let origin = &handler.origin;
+        live.insert(
+            origin.connection,
+            origin.player.id.clone(),
+            origin.outbox.clone(),
+        );
         Self {
             socket,
             handler,
@@ -128,9 +134,16 @@ impl Connection {
                             "connection too slow to keep up with the room").await;
                     }
                     self.write(&mut frames).await?;
-                    if close_requested {
-                        return self.goodbye(DisconnectReason::ServerRestarting,
-                            CLOSE_SERVICE_RESTART, "server restarting").await;
+                    match close_requested {
+                        Some(Goodbye::ServerRestarting) => {
+                            return self.goodbye(DisconnectReason::ServerRestarting,
+                                CLOSE_SERVICE_RESTART, "server restarting").await;
+                        }
+                        Some(Goodbye::BannedFromSite) => {
+                            return self.goodbye(DisconnectReason::BannedFromSite,
+                                CLOSE_POLICY_VIOLATION, "this account is banned from the site").await;
+                        }
+                        None => {}
                     }
                 }
                 frame = self.socket.recv() => {
@@ -289,12 +302,12 @@ impl Connection {
 }
 
 /// Moves the frames out of `items` into `frames`; says whether a close was among them.
-fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> bool {
-    let mut close_requested = false;
+fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> Option<Goodbye> {
+    let mut close_requested = None;
     for item in items.drain(..) {
         match item {
             Outgoing::Frame(frame) => frames.push(frame),
-            Outgoing::Close => close_requested = true,
+            Outgoing::Close(goodbye) => close_requested = Some(goodbye),
         }
     }
     close_requested

@@ -45,6 +45,7 @@ contract!(
     concurrent_sign_ups_with_one_login_make_one_account,
     rooms_keep_settings_owner_and_bans,
     chat_history_is_ordered_and_kept_per_room,
+    a_deleted_chat_message_is_gone_from_its_room_only,
     search_matches_title_creator_or_tag_ignoring_case,
     search_filters_orders_newest_first_and_pages,
     search_text_is_never_a_pattern_or_operator,

@@ -3,8 +3,11 @@
 
 use std::time::Duration;
 
-use pianorhythm_core::protocol::{
-    server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, RoomSettingsUpdate,
+use pianorhythm_core::{
+    domain::user::Role,
+    protocol::{
+        server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, RoomSettingsUpdate,
+    },
 };
 use tempfile::TempDir;
 
@@ -208,4 +211,159 @@ async fn chat_budget_survives_leaving_and_rejoining() {
         leave(room, chatter);
     }
     assert_eq!(accepted, 5, "the burst of five, not five per join");
+}
+
+/// A connection of player `id` with `role`, joined to the room.
+fn joined_as(room: &mut Sandbox, id: &str, address: &str, role: Role) -> usize {
+    let client = room.connect_as(id, address.parse().unwrap(), role);
+    room.join(client, None).unwrap();
+    client
+}
+
+fn kick(room: &mut Sandbox, by: usize, target: &str) {
+    let origin = room.origin(by);
+    room.handle(RoomCommand::Kick {
+        origin,
+        target: target.into(),
+    });
+}
+
+/// The codes of the errors `client` was sent since last asked.
+fn errors(room: &mut Sandbox, client: usize) -> Vec<ErrorCode> {
+    room.received(client)
+        .into_iter()
+        .filter_map(|kind| match kind {
+            Kind::Error(error) => Some(error.code()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn left(room: &mut Sandbox, client: usize) -> bool {
+    room.received(client)
+        .into_iter()
+        .any(|kind| matches!(kind, Kind::RoomLeft(_)))
+}
+
+#[tokio::test]
+async fn moderators_moderate_rooms_they_do_not_own_and_members_cannot() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    joined_as(room, "owner", "10.0.0.1", Role::Member);
+    let pro = joined_as(room, "pro", "10.0.0.2", Role::Pro);
+    let moderator = joined_as(room, "mod", "10.0.0.3", Role::Moderator);
+    let target = joined(room, "target", "10.0.0.4");
+    room.received(target);
+
+    kick(room, pro, "target");
+    assert_eq!(errors(room, pro), [ErrorCode::NotAllowed]);
+    assert!(!left(room, target));
+    kick(room, moderator, "target");
+    assert!(errors(room, moderator).is_empty());
+    assert!(
+        left(room, target),
+        "a moderator kicks in a room they do not own"
+    );
+    // Settings stay the owner's.
+    let origin = room.origin(moderator);
+    room.handle(RoomCommand::UpdateSettings {
+        origin,
+        update: RoomSettingsUpdate::default(),
+        password: PasswordChange::Keep,
+    });
+    assert_eq!(errors(room, moderator), [ErrorCode::NotAllowed]);
+}
+
+#[tokio::test]
+async fn staff_answer_only_to_those_above_them() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let owner = joined_as(room, "owner", "10.0.0.1", Role::Member);
+    let moderator = joined_as(room, "mod", "10.0.0.2", Role::Moderator);
+    let other_moderator = joined_as(room, "mod2", "10.0.0.3", Role::Moderator);
+    let admin = joined_as(room, "admin", "10.0.0.4", Role::Admin);
+    kick(room, owner, "mod");
+    kick(room, other_moderator, "mod");
+    kick(room, moderator, "admin");
+    for client in [owner, other_moderator, moderator] {
+        assert_eq!(errors(room, client), [ErrorCode::NotAllowed]);
+    }
+    kick(room, admin, "mod");
+    assert!(left(room, moderator));
+}
+
+#[tokio::test]
+async fn a_muted_player_cannot_chat_here_until_the_mute_ends() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let owner = joined(room, "owner", "10.0.0.1");
+    let chatter = joined(room, "chatter", "10.0.0.2");
+    let origin = room.origin(owner);
+    room.handle(RoomCommand::Mute {
+        origin,
+        target: "chatter".into(),
+        duration: Duration::from_secs(60),
+    });
+    assert!(errors(room, owner).is_empty());
+    let origin = room.origin(chatter);
+    room.handle(RoomCommand::Chat {
+        origin,
+        text: "hello".into(),
+    });
+    assert_eq!(errors(room, chatter), [ErrorCode::NotAllowed]);
+    // Deleting a message that is not in the recent chat says so.
+    let origin = room.origin(owner);
+    room.handle(RoomCommand::DeleteChat {
+        origin,
+        message_id: "no-such-message".into(),
+    });
+    assert_eq!(errors(room, owner), [ErrorCode::NotAllowed]);
+}
+
+#[tokio::test]
+async fn an_account_ban_holds_against_the_account_not_its_address() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let owner = joined(room, "owner", "10.0.0.1");
+    joined_as(room, "account-1", "10.0.0.66", Role::Member);
+    room.handle(RoomCommand::Ban {
+        origin: room.origin(owner),
+        target: "account-1".into(),
+        duration: Duration::from_secs(60),
+    });
+    let again = room.connect_as("account-1", "10.0.0.99".parse().unwrap(), Role::Member);
+    assert!(matches!(
+        room.join(again, None),
+        Err(RoomError::Banned { .. })
+    ));
+    // Someone else at that address is welcome.
+    joined_as(room, "account-2", "10.0.0.66", Role::Member);
+}
+
+#[tokio::test]
+async fn a_guest_who_signs_in_takes_their_rooms_along() {
+    let mut harness = room_owned_by("guest-1", settings()).await;
+    let room = &mut harness.room;
+    let watcher = joined(room, "watcher", "10.0.0.2");
+    room.handle(RoomCommand::TransferOwnership {
+        from: "someone-else".into(),
+        to: "account-9".into(),
+    });
+    room.handle(RoomCommand::TransferOwnership {
+        from: "guest-1".into(),
+        to: "account-1".into(),
+    });
+    let owners: Vec<String> = room
+        .received(watcher)
+        .into_iter()
+        .filter_map(|kind| match kind {
+            Kind::RoomUpdated(updated) => Some(updated.room.unwrap().owner_id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(owners, ["account-1"]);
+    let account = room.connect_as("account-1", "10.0.0.1".parse().unwrap(), Role::Member);
+    room.join(account, None).unwrap();
+    kick(room, account, "watcher");
+    assert!(left(room, watcher), "the account owns the room now");
 }

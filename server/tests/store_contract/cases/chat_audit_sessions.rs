@@ -43,6 +43,28 @@ pub async fn chat_history_is_ordered_and_kept_per_room(backend: &mut Backend) {
     assert_eq!(chat.recent("nowhere", 50).await.unwrap(), []);
 }
 
+pub async fn a_deleted_chat_message_is_gone_from_its_room_only(backend: &mut Backend) {
+    let chat = &backend.store.chat;
+    let messages: Vec<ChatMessage> = (0..3).map(|n| chat_message(n, "hello")).collect();
+    for message in &messages {
+        chat.append("lobby", message).await.unwrap();
+    }
+    // The same id in another room is another message.
+    chat.append("jazz", &messages[1]).await.unwrap();
+    chat.delete("lobby", &messages[1].id).await.unwrap();
+    assert_eq!(
+        chat.recent("lobby", 10).await.unwrap(),
+        [messages[0].clone(), messages[2].clone()]
+    );
+    assert_eq!(
+        chat.recent("jazz", 10).await.unwrap(),
+        [messages[1].clone()]
+    );
+    // Deleting what is gone (or never was) is not an error.
+    chat.delete("lobby", &messages[1].id).await.unwrap();
+    chat.delete("nowhere", "nothing").await.unwrap();
+}
+
 fn audit_entry(at: i64, action: AuditAction, room: Option<&str>) -> AuditEntry {
     AuditEntry {
         at,

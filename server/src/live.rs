@@ -1,0 +1,68 @@
+//! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
+//! site ban can end a player's connections at once.
+
+use std::{collections::HashMap, sync::Arc};
+
+use parking_lot::{Mutex, MutexGuard};
+
+use crate::{
+    outbox::{Goodbye, Outbox},
+    rooms::ConnectionId,
+    shutdown::Shutdown,
+};
+
+pub struct LiveConnections {
+    /// Each connection's player id and outbox.
+    outboxes: Mutex<HashMap<ConnectionId, (Arc<str>, Outbox)>>,
+    shutdown: Shutdown,
+}
+
+impl LiveConnections {
+    /// Creates the set and the task that closes every connection on shutdown.
+    pub fn start(shutdown: Shutdown) -> Arc<Self> {
+        let live = Arc::new(Self {
+            outboxes: Mutex::default(),
+            shutdown: shutdown.clone(),
+        });
+        tokio::spawn({
+            let live = live.clone();
+            async move {
+                shutdown.cancelled().await;
+                live.close_all();
+            }
+        });
+        live
+    }
+
+    pub fn insert(&self, connection: ConnectionId, player: Arc<str>, outbox: Outbox) {
+        let mut outboxes = self.lock();
+        // A connection that arrives after shutdown began (and after `close_all`) closes at once.
+        if self.shutdown.is_cancelled() {
+            outbox.close(Goodbye::ServerRestarting);
+        }
+        outboxes.insert(connection, (player, outbox));
+    }
+
+    /// Ends every connection of a player banned from the site.
+    pub fn close_player(&self, player: &str) {
+        for (owner, outbox) in self.lock().values() {
+            if &**owner == player {
+                outbox.close(Goodbye::BannedFromSite);
+            }
+        }
+    }
+
+    pub fn remove(&self, connection: ConnectionId) {
+        self.lock().remove(&connection);
+    }
+
+    fn close_all(&self) {
+        for (_, outbox) in self.lock().values() {
+            outbox.close(Goodbye::ServerRestarting);
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<ConnectionId, (Arc<str>, Outbox)>> {
+        self.outboxes.lock()
+    }
+}
