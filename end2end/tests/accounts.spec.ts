@@ -46,7 +46,7 @@ test('sign in, keep the account across a reload, share a profile, moderate the L
   await page.getByLabel('Display name').fill('Ada L.');
   await page.getByLabel('Bio').fill('Plays Satie, slowly.');
   await page.getByLabel('Location').fill('Lisbon');
-  await page.getByLabel('Avatar URL').fill('not a url');
+  await page.getByLabel('Avatar URL').fill('ftp://example.com/me.png');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toContainText('http');
   await page.getByLabel('Avatar URL').fill('');
