@@ -92,6 +92,11 @@ async fn a_first_sign_in_picks_a_usertag_and_returns_to_the_page_it_came_from() 
 
     let chosen = browser.choose_usertag("ada").await;
     assert_eq!(chosen.status(), StatusCode::OK);
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "only under COOKIE_SECURE");
     let chosen: Value = chosen.json().await.unwrap();
     assert_eq!(chosen["returnTo"], "/room/Jazz");
 
