@@ -17,3 +17,20 @@ pub use settings::SettingsPage;
 pub use sign_in::SignInPage;
 pub use types::*;
 pub use welcome::WelcomePage;
+
+use leptos::prelude::*;
+
+/// The error next to `field` after a form's last submission, if it had one.
+fn field_error<T: Send + Sync + 'static>(
+    result: MappedSignal<Option<Result<Checked<T>, ServerFnError>>>,
+    field: &'static str,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+    move || {
+        let message = result.with(|result| match result {
+            Some(Ok(Err(errors))) => error_for(errors, field),
+            Some(Err(error)) if field == "form" => Some(error.to_string()),
+            _ => None,
+        })?;
+        Some(view! { <p class="field-error" role="alert">{message}</p> }.into_any())
+    }
+}

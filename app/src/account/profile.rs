@@ -2,7 +2,7 @@
 
 use leptos::{form::ActionForm, prelude::*};
 
-use super::{error_for, Profile};
+use super::{field_error, Profile};
 use crate::server_fns::{my_profile, UpdateProfile};
 
 #[component]
@@ -35,19 +35,10 @@ pub fn SignInFirst(error: String) -> impl IntoView {
 fn ProfileForm(profile: Profile) -> impl IntoView {
     let save = ServerAction::<UpdateProfile>::new();
     let result = save.value();
-    let error = move |field: &'static str| {
-        move || match result.get() {
-            Some(Ok(Err(errors))) => error_for(&errors, field)
-                .map(|message| view! { <p class="field-error" role="alert">{message}</p> }),
-            _ => None,
-        }
-    };
-    let saved = move || match result.get() {
-        Some(Ok(Ok(_))) => Some(view! { <p class="saved" role="status">"Saved."</p> }.into_any()),
-        Some(Err(failure)) => {
-            Some(view! { <p class="error" role="alert">{failure.to_string()}</p> }.into_any())
-        }
-        _ => None,
+    let error = move |field: &'static str| field_error(result, field);
+    let saved = move || {
+        matches!(result.get(), Some(Ok(Ok(_))))
+            .then(|| view! { <p class="saved" role="status">"Saved."</p> })
     };
     let public_path = format!("/user/{}", profile.usertag);
     view! {
@@ -69,6 +60,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
             <input id="location" name="location" value=profile.location.unwrap_or_default() maxlength="100"/>
             {error("location")}
             <button type="submit">"Save"</button>
+            {error("form")}
             {saved}
         </ActionForm>
     }

@@ -2,7 +2,7 @@
 
 use leptos::{form::ActionForm, prelude::*};
 
-use super::{error_for, profile::SignInFirst, Settings};
+use super::{field_error, profile::SignInFirst, Settings};
 use crate::server_fns::{my_settings, UpdateSettings};
 
 const THEMES: [(&str, &str); 3] = [("default", "Default"), ("light", "Light"), ("dark", "Dark")];
@@ -34,13 +34,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn SettingsForm(settings: Settings) -> impl IntoView {
     let save = ServerAction::<UpdateSettings>::new();
     let result = save.value();
-    let error = move |field: &'static str| {
-        move || match result.get() {
-            Some(Ok(Err(errors))) => error_for(&errors, field)
-                .map(|message| view! { <p class="field-error" role="alert">{message}</p> }),
-            _ => None,
-        }
-    };
+    let error = move |field: &'static str| field_error(result, field);
     let options = |choices: [(&'static str, &'static str); 3], current: String| {
         choices
             .into_iter()
@@ -62,6 +56,7 @@ fn SettingsForm(settings: Settings) -> impl IntoView {
             <select id="privacy" name="privacy">{options(PRIVACY, settings.privacy)}</select>
             {error("privacy")}
             <button type="submit">"Save"</button>
+            {error("form")}
             {move || matches!(result.get(), Some(Ok(Ok(_))))
                 .then(|| view! { <p class="saved" role="status">"Saved."</p> })}
         </ActionForm>

@@ -2,7 +2,7 @@
 
 use leptos::{form::ActionForm, prelude::*};
 
-use super::{error_for, navigation::load_page};
+use super::{field_error, navigation::load_page};
 use crate::server_fns::{pending_usertag, ChooseUsertag};
 
 #[component]
@@ -35,18 +35,14 @@ fn UsertagForm(suggested: String) -> impl IntoView {
             load_page(&return_to);
         }
     });
-    let field_error = move || match result.get() {
-        Some(Ok(Err(errors))) => error_for(&errors, "usertag"),
-        Some(Err(error)) => Some(error.to_string()),
-        _ => None,
-    };
     view! {
         <p>"Pick the usertag others will find you by: letters, digits, '_', '-' or '.'."</p>
         <ActionForm action=choose>
             <label for="usertag">"Usertag"</label>
             <input id="usertag" name="usertag" value=suggested required minlength="3" maxlength="32"
                 autocomplete="username"/>
-            {move || field_error().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {field_error(result, "usertag")}
+            {field_error(result, "form")}
             <button type="submit">"Continue"</button>
         </ActionForm>
     }

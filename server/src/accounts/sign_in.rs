@@ -11,7 +11,7 @@ use tower_sessions::Session;
 use super::{
     oauth::{self, CallbackParams, OAuthError, PendingAuthorization},
     service::ACCOUNT_KEY,
-    AccountError, Accounts, Caller,
+    AccountError, Accounts, Caller, Provider,
 };
 use crate::{guest, store::StoreError};
 
@@ -39,6 +39,13 @@ impl Accounts {
         format!("{}/api/v1/auth/callback/{provider}", self.inner.public_url)
     }
 
+    fn provider(&self, id: &str) -> Result<&Provider, AccountError> {
+        self.inner
+            .providers
+            .get(id)
+            .ok_or_else(|| AccountError::UnknownProvider(id.to_owned()))
+    }
+
     /// Where to send the browser to sign in with `provider`; the session remembers the
     /// flow's state and PKCE verifier until the provider answers.
     pub async fn start_sign_in(
@@ -47,11 +54,7 @@ impl Accounts {
         provider: &str,
         return_to: Option<&str>,
     ) -> Result<String, AccountError> {
-        let provider = self
-            .inner
-            .providers
-            .get(provider)
-            .ok_or_else(|| AccountError::UnknownProvider(provider.to_owned()))?;
+        let provider = self.provider(provider)?;
         let return_to = local_path(return_to.unwrap_or("/"));
         let (url, pending) =
             oauth::authorize(provider, &self.callback_url(&provider.id), return_to)?;
@@ -71,11 +74,7 @@ impl Accounts {
         provider: &str,
         params: CallbackParams,
     ) -> Result<String, AccountError> {
-        let provider = self
-            .inner
-            .providers
-            .get(provider)
-            .ok_or_else(|| AccountError::UnknownProvider(provider.to_owned()))?;
+        let provider = self.provider(provider)?;
         let pending: PendingAuthorization = session
             .remove(PENDING_AUTHORIZATION)
             .await
