@@ -34,7 +34,7 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     // bundle (a page load fetches several files) and the WebSocket (which has its own
     // per-player limits) are not.
     let answered = Router::new()
-        .nest("/api/v1", api::router())
+        .nest("/api/v1", api::router(&state))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
         })

@@ -68,7 +68,9 @@ impl Action {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.message())]
 pub struct Denied {
+    /// What was asked.
     pub action: Action,
+    /// The role that asked.
     pub role: Role,
 }
 

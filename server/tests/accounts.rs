@@ -336,12 +336,14 @@ async fn tokens_are_eddsa_jwts_and_refresh_tokens_rotate_and_reuse_revokes_the_f
 
     // A refresh gives a new pair; the used refresh token then fails and takes its family
     // (the new one too) with it.
+    // Clients send their (perhaps expired) access token along; it does not matter here.
     let refresh = |token: String| {
         let http = server.http.clone();
         let url = server.url("/api/v1/auth/refresh");
         async move {
             http.post(url)
                 .header("x-refresh-token", token)
+                .bearer_auth("expired.or.whatever")
                 .send()
                 .await
                 .unwrap()
@@ -459,6 +461,15 @@ async fn missing_expired_forged_or_tampered_tokens_get_a_json_401() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["code"], "unauthorized", "{what}");
     }
+    // ... on every API route, even one that needs no token.
+    let public = server
+        .http
+        .get(server.url("/api/v1/rooms/active"))
+        .bearer_auth(sign(&other_key, now + 60))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(public.status(), StatusCode::UNAUTHORIZED);
     // A bad token on /ws is refused before the upgrade.
     let mut request =
         tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(

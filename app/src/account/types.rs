@@ -7,16 +7,22 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SignedIn {
+    /// The account id (also the player's id in rooms).
     pub id: String,
+    /// The unique handle, as `/user/<usertag>`.
     pub usertag: String,
+    /// The name shown in rooms.
     pub username: String,
+    /// The highest role ("member", "pro", "moderator", "admin").
     pub role: String,
 }
 
 /// A provider to sign in with: the button says "Sign in with {label}".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderButton {
+    /// Goes in the sign-in link (`?provider=<id>`).
     pub id: String,
+    /// Shown after "Sign in with".
     pub label: String,
 }
 
@@ -24,14 +30,23 @@ pub struct ProviderButton {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
+    /// The account id.
     pub id: String,
+    /// The unique handle.
     pub usertag: String,
+    /// The name shown in rooms.
     pub username: String,
+    /// The player's colour on the keys, `#rrggbb`.
     pub color: String,
+    /// A few words about the player.
     pub bio: Option<String>,
+    /// An http(s) link to a picture.
     pub avatar_url: Option<String>,
+    /// Where the player is, in their words.
     pub location: Option<String>,
+    /// Every role the account has.
     pub roles: Vec<String>,
+    /// When the account was made, Unix ms.
     pub created_at: i64,
 }
 
@@ -39,10 +54,15 @@ pub struct Profile {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileForm {
+    /// The name shown in rooms.
     pub username: String,
+    /// `#rrggbb`.
     pub color: String,
+    /// Empty clears it.
     pub bio: String,
+    /// Empty clears it.
     pub avatar_url: String,
+    /// Empty clears it.
     pub location: String,
 }
 
@@ -51,6 +71,7 @@ pub struct ProfileForm {
 pub struct Settings {
     /// "default", "light" or "dark".
     pub theme: String,
+    /// Whether to be told of mentions and invitations.
     pub notifications: bool,
     /// Who sees the profile: "public", "members" or "private".
     pub privacy: String,
@@ -59,7 +80,9 @@ pub struct Settings {
 /// What is wrong with one field of a form, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
+    /// The field's name in the form (`usertag`, `avatarUrl`...), or `form` for the whole.
     pub field: String,
+    /// What to fix, for the player.
     pub message: String,
 }
 

@@ -55,7 +55,9 @@ impl Identity {
 /// A request's caller: who, and from where (for the audit log).
 #[derive(Clone, Debug)]
 pub struct Caller {
+    /// The guest or account asking.
     pub identity: Identity,
+    /// Where the request came from.
     pub address: IpAddr,
     /// The client's `User-Agent`, as sent.
     pub user_agent: Option<String>,

@@ -31,6 +31,7 @@ pub struct PendingAuthorization {
 /// Who the provider says signed in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProviderIdentity {
+    /// The provider and its subject: the account's key.
     pub login: Login,
     /// A name to show, if the provider gave one.
     pub display_name: Option<String>,
@@ -79,9 +80,13 @@ pub fn authorize(
 /// The provider's answer at the callback: `code` and `state`, or `error`.
 #[derive(Debug, Default, Deserialize)]
 pub struct CallbackParams {
+    /// The authorization code, on success.
     pub code: Option<String>,
+    /// The `state` we sent, echoed back.
     pub state: Option<String>,
+    /// The provider's error code (`access_denied`...), on failure.
     pub error: Option<String>,
+    /// The provider's words about the error.
     pub error_description: Option<String>,
 }
 

@@ -52,25 +52,36 @@ pub struct AccountsConfig {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenPair {
+    /// The JWT to send as `Authorization: Bearer`.
     pub access_token: String,
+    /// Trades for the next pair, once.
     pub refresh_token: String,
     /// Seconds the access token is good for.
     pub expires_in: u64,
+    /// Always "Bearer", as OAuth clients expect.
     pub token_type: &'static str,
 }
 
+/// Cheap to clone: every handler and connection holds one.
 #[derive(Clone)]
 pub struct Accounts {
     pub(super) inner: Arc<Inner>,
 }
 
 pub(super) struct Inner {
+    /// Accounts and their provider logins.
     pub users: Arc<dyn UserStore>,
+    /// The API's refresh tokens, by family.
     pub refresh_tokens: Arc<dyn RefreshTokens>,
+    /// Where staff actions on accounts are recorded.
     pub audit: Arc<dyn AuditLog>,
+    /// Signs and checks access tokens.
     pub issuer: TokenIssuer,
+    /// Who players may sign in with.
     pub providers: Providers,
+    /// Logins (`provider:subject`) made admins when they sign in.
     pub admins: HashSet<String>,
+    /// This site's address, without a trailing slash: callbacks are built on it.
     pub public_url: String,
     /// Talks to the OAuth providers; never follows redirects (no SSRF through them).
     pub http: reqwest::Client,
@@ -177,6 +188,20 @@ impl Accounts {
         Ok(user)
     }
 
+    /// Whether an `Authorization` header, if sent, carries a token of ours that is in date
+    /// (the account itself is checked where the caller is needed).
+    pub fn check_token_header(&self, headers: &HeaderMap) -> Result<(), AccountError> {
+        let Some(value) = headers.get(header::AUTHORIZATION) else {
+            return Ok(());
+        };
+        let token = bearer_token(value).ok_or(AccountError::InvalidToken)?;
+        self.inner
+            .issuer
+            .verify(token)
+            .map(|_| ())
+            .map_err(|_| AccountError::InvalidToken)
+    }
+
     /// The caller of a request: the bearer token's account when an `Authorization` header
     /// is sent (a bad one is refused, never taken for a guest), else the session's identity.
     pub async fn caller(
@@ -191,12 +216,8 @@ impl Accounts {
             .map(|agent| agent.chars().take(300).collect());
         let (identity, by_token) = match headers.get(header::AUTHORIZATION) {
             Some(value) => {
-                let token = value
-                    .to_str()
-                    .ok()
-                    .and_then(|value| value.strip_prefix("Bearer "))
-                    .ok_or(AccountError::InvalidToken)?;
-                let user = self.account_from_token(token.trim()).await?;
+                let token = bearer_token(value).ok_or(AccountError::InvalidToken)?;
+                let user = self.account_from_token(token).await?;
                 (Identity::Member(Box::new(user)), true)
             }
             None => (self.identity(session).await?, false),
@@ -265,4 +286,10 @@ impl Accounts {
             token_type: "Bearer",
         })
     }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer_token(value: &axum::http::HeaderValue) -> Option<&str> {
+    let token = value.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+    (!token.is_empty()).then_some(token)
 }

@@ -25,12 +25,15 @@ pub const WELCOME_PATH: &str = "/welcome";
 /// A provider login on its way to becoming an account.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct PendingAccount {
+    /// The login's provider id.
     provider: String,
+    /// Who the provider says signed in.
     subject: String,
     /// The name the provider knows the player by.
     display_name: Option<String>,
     /// The usertag to offer.
     suggested_usertag: Option<String>,
+    /// The page to go back to once the account exists.
     return_to: String,
 }
 

@@ -18,8 +18,11 @@ pub struct Claims {
     pub sub: String,
     /// The role when issued; informative only, since every request reads the account.
     pub role: String,
+    /// This site's public URL: a token from elsewhere is refused.
     pub iss: String,
+    /// Issued at, Unix seconds.
     pub iat: u64,
+    /// Expires at, Unix seconds.
     pub exp: u64,
 }
 
@@ -29,7 +32,9 @@ pub struct InvalidToken;
 
 /// Signs and checks access tokens; mints refresh tokens.
 pub struct TokenIssuer {
+    /// The private key, for signing.
     encoding: EncodingKey,
+    /// The public key, for checking.
     decoding: DecodingKey,
     /// Names the key in the JWKS and in each token's header, so a key can be rotated.
     kid: String,
@@ -37,7 +42,9 @@ pub struct TokenIssuer {
     public_x: String,
     /// `iss` of every token: this site's public URL.
     issuer: String,
+    /// How long an access token is good for.
     pub access_ttl: Duration,
+    /// How long an unused refresh token is good for.
     pub refresh_ttl: Duration,
 }
 

@@ -12,12 +12,18 @@ mod auth;
 mod caller;
 mod users;
 
-use axum::{extract::State, routing::get, Json, Router};
+use axum::{
+    extract::{Request, State},
+    middleware::{self, Next},
+    response::Response,
+    routing::{get, post},
+    Json, Router,
+};
 use pianorhythm_core::rooms::RoomSummary;
 
-use crate::{error::ApiError, state::AppState};
+use crate::{accounts::Accounts, error::ApiError, state::AppState};
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/rooms/active", get(active_rooms))
         .route("/audit", get(audit::recent))
@@ -27,6 +33,23 @@ pub fn router() -> Router<AppState> {
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("method not allowed on this API route".into())
         })
+        .layer(middleware::from_fn_with_state(
+            state.accounts.clone(),
+            refuse_bad_tokens,
+        ))
+        // Refreshing is for clients whose access token has expired: it may come along.
+        .route("/auth/refresh", post(auth::refresh))
+}
+
+/// A request that sends a token must send a good one, whatever the route (but the refresh):
+/// a bad token is a 401 even where no token is needed, never silently ignored.
+async fn refuse_bad_tokens(
+    State(accounts): State<Accounts>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    accounts.check_token_header(request.headers())?;
+    Ok(next.run(request).await)
 }
 
 /// The public rooms with their player counts, the Lobby first.

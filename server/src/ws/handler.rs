@@ -2,7 +2,7 @@
 //! list, and everything else forwarded to their room. The socket loop (`connection`) decodes
 //! frames; this turns each request into commands.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ErrorCode, JoinRoom, ParticipantUpdated,
@@ -20,6 +20,9 @@ use crate::{
         RoomSettings,
     },
 };
+
+/// A site ban asked for without a length lasts this long.
+const DEFAULT_SITE_BAN: Duration = Duration::from_secs(24 * 60 * 60);
 
 pub struct Handler {
     /// This connection as rooms see it: the player, the connection id, its outbox.
@@ -91,7 +94,7 @@ impl Handler {
             Request::Leave(_) => return self.leave().await,
             Request::SetProfile(profile) => return self.set_profile(profile).await,
             Request::Ban(ban) if ban.site_wide => {
-                let duration = std::time::Duration::from_secs(ban.duration_seconds.into());
+                let duration = Duration::from_secs(ban.duration_seconds.into());
                 return self.ban_from_site(ban.participant_id, duration).await;
             }
             Request::SubscribeRoomList(subscribe) => {
@@ -244,25 +247,15 @@ impl Handler {
             ))),
         }
     }
-}
 
-/// Takes the password out of a settings update and hashes it here, so the room never does.
-async fn take_password(update: &mut RoomSettingsUpdate) -> Result<PasswordChange, RoomError> {
-    let Some(plain) = update.password.take() else {
-        return Ok(PasswordChange::Keep);
-    };
-    Ok(match pianorhythm_core::validation::password(&plain)? {
-        None => PasswordChange::Remove,
-        Some(plain) => PasswordChange::Set {
-            hash: password::hash(plain).await,
-        },
-    })
-}
-
-impl Handler {
-    /// A moderator's site ban: the account is banned everywhere (and its tokens revoked),
-    /// then removed from this room with a room ban of the same length.
-    async fn ban_from_site(&mut self, target: String, duration: std::time::Duration) {
+    /// A moderator's site ban: the account is banned everywhere, its tokens revoked and its
+    /// connections ended (which takes it out of every room).
+    async fn ban_from_site(&mut self, target: String, duration: Duration) {
+        let duration = if duration.is_zero() {
+            DEFAULT_SITE_BAN
+        } else {
+            duration
+        };
         if let Err(error) = self
             .accounts
             .site_ban(&self.caller, &target, duration)
@@ -277,14 +270,20 @@ impl Handler {
                 }
                 _ => RoomError::Unavailable("the ban could not be saved; try again"),
             };
-            return self.reply(refusal.frame());
+            self.reply(refusal.frame());
         }
-        let Some(room) = &self.room else { return };
-        let command = RoomCommand::Ban {
-            origin: self.origin.clone(),
-            target,
-            duration,
-        };
-        let _ = room.send(command).await;
     }
+}
+
+/// Takes the password out of a settings update and hashes it here, so the room never does.
+async fn take_password(update: &mut RoomSettingsUpdate) -> Result<PasswordChange, RoomError> {
+    let Some(plain) = update.password.take() else {
+        return Ok(PasswordChange::Keep);
+    };
+    Ok(match pianorhythm_core::validation::password(&plain)? {
+        None => PasswordChange::Remove,
+        Some(plain) => PasswordChange::Set {
+            hash: password::hash(plain).await,
+        },
+    })
 }

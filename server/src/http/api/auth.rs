@@ -26,7 +26,6 @@ pub fn router() -> Router<AppState> {
         .route("/usertag", post(choose_usertag))
         .route("/logout", post(logout))
         .route("/token", post(token))
-        .route("/refresh", post(refresh))
         .route("/jwks", get(jwks))
 }
 
@@ -124,8 +123,9 @@ async fn token(
     Ok(Json(accounts.issue_tokens(&caller).await?))
 }
 
-/// A new pair for the refresh token in `X-Refresh-Token`.
-async fn refresh(
+/// A new pair for the refresh token in `X-Refresh-Token` (`/auth/refresh`, routed beside
+/// the rest: an expired access token may come along).
+pub async fn refresh(
     State(accounts): State<Accounts>,
     headers: HeaderMap,
 ) -> Result<Json<TokenPair>, ApiError> {
