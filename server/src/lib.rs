@@ -20,6 +20,7 @@ pub mod names;
 pub mod outbox;
 pub mod policy;
 pub mod rooms;
+pub mod sheets;
 pub mod shutdown;
 pub mod state;
 pub mod store;

@@ -1,0 +1,1 @@
+//! Sheet music: Virtual Piano sheets and MIDI files, read into one timeline of notes.
