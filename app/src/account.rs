@@ -11,6 +11,7 @@ mod types;
 mod welcome;
 
 pub use header::AccountMenu;
+pub(crate) use navigation::load_page;
 pub use profile::ProfilePage;
 pub use public_profile::PublicProfilePage;
 pub use settings::SettingsPage;
@@ -20,11 +21,16 @@ pub use welcome::WelcomePage;
 
 use leptos::prelude::*;
 
-/// The error next to `field` after a form's last submission, if it had one.
-fn field_error<T: Send + Sync + 'static>(
-    result: MappedSignal<Option<Result<Checked<T>, ServerFnError>>>,
+/// The error next to `field` after a form's last submission, if it had one (`form`: an
+/// error about the whole form).
+pub(crate) fn field_error<T, S>(
+    result: S,
     field: &'static str,
-) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static {
+) -> impl Fn() -> Option<AnyView> + Send + Sync + 'static
+where
+    T: Send + Sync + 'static,
+    S: With<Value = Option<Result<Checked<T>, ServerFnError>>> + Copy + Send + Sync + 'static,
+{
     move || {
         let message = result.with(|result| match result {
             Some(Ok(Err(errors))) => error_for(errors, field),

@@ -14,6 +14,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">"PianoRhythm"</a>
+            <a class="nav" href="/sheets">"Sheet music"</a>
             <ConnectionIndicator/>
             <crate::account::AccountMenu/>
         </header>

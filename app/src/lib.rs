@@ -19,6 +19,7 @@ pub mod security;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod services;
+pub mod sheets;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -75,6 +76,9 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("profile") view=account::ProfilePage/>
                     <Route path=StaticSegment("settings") view=account::SettingsPage/>
                     <Route path=(StaticSegment("user"), ParamSegment("usertag")) view=account::PublicProfilePage/>
+                    <Route path=StaticSegment("sheets") view=sheets::SheetsPage/>
+                    <Route path=(StaticSegment("sheets"), StaticSegment("new")) view=sheets::NewSheetPage/>
+                    <Route path=(StaticSegment("sheets"), ParamSegment("id")) view=sheets::SheetPage/>
                 </Routes>
             </main>
         </Router>

@@ -5,7 +5,10 @@
 use leptos::prelude::*;
 use pianorhythm_core::rooms::RoomSummary;
 
-use crate::account::{Checked, Profile, ProviderButton, Settings, SignedIn};
+use crate::{
+    account::{Checked, Profile, ProviderButton, Settings, SignedIn},
+    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+};
 
 /// The public rooms to show in the lobby, the permanent Lobby first.
 #[server]
@@ -119,6 +122,71 @@ pub async fn user_profile(usertag: String) -> Result<Profile, ServerFnError> {
     let (accounts, request) = accounts();
     accounts
         .public_profile(&request, usertag)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// The sheet library service and the request being served.
+#[cfg(feature = "ssr")]
+fn sheets() -> (crate::services::SharedSheets, http::request::Parts) {
+    (expect_context(), expect_context())
+}
+
+#[server(endpoint = "search_sheets")]
+pub async fn search_sheets(query: SheetQuery) -> Result<SheetResults, ServerFnError> {
+    let (sheets, _) = sheets();
+    sheets.search(query).await.map_err(ServerFnError::new)
+}
+
+#[server(endpoint = "get_sheet")]
+pub async fn get_sheet(id: String) -> Result<SheetDetail, ServerFnError> {
+    let (sheets, request) = sheets();
+    sheets
+        .detail(&request, id)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// The upload form: `title`, `category`, `difficulty`, `tags` and `file`, as multipart.
+#[server(endpoint = "upload_sheet", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn upload_sheet(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<Checked<SheetSummary>, ServerFnError> {
+    let (sheets, request) = sheets();
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| ServerFnError::new("the upload form is missing"))?;
+    let mut fields = crate::services::UploadFields::default();
+    while let Some(field) = form.next_field().await.map_err(ServerFnError::new)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            fields.file_name = field.file_name().unwrap_or_default().to_owned();
+            fields.file = field.bytes().await.map_err(ServerFnError::new)?.to_vec();
+        } else {
+            let text = field.text().await.map_err(ServerFnError::new)?;
+            fields.set(&name, text);
+        }
+    }
+    sheets
+        .upload(&request, fields)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server(endpoint = "favorite_sheet")]
+pub async fn favorite_sheet(id: String, on: bool) -> Result<FavoriteState, ServerFnError> {
+    let (sheets, request) = sheets();
+    sheets
+        .favorite(&request, id, on)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server(endpoint = "delete_sheet")]
+pub async fn delete_sheet(id: String) -> Result<(), ServerFnError> {
+    let (sheets, request) = sheets();
+    sheets
+        .delete(&request, id)
         .await
         .map_err(ServerFnError::new)
 }

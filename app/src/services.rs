@@ -6,7 +6,10 @@ use std::sync::Arc;
 use http::request::Parts;
 use pianorhythm_core::rooms::RoomSummary;
 
-use crate::account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn};
+use crate::{
+    account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
+    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+};
 
 /// Read access to the live rooms.
 pub trait RoomDirectory: Send + Sync {
@@ -50,3 +53,55 @@ pub trait AccountService: Send + Sync {
 }
 
 pub type SharedAccounts = Arc<dyn AccountService>;
+
+/// An upload as the form sends it.
+#[derive(Clone, Debug, Default)]
+pub struct UploadFields {
+    /// The sheet's title.
+    pub title: String,
+    /// Free text, compared ignoring case.
+    pub category: String,
+    /// "beginner", "intermediate", "advanced" or "expert".
+    pub difficulty: String,
+    /// Comma-separated.
+    pub tags: String,
+    /// The file's name, which says its format.
+    pub file_name: String,
+    /// The file as uploaded.
+    pub file: Vec<u8>,
+}
+
+impl UploadFields {
+    /// Sets the text field `name`; unknown fields are ignored.
+    pub fn set(&mut self, name: &str, text: String) {
+        match name {
+            "title" => self.title = text,
+            "category" => self.category = text,
+            "difficulty" => self.difficulty = text,
+            "tags" => self.tags = text,
+            _ => {}
+        }
+    }
+}
+
+/// Sheet music, for the sheet pages. Errors are messages fit for the player; an upload's
+/// field errors come back as [`Checked`].
+#[async_trait::async_trait]
+pub trait SheetService: Send + Sync {
+    async fn search(&self, query: SheetQuery) -> Result<SheetResults, String>;
+    async fn detail(&self, request: &Parts, id: String) -> Result<SheetDetail, String>;
+    async fn upload(
+        &self,
+        request: &Parts,
+        upload: UploadFields,
+    ) -> Result<Checked<SheetSummary>, String>;
+    async fn favorite(
+        &self,
+        request: &Parts,
+        id: String,
+        on: bool,
+    ) -> Result<FavoriteState, String>;
+    async fn delete(&self, request: &Parts, id: String) -> Result<(), String>;
+}
+
+pub type SharedSheets = Arc<dyn SheetService>;

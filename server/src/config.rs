@@ -175,6 +175,7 @@ impl From<Settings> for Config {
                 requests_per_second: settings.http_requests_per_second,
                 burst: settings.http_burst,
                 max_body_bytes: settings.max_body_bytes as usize,
+                max_upload_bytes: crate::http::limits::upload_limit(),
             },
             passing_sessions: settings.passing_sessions as usize,
             accounts: AccountsConfig {

@@ -18,16 +18,23 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use app::{shell, App};
 
-use crate::{config::Config, state::AppState, store::sessions::PersistentSessions, ws};
+use crate::{
+    config::Config, sheets::SheetPages, state::AppState, store::sessions::PersistentSessions, ws,
+};
 
 pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
     let accounts: app::services::SharedAccounts = Arc::new(state.accounts.clone());
+    let sheets: app::services::SharedSheets = Arc::new(SheetPages {
+        library: state.sheets.clone(),
+        accounts: state.accounts.clone(),
+    });
     let provide_services = move || {
         provide_context(rooms.clone());
         provide_context(accounts.clone());
+        provide_context(sheets.clone());
     };
 
     // Pages, server functions and the API are rate-limited per address. Probes, the client

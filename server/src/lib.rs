@@ -105,6 +105,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             accounts: accounts.clone(),
         },
         accounts,
+        sheets: sheets::SheetLibrary::new(store.sheets.clone()),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

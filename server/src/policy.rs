@@ -10,6 +10,8 @@ pub enum Action {
     EditOwnProfile,
     /// Get API tokens for one's account.
     UseApiTokens,
+    /// Upload sheet music, favourite it, edit and delete one's own.
+    ShareSheets,
     /// See a profile whose owner shows it to members only.
     SeeMembersOnlyProfiles,
     /// Kick, ban, mute and delete chat in any room, the Lobby included.
@@ -18,6 +20,8 @@ pub enum Action {
     BanFromSite,
     /// Read the audit log.
     ReadAuditLog,
+    /// Edit and delete anyone's sheet music.
+    ModerateSheets,
     /// See a private profile.
     SeePrivateProfiles,
     /// Give and take roles.
@@ -25,13 +29,15 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 10] = [
         Action::EditOwnProfile,
         Action::UseApiTokens,
+        Action::ShareSheets,
         Action::SeeMembersOnlyProfiles,
         Action::ModerateAnyRoom,
         Action::BanFromSite,
         Action::ReadAuditLog,
+        Action::ModerateSheets,
         Action::SeePrivateProfiles,
         Action::AssignRoles,
     ];
@@ -39,12 +45,14 @@ impl Action {
     /// The least role that may do it; every higher role may too.
     pub fn minimum_role(self) -> Role {
         match self {
-            Action::EditOwnProfile | Action::UseApiTokens | Action::SeeMembersOnlyProfiles => {
-                Role::Member
-            }
+            Action::EditOwnProfile
+            | Action::UseApiTokens
+            | Action::ShareSheets
+            | Action::SeeMembersOnlyProfiles => Role::Member,
             Action::ModerateAnyRoom
             | Action::BanFromSite
             | Action::ReadAuditLog
+            | Action::ModerateSheets
             | Action::SeePrivateProfiles => Role::Moderator,
             Action::AssignRoles => Role::Admin,
         }
@@ -54,6 +62,8 @@ impl Action {
         match self {
             Action::EditOwnProfile => "edit a profile",
             Action::UseApiTokens => "use API tokens",
+            Action::ShareSheets => "share sheet music",
+            Action::ModerateSheets => "change others' sheet music",
             Action::SeeMembersOnlyProfiles => "see this profile",
             Action::ModerateAnyRoom => "moderate rooms",
             Action::BanFromSite => "ban from the site",
@@ -118,12 +128,14 @@ mod tests {
     fn each_role_may_do_exactly_what_its_rank_allows() {
         use Role::*;
         let expected = |role: Role, action: Action| match action {
-            Action::EditOwnProfile | Action::UseApiTokens | Action::SeeMembersOnlyProfiles => {
-                role != Guest
-            }
+            Action::EditOwnProfile
+            | Action::UseApiTokens
+            | Action::ShareSheets
+            | Action::SeeMembersOnlyProfiles => role != Guest,
             Action::ModerateAnyRoom
             | Action::BanFromSite
             | Action::ReadAuditLog
+            | Action::ModerateSheets
             | Action::SeePrivateProfiles => matches!(role, Moderator | Admin),
             Action::AssignRoles => role == Admin,
         };

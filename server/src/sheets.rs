@@ -1,3 +1,16 @@
 //! Sheet music: Virtual Piano sheets and MIDI files, read into one timeline of notes.
+//!
+//! - `format`: reading Virtual Piano text and MIDI files into a [`format::Score`], and writing
+//!   a score as MIDI
+//! - `library`: [`SheetLibrary`], the service behind the REST API and the pages
+//! - `pages`: the library as the sheet pages' server functions reach it
+//! - `error`: [`SheetError`]
 
+mod error;
 pub mod format;
+pub mod library;
+mod pages;
+
+pub use error::SheetError;
+pub use library::{Download, SheetLibrary};
+pub use pages::SheetPages;

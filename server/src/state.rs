@@ -8,7 +8,8 @@ use std::sync::Arc;
 use app::services::SharedRoomDirectory;
 
 use crate::{
-    accounts::Accounts, http::health::Readiness, rooms::Registry, store::Store, ws::Realtime,
+    accounts::Accounts, http::health::Readiness, rooms::Registry, sheets::SheetLibrary,
+    store::Store, ws::Realtime,
 };
 
 #[derive(Clone, FromRef)]
@@ -27,4 +28,6 @@ pub struct AppState {
     pub store: Store,
     /// Sign-in, sessions' identities, tokens, profiles: for the API and server functions.
     pub accounts: Accounts,
+    /// Sheet music: for the API and server functions.
+    pub sheets: SheetLibrary,
 }

@@ -43,17 +43,8 @@ pub struct NewSheet {
 
 impl NewSheet {
     pub fn validated(self) -> Result<Self, Invalid> {
-        let title = bounded(&self.title, "title", MAX_TITLE_CHARS)?;
-        if self.tags.len() > MAX_TAGS {
-            return Err(Invalid(format!("at most {MAX_TAGS} tags")));
-        }
-        let mut tags = Vec::with_capacity(self.tags.len());
-        for tag in &self.tags {
-            let tag = bounded(tag, "tag", MAX_TAG_CHARS)?;
-            if !tags.contains(&tag) {
-                tags.push(tag);
-            }
-        }
+        let title = title(&self.title)?;
+        let tags = tags(&self.tags)?;
         if self.content.len() > MAX_CONTENT_BYTES {
             return Err(Invalid(format!(
                 "sheet content is over {MAX_CONTENT_BYTES} bytes"
@@ -65,6 +56,31 @@ impl NewSheet {
             creator_name: bounded(&self.creator_name, "creator name", MAX_TITLE_CHARS)?,
             category: category(&self.category)?,
             ..self
+        })
+    }
+}
+
+/// What an uploader (or a moderator) may change; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SheetUpdate {
+    /// A new title, by the same rules as a new sheet's.
+    pub title: Option<String>,
+    /// All of the sheet's tags, replacing the old ones (an empty list removes them all).
+    pub tags: Option<Vec<String>>,
+    /// A new category, kept lower-cased like a new sheet's.
+    pub category: Option<String>,
+    /// A new difficulty.
+    pub difficulty: Option<Difficulty>,
+}
+
+impl SheetUpdate {
+    /// The same update, each named field cleaned as [`NewSheet::validated`] cleans it.
+    pub fn validated(self) -> Result<Self, Invalid> {
+        Ok(Self {
+            title: self.title.as_deref().map(title).transpose()?,
+            tags: self.tags.as_deref().map(tags).transpose()?,
+            category: self.category.as_deref().map(category).transpose()?,
+            difficulty: self.difficulty,
         })
     }
 }
@@ -194,6 +210,25 @@ pub fn tags_key(tags: &[String]) -> String {
         .join("\n")
 }
 
+pub fn title(text: &str) -> Result<String, Invalid> {
+    bounded(text, "title", MAX_TITLE_CHARS)
+}
+
+/// At most [`MAX_TAGS`] tags, each cleaned and bounded, without repeats (first kept).
+pub fn tags(tags: &[String]) -> Result<Vec<String>, Invalid> {
+    if tags.len() > MAX_TAGS {
+        return Err(Invalid(format!("at most {MAX_TAGS} tags")));
+    }
+    let mut cleaned = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = bounded(tag, "tag", MAX_TAG_CHARS)?;
+        if !cleaned.contains(&tag) {
+            cleaned.push(tag);
+        }
+    }
+    Ok(cleaned)
+}
+
 fn bounded(text: &str, what: &str, max_chars: usize) -> Result<String, Invalid> {
     let text = clean_line(text);
     match text.chars().count() {
@@ -271,5 +306,46 @@ mod tests {
         assert_eq!(sheet.title, "Nocturne");
         assert_eq!(sheet.tags, ["Night"]);
         assert_eq!(sheet.category, "classical");
+    }
+
+    #[test]
+    fn updates_are_cleaned_by_the_same_rules_and_leave_unnamed_fields() {
+        let update = SheetUpdate {
+            title: Some(" Nocturne ".into()),
+            tags: Some(vec!["Night".into(), " Night ".into()]),
+            category: Some(" Jazz ".into()),
+            difficulty: None,
+        }
+        .validated()
+        .unwrap();
+        assert_eq!(update.title.as_deref(), Some("Nocturne"));
+        assert_eq!(update.tags, Some(vec!["Night".to_owned()]));
+        assert_eq!(update.category.as_deref(), Some("jazz"));
+        assert_eq!(update.difficulty, None);
+        assert_eq!(
+            SheetUpdate::default().validated(),
+            Ok(SheetUpdate::default())
+        );
+        let bad = [
+            SheetUpdate {
+                title: Some(" ".into()),
+                ..Default::default()
+            },
+            SheetUpdate {
+                tags: Some(vec!["x".repeat(MAX_TAG_CHARS + 1)]),
+                ..Default::default()
+            },
+            SheetUpdate {
+                tags: Some((0..=MAX_TAGS).map(|n| n.to_string()).collect()),
+                ..Default::default()
+            },
+            SheetUpdate {
+                category: Some(String::new()),
+                ..Default::default()
+            },
+        ];
+        for update in bad {
+            assert!(update.clone().validated().is_err(), "{update:?}");
+        }
     }
 }

@@ -21,7 +21,8 @@ impl Accounts {
             .ok_or_else(|| "no session for this request".to_owned())
     }
 
-    async fn caller_of(&self, request: &Parts) -> Result<(Session, Caller), String> {
+    /// The session and caller of the request a server function serves.
+    pub(crate) async fn caller_of(&self, request: &Parts) -> Result<(Session, Caller), String> {
         let session = Self::session_of(request)?;
         let address = request
             .extensions

@@ -6,10 +6,12 @@
 //! - `auth`: sign-in, sign-out, tokens, the signing key
 //! - `users`: profiles, settings, roles and site bans
 //! - `audit`: the audit log, for moderators
+//! - `sheets`: sheet music
 
 mod audit;
 mod auth;
 mod caller;
+mod sheets;
 mod users;
 
 use axum::{
@@ -29,6 +31,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/audit", get(audit::recent))
         .nest("/auth", auth::router())
         .nest("/users", users::router())
+        .nest("/sheet_music", sheets::router())
         .fallback(|| async { ApiError::NotFound("no such API route".into()) })
         .method_not_allowed_fallback(|| async {
             ApiError::MethodNotAllowed("method not allowed on this API route".into())

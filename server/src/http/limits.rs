@@ -5,6 +5,7 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{
+    body::Body,
     extract::{ConnectInfo, Request},
     http::{header, StatusCode},
     middleware::{self, Next},
@@ -14,7 +15,9 @@ use axum::{
 use tower_governor::{
     governor::GovernorConfigBuilder, key_extractor::KeyExtractor, GovernorError, GovernorLayer,
 };
-use tower_http::limit::RequestBodyLimitLayer;
+
+use tower::{util::MapRequestLayer, Layer, ServiceExt};
+use tower_http::{body::Limited, limit::RequestBodyLimitLayer};
 
 use crate::{error::ApiError, limits::address_key};
 
@@ -27,7 +30,13 @@ pub struct HttpLimits {
     pub burst: u32,
     /// `MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
+    /// The largest sheet music upload (a file up to the sheet size limit, and its form).
+    pub max_upload_bytes: usize,
 }
+
+/// Where sheet music is uploaded (the REST route and the page's server function): the
+/// routes with a larger body limit.
+pub const UPLOAD_PATHS: [&str; 2] = ["/api/v1/sheet_music/upload", "/api/upload_sheet"];
 
 impl Default for HttpLimits {
     fn default() -> Self {
@@ -35,6 +44,7 @@ impl Default for HttpLimits {
             requests_per_second: 20,
             burst: 100,
             max_body_bytes: 64 * 1024,
+            max_upload_bytes: upload_limit(),
         }
     }
 }
@@ -67,22 +77,36 @@ pub fn rate_limited<S: Clone + Send + Sync + 'static>(
     router.layer(GovernorLayer::new(config).error_handler(refusal))
 }
 
+/// A sheet's largest content plus room for the other form fields.
+pub fn upload_limit() -> usize {
+    pianorhythm_core::domain::sheet_music::MAX_CONTENT_BYTES + 64 * 1024
+}
+
 /// Refuses bodies over the limit, on every route.
 pub fn body_limited<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     limits: HttpLimits,
 ) -> Router<S> {
-    let limit = limits.max_body_bytes;
-    router
-        .layer(RequestBodyLimitLayer::new(limit))
-        .layer(middleware::from_fn(move |request: Request, next: Next| {
-            json_too_large(request, next, limit)
-        }))
+    router.layer(middleware::from_fn(move |request: Request, next: Next| {
+        limit_body(request, next, limits)
+    }))
 }
 
-/// The body limit answers a bare 413; say it in the API's shape.
-async fn json_too_large(request: Request, next: Next, limit: usize) -> Response {
-    let response = next.run(request).await;
+/// Limits the body to the route's size (uploads get more), and says a refusal in the API's
+/// shape: the limit itself answers a bare 413.
+async fn limit_body(request: Request, next: Next, limits: HttpLimits) -> Response {
+    let limit = if UPLOAD_PATHS.contains(&request.uri().path()) {
+        limits.max_upload_bytes
+    } else {
+        limits.max_body_bytes
+    };
+    let next =
+        MapRequestLayer::new(|request: Request<Limited<Body>>| request.map(Body::new)).layer(next);
+    let limited = RequestBodyLimitLayer::new(limit).layer(next);
+    let response = match limited.oneshot(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
     let is_json = response
         .headers()
         .get(header::CONTENT_TYPE)

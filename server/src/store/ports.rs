@@ -11,7 +11,7 @@ use pianorhythm_core::{
         auth::{Login, Redeemed, RefreshToken},
         room::StoredRoom,
         session::SessionRecord,
-        sheet_music::{NewSheet, Sheet, SheetPage, SheetSearch},
+        sheet_music::{NewSheet, Sheet, SheetPage, SheetSearch, SheetUpdate},
         user::{NewUser, ProfileUpdate, User},
         UnixMillis,
     },
@@ -86,6 +86,11 @@ pub trait SheetMusicStore: Send + Sync {
     async fn remove_favorite(&self, user_id: &str, sheet_id: &str) -> StoreResult<bool>;
     /// The user's favourites, most recently added first.
     async fn favorites(&self, user_id: &str) -> StoreResult<Vec<Sheet>>;
+    /// Writes only the named fields, atomically; NotFound("sheet") for an unknown id.
+    async fn update(&self, id: &str, update: SheetUpdate) -> StoreResult<Sheet>;
+    /// Removes the sheet, its content and everyone's favourite of it; removing one that is
+    /// gone is not an error.
+    async fn delete(&self, id: &str) -> StoreResult<()>;
 }
 
 #[async_trait]

@@ -5,6 +5,8 @@ mod durability;
 mod logins;
 mod refresh_tokens;
 mod rooms;
+mod sheet_search;
+mod sheet_updates;
 mod sheets;
 mod users;
 
@@ -13,5 +15,7 @@ pub use durability::*;
 pub use logins::*;
 pub use refresh_tokens::*;
 pub use rooms::*;
+pub use sheet_search::*;
+pub use sheet_updates::*;
 pub use sheets::*;
 pub use users::*;

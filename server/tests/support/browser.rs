@@ -1,6 +1,8 @@
 //! A browser as far as the server can tell: a cookie jar, no automatic redirects, and the
 //! sign-in dance through a real OAuth provider.
 
+#![allow(dead_code)] // Each test binary uses a different part of the harness.
+
 use std::sync::Arc;
 
 use reqwest::{cookie::CookieStore, header, StatusCode};

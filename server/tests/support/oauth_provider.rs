@@ -1,6 +1,8 @@
 //! A real OpenID Connect provider for the tests: `end2end/oauth/provider.mjs` (npm's
 //! oauth2-mock-server) in a child process, stopped when dropped.
 
+#![allow(dead_code)] // Each test binary uses a different part of the harness.
+
 use std::process::Stdio;
 
 use serde_json::Value;

@@ -1,9 +1,6 @@
-//! Sheet music on MongoDB.
-//!
-//! Search follows the seed (the text anywhere in the title, creator name or a tag, ignoring
-//! case) with the text escaped into a literal `$regex` on lower-cased copies of those fields.
-//! `$text` is not used even where a text index exists: it matches whole stemmed words, not
-//! substrings, so results would differ between servers and from the embedded store.
+//! Sheet music on MongoDB. Search's filter is in [`search`].
+
+mod search;
 
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
@@ -13,7 +10,7 @@ use mongodb::{
 };
 use pianorhythm_core::domain::{
     match_key,
-    sheet_music::{Difficulty, NewSheet, Sheet, SheetFormat, SheetPage, SheetSearch},
+    sheet_music::{Difficulty, NewSheet, Sheet, SheetFormat, SheetPage, SheetSearch, SheetUpdate},
 };
 use serde::{Deserialize, Serialize};
 
@@ -169,7 +166,7 @@ impl SheetMusicStore for MongoStore {
     }
 
     async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage> {
-        let filter = search_filter(search);
+        let filter = search::filter(search);
         let total = self
             .sheets()
             .count_documents(filter.clone())
@@ -246,30 +243,50 @@ impl SheetMusicStore for MongoStore {
         sheets.sort_by_key(|sheet| ids.iter().position(|id| *id == sheet.id));
         Ok(sheets)
     }
-}
 
-/// The seed's filter with the text as a literal: lower-cased like the fields it is compared
-/// with, and every regex metacharacter escaped.
-fn search_filter(search: &SheetSearch) -> Document {
-    let mut filter = Document::new();
-    if !search.text_key.is_empty() {
-        let literal = regex_syntax::escape(&search.text_key);
-        filter.insert(
-            "$or",
-            vec![
-                doc! { "titleLower": { "$regex": &literal } },
-                doc! { "creatorNameLower": { "$regex": &literal } },
-                doc! { "tagsLower": { "$regex": &literal } },
-            ],
-        );
+    async fn update(&self, id: &str, update: SheetUpdate) -> StoreResult<Sheet> {
+        let update = update.validated()?;
+        // Only the named fields, each text with its lower-cased copy, in one atomic update.
+        let mut set = doc! { "updatedAt": DateTime::from_millis(now_millis()) };
+        if let Some(title) = update.title {
+            set.insert("titleLower", match_key(&title));
+            set.insert("title", title);
+        }
+        if let Some(tags) = update.tags {
+            let lower: Vec<String> = tags.iter().map(|tag| match_key(tag)).collect();
+            set.insert("tagsLower", lower);
+            set.insert("tags", tags);
+        }
+        if let Some(category) = update.category {
+            set.insert("category", category);
+        }
+        if let Some(difficulty) = update.difficulty {
+            set.insert("difficulty", difficulty.as_str());
+        }
+        self.sheets()
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": set })
+            .projection(without_content())
+            .return_document(mongodb::options::ReturnDocument::After)
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound("sheet"))?
+            .into_sheet()
     }
-    if let Some(category) = &search.category {
-        filter.insert("category", category);
+
+    /// The sheet (with its content) first, then its favourites: `favorites` lists only sheets
+    /// that exist, so a crash between the two writes, or a favourite added meanwhile, leaves
+    /// nothing anyone sees, and deleting again (not an error) clears what is left.
+    async fn delete(&self, id: &str) -> StoreResult<()> {
+        self.sheets()
+            .delete_one(doc! { "_id": id })
+            .await
+            .map_err(unavailable)?;
+        self.favorites_collection()
+            .delete_many(doc! { "sheetId": id })
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
-    if let Some(difficulty) = search.difficulty {
-        filter.insert("difficulty", difficulty.as_str());
-    }
-    filter
 }
 
 impl SheetDocument {

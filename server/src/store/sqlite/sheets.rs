@@ -1,12 +1,19 @@
+//! Sheet music on SQLite. Search is in [`search`]; the index it uses is kept in step with the
+//! sheets by triggers (migration 0003), so the writes here know nothing of it.
+
+mod search;
+
 use async_trait::async_trait;
 use pianorhythm_core::domain::{
     match_key,
-    sheet_music::{tags_key, Difficulty, NewSheet, Sheet, SheetFormat, SheetPage, SheetSearch},
+    sheet_music::{
+        tags_key, Difficulty, NewSheet, Sheet, SheetFormat, SheetPage, SheetSearch, SheetUpdate,
+    },
 };
 use sqlx::{
     query::Query,
     sqlite::{SqliteArguments, SqliteRow},
-    Row, Sqlite,
+    QueryBuilder, Row, Sqlite,
 };
 
 use super::{corrupt, unavailable, SqliteStore};
@@ -15,12 +22,6 @@ use crate::store::{ids, now_millis, ports::SheetMusicStore, StoreError, StoreRes
 /// Everything but the content, which only `content` reads.
 const COLUMNS: &str = "id, title, creator_id, creator_name, tags, category, difficulty, format,
     favorite_count, download_count, created_at";
-
-/// The seed's search: the text (a lower-cased key, matched with `instr`, which has no pattern
-/// syntax at all) in the title, creator name or any tag; optional exact filters.
-const SEARCH_CONDITION: &str = "(?1 = '' OR instr(title_key, ?1) > 0 OR instr(creator_key, ?1) > 0
-        OR instr(tags_key, ?1) > 0)
-    AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR difficulty = ?3)";
 
 #[async_trait]
 impl SheetMusicStore for SqliteStore {
@@ -72,36 +73,7 @@ impl SheetMusicStore for SqliteStore {
     }
 
     async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage> {
-        // One read transaction: the page and the total see the same snapshot.
-        let mut transaction = self.pool.begin().await.map_err(unavailable)?;
-        let difficulty = search.difficulty.map(Difficulty::as_str);
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM sheet_music WHERE {SEARCH_CONDITION}"
-        ))
-        .bind(&search.text_key)
-        .bind(&search.category)
-        .bind(difficulty)
-        .fetch_one(&mut *transaction)
-        .await
-        .map_err(unavailable)?;
-        let sheets = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM sheet_music WHERE {SEARCH_CONDITION}
-             ORDER BY created_at DESC, id DESC LIMIT ?4 OFFSET ?5"
-        ))
-        .bind(&search.text_key)
-        .bind(&search.category)
-        .bind(difficulty)
-        .bind(search.limit)
-        .bind(i64::try_from(search.skip).unwrap_or(i64::MAX))
-        .try_map(|row: SqliteRow| sheet_from_row(&row))
-        .fetch_all(&mut *transaction)
-        .await
-        .map_err(unavailable)?;
-        transaction.commit().await.map_err(unavailable)?;
-        Ok(SheetPage {
-            sheets,
-            total: total as u64,
-        })
+        search::search(&self.pool, search).await
     }
 
     async fn record_download(&self, id: &str) -> StoreResult<u64> {
@@ -149,6 +121,51 @@ impl SheetMusicStore for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(unavailable)
+    }
+
+    async fn update(&self, id: &str, update: SheetUpdate) -> StoreResult<Sheet> {
+        let update = update.validated()?;
+        // One UPDATE naming only the changed columns: atomic, and a concurrent change to other
+        // fields is not overwritten with stale values. Each text is written with its key.
+        let mut query = QueryBuilder::<Sqlite>::new("UPDATE sheet_music SET updated_at = ");
+        query.push_bind(now_millis());
+        if let Some(title) = update.title {
+            query.push(", title_key = ").push_bind(match_key(&title));
+            query.push(", title = ").push_bind(title);
+        }
+        if let Some(tags) = update.tags {
+            query.push(", tags_key = ").push_bind(tags_key(&tags));
+            query.push(", tags = ").push_bind(tags.join("\n"));
+        }
+        if let Some(category) = update.category {
+            query.push(", category = ").push_bind(category);
+        }
+        if let Some(difficulty) = update.difficulty {
+            query.push(", difficulty = ").push_bind(difficulty.as_str());
+        }
+        query
+            .push(" WHERE id = ")
+            .push_bind(id)
+            .push(" RETURNING ")
+            .push(COLUMNS);
+        query
+            .build()
+            .try_map(|row: SqliteRow| sheet_from_row(&row))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound("sheet"))
+    }
+
+    async fn delete(&self, id: &str) -> StoreResult<()> {
+        // One statement: the favourites go with the sheet (ON DELETE CASCADE) and its index
+        // entry by trigger, all in its transaction.
+        sqlx::query("DELETE FROM sheet_music WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 }
 

@@ -21,7 +21,7 @@ pub fn new_sheet(title: &str, creator: &str, tags: &[&str]) -> NewSheet {
 }
 
 /// Creates the sheets in order, a few ms apart so "newest first" is unambiguous.
-async fn create_all(store: &Store, sheets: Vec<NewSheet>) -> Vec<Sheet> {
+pub(crate) async fn create_all(store: &Store, sheets: Vec<NewSheet>) -> Vec<Sheet> {
     let mut created = Vec::new();
     for sheet in sheets {
         created.push(store.sheets.create(sheet).await.unwrap());
@@ -30,7 +30,8 @@ async fn create_all(store: &Store, sheets: Vec<NewSheet>) -> Vec<Sheet> {
     created
 }
 
-async fn titles(store: &Store, text: &str) -> Vec<String> {
+/// The titles the search for `text` finds, newest first; checks the total is their number.
+pub(crate) async fn titles(store: &Store, text: &str) -> Vec<String> {
     let search = SheetSearch::new(text, None, None, 0, 100).unwrap();
     let page = store.sheets.search(&search).await.unwrap();
     assert_eq!(page.total as usize, page.sheets.len(), "{text:?}");

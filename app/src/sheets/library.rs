@@ -1,0 +1,126 @@
+//! `/sheets`: search (Enter searches), filter by category and difficulty, newest first, a
+//! page at a time. The search lives in the address (`?q=&category=&difficulty=&page=`), so a
+//! result page can be shared and the back button works.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{SheetQuery, SheetSummary, DIFFICULTIES};
+use crate::server_fns::search_sheets;
+
+const PAGE_SIZE: u32 = 20;
+
+#[component]
+pub fn SheetsPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let page = move || param("page").parse::<u64>().unwrap_or(1).max(1);
+    let search = move || SheetQuery {
+        query: param("q"),
+        category: Some(param("category")).filter(|text| !text.is_empty()),
+        difficulty: Some(param("difficulty")).filter(|text| !text.is_empty()),
+        limit: Some(PAGE_SIZE),
+        skip: Some((page() - 1) * u64::from(PAGE_SIZE)),
+    };
+    let results = Resource::new(search, search_sheets);
+    let navigate = use_navigate();
+    let go = move |q: String, category: String, difficulty: String, page: u64| {
+        let encode = |text: &str| {
+            percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        };
+        let address = format!(
+            "/sheets?q={}&category={}&difficulty={}&page={page}",
+            encode(&q),
+            encode(&category),
+            encode(&difficulty)
+        );
+        navigate(&address, Default::default());
+    };
+    let text = RwSignal::new(param("q"));
+    let category = RwSignal::new(param("category"));
+    let difficulty = RwSignal::new(param("difficulty"));
+    let submit = {
+        let go = go.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            go(
+                text.get_untracked(),
+                category.get_untracked(),
+                difficulty.get_untracked(),
+                1,
+            );
+        }
+    };
+    view! {
+        <section class="page sheets">
+            <div class="sheets-header">
+                <h1>"Sheet music"</h1>
+                <a class="button" href="/sheets/new">"Upload a sheet"</a>
+            </div>
+            <form class="sheet-search" role="search" on:submit=submit>
+                <input type="search" aria-label="Search sheets" placeholder="Title, creator or tag"
+                    prop:value=move || text.get() on:input=move |event| text.set(event_target_value(&event))/>
+                <input type="text" aria-label="Category" placeholder="Category"
+                    prop:value=move || category.get() on:input=move |event| category.set(event_target_value(&event))/>
+                <select aria-label="Difficulty" prop:value=move || difficulty.get()
+                    on:change=move |event| difficulty.set(event_target_value(&event))>
+                    <option value="">"Any difficulty"</option>
+                    {DIFFICULTIES
+                        .into_iter()
+                        .map(|(value, label)| view! { <option value=value>{label}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit">"Search"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading">"Searching…"</p> }>
+                {move || {
+                    let go = go.clone();
+                    Suspend::new(async move {
+                        match results.await {
+                            Ok(found) => {
+                                let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+                                let current = page();
+                                let (q, c, d) = (param("q"), param("category"), param("difficulty"));
+                                let (previous, next) = (go.clone(), go.clone());
+                                let (pq, pc, pd) = (q.clone(), c.clone(), d.clone());
+                                view! {
+                                    <p class="count">{format!("{} sheets", found.total)}</p>
+                                    <ul class="sheet-list" aria-label="Sheets">
+                                        {found.data.into_iter().map(|sheet| view! { <SheetItem sheet/> }).collect_view()}
+                                    </ul>
+                                    <nav class="pager" aria-label="Pages">
+                                        <button disabled={current <= 1}
+                                            on:click=move |_| previous(pq.clone(), pc.clone(), pd.clone(), current - 1)>
+                                            "Previous"
+                                        </button>
+                                        <span>{format!("Page {current} of {pages}")}</span>
+                                        <button disabled={current >= pages}
+                                            on:click=move |_| next(q.clone(), c.clone(), d.clone(), current + 1)>
+                                            "Next"
+                                        </button>
+                                    </nav>
+                                }
+                                .into_any()
+                            }
+                            Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn SheetItem(sheet: SheetSummary) -> impl IntoView {
+    view! {
+        <li class="sheet">
+            <a href=format!("/sheets/{}", sheet.id)>{sheet.title}</a>
+            <span class="creator">" by " {sheet.creator}</span>
+            <span class="difficulty">{sheet.difficulty}</span>
+            <span class="tags">{sheet.tags.join(", ")}</span>
+            <span class="stats">{format!("♥ {} · ⬇ {}", sheet.favorites, sheet.downloads)}</span>
+        </li>
+    }
+}

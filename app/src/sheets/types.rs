@@ -1,0 +1,82 @@
+//! What the sheet music pages and the REST API exchange with the server.
+
+use serde::{Deserialize, Serialize};
+
+/// A sheet as listed and shown (the seed's sheet JSON).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetSummary {
+    /// Its address: `/sheets/<id>`.
+    pub id: String,
+    pub title: String,
+    /// The uploader's usertag.
+    pub creator: String,
+    pub tags: Vec<String>,
+    /// Lower-cased, compared exactly by the filter.
+    pub category: String,
+    /// "beginner", "intermediate", "advanced" or "expert".
+    pub difficulty: String,
+    /// How many players keep it among their favourites.
+    pub favorites: u64,
+    /// How many times it was downloaded.
+    pub downloads: u64,
+    /// Unix ms.
+    pub created_at: i64,
+    /// "virtual_piano" or "midi": what was uploaded.
+    pub format: String,
+}
+
+/// One page of search results and how many match in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetResults {
+    /// This page, newest first.
+    pub data: Vec<SheetSummary>,
+    /// Every match, for the pager.
+    pub total: u64,
+}
+
+/// A search, as the seed defines it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetQuery {
+    /// Literal text, found anywhere in a title, a creator's usertag or a tag, ignoring case.
+    #[serde(default)]
+    pub query: String,
+    pub category: Option<String>,
+    pub difficulty: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<u32>,
+    /// How many results to pass over.
+    pub skip: Option<u64>,
+}
+
+/// Whether the caller keeps a sheet among their favourites, and its count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FavoriteState {
+    pub favorited: bool,
+    pub favorites: u64,
+}
+
+/// One note of a sheet, for the practice view.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeNote {
+    /// From the start, at the sheet's own tempo.
+    pub start_ms: f64,
+    pub duration_ms: f64,
+    /// MIDI key.
+    pub key: u8,
+    pub velocity: u8,
+}
+
+/// A sheet with its notes, for `/sheets/<id>`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetDetail {
+    pub sheet: SheetSummary,
+    /// Every note, in order.
+    pub notes: Vec<PracticeNote>,
+    /// The sheet's own tempo.
+    pub tempo_bpm: f64,
+    /// Whether the viewer may edit or delete it (its uploader, or a moderator).
+    pub can_edit: bool,
+}

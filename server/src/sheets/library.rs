@@ -1,0 +1,322 @@
+//! [`SheetLibrary`]: uploading, finding, favouriting, downloading, editing and deleting sheet
+//! music. The REST API and the pages' server functions are thin adapters over it.
+
+use std::sync::Arc;
+
+use app::services::UploadFields;
+use app::sheets::{
+    FavoriteState, PracticeNote, SheetDetail, SheetQuery, SheetResults, SheetSummary,
+};
+use pianorhythm_core::domain::sheet_music::{
+    self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
+};
+
+use super::{format, SheetError};
+use crate::{
+    accounts::Caller,
+    policy::{self, Action},
+    store::ports::SheetMusicStore,
+};
+
+/// A file to download.
+pub struct Download {
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// The name to save it under.
+    pub file_name: String,
+}
+
+#[derive(Clone)]
+pub struct SheetLibrary {
+    /// Where sheets, their content and favourites are kept.
+    sheets: Arc<dyn SheetMusicStore>,
+}
+
+impl SheetLibrary {
+    pub fn new(sheets: Arc<dyn SheetMusicStore>) -> Self {
+        Self { sheets }
+    }
+
+    /// Stores a Member's upload once its fields and file check out.
+    pub async fn upload(
+        &self,
+        caller: &Caller,
+        upload: UploadFields,
+    ) -> Result<SheetSummary, SheetError> {
+        policy::require(caller.role(), Action::ShareSheets)?;
+        let user = caller.identity.user().ok_or(policy::Denied {
+            action: Action::ShareSheets,
+            role: caller.role(),
+        })?;
+        let title = field("title", sheet_music::title(&upload.title))?;
+        let category = field("category", sheet_music::category(&upload.category))?;
+        let difficulty = difficulty(&upload.difficulty)?;
+        let tags = field("tags", sheet_music::tags(&split_tags(&upload.tags)))?;
+        if upload.file.is_empty() {
+            return Err(SheetError::field("file", "choose a file to upload"));
+        }
+        let format = format_of(&upload.file_name)?;
+        format::read(format, &upload.file)
+            .map_err(|error| SheetError::field("file", error.to_string()))?;
+        let sheet = NewSheet {
+            title,
+            creator_id: user.id.clone(),
+            creator_name: user.usertag.clone(),
+            tags,
+            category,
+            difficulty,
+            format,
+            content: upload.file,
+        };
+        Ok(summary(&self.sheets.create(sheet).await?))
+    }
+
+    pub async fn search(&self, query: &SheetQuery) -> Result<SheetResults, SheetError> {
+        let difficulty = query
+            .difficulty
+            .as_deref()
+            .filter(|text| !text.is_empty())
+            .map(difficulty)
+            .transpose()?;
+        let category = query
+            .category
+            .as_deref()
+            .filter(|text| !text.trim().is_empty());
+        let search = SheetSearch::new(
+            &query.query,
+            category,
+            difficulty,
+            query.skip.unwrap_or(0),
+            query.limit.unwrap_or(DEFAULT_PAGE_SIZE),
+        )
+        .map_err(|invalid| SheetError::field("query", invalid.0))?;
+        let page = self.sheets.search(&search).await?;
+        Ok(SheetResults {
+            data: page.sheets.iter().map(summary).collect(),
+            total: page.total,
+        })
+    }
+
+    /// A sheet with its notes, for the practice view.
+    pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, SheetError> {
+        let sheet = self.sheets.get(id).await?;
+        let content = self.sheets.content(id).await?;
+        let score = format::read(sheet.format, &content).map_err(unreadable)?;
+        Ok(SheetDetail {
+            can_edit: may_change(caller, &sheet),
+            sheet: summary(&sheet),
+            tempo_bpm: score.tempo_bpm,
+            notes: score
+                .notes
+                .iter()
+                .map(|note| PracticeNote {
+                    start_ms: note.start_ms,
+                    duration_ms: note.duration_ms,
+                    key: note.key,
+                    velocity: note.velocity,
+                })
+                .collect(),
+        })
+    }
+
+    /// Adds (`on`) or removes the caller's favourite; answers the new state.
+    pub async fn favorite(
+        &self,
+        caller: &Caller,
+        id: &str,
+        on: bool,
+    ) -> Result<FavoriteState, SheetError> {
+        policy::require(caller.role(), Action::ShareSheets)?;
+        let user_id = caller.identity.id();
+        self.sheets.get(id).await?;
+        if on {
+            self.sheets.add_favorite(user_id, id).await?;
+        } else {
+            self.sheets.remove_favorite(user_id, id).await?;
+        }
+        Ok(FavoriteState {
+            favorited: on,
+            favorites: self.sheets.get(id).await?.favorite_count,
+        })
+    }
+
+    /// The file as uploaded, or (`as_midi`) the sheet as a MIDI file; counted as a download.
+    pub async fn download(&self, id: &str, as_midi: bool) -> Result<Download, SheetError> {
+        let sheet = self.sheets.get(id).await?;
+        let content = self.sheets.content(id).await?;
+        let stem = file_stem(&sheet.title);
+        let download = match sheet.format {
+            SheetFormat::Midi => Download {
+                bytes: content,
+                content_type: "audio/midi",
+                file_name: format!("{stem}.mid"),
+            },
+            _ if as_midi => {
+                let score = format::read(sheet.format, &content).map_err(unreadable)?;
+                Download {
+                    bytes: format::to_midi(&score),
+                    content_type: "audio/midi",
+                    file_name: format!("{stem}.mid"),
+                }
+            }
+            SheetFormat::VirtualPiano => Download {
+                bytes: content,
+                content_type: "text/plain; charset=utf-8",
+                file_name: format!("{stem}.txt"),
+            },
+            other => Download {
+                bytes: content,
+                content_type: "application/octet-stream",
+                file_name: format!("{stem}.{}", other.as_str()),
+            },
+        };
+        self.sheets.record_download(id).await?;
+        Ok(download)
+    }
+
+    /// Changes a sheet's title, tags, category or difficulty: its uploader or a moderator.
+    pub async fn edit(
+        &self,
+        caller: &Caller,
+        id: &str,
+        update: SheetUpdate,
+    ) -> Result<SheetSummary, SheetError> {
+        let sheet = self.sheets.get(id).await?;
+        if !may_change(caller, &sheet) {
+            return Err(changing_refused(caller));
+        }
+        Ok(summary(&self.sheets.update(id, update).await?))
+    }
+
+    /// Deletes a sheet: its uploader or a moderator.
+    pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), SheetError> {
+        let sheet = self.sheets.get(id).await?;
+        if !may_change(caller, &sheet) {
+            return Err(changing_refused(caller));
+        }
+        Ok(self.sheets.delete(id).await?)
+    }
+}
+
+/// The uploader (still allowed to share) or a moderator.
+fn may_change(caller: &Caller, sheet: &Sheet) -> bool {
+    let own = caller
+        .identity
+        .user()
+        .is_some_and(|user| user.id == sheet.creator_id)
+        && policy::allows(caller.role(), Action::ShareSheets);
+    own || policy::allows(caller.role(), Action::ModerateSheets)
+}
+
+/// Guests are asked to sign in; members are told it is not theirs.
+fn changing_refused(caller: &Caller) -> SheetError {
+    match policy::require(caller.role(), Action::ShareSheets) {
+        Err(denied) => denied.into(),
+        Ok(()) => SheetError::NotYours,
+    }
+}
+
+fn unreadable(error: format::FormatError) -> SheetError {
+    SheetError::Unavailable(format!("the stored sheet is unreadable: {error}"))
+}
+
+pub fn summary(sheet: &Sheet) -> SheetSummary {
+    SheetSummary {
+        id: sheet.id.clone(),
+        title: sheet.title.clone(),
+        creator: sheet.creator_name.clone(),
+        tags: sheet.tags.clone(),
+        category: sheet.category.clone(),
+        difficulty: sheet.difficulty.as_str().to_owned(),
+        favorites: sheet.favorite_count,
+        downloads: sheet.download_count,
+        created_at: sheet.created_at,
+        format: sheet.format.as_str().to_owned(),
+    }
+}
+
+fn format_of(file_name: &str) -> Result<SheetFormat, SheetError> {
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".txt") {
+        Ok(SheetFormat::VirtualPiano)
+    } else if lower.ends_with(".mid") || lower.ends_with(".midi") {
+        Ok(SheetFormat::Midi)
+    } else {
+        Err(SheetError::field(
+            "file",
+            "upload a Virtual Piano sheet (.txt) or a MIDI file (.mid)",
+        ))
+    }
+}
+
+pub fn difficulty(text: &str) -> Result<Difficulty, SheetError> {
+    Difficulty::parse(text.trim()).ok_or_else(|| {
+        SheetError::field(
+            "difficulty",
+            "the difficulty is beginner, intermediate, advanced or expert",
+        )
+    })
+}
+
+fn split_tags(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn field<T>(
+    name: &'static str,
+    result: Result<T, pianorhythm_core::validation::Invalid>,
+) -> Result<T, SheetError> {
+    result.map_err(|invalid| SheetError::field(name, invalid.0))
+}
+
+/// A file name made of the title: letters, digits, spaces and dashes only.
+fn file_stem(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(80)
+        .collect();
+    let stem = stem.trim();
+    if stem.is_empty() {
+        "sheet".to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_are_known_by_their_file_names() {
+        assert_eq!(
+            format_of("Für Elise.TXT").unwrap(),
+            SheetFormat::VirtualPiano
+        );
+        assert_eq!(format_of("song.mid").unwrap(), SheetFormat::Midi);
+        assert_eq!(format_of("song.midi").unwrap(), SheetFormat::Midi);
+        assert!(format_of("song.exe").is_err());
+        assert!(format_of("mid").is_err());
+    }
+
+    #[test]
+    fn tags_are_split_on_commas_and_file_names_are_safe() {
+        assert_eq!(split_tags(" jazz, ,blues,"), ["jazz", "blues"]);
+        assert_eq!(file_stem("../../etc/passwd"), "______etc_passwd");
+        assert_eq!(file_stem("Für Elise"), "Für Elise");
+        assert_eq!(file_stem(""), "sheet");
+    }
+}

@@ -1,0 +1,77 @@
+//! [`SheetLibrary`] as the sheet pages' server functions see it ([`SheetService`]): each call
+//! finds the caller of the request it serves, then asks the library.
+
+use app::{
+    account::{Checked, FieldError},
+    services::{SheetService, UploadFields},
+    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+};
+use axum::http::request::Parts;
+
+use super::{SheetError, SheetLibrary};
+use crate::accounts::{Accounts, Caller};
+
+/// The library with what it takes to know who is asking.
+#[derive(Clone)]
+pub struct SheetPages {
+    /// The service.
+    pub library: SheetLibrary,
+    /// Who is asking, from the request's session.
+    pub accounts: Accounts,
+}
+
+impl SheetPages {
+    async fn caller(&self, request: &Parts) -> Result<Caller, String> {
+        Ok(self.accounts.caller_of(request).await?.1)
+    }
+}
+
+fn message(error: SheetError) -> String {
+    error.to_string()
+}
+
+#[async_trait::async_trait]
+impl SheetService for SheetPages {
+    async fn search(&self, query: SheetQuery) -> Result<SheetResults, String> {
+        self.library.search(&query).await.map_err(message)
+    }
+
+    async fn detail(&self, request: &Parts, id: String) -> Result<SheetDetail, String> {
+        let caller = self.caller(request).await?;
+        self.library.detail(&caller, &id).await.map_err(message)
+    }
+
+    async fn upload(
+        &self,
+        request: &Parts,
+        upload: UploadFields,
+    ) -> Result<Checked<SheetSummary>, String> {
+        let caller = self.caller(request).await?;
+        match self.library.upload(&caller, upload).await {
+            Ok(sheet) => Ok(Ok(sheet)),
+            Err(SheetError::Field { field, message }) => Ok(Err(vec![FieldError {
+                field: field.to_owned(),
+                message,
+            }])),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    async fn favorite(
+        &self,
+        request: &Parts,
+        id: String,
+        on: bool,
+    ) -> Result<FavoriteState, String> {
+        let caller = self.caller(request).await?;
+        self.library
+            .favorite(&caller, &id, on)
+            .await
+            .map_err(message)
+    }
+
+    async fn delete(&self, request: &Parts, id: String) -> Result<(), String> {
+        let caller = self.caller(request).await?;
+        self.library.delete(&caller, &id).await.map_err(message)
+    }
+}

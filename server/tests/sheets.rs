@@ -1,0 +1,292 @@
+//! Sheet music through the REST API, with each right: guests, members, the uploader and
+//! moderators. Uploads are real files (a Virtual Piano sheet, a MIDI file) checked by the
+//! same readers the pages use.
+
+mod common;
+mod support {
+    pub mod browser;
+    pub mod oauth_provider;
+}
+
+use common::TestServer;
+use reqwest::{multipart, StatusCode};
+use serde_json::{json, Value};
+use support::{browser::Browser, oauth_provider::OAuthProvider};
+
+const SHEET: &str = "tempo: 100\nt y u [tu] | o p";
+
+async fn server(provider: &OAuthProvider) -> TestServer {
+    let providers = provider.providers();
+    TestServer::start_ready_with(move |config| {
+        config.accounts.providers = providers;
+        config.accounts.admins = ["local:root-1".to_owned()].into();
+    })
+    .await
+}
+
+async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> (Browser, String) {
+    let browser = Browser::new(server);
+    browser.visit().await;
+    let claims = json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
+    browser.sign_in(provider, claims, handle).await;
+    let (_, profile) = browser.profile().await;
+    (browser, profile["id"].as_str().unwrap().to_owned())
+}
+
+fn form(title: &str, file_name: &str, file: Vec<u8>) -> multipart::Form {
+    multipart::Form::new()
+        .text("title", title.to_owned())
+        .text("category", "Classical")
+        .text("difficulty", "beginner")
+        .text("tags", "practice, (.*), waltz")
+        .part(
+            "file",
+            multipart::Part::bytes(file).file_name(file_name.to_owned()),
+        )
+}
+
+async fn upload(browser: &Browser, form: multipart::Form) -> (StatusCode, Value) {
+    let response = browser
+        .http
+        .post(browser.url("/api/v1/sheet_music/upload"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+async fn search(server: &TestServer, body: Value) -> (StatusCode, Value) {
+    let response = server
+        .http
+        .post(server.url("/api/v1/sheet_music/search"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn members_upload_sheets_everyone_finds_and_downloads_them() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+
+    let (status, sheet) = upload(&ada, form("Gymnopédie No. 1", "gymno.txt", SHEET.into())).await;
+    assert_eq!(status, StatusCode::CREATED, "{sheet}");
+    for field in [
+        "id",
+        "title",
+        "creator",
+        "tags",
+        "category",
+        "difficulty",
+        "favorites",
+        "downloads",
+        "createdAt",
+    ] {
+        assert!(sheet.get(field).is_some(), "{field} in {sheet}");
+    }
+    assert_eq!(sheet["creator"], "ada");
+    assert_eq!(sheet["category"], "classical");
+    let id = sheet["id"].as_str().unwrap().to_owned();
+
+    // Found by title, creator or tag, ignoring case; the text is always literal.
+    for text in ["GYMNO", "ada", "WALTZ", "(.*)"] {
+        let (status, found) = search(&server, json!({ "query": text })).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(found["total"], 1, "{text}");
+        assert_eq!(found["data"][0]["id"], id.as_str());
+    }
+    for text in ["g.mno", "gym.*", "[a-z]", "%", "_", "nothing like it"] {
+        let (_, found) = search(&server, json!({ "query": text })).await;
+        assert_eq!(found["total"], 0, "{text} is no pattern");
+    }
+    let (_, filtered) = search(&server, json!({ "query": "", "difficulty": "expert" })).await;
+    assert_eq!(filtered["total"], 0);
+    let (status, refused) = search(&server, json!({ "query": "", "limit": 101 })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+
+    // Downloads: as uploaded, and as MIDI; each counted.
+    let raw = server
+        .get(&format!("/api/v1/sheet_music/{id}/download"))
+        .await;
+    assert_eq!(raw.status(), StatusCode::OK);
+    assert!(raw.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
+    assert_eq!(raw.text().await.unwrap(), SHEET);
+    let midi = server
+        .get(&format!("/api/v1/sheet_music/{id}/download?format=midi"))
+        .await;
+    assert_eq!(midi.headers()["content-type"], "audio/midi");
+    let bytes = midi.bytes().await.unwrap();
+    assert_eq!(&bytes[..4], b"MThd");
+    let (_, found) = search(&server, json!({ "query": "gymno" })).await;
+    assert_eq!(found["data"][0]["downloads"], 2);
+
+    // A MIDI file uploads too: the one just downloaded.
+    let (status, from_midi) =
+        upload(&ada, form("Gymnopédie (MIDI)", "gymno.mid", bytes.to_vec())).await;
+    assert_eq!(status, StatusCode::CREATED, "{from_midi}");
+    let detail: Value = server
+        .get(&format!(
+            "/api/v1/sheet_music/{}",
+            from_midi["id"].as_str().unwrap()
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["notes"].as_array().unwrap().len(), 7, "{detail}");
+    assert_eq!(detail["tempoBpm"], 100.0);
+}
+
+#[tokio::test]
+async fn bad_uploads_are_refused_field_by_field_and_guests_cannot_upload() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+
+    let guest = Browser::new(&server);
+    let (status, body) = upload(&guest, form("Song", "song.txt", SHEET.into())).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(body["code"], "unauthorized");
+
+    let cases = [
+        (
+            form("Song", "song.txt", b"t y [u i".to_vec()),
+            "file",
+            "line 1",
+        ),
+        (
+            form("Song", "song.txt", b"t y\nu ]".to_vec()),
+            "file",
+            "line 2",
+        ),
+        (
+            form("Song", "song.mid", b"MThd garbage".to_vec()),
+            "file",
+            "MIDI",
+        ),
+        (form("Song", "song.exe", SHEET.into()), "file", ".txt"),
+        (form("", "song.txt", SHEET.into()), "title", "empty"),
+        (
+            form("Song", "song.txt", SHEET.into()).text("difficulty", "impossible"),
+            "difficulty",
+            "beginner",
+        ),
+    ];
+    for (form, field, words) in cases {
+        let (status, body) = upload(&ada, form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["field"], field, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains(words),
+            "{words} in {body}"
+        );
+    }
+    let (_, all) = search(&server, json!({ "query": "" })).await;
+    assert_eq!(all["total"], 0, "nothing refused was stored");
+
+    let too_big = vec![b't'; pianorhythm_core::domain::sheet_music::MAX_CONTENT_BYTES + 1];
+    let (status, _) = upload(&ada, form("Big", "big.txt", too_big)).await;
+    assert!(
+        status == StatusCode::BAD_REQUEST || status == StatusCode::PAYLOAD_TOO_LARGE,
+        "{status}"
+    );
+}
+
+#[tokio::test]
+async fn favourites_edits_and_deletion_follow_each_right() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+    let (ben, _) = member(&server, &provider, "ben").await;
+    let (root, _) = member(&server, &provider, "root").await;
+    let (mo, mo_id) = member(&server, &provider, "moe").await;
+    let promoted = root
+        .http
+        .put(root.url(&format!("/api/v1/users/{mo_id}/roles")))
+        .json(&json!({ "roles": ["moderator"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(promoted.status(), StatusCode::OK);
+    let guest = Browser::new(&server);
+
+    let (_, first) = upload(&ada, form("First", "first.txt", SHEET.into())).await;
+    let (_, second) = upload(&ada, form("Second", "second.txt", SHEET.into())).await;
+    let first = first["id"].as_str().unwrap().to_owned();
+    let second = second["id"].as_str().unwrap().to_owned();
+
+    // Favourites: members only, each counted once.
+    let favourite = |browser: &Browser, id: &str, on: bool| {
+        let url = browser.url(&format!("/api/v1/sheet_music/{id}/favorite"));
+        let request = if on {
+            browser.http.post(url)
+        } else {
+            browser.http.delete(url)
+        };
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    assert_eq!(
+        favourite(&guest, &first, true).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        favourite(&ben, &first, true).await.1,
+        json!({ "favorited": true, "favorites": 1 })
+    );
+    assert_eq!(
+        favourite(&ben, &first, true).await.1,
+        json!({ "favorited": true, "favorites": 1 })
+    );
+    assert_eq!(favourite(&ada, &first, true).await.1["favorites"], 2);
+    assert_eq!(
+        favourite(&ben, &first, false).await.1,
+        json!({ "favorited": false, "favorites": 1 })
+    );
+    assert_eq!(
+        favourite(&ben, "no-such-sheet", true).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // Edits and deletion: the uploader or a moderator; others are refused.
+    let edit = |browser: &Browser, id: &str| {
+        let request = browser
+            .http
+            .put(browser.url(&format!("/api/v1/sheet_music/{id}")))
+            .json(&json!({ "title": "Renamed", "tags": "a, b" }));
+        async move { request.send().await.unwrap().status() }
+    };
+    let delete = |browser: &Browser, id: &str| {
+        let request = browser
+            .http
+            .delete(browser.url(&format!("/api/v1/sheet_music/{id}")));
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(edit(&guest, &first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(edit(&ben, &first).await, StatusCode::FORBIDDEN);
+    assert_eq!(edit(&ada, &first).await, StatusCode::OK);
+    assert_eq!(edit(&mo, &first).await, StatusCode::OK);
+    assert_eq!(delete(&guest, &first).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(delete(&ben, &first).await, StatusCode::FORBIDDEN);
+    assert_eq!(delete(&ada, &first).await, StatusCode::NO_CONTENT);
+    assert_eq!(delete(&ben, &second).await, StatusCode::FORBIDDEN);
+    assert_eq!(delete(&mo, &second).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        server
+            .get(&format!("/api/v1/sheet_music/{first}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let (_, all) = search(&server, json!({ "query": "" })).await;
+    assert_eq!(all["total"], 0);
+}
