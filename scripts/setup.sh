@@ -63,10 +63,13 @@ install_test_tools() {
   install_apt_packages
   install_secantus
   command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
-  if [[ ! -d "$REPO_ROOT/end2end/node_modules/@playwright/test" \
-     || ! -d "$REPO_ROOT/end2end/node_modules/oauth2-mock-server" ]]; then
-    log "npm ci (Playwright runner, the local OAuth provider; the browser is Debian's Chromium)"
+  # Installed again whenever the lockfile differs from the one last installed.
+  local lock="$REPO_ROOT/end2end/package-lock.json"
+  local installed="$REPO_ROOT/end2end/node_modules/.installed-package-lock.json"
+  if ! cmp -s "$lock" "$installed"; then
+    log "npm ci (Playwright runner, the local OAuth provider, a MIDI reader; the browser is Debian's Chromium)"
     (cd "$REPO_ROOT/end2end" && npm ci --silent --no-audit --no-fund)
+    cp "$lock" "$installed"
   fi
 }
 

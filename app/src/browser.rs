@@ -3,10 +3,13 @@
 use leptos::{ev, prelude::*};
 
 pub mod audio;
+pub mod download;
 mod events;
 pub mod keyboard;
 pub mod midi;
 pub mod notes;
+pub mod recorder;
+pub mod sheet_player;
 pub mod socket;
 pub mod storage;
 

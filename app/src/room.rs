@@ -3,6 +3,7 @@
 
 mod chat;
 mod players;
+mod record;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -75,6 +76,7 @@ pub fn RoomPage() -> impl IntoView {
                 <chat::Chat/>
                 <div class="side">
                     <InstrumentPanel/>
+                    <record::RecordPanel/>
                     <OwnerSettings/>
                 </div>
             </div>
@@ -143,7 +145,7 @@ fn AudioPrompt() -> impl IntoView {
 }
 
 #[component]
-fn Notice() -> impl IntoView {
+pub(crate) fn Notice() -> impl IntoView {
     let notice = use_live().notice;
     move || {
         notice.get().map(|message| {

@@ -7,7 +7,10 @@ use pianorhythm_core::rooms::RoomSummary;
 
 use crate::{
     account::{Checked, Profile, ProviderButton, Settings, SignedIn},
-    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+    sheets::{
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        SheetSummary,
+    },
 };
 
 /// The public rooms to show in the lobby, the permanent Lobby first.
@@ -187,6 +190,23 @@ pub async fn delete_sheet(id: String) -> Result<(), ServerFnError> {
     let (sheets, request) = sheets();
     sheets
         .delete(&request, id)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// A room's recording as a MIDI file (its bytes), for anyone in a room to download.
+#[server(endpoint = "recording_midi", input = leptos::server_fn::codec::Json)]
+pub async fn recording_midi(recording: Recording) -> Result<Vec<u8>, ServerFnError> {
+    let (sheets, _) = sheets();
+    sheets.recording_midi(recording).map_err(ServerFnError::new)
+}
+
+/// Keeps a room's recording as a sheet (Members and up).
+#[server(endpoint = "save_recording", input = leptos::server_fn::codec::Json)]
+pub async fn save_recording(saved: SavedRecording) -> Result<Checked<SheetSummary>, ServerFnError> {
+    let (sheets, request) = sheets();
+    sheets
+        .save_recording(&request, saved)
         .await
         .map_err(ServerFnError::new)
 }

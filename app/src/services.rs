@@ -8,7 +8,10 @@ use pianorhythm_core::rooms::RoomSummary;
 
 use crate::{
     account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
-    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+    sheets::{
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        SheetSummary,
+    },
 };
 
 /// Read access to the live rooms.
@@ -102,6 +105,14 @@ pub trait SheetService: Send + Sync {
         on: bool,
     ) -> Result<FavoriteState, String>;
     async fn delete(&self, request: &Parts, id: String) -> Result<(), String>;
+    /// A room's recording as a MIDI file, for anyone to download.
+    fn recording_midi(&self, recording: Recording) -> Result<Vec<u8>, String>;
+    /// Keeps a room's recording as a sheet of the caller's.
+    async fn save_recording(
+        &self,
+        request: &Parts,
+        saved: SavedRecording,
+    ) -> Result<Checked<SheetSummary>, String>;
 }
 
 pub type SharedSheets = Arc<dyn SheetService>;

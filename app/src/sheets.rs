@@ -1,13 +1,23 @@
 //! Sheet music in the UI: the library (`/sheets`), uploading (`/sheets/new`) and one sheet
-//! with its notes (`/sheets/<id>`).
+//! with its notes (`/sheets/<id>`), played there or into the player's room.
+//!
+//! - `library`, `upload`, `detail`: the pages
+//! - `player`: the practice view's controls (play, pause, stop, tempo, "Play in room")
+//! - `playback`: which of a sheet's notes are due when, at what tempo
+//! - `recording`: a room's notes, as heard, paired into a [`Recording`]
+//! - `types`: what the pages exchange with the server
 
 mod detail;
 mod library;
+pub mod playback;
+mod player;
+pub mod recording;
 mod types;
 mod upload;
 
 pub use detail::SheetPage;
 pub use library::SheetsPage;
+pub use player::{PlayState, PlayerSignals};
 pub use types::*;
 pub use upload::NewSheetPage;
 

@@ -3,6 +3,7 @@
 //! - `format`: reading Virtual Piano text and MIDI files into a [`format::Score`], and writing
 //!   a score as MIDI
 //! - `library`: [`SheetLibrary`], the service behind the REST API and the pages
+//! - `recording`: what a room heard, checked and written as a MIDI file
 //! - `pages`: the library as the sheet pages' server functions reach it
 //! - `error`: [`SheetError`]
 
@@ -10,6 +11,7 @@ mod error;
 pub mod format;
 pub mod library;
 mod pages;
+pub mod recording;
 
 pub use error::SheetError;
 pub use library::{Download, SheetLibrary};

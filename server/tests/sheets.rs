@@ -290,3 +290,99 @@ async fn favourites_edits_and_deletion_follow_each_right() {
     let (_, all) = search(&server, json!({ "query": "" })).await;
     assert_eq!(all["total"], 0);
 }
+
+/// Calls a page's server function with a JSON body.
+async fn server_fn(browser: &Browser, name: &str, body: Value) -> (StatusCode, Value) {
+    let response = browser
+        .http
+        .post(browser.url(&format!("/api/{name}")))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[tokio::test]
+async fn recordings_become_midi_files_and_members_keep_them_as_sheets() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+    let guest = Browser::new(&server);
+    guest.visit().await;
+    let recording = json!({
+        "notes": [
+            { "startMs": 0.0, "durationMs": 400.0, "key": 60, "velocity": 100 },
+            { "startMs": 500.0, "durationMs": 400.0, "key": 64, "velocity": 60 },
+            { "startMs": 1000.0, "durationMs": 800.0, "key": 67, "velocity": 90 },
+        ],
+        "pedal": [{ "atMs": 450.0, "down": true }, { "atMs": 1900.0, "down": false }],
+    });
+
+    // Anyone in a room may download what they recorded.
+    let (status, bytes) =
+        server_fn(&guest, "recording_midi", json!({ "recording": recording })).await;
+    assert_eq!(status, StatusCode::OK, "{bytes}");
+    let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
+    let score = server::sheets::format::read(
+        pianorhythm_core::domain::sheet_music::SheetFormat::Midi,
+        &bytes,
+    )
+    .unwrap();
+    let keys: Vec<u8> = score.notes.iter().map(|note| note.key).collect();
+    assert_eq!(keys, [60, 64, 67]);
+    assert!((score.notes[2].start_ms - 1000.0).abs() <= 1.0);
+    assert_eq!(score.pedal.len(), 2);
+
+    // Made-up values are refused, and the server goes on.
+    for notes in [
+        json!([{ "startMs": 0.0, "durationMs": 1.0, "key": 200, "velocity": 90 }]),
+        json!([{ "startMs": -5.0, "durationMs": 1.0, "key": 60, "velocity": 90 }]),
+        json!([]),
+        json!("not notes"),
+    ] {
+        let body = json!({ "recording": { "notes": notes, "pedal": [] } });
+        let (status, answer) = server_fn(&guest, "recording_midi", body).await;
+        assert!(
+            status.is_client_error() || status.is_server_error(),
+            "{answer}"
+        );
+    }
+
+    // Keeping it as a sheet takes a Member.
+    let saved = json!({ "saved": {
+        "title": "Evening jam", "category": "recording", "difficulty": "intermediate",
+        "tags": "recording", "recording": recording,
+    }});
+    let (status, answer) = server_fn(&guest, "save_recording", saved.clone()).await;
+    assert!(!status.is_success(), "{answer}");
+    assert!(answer.to_string().contains("sign in"), "{answer}");
+    let (_, all) = search(&server, json!({ "query": "" })).await;
+    assert_eq!(all["total"], 0);
+
+    let (status, answer) = server_fn(&ada, "save_recording", saved).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let sheet = &answer["Ok"];
+    assert_eq!(sheet["title"], "Evening jam", "{answer}");
+    assert_eq!(sheet["creator"], "ada");
+    assert_eq!(sheet["format"], "midi");
+    let id = sheet["id"].as_str().unwrap();
+    let download = server
+        .get(&format!("/api/v1/sheet_music/{id}/download"))
+        .await;
+    assert_eq!(download.headers()["content-type"], "audio/midi");
+    assert_eq!(download.bytes().await.unwrap().to_vec(), bytes);
+
+    // A title is still checked like an upload's.
+    let untitled = json!({ "saved": {
+        "title": "", "category": "recording", "difficulty": "intermediate",
+        "tags": "", "recording": recording,
+    }});
+    let (_, answer) = server_fn(&ada, "save_recording", untitled).await;
+    assert_eq!(answer["Err"][0]["field"], "title", "{answer}");
+}

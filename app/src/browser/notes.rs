@@ -11,11 +11,11 @@ use pianorhythm_core::{
     },
 };
 
-use super::{audio, events, socket};
+use super::{audio, events, recorder, socket};
 use crate::live::Live;
 
 const LOCAL: &str = "local";
-const SUSTAIN_PEDAL: u32 = 64;
+pub(super) const SUSTAIN_PEDAL: u32 = 64;
 
 thread_local! {
     /// One playout delay per remote player: each has their own network path.
@@ -29,6 +29,7 @@ pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
     } else {
         audio::note_off(LOCAL, note, 0.0);
     }
+    recorder::note(LOCAL, note, velocity, on, now);
     if let Some(key) = live.key(note) {
         let color = live
             .me
@@ -60,20 +61,17 @@ pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
 }
 
 pub fn pedal_local(_live: &Live, down: bool) {
+    let now = socket::server_now();
     audio::pedal(LOCAL, down, 0.0);
+    recorder::pedal(LOCAL, down, now);
     let value = if down { 127 } else { 0 };
-    send_now(
-        socket::server_now(),
-        NoteEventKind::ControlChange,
-        SUSTAIN_PEDAL,
-        value,
-    );
+    send_now(now, NoteEventKind::ControlChange, SUSTAIN_PEDAL, value);
 }
 
 /// Notes leave at once, each in its own batch stamped with the server time it was played:
 /// nothing waits to be grouped, so nothing is late before it has even left.
 fn send_now(server_time: f64, kind: NoteEventKind, key: u32, value: u32) {
-    socket::send(ClientMessage::from_kind(Request::Notes(NoteBatch {
+    send_batch(NoteBatch {
         time: server_time,
         events: vec![NoteEvent {
             offset_ms: 0,
@@ -81,7 +79,12 @@ fn send_now(server_time: f64, kind: NoteEventKind, key: u32, value: u32) {
             key,
             value,
         }],
-    })));
+    });
+}
+
+/// Sends the player's notes to the room.
+pub(super) fn send_batch(batch: NoteBatch) {
+    socket::send(ClientMessage::from_kind(Request::Notes(batch)));
 }
 
 /// Another player's notes: schedules each at its sender's time plus the playout delay.
@@ -106,6 +109,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
             match event.kind() {
                 NoteEventKind::NoteOn | NoteEventKind::NoteOff => {
                     let on = event.kind() == NoteEventKind::NoteOn;
+                    recorder::note(sender, note, velocity, on, slot.play_at);
                     if !muted {
                         if on {
                             audio::note_on(sender, note, velocity, at);
@@ -127,6 +131,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                 }
                 NoteEventKind::ControlChange if event.key == SUSTAIN_PEDAL => {
                     audio::pedal(sender, event.value >= 64, at);
+                    recorder::pedal(sender, event.value >= 64, slot.play_at);
                 }
                 NoteEventKind::ControlChange => {}
             }
@@ -136,7 +141,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
     live.playout_ms.set(delay_ms);
 }
 
-fn light_later(live: &Live, note: u8, light: Option<String>, wait_ms: f64) {
+pub(super) fn light_later(live: &Live, note: u8, light: Option<String>, wait_ms: f64) {
     let Some(key) = live.key(note) else { return };
     if wait_ms < 1.0 {
         key.set(light);

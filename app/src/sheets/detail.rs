@@ -1,15 +1,11 @@
-//! `/sheets/<id>`: one sheet, its details and notes, with favourite, download and (for its
-//! uploader or a moderator) delete.
+//! `/sheets/<id>`: one sheet, its details, and its practice view (see `player`), with
+//! favourite, download and (for its uploader or a moderator) delete.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use pianorhythm_core::notes::note_name;
 
-use super::{PracticeNote, SheetDetail};
+use super::{player::Practice, SheetDetail};
 use crate::server_fns::{delete_sheet, favorite_sheet, get_sheet};
-
-/// Notes closer than this start together: one step of the sheet.
-const CHORD_MS: f64 = 5.0;
 
 #[component]
 pub fn SheetPage() -> impl IntoView {
@@ -66,7 +62,6 @@ fn SheetView(detail: SheetDetail) -> impl IntoView {
         Some(view! { <p class="error" role="alert">{message}</p> })
     };
     let download = format!("/api/v1/sheet_music/{id}/download");
-    let steps = steps(&detail.notes);
     view! {
         <h1>{sheet.title.clone()}</h1>
         <dl class="sheet-facts">
@@ -88,29 +83,6 @@ fn SheetView(detail: SheetDetail) -> impl IntoView {
             })}
         </div>
         {failure}
-        <h2>"Notes"</h2>
-        <ol class="sheet-notes" aria-label="Notes">
-            {steps
-                .into_iter()
-                .map(|step| view! { <li>{step}</li> })
-                .collect_view()}
-        </ol>
+        <Practice notes=detail.notes pedal=detail.pedal tempo_bpm=detail.tempo_bpm/>
     }
-}
-
-/// The notes as steps to follow: each step the names of the notes that start together.
-fn steps(notes: &[PracticeNote]) -> Vec<String> {
-    let mut steps: Vec<(f64, Vec<String>)> = Vec::new();
-    for note in notes {
-        match steps.last_mut() {
-            Some((start, names)) if note.start_ms - *start < CHORD_MS => {
-                names.push(note_name(note.key))
-            }
-            _ => steps.push((note.start_ms, vec![note_name(note.key)])),
-        }
-    }
-    steps
-        .into_iter()
-        .map(|(_, names)| names.join(" "))
-        .collect()
 }

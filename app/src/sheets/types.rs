@@ -68,6 +68,36 @@ pub struct PracticeNote {
     pub velocity: u8,
 }
 
+/// The sustain pedal going down or up, for the practice view.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticePedal {
+    /// From the start, at the sheet's own tempo.
+    pub at_ms: f64,
+    /// Whether the pedal is down from then on.
+    pub down: bool,
+}
+
+/// What a room heard while it was recorded: notes and pedal from the recording's start.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Recording {
+    /// Every note, in order of its start.
+    pub notes: Vec<PracticeNote>,
+    /// The sustain pedal: down while any player held theirs.
+    pub pedal: Vec<PracticePedal>,
+}
+
+/// A recording to keep as a sheet, with the fields an upload has.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SavedRecording {
+    pub title: String,
+    pub category: String,
+    pub difficulty: String,
+    /// Comma-separated.
+    pub tags: String,
+    pub recording: Recording,
+}
+
 /// A sheet with its notes, for `/sheets/<id>`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -75,6 +105,8 @@ pub struct SheetDetail {
     pub sheet: SheetSummary,
     /// Every note, in order.
     pub notes: Vec<PracticeNote>,
+    /// The sustain pedal's changes, in order.
+    pub pedal: Vec<PracticePedal>,
     /// The sheet's own tempo.
     pub tempo_bpm: f64,
     /// Whether the viewer may edit or delete it (its uploader, or a moderator).

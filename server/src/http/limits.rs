@@ -34,9 +34,14 @@ pub struct HttpLimits {
     pub max_upload_bytes: usize,
 }
 
-/// Where sheet music is uploaded (the REST route and the page's server function): the
-/// routes with a larger body limit.
-pub const UPLOAD_PATHS: [&str; 2] = ["/api/v1/sheet_music/upload", "/api/upload_sheet"];
+/// Where sheet music is uploaded (the REST route and the page's server function) and where a
+/// room's recording is sent to become MIDI: the routes with a larger body limit.
+pub const UPLOAD_PATHS: [&str; 4] = [
+    "/api/v1/sheet_music/upload",
+    "/api/upload_sheet",
+    "/api/recording_midi",
+    "/api/save_recording",
+];
 
 impl Default for HttpLimits {
     fn default() -> Self {

@@ -131,7 +131,7 @@ impl Score {
 }
 
 /// Puts notes in the order a [`Score`] keeps them: by start, then key, then duration.
-fn sort_notes(notes: &mut [Note]) {
+pub(super) fn sort_notes(notes: &mut [Note]) {
     notes.sort_by(|a, b| {
         a.start_ms
             .total_cmp(&b.start_ms)

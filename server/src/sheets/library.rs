@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use app::services::UploadFields;
 use app::sheets::{
-    FavoriteState, PracticeNote, SheetDetail, SheetQuery, SheetResults, SheetSummary,
+    FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetQuery,
+    SheetResults, SheetSummary,
 };
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
 
-use super::{format, SheetError};
+use super::{format, recording, SheetError};
 use crate::{
     accounts::Caller,
     policy::{self, Action},
@@ -118,7 +119,34 @@ impl SheetLibrary {
                     velocity: note.velocity,
                 })
                 .collect(),
+            pedal: score
+                .pedal
+                .iter()
+                .map(|change| PracticePedal {
+                    at_ms: change.at_ms,
+                    down: change.down,
+                })
+                .collect(),
         })
+    }
+
+    /// Keeps a room's recording as a MIDI sheet, uploaded by the caller (Members and up).
+    pub async fn save_recording(
+        &self,
+        caller: &Caller,
+        saved: SavedRecording,
+    ) -> Result<SheetSummary, SheetError> {
+        policy::require(caller.role(), Action::ShareSheets)?;
+        let file = recording::to_midi(&saved.recording)?;
+        let upload = UploadFields {
+            title: saved.title,
+            category: saved.category,
+            difficulty: saved.difficulty,
+            tags: saved.tags,
+            file_name: "recording.mid".to_owned(),
+            file,
+        };
+        self.upload(caller, upload).await
     }
 
     /// Adds (`on`) or removes the caller's favourite; answers the new state.

@@ -4,11 +4,14 @@
 use app::{
     account::{Checked, FieldError},
     services::{SheetService, UploadFields},
-    sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary},
+    sheets::{
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        SheetSummary,
+    },
 };
 use axum::http::request::Parts;
 
-use super::{SheetError, SheetLibrary};
+use super::{recording, SheetError, SheetLibrary};
 use crate::accounts::{Accounts, Caller};
 
 /// The library with what it takes to know who is asking.
@@ -30,6 +33,18 @@ fn message(error: SheetError) -> String {
     error.to_string()
 }
 
+/// A form's outcome: a field's mistake is shown next to it, anything else as a message.
+fn checked(result: Result<SheetSummary, SheetError>) -> Result<Checked<SheetSummary>, String> {
+    match result {
+        Ok(sheet) => Ok(Ok(sheet)),
+        Err(SheetError::Field { field, message }) => Ok(Err(vec![FieldError {
+            field: field.to_owned(),
+            message,
+        }])),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
 #[async_trait::async_trait]
 impl SheetService for SheetPages {
     async fn search(&self, query: SheetQuery) -> Result<SheetResults, String> {
@@ -47,14 +62,7 @@ impl SheetService for SheetPages {
         upload: UploadFields,
     ) -> Result<Checked<SheetSummary>, String> {
         let caller = self.caller(request).await?;
-        match self.library.upload(&caller, upload).await {
-            Ok(sheet) => Ok(Ok(sheet)),
-            Err(SheetError::Field { field, message }) => Ok(Err(vec![FieldError {
-                field: field.to_owned(),
-                message,
-            }])),
-            Err(error) => Err(error.to_string()),
-        }
+        checked(self.library.upload(&caller, upload).await)
     }
 
     async fn favorite(
@@ -73,5 +81,18 @@ impl SheetService for SheetPages {
     async fn delete(&self, request: &Parts, id: String) -> Result<(), String> {
         let caller = self.caller(request).await?;
         self.library.delete(&caller, &id).await.map_err(message)
+    }
+
+    fn recording_midi(&self, recording: Recording) -> Result<Vec<u8>, String> {
+        recording::to_midi(&recording).map_err(message)
+    }
+
+    async fn save_recording(
+        &self,
+        request: &Parts,
+        saved: SavedRecording,
+    ) -> Result<Checked<SheetSummary>, String> {
+        let caller = self.caller(request).await?;
+        checked(self.library.save_recording(&caller, saved).await)
     }
 }
