@@ -58,10 +58,28 @@ install_secantus() {
   rm -rf "$TOOLS_DIR/secantus-build"
 }
 
+# kubernetes-validate checks the rendered Kubernetes manifests against the API schemas offline
+# (server/tests/deploy.rs finds it here, else on PATH). A virtualenv of its own: Debian's python3
+# refuses system-wide pip installs.
+KUBERNETES_VALIDATE_VERSION="1.37.0"
+install_kubernetes_validate() {
+  local venv="$TOOLS_DIR/kubernetes-validate"
+  if [[ "$("$venv/bin/kubernetes-validate" --version 2>/dev/null)" == "$KUBERNETES_VALIDATE_VERSION" ]]; then
+    return
+  fi
+  python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
+  install_apt_packages
+  log "pip install kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+}
+
 install_test_tools() {
   need_apt chromium chromium
   install_apt_packages
   install_secantus
+  install_kubernetes_validate
   command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
   # Installed again whenever the lockfile differs from the one last installed.
   local lock="$REPO_ROOT/end2end/package-lock.json"
