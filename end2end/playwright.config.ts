@@ -51,6 +51,7 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      METRICS_ADDR: '127.0.0.1:0',
       // A fresh store per run: rooms and chat persist, and earlier runs must not leak in.
       DATA_DIR: mkdtempSync(join(tmpdir(), 'pianorhythm-e2e-')),
       RUST_LOG: 'warn',

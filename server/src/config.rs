@@ -58,6 +58,8 @@ pub struct Config {
     pub passing_sessions: usize,
     /// `OAUTH_*`, `PUBLIC_URL`, `ADMINS`, `JWT_PRIVATE_KEY` and token lifetimes.
     pub accounts: AccountsConfig,
+    /// `METRICS_ADDR`: where Prometheus scrapes `/metrics` (port 0 picks a free port).
+    pub metrics_addr: SocketAddr,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -178,6 +180,7 @@ impl From<Settings> for Config {
                 max_upload_bytes: crate::http::limits::upload_limit(),
             },
             passing_sessions: settings.passing_sessions as usize,
+            metrics_addr: settings.metrics_addr,
             accounts: AccountsConfig {
                 providers: Providers::default(),
                 public_url: settings.public_url.filter(|url| !url.trim().is_empty()),

@@ -3,6 +3,7 @@
 mod api;
 pub mod health;
 pub mod limits;
+mod request_metrics;
 mod static_files;
 
 use std::sync::Arc;
@@ -60,10 +61,10 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
         .merge(limits::rate_limited(answered, config.http))
         .layer(session_layer(config, sessions));
     let router = limits::body_limited(router, config.http);
-    with_security_headers(router, config)
+    let router = with_security_headers(router, config)
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(TraceLayer::new_for_http());
+    request_metrics::counted(router).with_state(state)
 }
 
 /// Headers every response carries. Pages get their own Content-Security-Policy (with the

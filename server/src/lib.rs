@@ -16,6 +16,7 @@ pub mod guest;
 pub mod http;
 pub mod limits;
 pub mod live;
+pub mod metrics;
 pub mod names;
 pub mod outbox;
 pub mod policy;
@@ -49,6 +50,7 @@ const JOURNAL_FLUSH_TIMEOUT: Duration = Duration::from_secs(10);
 /// A server accepting connections in the background.
 pub struct RunningServer {
     local_addr: SocketAddr,
+    metrics_addr: SocketAddr,
     shutdown: Shutdown,
     task: JoinHandle<io::Result<()>>,
 }
@@ -57,6 +59,18 @@ pub struct RunningServer {
 pub async fn start(config: Config) -> io::Result<RunningServer> {
     let listener = TcpListener::bind(config.site_addr).await?;
     let local_addr = listener.local_addr()?;
+    let metrics_listener = TcpListener::bind(config.metrics_addr)
+        .await
+        .map_err(|error| {
+            io::Error::new(
+                error.kind(),
+                format!(
+                    "cannot listen for metrics on {}: {error}",
+                    config.metrics_addr
+                ),
+            )
+        })?;
+    metrics::install();
     let shutdown = Shutdown::new();
     let leptos_options = config.leptos_options();
     let client_bundle = config
@@ -83,6 +97,14 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
     let live = live::LiveConnections::start(shutdown.clone());
+    let metrics_addr = metrics::serve(
+        metrics_listener,
+        metrics::LiveState {
+            registry: registry.clone(),
+            live: live.clone(),
+        },
+        shutdown.clone(),
+    )?;
     let accounts = Accounts::new(
         &config.accounts,
         public_url,
@@ -137,9 +159,10 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             served
         }
     });
-    tracing::info!(address = %local_addr, "listening");
+    tracing::info!(address = %local_addr, metrics = %metrics_addr, "listening");
     Ok(RunningServer {
         local_addr,
+        metrics_addr,
         shutdown,
         task,
     })
@@ -148,6 +171,11 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
 impl RunningServer {
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where `/metrics` is served.
+    pub fn metrics_addr(&self) -> SocketAddr {
+        self.metrics_addr
     }
 
     /// Begins a graceful shutdown without waiting for it (as SIGTERM does).

@@ -52,6 +52,15 @@ impl LiveConnections {
         }
     }
 
+    /// How many connections are open.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     pub fn remove(&self, connection: ConnectionId) {
         self.lock().remove(&connection);
     }

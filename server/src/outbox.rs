@@ -83,7 +83,9 @@ impl Outbox {
 
     fn send(&self, item: Outgoing) {
         if let Err(mpsc::error::TrySendError::Full(_)) = self.items.try_send(item) {
-            self.overflow.happened.store(true, Ordering::Release);
+            if !self.overflow.happened.swap(true, Ordering::AcqRel) {
+                crate::metrics::instruments().outbox_overflows.increment(1);
+            }
             self.overflow.wake.notify_one();
         }
     }

@@ -31,6 +31,7 @@ impl ServerProcess {
         let address = free_address();
         let child = Command::new(env!("CARGO_BIN_EXE_server"))
             .env("LEPTOS_SITE_ADDR", address.to_string())
+            .env("METRICS_ADDR", "127.0.0.1:0")
             .env("LEPTOS_SITE_ROOT", site_root)
             .env("DATA_DIR", data_dir)
             .env_remove("MONGODB_URI")

@@ -123,6 +123,10 @@ pub struct Settings {
     #[arg(long, env = "PASSING_SESSIONS", default_value = "100000",
           value_parser = positive_count)]
     pub passing_sessions: u32,
+
+    /// Where Prometheus scrapes `/metrics`: a listener of its own, never the public one.
+    #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9100")]
+    pub metrics_addr: SocketAddr,
 }
 
 fn positive_number(value: &str) -> Result<f64, String> {

@@ -97,6 +97,17 @@ impl Directory {
         }
     }
 
+    /// How many rooms are live, and how many players are in them.
+    pub fn totals(&self) -> (usize, u64) {
+        let rooms = self.rooms.lock();
+        let players = rooms
+            .summaries
+            .values()
+            .map(|(summary, _)| u64::from(summary.player_count))
+            .sum();
+        (rooms.by_id.len(), players)
+    }
+
     /// Public rooms: the Lobby first, then the busiest.
     pub fn public_rooms(&self) -> Vec<RoomSummary> {
         let mut rooms: Vec<RoomSummary> = self

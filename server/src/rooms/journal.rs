@@ -23,7 +23,10 @@ use tokio::sync::{mpsc, Notify};
 use tokio_util::task::TaskTracker;
 
 use super::RoomCommand;
-use crate::store::{Store, StoreResult};
+use crate::{
+    metrics,
+    store::{Store, StoreResult},
+};
 
 /// Chat messages and audit entries a room may have waiting to be written.
 pub const JOURNAL_CAPACITY: usize = 256;
@@ -123,22 +126,27 @@ impl Journal {
     /// Stores the message, then hands it back to the room to broadcast
     /// ([`RoomCommand::ChatStored`]), or reports the failure ([`RoomCommand::ChatNotStored`]).
     pub fn chat(&self, message: ChatMessage) -> Result<(), Busy> {
-        self.writes.try_send(Write::Chat(message)).map_err(|_| Busy)
+        self.queue(Write::Chat(message))
     }
 
     /// Removes a stored message, in order after its own write.
     pub fn delete_chat(&self, message_id: String) -> Result<(), Busy> {
-        self.writes
-            .try_send(Write::DeleteChat(message_id))
-            .map_err(|_| Busy)
+        self.queue(Write::DeleteChat(message_id))
     }
 
     /// Records a moderation action. Rooms check [`Journal::has_room_for`] before acting, so
     /// an action is never done without its entry.
     pub fn audit(&self, entry: AuditEntry) {
-        if self.writes.try_send(Write::Audit(entry)).is_err() {
+        if self.queue(Write::Audit(entry)).is_err() {
             tracing::error!(room = %self.room_id, "journal full: an audit entry was dropped");
         }
+    }
+
+    /// Queues a write for the writer, counted in the journal queue depth until it is taken.
+    fn queue(&self, write: Write) -> Result<(), Busy> {
+        self.writes.try_send(write).map_err(|_| Busy)?;
+        metrics::instruments().journal_queue_depth.increment(1.0);
+        Ok(())
     }
 
     /// Replaces the room state waiting to be written with this newer one.
@@ -182,6 +190,7 @@ impl Writer {
                 biased;
                 write = queue.recv() => match write {
                     Some(write) => {
+                        metrics::instruments().journal_queue_depth.decrement(1.0);
                         // A change the room made before asking for this write goes first, so
                         // an audit entry is never stored ahead of the state it records.
                         self.write_pending_state().await;
@@ -200,10 +209,13 @@ impl Writer {
         let pending = self.shared.pending.lock().take();
         let (what, written) = match pending {
             None => return,
-            Some(PendingState::Save(record)) => ("room", self.store.rooms.save(&record).await),
+            Some(PendingState::Save(record)) => (
+                "room",
+                metrics::timed("room.save", self.store.rooms.save(&record)).await,
+            ),
             Some(PendingState::Delete) => (
                 "room deletion",
-                self.store.rooms.delete(&self.room_id).await,
+                metrics::timed("room.delete", self.store.rooms.delete(&self.room_id)).await,
             ),
         };
         self.report(what, written);
@@ -212,7 +224,11 @@ impl Writer {
     async fn write(&self, write: Write) {
         let (what, written) = match write {
             Write::Chat(message) => {
-                let stored = self.store.chat.append(&self.room_id, &message).await;
+                let stored = metrics::timed(
+                    "chat.append",
+                    self.store.chat.append(&self.room_id, &message),
+                )
+                .await;
                 let reply = match &stored {
                     Ok(()) => RoomCommand::ChatStored { message },
                     Err(_) => RoomCommand::ChatNotStored { message },
@@ -224,9 +240,16 @@ impl Writer {
             }
             Write::DeleteChat(message_id) => (
                 "chat deletion",
-                self.store.chat.delete(&self.room_id, &message_id).await,
+                metrics::timed(
+                    "chat.delete",
+                    self.store.chat.delete(&self.room_id, &message_id),
+                )
+                .await,
             ),
-            Write::Audit(entry) => ("audit entry", self.store.audit.append(&entry).await),
+            Write::Audit(entry) => (
+                "audit entry",
+                metrics::timed("audit.append", self.store.audit.append(&entry)).await,
+            ),
         };
         self.report(what, written);
     }

@@ -176,6 +176,11 @@ impl Registry {
         self.directory.public_rooms()
     }
 
+    /// How many rooms are live, and how many players are in them.
+    pub fn totals(&self) -> (usize, u64) {
+        self.directory.totals()
+    }
+
     /// Sends the room list to this connection now and whenever it changes.
     pub fn subscribe_room_list(&self, origin: &Origin) {
         self.room_list.subscribe(&self.directory, origin);

@@ -15,6 +15,7 @@ use pianorhythm_core::domain::sheet_music::{
 use super::{format, recording, SheetError};
 use crate::{
     accounts::Caller,
+    metrics,
     policy::{self, Action},
     store::ports::SheetMusicStore,
 };
@@ -93,7 +94,7 @@ impl SheetLibrary {
             query.limit.unwrap_or(DEFAULT_PAGE_SIZE),
         )
         .map_err(|invalid| SheetError::field("query", invalid.0))?;
-        let page = self.sheets.search(&search).await?;
+        let page = metrics::timed("sheet.search", self.sheets.search(&search)).await?;
         Ok(SheetResults {
             data: page.sheets.iter().map(summary).collect(),
             total: page.total,

@@ -24,7 +24,7 @@ use tower_sessions::{
 };
 
 use super::{now_millis, ports::SessionRecords, StoreError};
-use crate::{guest::REMEMBER_KEY, shutdown::Shutdown};
+use crate::{guest::REMEMBER_KEY, metrics, shutdown::Shutdown};
 
 /// Sessions not worth storing that are kept in memory at most.
 pub const PASSING_SESSIONS: usize = 100_000;
@@ -133,7 +133,7 @@ impl SessionStore for PersistentSessions {
             return Ok(());
         }
         loop {
-            match self.records.create(&encode(record)?).await {
+            match metrics::timed("session.create", self.records.create(&encode(record)?)).await {
                 Err(StoreError::Conflict { .. }) => record.id = Id::default(),
                 other => return other.map_err(backend),
             }
@@ -145,7 +145,9 @@ impl SessionStore for PersistentSessions {
             self.passing.lock().insert(record);
             return Ok(());
         }
-        self.records.save(&encode(record)?).await.map_err(backend)?;
+        metrics::timed("session.save", self.records.save(&encode(record)?))
+            .await
+            .map_err(backend)?;
         self.passing.lock().remove(&record.id);
         Ok(())
     }
@@ -155,11 +157,12 @@ impl SessionStore for PersistentSessions {
         if let Some(record) = self.passing.lock().records.get(id) {
             return Ok((record.expiry_date > now).then(|| record.clone()));
         }
-        let stored = self
-            .records
-            .load(&id.to_string(), now_millis())
-            .await
-            .map_err(backend)?;
+        let stored = metrics::timed(
+            "session.load",
+            self.records.load(&id.to_string(), now_millis()),
+        )
+        .await
+        .map_err(backend)?;
         stored.map(|stored| decode(*id, &stored)).transpose()
     }
 

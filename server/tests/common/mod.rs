@@ -63,6 +63,7 @@ impl TestServer {
         let data_dir = data.path().to_string_lossy().into_owned();
         let mut config = Config::from_lookup(|name| match name {
             "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".to_owned()),
+            "METRICS_ADDR" => Some("127.0.0.1:0".to_owned()),
             "LEPTOS_SITE_ROOT" => Some(site_root.clone()),
             "DATA_DIR" => Some(data_dir.clone()),
             _ => None,

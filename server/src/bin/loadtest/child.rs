@@ -101,6 +101,7 @@ pub fn spawn_server() -> io::Result<Spawned> {
     std::fs::create_dir_all(&scratch_dir)?;
     let child = command(program)?
         .env("LEPTOS_SITE_ADDR", addr.to_string())
+        .env("METRICS_ADDR", "127.0.0.1:0")
         .env("LEPTOS_SITE_ROOT", &scratch_dir)
         .env("DATA_DIR", scratch_dir.join("data"))
         .env("RUST_LOG", "warn")

@@ -22,6 +22,7 @@ use super::Room;
 use crate::{
     clock, frames,
     limits::Player,
+    metrics,
     rooms::{Origin, RoomError},
 };
 
@@ -169,25 +170,35 @@ impl Room {
             .count() as u32;
         let events = batch.events.len() as u32;
         let now = self.seconds();
-        match self
+        let relayed = match self
             .note_budgets
             .grant(&origin.player, note_ons, events, now)
         {
             Grant::Nothing => {
+                metrics::instruments()
+                    .notes_dropped_by_quota
+                    .increment(u64::from(note_ons));
                 origin.outbox.push(self.note_quota_frame(note_ons));
                 return Ok(());
             }
             Grant::NoteOns(granted) if granted < note_ons => {
+                metrics::instruments()
+                    .notes_dropped_by_quota
+                    .increment(u64::from(note_ons - granted));
                 keep_first_note_ons(&mut batch, granted);
                 origin
                     .outbox
                     .push(self.note_quota_frame(note_ons - granted));
+                granted
             }
-            Grant::NoteOns(_) => {}
-        }
+            Grant::NoteOns(_) => note_ons,
+        };
         if batch.events.is_empty() {
             return Ok(());
         }
+        metrics::instruments()
+            .notes_relayed
+            .increment(u64::from(relayed));
         let frame = frames::encode(Kind::Notes(RelayedNotes {
             sender_id: origin.participant_id().to_owned(),
             batch: Some(batch),
