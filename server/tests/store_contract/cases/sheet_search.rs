@@ -1,7 +1,8 @@
 //! Search held to the domain's own rule ([`SheetSearch::matches`]) over many texts at once:
-//! short and long (a backend may use an index for some lengths only), quotes and the operator
-//! words of full-text query languages, and text whose lower case is longer than itself; again
-//! after sheets change and go.
+//! short and long (a backend may use an index for some lengths only), texts spanning two
+//! fields of a sheet (which is no match), quotes and the operator words of full-text query
+//! languages, and text whose lower case is longer than itself; again after sheets change and
+//! go.
 
 use pianorhythm_core::domain::sheet_music::{
     Difficulty, NewSheet, Sheet, SheetSearch, SheetUpdate,
@@ -26,6 +27,15 @@ const TEXTS: &[&str] = &[
     "ab",
     "aa",
     "éé",
+    // Each spans two fields of one sheet ("Nocturne" by "Fred", tagged "night"; tags
+    // "Romantic" and "Bagatelle"): a match must lie inside one field.
+    "ef",
+    "dn",
+    "cb",
+    "İ",
+    "0%",
+    "_w",
+    "d\"",
     "aaa",
     "aaaa",
     "abc",
