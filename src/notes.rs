@@ -1,5 +1,10 @@
 //! Piano keys and note names.
 
+/// Most events one note batch may carry (the server refuses more).
+pub const MAX_EVENTS_PER_BATCH: usize = 512;
+/// Latest offset inside a batch, in ms: batches hold a few ms of notes, not a song.
+pub const MAX_BATCH_SPAN_MS: u32 = 5_000;
+
 /// The 88 keys of a piano: A0 (MIDI 21) to C8 (MIDI 108).
 pub const LOWEST_KEY: u8 = 21;
 pub const HIGHEST_KEY: u8 = 108;

@@ -11,7 +11,10 @@
 use std::{cell::RefCell, time::Duration};
 
 use leptos::prelude::*;
-use pianorhythm_core::protocol::{NoteBatch, NoteEvent, NoteEventKind};
+use pianorhythm_core::{
+    notes::MAX_EVENTS_PER_BATCH,
+    protocol::{NoteBatch, NoteEvent, NoteEventKind},
+};
 
 use super::{audio, events, notes, recorder, socket};
 use crate::{
@@ -28,15 +31,16 @@ const TICK_MS: u64 = 20;
 /// little enough that pausing and tempo changes are felt at once.
 const LOOKAHEAD_MS: f64 = 150.0;
 /// Longest span of one batch, in ms, well inside what the server accepts.
-const MAX_BATCH_SPAN_MS: f64 = 1_000.0;
-/// Most events in one batch, as the server allows.
-const MAX_BATCH_EVENTS: usize = 512;
+const BATCH_SPAN_MS: f64 = 1_000.0;
 /// The voice (and the recorder's player) of a sheet being played.
 const SHEET: &str = "sheet";
 
 struct Active {
+    /// The sheet and where it stands.
     playback: Playback,
+    /// What the page shows of it.
     signals: PlayerSignals,
+    /// The player: their room, colour and lit keys.
     live: Live,
     /// The room the notes go to (its id); `None` when the sheet plays for the player alone.
     room: Option<String>,
@@ -236,7 +240,7 @@ fn batches(cues: &[Timed]) -> Vec<NoteBatch> {
     let mut batches: Vec<NoteBatch> = Vec::new();
     for timed in cues {
         let fits = batches.last().is_some_and(|batch| {
-            batch.events.len() < MAX_BATCH_EVENTS && timed.at - batch.time <= MAX_BATCH_SPAN_MS
+            batch.events.len() < MAX_EVENTS_PER_BATCH && timed.at - batch.time <= BATCH_SPAN_MS
         });
         if !fits {
             batches.push(NoteBatch {

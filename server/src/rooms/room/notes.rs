@@ -11,6 +11,7 @@ use std::{collections::HashMap, net::IpAddr, sync::Arc};
 
 use bytes::Bytes;
 use pianorhythm_core::{
+    notes::{MAX_BATCH_SPAN_MS, MAX_EVENTS_PER_BATCH},
     protocol::{
         server_message::Kind, NoteBatch, NoteEventKind, NoteQuota, PlayPermission, RelayedNotes,
     },
@@ -26,10 +27,6 @@ use crate::{
     rooms::{Origin, RoomError},
 };
 
-/// Most events one note batch may carry.
-pub const MAX_EVENTS_PER_BATCH: usize = 512;
-/// Latest offset inside a batch, in ms: batches hold a few ms of notes, not a song.
-pub const MAX_BATCH_SPAN_MS: u32 = 5_000;
 /// A batch stamped further than this from server time (ms) is stamped "now" instead: a
 /// client's clock may be off, but no listener should schedule a note for tomorrow.
 pub const MAX_CLOCK_SKEW_MS: f64 = 5_000.0;
