@@ -15,7 +15,7 @@ use settings::Settings;
 
 use crate::{
     accounts::{AccountsConfig, Providers},
-    http::limits::HttpLimits,
+    http::{client_address::TrustedProxies, limits::HttpLimits},
     limits::LimitsConfig,
     rooms::RoomsConfig,
     store::StoreConfig,
@@ -60,6 +60,10 @@ pub struct Config {
     pub accounts: AccountsConfig,
     /// `METRICS_ADDR`: where Prometheus scrapes `/metrics` (port 0 picks a free port).
     pub metrics_addr: SocketAddr,
+    /// `SENTRY_DSN`: where errors and panics are reported, if anywhere.
+    pub sentry_dsn: Option<String>,
+    /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,6 +185,9 @@ impl From<Settings> for Config {
             },
             passing_sessions: settings.passing_sessions as usize,
             metrics_addr: settings.metrics_addr,
+            sentry_dsn: settings.sentry_dsn.filter(|dsn| !dsn.is_empty()),
+            trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
+                .expect("checked when the settings were read"),
             accounts: AccountsConfig {
                 providers: Providers::default(),
                 public_url: settings.public_url.filter(|url| !url.trim().is_empty()),

@@ -1,6 +1,7 @@
 //! The HTTP surface: pages, client assets, the JSON API, health, and the WebSocket endpoint.
 
 mod api;
+pub mod client_address;
 pub mod health;
 pub mod limits;
 mod request_metrics;
@@ -64,7 +65,8 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     let router = with_security_headers(router, config)
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http());
-    request_metrics::counted(router).with_state(state)
+    let router = request_metrics::counted(router);
+    client_address::from_trusted_proxies(router, config.trusted_proxies.clone()).with_state(state)
 }
 
 /// Headers every response carries. Pages get their own Content-Security-Policy (with the

@@ -10,7 +10,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    telemetry::init(config.log_format);
+    // Kept to the end of `main`: dropping it sends what Sentry still queues.
+    let _telemetry = telemetry::init(config.log_format, config.sentry_dsn.as_deref());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(config.worker_threads)
         .enable_all()

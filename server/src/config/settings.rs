@@ -127,6 +127,19 @@ pub struct Settings {
     /// Where Prometheus scrapes `/metrics`: a listener of its own, never the public one.
     #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9100")]
     pub metrics_addr: SocketAddr,
+
+    /// Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names
+    /// the client; none by default, so the header is ignored.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = trusted_proxies)]
+    pub trusted_proxies: String,
+
+    /// Send errors and panics to this Sentry project (its DSN); empty or unset sends nothing.
+    #[arg(long, env = "SENTRY_DSN", value_parser = crate::telemetry::valid_sentry_dsn)]
+    pub sentry_dsn: Option<String>,
+}
+
+fn trusted_proxies(value: &str) -> Result<String, String> {
+    crate::http::client_address::TrustedProxies::parse(value).map(|_| value.to_owned())
 }
 
 fn positive_number(value: &str) -> Result<f64, String> {

@@ -125,12 +125,20 @@ impl TestServer {
 
 /// Opens a WebSocket to a server at `address`, sending `cookie` if given.
 pub async fn connect_ws(address: SocketAddr, path: &str, cookie: Option<&str>) -> WsClient {
+    let cookie = cookie.map(|cookie| ("cookie", cookie));
+    connect_ws_with_headers(address, path, cookie.as_slice()).await
+}
+
+/// Opens a WebSocket to a server at `address`, sending these extra headers.
+pub async fn connect_ws_with_headers(
+    address: SocketAddr,
+    path: &str,
+    headers: &[(&'static str, &str)],
+) -> WsClient {
     let url = format!("ws://{address}{path}");
     let mut request = url.into_client_request().unwrap();
-    if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("cookie", cookie.parse().unwrap());
+    for (name, value) in headers {
+        request.headers_mut().append(*name, value.parse().unwrap());
     }
     let (stream, response) = tokio_tungstenite::connect_async(request).await.unwrap();
     let cookie = response.headers().get("set-cookie").map(|value| {

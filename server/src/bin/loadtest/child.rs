@@ -8,7 +8,7 @@ use std::{
     io::{self, Read, Write},
     net::{SocketAddr, TcpListener, TcpStream},
     os::{fd::AsFd, unix::process::CommandExt},
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     thread,
     time::{Duration, Instant},
@@ -85,15 +85,60 @@ fn command(program: PathBuf) -> io::Result<Command> {
     Ok(command)
 }
 
-/// Starts the `server` binary built next to this one and waits for `GET /health` to answer 200.
-pub fn spawn_server() -> io::Result<Spawned> {
+/// What `cargo run` sets for the program it runs, besides `CARGO_PKG_*`.
+const CARGO_RUN_VARIABLES: [&str; 6] = [
+    "OUT_DIR",
+    "CARGO_MANIFEST_DIR",
+    "CARGO_MANIFEST_PATH",
+    "CARGO_CRATE_NAME",
+    "CARGO_BIN_NAME",
+    "CARGO_PRIMARY_PACKAGE",
+];
+
+/// The `server` binary next to this one, brought up to date first with the cargo that built
+/// this one (same profile, same target folder): `cargo run --release --bin loadtest` then works
+/// in a fresh clone, and never measures a stale server. Without that cargo (the binaries were
+/// copied elsewhere), the binary found next to this one is used as it is.
+fn server_binary() -> io::Result<PathBuf> {
     let program = std::env::current_exe()?.with_file_name("server");
-    if !program.exists() {
-        return Err(io::Error::other(format!(
-            "{} not found: build it with `cargo build --release -p server`",
-            program.display()
-        )));
+    let target_dir = program
+        .parent()
+        .and_then(Path::parent)
+        .ok_or_else(|| io::Error::other("this binary is not in a cargo target folder"))?;
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "--package", "server", "--bin", "server"])
+        .arg("--manifest-path")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(target_dir)
+        .stdout(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?));
+    if !cfg!(debug_assertions) {
+        build.arg("--release");
     }
+    // `cargo run` describes this binary's package to it in the environment; passed on, those
+    // variables would look like a change to build scripts that watch them (ring's does), and
+    // every run would rebuild half the dependencies.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if CARGO_RUN_VARIABLES.contains(&name.as_ref()) || name.starts_with("CARGO_PKG_") {
+            build.env_remove(name.as_ref());
+        }
+    }
+    let built = build.status().is_ok_and(|status| status.success());
+    if built || program.exists() {
+        Ok(program)
+    } else {
+        Err(io::Error::other(format!(
+            "{} could not be built: try `cargo build --release -p server`",
+            program.display()
+        )))
+    }
+}
+
+/// Starts the `server` binary next to this one and waits for `GET /health` to answer 200.
+pub fn spawn_server() -> io::Result<Spawned> {
+    let program = server_binary()?;
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
     // The load test needs no pages or client bundle, only the WebSocket: an empty site will do.
     // Its store lives in the same scratch folder, so every run starts fresh and leaves nothing.
