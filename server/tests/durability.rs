@@ -246,3 +246,40 @@ async fn a_kill_during_a_burst_of_writes_leaves_a_consistent_room() {
         "{welcome:?}"
     );
 }
+
+#[tokio::test]
+async fn two_instances_share_one_data_dir_from_their_first_start() {
+    let (data, site) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    // Started together on an empty folder: both migrate the database and make a signing key.
+    let (first, second) = tokio::join!(
+        ServerProcess::start(data.path(), site.path()),
+        ServerProcess::start(data.path(), site.path()),
+    );
+    let jwks = |server: &ServerProcess| {
+        let url = format!("http://{}/api/v1/auth/jwks", server.address);
+        async move { reqwest::get(url).await.unwrap().text().await.unwrap() }
+    };
+    assert_eq!(jwks(&first).await, jwks(&second).await, "one signing key");
+
+    // A guest's stored session, made on one instance, is the same player on the other.
+    let (mut guest, _) = first.connect(None).await;
+    guest
+        .request(Request::SetProfile(SetProfile {
+            name: Some("Roaming Rita".into()),
+            color: None,
+        }))
+        .await;
+    guest
+        .wait_for(|kind| match kind {
+            Kind::ParticipantUpdated(update) => {
+                (update.participant.unwrap().name == "Roaming Rita").then_some(())
+            }
+            _ => None,
+        })
+        .await;
+    let cookie = guest.cookie.clone();
+    let (_, you) = second.connect(cookie.as_deref()).await;
+    assert_eq!(you.name, "Roaming Rita");
+    first.terminate();
+    second.terminate();
+}

@@ -25,9 +25,18 @@ pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> io::Result<S
                 .to_pkcs8_pem(LineEnding::LF)
                 .map_err(|error| io::Error::other(format!("cannot encode the key: {error}")))?;
             fs::create_dir_all(data_dir)?;
-            write_private(&path, pem.as_bytes())?;
-            tracing::info!(path = %path.display(), "generated the token signing key");
-            Ok(key)
+            match keep_private(&path, pem.as_bytes()) {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "generated the token signing key");
+                    Ok(key)
+                }
+                // Another instance sharing DATA_DIR kept its key first: every instance must
+                // sign with one key, so that one is used.
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    parse(&fs::read_to_string(&path)?)
+                }
+                Err(error) => Err(error),
+            }
         }
         Err(error) => Err(error),
     }
@@ -42,14 +51,23 @@ fn parse(pem: &str) -> io::Result<SigningKey> {
     })
 }
 
-/// Writes the key readable by this user only, and never over an existing file.
-fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
+/// Keeps the key at `path`, readable by this user only, never over an existing file (then
+/// `AlreadyExists`). The key is written whole to a draft of its own first and then
+/// linked into place, so an instance starting at the same moment reads either no key or the
+/// whole of it.
+fn keep_private(path: &Path, contents: &[u8]) -> io::Result<()> {
     use std::io::Write;
+    let draft = path.with_extension(format!("pem.{:016x}", rand::random::<u64>()));
     let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(contents)
+    let written = options
+        .open(&draft)
+        .and_then(|mut file| file.write_all(contents).and_then(|()| file.sync_all()));
+    let kept = written.and_then(|()| fs::hard_link(&draft, path));
+    let _ = fs::remove_file(&draft);
+    kept
 }
 
 #[cfg(test)]
@@ -71,6 +89,24 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn instances_starting_together_end_up_with_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+            let racers: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| load_or_create(None, dir.path()).unwrap().to_bytes()))
+                .collect();
+            racers
+                .into_iter()
+                .map(|racer| racer.join().unwrap())
+                .collect()
+        });
+        assert!(keys.iter().all(|key| *key == keys[0]));
+        // Only the key is left in the folder: no draft behind.
+        let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(files.len(), 1);
     }
 
     #[test]

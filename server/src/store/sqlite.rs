@@ -54,11 +54,32 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(unavailable)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|error| StoreError::Unavailable(format!("migrating the database: {error}")))?;
+        migrate(&pool).await?;
         Ok(Self { pool })
+    }
+}
+
+/// Brings the schema up to date. Instances sharing `DATA_DIR` may start together: each
+/// migration is one transaction, and SQLite lets one writer at a time, so the second to arrive
+/// finds its migration already applied and fails without changing anything; asked again, it
+/// finds nothing left to do.
+async fn migrate(pool: &SqlitePool) -> StoreResult<()> {
+    const ATTEMPTS: u32 = 3;
+    let mut attempt = 1;
+    loop {
+        match sqlx::migrate!("./migrations/sqlite").run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(error) if attempt < ATTEMPTS => {
+                tracing::info!(%error, "another instance may be migrating; asking again");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                attempt += 1;
+            }
+            Err(error) => {
+                return Err(StoreError::Unavailable(format!(
+                    "migrating the database: {error}"
+                )))
+            }
+        }
     }
 }
 
