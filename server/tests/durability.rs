@@ -91,6 +91,25 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Changes the player's name (which makes their session worth storing) and waits until the
+/// room has seen it.
+async fn rename(player: &mut WsClient, name: &str) {
+    player
+        .request(Request::SetProfile(SetProfile {
+            name: Some(name.into()),
+            color: None,
+        }))
+        .await;
+    player
+        .wait_for(|kind| match kind {
+            Kind::ParticipantUpdated(update) => {
+                (update.participant.unwrap().name == name).then_some(())
+            }
+            _ => None,
+        })
+        .await;
+}
+
 fn free_address() -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap()
@@ -117,20 +136,7 @@ async fn acknowledged_writes_survive_kill_9() {
     guest
         .wait_for(|kind| matches!(kind, Kind::Chat(message) if message.text == text).then_some(()))
         .await;
-    guest
-        .request(Request::SetProfile(SetProfile {
-            name: Some("Durable Dan".into()),
-            color: None,
-        }))
-        .await;
-    guest
-        .wait_for(|kind| match kind {
-            Kind::ParticipantUpdated(update) => {
-                (update.participant.unwrap().name == "Durable Dan").then_some(())
-            }
-            _ => None,
-        })
-        .await;
+    rename(&mut guest, "Durable Dan").await;
     guest
         .create_room(RoomSettingsUpdate {
             name: Some("Kept Room".into()),
@@ -263,20 +269,7 @@ async fn two_instances_share_one_data_dir_from_their_first_start() {
 
     // A guest's stored session, made on one instance, is the same player on the other.
     let (mut guest, _) = first.connect(None).await;
-    guest
-        .request(Request::SetProfile(SetProfile {
-            name: Some("Roaming Rita".into()),
-            color: None,
-        }))
-        .await;
-    guest
-        .wait_for(|kind| match kind {
-            Kind::ParticipantUpdated(update) => {
-                (update.participant.unwrap().name == "Roaming Rita").then_some(())
-            }
-            _ => None,
-        })
-        .await;
+    rename(&mut guest, "Roaming Rita").await;
     let cookie = guest.cookie.clone();
     let (_, you) = second.connect(cookie.as_deref()).await;
     assert_eq!(you.name, "Roaming Rita");
