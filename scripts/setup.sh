@@ -77,6 +77,8 @@ install_kubernetes_validate() {
 
 install_test_tools() {
   need_apt chromium chromium
+  # Tests start their own redis-server on free ports; the package's service is not used.
+  need_apt redis-server redis-server
   install_apt_packages
   install_secantus
   install_kubernetes_validate

@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod bus;
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -80,6 +81,14 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         io::Error::other(format!("cannot open the {:?} store: {error}", config.store))
     })?;
     tracing::info!(backend = store.backend, "store open");
+    let bus = match &config.redis_url {
+        Some(url) => Some(
+            bus::Bus::connect(url, shutdown.clone())
+                .await
+                .map_err(io::Error::other)?,
+        ),
+        None => None,
+    };
     let limits = PlayerLimits::new(config.limits.clone());
     limits.spawn_sweeper(shutdown.clone());
     let registry = Registry::start(
@@ -132,6 +141,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             client_bundle,
             shutdown: shutdown.clone(),
             store: store.health.clone(),
+            bus,
         },
         store,
     };

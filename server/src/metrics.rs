@@ -33,6 +33,7 @@ pub const NOTES_DROPPED: &str = "pianorhythm_notes_dropped_total";
 pub const OUTBOX_OVERFLOWS: &str = "pianorhythm_outbox_overflows_total";
 pub const JOURNAL_QUEUE_DEPTH: &str = "pianorhythm_journal_queue_depth";
 pub const STORE_OPERATION_SECONDS: &str = "pianorhythm_store_operation_seconds";
+pub const BUS_LAG_SECONDS: &str = "pianorhythm_bus_lag_seconds";
 pub const HTTP_REQUESTS: &str = "pianorhythm_http_requests_total";
 pub const HTTP_REQUEST_SECONDS: &str = "pianorhythm_http_request_duration_seconds";
 
@@ -103,6 +104,11 @@ fn describe() {
         STORE_OPERATION_SECONDS,
         Unit::Seconds,
         "Store operations, by operation."
+    );
+    describe_histogram!(
+        BUS_LAG_SECONDS,
+        Unit::Seconds,
+        "From publishing on the bus (Redis) to receiving."
     );
     describe_counter!(HTTP_REQUESTS, "HTTP requests, by route and status.");
     describe_histogram!(

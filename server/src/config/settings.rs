@@ -133,6 +133,10 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = trusted_proxies)]
     pub trusted_proxies: String,
 
+    /// Redis, the bus between instances (`redis://host:6379`); unset: one instance alone.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+
     /// Send errors and panics to this Sentry project (its DSN); empty or unset sends nothing.
     #[arg(long, env = "SENTRY_DSN", value_parser = crate::telemetry::valid_sentry_dsn)]
     pub sentry_dsn: Option<String>,

@@ -5,7 +5,7 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use axum::{extract::State, Json};
 use serde_json::{json, Value};
 
-use crate::{error::ApiError, shutdown::Shutdown, store::ports::Health};
+use crate::{bus::Bus, error::ApiError, shutdown::Shutdown, store::ports::Health};
 
 /// A store slower than this to answer a ping counts as unusable.
 const STORE_PING_TIMEOUT: Duration = Duration::from_secs(2);
@@ -27,6 +27,9 @@ pub struct Readiness {
     pub shutdown: Shutdown,
     /// Without a usable store nothing a player does could be kept.
     pub store: Arc<dyn Health>,
+    /// With several instances, the bus between them: without it players on different
+    /// instances would not hear each other.
+    pub bus: Option<Bus>,
 }
 
 impl Readiness {
@@ -39,6 +42,14 @@ impl Readiness {
             let bundle = self.client_bundle.display();
             tracing::warn!(%bundle, "not ready: client bundle missing; run scripts/build.sh");
             return Err(ApiError::NotReady("the client bundle is not built".into()));
+        }
+        if let Some(bus) = &self.bus {
+            if let Err(error) = bus.ping().await {
+                tracing::warn!(%error, "not ready: the bus (Redis) failed a ping");
+                return Err(ApiError::NotReady(
+                    "the bus between instances is away".into(),
+                ));
+            }
         }
         match tokio::time::timeout(STORE_PING_TIMEOUT, self.store.ping()).await {
             Ok(Ok(())) => Ok(()),
