@@ -72,8 +72,9 @@ pub fn Practice(
         );
         on_cleanup(sheet_player::unload);
     }
+    // The server's render has no player: the pedal is for the browser's.
     #[cfg(not(feature = "hydrate"))]
-    let _ = (&pedal, playback::MIN_SPEED);
+    let _ = &pedal;
 
     let room = live.room;
     let may_play_in_room = {
@@ -103,12 +104,12 @@ pub fn Practice(
             <button on:click=move |_| command(Command::Stop)
                 disabled=move || signals.state.get() == PlayState::Stopped>"Stop"</button>
             <label class="tempo">"Tempo"
-                <input type="range" min="25" max="200" step="5"
-                    prop:value=move || (speed.get() * 100.0).round().to_string()
+                <input type="range" min=percent(playback::MIN_SPEED) max=percent(playback::MAX_SPEED) step="5"
+                    prop:value=move || percent(speed.get())
                     on:input=move |event| {
-                        let percent: f64 = event_target_value(&event).parse().unwrap_or(100.0);
-                        speed.set(percent / 100.0);
-                        command(Command::Speed(percent / 100.0));
+                        let chosen: f64 = event_target_value(&event).parse().unwrap_or(100.0);
+                        speed.set(chosen / 100.0);
+                        command(Command::Speed(chosen / 100.0));
                     }/>
                 <output>{move || format!("{:.0}% ({:.0} bpm)", speed.get() * 100.0, tempo_bpm * speed.get())}</output>
             </label>
@@ -143,6 +144,11 @@ pub fn Practice(
                 .collect_view()}
         </ol>
     }
+}
+
+/// A speed as the tempo control's whole percent.
+fn percent(speed: f64) -> String {
+    format!("{:.0}", speed * 100.0)
 }
 
 /// What the controls ask of the browser's player (which the server's render does not have).
