@@ -8,7 +8,7 @@ use pianorhythm_core::rooms::RoomSummary;
 use crate::{
     account::{Checked, Profile, ProviderButton, Settings, SignedIn},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
         SheetSummary,
     },
 };
@@ -181,6 +181,18 @@ pub async fn favorite_sheet(id: String, on: bool) -> Result<FavoriteState, Serve
     let (sheets, request) = sheets();
     sheets
         .favorite(&request, id, on)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+#[server(endpoint = "edit_sheet", input = leptos::server_fn::codec::Json)]
+pub async fn edit_sheet(
+    id: String,
+    edit: SheetEdit,
+) -> Result<Checked<SheetSummary>, ServerFnError> {
+    let (sheets, request) = sheets();
+    sheets
+        .edit(&request, id, edit)
         .await
         .map_err(ServerFnError::new)
 }

@@ -9,7 +9,7 @@ use pianorhythm_core::rooms::RoomSummary;
 use crate::{
     account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
         SheetSummary,
     },
 };
@@ -104,6 +104,13 @@ pub trait SheetService: Send + Sync {
         id: String,
         on: bool,
     ) -> Result<FavoriteState, String>;
+    /// Changes a sheet's title, category, difficulty and tags (its uploader or a moderator).
+    async fn edit(
+        &self,
+        request: &Parts,
+        id: String,
+        edit: SheetEdit,
+    ) -> Result<Checked<SheetSummary>, String>;
     async fn delete(&self, request: &Parts, id: String) -> Result<(), String>;
     /// A room's recording as a MIDI file, for anyone to download.
     fn recording_midi(&self, recording: Recording) -> Result<Vec<u8>, String>;

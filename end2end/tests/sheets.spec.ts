@@ -36,6 +36,17 @@ test('a member uploads a Virtual Piano sheet; a player in a room finds it, pract
   await expect(page).toHaveURL(/\/sheets\/[^/]+$/);
   await expect(page.getByRole('heading', { name: 'Gnossienne No. 1' })).toBeVisible();
 
+  // The uploader edits it: a mistake shows next to its field, then the change is shown.
+  await page.getByText('Edit', { exact: true }).click();
+  await page.getByLabel('Title').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('empty');
+  await page.getByLabel('Title').fill('Gnossienne No. 1');
+  await page.getByLabel('Tags').fill('slow, mysterious, lent');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await expect(page.getByText('slow, mysterious, lent')).toBeVisible();
+
   // The reader is in a room with a listener, and goes to the library without leaving it.
   const reader = await newPlayer(browser, baseURL);
   const listener = await newPlayer(browser, baseURL);

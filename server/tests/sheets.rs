@@ -386,3 +386,37 @@ async fn recordings_become_midi_files_and_members_keep_them_as_sheets() {
     let (_, answer) = server_fn(&ada, "save_recording", untitled).await;
     assert_eq!(answer["Err"][0]["field"], "title", "{answer}");
 }
+
+#[tokio::test]
+async fn the_sheet_page_edits_field_by_field_for_its_uploader_only() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+    let (bob, _) = member(&server, &provider, "bob").await;
+    let (_, sheet) = upload(&ada, form("Arabesque", "arabesque.txt", SHEET.into())).await;
+    let id = sheet["id"].as_str().unwrap();
+    let edit = |title: &str| {
+        json!({ "id": id, "edit": {
+            "title": title, "category": "Impressionist", "difficulty": "advanced",
+            "tags": "flowing, , harp-like",
+        }})
+    };
+
+    let guest = Browser::new(&server);
+    guest.visit().await;
+    let (status, answer) = server_fn(&guest, "edit_sheet", edit("Mine now")).await;
+    assert!(!status.is_success(), "{answer}");
+    let (status, answer) = server_fn(&bob, "edit_sheet", edit("Mine now")).await;
+    assert!(!status.is_success(), "{answer}");
+    assert!(answer.to_string().contains("uploader"), "{answer}");
+
+    let (_, answer) = server_fn(&ada, "edit_sheet", edit("   ")).await;
+    assert_eq!(answer["Err"][0]["field"], "title", "{answer}");
+    let (status, answer) = server_fn(&ada, "edit_sheet", edit("Arabesque No. 1")).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let sheet = &answer["Ok"];
+    assert_eq!(sheet["title"], "Arabesque No. 1");
+    assert_eq!(sheet["category"], "impressionist");
+    assert_eq!(sheet["difficulty"], "advanced");
+    assert_eq!(sheet["tags"], json!(["flowing", "harp-like"]));
+}

@@ -1,11 +1,14 @@
 //! `/sheets/<id>`: one sheet, its details, and its practice view (see `player`), with
-//! favourite, download and (for its uploader or a moderator) delete.
+//! favourite, download and (for its uploader or a moderator) edit and delete.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{player::Practice, SheetDetail};
-use crate::server_fns::{delete_sheet, favorite_sheet, get_sheet};
+use super::{player::Practice, SheetDetail, SheetEdit, SheetSummary, DIFFICULTIES};
+use crate::{
+    account::field_error,
+    server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet},
+};
 
 #[component]
 pub fn SheetPage() -> impl IntoView {
@@ -34,6 +37,8 @@ pub fn SheetPage() -> impl IntoView {
 fn SheetView(detail: SheetDetail) -> impl IntoView {
     let sheet = detail.sheet;
     let id = sheet.id.clone();
+    // What is shown of the sheet; an edit replaces it.
+    let shown = RwSignal::new(sheet.clone());
     let favorites = RwSignal::new(sheet.favorites);
     let favorite = Action::new({
         let id = id.clone();
@@ -63,12 +68,12 @@ fn SheetView(detail: SheetDetail) -> impl IntoView {
     };
     let download = format!("/api/v1/sheet_music/{id}/download");
     view! {
-        <h1>{sheet.title.clone()}</h1>
+        <h1>{move || shown.with(|sheet| sheet.title.clone())}</h1>
         <dl class="sheet-facts">
             <dt>"Creator"</dt><dd><a href=format!("/user/{}", sheet.creator)>{sheet.creator.clone()}</a></dd>
-            <dt>"Difficulty"</dt><dd>{sheet.difficulty.clone()}</dd>
-            <dt>"Category"</dt><dd>{sheet.category.clone()}</dd>
-            <dt>"Tags"</dt><dd>{sheet.tags.join(", ")}</dd>
+            <dt>"Difficulty"</dt><dd>{move || shown.with(|sheet| sheet.difficulty.clone())}</dd>
+            <dt>"Category"</dt><dd>{move || shown.with(|sheet| sheet.category.clone())}</dd>
+            <dt>"Tags"</dt><dd>{move || shown.with(|sheet| sheet.tags.join(", "))}</dd>
             <dt>"Favourites"</dt><dd>{move || favorites.get()}</dd>
             <dt>"Downloads"</dt><dd>{sheet.downloads}</dd>
             <dt>"Tempo"</dt><dd>{format!("{:.0} bpm", detail.tempo_bpm)}</dd>
@@ -83,6 +88,69 @@ fn SheetView(detail: SheetDetail) -> impl IntoView {
             })}
         </div>
         {failure}
+        {detail.can_edit.then(|| view! { <EditSheet id=id.clone() shown/> })}
         <Practice notes=detail.notes pedal=detail.pedal tempo_bpm=detail.tempo_bpm/>
+    }
+}
+
+/// The uploader's (or a moderator's) form for the sheet's title, category, difficulty and
+/// tags; mistakes show next to their field.
+#[component]
+fn EditSheet(id: String, shown: RwSignal<SheetSummary>) -> impl IntoView {
+    let current = shown.get_untracked();
+    let title = RwSignal::new(current.title);
+    let category = RwSignal::new(current.category);
+    let difficulty = RwSignal::new(current.difficulty);
+    let tags = RwSignal::new(current.tags.join(", "));
+    let save = Action::new(move |edit: &SheetEdit| edit_sheet(id.clone(), edit.clone()));
+    let result = save.value();
+    Effect::new(move |_| {
+        if let Some(Ok(Ok(sheet))) = result.get() {
+            shown.set(sheet);
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        save.dispatch(SheetEdit {
+            title: title.get_untracked(),
+            category: category.get_untracked(),
+            difficulty: difficulty.get_untracked(),
+            tags: tags.get_untracked(),
+        });
+    };
+    let error = move |field: &'static str| field_error(result, field);
+    let saved = move || {
+        matches!(result.get(), Some(Ok(Ok(_)))).then(|| view! { <p role="status">"Saved."</p> })
+    };
+    view! {
+        <details class="edit-sheet">
+            <summary>"Edit"</summary>
+            <form class="form" on:submit=submit>
+                <label for="edit-title">"Title"</label>
+                <input id="edit-title" maxlength="120" prop:value=move || title.get()
+                    on:input=move |e| title.set(event_target_value(&e))/>
+                {error("title")}
+                <label for="edit-category">"Category"</label>
+                <input id="edit-category" maxlength="40" prop:value=move || category.get()
+                    on:input=move |e| category.set(event_target_value(&e))/>
+                {error("category")}
+                <label for="edit-difficulty">"Difficulty"</label>
+                <select id="edit-difficulty" prop:value=move || difficulty.get()
+                    on:change=move |e| difficulty.set(event_target_value(&e))>
+                    {DIFFICULTIES
+                        .into_iter()
+                        .map(|(value, label)| view! { <option value=value>{label}</option> })
+                        .collect_view()}
+                </select>
+                {error("difficulty")}
+                <label for="edit-tags">"Tags"</label>
+                <input id="edit-tags" prop:value=move || tags.get()
+                    on:input=move |e| tags.set(event_target_value(&e))/>
+                {error("tags")}
+                {error("form")}
+                <button type="submit">"Save"</button>
+                {saved}
+            </form>
+        </details>
     }
 }

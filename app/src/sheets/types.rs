@@ -87,6 +87,17 @@ pub struct Recording {
     pub pedal: Vec<PracticePedal>,
 }
 
+/// A sheet's fields as its edit form sends them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetEdit {
+    pub title: String,
+    pub category: String,
+    /// "beginner", "intermediate", "advanced" or "expert".
+    pub difficulty: String,
+    /// Comma-separated.
+    pub tags: String,
+}
+
 /// A recording to keep as a sheet, with the fields an upload has.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedRecording {

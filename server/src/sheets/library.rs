@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use app::services::UploadFields;
 use app::sheets::{
-    FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetQuery,
+    FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit, SheetQuery,
     SheetResults, SheetSummary,
 };
 use pianorhythm_core::domain::sheet_music::{
@@ -216,7 +216,39 @@ impl SheetLibrary {
         if !may_change(caller, &sheet) {
             return Err(changing_refused(caller));
         }
+        // Checked here, field by field, so a mistake is named by its field.
+        let update = SheetUpdate {
+            title: update
+                .title
+                .map(|title| field("title", sheet_music::title(&title)))
+                .transpose()?,
+            tags: update
+                .tags
+                .map(|tags| field("tags", sheet_music::tags(&tags)))
+                .transpose()?,
+            category: update
+                .category
+                .map(|category| field("category", sheet_music::category(&category)))
+                .transpose()?,
+            difficulty: update.difficulty,
+        };
         Ok(summary(&self.sheets.update(id, update).await?))
+    }
+
+    /// [`SheetLibrary::edit`] with every field as the sheet page's form sends it.
+    pub async fn edit_form(
+        &self,
+        caller: &Caller,
+        id: &str,
+        form: SheetEdit,
+    ) -> Result<SheetSummary, SheetError> {
+        let update = SheetUpdate {
+            title: Some(form.title),
+            tags: Some(split_tags(&form.tags)),
+            category: Some(form.category),
+            difficulty: Some(difficulty(&form.difficulty)?),
+        };
+        self.edit(caller, id, update).await
     }
 
     /// Deletes a sheet: its uploader or a moderator.
@@ -289,7 +321,8 @@ pub fn difficulty(text: &str) -> Result<Difficulty, SheetError> {
     })
 }
 
-fn split_tags(text: &str) -> Vec<String> {
+/// A form's comma-separated tags, each trimmed, empty ones dropped.
+pub fn split_tags(text: &str) -> Vec<String> {
     text.split(',')
         .map(str::trim)
         .filter(|tag| !tag.is_empty())

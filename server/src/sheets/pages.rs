@@ -5,7 +5,7 @@ use app::{
     account::{Checked, FieldError},
     services::{SheetService, UploadFields},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetQuery, SheetResults,
+        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
         SheetSummary,
     },
 };
@@ -76,6 +76,16 @@ impl SheetService for SheetPages {
             .favorite(&caller, &id, on)
             .await
             .map_err(message)
+    }
+
+    async fn edit(
+        &self,
+        request: &Parts,
+        id: String,
+        edit: SheetEdit,
+    ) -> Result<Checked<SheetSummary>, String> {
+        let caller = self.caller(request).await?;
+        checked(self.library.edit_form(&caller, &id, edit).await)
     }
 
     async fn delete(&self, request: &Parts, id: String) -> Result<(), String> {

@@ -14,7 +14,10 @@ use serde::Deserialize;
 use crate::{
     accounts::Caller,
     error::ApiError,
-    sheets::{library::difficulty, SheetError, SheetLibrary},
+    sheets::{
+        library::{difficulty, split_tags},
+        SheetError, SheetLibrary,
+    },
     state::AppState,
 };
 
@@ -95,12 +98,7 @@ async fn edit(
     let update = SheetUpdate {
         title: change.title,
         tags: change.tags.map(|tags| match tags {
-            Tags::Text(text) => text
-                .split(',')
-                .map(str::trim)
-                .filter(|tag| !tag.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            Tags::Text(text) => split_tags(&text),
             Tags::List(list) => list,
         }),
         category: change.category,
