@@ -28,3 +28,12 @@ pub const DIFFICULTIES: [(&str, &str); 4] = [
     ("advanced", "Advanced"),
     ("expert", "Expert"),
 ];
+
+/// The difficulties as a select's options.
+fn difficulty_options() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    DIFFICULTIES
+        .into_iter()
+        .map(|(value, label)| view! { <option value=value>{label}</option> })
+        .collect_view()
+}

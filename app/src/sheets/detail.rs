@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{player::Practice, SheetDetail, SheetEdit, SheetSummary, DIFFICULTIES};
+use super::{difficulty_options, player::Practice, SheetDetail, SheetEdit, SheetSummary};
 use crate::{
     account::field_error,
     server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet},
@@ -137,10 +137,7 @@ fn EditSheet(id: String, shown: RwSignal<SheetSummary>) -> impl IntoView {
                 <label for="edit-difficulty">"Difficulty"</label>
                 <select id="edit-difficulty" prop:value=move || difficulty.get()
                     on:change=move |e| difficulty.set(event_target_value(&e))>
-                    {DIFFICULTIES
-                        .into_iter()
-                        .map(|(value, label)| view! { <option value=value>{label}</option> })
-                        .collect_view()}
+                    {difficulty_options()}
                 </select>
                 {error("difficulty")}
                 <label for="edit-tags">"Tags"</label>

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{SheetQuery, SheetSummary, DIFFICULTIES};
+use super::{difficulty_options, SheetQuery, SheetSummary};
 use crate::server_fns::search_sheets;
 
 const PAGE_SIZE: u32 = 20;
@@ -66,10 +66,7 @@ pub fn SheetsPage() -> impl IntoView {
                 <select aria-label="Difficulty" prop:value=move || difficulty.get()
                     on:change=move |event| difficulty.set(event_target_value(&event))>
                     <option value="">"Any difficulty"</option>
-                    {DIFFICULTIES
-                        .into_iter()
-                        .map(|(value, label)| view! { <option value=value>{label}</option> })
-                        .collect_view()}
+                    {difficulty_options()}
                 </select>
                 <button type="submit">"Search"</button>
             </form>

@@ -239,12 +239,7 @@ mod tests {
     use super::*;
 
     fn note(start_ms: f64, duration_ms: f64, key: u8) -> PracticeNote {
-        PracticeNote {
-            start_ms,
-            duration_ms,
-            key,
-            velocity: 90,
-        }
+        PracticeNote::new(start_ms, duration_ms, key, 90)
     }
 
     fn on(at: f64, key: u8) -> Timed {

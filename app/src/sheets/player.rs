@@ -200,12 +200,7 @@ mod tests {
 
     #[test]
     fn notes_starting_together_are_one_step() {
-        let note = |start_ms: f64, key: u8| PracticeNote {
-            start_ms,
-            duration_ms: 100.0,
-            key,
-            velocity: 90,
-        };
+        let note = |start_ms: f64, key: u8| PracticeNote::new(start_ms, 100.0, key, 90);
         let steps = steps(&[note(0.0, 60), note(2.0, 64), note(250.0, 62)]);
         let names: Vec<&str> = steps.iter().map(|step| step.names.as_str()).collect();
         assert_eq!(names.len(), 2);

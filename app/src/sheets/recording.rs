@@ -124,27 +124,15 @@ impl Recorder {
     }
 
     fn close(&mut self, key: u8, start_ms: f64, velocity: u8, end_ms: f64) {
-        self.notes.push(PracticeNote {
-            start_ms,
-            duration_ms: (end_ms - start_ms).max(0.0),
-            key,
-            velocity,
-        });
+        let duration_ms = (end_ms - start_ms).max(0.0);
+        self.notes
+            .push(PracticeNote::new(start_ms, duration_ms, key, velocity));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn note(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> PracticeNote {
-        PracticeNote {
-            start_ms,
-            duration_ms,
-            key,
-            velocity,
-        }
-    }
 
     #[test]
     fn presses_and_releases_of_several_players_become_notes_in_order() {
@@ -160,9 +148,9 @@ mod tests {
         assert_eq!(
             recording.notes,
             vec![
-                note(0.0, 500.0, 60, 100),
-                note(100.0, 100.0, 64, 80),
-                note(250.0, 200.0, 60, 40),
+                PracticeNote::new(0.0, 500.0, 60, 100),
+                PracticeNote::new(100.0, 100.0, 64, 80),
+                PracticeNote::new(250.0, 200.0, 60, 40),
             ]
         );
     }
@@ -178,9 +166,9 @@ mod tests {
         assert_eq!(
             recording.notes,
             vec![
-                note(0.0, 300.0, 60, 90),
-                note(0.0, 1_000.0, 62, 70),
-                note(300.0, 700.0, 60, 70),
+                PracticeNote::new(0.0, 300.0, 60, 90),
+                PracticeNote::new(0.0, 1_000.0, 62, 70),
+                PracticeNote::new(300.0, 700.0, 60, 70),
             ]
         );
     }

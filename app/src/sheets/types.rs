@@ -68,6 +68,17 @@ pub struct PracticeNote {
     pub velocity: u8,
 }
 
+impl PracticeNote {
+    pub fn new(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> Self {
+        Self {
+            start_ms,
+            duration_ms,
+            key,
+            velocity,
+        }
+    }
+}
+
 /// The sustain pedal going down or up, for the practice view.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -3,7 +3,7 @@
 
 use leptos::{prelude::*, web_sys::FormData};
 
-use super::DIFFICULTIES;
+use super::difficulty_options;
 use crate::{
     account::field_error,
     server_fns::{upload_sheet, who_am_i},
@@ -60,10 +60,7 @@ fn UploadForm() -> impl IntoView {
             {error("category")}
             <label for="difficulty">"Difficulty"</label>
             <select id="difficulty" name="difficulty">
-                {DIFFICULTIES
-                    .into_iter()
-                    .map(|(value, label)| view! { <option value=value>{label}</option> })
-                    .collect_view()}
+                {difficulty_options()}
             </select>
             {error("difficulty")}
             <label for="tags">"Tags"</label>

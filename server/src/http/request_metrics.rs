@@ -45,10 +45,10 @@ async fn count(request: Request, next: Next) -> Response {
     let route = response
         .extensions()
         .get::<MatchedRoute>()
-        .map_or_else(|| Arc::from("unmatched"), |route| route.0.clone());
+        .map_or("unmatched", |route| &route.0)
+        .to_owned();
     let status = response.status().as_str().to_owned();
-    counter!(HTTP_REQUESTS, "route" => route.to_string(), "status" => status).increment(1);
-    histogram!(HTTP_REQUEST_SECONDS, "route" => route.to_string())
-        .record(started.elapsed().as_secs_f64());
+    counter!(HTTP_REQUESTS, "route" => route.clone(), "status" => status).increment(1);
+    histogram!(HTTP_REQUEST_SECONDS, "route" => route).record(started.elapsed().as_secs_f64());
     response
 }

@@ -44,6 +44,19 @@ pub struct Note {
     pub velocity: u8,
 }
 
+#[cfg(test)]
+impl Note {
+    /// A note, for tests that write scores by hand.
+    pub(super) fn new(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> Self {
+        Self {
+            start_ms,
+            duration_ms,
+            key,
+            velocity,
+        }
+    }
+}
+
 /// The sustain pedal going down or coming up.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PedalChange {
@@ -173,12 +186,7 @@ mod tests {
     use super::*;
 
     fn note(start_ms: f64, duration_ms: f64, key: u8) -> Note {
-        Note {
-            start_ms,
-            duration_ms,
-            key,
-            velocity: 96,
-        }
+        Note::new(start_ms, duration_ms, key, 96)
     }
 
     #[test]

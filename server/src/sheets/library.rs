@@ -113,11 +113,8 @@ impl SheetLibrary {
             notes: score
                 .notes
                 .iter()
-                .map(|note| PracticeNote {
-                    start_ms: note.start_ms,
-                    duration_ms: note.duration_ms,
-                    key: note.key,
-                    velocity: note.velocity,
+                .map(|note| {
+                    PracticeNote::new(note.start_ms, note.duration_ms, note.key, note.velocity)
                 })
                 .collect(),
             pedal: score

@@ -110,23 +110,14 @@ mod tests {
 
     use super::*;
 
-    fn note(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> PracticeNote {
-        PracticeNote {
-            start_ms,
-            duration_ms,
-            key,
-            velocity,
-        }
-    }
-
     #[test]
     fn a_recording_reads_back_from_its_midi_file_within_a_millisecond() {
         let recording = Recording {
             notes: vec![
-                note(250.0, 120.0, 64, 40),
-                note(0.0, 500.0, 60, 100),
-                note(0.0, 500.0, 60, 30),
-                note(1_000.5, 2_000.0, 108, 127),
+                PracticeNote::new(250.0, 120.0, 64, 40),
+                PracticeNote::new(0.0, 500.0, 60, 100),
+                PracticeNote::new(0.0, 500.0, 60, 30),
+                PracticeNote::new(1_000.5, 2_000.0, 108, 127),
             ],
             pedal: vec![
                 PracticePedal {
@@ -169,7 +160,10 @@ mod tests {
     #[test]
     fn a_key_struck_again_while_it_sounds_ends_the_earlier_note() {
         let recording = Recording {
-            notes: vec![note(0.0, 1_000.0, 60, 90), note(400.0, 200.0, 60, 50)],
+            notes: vec![
+                PracticeNote::new(0.0, 1_000.0, 60, 90),
+                PracticeNote::new(400.0, 200.0, 60, 50),
+            ],
             pedal: Vec::new(),
         };
         let notes = score(&recording).unwrap().notes;
@@ -187,13 +181,28 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(refused(Vec::new()), "recording");
-        assert_eq!(refused(vec![note(0.0, 1.0, 128, 90)]), "recording");
-        assert_eq!(refused(vec![note(0.0, 1.0, 60, 0)]), "recording");
-        assert_eq!(refused(vec![note(-1.0, 1.0, 60, 90)]), "recording");
-        assert_eq!(refused(vec![note(f64::NAN, 1.0, 60, 90)]), "recording");
-        assert_eq!(refused(vec![note(0.0, f64::INFINITY, 60, 90)]), "recording");
         assert_eq!(
-            refused(vec![note(0.0, 1.0, 60, 90); MAX_NOTES + 1]),
+            refused(vec![PracticeNote::new(0.0, 1.0, 128, 90)]),
+            "recording"
+        );
+        assert_eq!(
+            refused(vec![PracticeNote::new(0.0, 1.0, 60, 0)]),
+            "recording"
+        );
+        assert_eq!(
+            refused(vec![PracticeNote::new(-1.0, 1.0, 60, 90)]),
+            "recording"
+        );
+        assert_eq!(
+            refused(vec![PracticeNote::new(f64::NAN, 1.0, 60, 90)]),
+            "recording"
+        );
+        assert_eq!(
+            refused(vec![PracticeNote::new(0.0, f64::INFINITY, 60, 90)]),
+            "recording"
+        );
+        assert_eq!(
+            refused(vec![PracticeNote::new(0.0, 1.0, 60, 90); MAX_NOTES + 1]),
             "recording"
         );
     }

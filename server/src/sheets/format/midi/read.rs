@@ -277,15 +277,6 @@ mod tests {
 
     const END: [u8; 4] = [0x00, 0xFF, 0x2F, 0x00];
 
-    fn note(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> Note {
-        Note {
-            start_ms,
-            duration_ms,
-            key,
-            velocity,
-        }
-    }
-
     fn chunk_of(result: Result<Score, FormatError>) -> String {
         match result {
             Err(FormatError::Midi { chunk, .. }) => chunk,
@@ -318,9 +309,9 @@ mod tests {
         assert_eq!(
             score.notes,
             [
-                note(0.0, 1000.0, 60, 100),
-                note(500.0, 1500.0, 64, 80),
-                note(2000.0, 2000.0, 67, 112),
+                Note::new(0.0, 1000.0, 60, 100),
+                Note::new(500.0, 1500.0, 64, 80),
+                Note::new(2000.0, 2000.0, 67, 112),
             ]
         );
         assert_eq!(score.tempo_bpm, 120.0);
@@ -337,7 +328,7 @@ mod tests {
         ]
         .concat();
         let score = read(&smf(0, 480, &[&track])).unwrap();
-        assert_eq!(score.notes, [note(0.0, 1000.0, 60, 64)]);
+        assert_eq!(score.notes, [Note::new(0.0, 1000.0, 60, 64)]);
         assert_eq!(score.tempo_bpm, 60.0);
     }
 
@@ -345,7 +336,7 @@ mod tests {
     fn without_a_tempo_a_file_is_120_bpm() {
         let track = [&[0x00, 0x90, 0x3C, 0x40, 0x60, 0x3C, 0x00][..], &END].concat();
         let score = read(&smf(0, 96, &[&track])).unwrap();
-        assert_eq!(score.notes, [note(0.0, 500.0, 60, 64)]);
+        assert_eq!(score.notes, [Note::new(0.0, 500.0, 60, 64)]);
         assert_eq!(score.tempo_bpm, 120.0);
     }
 
@@ -360,7 +351,7 @@ mod tests {
         // The second track runs longest: its last event is at tick 192, 1000 ms.
         let second = [&[0x81, 0x40, 0xFF, 0x01, 0x01, b'x'][..], &END].concat();
         let score = read(&smf(1, 96, &[&first, &second])).unwrap();
-        assert_eq!(score.notes, [note(0.0, 1000.0, 60, 64)]);
+        assert_eq!(score.notes, [Note::new(0.0, 1000.0, 60, 64)]);
     }
 
     #[test]
@@ -376,7 +367,10 @@ mod tests {
         let score = read(&smf(0, 96, &[&track])).unwrap();
         assert_eq!(
             score.notes,
-            [note(0.0, 500.0, 60, 64), note(500.0, 500.0, 60, 80)]
+            [
+                Note::new(0.0, 500.0, 60, 64),
+                Note::new(500.0, 500.0, 60, 80)
+            ]
         );
     }
 
@@ -402,7 +396,7 @@ mod tests {
         // -25 frames a second (0xE7), 40 ticks a frame: a tick is 1 ms.
         let track = [&[0x00, 0x90, 0x3C, 0x40, 0x87, 0x68, 0x3C, 0x00][..], &END].concat();
         let score = read(&smf(0, 0xE728, &[&track])).unwrap();
-        assert_eq!(score.notes, [note(0.0, 1000.0, 60, 64)]);
+        assert_eq!(score.notes, [Note::new(0.0, 1000.0, 60, 64)]);
     }
 
     #[test]

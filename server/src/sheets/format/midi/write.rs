@@ -170,15 +170,6 @@ mod tests {
     use super::super::super::{Note, PedalChange};
     use super::*;
 
-    fn note(start_ms: f64, duration_ms: f64, key: u8, velocity: u8) -> Note {
-        Note {
-            start_ms,
-            duration_ms,
-            key,
-            velocity,
-        }
-    }
-
     /// The channel messages of a written file, with absolute ticks.
     fn messages(bytes: &[u8]) -> Vec<(u64, MidiMessage)> {
         let smf = Smf::parse(bytes).unwrap();
@@ -213,7 +204,7 @@ mod tests {
     #[test]
     fn one_track_with_the_tempo_first_and_the_end_last() {
         let score = Score {
-            notes: vec![note(0.0, 500.0, 60, 96)],
+            notes: vec![Note::new(0.0, 500.0, 60, 96)],
             pedal: vec![],
             tempo_bpm: 100.0,
         };
@@ -235,7 +226,10 @@ mod tests {
     #[test]
     fn a_key_struck_again_as_it_is_released_is_released_first() {
         let score = Score {
-            notes: vec![note(0.0, 250.0, 60, 90), note(250.0, 250.0, 60, 80)],
+            notes: vec![
+                Note::new(0.0, 250.0, 60, 90),
+                Note::new(250.0, 250.0, 60, 80),
+            ],
             pedal: vec![],
             tempo_bpm: 120.0,
         };
@@ -253,7 +247,7 @@ mod tests {
     #[test]
     fn a_note_of_no_length_goes_on_and_off_before_others_start() {
         let score = Score {
-            notes: vec![note(0.0, 0.0, 60, 90), note(0.0, 100.0, 60, 80)],
+            notes: vec![Note::new(0.0, 0.0, 60, 90), Note::new(0.0, 100.0, 60, 80)],
             pedal: vec![],
             tempo_bpm: 120.0,
         };
@@ -292,7 +286,7 @@ mod tests {
         // Three days at 400 bpm (3200 ticks a second) is 829 440 000 ticks: three markers.
         let three_days = 3.0 * 86_400_000.0;
         let score = Score {
-            notes: vec![note(three_days, 1000.0, 60, 96)],
+            notes: vec![Note::new(three_days, 1000.0, 60, 96)],
             pedal: vec![],
             tempo_bpm: 400.0,
         };
@@ -313,9 +307,9 @@ mod tests {
     fn what_midi_cannot_say_is_bent_to_what_it_can() {
         let score = Score {
             notes: vec![
-                note(-5.0, f64::NAN, 60, 0),
-                note(0.0, 10.0, 200, 96),
-                note(f64::INFINITY, 10.0, 61, 255),
+                Note::new(-5.0, f64::NAN, 60, 0),
+                Note::new(0.0, 10.0, 200, 96),
+                Note::new(f64::INFINITY, 10.0, 61, 255),
             ],
             pedal: vec![],
             tempo_bpm: f64::NAN,

@@ -127,26 +127,8 @@ fn select<'a>(what: &str, search: &'a SheetSearch, rows: Rows<'a>) -> QueryBuild
         Rows::All => {
             query.push(" FROM sheet_music WHERE TRUE");
         }
-        // CROSS JOIN makes the index the outer loop: it yields the few matching sheets,
-        // which are then sorted, instead of walking every sheet in date order.
-        Rows::Trigrams(string) => {
-            query
-                .push(
-                    " FROM sheet_search CROSS JOIN sheet_music
-                      ON sheet_music.search_id = sheet_search.rowid
-                      WHERE sheet_search MATCH ",
-                )
-                .push_bind(string);
-        }
-        Rows::Grams(tokens) => {
-            query
-                .push(
-                    " FROM sheet_grams CROSS JOIN sheet_music
-                      ON sheet_music.search_id = sheet_grams.rowid
-                      WHERE sheet_grams MATCH ",
-                )
-                .push_bind(tokens);
-        }
+        Rows::Trigrams(string) => from_index(&mut query, "sheet_search", string),
+        Rows::Grams(tokens) => from_index(&mut query, "sheet_grams", tokens),
         Rows::Walk(key) => {
             query
                 .push(" FROM sheet_music WHERE (instr(title_key, ")
@@ -167,6 +149,19 @@ fn select<'a>(what: &str, search: &'a SheetSearch, rows: Rows<'a>) -> QueryBuild
             .push_bind(difficulty.as_str());
     }
     query
+}
+
+/// `FROM` the sheets the FTS5 table `index` finds for `matching`. CROSS JOIN makes the index
+/// the outer loop: it yields the few matching sheets, which are then sorted, instead of
+/// walking every sheet in date order.
+fn from_index<'a>(query: &mut QueryBuilder<'a, Sqlite>, index: &'static str, matching: &'a str) {
+    query
+        .push(format!(
+            " FROM {index} CROSS JOIN sheet_music
+              ON sheet_music.search_id = {index}.rowid
+              WHERE {index} MATCH "
+        ))
+        .push_bind(matching);
 }
 
 /// `text` as an FTS5 string: inside double quotes every character is itself, and a double
