@@ -1,18 +1,30 @@
 //! The bus between server instances: Redis, when `REDIS_URL` is set.
 //!
+//! - `wire`: the messages instances exchange (`server/proto/bus.proto`)
+//! - `peer`: one ordered queue per other instance, published in batches
+//!
 //! Each instance has a channel of its own (`pianorhythm:instance:<id>`) that it listens on for
 //! as long as it runs, subscribing again whenever Redis comes back after a restart; commands go
-//! through one connection that reconnects by itself. The instance probes its own channel every
-//! few seconds, which measures the bus's publish-to-receive lag (`pianorhythm_bus_lag_seconds`)
-//! and shows that the whole path works; `/ready` asks Redis too.
+//! through one connection that reconnects by itself. Every publish is one [`wire::Envelope`];
+//! what arrives is handed on, decoded, through the receiver [`Bus::connect`] returns. The
+//! instance probes its own channel every few seconds, which measures the bus's
+//! publish-to-receive lag (`pianorhythm_bus_lag_seconds`) and shows that the whole path works.
 //!
 //! Without `REDIS_URL` there is no bus: one process holds every room, as before.
+
+pub mod peer;
+pub mod wire;
 
 use std::{sync::Arc, time::Duration};
 
 use futures_util::StreamExt;
 use metrics::histogram;
-use redis::{aio::ConnectionManager, AsyncCommands, Client};
+use prost::Message as _;
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig},
+    AsyncCommands, Client,
+};
+use tokio::sync::{mpsc, watch};
 
 use crate::{clock, metrics::BUS_LAG_SECONDS, shutdown::Shutdown};
 
@@ -22,8 +34,10 @@ const PROBE_INTERVAL: Duration = Duration::from_secs(2);
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
 /// A Redis slower than this to answer a ping counts as away.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
-/// What a probe's payload starts with, before its send time (server ms).
-const PROBE: &str = "probe:";
+/// Longest wait for Redis to take a command or to answer it.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+/// Envelopes received but not yet handled; the subscription waits when this is full.
+const INCOMING_CAPACITY: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 #[error("Redis at REDIS_URL: {0}")]
@@ -36,27 +50,59 @@ pub struct Bus {
     instance: Arc<str>,
     /// Commands and publishing; reconnects by itself.
     connection: ConnectionManager,
+    /// Whether this instance is subscribed to its channel now (false while Redis is away).
+    subscribed: watch::Receiver<bool>,
 }
 
 impl Bus {
-    /// Connects (Redis must answer now), then listens and probes until shutdown.
-    pub async fn connect(url: &str, shutdown: Shutdown) -> Result<Self, BusError> {
+    /// Connects (Redis must answer now), then listens and probes until shutdown. What other
+    /// instances send arrives through the receiver.
+    pub async fn connect(
+        url: &str,
+        shutdown: Shutdown,
+    ) -> Result<(Self, mpsc::Receiver<wire::Envelope>), BusError> {
         let client = Client::open(url)?;
-        let connection = client.get_connection_manager().await?;
+        // Players wait on some of these commands (connecting, joining): while Redis is away
+        // they fail fast, and what asked carries on without it.
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(COMMAND_TIMEOUT))
+            .set_response_timeout(Some(COMMAND_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(MAX_RETRY_DELAY);
+        let connection = client.get_connection_manager_with_config(config).await?;
         let instance: Arc<str> = format!("{:016x}", rand::random::<u64>()).into();
+        let (subscribed_tx, subscribed) = watch::channel(false);
+        let (incoming_tx, incoming) = mpsc::channel(INCOMING_CAPACITY);
         let bus = Self {
             instance,
             connection,
+            subscribed,
         };
-        tokio::spawn(listen(client, bus.channel(), shutdown.clone()));
+        let listener = Listener {
+            client,
+            channel: channel(&bus.instance),
+            incoming: incoming_tx,
+            subscribed: subscribed_tx,
+        };
+        tokio::spawn(listener.run(shutdown.clone()));
         tokio::spawn(bus.clone().probe(shutdown));
         tracing::info!(instance = %bus.instance, "on the bus");
-        Ok(bus)
+        Ok((bus, incoming))
     }
 
     /// This instance's id on the bus.
-    pub fn instance(&self) -> &str {
+    pub fn instance(&self) -> &Arc<str> {
         &self.instance
+    }
+
+    /// Follows whether this instance is subscribed to its channel.
+    pub fn subscribed(&self) -> watch::Receiver<bool> {
+        self.subscribed.clone()
+    }
+
+    /// A connection for commands of one's own (it reconnects by itself).
+    pub fn redis(&self) -> ConnectionManager {
+        self.connection.clone()
     }
 
     /// Whether Redis answers now.
@@ -71,65 +117,101 @@ impl Bus {
         }
     }
 
-    fn channel(&self) -> String {
-        format!("pianorhythm:instance:{}", self.instance)
+    /// Publishes `items` to `instance`'s channel, in one envelope.
+    pub async fn publish(&self, instance: &str, items: Vec<wire::Item>) -> Result<(), BusError> {
+        let envelope = wire::Envelope {
+            from: self.instance.to_string(),
+            items,
+        };
+        let mut connection = self.connection.clone();
+        connection
+            .publish::<_, _, ()>(channel(instance), envelope.encode_to_vec())
+            .await?;
+        Ok(())
     }
 
-    async fn probe(mut self, shutdown: Shutdown) {
+    async fn probe(self, shutdown: Shutdown) {
         let mut every = tokio::time::interval(PROBE_INTERVAL);
-        let channel = self.channel();
         while shutdown.run_until_cancelled(every.tick()).await.is_some() {
-            let payload = format!("{PROBE}{}", clock::now_ms());
-            if let Err(error) = self.connection.publish::<_, _, ()>(&channel, payload).await {
+            let probe = wire::Item {
+                kind: Some(wire::item::Kind::ProbeSentAt(clock::now_ms())),
+            };
+            if let Err(error) = self.publish(&self.instance, vec![probe]).await {
                 tracing::warn!(%error, "cannot publish on the bus");
             }
         }
     }
 }
 
-/// Listens on `channel` until shutdown, subscribing again (with a growing pause) whenever the
-/// subscription breaks.
-async fn listen(client: Client, channel: String, shutdown: Shutdown) {
-    let mut delay = Duration::from_millis(100);
-    while !shutdown.is_cancelled() {
-        match client.get_async_pubsub().await {
-            Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
-                Ok(()) => {
-                    delay = Duration::from_millis(100);
-                    let mut messages = pubsub.on_message();
-                    while let Some(Some(message)) =
-                        shutdown.run_until_cancelled(messages.next()).await
-                    {
-                        if let Ok(payload) = message.get_payload::<String>() {
-                            receive(&payload);
-                        }
-                    }
-                    if !shutdown.is_cancelled() {
-                        tracing::warn!("the bus subscription ended; subscribing again");
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "cannot subscribe on the bus"),
-            },
-            Err(error) => tracing::warn!(%error, "cannot reach the bus"),
-        }
-        if shutdown
-            .run_until_cancelled(tokio::time::sleep(delay))
-            .await
-            .is_none()
-        {
-            break;
-        }
-        delay = (delay * 2).min(MAX_RETRY_DELAY);
-    }
+fn channel(instance: &str) -> String {
+    format!("pianorhythm:instance:{instance}")
 }
 
-/// One message on this instance's channel.
-fn receive(payload: &str) {
-    if let Some(sent) = payload
-        .strip_prefix(PROBE)
-        .and_then(|sent| sent.parse::<f64>().ok())
-    {
-        let lag_ms = (clock::now_ms() - sent).max(0.0);
-        histogram!(BUS_LAG_SECONDS).record(lag_ms / 1000.0);
+/// The subscription to this instance's channel.
+struct Listener {
+    client: Client,
+    channel: String,
+    /// Where decoded envelopes go.
+    incoming: mpsc::Sender<wire::Envelope>,
+    subscribed: watch::Sender<bool>,
+}
+
+impl Listener {
+    /// Listens until shutdown, subscribing again (with a growing pause) whenever the
+    /// subscription breaks.
+    async fn run(self, shutdown: Shutdown) {
+        let mut delay = Duration::from_millis(100);
+        while !shutdown.is_cancelled() {
+            match self.client.get_async_pubsub().await {
+                Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
+                    Ok(()) => {
+                        delay = Duration::from_millis(100);
+                        self.subscribed.send_replace(true);
+                        let mut messages = pubsub.on_message();
+                        while let Some(Some(message)) =
+                            shutdown.run_until_cancelled(messages.next()).await
+                        {
+                            self.receive(message.get_payload_bytes()).await;
+                        }
+                        self.subscribed.send_replace(false);
+                        if !shutdown.is_cancelled() {
+                            tracing::warn!("the bus subscription ended; subscribing again");
+                        }
+                    }
+                    Err(error) => tracing::warn!(%error, "cannot subscribe on the bus"),
+                },
+                Err(error) => tracing::warn!(%error, "cannot reach the bus"),
+            }
+            if shutdown
+                .run_until_cancelled(tokio::time::sleep(delay))
+                .await
+                .is_none()
+            {
+                break;
+            }
+            delay = (delay * 2).min(MAX_RETRY_DELAY);
+        }
+    }
+
+    /// One message on this instance's channel: probes are measured here, the rest handed on.
+    async fn receive(&self, payload: &[u8]) {
+        let mut envelope = match wire::Envelope::decode(payload) {
+            Ok(envelope) => envelope,
+            Err(error) => {
+                tracing::warn!(%error, "an undecodable message on the bus");
+                return;
+            }
+        };
+        envelope.items.retain(|item| match item.kind {
+            Some(wire::item::Kind::ProbeSentAt(sent)) => {
+                let lag_ms = (clock::now_ms() - sent).max(0.0);
+                histogram!(BUS_LAG_SECONDS).record(lag_ms / 1000.0);
+                false
+            }
+            _ => true,
+        });
+        if !envelope.items.is_empty() {
+            let _ = self.incoming.send(envelope).await;
+        }
     }
 }

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod bus;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod error;
 mod frames;
@@ -89,13 +90,27 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         ),
         None => None,
     };
+    let cluster = match &bus {
+        Some((bus, _)) => Some(join_the_cluster(bus, &shutdown).await?),
+        None => None,
+    };
     let limits = PlayerLimits::new(config.limits.clone());
     limits.spawn_sweeper(shutdown.clone());
+    if let Some((bus, _)) = &bus {
+        let shared = limits::shared::SharedLimits::start(
+            bus.redis(),
+            bus.instance().clone(),
+            config.limits.clone(),
+            shutdown.clone(),
+        );
+        limits.share(shared);
+    }
     let registry = Registry::start(
         config.rooms.clone(),
         shutdown.clone(),
         store.clone(),
         limits.clone(),
+        cluster.clone(),
     );
     registry
         .restore(store.rooms.list().await.map_err(io::Error::other)?)
@@ -106,6 +121,20 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
     let live = live::LiveConnections::start(shutdown.clone());
+    let bus = match (bus, cluster) {
+        (Some((bus, incoming)), Some(cluster)) => {
+            let tasks = cluster::ClusterTasks {
+                bus: bus.clone(),
+                registry: registry.clone(),
+                live: live.clone(),
+                placement: cluster.placement,
+                remotes: cluster.remotes,
+            };
+            tasks.spawn(incoming, shutdown.clone());
+            Some(bus)
+        }
+        _ => None,
+    };
     let metrics_addr = metrics::serve(
         metrics_listener,
         metrics::LiveState {
@@ -141,7 +170,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             client_bundle,
             shutdown: shutdown.clone(),
             store: store.health.clone(),
-            bus,
+            bus: bus.clone(),
         },
         store,
     };
@@ -166,6 +195,12 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             {
                 tracing::error!("some room journals could not be written before exit");
             }
+            // Then the other instances may take the rooms over at once, from the store.
+            if let Some(cluster) = registry.cluster() {
+                if let Err(error) = cluster.placement.depart().await {
+                    tracing::warn!(%error, "cannot tell the other instances this one is leaving");
+                }
+            }
             served
         }
     });
@@ -176,6 +211,18 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         shutdown,
         task,
     })
+}
+
+/// The links to the other instances, and this instance said to be alive before it claims
+/// any room (so no other takes it for gone meanwhile).
+async fn join_the_cluster(bus: &bus::Bus, shutdown: &Shutdown) -> io::Result<rooms::Cluster> {
+    let placement = rooms::placement::Placement::new(bus.instance().clone(), bus.redis());
+    placement.heartbeat().await.map_err(io::Error::other)?;
+    let remotes = rooms::remote::Remotes {
+        peers: bus::peer::Peers::new(bus.clone(), shutdown.clone()),
+        joins: Default::default(),
+    };
+    Ok(rooms::Cluster { placement, remotes })
 }
 
 impl RunningServer {

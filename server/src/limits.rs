@@ -9,16 +9,22 @@
 //! Connections are counted while they are open ([`ConnectionPermit`] gives its place back when
 //! dropped); join attempts, room creations and chat messages draw on token buckets that refill
 //! over time. Entries nobody has used for a while are swept away, so the map stays small.
+//!
+//! - `shared`: with a bus, connections, joins and room creations counted across instances
 
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::Arc,
+    sync::{Arc, OnceLock},
     time::{Duration, Instant},
 };
 
 use parking_lot::Mutex;
 use pianorhythm_core::rate_limit::TokenBucket;
+
+pub mod shared;
+
+use shared::{Bucket, SharedConnection, SharedLimits};
 
 /// How the limits are set; the README's configuration table lists the variables.
 #[derive(Clone, Debug, PartialEq)]
@@ -191,6 +197,8 @@ pub struct PlayerLimits {
     allowances: Mutex<HashMap<Key, Allowance>>,
     /// Monotonic origin of the buckets' clock.
     started: Instant,
+    /// With a bus: the allowances every instance draws on too.
+    shared: OnceLock<Arc<SharedLimits>>,
 }
 
 impl PlayerLimits {
@@ -199,7 +207,13 @@ impl PlayerLimits {
             config,
             allowances: Mutex::default(),
             started: Instant::now(),
+            shared: OnceLock::new(),
         })
+    }
+
+    /// From now on, connections, joins and room creations also count on every instance.
+    pub fn share(&self, shared: Arc<SharedLimits>) {
+        let _ = self.shared.set(shared);
     }
 
     /// Sweeps idle entries now and then, until `shutdown`.
@@ -287,11 +301,46 @@ impl PlayerLimits {
         Ok(ConnectionPermit {
             limits: self.clone(),
             player: player.clone(),
+            shared: None,
         })
+    }
+
+    /// [`PlayerLimits::connect`], counted on every instance when they share a bus.
+    pub async fn connect_everywhere(
+        self: &Arc<Self>,
+        player: &Player,
+        connection: u64,
+    ) -> Result<ConnectionPermit, LimitError> {
+        let mut permit = self.connect(player)?;
+        if let Some(shared) = self.shared.get() {
+            permit.shared = Some(shared.connect(player, connection).await?);
+        }
+        Ok(permit)
     }
 
     pub fn try_join(&self, player: &Player) -> Result<(), LimitError> {
         self.take(player, |a| &mut a.joins, LimitError::TooManyJoins)
+    }
+
+    /// [`PlayerLimits::try_join`], drawn on every instance's allowance too.
+    pub async fn try_join_everywhere(&self, player: &Player) -> Result<(), LimitError> {
+        self.try_join(player)?;
+        match self.shared.get() {
+            Some(shared) => shared.take(Bucket::Joins, player).await,
+            None => Ok(()),
+        }
+    }
+
+    /// [`PlayerLimits::create_room`], drawn on every instance's allowance too.
+    pub async fn create_room_everywhere(
+        self: &Arc<Self>,
+        player: &Player,
+    ) -> Result<RoomPermit, LimitError> {
+        let permit = self.create_room(player)?;
+        if let Some(shared) = self.shared.get() {
+            shared.take(Bucket::RoomCreations, player).await?;
+        }
+        Ok(permit)
     }
 
     pub fn try_chat(&self, player: &Player) -> Result<(), LimitError> {
@@ -350,6 +399,8 @@ pub struct ConnectionPermit {
     limits: Arc<PlayerLimits>,
     /// Whose place it is.
     player: Player,
+    /// With a bus: its place on every instance.
+    shared: Option<SharedConnection>,
 }
 
 impl Drop for ConnectionPermit {

@@ -3,6 +3,7 @@
 
 use std::{collections::HashMap, sync::Arc};
 
+use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
@@ -49,6 +50,31 @@ impl LiveConnections {
             if &**owner == player {
                 outbox.close(Goodbye::BannedFromSite);
             }
+        }
+    }
+
+    /// Hands a frame from another instance to these connections (those still open).
+    pub fn deliver(&self, connections: &[ConnectionId], frame: &Bytes) {
+        let outboxes = self.lock();
+        for connection in connections {
+            if let Some((_, outbox)) = outboxes.get(connection) {
+                outbox.push(frame.clone());
+            }
+        }
+    }
+
+    /// Sends a frame to every connection.
+    pub fn tell_all(&self, frame: &Bytes) {
+        for (_, outbox) in self.lock().values() {
+            outbox.push(frame.clone());
+        }
+    }
+
+    /// Tells every connection that `instance` has gone, so those in a room it held join the
+    /// room again.
+    pub fn home_lost(&self, instance: &Arc<str>) {
+        for (_, outbox) in self.lock().values() {
+            outbox.home_lost(instance.clone());
         }
     }
 

@@ -7,6 +7,9 @@
 //!
 //! The queue also carries the server's request to close (on shutdown), so the connection's
 //! loop watches a single channel: cheaper than polling a separate signal on every wake-up.
+//!
+//! A player connected to another instance has an outbox here too: its frames go into the
+//! queue to that instance (see `bus::peer`), which hands them to the connection there.
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -15,6 +18,8 @@ use std::sync::{
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
+
+use crate::bus::peer::PeerLink;
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -25,6 +30,9 @@ pub enum Outgoing {
     Frame(Bytes),
     /// Say goodbye, with why, and close.
     Close(Goodbye),
+    /// The instance that held rooms (this one's included, if it was there) has gone: join
+    /// the room again wherever it now lives.
+    HomeLost(Arc<str>),
 }
 
 /// Why the server ends a connection it was asked to close.
@@ -36,9 +44,17 @@ pub enum Goodbye {
 
 /// The sending half, cloned into every room the connection is in.
 #[derive(Clone, Debug)]
-pub struct Outbox {
-    items: mpsc::Sender<Outgoing>,
-    overflow: Arc<Overflow>,
+pub struct Outbox(Target);
+
+#[derive(Clone, Debug)]
+enum Target {
+    /// A connection of this instance.
+    Local {
+        items: mpsc::Sender<Outgoing>,
+        overflow: Arc<Overflow>,
+    },
+    /// A connection of another instance, reached over the bus.
+    Remote { link: PeerLink, connection: u64 },
 }
 
 /// The receiving half, owned by the connection's task.
@@ -58,10 +74,10 @@ pub fn outbox(capacity: usize) -> (Outbox, OutboxReceiver) {
     let (items_tx, items_rx) = mpsc::channel(capacity);
     let overflow = Arc::new(Overflow::default());
     (
-        Outbox {
+        Outbox(Target::Local {
             items: items_tx,
             overflow: overflow.clone(),
-        },
+        }),
         OutboxReceiver {
             items: items_rx,
             overflow,
@@ -70,23 +86,48 @@ pub fn outbox(capacity: usize) -> (Outbox, OutboxReceiver) {
 }
 
 impl Outbox {
+    /// The outbox of connection `connection` of the instance `link` goes to.
+    pub fn remote(link: PeerLink, connection: u64) -> Self {
+        Self(Target::Remote { link, connection })
+    }
+
+    /// The instance the connection is on, when it is not this one.
+    pub fn instance(&self) -> Option<&str> {
+        match &self.0 {
+            Target::Local { .. } => None,
+            Target::Remote { link, .. } => Some(link.instance()),
+        }
+    }
+
     /// Queues a frame without waiting. A full queue marks the connection too slow; a closed one
     /// (the connection has ended) is ignored: the room learns of that through its own message.
     pub fn push(&self, frame: Bytes) {
-        self.send(Outgoing::Frame(frame));
+        match &self.0 {
+            Target::Local { .. } => self.send(Outgoing::Frame(frame)),
+            Target::Remote { link, connection } => link.push_frame(*connection, frame),
+        }
     }
 
-    /// Asks the connection to say goodbye and close.
+    /// Asks the connection to say goodbye and close (only this instance's connections are
+    /// ever asked).
     pub fn close(&self, goodbye: Goodbye) {
         self.send(Outgoing::Close(goodbye));
     }
 
+    /// Tells the connection that `instance` has gone.
+    pub fn home_lost(&self, instance: Arc<str>) {
+        self.send(Outgoing::HomeLost(instance));
+    }
+
     fn send(&self, item: Outgoing) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.items.try_send(item) {
-            if !self.overflow.happened.swap(true, Ordering::AcqRel) {
+        let Target::Local { items, overflow } = &self.0 else {
+            return;
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) = items.try_send(item) {
+            if !overflow.happened.swap(true, Ordering::AcqRel) {
                 crate::metrics::instruments().outbox_overflows.increment(1);
             }
-            self.overflow.wake.notify_one();
+            overflow.wake.notify_one();
         }
     }
 }

@@ -12,7 +12,7 @@ use std::{
     net::SocketAddr,
     sync::{
         atomic::{AtomicU64, Ordering},
-        Arc,
+        Arc, LazyLock,
     },
     time::Duration,
 };
@@ -50,7 +50,10 @@ pub struct Realtime {
     pub accounts: Accounts,
 }
 
-static NEXT_CONNECTION_ID: AtomicU64 = AtomicU64::new(1);
+/// Connection ids start at a random point, so that the ids of two instances sharing a bus
+/// (which rooms see side by side) never meet.
+static NEXT_CONNECTION_ID: LazyLock<AtomicU64> =
+    LazyLock::new(|| AtomicU64::new(rand::random::<u64>() >> 1));
 
 /// Frames up to this size are read and answered with a clear error when over
 /// [`MAX_FRAME_BYTES`]; anything larger ends the connection without being buffered.
@@ -132,7 +135,12 @@ pub async fn upgrade(
                 Some(Ok(caller)) => caller,
             };
             let player = Player::new(caller.identity.id(), peer.ip());
-            let permit = match realtime.limits.connect(&player) {
+            let connection = NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed);
+            let permit = match realtime
+                .limits
+                .connect_everywhere(&player, connection)
+                .await
+            {
                 Ok(permit) => permit,
                 Err(refusal) => {
                     return connection::refuse_connection(socket, &refusal.to_string()).await
@@ -141,7 +149,7 @@ pub async fn upgrade(
             let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
             let origin = Arc::new(Origin {
                 player,
-                connection: NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed),
+                connection,
                 outbox,
                 role: caller.role(),
                 user_agent: caller.user_agent.as_deref().map(Arc::from),

@@ -2,94 +2,17 @@
 //! players were told their writes succeeded, started again on the same DATA_DIR, and asked.
 
 mod common;
+mod support {
+    pub mod process;
+}
 
-use std::{
-    net::{SocketAddr, TcpListener},
-    path::Path,
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
-
-use common::{connect_ws, WsClient};
+use common::WsClient;
 use pianorhythm_core::protocol::{
-    client_message::Kind as Request, server_message::Kind, ChatSend, ErrorCode, Participant,
-    RoomSettingsUpdate, SetProfile, PROTOCOL_VERSION,
+    client_message::Kind as Request, server_message::Kind, ChatSend, ErrorCode, RoomSettingsUpdate,
+    SetProfile,
 };
+use support::process::ServerProcess;
 use tempfile::TempDir;
-
-/// How long a freshly started server may take to answer /health.
-const START_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The server binary running as a child process.
-struct ServerProcess {
-    child: Child,
-    address: SocketAddr,
-}
-
-impl ServerProcess {
-    async fn start(data_dir: &Path, site_root: &Path) -> Self {
-        let address = free_address();
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .env("LEPTOS_SITE_ADDR", address.to_string())
-            .env("METRICS_ADDR", "127.0.0.1:0")
-            .env("LEPTOS_SITE_ROOT", site_root)
-            .env("DATA_DIR", data_dir)
-            .env_remove("MONGODB_URI")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("cannot start the server binary");
-        let server = Self { child, address };
-        server.wait_until_healthy().await;
-        server
-    }
-
-    async fn wait_until_healthy(&self) {
-        let url = format!("http://{}/health", self.address);
-        let deadline = Instant::now() + START_TIMEOUT;
-        while Instant::now() < deadline {
-            if let Ok(response) = reqwest::get(&url).await {
-                if response.status().is_success() {
-                    return;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become healthy within {START_TIMEOUT:?}");
-    }
-
-    async fn connect(&self, cookie: Option<&str>) -> (WsClient, Participant) {
-        let path = format!("/ws?v={PROTOCOL_VERSION}");
-        let mut client = connect_ws(self.address, &path, cookie).await;
-        let you = match client.recv().await.kind {
-            Some(Kind::Welcome(welcome)) => welcome.you.unwrap(),
-            other => panic!("expected a welcome, got {other:?}"),
-        };
-        (client, you)
-    }
-
-    /// SIGTERM, as an orchestrator stops a server, and waits for it to exit.
-    fn terminate(mut self) {
-        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
-        // SAFETY: signals our own child process, which has not been waited for yet.
-        assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "the server exited with {status}");
-    }
-
-    /// SIGKILL: no shutdown handler runs, nothing is flushed on the way out.
-    fn kill_9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Changes the player's name (which makes their session worth storing) and waits until the
 /// room has seen it.
@@ -108,11 +31,6 @@ async fn rename(player: &mut WsClient, name: &str) {
             _ => None,
         })
         .await;
-}
-
-fn free_address() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap()
 }
 
 #[tokio::test]

@@ -11,7 +11,11 @@ use pianorhythm_core::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::{password, RoomError};
+use super::{
+    password,
+    remote::{RemoteRoom, JOIN_ANSWER_TIMEOUT},
+    RoomError,
+};
 use crate::{limits::Player, outbox::Outbox};
 
 /// Identifies one WebSocket; a player with two tabs open has two.
@@ -106,6 +110,10 @@ pub enum RoomCommand {
     UpdateProfile {
         participant: Participant,
     },
+    /// Another instance has gone: its players' connections are closed.
+    InstanceGone {
+        instance: Arc<str>,
+    },
     /// From the room's journal: this message is stored, so it may be shown.
     ChatStored {
         message: ChatMessage,
@@ -162,42 +170,75 @@ impl RoomCommand {
 /// Commands a room may have waiting; a connection that finds it full waits its turn.
 pub const ROOM_INBOX_CAPACITY: usize = 4096;
 
+/// How a connection reaches a room, wherever it is held.
 #[derive(Clone, Debug)]
 pub struct RoomHandle {
     pub id: Arc<str>,
-    commands: mpsc::Sender<RoomCommand>,
+    route: Route,
+}
+
+#[derive(Clone, Debug)]
+enum Route {
+    /// The room's actor runs in this process.
+    Local(mpsc::Sender<RoomCommand>),
+    /// Another instance holds the room.
+    Remote(RemoteRoom),
 }
 
 impl RoomHandle {
     pub(super) fn new(id: Arc<str>, commands: mpsc::Sender<RoomCommand>) -> Self {
-        Self { id, commands }
+        Self {
+            id,
+            route: Route::Local(commands),
+        }
     }
 
-    /// Delivers a command; fails only if the room has closed.
+    pub(super) fn remote(id: Arc<str>, room: RemoteRoom) -> Self {
+        Self {
+            id,
+            route: Route::Remote(room),
+        }
+    }
+
+    /// The instance holding the room, when it is not this one.
+    pub fn home(&self) -> Option<&Arc<str>> {
+        match &self.route {
+            Route::Local(_) => None,
+            Route::Remote(room) => Some(room.home()),
+        }
+    }
+
+    /// Delivers a command; fails only if the room has closed (or, held elsewhere, its
+    /// instance is gone).
     pub async fn send(&self, command: RoomCommand) -> Result<(), RoomError> {
-        self.commands
-            .send(command)
-            .await
-            .map_err(|_| RoomError::RoomNotFound)
+        match &self.route {
+            Route::Local(commands) => commands
+                .send(command)
+                .await
+                .map_err(|_| RoomError::RoomNotFound),
+            Route::Remote(room) => room.send(&self.id, command).await,
+        }
     }
 
     /// Joins the room. A room with a password answers with its hash first; the password is
     /// checked here, off the room's actor, and the join repeated with the hash as proof.
+    /// Answers with the proof that let the player in, for joining again without the password
+    /// when the room moves to another instance.
     pub async fn join(
         &self,
         origin: Arc<Origin>,
         participant: Participant,
         password: Option<String>,
-    ) -> Result<(), RoomError> {
+    ) -> Result<Option<String>, RoomError> {
         let mut proof = None;
         let mut refusal = RoomError::WrongPassword;
         // Twice at most: the password may change between the two asks.
         for _ in 0..2 {
             let answer = self
-                .ask_to_join(origin.clone(), participant.clone(), proof.take())
+                .ask_to_join(origin.clone(), participant.clone(), proof.clone())
                 .await;
             let Err(RoomError::PasswordCheck { hash, private }) = answer else {
-                return answer;
+                return answer.map(|()| proof);
             };
             if private {
                 // Says no more than a room that does not exist would.
@@ -214,6 +255,20 @@ impl RoomHandle {
         Err(refusal)
     }
 
+    /// Joins again, with the proof an earlier join answered (the room moved to another
+    /// instance). A password changed meanwhile keeps the player out.
+    pub async fn rejoin(
+        &self,
+        origin: Arc<Origin>,
+        participant: Participant,
+        proof: Option<String>,
+    ) -> Result<(), RoomError> {
+        match self.ask_to_join(origin, participant, proof).await {
+            Err(RoomError::PasswordCheck { .. }) => Err(RoomError::WrongPassword),
+            answer => answer,
+        }
+    }
+
     async fn ask_to_join(
         &self,
         origin: Arc<Origin>,
@@ -228,7 +283,10 @@ impl RoomHandle {
             reply,
         })
         .await?;
-        // A room that closes before answering is as good as gone.
-        answer.await.unwrap_or(Err(RoomError::RoomNotFound))
+        // A room that closes (or whose instance goes) before answering is as good as gone.
+        match tokio::time::timeout(JOIN_ANSWER_TIMEOUT, answer).await {
+            Ok(Ok(result)) => result,
+            _ => Err(RoomError::RoomNotFound),
+        }
     }
 }

@@ -28,6 +28,8 @@ struct Rooms {
     ids_by_key: HashMap<String, Arc<str>>,
     /// What the lobby shows of each room, with whether it is private (and so not shown).
     summaries: HashMap<Arc<str>, (RoomSummary, bool)>,
+    /// The same for the rooms other instances hold (with a bus), as last read.
+    remote: Vec<(RoomSummary, bool)>,
 }
 
 impl Directory {
@@ -97,7 +99,28 @@ impl Directory {
         }
     }
 
-    /// How many rooms are live, and how many players are in them.
+    /// What the lobby shows of each room held here, and whether it is private.
+    pub fn local_listings(&self) -> Vec<(Arc<str>, RoomSummary, bool)> {
+        let rooms = self.rooms.lock();
+        rooms
+            .summaries
+            .iter()
+            .map(|(id, (summary, private))| (id.clone(), summary.clone(), *private))
+            .collect()
+    }
+
+    /// Replaces what the lobby shows of the rooms other instances hold.
+    pub fn set_remote(&self, mut remote: Vec<(RoomSummary, bool)>) {
+        remote.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let mut rooms = self.rooms.lock();
+        if rooms.remote != remote {
+            rooms.remote = remote;
+            drop(rooms);
+            self.list_changed.notify_one();
+        }
+    }
+
+    /// How many rooms are live here, and how many players are in them.
     pub fn totals(&self) -> (usize, u64) {
         let rooms = self.rooms.lock();
         let players = rooms
@@ -110,11 +133,11 @@ impl Directory {
 
     /// Public rooms: the Lobby first, then the busiest.
     pub fn public_rooms(&self) -> Vec<RoomSummary> {
-        let mut rooms: Vec<RoomSummary> = self
-            .rooms
-            .lock()
+        let rooms = self.rooms.lock();
+        let mut rooms: Vec<RoomSummary> = rooms
             .summaries
             .values()
+            .chain(&rooms.remote)
             .filter(|(_, private)| !private)
             .map(|(summary, _)| summary.clone())
             .collect();

@@ -1,4 +1,9 @@
 //! Creates, restores and finds rooms; keeps the lobby's room list flowing to its subscribers.
+//!
+//! With a bus ([`Cluster`]) a room lives on one instance, its home, and the others reach it
+//! over the bus: finding a room asks Redis where it lives, creating one claims its name
+//! across instances, and a room whose home has gone is adopted: brought back here from the
+//! store, as a restart would.
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,15 +18,27 @@ use super::{
     directory::Directory,
     journal::{Journal, JournalWriters},
     password,
+    placement::Placement,
+    remote::Remotes,
     room::{Room, RoomContext, RoomKind},
     room_list::RoomListFeed,
     ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomSettings,
 };
 use crate::{
     limits::{Player, PlayerLimits, RoomPermit},
+    names,
     shutdown::Shutdown,
-    store::{ids, Store},
+    store::{ids, Store, StoreError},
 };
+
+/// What rooms need to span instances.
+#[derive(Clone)]
+pub struct Cluster {
+    /// Where each room lives, in Redis.
+    pub placement: Placement,
+    /// The links to the other instances.
+    pub remotes: Remotes,
+}
 
 /// How rooms behave; tests shorten the timings.
 #[derive(Clone, Debug)]
@@ -45,6 +62,7 @@ impl Default for RoomsConfig {
 }
 
 pub struct Registry {
+    /// The rooms this instance holds (and, with a bus, what the lobby shows of the others).
     directory: Arc<Directory>,
     room_list: Arc<RoomListFeed>,
     /// What every room is handed when it starts.
@@ -53,16 +71,19 @@ pub struct Registry {
     store: Store,
     /// Every room's journal writer, so shutdown can wait for them.
     writers: JournalWriters,
+    /// With a bus: where rooms live and how to reach the others.
+    cluster: Option<Cluster>,
 }
 
 impl Registry {
-    /// Creates the registry with the permanent Lobby, and the task that publishes the room list
-    /// until `shutdown`.
+    /// Creates the registry and the task that publishes the room list until `shutdown`. The
+    /// Lobby and the stored rooms come with [`Registry::restore`].
     pub fn start(
         config: RoomsConfig,
         shutdown: Shutdown,
         store: Store,
         limits: Arc<PlayerLimits>,
+        cluster: Option<Cluster>,
     ) -> Arc<Self> {
         let directory = Arc::new(Directory::default());
         let room_list = Arc::new(RoomListFeed::default());
@@ -77,27 +98,112 @@ impl Registry {
                 config,
                 limits,
                 shutdown,
+                placement: cluster.as_ref().map(|cluster| cluster.placement.clone()),
             },
             directory,
             room_list,
             store,
             writers: JournalWriters::default(),
+            cluster,
         });
-        let lobby = RoomSettings::with_name(LOBBY_ROOM_NAME.to_owned(), LOBBY_MAX_PLAYERS);
-        registry
-            .spawn_room(LOBBY_ROOM_ID.into(), lobby, RoomKind::Permanent)
-            .expect("the registry starts empty");
         registry
     }
 
-    /// A room by id, or by name (ignoring case and look-alike letters).
-    pub fn find(&self, name_or_id: &str) -> Option<RoomHandle> {
-        self.directory.find(name_or_id)
+    /// With a bus: where rooms live and how to reach the others.
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
+    /// A room by id, or by name (ignoring case and look-alike letters), wherever it lives.
+    pub async fn find(&self, name_or_id: &str) -> Option<RoomHandle> {
+        if let Some(room) = self.directory.find(name_or_id) {
+            return Some(room);
+        }
+        let cluster = self.cluster.as_ref()?;
+        let key = names::room_key(name_or_id.trim());
+        let id = match cluster.placement.room_named(&key).await {
+            Ok(Some(id)) => id,
+            Ok(None) => name_or_id.to_owned(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot look a room up on the bus");
+                return None;
+            }
+        };
+        self.locate(&id).await
+    }
+
+    /// A room this instance holds, by id.
+    pub fn local(&self, id: &str) -> Option<RoomHandle> {
+        self.directory.find(id)
+    }
+
+    /// The room with this id wherever it lives; adopted here when its home has gone.
+    pub async fn locate(&self, id: &str) -> Option<RoomHandle> {
+        if let Some(room) = self.directory.find(id) {
+            return Some(room);
+        }
+        let cluster = self.cluster.as_ref()?;
+        match cluster.placement.home(id).await {
+            Ok(Some(home)) if home != **cluster.placement.here() => {
+                let alive = cluster.placement.alive(std::slice::from_ref(&home)).await;
+                if alive.ok().as_deref() == Some(&[true]) {
+                    let room = cluster.remotes.room(&home);
+                    return Some(RoomHandle::remote(id.into(), room));
+                }
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "cannot look a room up on the bus");
+                return None;
+            }
+        }
+        self.adopt(id).await
+    }
+
+    /// Takes a room whose home has gone (or that has none) and brings it back here from the
+    /// store; the Lobby needs no record. `None` if it is not stored or lives on elsewhere.
+    pub async fn adopt(&self, id: &str) -> Option<RoomHandle> {
+        let cluster = self.cluster.as_ref()?;
+        let stored = if id == LOBBY_ROOM_ID {
+            None
+        } else {
+            match self.store.rooms.get(id).await {
+                Ok(room) => Some(room),
+                Err(StoreError::NotFound(_)) => {
+                    // Gone from the store: it is not a live room anywhere any more.
+                    if let Ok(Some(home)) = cluster.placement.home(id).await {
+                        let _ = cluster.placement.release_for(id, "", &home).await;
+                    }
+                    return None;
+                }
+                Err(error) => {
+                    tracing::warn!(room = id, %error, "cannot load a room to adopt");
+                    return None;
+                }
+            }
+        };
+        let home = match cluster.placement.claim(id).await {
+            Ok(home) => home,
+            Err(error) => {
+                tracing::warn!(room = id, %error, "cannot claim a room");
+                return None;
+            }
+        };
+        if home != **cluster.placement.here() {
+            let room = cluster.remotes.room(&home);
+            return Some(RoomHandle::remote(id.into(), room));
+        }
+        match stored {
+            None => self.spawn_lobby(),
+            Some(room) => self.restore_room(room).await,
+        }
+        tracing::info!(room = id, "room adopted");
+        self.directory.find(id)
     }
 
     /// Creates a user room owned by `owner`, counted by `permit` against their live rooms.
     /// Its password, if any, must already be hashed.
-    pub fn create(
+    pub async fn create(
         &self,
         settings: RoomSettings,
         owner: &Player,
@@ -107,34 +213,120 @@ impl Registry {
             owner_id: owner.id.to_string(),
             permit,
         };
-        self.spawn_room(ids::new_id().into(), settings, kind)
-    }
-
-    /// Brings back the rooms stored before a restart. Each waits, empty, for its players for
-    /// the usual grace period, keeping its id, settings, owner and bans. Passwords stored in
-    /// plain text by older versions are hashed on the way.
-    pub async fn restore(&self, rooms: Vec<StoredRoom>) {
-        for mut room in rooms {
-            let plain = room
-                .settings
-                .password
-                .take_if(|stored| !password::is_hash(stored));
-            if let Some(plain) = plain {
-                // Stored hashed at once, so the next start does not hash it again.
-                room.settings.password = Some(password::hash(plain).await);
-                if let Err(error) = self.store.rooms.save(&room).await {
-                    tracing::warn!(room = %room.id, %error, "cannot store a hashed room password");
-                }
-            }
-            let kind = RoomKind::Restored {
-                owner_id: room.owner_id,
-                bans: room.bans,
-                created_at: room.created_at,
+        let id: Arc<str> = ids::new_id().into();
+        if let Some(cluster) = &self.cluster {
+            let unavailable = |error: redis::RedisError| {
+                tracing::warn!(%error, "cannot reserve a room name on the bus");
+                RoomError::Unavailable("rooms cannot be created right now; try again")
             };
-            if let Err(error) = self.spawn_room(room.id.into(), room.settings, kind) {
-                tracing::warn!(%error, "a stored room could not be restored");
+            let key = names::room_key(&settings.name);
+            cluster.placement.claim(&id).await.map_err(unavailable)?;
+            let reserved = cluster.placement.reserve_name(&key, &id).await;
+            if !reserved.map_err(unavailable)? {
+                let _ = cluster.placement.release(&id, &key).await;
+                return Err(RoomError::NameTaken);
             }
         }
+        self.spawn_room(id, settings, kind)
+    }
+
+    /// Reserves a room's new name across instances (before the room takes it).
+    pub async fn reserve_name(&self, room_id: &str, name: &str) -> Result<(), RoomError> {
+        let Some(cluster) = &self.cluster else {
+            return Ok(());
+        };
+        match cluster
+            .placement
+            .reserve_name(&names::room_key(name), room_id)
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(RoomError::NameTaken),
+            Err(error) => {
+                tracing::warn!(%error, "cannot reserve a room name on the bus");
+                Err(RoomError::Unavailable(
+                    "the room cannot be renamed right now",
+                ))
+            }
+        }
+    }
+
+    /// Brings back the Lobby and the rooms stored before a restart (with a bus: those no live
+    /// instance holds). Each waits, empty, for its players for the usual grace period, keeping
+    /// its id, settings, owner and bans.
+    pub async fn restore(&self, rooms: Vec<StoredRoom>) {
+        match &self.cluster {
+            None => {
+                self.spawn_lobby();
+                for room in rooms {
+                    self.restore_room(room).await;
+                }
+            }
+            Some(cluster) => {
+                let here = cluster.placement.here().to_string();
+                let ids = std::iter::once(LOBBY_ROOM_ID.to_owned())
+                    .chain(rooms.iter().map(|room| room.id.clone()));
+                let mut homes = Vec::new();
+                for id in ids {
+                    homes.push(cluster.placement.claim(&id).await.ok());
+                }
+                let mut homes = homes.into_iter();
+                if homes.next().flatten().as_deref() == Some(here.as_str()) {
+                    self.spawn_lobby();
+                }
+                for (room, home) in rooms.into_iter().zip(homes) {
+                    if home.as_deref() == Some(here.as_str()) {
+                        self.restore_room(room).await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn spawn_lobby(&self) {
+        let lobby = RoomSettings::with_name(LOBBY_ROOM_NAME.to_owned(), LOBBY_MAX_PLAYERS);
+        if let Err(error) = self.spawn_room(LOBBY_ROOM_ID.into(), lobby, RoomKind::Permanent) {
+            tracing::warn!(%error, "the Lobby could not be opened");
+        }
+    }
+
+    /// Brings back one stored room. Passwords stored in plain text by older versions are
+    /// hashed on the way.
+    async fn restore_room(&self, mut room: StoredRoom) {
+        let plain = room
+            .settings
+            .password
+            .take_if(|stored| !password::is_hash(stored));
+        if let Some(plain) = plain {
+            // Stored hashed at once, so the next start does not hash it again.
+            room.settings.password = Some(password::hash(plain).await);
+            if let Err(error) = self.store.rooms.save(&room).await {
+                tracing::warn!(room = %room.id, %error, "cannot store a hashed room password");
+            }
+        }
+        let kind = RoomKind::Restored {
+            owner_id: room.owner_id,
+            bans: room.bans,
+            created_at: room.created_at,
+        };
+        if let Err(error) = self.spawn_room(room.id.into(), room.settings, kind) {
+            tracing::warn!(%error, "a stored room could not be restored");
+        }
+    }
+
+    /// Every room this instance holds.
+    pub fn local_rooms(&self) -> Vec<RoomHandle> {
+        self.directory.handles()
+    }
+
+    /// What the lobby shows of every room this instance holds, with its name key.
+    pub fn local_listings(&self) -> Vec<(Arc<str>, RoomSummary, bool)> {
+        self.directory.local_listings()
+    }
+
+    /// What the lobby shows of the rooms other instances hold.
+    pub fn set_remote_listings(&self, rooms: Vec<(RoomSummary, bool)>) {
+        self.directory.set_remote(rooms);
     }
 
     fn spawn_room(
@@ -168,6 +360,26 @@ impl Registry {
             };
             // A room that has just closed owns nothing any more.
             let _ = room.send(command).await;
+        }
+        let Some(cluster) = &self.cluster else {
+            return;
+        };
+        let homes = match cluster.placement.snapshot().await {
+            Ok(snapshot) => snapshot.homes,
+            Err(error) => {
+                tracing::warn!(%error, "cannot pass rooms held elsewhere to the account");
+                return;
+            }
+        };
+        for (id, home) in homes {
+            if home != **cluster.placement.here() {
+                let room = RoomHandle::remote(id.into(), cluster.remotes.room(&home));
+                let command = RoomCommand::TransferOwnership {
+                    from: from.to_owned(),
+                    to: to.to_owned(),
+                };
+                let _ = room.send(command).await;
+            }
         }
     }
 

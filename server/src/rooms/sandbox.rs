@@ -64,6 +64,7 @@ impl Sandbox {
             config: RoomsConfig::default(),
             limits: PlayerLimits::new(limits),
             shutdown: Shutdown::new(),
+            placement: None,
         };
         let kind = RoomKind::Restored {
             owner_id: Some(owner_id.to_owned()),

@@ -128,12 +128,16 @@ impl Connection {
                         return Err(Closed);
                     }
                     self.gather_more(&mut items).await;
-                    let close_requested = take_frames(&mut items, &mut frames);
+                    let mut homes_lost = Vec::new();
+                    let close_requested = take_frames(&mut items, &mut frames, &mut homes_lost);
                     if self.outbox.overflowed() {
                         return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
                             "connection too slow to keep up with the room").await;
                     }
                     self.write(&mut frames).await?;
+                    for instance in homes_lost {
+                        self.handler.home_lost(&instance).await;
+                    }
                     match close_requested {
                         Some(Goodbye::ServerRestarting) => {
                             return self.goodbye(DisconnectReason::ServerRestarting,
@@ -301,13 +305,19 @@ impl Connection {
     }
 }
 
-/// Moves the frames out of `items` into `frames`; says whether a close was among them.
-fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> Option<Goodbye> {
+/// Moves the frames out of `items` into `frames`, and the instances gone into `homes_lost`;
+/// says whether a close was among them.
+fn take_frames(
+    items: &mut Vec<Outgoing>,
+    frames: &mut Vec<Bytes>,
+    homes_lost: &mut Vec<Arc<str>>,
+) -> Option<Goodbye> {
     let mut close_requested = None;
     for item in items.drain(..) {
         match item {
             Outgoing::Frame(frame) => frames.push(frame),
             Outgoing::Close(goodbye) => close_requested = Some(goodbye),
+            Outgoing::HomeLost(instance) => homes_lost.push(instance),
         }
     }
     close_requested

@@ -23,6 +23,10 @@ use crate::{
 
 /// A site ban asked for without a length lasts this long.
 const DEFAULT_SITE_BAN: Duration = Duration::from_secs(24 * 60 * 60);
+/// How often, and how far apart, a player whose room's instance has gone tries to join it
+/// again while a live instance adopts it.
+const REJOIN_ATTEMPTS: u32 = 10;
+const REJOIN_PAUSE: Duration = Duration::from_millis(500);
 
 pub struct Handler {
     /// This connection as rooms see it: the player, the connection id, its outbox.
@@ -38,7 +42,15 @@ pub struct Handler {
     /// Profile changes and site bans.
     accounts: Accounts,
     /// The room this connection is in, if any.
-    room: Option<RoomHandle>,
+    room: Option<Joined>,
+}
+
+/// The room a connection is in.
+struct Joined {
+    room: RoomHandle,
+    /// The password hash that let the player in, to join again without the password when
+    /// the room moves to another instance.
+    proof: Option<String>,
 }
 
 impl Handler {
@@ -116,6 +128,16 @@ impl Handler {
                     Ok(password) => password,
                     Err(error) => return self.reply(error.frame()),
                 };
+                // Names are unique across instances: the new one is reserved first.
+                if let (Some(name), Some(joined)) = (&update.name, &self.room) {
+                    let reserved = match names::room_name(name) {
+                        Ok(name) => self.registry.reserve_name(&joined.room.id, &name).await,
+                        Err(invalid) => Err(RoomError::from(invalid)),
+                    };
+                    if let Err(error) = reserved {
+                        return self.reply(error.frame());
+                    }
+                }
                 RoomCommand::UpdateSettings {
                     origin,
                     update,
@@ -127,7 +149,7 @@ impl Handler {
                 None => return self.reply_error(ErrorCode::InvalidMessage, "unknown request"),
             },
         };
-        let Some(room) = &self.room else {
+        let Some(Joined { room, .. }) = &self.room else {
             self.reply(RoomError::NotInRoom.frame());
             return;
         };
@@ -143,17 +165,17 @@ impl Handler {
 
     /// Leaves the current room, if any (also when the connection ends).
     pub async fn leave(&mut self) {
-        if let Some(room) = self.room.take() {
+        if let Some(Joined { room, .. }) = self.room.take() {
             let origin = self.origin.clone();
             let _ = room.send(RoomCommand::Leave { origin }).await;
         }
     }
 
     async fn join_by_name(&mut self, name: &str, password: Option<String>) {
-        if let Err(error) = self.limits.try_join(&self.origin.player) {
+        if let Err(error) = self.limits.try_join_everywhere(&self.origin.player).await {
             return self.reply(RoomError::from(error).frame());
         }
-        match self.registry.find(name) {
+        match self.registry.find(name).await {
             Some(room) => self.join(room, password).await,
             None => {
                 // As long as a wrong password takes: timing tells no more than the answer.
@@ -169,15 +191,20 @@ impl Handler {
         let created = async {
             let mut settings = RoomSettings::create(&update)?;
             settings.name = names::room_name(&settings.name)?;
-            if self.registry.find(&settings.name).is_some() {
+            if self.registry.find(&settings.name).await.is_some() {
                 return Err(RoomError::NameTaken);
             }
             // Charged before the password is hashed, which is the costly part.
-            let permit = self.limits.create_room(&self.origin.player)?;
+            let permit = self
+                .limits
+                .create_room_everywhere(&self.origin.player)
+                .await?;
             if let PasswordChange::Set { hash } = take_password(&mut update).await? {
                 settings.password = Some(hash);
             }
-            self.registry.create(settings, &self.origin.player, permit)
+            self.registry
+                .create(settings, &self.origin.player, permit)
+                .await
         };
         match created.await {
             // The creator owns the room: no password asked.
@@ -193,12 +220,43 @@ impl Handler {
             .join(self.origin.clone(), self.identity().participant(), password)
             .await
         {
-            Ok(()) => {
-                self.room = Some(room);
+            Ok(proof) => {
+                self.room = Some(Joined { room, proof });
                 self.remember().await;
             }
             Err(error) => self.reply(error.frame()),
         }
+    }
+
+    /// The instance holding this connection's room has gone: joins the room again wherever
+    /// it lives now (adopting it here if no live instance has yet), as the same player.
+    pub async fn home_lost(&mut self, instance: &str) {
+        let Some(joined) = self
+            .room
+            .take_if(|joined| joined.room.home().is_some_and(|home| **home == *instance))
+        else {
+            return;
+        };
+        for _ in 0..REJOIN_ATTEMPTS {
+            if let Some(room) = self.registry.locate(&joined.room.id).await {
+                let participant = self.identity().participant();
+                let rejoined = room
+                    .rejoin(self.origin.clone(), participant, joined.proof.clone())
+                    .await;
+                match rejoined {
+                    Ok(()) => {
+                        let proof = joined.proof;
+                        self.room = Some(Joined { room, proof });
+                        return;
+                    }
+                    // Claimed by an instance that is still opening it: asked again.
+                    Err(RoomError::RoomNotFound) => {}
+                    Err(error) => return self.reply(error.frame()),
+                }
+            }
+            tokio::time::sleep(REJOIN_PAUSE).await;
+        }
+        self.reply(RoomError::RoomNotFound.frame());
     }
 
     /// The player has done something worth coming back to: keep a guest's identity (an
@@ -237,7 +295,7 @@ impl Handler {
         let participant = self.identity().participant();
         match &self.room {
             // The room tells everyone, this connection included.
-            Some(room) => {
+            Some(Joined { room, .. }) => {
                 let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
             }
             None => self.reply(frames::encode(Kind::ParticipantUpdated(

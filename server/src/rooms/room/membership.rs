@@ -143,6 +143,23 @@ impl Room {
         member
     }
 
+    /// Takes out the connections of an instance that has gone (and the players who had no
+    /// other), as if each had left.
+    pub(super) fn instance_gone(&mut self, instance: &str) {
+        for member in &mut self.members {
+            member
+                .connections
+                .retain(|(_, outbox)| outbox.instance() != Some(instance));
+        }
+        while let Some(index) = self
+            .members
+            .iter()
+            .position(|member| member.connections.is_empty())
+        {
+            self.remove_member(index);
+        }
+    }
+
     pub(super) fn update_profile(&mut self, participant: Participant) {
         let Some(index) = self.member_index(&participant.id) else {
             return;

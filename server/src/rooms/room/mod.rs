@@ -29,8 +29,8 @@ use pianorhythm_core::{
 use tokio::sync::mpsc;
 
 use super::{
-    directory::Directory, journal::Journal, Origin, RoomCommand, RoomError, RoomSettings,
-    RoomsConfig,
+    directory::Directory, journal::Journal, placement::Placement, Origin, RoomCommand, RoomError,
+    RoomSettings, RoomsConfig,
 };
 use crate::{
     frames,
@@ -69,6 +69,23 @@ pub struct RoomContext {
     pub limits: Arc<PlayerLimits>,
     /// Ends the room (its journal writes what is left) when the server stops.
     pub shutdown: Shutdown,
+    /// With a bus: where the room's home and name are shared with the other instances.
+    pub placement: Option<Placement>,
+}
+
+impl RoomContext {
+    /// Takes a closing room out of the directory (and, with a bus, lets go of it there too).
+    fn closed(&self, id: &Arc<str>, name: &str) {
+        self.directory.remove(id, name);
+        if let Some(placement) = self.placement.clone() {
+            let (id, key) = (id.clone(), crate::names::room_key(name));
+            tokio::spawn(async move {
+                if let Err(error) = placement.release(&id, &key).await {
+                    tracing::warn!(room = %id, %error, "cannot let go of a closed room on the bus");
+                }
+            });
+        }
+    }
 }
 
 struct Member {
@@ -182,7 +199,7 @@ impl Room {
     /// (for the Lobby) every handle is gone.
     pub async fn run(mut self, mut inbox: mpsc::Receiver<RoomCommand>) {
         if !self.open().await {
-            self.context.directory.remove(&self.id, &self.settings.name);
+            self.context.closed(&self.id, &self.settings.name);
             return;
         }
         let shutdown = self.context.shutdown.clone();
@@ -202,7 +219,7 @@ impl Room {
                 },
                 () = grace_over => {
                     self.journal.delete_room();
-                    self.context.directory.remove(&self.id, &self.settings.name);
+                    self.context.closed(&self.id, &self.settings.name);
                     tracing::debug!(room = %self.id, "empty room closed");
                     return;
                 }
@@ -230,6 +247,10 @@ impl Room {
             }
             RoomCommand::UpdateProfile { participant } => {
                 self.update_profile(participant);
+                return;
+            }
+            RoomCommand::InstanceGone { instance } => {
+                self.instance_gone(&instance);
                 return;
             }
             RoomCommand::ChatStored { message } => {

@@ -1,0 +1,216 @@
+//! The same limits across instances, kept in Redis when instances share a bus: a player who
+//! opens sockets on two instances, or joins through both, draws on one allowance.
+//!
+//! Open connections are a sorted set per player and per address whose members (instance and
+//! connection) expire unless their instance renews them, so the connections of an instance
+//! that dies stop counting by themselves. Joins and room creations are GCRA buckets (one
+//! timestamp per player and per address). The local limits are checked first and still hold
+//! when Redis is away; these are then let through rather than refused.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use parking_lot::Mutex;
+use redis::{aio::ConnectionManager, RedisResult, Script};
+
+use super::{LimitError, LimitsConfig, Player};
+use crate::{clock, shutdown::Shutdown};
+
+/// How long a connection counts after its instance last renewed it.
+const CONNECTION_LEASE: Duration = Duration::from_secs(30);
+/// How often an instance renews its connections.
+const RENEW_EVERY: Duration = Duration::from_secs(10);
+
+/// Counts member `ARGV[1]` in both sets unless either holds its limit (`ARGV[4]`, `ARGV[5]`)
+/// of members alive at `ARGV[2]`; it lives until `ARGV[3]`.
+const CONNECT: &str = r#"
+local limits = {tonumber(ARGV[4]), tonumber(ARGV[5])}
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', ARGV[2])
+  if redis.call('ZCARD', key) >= limits[i] then return 0 end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, ARGV[3], ARGV[1])
+  redis.call('PEXPIREAT', key, ARGV[3])
+end
+return 1
+"#;
+
+/// GCRA on both keys: one more event at time `ARGV[1]` (ms) with an emission interval of
+/// `ARGV[2]` and `ARGV[3]` ms for the two keys and room for `ARGV[4]` and `ARGV[5]` events in a
+/// burst. Taken from both or from neither.
+const TAKE: &str = r#"
+local now = tonumber(ARGV[1])
+local next = {}
+for i, key in ipairs(KEYS) do
+  local interval = tonumber(ARGV[1 + i])
+  local burst = tonumber(ARGV[3 + i])
+  local tat = math.max(tonumber(redis.call('GET', key) or now), now) + interval
+  if tat - now > interval * burst then return 0 end
+  next[i] = tat
+end
+for i, key in ipairs(KEYS) do
+  redis.call('SET', key, tostring(next[i]), 'PX', math.ceil(next[i] - now))
+end
+return 1
+"#;
+
+/// Which shared bucket an action draws on.
+#[derive(Clone, Copy, Debug)]
+pub enum Bucket {
+    Joins,
+    RoomCreations,
+}
+
+/// This instance's end of the shared limits.
+pub struct SharedLimits {
+    redis: ConnectionManager,
+    /// This instance's id on the bus, part of each connection's member.
+    here: Arc<str>,
+    config: LimitsConfig,
+    /// The connections this instance counts, with their two sets, to renew them.
+    held: Mutex<HashMap<u64, [String; 2]>>,
+}
+
+impl SharedLimits {
+    /// Starts the task that renews this instance's connections until `shutdown`.
+    pub fn start(
+        redis: ConnectionManager,
+        here: Arc<str>,
+        config: LimitsConfig,
+        shutdown: Shutdown,
+    ) -> Arc<Self> {
+        let shared = Arc::new(Self {
+            redis,
+            here,
+            config,
+            held: Mutex::default(),
+        });
+        tokio::spawn(shared.clone().renew(shutdown));
+        shared
+    }
+
+    fn keys(kind: &str, player: &Player) -> [String; 2] {
+        [
+            format!("pianorhythm:{kind}:player:{}", player.id),
+            format!("pianorhythm:{kind}:address:{}", player.address),
+        ]
+    }
+
+    fn member(&self, connection: u64) -> String {
+        format!("{}:{connection}", self.here)
+    }
+
+    /// Counts a connection on every instance; the permit gives its place back when dropped.
+    pub async fn connect(
+        self: &Arc<Self>,
+        player: &Player,
+        connection: u64,
+    ) -> Result<SharedConnection, LimitError> {
+        let keys = Self::keys("connections", player);
+        let now = clock::now_ms() as u64;
+        let counted: RedisResult<i64> = Script::new(CONNECT)
+            .key(&keys[0])
+            .key(&keys[1])
+            .arg(self.member(connection))
+            .arg(now)
+            .arg(now + CONNECTION_LEASE.as_millis() as u64)
+            .arg(self.config.connections_per_session)
+            .arg(self.config.connections_per_address)
+            .invoke_async(&mut self.redis.clone())
+            .await;
+        match counted {
+            Ok(0) => return Err(LimitError::TooManyConnections),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "cannot count a connection across instances"),
+        }
+        self.held.lock().insert(connection, keys);
+        Ok(SharedConnection {
+            limits: self.clone(),
+            connection,
+        })
+    }
+
+    /// Draws one event from a shared bucket of the player and their address.
+    pub async fn take(&self, bucket: Bucket, player: &Player) -> Result<(), LimitError> {
+        let config = &self.config;
+        let share = config.guests_per_address;
+        let (name, per_minute, burst, refusal) = match bucket {
+            Bucket::Joins => (
+                "joins",
+                config.joins_per_minute,
+                (config.joins_per_minute / 3.0).max(1.0),
+                LimitError::TooManyJoins,
+            ),
+            Bucket::RoomCreations => (
+                "creations",
+                config.rooms_per_minute,
+                config.rooms_per_minute,
+                LimitError::TooManyRoomsCreated,
+            ),
+        };
+        let keys = Self::keys(name, player);
+        let interval = 60_000.0 / per_minute;
+        let taken: RedisResult<i64> = Script::new(TAKE)
+            .key(&keys[0])
+            .key(&keys[1])
+            .arg(clock::now_ms())
+            .arg(interval)
+            .arg(interval / share)
+            .arg(burst)
+            .arg(burst * share)
+            .invoke_async(&mut self.redis.clone())
+            .await;
+        match taken {
+            Ok(0) => Err(refusal),
+            Ok(_) => Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, "cannot share a limit across instances");
+                Ok(())
+            }
+        }
+    }
+
+    async fn renew(self: Arc<Self>, shutdown: Shutdown) {
+        let mut every = tokio::time::interval(RENEW_EVERY);
+        while shutdown.run_until_cancelled(every.tick()).await.is_some() {
+            let until = clock::now_ms() as u64 + CONNECTION_LEASE.as_millis() as u64;
+            let mut pipe = redis::pipe();
+            for (connection, keys) in self.held.lock().iter() {
+                for key in keys {
+                    pipe.zadd(key, self.member(*connection), until).ignore();
+                    pipe.pexpire_at(key, until as i64).ignore();
+                }
+            }
+            let renewed: RedisResult<()> = pipe.query_async(&mut self.redis.clone()).await;
+            if let Err(error) = renewed {
+                tracing::warn!(%error, "cannot renew this instance's connections");
+            }
+        }
+    }
+}
+
+/// One open connection, counted on every instance until dropped.
+pub struct SharedConnection {
+    limits: Arc<SharedLimits>,
+    connection: u64,
+}
+
+impl Drop for SharedConnection {
+    fn drop(&mut self) {
+        let Some(keys) = self.limits.held.lock().remove(&self.connection) else {
+            return;
+        };
+        let member = self.limits.member(self.connection);
+        let mut redis = self.limits.redis.clone();
+        tokio::spawn(async move {
+            let mut pipe = redis::pipe();
+            for key in &keys {
+                pipe.zrem(key, &member).ignore();
+            }
+            let removed: RedisResult<()> = pipe.query_async(&mut redis).await;
+            if let Err(error) = removed {
+                tracing::warn!(%error, "cannot give a connection's place back");
+            }
+        });
+    }
+}

@@ -1,0 +1,713 @@
+//! Several instances, one game: two real `server` processes share one Redis (the bus,
+//! `REDIS_URL`) and one DATA_DIR, and a room spans them. Players on different instances hear
+//! each other, read one chat and see one player list and one owner; room names and the room
+//! list are global; a room outlives the instance that held it (kill -9 or SIGTERM); per-player
+//! limits count every instance; and a Redis restart mid-session heals by itself.
+//!
+//! Every test starts its own `redis-server` and two instances, A and B. A room is created by a
+//! player on A, so A is the instance that holds it.
+
+mod common;
+mod support {
+    pub mod process;
+    pub mod redis;
+}
+
+use std::collections::BTreeSet;
+
+use common::WsClient;
+use futures_util::StreamExt;
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, server_message::Kind, BanPlayer, ChatSend, CreateRoom,
+    DisconnectReason, ErrorCode, LeaveRoom, NoteBatch, NoteEvent, NoteEventKind, Participant,
+    RoomJoined, RoomSettingsUpdate, ServerMessage, SubscribeRoomList,
+};
+use prost::Message as _;
+use support::{process::ServerProcess, redis::RedisServer};
+use tempfile::TempDir;
+use tokio::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+/// How soon after an instance dies its players are out of the room and the room runs again.
+const FAILOVER: Duration = Duration::from_secs(10);
+/// How soon after Redis is back notes cross instances again.
+const REDIS_RECOVERY: Duration = Duration::from_secs(15);
+/// How long a test waits for something that should simply happen.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// What the instances share: the bus, the data folder and the (empty) site root.
+struct Shared {
+    redis: RedisServer,
+    data: TempDir,
+    site: TempDir,
+}
+
+impl Shared {
+    fn new() -> Self {
+        Self {
+            redis: RedisServer::start(),
+            data: TempDir::new().unwrap(),
+            site: TempDir::new().unwrap(),
+        }
+    }
+
+    /// Instances A and B on the shared Redis and DATA_DIR, with `env` set on both.
+    async fn two_instances(&self, env: &[(&str, &str)]) -> (ServerProcess, ServerProcess) {
+        let url = self.redis.url();
+        let mut env = env.to_vec();
+        env.push(("REDIS_URL", &url));
+        // Tests ask again while a room moves between instances.
+        env.push(("JOIN_ATTEMPTS_PER_MINUTE", "600"));
+        let start = || ServerProcess::start_with(self.data.path(), self.site.path(), &env);
+        tokio::join!(start(), start())
+    }
+}
+
+fn room(name: &str) -> RoomSettingsUpdate {
+    RoomSettingsUpdate {
+        name: Some(name.to_owned()),
+        ..Default::default()
+    }
+}
+
+fn create(settings: RoomSettingsUpdate) -> Request {
+    Request::Create(CreateRoom {
+        settings: Some(settings),
+    })
+}
+
+fn chat(text: &str) -> Request {
+    Request::Chat(ChatSend {
+        text: text.to_owned(),
+    })
+}
+
+/// One note-on of `key`.
+fn note(key: u32) -> Request {
+    Request::Notes(NoteBatch {
+        time: 1.0,
+        events: vec![NoteEvent {
+            offset_ms: 0,
+            kind: NoteEventKind::NoteOn as i32,
+            key,
+            value: 100,
+        }],
+    })
+}
+
+fn ids(participants: &[Participant]) -> BTreeSet<String> {
+    participants.iter().map(|p| p.id.clone()).collect()
+}
+
+fn set<const N: usize>(names: [&str; N]) -> BTreeSet<String> {
+    names.into_iter().map(str::to_owned).collect()
+}
+
+/// The next message arriving before `deadline`; `None` once it has passed or the connection
+/// has ended.
+async fn next_before(client: &mut WsClient, deadline: Instant) -> Option<Kind> {
+    loop {
+        match tokio::time::timeout_at(deadline, client.stream.next()).await {
+            Ok(Some(Ok(Message::Binary(bytes)))) => {
+                return ServerMessage::decode(bytes.as_ref()).unwrap().kind;
+            }
+            Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+            Ok(_) | Err(_) => return None,
+        }
+    }
+}
+
+/// Skips messages until `pick` accepts one; panics naming `what` after `within`.
+async fn until<T>(
+    client: &mut WsClient,
+    within: Duration,
+    what: &str,
+    mut pick: impl FnMut(Kind) -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + within;
+    while let Some(kind) = next_before(client, deadline).await {
+        if let Some(found) = pick(kind) {
+            return found;
+        }
+    }
+    if Instant::now() < deadline {
+        panic!("the connection ended while waiting for {what}");
+    }
+    panic!("no {what} within {within:?}");
+}
+
+/// Everything that arrives within `window` (less if the connection ends).
+async fn arriving_within(client: &mut WsClient, window: Duration) -> Vec<Kind> {
+    let deadline = Instant::now() + window;
+    let mut arrived = Vec::new();
+    while let Some(kind) = next_before(client, deadline).await {
+        arrived.push(kind);
+    }
+    arrived
+}
+
+/// The player list as a client sees it, kept up to date from what the room tells it.
+fn follow(view: &mut BTreeSet<String>, kind: &Kind) {
+    match kind {
+        Kind::RoomJoined(joined) => *view = ids(&joined.participants),
+        Kind::ParticipantJoined(joined) => {
+            view.insert(joined.participant.as_ref().unwrap().id.clone());
+        }
+        Kind::ParticipantLeft(left) => {
+            view.remove(&left.participant_id);
+        }
+        Kind::RoomLeft(_) => view.clear(),
+        _ => {}
+    }
+}
+
+/// Reads `client`, following its player list in `view`, until `done` holds for the list;
+/// returns how long that took.
+async fn view_until(
+    client: &mut WsClient,
+    view: &mut BTreeSet<String>,
+    within: Duration,
+    what: &str,
+    done: impl Fn(&BTreeSet<String>) -> bool,
+) -> Duration {
+    let started = Instant::now();
+    if !done(view) {
+        until(client, within, what, |kind| {
+            follow(view, &kind);
+            done(view).then_some(())
+        })
+        .await;
+    }
+    started.elapsed()
+}
+
+/// Joins `room`, asking again after a refusal or a silence, until `deadline`.
+async fn join_by(client: &mut WsClient, room: &str, deadline: Instant) -> RoomJoined {
+    let mut last_answer = None;
+    while Instant::now() < deadline {
+        client.join_room(room, None).await;
+        let answer_by = deadline.min(Instant::now() + Duration::from_secs(3));
+        while let Some(kind) = next_before(client, answer_by).await {
+            match kind {
+                Kind::RoomJoined(joined) => return joined,
+                Kind::Error(error) => {
+                    last_answer = Some(error);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        // A pause between attempts, not a wait for something that could be awaited.
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("could not join {room:?} in time; the last answer was {last_answer:?}");
+}
+
+/// The answer to a create or join: the room, or the error's code.
+async fn outcome(client: &mut WsClient) -> Result<RoomJoined, ErrorCode> {
+    until(client, PATIENCE, "a room or an error", |kind| match kind {
+        Kind::RoomJoined(joined) => Some(Ok(joined)),
+        Kind::Error(error) => Some(Err(error.code())),
+        _ => None,
+    })
+    .await
+}
+
+/// `from` plays a note every half second until `to` hears one from `from_id`, for at most
+/// `within`; returns how long it took and everything else `to` received meanwhile, in order.
+/// What `from` is told meanwhile (not in the room yet, say) stays unread.
+async fn notes_reach(
+    from: &mut WsClient,
+    from_id: &str,
+    to: &mut WsClient,
+    within: Duration,
+) -> (Duration, Vec<Kind>) {
+    let started = Instant::now();
+    let mut other = Vec::new();
+    while started.elapsed() < within {
+        from.request(note(60)).await;
+        for kind in arriving_within(to, Duration::from_millis(500)).await {
+            match kind {
+                Kind::Notes(notes) if notes.sender_id == from_id => {
+                    return (started.elapsed(), other);
+                }
+                kind => other.push(kind),
+            }
+        }
+    }
+    panic!("no note from {from_id} got through within {within:?}; meanwhile: {other:?}");
+}
+
+/// `to` hears a note `from` plays now.
+async fn hears(from: &mut WsClient, from_id: &str, to: &mut WsClient) {
+    from.request(note(64)).await;
+    until(
+        to,
+        PATIENCE,
+        "the other player's notes",
+        |kind| match kind {
+            Kind::Notes(notes) if notes.sender_id == from_id => Some(()),
+            _ => None,
+        },
+    )
+    .await;
+}
+
+/// The text of each of the next `count` chat messages, with its id.
+async fn chat_lines(client: &mut WsClient, count: usize) -> Vec<(String, String)> {
+    let mut lines = Vec::new();
+    while lines.len() < count {
+        let message = until(client, PATIENCE, "a chat message", |kind| match kind {
+            Kind::Chat(message) => Some(message),
+            _ => None,
+        })
+        .await;
+        lines.push((message.id, message.text));
+    }
+    lines
+}
+
+/// A new player on `server` who has joined the Lobby, which makes their session stored (so
+/// every instance knows their cookie); returns them, who they are and their cookie.
+async fn remembered_player(server: &ServerProcess) -> (WsClient, Participant, String) {
+    let (mut player, you) = server.connect(None).await;
+    player.enter("Lobby").await;
+    // Requests are handled in order: once the pong is back, the session has been stored.
+    player.drain().await;
+    let cookie = player
+        .cookie
+        .clone()
+        .expect("the server sets a session cookie");
+    (player, you, cookie)
+}
+
+/// Notes, chat, the player list and the owner are one room's, whichever instance a player is on.
+#[tokio::test]
+async fn players_on_two_instances_share_one_room() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, alice_id) = a.connect(None).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let (alice_id, bob_id) = (alice_id.id, bob_id.id);
+
+    alice.create_room(room("Duet")).await;
+    let joined = bob.enter("duet").await;
+    let info = joined.room.unwrap();
+    assert_eq!(info.name, "Duet");
+    assert_eq!(info.owner_id, alice_id, "one owner");
+    assert_eq!(ids(&joined.participants), set([&alice_id, &bob_id]));
+    let arrived = until(&mut alice, PATIENCE, "bob's arrival", |kind| match kind {
+        Kind::ParticipantJoined(joined) => Some(joined.participant.unwrap().id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(arrived, bob_id);
+
+    // Notes both ways, exactly as sent.
+    alice.request(note(60)).await;
+    let relayed = until(&mut bob, PATIENCE, "alice's notes", |kind| match kind {
+        Kind::Notes(notes) => Some(notes),
+        _ => None,
+    })
+    .await;
+    assert_eq!(relayed.sender_id, alice_id);
+    assert_eq!(relayed.batch.unwrap().events[0].key, 60);
+    hears(&mut bob, &bob_id, &mut alice).await;
+
+    // Both write at once; both read the same chat, in the same order.
+    for n in 1..=3 {
+        alice.request(chat(&format!("alice {n}"))).await;
+        bob.request(chat(&format!("bob {n}"))).await;
+    }
+    let alice_reads = chat_lines(&mut alice, 6).await;
+    let bob_reads = chat_lines(&mut bob, 6).await;
+    assert_eq!(alice_reads, bob_reads, "one chat, one order");
+    for writer in ["alice", "bob"] {
+        let theirs: Vec<&str> = alice_reads
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .filter(|text| text.starts_with(writer))
+            .collect();
+        assert_eq!(theirs, [1, 2, 3].map(|n| format!("{writer} {n}")));
+    }
+
+    // A third player, on A, sees everyone and the same history; B hears of them.
+    let (mut carol, carol_id) = a.connect(None).await;
+    let joined = carol.enter("Duet").await;
+    assert_eq!(joined.room.unwrap().owner_id, alice_id);
+    assert_eq!(
+        ids(&joined.participants),
+        set([&alice_id, &bob_id, &carol_id.id])
+    );
+    let history: Vec<(String, String)> = joined
+        .recent_chat
+        .into_iter()
+        .map(|message| (message.id, message.text))
+        .collect();
+    assert_eq!(history, alice_reads);
+    let arrived = until(&mut bob, PATIENCE, "carol's arrival", |kind| match kind {
+        Kind::ParticipantJoined(joined) => Some(joined.participant.unwrap().id),
+        _ => None,
+    })
+    .await;
+    assert_eq!(arrived, carol_id.id);
+
+    // Bob leaves on B; both players on A see him go.
+    bob.request(Request::Leave(LeaveRoom {})).await;
+    for player in [&mut alice, &mut carol] {
+        let left = until(player, PATIENCE, "bob leaving", |kind| match kind {
+            Kind::ParticipantLeft(left) => Some(left.participant_id),
+            _ => None,
+        })
+        .await;
+        assert_eq!(left, bob_id);
+    }
+}
+
+/// A name taken on one instance is taken on all, even when two race for it; the room list is
+/// everyone's, with player counts, pushed and over HTTP.
+#[tokio::test]
+async fn room_names_and_the_room_list_are_global() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut watcher, _) = b.connect(None).await;
+    watcher
+        .request(Request::SubscribeRoomList(SubscribeRoomList {
+            enabled: true,
+        }))
+        .await;
+
+    let (mut alice, _) = a.connect(None).await;
+    alice.create_room(room("Duet")).await;
+    let (mut bob, _) = b.connect(None).await;
+    bob.request(create(room("duet"))).await;
+    assert_eq!(
+        outcome(&mut bob).await.err(),
+        Some(ErrorCode::RoomNameTaken)
+    );
+
+    // B's list shows A's room, and its player count follows a join on B.
+    let count = |kind: Kind| match kind {
+        Kind::RoomList(list) => list
+            .rooms
+            .into_iter()
+            .find(|summary| summary.name == "Duet")
+            .map(|summary| summary.player_count),
+        _ => None,
+    };
+    let listed = until(&mut watcher, PATIENCE, "Duet in B's room list", count).await;
+    assert_eq!(listed, 1);
+    bob.enter("Duet").await;
+    until(&mut watcher, PATIENCE, "Duet with 2 players", |kind| {
+        (count(kind) == Some(2)).then_some(())
+    })
+    .await;
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let rooms: serde_json::Value = reqwest::get(b.url("/api/v1/rooms/active"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let duet = rooms
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Duet");
+        if duet.is_some_and(|duet| duet["playerCount"] == 2) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "B's /api/v1/rooms/active: {rooms}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Two players on two instances ask for one new name at the same moment: one gets it.
+    let (mut carol, _) = a.connect(None).await;
+    let (mut dave, _) = b.connect(None).await;
+    carol.request(create(room("Race"))).await;
+    dave.request(create(room("RACE"))).await;
+    let (carol_got, dave_got) = tokio::join!(outcome(&mut carol), outcome(&mut dave));
+    let outcomes = [carol_got.map(|_| ()), dave_got.map(|_| ())];
+    assert!(
+        outcomes.contains(&Ok(())) && outcomes.contains(&Err(ErrorCode::RoomNameTaken)),
+        "exactly one may have the name: {outcomes:?}"
+    );
+}
+
+/// kill -9 of the instance holding a room: its players leave within 10 s, and within 10 s the
+/// room runs on the other instance with its settings, owner, bans and chat, its players there
+/// back in it and playing with newcomers.
+#[tokio::test]
+async fn a_room_outlives_the_instance_that_held_it() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, alice_id) = a.connect(None).await;
+    let alice_id = alice_id.id;
+    let welcome = "still playing after the crash";
+    alice
+        .create_room(RoomSettingsUpdate {
+            welcome_message: Some(welcome.into()),
+            max_players: Some(5),
+            ..room("Phoenix")
+        })
+        .await;
+
+    // Mallory, on B, is banned for an hour.
+    // (From an address of his own: a guest's ban covers their address.)
+    let (mut mallory, mallory_id) = b.connect_from([127, 0, 0, 2].into()).await;
+    mallory.enter("Phoenix").await;
+    alice
+        .request(Request::Ban(BanPlayer {
+            participant_id: mallory_id.id,
+            duration_seconds: 3600,
+            site_wide: false,
+        }))
+        .await;
+    until(&mut mallory, PATIENCE, "mallory's ban", |kind| {
+        matches!(kind, Kind::RoomLeft(_)).then_some(())
+    })
+    .await;
+
+    // Carol on A, Bob on B; everyone has read alice's message.
+    let (mut carol, carol_id) = a.connect(None).await;
+    let carol_id = carol_id.id;
+    carol.enter("Phoenix").await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let bob_id = bob_id.id;
+    let mut bob_view = ids(&bob.enter("Phoenix").await.participants);
+    assert_eq!(bob_view, set([&alice_id, &bob_id, &carol_id]));
+    let text = "said before the crash";
+    alice.request(chat(text)).await;
+    until(&mut bob, PATIENCE, "alice's message", |kind| {
+        follow(&mut bob_view, &kind);
+        matches!(kind, Kind::Chat(message) if message.text == text).then_some(())
+    })
+    .await;
+
+    let killed = Instant::now();
+    a.kill_9();
+    drop((alice, carol));
+
+    // Meanwhile Dave, new on B, keeps trying to join.
+    let (mut dave, dave_id) = b.connect(None).await;
+    let dave_id = dave_id.id;
+    let join_deadline = killed + FAILOVER + PATIENCE;
+    let (left_after, joined) = tokio::join!(
+        view_until(
+            &mut bob,
+            &mut bob_view,
+            FAILOVER + PATIENCE,
+            "alice and carol leaving",
+            |view| !view.contains(&alice_id) && !view.contains(&carol_id),
+        ),
+        async {
+            let joined = join_by(&mut dave, "phoenix", join_deadline).await;
+            (joined, killed.elapsed())
+        },
+    );
+    let (joined, running_after) = joined;
+    assert!(
+        left_after <= FAILOVER,
+        "the dead instance's players left after {left_after:?}"
+    );
+    assert!(
+        running_after <= FAILOVER,
+        "the room ran again after {running_after:?}"
+    );
+
+    // The room is the same room.
+    let info = joined.room.unwrap();
+    assert_eq!(info.name, "Phoenix");
+    assert_eq!(info.welcome_message, welcome);
+    assert_eq!(info.max_players, 5);
+    assert!(
+        info.owner_id == alice_id || [&bob_id, &dave_id].contains(&&info.owner_id),
+        "the owner is the stored one or a player present, not {:?}",
+        info.owner_id
+    );
+    assert!(
+        joined
+            .recent_chat
+            .iter()
+            .any(|message| message.text == text),
+        "the chat history: {:?}",
+        joined.recent_chat
+    );
+    mallory.join_room("Phoenix", None).await;
+    assert_eq!(outcome(&mut mallory).await.err(), Some(ErrorCode::Banned));
+
+    // Bob was put back by the server and plays with Dave.
+    view_until(
+        &mut bob,
+        &mut bob_view,
+        FAILOVER,
+        "bob seeing dave",
+        |view| view.contains(&bob_id) && view.contains(&dave_id),
+    )
+    .await;
+    hears(&mut dave, &dave_id, &mut bob).await;
+    hears(&mut bob, &bob_id, &mut dave).await;
+
+    // A newcomer sees one player list: the players on the live instance.
+    let (mut erin, erin_id) = b.connect(None).await;
+    let joined = erin.enter("Phoenix").await;
+    assert_eq!(
+        ids(&joined.participants),
+        set([&bob_id, &dave_id, &erin_id.id])
+    );
+}
+
+/// SIGTERM: the instance tells its players it is restarting; one comes back on the other
+/// instance with the same cookie and is the same participant in the same room.
+#[tokio::test]
+async fn players_of_a_stopping_instance_move_to_another() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, alice_before) = a.connect(None).await;
+    let cookie = alice
+        .cookie
+        .clone()
+        .expect("the server sets a session cookie");
+    alice.create_room(room("Encore")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let bob_id = bob_id.id;
+    let mut bob_view = ids(&bob.enter("encore").await.participants);
+
+    a.send_sigterm();
+    let goodbye = until(
+        &mut alice,
+        PATIENCE,
+        "a disconnect notice",
+        |kind| match kind {
+            Kind::Disconnect(goodbye) => Some(goodbye),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(goodbye.reason(), DisconnectReason::ServerRestarting);
+    let status = a.wait();
+    assert!(status.success(), "A exited with {status}");
+
+    let (mut alice, alice_after) = b.connect(Some(&cookie)).await;
+    assert_eq!(alice_after.id, alice_before.id, "the same player");
+    let joined = join_by(&mut alice, "encore", Instant::now() + PATIENCE).await;
+    let present: Vec<&str> = joined.participants.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        present.iter().filter(|id| **id == alice_after.id).count(),
+        1,
+        "alice once, as herself: {present:?}"
+    );
+    let mut alice_view = ids(&joined.participants);
+
+    // Each hears the other; by then the room has told each that the other is there.
+    let (_, meanwhile) = notes_reach(&mut alice, &alice_after.id, &mut bob, PATIENCE).await;
+    for kind in &meanwhile {
+        follow(&mut bob_view, kind);
+    }
+    assert!(
+        bob_view.contains(&alice_after.id),
+        "bob's list: {bob_view:?}"
+    );
+    let (_, meanwhile) = notes_reach(&mut bob, &bob_id, &mut alice, PATIENCE).await;
+    for kind in &meanwhile {
+        follow(&mut alice_view, kind);
+    }
+    assert!(alice_view.contains(&bob_id), "alice's list: {alice_view:?}");
+}
+
+/// MAX_CONNECTIONS_PER_SESSION counts a player's sockets on every instance.
+#[tokio::test]
+async fn the_connection_limit_counts_every_instance() {
+    let shared = Shared::new();
+    let (a, b) = shared
+        .two_instances(&[("MAX_CONNECTIONS_PER_SESSION", "2")])
+        .await;
+    let (_first, you, cookie) = remembered_player(&a).await;
+    let (second, again) = b.connect(Some(&cookie)).await;
+    assert_eq!(again.id, you.id, "B knows the player");
+
+    for server in [&a, &b] {
+        let mut third = server.open(Some(&cookie)).await;
+        match third.recv().await.kind {
+            Some(Kind::Disconnect(goodbye)) => {
+                assert_eq!(goodbye.reason(), DisconnectReason::TooManyConnections);
+            }
+            other => panic!("a third socket for {} was not refused: {other:?}", you.id),
+        }
+    }
+
+    // Closing the tab on B gives its place back, on A too.
+    drop(second);
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let mut client = a.open(Some(&cookie)).await;
+        match client.recv().await.kind {
+            Some(Kind::Welcome(_)) => break,
+            Some(Kind::Disconnect(_)) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(Instant::now() < deadline, "the closed socket still counts");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Redis restarting mid-session: players are told, and once it is back (empty) the room
+/// works across instances again within 15 s, whole.
+#[tokio::test]
+async fn a_redis_restart_is_survived() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, alice_id) = a.connect(None).await;
+    let alice_id = alice_id.id;
+    alice.create_room(room("Storm")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let bob_id = bob_id.id;
+    bob.enter("storm").await;
+    hears(&mut alice, &alice_id, &mut bob).await;
+
+    let port = shared.redis.stop();
+    let told = |kind: Kind| match kind {
+        Kind::Error(error) if error.message.contains("other servers") => Some(()),
+        _ => None,
+    };
+    tokio::join!(
+        until(
+            &mut alice,
+            REDIS_RECOVERY,
+            "alice told of the lost bus",
+            told
+        ),
+        until(&mut bob, REDIS_RECOVERY, "bob told of the lost bus", told),
+    );
+
+    let _redis = RedisServer::start_on(port);
+    let back = Instant::now();
+    notes_reach(&mut alice, &alice_id, &mut bob, REDIS_RECOVERY + PATIENCE).await;
+    notes_reach(&mut bob, &bob_id, &mut alice, REDIS_RECOVERY + PATIENCE).await;
+    let healed_after = back.elapsed();
+    assert!(
+        healed_after <= REDIS_RECOVERY,
+        "notes crossed instances again after {healed_after:?}"
+    );
+
+    // The room is whole: its name, owner and players, and its name is still taken.
+    let (mut carol, carol_id) = b.connect(None).await;
+    let joined = carol.enter("STORM").await;
+    let info = joined.room.unwrap();
+    assert_eq!(info.name, "Storm");
+    assert_eq!(info.owner_id, alice_id);
+    assert_eq!(
+        ids(&joined.participants),
+        set([&alice_id, &bob_id, &carol_id.id])
+    );
+    let (mut dave, _) = b.connect(None).await;
+    dave.request(create(room("storm"))).await;
+    assert_eq!(
+        outcome(&mut dave).await.err(),
+        Some(ErrorCode::RoomNameTaken)
+    );
+}
