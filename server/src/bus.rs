@@ -4,7 +4,7 @@
 //! - `peer`: one ordered queue per other instance, published in batches
 //!
 //! Each instance has a channel of its own (`pianorhythm:instance:<id>`) that it listens on for
-//! as long as it runs, subscribing again whenever Redis comes back after a restart; commands go
+//! as long as it runs, and all listen on one more ([`EVERYONE`]) for what concerns them all, subscribing again whenever Redis comes back after a restart; commands go
 //! through one connection that reconnects by itself. Every publish is one [`wire::Envelope`];
 //! what arrives is handed on, decoded, through the receiver [`Bus::connect`] returns. The
 //! instance probes its own channel every few seconds, which measures the bus's
@@ -36,6 +36,8 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 /// Longest wait for Redis to take a command or to answer it.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+/// The channel every instance listens on.
+const EVERYONE: &str = "pianorhythm:everyone";
 /// Envelopes received but not yet handled; the subscription waits when this is full.
 const INCOMING_CAPACITY: usize = 4096;
 
@@ -119,13 +121,22 @@ impl Bus {
 
     /// Publishes `items` to `instance`'s channel, in one envelope.
     pub async fn publish(&self, instance: &str, items: Vec<wire::Item>) -> Result<(), BusError> {
+        self.publish_on(channel(instance), items).await
+    }
+
+    /// Publishes `items` to every instance, this one included.
+    pub async fn broadcast(&self, items: Vec<wire::Item>) -> Result<(), BusError> {
+        self.publish_on(EVERYONE.to_owned(), items).await
+    }
+
+    async fn publish_on(&self, channel: String, items: Vec<wire::Item>) -> Result<(), BusError> {
         let envelope = wire::Envelope {
             from: self.instance.to_string(),
             items,
         };
         let mut connection = self.connection.clone();
         connection
-            .publish::<_, _, ()>(channel(instance), envelope.encode_to_vec())
+            .publish::<_, _, ()>(channel, envelope.encode_to_vec())
             .await?;
         Ok(())
     }
@@ -163,7 +174,7 @@ impl Listener {
         let mut delay = Duration::from_millis(100);
         while !shutdown.is_cancelled() {
             match self.client.get_async_pubsub().await {
-                Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
+                Ok(mut pubsub) => match pubsub.subscribe(&[&self.channel, EVERYONE]).await {
                     Ok(()) => {
                         delay = Duration::from_millis(100);
                         self.subscribed.send_replace(true);

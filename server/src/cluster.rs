@@ -59,6 +59,7 @@ pub struct ClusterTasks {
 impl ClusterTasks {
     /// Starts the dispatcher and the keeper.
     pub fn spawn(self, incoming: mpsc::Receiver<wire::Envelope>, shutdown: Shutdown) {
+        self.live.share(self.bus.clone());
         tokio::spawn(self.clone().dispatch(incoming, shutdown.clone()));
         tokio::spawn(self.keep(shutdown));
     }
@@ -73,6 +74,7 @@ impl ClusterTasks {
                     }
                     Some(Item::Request(request)) => self.serve(&envelope.from, request).await,
                     Some(Item::JoinAnswer(answer)) => self.remotes.joins.answer(answer),
+                    Some(Item::ClosePlayer(player)) => self.live.close_player_here(&player),
                     Some(Item::ProbeSentAt(_)) | None => {}
                 }
             }

@@ -1,12 +1,16 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
 //! site ban can end a player's connections at once.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::HashMap,
+    sync::{Arc, OnceLock},
+};
 
 use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
+    bus::{wire, Bus},
     outbox::{Goodbye, Outbox},
     rooms::ConnectionId,
     shutdown::Shutdown,
@@ -16,6 +20,8 @@ pub struct LiveConnections {
     /// Each connection's player id and outbox.
     outboxes: Mutex<HashMap<ConnectionId, (Arc<str>, Outbox)>>,
     shutdown: Shutdown,
+    /// With a bus: where a site ban reaches the player's connections on other instances.
+    bus: OnceLock<Bus>,
 }
 
 impl LiveConnections {
@@ -24,6 +30,7 @@ impl LiveConnections {
         let live = Arc::new(Self {
             outboxes: Mutex::default(),
             shutdown: shutdown.clone(),
+            bus: OnceLock::new(),
         });
         tokio::spawn({
             let live = live.clone();
@@ -44,8 +51,28 @@ impl LiveConnections {
         outboxes.insert(connection, (player, outbox));
     }
 
-    /// Ends every connection of a player banned from the site.
+    /// From now on, site bans reach every instance on `bus`.
+    pub fn share(&self, bus: Bus) {
+        let _ = self.bus.set(bus);
+    }
+
+    /// Ends every connection of a player banned from the site, on every instance.
     pub fn close_player(&self, player: &str) {
+        self.close_player_here(player);
+        if let Some(bus) = self.bus.get().cloned() {
+            let close = wire::Item {
+                kind: Some(wire::item::Kind::ClosePlayer(player.to_owned())),
+            };
+            tokio::spawn(async move {
+                if let Err(error) = bus.broadcast(vec![close]).await {
+                    tracing::warn!(%error, "cannot end a banned player's connections elsewhere");
+                }
+            });
+        }
+    }
+
+    /// Ends every connection of a player banned from the site, on this instance.
+    pub fn close_player_here(&self, player: &str) {
         for (owner, outbox) in self.lock().values() {
             if &**owner == player {
                 outbox.close(Goodbye::BannedFromSite);

@@ -837,22 +837,37 @@ async fn moderators_kick_mute_and_delete_chat_in_the_lobby_and_no_one_below_them
         .await;
     assert_eq!(reason, LeaveReason::Kicked, "an admin may kick a moderator");
 
-    // Every action is in the audit log, with who, from where and with what client.
-    let audit: Value = cast[4]
-        .1
-        .get("/api/v1/audit?room=lobby")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let actions: Vec<&str> = audit
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|entry| entry["action"].as_str().unwrap())
-        .collect();
-    for action in ["player_kicked", "player_muted", "chat_message_deleted"] {
-        assert!(actions.contains(&action), "{action} in {actions:?}");
+    // Every action is in the audit log (written behind the room), with who, from where and
+    // with what client.
+    let wanted = ["player_kicked", "player_muted", "chat_message_deleted"];
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let (audit, actions) = loop {
+        let audit: Value = cast[4]
+            .1
+            .get("/api/v1/audit?room=lobby")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let actions: Vec<String> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|entry| entry["action"].as_str().unwrap().to_owned())
+            .collect();
+        let complete = wanted
+            .iter()
+            .all(|action| actions.iter().any(|a| a == action));
+        if complete || tokio::time::Instant::now() >= deadline {
+            break (audit, actions);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    for action in wanted {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} in {actions:?}"
+        );
     }
     let kick = audit
         .as_array()

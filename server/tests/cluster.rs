@@ -9,6 +9,8 @@
 
 mod common;
 mod support {
+    pub mod browser;
+    pub mod oauth_provider;
     pub mod process;
     pub mod redis;
 }
@@ -23,7 +25,9 @@ use pianorhythm_core::protocol::{
     RoomJoined, RoomSettingsUpdate, ServerMessage, SubscribeRoomList,
 };
 use prost::Message as _;
-use support::{process::ServerProcess, redis::RedisServer};
+use support::{
+    browser::Browser, oauth_provider::OAuthProvider, process::ServerProcess, redis::RedisServer,
+};
 use tempfile::TempDir;
 use tokio::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
@@ -710,4 +714,60 @@ async fn a_redis_restart_is_survived() {
         outcome(&mut dave).await.err(),
         Some(ErrorCode::RoomNameTaken)
     );
+}
+
+/// A site ban given on one instance ends the player's connections on every instance.
+#[tokio::test]
+async fn a_site_ban_reaches_every_instance() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let oauth = provider.providers();
+    let local = oauth.get("local").unwrap();
+    let (auth, token, userinfo) = (&local.auth_url, &local.token_url, &local.userinfo_url);
+    let (a, b) = shared
+        .two_instances(&[
+            ("OAUTH_LOCAL_CLIENT_ID", "pianorhythm"),
+            ("OAUTH_LOCAL_CLIENT_SECRET", "secret"),
+            ("OAUTH_LOCAL_AUTH_URL", auth),
+            ("OAUTH_LOCAL_TOKEN_URL", token),
+            ("OAUTH_LOCAL_USERINFO_URL", userinfo),
+            ("OAUTH_LOCAL_SCOPES", "openid profile"),
+            ("ADMINS", "local:root-1"),
+        ])
+        .await;
+    let claims = |subject: &str, handle: &str| serde_json::json!({ "sub": subject, "preferred_username": handle, "name": handle });
+
+    // Bob signs in on A and plays on B.
+    let bob = Browser::at(a.address);
+    bob.visit().await;
+    bob.sign_in(&provider, claims("bob-1", "bob"), "bob").await;
+    let (mut bob_on_b, bob_id) = b.connect(bob.cookie().as_deref()).await;
+
+    // An admin on A bans him from the site.
+    let admin = Browser::at(a.address);
+    admin.visit().await;
+    admin
+        .sign_in(&provider, claims("root-1", "root"), "root")
+        .await;
+    let (mut admin_on_a, welcome) = a.connect(admin.cookie().as_deref()).await;
+    assert_ne!(welcome.id, bob_id.id);
+    admin_on_a
+        .request(Request::Ban(BanPlayer {
+            participant_id: bob_id.id.clone(),
+            duration_seconds: 3600,
+            site_wide: true,
+        }))
+        .await;
+
+    let reason = until(
+        &mut bob_on_b,
+        PATIENCE,
+        "bob's goodbye on B",
+        |kind| match kind {
+            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(reason, DisconnectReason::BannedFromSite);
 }

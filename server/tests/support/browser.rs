@@ -23,6 +23,11 @@ pub type Location = String;
 
 impl Browser {
     pub fn new(server: &TestServer) -> Self {
+        Self::at(server.server.local_addr())
+    }
+
+    /// A browser for the server listening on `address`.
+    pub fn at(address: std::net::SocketAddr) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
             .cookie_provider(jar.clone())
@@ -33,8 +38,8 @@ impl Browser {
         Self {
             http,
             jar,
-            base: server.url(""),
-            address: server.server.local_addr(),
+            base: format!("http://{address}"),
+            address,
         }
     }
 
