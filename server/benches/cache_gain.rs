@@ -11,13 +11,13 @@
 mod redis_server;
 #[path = "../tests/support/secantus.rs"]
 mod secantus;
-
-use std::{future::Future, time::Instant};
+mod support;
 
 use hdrhistogram::Histogram;
 use pianorhythm_core::domain::user::{NewUser, User};
 use redis::AsyncCommands;
 use server::store::{Store, StoreConfig};
+use support::measure;
 use tempfile::TempDir;
 
 const USERS: usize = 1_000;
@@ -54,7 +54,7 @@ fn main() {
         for (name, config) in backends {
             let store = Store::open(&config).await.unwrap();
             let ids = fill(&store).await;
-            let histogram = measure(|i| {
+            let histogram = measure(SAMPLES, |i| {
                 let id = ids[i * 7919 % ids.len()].clone();
                 let store = &store;
                 async move { store.users.get(&id).await.unwrap() }
@@ -69,7 +69,7 @@ fn main() {
                 cached_ids = ids;
             }
         }
-        let histogram = measure(|i| {
+        let histogram = measure(SAMPLES, |i| {
             let id = &cached_ids[i * 7919 % cached_ids.len()];
             let mut redis = redis.clone();
             async move {
@@ -111,22 +111,6 @@ fn report(read: &str, histogram: &Histogram<u64>) {
         histogram.value_at_quantile(0.5),
         histogram.value_at_quantile(0.99)
     );
-}
-
-/// Runs `read` SAMPLES times, one after another, and records each latency in µs.
-async fn measure<F, T>(mut read: impl FnMut(usize) -> F) -> Histogram<u64>
-where
-    F: Future<Output = T>,
-{
-    let mut histogram = Histogram::new(3).unwrap();
-    for i in 0..SAMPLES {
-        let started = Instant::now();
-        std::hint::black_box(read(i).await);
-        histogram
-            .record(started.elapsed().as_micros() as u64)
-            .unwrap();
-    }
-    histogram
 }
 
 async fn fill(store: &Store) -> Vec<String> {

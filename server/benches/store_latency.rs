@@ -9,8 +9,9 @@
 
 #[path = "../tests/support/secantus.rs"]
 mod secantus;
+mod support;
 
-use std::{cell::RefCell, future::Future, time::Instant};
+use std::cell::RefCell;
 
 use hdrhistogram::Histogram;
 use pianorhythm_core::{
@@ -23,6 +24,7 @@ use pianorhythm_core::{
     protocol::{ChatMessage, Participant},
 };
 use server::store::{ids, Store, StoreConfig};
+use support::measure;
 use tempfile::TempDir;
 use words::{ADJECTIVES, FORMS, KEYS, NAMES, NOUNS, TAGS};
 
@@ -203,22 +205,6 @@ fn long_text(i: usize) -> String {
         1 => format!("{noun} {}", &form[..4]),
         _ => format!("{form} in {key}"),
     }
-}
-
-/// Runs `operation` `samples` times, one after another, and records each latency in µs.
-async fn measure<F, T>(samples: usize, mut operation: impl FnMut(usize) -> F) -> Histogram<u64>
-where
-    F: Future<Output = T>,
-{
-    let mut histogram = Histogram::new(3).unwrap();
-    for i in 0..samples {
-        let started = Instant::now();
-        std::hint::black_box(operation(i).await);
-        histogram
-            .record(started.elapsed().as_micros() as u64)
-            .unwrap();
-    }
-    histogram
 }
 
 /// Users, rooms and sheets to look up; returns the user ids and room names.
