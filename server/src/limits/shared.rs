@@ -181,6 +181,9 @@ impl SharedLimits {
                     pipe.pexpire_at(key, until as i64).ignore();
                 }
             }
+            if pipe.is_empty() {
+                continue;
+            }
             let renewed: RedisResult<()> = pipe.query_async(&mut self.redis.clone()).await;
             if let Err(error) = renewed {
                 tracing::warn!(%error, "cannot renew this instance's connections");

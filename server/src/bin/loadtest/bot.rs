@@ -49,11 +49,15 @@ pub enum Phase {
 /// How a bot gets into its room on the real server.
 #[derive(Clone, Debug)]
 pub enum Entry {
+    /// Join the room of this name.
     Join(String),
     /// Create the room with this capacity and note quota (joining it if it already exists).
     Create {
+        /// The room's name.
         room: String,
+        /// Players it may hold.
         max_players: u32,
+        /// Notes per second each player may play in it.
         note_rate: u32,
     },
 }
@@ -186,15 +190,21 @@ async fn send(socket: &mut Socket, frame: Vec<u8>) -> Result<(), String> {
 /// A sender's part: its schedule, and how many listeners each of its notes should reach.
 #[derive(Clone, Copy, Debug)]
 pub struct Playing {
+    /// When it plays.
     pub schedule: Schedule,
+    /// Listeners each note should reach.
     pub fanout: u64,
+    /// Of those, the ones on another instance (reached over the bus).
+    pub crossing_fanout: u64,
 }
 
 /// The bot's life after setup: count relayed notes, play on schedule, ping now and then,
-/// until told to stop.
+/// until told to stop. `instance` is the instance it is connected to: notes tell which one
+/// their sender is on.
 pub async fn run(
     mut socket: Socket,
     target: Target,
+    instance: u32,
     playing: Option<Playing>,
     stats: Rc<Stats>,
     mut phase: watch::Receiver<Phase>,
@@ -210,8 +220,9 @@ pub async fn run(
                 Some(Ok(Message::Binary(bytes))) => {
                     // Outside the window there is nothing to count, so skip decoding.
                     if stats.counting() {
-                        if let Some(sent_ms) = wire::relayed_note_time(target, &bytes) {
-                            stats.note_received(sent_ms, clock::now_ms());
+                        if let Some(note) = wire::relayed_note(target, &bytes) {
+                            let crossed = note.sender_instance != instance;
+                            stats.note_received(note.sent_ms, clock::now_ms(), crossed);
                         }
                     }
                 }
@@ -248,13 +259,13 @@ pub async fn run(
                     notes = None;
                     continue;
                 }
-                let frame = wire::note(clock::now_ms(), 48 + key % 36);
+                let frame = wire::note(clock::now_ms(), 48 + key % 36, instance);
                 key += 1;
                 if send(&mut socket, frame).await.is_err() {
                     break;
                 }
                 if let Some(playing) = playing {
-                    stats.note_sent(playing.fanout);
+                    stats.note_sent(playing.fanout, playing.crossing_fanout);
                 }
             },
             _ = ping.tick(), if target == Target::Server => {

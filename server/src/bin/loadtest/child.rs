@@ -1,5 +1,6 @@
-//! Starting the process under test (the real server, or this binary as the baseline relay) on
-//! a free port, waiting until it answers, and making sure it dies with the loader.
+//! Starting the processes under test (the real server, one or several instances of it sharing
+//! a `redis-server`, or this binary as the baseline relay) on free ports, waiting until they
+//! answer, and making sure they die with the loader.
 //!
 //! Everything here is blocking std code: it runs only before and after a measurement, when no
 //! bot needs the thread.
@@ -10,6 +11,10 @@ use std::{
     os::{fd::AsFd, unix::process::CommandExt},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicU32, Ordering},
+        OnceLock,
+    },
     thread,
     time::{Duration, Instant},
 };
@@ -21,10 +26,12 @@ const STOP_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A running child process, stopped when dropped.
 pub struct Spawned {
+    /// The process.
     child: Child,
+    /// Where it listens.
     pub addr: SocketAddr,
-    /// The empty site root given to the server, removed afterwards.
-    scratch_dir: Option<PathBuf>,
+    /// The scratch folder it owns alone (site root and store), removed afterwards.
+    scratch: Option<ScratchDir>,
 }
 
 impl Spawned {
@@ -35,6 +42,11 @@ impl Spawned {
     /// Base URL for WebSocket connections.
     pub fn ws_base(&self) -> String {
         format!("ws://{}", self.addr)
+    }
+
+    /// `redis://host:port`, for a spawned `redis-server`.
+    pub fn redis_url(&self) -> String {
+        format!("redis://{}", self.addr)
     }
 }
 
@@ -56,9 +68,48 @@ impl Drop for Spawned {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
-        if let Some(dir) = &self.scratch_dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
+        // The scratch folder goes only now, after the process that used it.
+        self.scratch.take();
+    }
+}
+
+/// A fresh folder under the system's temporary folder, removed with everything in it when
+/// dropped. The load test needs no pages or client bundle, only the WebSocket: the empty
+/// folder is the site root, and the store (`data/`) lives in it too, so every run starts
+/// fresh and leaves nothing behind.
+pub struct ScratchDir {
+    /// The folder.
+    path: PathBuf,
+}
+
+impl ScratchDir {
+    /// A new folder, named after this process and a counter so several can coexist.
+    pub fn new() -> io::Result<Self> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "loadtest-site-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path)?;
+        Ok(ScratchDir { path })
+    }
+
+    /// The site root.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The DATA_DIR: shared by every instance given this folder.
+    fn data_dir(&self) -> PathBuf {
+        self.path.join("data")
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
@@ -98,8 +149,18 @@ const CARGO_RUN_VARIABLES: [&str; 6] = [
 /// The `server` binary next to this one, brought up to date first with the cargo that built
 /// this one (same profile, same target folder): `cargo run --release --bin loadtest` then works
 /// in a fresh clone, and never measures a stale server. Without that cargo (the binaries were
-/// copied elsewhere), the binary found next to this one is used as it is.
+/// copied elsewhere), the binary found next to this one is used as it is. Built once per run:
+/// every instance of every shape runs the same binary.
 fn server_binary() -> io::Result<PathBuf> {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    if let Some(program) = BUILT.get() {
+        return Ok(program.clone());
+    }
+    let program = build_server()?;
+    Ok(BUILT.get_or_init(|| program).clone())
+}
+
+fn build_server() -> io::Result<PathBuf> {
     let program = std::env::current_exe()?.with_file_name("server");
     let target_dir = program
         .parent()
@@ -136,31 +197,73 @@ fn server_binary() -> io::Result<PathBuf> {
     }
 }
 
-/// Starts the `server` binary next to this one and waits for `GET /health` to answer 200.
+/// Starts the `server` binary next to this one on its own scratch folder, with no bus (one
+/// instance alone), and waits for `GET /health` to answer 200.
 pub fn spawn_server() -> io::Result<Spawned> {
+    let scratch = ScratchDir::new()?;
+    let mut spawned = start_server(&scratch, None)?;
+    spawned.scratch = Some(scratch);
+    Ok(spawned)
+}
+
+/// Starts one instance of a cluster: the site root and DATA_DIR in `scratch` (shared by the
+/// instances, which outlive it only while the caller keeps it), the bus at `redis_url`.
+pub fn spawn_instance(scratch: &ScratchDir, redis_url: &str) -> io::Result<Spawned> {
+    start_server(scratch, Some(redis_url))
+}
+
+fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spawned> {
     let program = server_binary()?;
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
-    // The load test needs no pages or client bundle, only the WebSocket: an empty site will do.
-    // Its store lives in the same scratch folder, so every run starts fresh and leaves nothing.
-    let scratch_dir = std::env::temp_dir().join(format!("loadtest-site-{}", std::process::id()));
-    std::fs::create_dir_all(&scratch_dir)?;
-    let child = command(program)?
+    let mut command = command(program)?;
+    command
         .env("LEPTOS_SITE_ADDR", addr.to_string())
         .env("METRICS_ADDR", "127.0.0.1:0")
-        .env("LEPTOS_SITE_ROOT", &scratch_dir)
-        .env("DATA_DIR", scratch_dir.join("data"))
+        .env("LEPTOS_SITE_ROOT", scratch.path())
+        .env("DATA_DIR", scratch.data_dir())
         .env("RUST_LOG", "warn")
+        // A store or bus configured in the caller's shell is not the one under test.
+        .env_remove("MONGODB_URI")
+        .env_remove("REDIS_URL")
         // Every bot comes from 127.0.0.1: as an operator would for a known gateway, let that
         // one address carry as many players as the load needs. Per-player limits still apply.
         .env("GUESTS_PER_ADDRESS", "1000000")
-        .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000")
-        .spawn()?;
+        .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
+    if let Some(url) = redis_url {
+        command.env("REDIS_URL", url);
+    }
+    let mut spawned = Spawned {
+        child: command.spawn()?,
+        addr,
+        scratch: None,
+    };
+    wait_until(&mut spawned, |addr| http_ok(addr, "/health"))?;
+    Ok(spawned)
+}
+
+/// Starts a `redis-server` on a free port, saving nothing to disk, and waits until it accepts
+/// connections. Its log goes nowhere: only warnings would be written, and not to stdout.
+pub fn spawn_redis() -> io::Result<Spawned> {
+    let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+    let mut command = command(PathBuf::from("redis-server"))?;
+    command
+        .args(["--port", &addr.port().to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no", "--loglevel", "warning"])
+        .stdout(Stdio::null());
+    let child = command.spawn().map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!("cannot start redis-server (is it installed?): {error}"),
+        )
+    })?;
     let mut spawned = Spawned {
         child,
         addr,
-        scratch_dir: Some(scratch_dir),
+        scratch: None,
     };
-    wait_until(&mut spawned, |addr| http_ok(addr, "/health"))?;
+    wait_until(&mut spawned, |addr| {
+        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
+    })?;
     Ok(spawned)
 }
 
@@ -173,7 +276,7 @@ pub fn spawn_relay() -> io::Result<Spawned> {
     let mut spawned = Spawned {
         child,
         addr,
-        scratch_dir: None,
+        scratch: None,
     };
     wait_until(&mut spawned, |addr| {
         TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()

@@ -1,10 +1,12 @@
-//! Command-line options. One struct so every mode (load, idle, baseline relay) reads the same
-//! flags and the JSON report can echo exactly what was asked for.
+//! Command-line options. One struct so every mode (load, idle, baseline relay, several
+//! instances) reads the same flags and the JSON report can echo exactly what was asked for.
 
 use clap::Parser;
 use pianorhythm_core::rooms::{
     DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
 };
+
+use crate::wire::MAX_INSTANCES;
 
 /// Load generator for the PianoRhythm server: bots join rooms, senders play notes at a steady
 /// rate, every bot measures how many relayed notes arrive and how late. Prints one JSON line on
@@ -31,6 +33,13 @@ pub struct Args {
     /// Rooms to spread the bots over: 1 uses the permanent "Lobby", more creates load-0, load-1…
     #[arg(long, default_value_t = 1)]
     pub rooms: u32,
+
+    /// Server instances. Above 1, the load also runs on that many instances sharing a
+    /// `redis-server` and a DATA_DIR, twice: "split" (senders on the first instance, listeners
+    /// on the others; with every player sending, each room cut in one block per instance) and
+    /// "mixed" (players alternate between instances), next to one instance alone ("single").
+    #[arg(long, default_value_t = 1)]
+    pub instances: u32,
 
     /// Use an already running server (ws://host:port) instead of spawning one. With
     /// --baseline-only it names a running relay (`loadtest --serve-baseline`).
@@ -75,7 +84,11 @@ pub struct Args {
 impl Args {
     /// Rejects combinations that would make the figures meaningless, before anything is spawned.
     pub fn validate(&self) -> Result<(), String> {
-        if self.serve_baseline || self.idle_connections.is_some() {
+        if self.serve_baseline {
+            return Ok(());
+        }
+        self.validate_instances()?;
+        if self.idle_connections.is_some() {
             return Ok(());
         }
         if self.players < 2 {
@@ -107,6 +120,23 @@ impl Args {
             return Err(format!(
                 "rooms hold at most {MAX_PLAYERS_LIMIT} players: {per_room} per room needs more --rooms"
             ));
+        }
+        Ok(())
+    }
+
+    /// Several instances are spawned here, each shape on fresh ones: there is nothing to point
+    /// `--url` at, and only the note load is measured across instances.
+    fn validate_instances(&self) -> Result<(), String> {
+        if self.instances == 0 || self.instances > MAX_INSTANCES {
+            return Err(format!("--instances must be between 1 and {MAX_INSTANCES}"));
+        }
+        let alone = self.url.is_some() || self.baseline_only || self.idle_connections.is_some();
+        if self.instances > 1 && alone {
+            return Err(
+                "--instances above 1 spawns its own servers and measures notes: it does not go \
+                 with --url, --baseline-only or --idle-connections"
+                    .into(),
+            );
         }
         Ok(())
     }

@@ -16,9 +16,13 @@ const SETTLE: Duration = Duration::from_secs(2);
 /// Read buffer per idle connection, kept small so the loader itself stays light.
 const IDLE_READ_BUFFER: usize = 4 * 1024;
 
+/// What idle mode measured.
 pub struct IdleResult {
+    /// Connections opened.
     pub connections: u32,
+    /// Growth of the server's resident memory divided by the connections.
     pub kb_per_connection: Option<f64>,
+    /// The server's resident memory with every connection open.
     pub rss_mb_after: Option<f64>,
 }
 

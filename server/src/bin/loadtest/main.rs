@@ -3,18 +3,37 @@
 //!
 //! ```text
 //! loadtest --players 100 --senders 100 --rate 10 --duration 10 [--rooms N] [--url ws://host:port]
-//!          [--baseline | --baseline-only] [--idle-connections N]
+//!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
 //! ```
 //!
 //! By default it spawns the `server` binary built next to it on a free port, so one command
 //! measures a fresh server. The loader runs on a single thread: the machine's cores are shared
 //! with the process under test, and the report includes the loader's own CPU so a saturated
 //! loader is not mistaken for a slow server. Exactly one JSON line goes to stdout.
+//!
+//! With `--instances N` (N ≥ 2) the load runs three times, each on fresh processes, and the
+//! report has figures for each shape:
+//! - **single**: one server without `REDIS_URL`, as above: the reference.
+//! - **split**: a fresh `redis-server` and N servers sharing it (`REDIS_URL`) and one
+//!   DATA_DIR, so one room spans the instances. Senders go to the first instance, listeners
+//!   (non-senders) to the others. When every player sends (the default, `--senders` =
+//!   `--players`) there are no listeners to move, so each room's players are cut in N blocks
+//!   instead, block k on instance k: with two instances, half the players (all sending) on
+//!   each, every note reaches the other half over the bus and its own half locally, so
+//!   deliveries cross both ways.
+//! - **mixed**: the same setup, each room's players alternating between instances.
+//!
+//! Every room's home is the first instance: the bots create the rooms there, and, started
+//! before the others, it holds the Lobby.
+//! Each note carries its sender's instance, so besides the overall figures every shape reports
+//! the share of deliveries that crossed instances and their own p50/p99. Server CPU is summed
+//! over the instances; the redis-server's CPU is reported on its own.
 
 mod bot;
 mod child;
 mod cli;
 mod clock;
+mod cluster;
 mod idle;
 mod load;
 mod plan;
@@ -28,7 +47,15 @@ use std::{io, process::ExitCode};
 
 use clap::Parser;
 
-use crate::{child::Spawned, cli::Args, report::Report, wire::Target};
+use crate::{
+    child::Spawned,
+    cli::Args,
+    cluster::Cluster,
+    load::{Deployment, Measurement},
+    plan::Shape,
+    report::Report,
+    wire::Target,
+};
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -82,27 +109,64 @@ fn main() -> ExitCode {
 
 async fn run(args: &Args) -> Result<Report, String> {
     if let Some(connections) = args.idle_connections {
-        let (_server, base, pid) = under_test(args, child::spawn_server)?;
-        let idle = idle::measure(&base, pid, connections, args.connect_concurrency).await?;
+        let (_server, deployment) = under_test(args, child::spawn_server)?;
+        let pid = deployment.server_pids.first().copied();
+        let idle = idle::measure(
+            &deployment.bases[0],
+            pid,
+            connections,
+            args.connect_concurrency,
+        )
+        .await?;
         return Ok(Report::idle(&idle));
     }
     if args.baseline_only {
-        let (_relay, base, pid) = under_test(args, child::spawn_relay)?;
-        let baseline = load::measure(args, Target::Relay, &base, pid).await?;
+        let (_relay, deployment) = under_test(args, child::spawn_relay)?;
+        let baseline = load::measure(args, Target::Relay, Shape::Single, &deployment).await?;
+        eprintln!("{}", report::table(std::slice::from_ref(&baseline)));
         return Ok(Report::load(args, &baseline, None));
     }
 
-    let (server, base, pid) = under_test(args, child::spawn_server)?;
-    let main = load::measure(args, Target::Server, &base, pid).await?;
-    // Stop the server before the baseline runs, so the two never compete for the cores.
+    let (server, deployment) = under_test(args, child::spawn_server)?;
+    let main = load::measure(args, Target::Server, Shape::Single, &deployment).await?;
+    // Stop the server before the next run, so the two never compete for the cores.
     drop(server);
+    let shapes = across_instances(args).await?;
     let baseline = if args.baseline {
         let relay = child::spawn_relay().map_err(|error| format!("baseline relay: {error}"))?;
-        Some(load::measure(args, Target::Relay, &relay.ws_base(), Some(relay.pid())).await?)
+        let deployment = Deployment::single(relay.ws_base(), Some(relay.pid()));
+        Some(load::measure(args, Target::Relay, Shape::Single, &deployment).await?)
     } else {
         None
     };
-    Ok(Report::load(args, &main, baseline.as_ref()))
+
+    let measured: Vec<Measurement> = std::iter::once(main.clone())
+        .chain(shapes.iter().cloned())
+        .chain(baseline.clone())
+        .collect();
+    eprintln!("{}", report::table(&measured));
+    let report = Report::load(args, &main, baseline.as_ref());
+    Ok(if shapes.is_empty() {
+        report
+    } else {
+        report.with_shapes(&main, &shapes)
+    })
+}
+
+/// With `--instances` above 1: the split and mixed shapes, each on a fresh cluster stopped
+/// before the next starts. Nothing otherwise.
+async fn across_instances(args: &Args) -> Result<Vec<Measurement>, String> {
+    let mut measured = Vec::new();
+    if args.instances <= 1 {
+        return Ok(measured);
+    }
+    for shape in [Shape::Split, Shape::Mixed] {
+        let cluster = Cluster::start(args.instances)
+            .map_err(|error| format!("cannot start {} instances: {error}", args.instances))?;
+        eprintln!("loadtest: [{}] {}", shape.label(), cluster.describe());
+        measured.push(load::measure(args, Target::Server, shape, &cluster.deployment()).await?);
+    }
+    Ok(measured)
 }
 
 /// The process to load: the one at `--url` (figures only with `--server-pid`), or a fresh one
@@ -110,14 +174,17 @@ async fn run(args: &Args) -> Result<Report, String> {
 fn under_test(
     args: &Args,
     spawn: fn() -> io::Result<Spawned>,
-) -> Result<(Option<Spawned>, String, Option<u32>), String> {
+) -> Result<(Option<Spawned>, Deployment), String> {
     match &args.url {
-        Some(url) => Ok((None, url.trim_end_matches('/').to_owned(), args.server_pid)),
+        Some(url) => {
+            let base = url.trim_end_matches('/').to_owned();
+            Ok((None, Deployment::single(base, args.server_pid)))
+        }
         None => {
             let spawned = spawn().map_err(|error| format!("cannot start the target: {error}"))?;
             eprintln!("loadtest: target pid {} on {}", spawned.pid(), spawned.addr);
-            let (base, pid) = (spawned.ws_base(), Some(spawned.pid()));
-            Ok((Some(spawned), base, pid))
+            let deployment = Deployment::single(spawned.ws_base(), Some(spawned.pid()));
+            Ok((Some(spawned), deployment))
         }
     }
 }

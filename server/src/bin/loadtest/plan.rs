@@ -1,35 +1,96 @@
-//! Who goes where: splitting players and senders evenly across rooms, and the send schedule
-//! that spreads every sender's notes evenly in time so the load is smooth, never bursty.
+//! Who goes where: splitting players and senders evenly across rooms and, with several server
+//! instances, across instances (the [`Shape`]); and the send schedule that spreads every
+//! sender's notes evenly in time so the load is smooth, never bursty.
 
 use std::time::Duration;
 
 /// The permanent room every server has; used when only one room is asked for.
 use pianorhythm_core::rooms::LOBBY_ROOM_NAME as LOBBY;
 
+/// How the bots of each room are spread over the server instances. Rooms are created (or, for
+/// the Lobby, held) by instance 0, so instance 0 is every room's home.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// One instance and no bus: the reference.
+    Single,
+    /// Senders on instance 0, listeners round-robin on the others. When every player sends,
+    /// there are no listeners to move: each room's players are cut into one block per instance
+    /// instead (with two, half on each), so notes cross the bus both ways.
+    Split,
+    /// Each room's players alternate: instance 0, 1, …, 0, 1, …
+    Mixed,
+}
+
+impl Shape {
+    /// The name in the report.
+    pub fn label(self) -> &'static str {
+        match self {
+            Shape::Single => "single",
+            Shape::Split => "split",
+            Shape::Mixed => "mixed",
+        }
+    }
+}
+
 /// One bot's place in the test.
 #[derive(Clone, Debug)]
 pub struct BotPlan {
     /// Index over all bots, for logs.
     pub index: u32,
+    /// Index of its room in [`Plan::rooms`].
     pub room: usize,
+    /// The instance it connects to (0-based; always 0 with one instance).
+    pub instance: u32,
     /// The first bot of a `load-N` room creates it; everyone else joins.
     pub creates_room: bool,
     /// Position among all senders (sets its phase in the schedule), or `None` for listeners.
     pub sender_slot: Option<u32>,
 }
 
+/// One room of the test.
 #[derive(Clone, Debug)]
 pub struct RoomPlan {
+    /// "Lobby" when there is one room, `load-N` otherwise.
     pub name: String,
     /// Bots in the room; each note a sender plays should reach `members - 1` of them.
     pub members: u32,
 }
 
+/// Every room and every bot of one measurement.
 #[derive(Clone, Debug)]
 pub struct Plan {
+    /// The rooms, in creation order.
     pub rooms: Vec<RoomPlan>,
+    /// The bots, room by room.
     pub bots: Vec<BotPlan>,
+    /// Senders over all rooms, for the schedule's phases.
     pub total_senders: u32,
+}
+
+/// Where bots go for one shape: the shape, the instance count, and whether everyone sends.
+#[derive(Clone, Copy, Debug)]
+struct Placement {
+    shape: Shape,
+    instances: u32,
+    everyone_sends: bool,
+}
+
+impl Placement {
+    /// The instance of the `member`-th of `members` players in a room whose first
+    /// `room_senders` members send.
+    fn instance(self, member: u32, members: u32, room_senders: u32) -> u32 {
+        if self.shape == Shape::Single || self.instances <= 1 {
+            return 0;
+        }
+        let others = self.instances - 1;
+        match self.shape {
+            Shape::Single => 0,
+            Shape::Mixed => member % self.instances,
+            Shape::Split if self.everyone_sends => member * self.instances / members.max(1),
+            Shape::Split if member < room_senders => 0,
+            Shape::Split => 1 + (member - room_senders) % others,
+        }
+    }
 }
 
 /// Splits `total` into `parts` sizes differing by at most one, larger ones first.
@@ -38,7 +99,20 @@ fn split_evenly(total: u32, parts: u32) -> impl Iterator<Item = u32> {
 }
 
 impl Plan {
+    /// One instance, everyone on it.
+    #[cfg(test)]
     pub fn new(players: u32, senders: u32, rooms: u32) -> Self {
+        Self::spread(players, senders, rooms, Shape::Single, 1)
+    }
+
+    /// `players` bots (the first of each room's share sending, `senders` in all) in `rooms`
+    /// rooms, over `instances` instances as `shape` says.
+    pub fn spread(players: u32, senders: u32, rooms: u32, shape: Shape, instances: u32) -> Self {
+        let placement = Placement {
+            shape,
+            instances,
+            everyone_sends: senders == players,
+        };
         let mut plan = Plan {
             rooms: Vec::new(),
             bots: Vec::new(),
@@ -66,6 +140,7 @@ impl Plan {
                 plan.bots.push(BotPlan {
                     index: plan.bots.len() as u32,
                     room,
+                    instance: placement.instance(member, members, room_senders),
                     creates_room: !permanent && member == 0,
                     sender_slot,
                 });
@@ -78,13 +153,26 @@ impl Plan {
     pub fn fanout(&self, room: usize) -> u64 {
         u64::from(self.rooms[room].members.saturating_sub(1))
     }
+
+    /// Of those, the listeners on another instance than `instance`: the deliveries that cross
+    /// the bus.
+    pub fn crossing_fanout(&self, room: usize, instance: u32) -> u64 {
+        let elsewhere = self
+            .bots
+            .iter()
+            .filter(|bot| bot.room == room && bot.instance != instance)
+            .count();
+        elsewhere as u64
+    }
 }
 
 /// When a sender plays: every `period`, starting `phase` after the window opens. Phases are
 /// staggered over one period across all senders, so the server sees a steady trickle.
 #[derive(Clone, Copy, Debug)]
 pub struct Schedule {
+    /// Delay of the first note after the window opens.
     pub phase: Duration,
+    /// Time between notes: 1 / rate.
     pub period: Duration,
 }
 
@@ -124,5 +212,40 @@ mod tests {
         assert_eq!(plan.rooms[0].name, LOBBY);
         assert!(plan.bots.iter().all(|bot| !bot.creates_room));
         assert_eq!(plan.fanout(0), 3);
+    }
+
+    fn instances(plan: &Plan) -> Vec<u32> {
+        plan.bots.iter().map(|bot| bot.instance).collect()
+    }
+
+    #[test]
+    fn split_puts_senders_on_the_first_instance_and_listeners_on_the_others() {
+        let plan = Plan::spread(6, 2, 1, Shape::Split, 3);
+        assert_eq!(instances(&plan), [0, 0, 1, 2, 1, 2]);
+        assert_eq!(plan.crossing_fanout(0, 0), 4);
+    }
+
+    #[test]
+    fn split_with_everyone_sending_cuts_each_room_in_halves() {
+        let plan = Plan::spread(8, 8, 2, Shape::Split, 2);
+        assert_eq!(instances(&plan), [0, 0, 1, 1, 0, 0, 1, 1]);
+        assert!(plan
+            .bots
+            .iter()
+            .filter(|bot| bot.creates_room)
+            .all(|bot| bot.instance == 0));
+        assert_eq!(plan.crossing_fanout(0, 0), 2);
+        assert_eq!(plan.crossing_fanout(1, 1), 2);
+    }
+
+    #[test]
+    fn mixed_alternates_and_single_uses_one_instance() {
+        assert_eq!(
+            instances(&Plan::spread(5, 5, 1, Shape::Mixed, 2)),
+            [0, 1, 0, 1, 0]
+        );
+        let single = Plan::spread(5, 5, 1, Shape::Single, 2);
+        assert_eq!(instances(&single), [0; 5]);
+        assert_eq!(single.crossing_fanout(0, 0), 0);
     }
 }

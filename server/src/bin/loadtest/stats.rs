@@ -1,5 +1,5 @@
-//! What the bots count. All bots run on one thread (a `LocalSet`), so plain `Cell`s and one
-//! shared histogram are enough: no atomics, no per-message locking, no merging.
+//! What the bots count. All bots run on one thread (a `LocalSet`), so plain `Cell`s and shared
+//! histograms are enough: no atomics, no per-message locking, no merging.
 
 use std::cell::{Cell, RefCell};
 
@@ -11,28 +11,66 @@ const MAX_LATENCY_US: u64 = 60_000_000;
 pub struct Stats {
     /// Counting is on from the window's start until draining ends; notes outside are ignored.
     counting: Cell<bool>,
-    /// Loader-clock bounds of the window; only notes stamped inside it count as delivered.
+    /// Loader-clock start of the window; only notes stamped inside it count as delivered.
     window_start_ms: Cell<f64>,
+    /// Loader-clock end of the window.
     window_end_ms: Cell<f64>,
+    /// Notes the senders played inside the window.
     pub notes_sent: Cell<u64>,
     /// Sum over sent notes of the listeners each should reach.
     pub expected: Cell<u64>,
+    /// Notes stamped inside the window that reached a listener.
     pub delivered: Cell<u64>,
+    /// Of `expected`, deliveries to listeners on another instance than the sender's.
+    pub crossing_expected: Cell<u64>,
+    /// Of `delivered`, those that reached a listener on another instance than the sender's.
+    pub crossing_delivered: Cell<u64>,
     /// Bots whose connection ended before the test did (kicked, dropped as too slow, …).
     pub disconnected: Cell<u64>,
+    /// Latency of every delivery.
     latency_us: RefCell<Histogram<u64>>,
+    /// Latency of the deliveries that crossed between instances.
+    crossing_latency_us: RefCell<Histogram<u64>>,
 }
 
 /// A frozen copy taken when counting stops.
 #[derive(Clone, Debug)]
 pub struct Snapshot {
+    /// Notes the senders played inside the window.
     pub notes_sent: u64,
+    /// Deliveries those notes should have made.
     pub expected: u64,
+    /// Deliveries that arrived before counting stopped.
     pub delivered: u64,
+    /// Expected deliveries to listeners on another instance than the sender's.
+    pub crossing_expected: u64,
+    /// Of those, the ones that arrived.
+    pub crossing_delivered: u64,
+    /// Bots whose connection ended during the test.
     pub disconnected: u64,
+    /// Median latency of all deliveries.
     pub p50_ms: Option<f64>,
+    /// 99th percentile latency of all deliveries.
     pub p99_ms: Option<f64>,
+    /// Largest latency seen.
     pub max_ms: Option<f64>,
+    /// Median latency of the deliveries that crossed between instances.
+    pub crossing_p50_ms: Option<f64>,
+    /// 99th percentile latency of the deliveries that crossed between instances.
+    pub crossing_p99_ms: Option<f64>,
+}
+
+fn histogram() -> RefCell<Histogram<u64>> {
+    RefCell::new(Histogram::new_with_bounds(1, MAX_LATENCY_US, 3).expect("valid histogram bounds"))
+}
+
+/// The latency at quantile `q` in milliseconds, if anything was recorded.
+fn quantile_ms(histogram: &Histogram<u64>, q: f64) -> Option<f64> {
+    (!histogram.is_empty()).then(|| histogram.value_at_quantile(q) as f64 / 1e3)
+}
+
+fn add(counter: &Cell<u64>, amount: u64) {
+    counter.set(counter.get() + amount);
 }
 
 impl Stats {
@@ -44,10 +82,11 @@ impl Stats {
             notes_sent: Cell::new(0),
             expected: Cell::new(0),
             delivered: Cell::new(0),
+            crossing_expected: Cell::new(0),
+            crossing_delivered: Cell::new(0),
             disconnected: Cell::new(0),
-            latency_us: RefCell::new(
-                Histogram::new_with_bounds(1, MAX_LATENCY_US, 3).expect("valid histogram bounds"),
-            ),
+            latency_us: histogram(),
+            crossing_latency_us: histogram(),
         }
     }
 
@@ -61,45 +100,57 @@ impl Stats {
         self.counting.get()
     }
 
-    /// A sender played a note that `fanout` listeners should receive.
-    pub fn note_sent(&self, fanout: u64) {
+    /// A sender played a note that `fanout` listeners should receive, `crossing` of them on
+    /// other instances.
+    pub fn note_sent(&self, fanout: u64, crossing: u64) {
         if self.counting.get() {
-            self.notes_sent.set(self.notes_sent.get() + 1);
-            self.expected.set(self.expected.get() + fanout);
+            add(&self.notes_sent, 1);
+            add(&self.expected, fanout);
+            add(&self.crossing_expected, crossing);
         }
     }
 
-    /// A listener received a note stamped `sent_ms`, at loader time `now_ms`.
-    pub fn note_received(&self, sent_ms: f64, now_ms: f64) {
+    /// A listener received a note stamped `sent_ms`, at loader time `now_ms`; `crossed` when
+    /// its sender is on another instance.
+    pub fn note_received(&self, sent_ms: f64, now_ms: f64, crossed: bool) {
         if !self.counting.get()
             || sent_ms < self.window_start_ms.get()
             || sent_ms > self.window_end_ms.get()
         {
             return;
         }
-        self.delivered.set(self.delivered.get() + 1);
         let latency_us = ((now_ms - sent_ms) * 1e3).max(1.0) as u64;
+        add(&self.delivered, 1);
         self.latency_us.borrow_mut().saturating_record(latency_us);
+        if crossed {
+            add(&self.crossing_delivered, 1);
+            self.crossing_latency_us
+                .borrow_mut()
+                .saturating_record(latency_us);
+        }
     }
 
     pub fn bot_disconnected(&self) {
-        self.disconnected.set(self.disconnected.get() + 1);
+        add(&self.disconnected, 1);
     }
 
     /// Stops counting and freezes the figures; later arrivals are stragglers and not counted.
     pub fn close_window(&self) -> Snapshot {
         self.counting.set(false);
-        let histogram = self.latency_us.borrow();
-        let quantile_ms =
-            |q: f64| (!histogram.is_empty()).then(|| histogram.value_at_quantile(q) as f64 / 1e3);
+        let all = self.latency_us.borrow();
+        let crossing = self.crossing_latency_us.borrow();
         Snapshot {
             notes_sent: self.notes_sent.get(),
             expected: self.expected.get(),
             delivered: self.delivered.get(),
+            crossing_expected: self.crossing_expected.get(),
+            crossing_delivered: self.crossing_delivered.get(),
             disconnected: self.disconnected.get(),
-            p50_ms: quantile_ms(0.5),
-            p99_ms: quantile_ms(0.99),
-            max_ms: (!histogram.is_empty()).then(|| histogram.max() as f64 / 1e3),
+            p50_ms: quantile_ms(&all, 0.5),
+            p99_ms: quantile_ms(&all, 0.99),
+            max_ms: (!all.is_empty()).then(|| all.max() as f64 / 1e3),
+            crossing_p50_ms: quantile_ms(&crossing, 0.5),
+            crossing_p99_ms: quantile_ms(&crossing, 0.99),
         }
     }
 }

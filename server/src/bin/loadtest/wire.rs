@@ -1,6 +1,9 @@
 //! The frames bots send and how they read what comes back, for both targets: the real server
 //! (protobuf `ClientMessage` in, `ServerMessage` out) and the baseline relay (which forwards the
 //! sender's `ClientMessage` bytes unchanged).
+//!
+//! Each note carries the sender's instance in its velocity ([`NOTE_VELOCITY`] + instance), so a
+//! listener knows whether the note reached it across the bus between instances.
 
 use pianorhythm_core::protocol::{
     client_message, server_message, ClientMessage, CreateRoom, JoinRoom, NoteBatch, NoteEvent,
@@ -26,16 +29,30 @@ impl Target {
     }
 }
 
-/// One note, stamped with the loader clock, as one message (the worst case for the server:
-/// per-message overhead dominates).
-pub fn note(time_ms: f64, key: u32) -> Vec<u8> {
+/// The velocity of a note played by a bot on instance 0; bots on instance k add k.
+pub const NOTE_VELOCITY: u32 = 100;
+/// Instances the velocity can tell apart (velocities go up to 127).
+pub const MAX_INSTANCES: u32 = 128 - NOTE_VELOCITY;
+
+/// What a listener reads from a relayed note.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RelayedNote {
+    /// The loader-clock time the sender stamped it with.
+    pub sent_ms: f64,
+    /// The instance its sender is connected to.
+    pub sender_instance: u32,
+}
+
+/// One note, stamped with the loader clock and tagged with the sender's `instance`, as one
+/// message (the worst case for the server: per-message overhead dominates).
+pub fn note(time_ms: f64, key: u32, instance: u32) -> Vec<u8> {
     ClientMessage::from_kind(client_message::Kind::Notes(NoteBatch {
         time: time_ms,
         events: vec![NoteEvent {
             offset_ms: 0,
             kind: NoteEventKind::NoteOn as i32,
             key,
-            value: 100,
+            value: NOTE_VELOCITY + instance,
         }],
     }))
     .encode_to_vec()
@@ -70,18 +87,26 @@ pub fn ping(time_ms: f64) -> Vec<u8> {
     .encode_to_vec()
 }
 
-/// The loader-clock stamp of a relayed note, or `None` for any other frame.
-pub fn relayed_note_time(target: Target, frame: &[u8]) -> Option<f64> {
-    match target {
+/// The stamp and sender's instance of a relayed note, or `None` for any other frame.
+pub fn relayed_note(target: Target, frame: &[u8]) -> Option<RelayedNote> {
+    let batch = match target {
         Target::Server => match ServerMessage::decode(frame).ok()?.kind? {
-            server_message::Kind::Notes(relayed) => relayed.batch.map(|batch| batch.time),
-            _ => None,
+            server_message::Kind::Notes(relayed) => relayed.batch?,
+            _ => return None,
         },
         Target::Relay => match ClientMessage::decode(frame).ok()?.kind? {
-            client_message::Kind::Notes(batch) => Some(batch.time),
-            _ => None,
+            client_message::Kind::Notes(batch) => batch,
+            _ => return None,
         },
-    }
+    };
+    let velocity = batch
+        .events
+        .first()
+        .map_or(NOTE_VELOCITY, |event| event.value);
+    Some(RelayedNote {
+        sent_ms: batch.time,
+        sender_instance: velocity.saturating_sub(NOTE_VELOCITY),
+    })
 }
 
 #[cfg(test)]
@@ -90,9 +115,13 @@ mod tests {
     use pianorhythm_core::protocol::RelayedNotes;
 
     #[test]
-    fn relayed_notes_yield_their_stamp_for_both_targets() {
-        let frame = note(1234.5, 60);
-        assert_eq!(relayed_note_time(Target::Relay, &frame), Some(1234.5));
+    fn relayed_notes_yield_their_stamp_and_instance_for_both_targets() {
+        let frame = note(1234.5, 60, 1);
+        let expected = Some(RelayedNote {
+            sent_ms: 1234.5,
+            sender_instance: 1,
+        });
+        assert_eq!(relayed_note(Target::Relay, &frame), expected);
         let ClientMessage {
             kind: Some(client_message::Kind::Notes(batch)),
         } = ClientMessage::decode(frame.as_slice()).unwrap()
@@ -104,7 +133,7 @@ mod tests {
             batch: Some(batch),
         }))
         .encode_to_vec();
-        assert_eq!(relayed_note_time(Target::Server, &relayed), Some(1234.5));
-        assert_eq!(relayed_note_time(Target::Relay, &ping(1.0)), None);
+        assert_eq!(relayed_note(Target::Server, &relayed), expected);
+        assert_eq!(relayed_note(Target::Relay, &ping(1.0)), None);
     }
 }
