@@ -43,7 +43,7 @@ const INCOMING_CAPACITY: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
 #[error("Redis at REDIS_URL: {0}")]
-pub struct BusError(#[from] redis::RedisError);
+pub struct BusError(#[from] pub redis::RedisError);
 
 /// This instance's end of the bus.
 #[derive(Clone)]

@@ -6,7 +6,9 @@
 //! - the keeper, every second, says this instance is alive, shares what the lobby shows of
 //!   its rooms, reads the others' and notices instances that have gone: their players'
 //!   connections leave the rooms held here, the players here whose room they held join it
-//!   again, and their rooms are adopted by whichever live instance claims each first.
+//!   again, and their rooms are adopted by whichever live instance claims each first. An
+//!   instance cut off from Redis long enough to be taken for gone makes up for it when it is
+//!   back: it hands the rooms adopted meanwhile over, and its players join their rooms again.
 //!
 //! Players are told when the link to Redis breaks and when it is back.
 
@@ -16,6 +18,7 @@ use std::{
     time::Duration,
 };
 
+use parking_lot::Mutex;
 use pianorhythm_core::protocol::ErrorCode;
 use tokio::{sync::mpsc, time::Instant};
 
@@ -27,6 +30,7 @@ use crate::{
     frames,
     live::LiveConnections,
     names,
+    outbox::Rejoin,
     rooms::{
         placement::{Placement, ALIVE_FOR},
         remote::{self, Remotes},
@@ -54,6 +58,9 @@ pub struct ClusterTasks {
     pub live: Arc<LiveConnections>,
     pub placement: Placement,
     pub remotes: Remotes,
+    /// The instances taken for gone, until they say they are back: frames from a stale copy
+    /// of a room they held are not delivered.
+    pub gone: Arc<Mutex<HashSet<Arc<str>>>>,
 }
 
 impl ClusterTasks {
@@ -69,12 +76,18 @@ impl ClusterTasks {
             for item in envelope.items {
                 match item.kind {
                     Some(Item::Delivery(delivery)) => {
+                        if self.gone.lock().contains(envelope.from.as_str()) {
+                            continue;
+                        }
                         let frame = bytes::Bytes::from(delivery.frame);
                         self.live.deliver(&delivery.connections, &frame);
                     }
                     Some(Item::Request(request)) => self.serve(&envelope.from, request).await,
                     Some(Item::JoinAnswer(answer)) => self.remotes.joins.answer(answer),
                     Some(Item::ClosePlayer(player)) => self.live.close_player_here(&player),
+                    Some(Item::Returned(_)) => {
+                        self.gone.lock().remove(envelope.from.as_str());
+                    }
                     Some(Item::ProbeSentAt(_)) | None => {}
                 }
             }
@@ -118,6 +131,10 @@ impl ClusterTasks {
         let mut subscribed = self.bus.subscribed();
         let mut linked_since = Some(Instant::now());
         let mut told_lost = false;
+        // When this instance last said it was alive, and whether it has been silent long
+        // enough since to be taken for gone (and has not yet made up for it).
+        let mut last_alive = Instant::now();
+        let mut cut_off = false;
         loop {
             tokio::select! {
                 _ = every.tick() => {}
@@ -138,11 +155,30 @@ impl ClusterTasks {
                 }
                 () = shutdown.cancelled() => return,
             }
-            if let Err(error) = self.heartbeat().await {
+            if let Err(error) = self.placement.heartbeat().await {
+                tracing::warn!(%error, "cannot tell the other instances this one is alive");
+                continue;
+            }
+            cut_off |= last_alive.elapsed() >= ALIVE_FOR;
+            last_alive = Instant::now();
+            let settled = linked_since.is_some_and(|since| since.elapsed() >= RELINK_GRACE);
+            if cut_off {
+                // Nothing is shared until every instance has had the time to speak again.
+                if !settled {
+                    continue;
+                }
+                match self.come_back().await {
+                    Ok(()) => cut_off = false,
+                    Err(error) => {
+                        tracing::warn!(%error, "cannot make up for the time cut off");
+                        continue;
+                    }
+                }
+            }
+            if let Err(error) = self.share_rooms().await {
                 tracing::warn!(%error, "cannot share this instance's rooms on the bus");
                 continue;
             }
-            let settled = linked_since.is_some_and(|since| since.elapsed() >= RELINK_GRACE);
             if let Err(error) = self.look_around(settled).await {
                 tracing::warn!(%error, "cannot read the other instances' rooms");
             }
@@ -150,9 +186,32 @@ impl ClusterTasks {
         }
     }
 
-    /// Says this instance is alive and shares what the lobby shows of its rooms.
-    async fn heartbeat(&self) -> redis::RedisResult<()> {
-        self.placement.heartbeat().await?;
+    /// After being cut off from Redis for long enough to be taken for gone: the rooms another
+    /// instance adopted meanwhile are handed over to it, and this instance's players in rooms
+    /// held elsewhere (which took them out) join them again.
+    async fn come_back(&self) -> redis::RedisResult<()> {
+        let homes = self.placement.snapshot().await?.homes;
+        let here = self.placement.here();
+        for room in self.registry.local_rooms() {
+            if homes.get(&*room.id).is_some_and(|home| **home != **here) {
+                self.registry.hand_over(&room.id).await;
+            }
+        }
+        self.live.rejoin(&Rejoin::AnyRemote);
+        let returned = wire::Item {
+            kind: Some(Item::Returned(true)),
+        };
+        // Asked again at the next beat if this fails: until the others hear it, they drop
+        // what this instance sends their players.
+        self.bus
+            .broadcast(vec![returned])
+            .await
+            .map_err(|error| error.0)
+    }
+
+    /// Shares what the lobby shows of this instance's rooms (claiming them again, and their
+    /// names, if Redis has forgotten them).
+    async fn share_rooms(&self) -> redis::RedisResult<()> {
         let listings: Vec<_> = self
             .registry
             .local_listings()
@@ -229,6 +288,9 @@ impl ClusterTasks {
             .map(|(instance, _)| instance.into())
             .collect();
         for instance in &gone {
+            if !self.gone.lock().insert(instance.clone()) {
+                continue;
+            }
             tracing::warn!(%instance, "an instance has gone");
             self.remotes.peers.forget(instance);
             for room in self.registry.local_rooms() {
@@ -237,7 +299,7 @@ impl ClusterTasks {
                 };
                 let _ = room.send(command).await;
             }
-            self.live.home_lost(instance);
+            self.live.rejoin(&Rejoin::HeldBy(instance.clone()));
         }
         for (id, home) in homes {
             if gone.iter().any(|instance| **instance == **home) {

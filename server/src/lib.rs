@@ -129,6 +129,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
                 live: live.clone(),
                 placement: cluster.placement,
                 remotes: cluster.remotes,
+                gone: Default::default(),
             };
             tasks.spawn(incoming, shutdown.clone());
             Some(bus)

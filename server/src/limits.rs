@@ -331,6 +331,15 @@ impl PlayerLimits {
         }
     }
 
+    /// With a bus: a chat message drawn on the allowance every instance shares (the room's
+    /// home draws on its own as well).
+    pub async fn try_chat_across_instances(&self, player: &Player) -> Result<(), LimitError> {
+        match self.shared.get() {
+            Some(shared) => shared.take(Bucket::Chat, player).await,
+            None => Ok(()),
+        }
+    }
+
     /// [`PlayerLimits::create_room`], drawn on every instance's allowance too.
     pub async fn create_room_everywhere(
         self: &Arc<Self>,

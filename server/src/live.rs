@@ -11,7 +11,7 @@ use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
     bus::{wire, Bus},
-    outbox::{Goodbye, Outbox},
+    outbox::{Goodbye, Outbox, Rejoin},
     rooms::ConnectionId,
     shutdown::Shutdown,
 };
@@ -97,11 +97,10 @@ impl LiveConnections {
         }
     }
 
-    /// Tells every connection that `instance` has gone, so those in a room it held join the
-    /// room again.
-    pub fn home_lost(&self, instance: &Arc<str>) {
+    /// Tells every connection that rooms have moved, so those concerned join theirs again.
+    pub fn rejoin(&self, which: &Rejoin) {
         for (_, outbox) in self.lock().values() {
-            outbox.home_lost(instance.clone());
+            outbox.rejoin(which.clone());
         }
     }
 

@@ -30,9 +30,20 @@ pub enum Outgoing {
     Frame(Bytes),
     /// Say goodbye, with why, and close.
     Close(Goodbye),
-    /// The instance that held rooms (this one's included, if it was there) has gone: join
-    /// the room again wherever it now lives.
-    HomeLost(Arc<str>),
+    /// The connection's room may have moved to another instance: join it again there.
+    Rejoin(Rejoin),
+}
+
+/// Which connections should join their room again, wherever it lives now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejoin {
+    /// Those in a room held by this instance, which has gone.
+    HeldBy(Arc<str>),
+    /// Those in this room, held here until now: another instance holds it.
+    Room(Arc<str>),
+    /// Those in a room held elsewhere: this instance was cut off from the others for long
+    /// enough to be taken for gone, and so taken out of their rooms.
+    AnyRemote,
 }
 
 /// Why the server ends a connection it was asked to close.
@@ -114,9 +125,9 @@ impl Outbox {
         self.send(Outgoing::Close(goodbye));
     }
 
-    /// Tells the connection that `instance` has gone.
-    pub fn home_lost(&self, instance: Arc<str>) {
-        self.send(Outgoing::HomeLost(instance));
+    /// Tells the connection its room may have moved.
+    pub fn rejoin(&self, which: Rejoin) {
+        self.send(Outgoing::Rejoin(which));
     }
 
     fn send(&self, item: Outgoing) {

@@ -10,6 +10,7 @@
 mod common;
 mod support {
     pub mod browser;
+    pub mod cut;
     pub mod oauth_provider;
     pub mod process;
     pub mod redis;
@@ -26,7 +27,8 @@ use pianorhythm_core::protocol::{
 };
 use prost::Message as _;
 use support::{
-    browser::Browser, oauth_provider::OAuthProvider, process::ServerProcess, redis::RedisServer,
+    browser::Browser, cut::CuttableLink, oauth_provider::OAuthProvider, process::ServerProcess,
+    redis::RedisServer,
 };
 use tempfile::TempDir;
 use tokio::time::{Duration, Instant};
@@ -659,6 +661,54 @@ async fn the_connection_limit_counts_every_instance() {
     }
 }
 
+/// Join attempts draw on one allowance whichever instance they reach: a player whose
+/// allowance is spent on A is refused on B too.
+#[tokio::test]
+async fn join_attempts_count_on_every_instance() {
+    let shared = Shared::new();
+    let url = shared.redis.url();
+    // Three a minute: a burst of one.
+    let env = [
+        ("REDIS_URL", url.as_str()),
+        ("JOIN_ATTEMPTS_PER_MINUTE", "3"),
+    ];
+    let start = || ServerProcess::start_with(shared.data.path(), shared.site.path(), &env);
+    let (a, b) = tokio::join!(start(), start());
+    // Joining the Lobby on A takes the one attempt there is.
+    let (_on_a, _, cookie) = remembered_player(&a).await;
+    let (mut on_b, _) = b.connect(Some(&cookie)).await;
+    on_b.join_room("Lobby", None).await;
+    assert_eq!(on_b.error_code().await, ErrorCode::RateLimited);
+}
+
+/// Chat draws on one allowance whichever instance holds the room: a player who spent it in
+/// a room held by A is refused in a room held by B.
+#[tokio::test]
+async fn chat_counts_on_every_instance() {
+    let shared = Shared::new();
+    let url = shared.redis.url();
+    // One message, then one every 100 s.
+    let env = [
+        ("REDIS_URL", url.as_str()),
+        ("CHAT_BURST", "1"),
+        ("CHAT_PER_SECOND", "0.01"),
+    ];
+    let start = || ServerProcess::start_with(shared.data.path(), shared.site.path(), &env);
+    let (a, b) = tokio::join!(start(), start());
+    let (mut on_a, _, cookie) = remembered_player(&a).await;
+    on_a.create_room(room("Held by A")).await;
+    let (mut on_b, _) = b.connect(Some(&cookie)).await;
+    on_b.create_room(room("Held by B")).await;
+
+    on_a.request(chat("the one message")).await;
+    until(&mut on_a, PATIENCE, "the message shown", |kind| {
+        matches!(kind, Kind::Chat(_)).then_some(())
+    })
+    .await;
+    on_b.request(chat("one too many")).await;
+    assert_eq!(on_b.error_code().await, ErrorCode::RateLimited);
+}
+
 /// Redis restarting mid-session: players are told, and once it is back (empty) the room
 /// works across instances again within 15 s, whole.
 #[tokio::test]
@@ -770,4 +820,83 @@ async fn a_site_ban_reaches_every_instance() {
     )
     .await;
     assert_eq!(reason, DisconnectReason::BannedFromSite);
+}
+
+/// An instance cut off from Redis for longer than its presence lasts is taken for gone: its
+/// room moves to the other instance. When the link is back, it hands its stale copy over and
+/// its player joins the room where it lives now: one room again, each note heard once.
+#[tokio::test]
+async fn an_instance_cut_off_from_redis_hands_its_rooms_over_when_back() {
+    let shared = Shared::new();
+    let redis_address = shared
+        .redis
+        .url()
+        .trim_start_matches("redis://")
+        .parse()
+        .unwrap();
+    let link = CuttableLink::start(redis_address).await;
+    let start = |redis_url: String| {
+        let (data, site) = (shared.data.path(), shared.site.path());
+        async move {
+            let env = [
+                ("REDIS_URL", redis_url.as_str()),
+                ("JOIN_ATTEMPTS_PER_MINUTE", "600"),
+            ];
+            ServerProcess::start_with(data, site, &env).await
+        }
+    };
+    let a = start(format!("redis://{}", link.address)).await;
+    let b = start(shared.redis.url()).await;
+
+    let (mut alice, alice_id) = a.connect(None).await;
+    let alice_id = alice_id.id;
+    alice.create_room(room("Island")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let bob_id = bob_id.id;
+    let mut bob_view = ids(&bob.enter("Island").await.participants);
+    assert_eq!(bob_view, set([&alice_id, &bob_id]));
+
+    // A loses Redis: Alice is told; B takes A for gone and adopts the room, Bob with it.
+    link.cut();
+    until(
+        &mut alice,
+        PATIENCE,
+        "word of the lost link",
+        |kind| match kind {
+            Kind::Error(error) if error.message.contains("other servers") => Some(()),
+            _ => None,
+        },
+    )
+    .await;
+    view_until(
+        &mut bob,
+        &mut bob_view,
+        FAILOVER,
+        "alice taken for gone",
+        |view| *view == set([&bob_id]),
+    )
+    .await;
+
+    // The link is back: Alice ends up in the room B holds, beside Bob.
+    link.restore();
+    view_until(
+        &mut bob,
+        &mut bob_view,
+        FAILOVER + PATIENCE,
+        "alice back",
+        |view| *view == set([&alice_id, &bob_id]),
+    )
+    .await;
+    let (_, _) = notes_reach(&mut alice, &alice_id, &mut bob, PATIENCE).await;
+    // Each note once: a stale copy of the room on A would send it a second time.
+    bob.drain().await;
+    alice.request(note(67)).await;
+    let heard = arriving_within(&mut bob, Duration::from_secs(1))
+        .await
+        .into_iter()
+        .filter(|kind| matches!(kind, Kind::Notes(notes) if notes.sender_id == alice_id))
+        .count();
+    assert_eq!(heard, 1, "alice's note reached bob {heard} times");
+    // And Bob is heard by Alice.
+    hears(&mut bob, &bob_id, &mut alice).await;
 }

@@ -3,8 +3,8 @@
 //!
 //! Open connections are a sorted set per player and per address whose members (instance and
 //! connection) expire unless their instance renews them, so the connections of an instance
-//! that dies stop counting by themselves. Joins and room creations are GCRA buckets (one
-//! timestamp per player and per address). The local limits are checked first and still hold
+//! that dies stop counting by themselves. Joins, room creations and chat messages are GCRA
+//! buckets (one timestamp per player and per address). The local limits are checked first and still hold
 //! when Redis is away; these are then let through rather than refused.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -59,6 +59,7 @@ return 1
 pub enum Bucket {
     Joins,
     RoomCreations,
+    Chat,
 }
 
 /// This instance's end of the shared limits.
@@ -134,22 +135,28 @@ impl SharedLimits {
     pub async fn take(&self, bucket: Bucket, player: &Player) -> Result<(), LimitError> {
         let config = &self.config;
         let share = config.guests_per_address;
-        let (name, per_minute, burst, refusal) = match bucket {
+        let (name, per_second, burst, refusal) = match bucket {
             Bucket::Joins => (
                 "joins",
-                config.joins_per_minute,
+                config.joins_per_minute / 60.0,
                 (config.joins_per_minute / 3.0).max(1.0),
                 LimitError::TooManyJoins,
             ),
             Bucket::RoomCreations => (
                 "creations",
-                config.rooms_per_minute,
+                config.rooms_per_minute / 60.0,
                 config.rooms_per_minute,
                 LimitError::TooManyRoomsCreated,
             ),
+            Bucket::Chat => (
+                "chat",
+                config.chat_per_second,
+                config.chat_burst,
+                LimitError::ChatTooFast,
+            ),
         };
         let keys = Self::keys(name, player);
-        let interval = 60_000.0 / per_minute;
+        let interval = 1_000.0 / per_second;
         let taken: RedisResult<i64> = Script::new(TAKE)
             .key(&keys[0])
             .key(&keys[1])

@@ -114,6 +114,9 @@ pub enum RoomCommand {
     InstanceGone {
         instance: Arc<str>,
     },
+    /// Another instance holds the room now (this one was cut off from the others): this copy
+    /// ends, and its players here join the room there.
+    Moved,
     /// From the room's journal: this message is stored, so it may be shown.
     ChatStored {
         message: ChatMessage,

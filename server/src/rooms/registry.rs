@@ -132,12 +132,20 @@ impl Registry {
         self.locate(&id).await
     }
 
+    /// Ends this instance's copy of a room another instance holds now.
+    pub async fn hand_over(&self, id: &str) {
+        if let Some(room) = self.local(id) {
+            let _ = room.send(RoomCommand::Moved).await;
+        }
+    }
+
     /// A room this instance holds, by id.
     pub fn local(&self, id: &str) -> Option<RoomHandle> {
         self.directory.find(id)
     }
 
-    /// The room with this id wherever it lives; adopted here when its home has gone.
+    /// The room with this id wherever it lives; adopted here when its home has gone. A room
+    /// with no home is not live (closed, or not shared again yet after Redis restarted).
     pub async fn locate(&self, id: &str) -> Option<RoomHandle> {
         if let Some(room) = self.directory.find(id) {
             return Some(room);
@@ -151,7 +159,8 @@ impl Registry {
                     return Some(RoomHandle::remote(id.into(), room));
                 }
             }
-            Ok(_) => {}
+            // No home, or this instance's own when it is not here any more (closing).
+            Ok(_) => return None,
             Err(error) => {
                 tracing::warn!(%error, "cannot look a room up on the bus");
                 return None;

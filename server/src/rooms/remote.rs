@@ -193,7 +193,8 @@ fn request(room_id: &str, command: RoomCommand, joins: &PendingJoins) -> wire::R
         // Only the room's own instance sends these, and only to its rooms.
         RoomCommand::ChatStored { .. }
         | RoomCommand::ChatNotStored { .. }
-        | RoomCommand::InstanceGone { .. } => {
+        | RoomCommand::InstanceGone { .. }
+        | RoomCommand::Moved => {
             unreachable!("sent only to rooms held here")
         }
     };

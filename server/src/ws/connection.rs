@@ -26,7 +26,7 @@ use crate::{
     clock, frames,
     limits::ConnectionPermit,
     live::LiveConnections,
-    outbox::{Goodbye, OutboxReceiver, Outgoing},
+    outbox::{Goodbye, OutboxReceiver, Outgoing, Rejoin},
 };
 
 /// WebSocket close codes (RFC 6455 section 7.4).
@@ -128,15 +128,15 @@ impl Connection {
                         return Err(Closed);
                     }
                     self.gather_more(&mut items).await;
-                    let mut homes_lost = Vec::new();
-                    let close_requested = take_frames(&mut items, &mut frames, &mut homes_lost);
+                    let mut rejoins = Vec::new();
+                    let close_requested = take_frames(&mut items, &mut frames, &mut rejoins);
                     if self.outbox.overflowed() {
                         return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
                             "connection too slow to keep up with the room").await;
                     }
                     self.write(&mut frames).await?;
-                    for instance in homes_lost {
-                        self.handler.home_lost(&instance).await;
+                    for which in rejoins {
+                        self.handler.rejoin(&which).await;
                     }
                     match close_requested {
                         Some(Goodbye::ServerRestarting) => {
@@ -305,19 +305,19 @@ impl Connection {
     }
 }
 
-/// Moves the frames out of `items` into `frames`, and the instances gone into `homes_lost`;
-/// says whether a close was among them.
+/// Moves the frames out of `items` into `frames`, and the requests to join again into
+/// `rejoins`; says whether a close was among them.
 fn take_frames(
     items: &mut Vec<Outgoing>,
     frames: &mut Vec<Bytes>,
-    homes_lost: &mut Vec<Arc<str>>,
+    rejoins: &mut Vec<Rejoin>,
 ) -> Option<Goodbye> {
     let mut close_requested = None;
     for item in items.drain(..) {
         match item {
             Outgoing::Frame(frame) => frames.push(frame),
             Outgoing::Close(goodbye) => close_requested = Some(goodbye),
-            Outgoing::HomeLost(instance) => homes_lost.push(instance),
+            Outgoing::Rejoin(which) => rejoins.push(which),
         }
     }
     close_requested

@@ -15,6 +15,7 @@ use crate::{
     clock, frames, guest,
     limits::PlayerLimits,
     names,
+    outbox::Rejoin,
     rooms::{
         password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
         RoomSettings,
@@ -144,6 +145,15 @@ impl Handler {
                     password,
                 }
             }
+            Request::Chat(chat) => {
+                if let Err(error) = self.limits.try_chat_across_instances(&origin.player).await {
+                    return self.reply(RoomError::from(error).frame());
+                }
+                RoomCommand::Chat {
+                    origin,
+                    text: chat.text,
+                }
+            }
             forwarded => match RoomCommand::forwarded(origin, forwarded) {
                 Some(command) => command,
                 None => return self.reply_error(ErrorCode::InvalidMessage, "unknown request"),
@@ -228,13 +238,19 @@ impl Handler {
         }
     }
 
-    /// The instance holding this connection's room has gone: joins the room again wherever
-    /// it lives now (adopting it here if no live instance has yet), as the same player.
-    pub async fn home_lost(&mut self, instance: &str) {
-        let Some(joined) = self
-            .room
-            .take_if(|joined| joined.room.home().is_some_and(|home| **home == *instance))
-        else {
+    /// The connection's room may have moved to another instance: if `which` concerns it,
+    /// joins the room again wherever it lives now (adopting it here if no live instance has),
+    /// as the same player.
+    pub async fn rejoin(&mut self, which: &Rejoin) {
+        let concerned = |joined: &mut Joined| {
+            let home = joined.room.home();
+            match which {
+                Rejoin::HeldBy(instance) => home == Some(instance),
+                Rejoin::Room(id) => home.is_none() && joined.room.id == *id,
+                Rejoin::AnyRemote => home.is_some(),
+            }
+        };
+        let Some(joined) = self.room.take_if(concerned) else {
             return;
         };
         for _ in 0..REJOIN_ATTEMPTS {

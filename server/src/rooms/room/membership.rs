@@ -14,6 +14,7 @@ use pianorhythm_core::{
 use super::{Member, Room};
 use crate::{
     clock, frames,
+    outbox::Rejoin,
     rooms::{Origin, RoomError},
 };
 
@@ -158,6 +159,23 @@ impl Room {
         {
             self.remove_member(index);
         }
+    }
+
+    /// Another instance holds the room now: its players here are told to join it there, its
+    /// players elsewhere have been already (their instances took this one for gone), and this
+    /// copy leaves the directory, but not the store or the shared records, which are the new
+    /// home's.
+    pub(super) fn hand_over(&mut self) {
+        for member in &self.members {
+            for (_, outbox) in &member.connections {
+                if outbox.instance().is_none() {
+                    outbox.rejoin(Rejoin::Room(self.id.clone()));
+                }
+            }
+        }
+        self.context.directory.remove(&self.id, &self.settings.name);
+        self.moved = true;
+        tracing::warn!(room = %self.id, "another instance holds this room now; handed over");
     }
 
     pub(super) fn update_profile(&mut self, participant: Participant) {

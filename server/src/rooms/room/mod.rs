@@ -140,6 +140,8 @@ pub struct Room {
     started: Instant,
     /// Since when the room has been empty: it closes after the grace period.
     empty_since: Option<tokio::time::Instant>,
+    /// Another instance holds the room now: this copy has handed its players over and ends.
+    moved: bool,
     /// Counts the room against its creator's live rooms until it ends.
     _permit: Option<RoomPermit>,
 }
@@ -191,6 +193,7 @@ impl Room {
             created_at,
             started: Instant::now(),
             empty_since: (!permanent).then(tokio::time::Instant::now),
+            moved: false,
             _permit: permit,
         }
     }
@@ -214,7 +217,12 @@ impl Room {
             };
             tokio::select! {
                 command = inbox.recv() => match command {
-                    Some(command) => self.handle(command),
+                    Some(command) => {
+                        self.handle(command);
+                        if self.moved {
+                            return;
+                        }
+                    }
                     None => return,
                 },
                 () = grace_over => {
@@ -251,6 +259,10 @@ impl Room {
             }
             RoomCommand::InstanceGone { instance } => {
                 self.instance_gone(&instance);
+                return;
+            }
+            RoomCommand::Moved => {
+                self.hand_over();
                 return;
             }
             RoomCommand::ChatStored { message } => {
