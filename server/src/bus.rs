@@ -160,10 +160,13 @@ fn channel(instance: &str) -> String {
 
 /// The subscription to this instance's channel.
 struct Listener {
+    /// Opens the subscription (again, after Redis restarts).
     client: Client,
+    /// This instance's own channel.
     channel: String,
     /// Where decoded envelopes go.
     incoming: mpsc::Sender<wire::Envelope>,
+    /// Whether the subscription is up, for those who tell players.
     subscribed: watch::Sender<bool>,
 }
 

@@ -53,10 +53,15 @@ pub const LINK_BACK: &str = "Players on other servers hear you again";
 /// What both tasks need.
 #[derive(Clone)]
 pub struct ClusterTasks {
+    /// Broadcasts (and who is subscribed): the link to the other instances.
     pub bus: Bus,
+    /// The rooms held here, to hand them commands, hand them over and adopt others.
     pub registry: Arc<Registry>,
+    /// This instance's connections, to hand them frames and tell them things.
     pub live: Arc<LiveConnections>,
+    /// Where every room lives, and who is alive.
     pub placement: Placement,
+    /// The queues to the other instances, and the joins waiting on them.
     pub remotes: Remotes,
     /// The instances taken for gone, until they say they are back: frames from a stale copy
     /// of a room they held are not delivered.

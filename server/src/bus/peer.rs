@@ -31,6 +31,7 @@ pub enum PeerItem {
 pub struct PeerLink {
     /// The instance this goes to.
     instance: Arc<str>,
+    /// Drained, in order, by the link's publisher.
     queue: mpsc::Sender<PeerItem>,
 }
 
@@ -64,8 +65,11 @@ pub struct LinkClosed;
 
 /// The links to every instance this one talks to.
 pub struct Peers {
+    /// Where the links' publishers publish.
     bus: Bus,
+    /// The link to each instance this one has talked to.
     links: Mutex<HashMap<Arc<str>, PeerLink>>,
+    /// Ends the publishers.
     shutdown: Shutdown,
 }
 
@@ -117,7 +121,9 @@ impl Peers {
 
 /// Publishes one link's queue, in order.
 struct Publisher {
+    /// Where to publish.
     bus: Bus,
+    /// Whose channel the queue goes to.
     instance: Arc<str>,
 }
 

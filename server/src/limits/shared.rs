@@ -64,9 +64,11 @@ pub enum Bucket {
 
 /// This instance's end of the shared limits.
 pub struct SharedLimits {
+    /// Where the shared counts are kept.
     redis: ConnectionManager,
     /// This instance's id on the bus, part of each connection's member.
     here: Arc<str>,
+    /// The limits, the same on every instance.
     config: LimitsConfig,
     /// The connections this instance counts, with their two sets, to renew them.
     held: Mutex<HashMap<u64, [String; 2]>>,
@@ -201,7 +203,9 @@ impl SharedLimits {
 
 /// One open connection, counted on every instance until dropped.
 pub struct SharedConnection {
+    /// Where to give the place back.
     limits: Arc<SharedLimits>,
+    /// Which of this instance's connections it is.
     connection: u64,
 }
 

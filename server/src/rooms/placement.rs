@@ -71,6 +71,7 @@ return 1
 pub struct Placement {
     /// This instance's id on the bus.
     here: Arc<str>,
+    /// Where the records are kept.
     redis: ConnectionManager,
 }
 

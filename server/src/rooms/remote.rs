@@ -41,7 +41,9 @@ use crate::{
 /// Joins asked of other instances, waiting for their answer.
 #[derive(Default, Debug)]
 pub struct PendingJoins {
+    /// The id of the next join asked.
     next_id: AtomicU64,
+    /// Where each join's answer goes, by id.
     waiting: Mutex<HashMap<u64, oneshot::Sender<Result<(), RoomError>>>>,
 }
 
@@ -326,7 +328,9 @@ fn join_result(result: Option<join_answer::Result>) -> Result<(), RoomError> {
 /// Where the links to other instances and the joins waiting on them are kept.
 #[derive(Clone)]
 pub struct Remotes {
+    /// The queue to each other instance.
     pub peers: Arc<Peers>,
+    /// The joins waiting for another instance's answer.
     pub joins: Arc<PendingJoins>,
 }
 

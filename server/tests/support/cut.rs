@@ -18,9 +18,11 @@ use tokio::{
 pub struct CuttableLink {
     /// Where to connect instead of the upstream.
     pub address: SocketAddr,
+    /// Whether the link is cut now.
     cut: Arc<AtomicBool>,
     /// The links carried now, ended by a cut.
     links: Arc<Mutex<Vec<AbortHandle>>>,
+    /// The task taking new connections.
     accept: AbortHandle,
 }
 
