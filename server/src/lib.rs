@@ -218,7 +218,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
 /// any room (so no other takes it for gone meanwhile).
 async fn join_the_cluster(bus: &bus::Bus, shutdown: &Shutdown) -> io::Result<rooms::Cluster> {
     let placement = rooms::placement::Placement::new(bus.instance().clone(), bus.redis());
-    placement.heartbeat().await.map_err(io::Error::other)?;
+    placement.starting().await.map_err(io::Error::other)?;
     let remotes = rooms::remote::Remotes {
         peers: bus::peer::Peers::new(bus.clone(), shutdown.clone()),
         joins: Default::default(),

@@ -19,6 +19,9 @@ use crate::bus::wire;
 
 /// How long an instance counts as alive after its last heartbeat.
 pub const ALIVE_FOR: Duration = Duration::from_secs(3);
+/// How long a starting instance counts as alive before its first regular heartbeat: it
+/// claims rooms before it beats, and bringing many back from the store takes time.
+const STARTING_ALIVE_FOR: Duration = Duration::from_secs(30);
 
 const HOMES: &str = "pianorhythm:homes";
 const NAMES: &str = "pianorhythm:names";
@@ -101,10 +104,18 @@ impl Placement {
 
     /// Says this instance is alive for [`ALIVE_FOR`] more.
     pub async fn heartbeat(&self) -> RedisResult<()> {
-        let ttl = ALIVE_FOR.as_millis() as u64;
+        self.alive_for(ALIVE_FOR).await
+    }
+
+    /// Says this instance, starting, is alive until its regular heartbeats begin.
+    pub async fn starting(&self) -> RedisResult<()> {
+        self.alive_for(STARTING_ALIVE_FOR).await
+    }
+
+    async fn alive_for(&self, ttl: Duration) -> RedisResult<()> {
         self.redis
             .clone()
-            .pset_ex(Self::alive_key(&self.here), 1, ttl)
+            .pset_ex(Self::alive_key(&self.here), 1, ttl.as_millis() as u64)
             .await
     }
 

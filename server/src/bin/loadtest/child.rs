@@ -256,15 +256,7 @@ pub fn spawn_redis() -> io::Result<Spawned> {
             format!("cannot start redis-server (is it installed?): {error}"),
         )
     })?;
-    let mut spawned = Spawned {
-        child,
-        addr,
-        scratch: None,
-    };
-    wait_until(&mut spawned, |addr| {
-        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
-    })?;
-    Ok(spawned)
+    accepting(child, addr)
 }
 
 /// Starts this binary as the baseline relay and waits until it accepts connections.
@@ -273,15 +265,7 @@ pub fn spawn_relay() -> io::Result<Spawned> {
     let child = command(std::env::current_exe()?)?
         .args(["--serve-baseline", "--port", &addr.port().to_string()])
         .spawn()?;
-    let mut spawned = Spawned {
-        child,
-        addr,
-        scratch: None,
-    };
-    wait_until(&mut spawned, |addr| {
-        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
-    })?;
-    Ok(spawned)
+    accepting(child, addr)
 }
 
 fn wait_until(spawned: &mut Spawned, ready: impl Fn(SocketAddr) -> bool) -> io::Result<()> {
@@ -317,4 +301,17 @@ fn http_ok(addr: SocketAddr, path: &str) -> bool {
         Ok(head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))
     };
     attempt().unwrap_or(false)
+}
+
+/// `child`, once it accepts TCP connections on `addr`.
+fn accepting(child: Child, addr: SocketAddr) -> io::Result<Spawned> {
+    let mut spawned = Spawned {
+        child,
+        addr,
+        scratch: None,
+    };
+    wait_until(&mut spawned, |addr| {
+        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_ok()
+    })?;
+    Ok(spawned)
 }
