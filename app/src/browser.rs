@@ -33,6 +33,16 @@ fn start_audio_on_first_gesture(live: crate::live::Live) {
     let start_audio = move || {
         if !live.audio_ready.get_untracked() && audio::start(live.volume.get_untracked()) {
             live.audio_ready.set(true);
+            // Known once the device runs, a moment after the context starts.
+            let audio_latency = live.audio_latency_ms;
+            set_timeout(
+                move || {
+                    if let Some(audio_ms) = audio::output_latency_ms() {
+                        audio_latency.set(audio_ms);
+                    }
+                },
+                std::time::Duration::from_millis(250),
+            );
         }
     };
     let on_pointer = window_event_listener(ev::pointerdown, move |_| start_audio());

@@ -52,6 +52,8 @@ pub struct Live {
     pub notice: RwSignal<Option<String>>,
     /// The largest playout delay in use for remote players, in ms.
     pub playout_ms: RwSignal<f64>,
+    /// From the audio clock to the speakers (the context's and the device's latency), in ms.
+    pub audio_latency_ms: RwSignal<f64>,
     pub audio_ready: RwSignal<bool>,
     pub volume: RwSignal<f64>,
     pub muted: RwSignal<Vec<String>>,
@@ -90,6 +92,7 @@ impl Live {
             notice: RwSignal::new(None),
             playout_ms: RwSignal::new(0.0),
             audio_ready: RwSignal::new(false),
+            audio_latency_ms: RwSignal::new(0.0),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::VirtualPiano),

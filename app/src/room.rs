@@ -56,14 +56,23 @@ pub fn RoomPage() -> impl IntoView {
             navigate("/", Default::default());
         }
     };
-    let playout = live.playout_ms;
+    let (playout, audio) = (live.playout_ms, live.audio_latency_ms);
+    let latency = move || playout.get() + audio.get();
 
     view! {
         <section class="page room-page">
             <div class="room-header">
                 <h1>{title}</h1>
-                <span class="meta" title="How far behind the other players' notes are played, to keep their rhythm">
-                    "Playout delay " {move || format!("{:.0} ms", playout.get())}
+                <span
+                    class="meta latency"
+                    title="How late the other players' notes reach your ears: the playout delay that keeps their rhythm, plus your audio output"
+                    data-playout-ms=move || format!("{:.0}", playout.get())
+                    data-audio-ms=move || format!("{:.0}", audio.get())
+                >
+                    "Latency " {move || format!("{:.0} ms", latency())}
+                    <span class="detail">
+                        {move || format!(" (playout {:.0} + audio {:.0})", playout.get(), audio.get())}
+                    </span>
                 </span>
                 <button on:click=leave>"Leave room"</button>
             </div>

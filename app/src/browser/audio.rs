@@ -13,7 +13,8 @@ use std::{
 
 use pianorhythm_core::notes::frequency;
 use web_sys::{
-    AudioContext, AudioContextState, BiquadFilterType, GainNode, OscillatorNode, PeriodicWave,
+    AudioContext, AudioContextLatencyCategory, AudioContextOptions, AudioContextState,
+    BiquadFilterType, GainNode, OscillatorNode, PeriodicWave,
 };
 
 /// Who a sound belongs to: "local" or a remote participant's id.
@@ -53,6 +54,22 @@ pub fn start(volume: f64) -> bool {
             }
             None => false,
         }
+    })
+}
+
+/// How long a sound takes from the audio clock to the speakers, in ms: the context's
+/// processing latency and the output device's (`baseLatency` + `outputLatency`), as far as the
+/// browser knows them; `None` before audio starts.
+pub fn output_latency_ms() -> Option<f64> {
+    ENGINE.with_borrow(|engine| {
+        let context = &engine.as_ref()?.context;
+        let seconds = |name: &str| {
+            js_sys::Reflect::get(context, &name.into())
+                .ok()
+                .and_then(|value| value.as_f64())
+                .unwrap_or(0.0)
+        };
+        Some((seconds("baseLatency") + seconds("outputLatency")) * 1000.0)
     })
 }
 
@@ -96,7 +113,12 @@ pub fn pedal(source: &str, down: bool, at: f64) {
 
 impl Engine {
     fn new(volume: f64) -> Option<Self> {
-        let context = AudioContext::new().ok()?;
+        // The shortest buffers the device allows: a piano is played, not listened to.
+        let options = AudioContextOptions::new();
+        options.set_latency_hint_audio_context_latency_category(
+            AudioContextLatencyCategory::Interactive,
+        );
+        let context = AudioContext::new_with_context_options(&options).ok()?;
         let master = context.create_gain().ok()?;
         master.gain().set_value(volume as f32);
         master

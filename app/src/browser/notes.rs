@@ -139,6 +139,10 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
         playout.delay_ms()
     });
     live.playout_ms.set(delay_ms);
+    // The output's latency can change (another device, another buffer size): read again.
+    if let Some(audio_ms) = audio::output_latency_ms() {
+        live.audio_latency_ms.set(audio_ms);
+    }
 }
 
 pub(super) fn light_later(live: &Live, note: u8, light: Option<String>, wait_ms: f64) {
