@@ -15,10 +15,19 @@ pub mod storage;
 
 /// Wall-clock milliseconds since the Unix epoch, with the monotonic timer's precision.
 pub fn now() -> f64 {
-    let performance = leptos::prelude::window()
-        .performance()
-        .expect("performance is available in browsers");
+    let performance = performance();
     performance.time_origin() + performance.now()
+}
+
+/// The page's monotonic clock (`performance.now()`), in ms: what Web MIDI timestamps use.
+pub fn page_ms() -> f64 {
+    performance().now()
+}
+
+fn performance() -> web_sys::Performance {
+    leptos::prelude::window()
+        .performance()
+        .expect("performance is available in browsers")
 }
 
 /// Everything the page needs once it runs in the browser.

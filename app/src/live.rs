@@ -66,10 +66,17 @@ pub struct Live {
 /// What the player's Web MIDI looks like.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MidiState {
+    /// Whether the player has asked for MIDI (access is asked for on that click).
     pub requested: bool,
     /// `(id, name)` of each connected input.
     pub inputs: Vec<(String, String)>,
+    /// The input played from.
     pub selected: Option<String>,
+    /// `(id, name)` of each connected output.
+    pub outputs: Vec<(String, String)>,
+    /// The output the room's notes are sent to; none unless the player picks one.
+    pub selected_output: Option<String>,
+    /// What went wrong, for the player.
     pub error: Option<String>,
 }
 

@@ -9,11 +9,19 @@ export async function recordNotes(context: BrowserContext) {
   });
 }
 
-/** A fake Web MIDI keyboard: `window.__midi([0x90, 60, 100])` sends a message from it. */
+/**
+ * A fake Web MIDI keyboard and synth: `window.__midi([0x90, 60, 100])` sends a message from the
+ * keyboard; `window.__midiOut` holds what was sent to the synth, as `{ data, timestamp }`.
+ */
 export async function fakeMidi(context: BrowserContext) {
   await context.addInitScript(() => {
     const input: any = { id: 'fake-keyboard', name: 'Test Keyboard', type: 'input', state: 'connected', onmidimessage: null };
-    const access = { inputs: new Map([[input.id, input]]), outputs: new Map(), onstatechange: null, sysexEnabled: false };
+    (window as any).__midiOut = [];
+    const output: any = {
+      id: 'fake-synth', name: 'Test Synth', type: 'output', state: 'connected',
+      send: (data: number[], timestamp?: number) => (window as any).__midiOut.push({ data: Array.from(data), timestamp }),
+    };
+    const access = { inputs: new Map([[input.id, input]]), outputs: new Map([[output.id, output]]), onstatechange: null, sysexEnabled: false };
     (navigator as any).requestMIDIAccess = () => Promise.resolve(access);
     (window as any).__midi = (bytes: number[]) => input.onmidimessage?.({ data: new Uint8Array(bytes) });
   });

@@ -45,6 +45,44 @@ test('two players: join from the lobby, hear every note in order, see the keys i
   expect(await remoteNoteOns(alice)).toEqual([]);
 });
 
+test('MIDI out: the room\'s notes go to the chosen output at the time they are heard, until it is turned off', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Synth Out');
+  await bob.goto('/room/Synth%20Out');
+  await online(bob);
+  await expect(alice.getByRole('list', { name: 'Players' }).getByRole('listitem')).toHaveCount(2);
+
+  // Bob connects MIDI: the output stays off until he picks it.
+  await bob.getByRole('button', { name: 'Connect MIDI' }).click();
+  const output = bob.getByLabel('MIDI output');
+  await expect(output).toHaveValue('');
+  await alice.keyboard.press('t');
+  await expect.poll(async () => (await remoteNoteOns(bob)).length).toBe(1);
+  expect(await bob.evaluate(() => (window as any).__midiOut)).toEqual([]);
+
+  await output.selectOption({ label: 'Test Synth' });
+  await alice.keyboard.press('y');
+  await expect.poll(() => bob.evaluate(() => (window as any).__midiOut.length)).toBe(2);
+  const sent = await bob.evaluate(() => (window as any).__midiOut);
+  const heard = (await remoteNoteOns(bob))[1];
+  expect(sent[0].data).toEqual([0x90, heard.note, heard.velocity]);
+  expect(sent[1].data).toEqual([0x80, heard.note, 0]);
+  // Sent for the moment Bob hears the note: its scheduled time, on the page's clock.
+  const scheduledOnPageClock = await bob.evaluate((at) => at - performance.timeOrigin, heard.scheduledAt);
+  expect(Math.abs(sent[0].timestamp - scheduledOnPageClock)).toBeLessThan(50);
+
+  // Remembered, and turned off again.
+  await bob.reload();
+  await online(bob);
+  await bob.getByRole('button', { name: 'Connect MIDI' }).click();
+  await expect(bob.getByLabel('MIDI output')).toHaveValue('fake-synth');
+  await bob.getByLabel('MIDI output').selectOption({ label: 'Off' });
+  await alice.keyboard.press('u');
+  await expect.poll(async () => (await remoteNoteOns(bob)).length).toBe(1);
+  expect(await bob.evaluate(() => (window as any).__midiOut)).toEqual([]);
+});
+
 test('chat goes both ways and the history is there after a reload', async ({ browser, baseURL }) => {
   const alice = await newPlayer(browser, baseURL);
   const bob = await newPlayer(browser, baseURL);

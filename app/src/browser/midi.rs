@@ -1,24 +1,33 @@
-//! Web MIDI input: asked for on a user action, lists the inputs, remembers the chosen one,
-//! follows devices being plugged in and out, and plays what the keyboard sends.
+//! Web MIDI: asked for on a user action, lists the inputs and outputs, remembers the chosen
+//! ones, follows devices being plugged in and out, plays what the input keyboard sends, and
+//! sends the room's notes to the chosen output (a digital piano or a synth), each at the time
+//! it is heard here.
 
 use std::cell::RefCell;
 
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{MidiAccess, MidiInput, MidiMessageEvent};
+use web_sys::{MidiAccess, MidiInput, MidiMessageEvent, MidiOutput};
 
 use super::storage;
 use crate::live::{Live, MidiState};
 
 const REMEMBERED_INPUT: &str = "pianorhythm.midi-input";
+/// The chosen output's id; empty once the player turned it off.
+const REMEMBERED_OUTPUT: &str = "pianorhythm.midi-output";
 
 struct Midi {
+    /// The browser's MIDI access: its devices, and news of them coming and going.
     access: MidiAccess,
+    /// Kept alive while installed: re-reads the devices when they change.
     _on_state_change: Closure<dyn FnMut()>,
+    /// Handed to the input listened to.
     on_message: Closure<dyn FnMut(MidiMessageEvent)>,
     /// The input currently listened to.
     listening: Option<MidiInput>,
+    /// The output the room's notes go to.
+    sending: Option<MidiOutput>,
 }
 
 thread_local! {
@@ -83,6 +92,7 @@ fn install(live: Live, access: MidiAccess) {
             _on_state_change: on_state_change,
             on_message,
             listening: None,
+            sending: None,
         });
     });
     refresh(&live);
@@ -110,6 +120,36 @@ fn refresh(live: &Live) {
             .then(|| "No MIDI input found. Connect a keyboard; it will appear here.".to_owned());
     });
     listen(wanted.and_then(|id| inputs.into_iter().find(|input| input.id() == id)));
+    refresh_outputs(live);
+}
+
+/// Re-reads the outputs and sends to the chosen one, if it is connected; an output is never
+/// chosen for the player.
+fn refresh_outputs(live: &Live) {
+    let outputs = MIDI.with_borrow(|midi| {
+        midi.as_ref()
+            .map(|m| outputs(&m.access))
+            .unwrap_or_default()
+    });
+    let names: Vec<(String, String)> = outputs
+        .iter()
+        .map(|output| (output.id(), output.name().unwrap_or_else(|| output.id())))
+        .collect();
+    let wanted = live
+        .midi
+        .with_untracked(|midi| midi.selected_output.clone())
+        .or_else(|| storage::get(REMEMBERED_OUTPUT))
+        .filter(|id| names.iter().any(|(candidate, _)| candidate == id));
+    live.midi.update(|midi| {
+        midi.outputs = names;
+        midi.selected_output = wanted.clone();
+    });
+    let output = wanted.and_then(|id| outputs.into_iter().find(|output| output.id() == id));
+    MIDI.with_borrow_mut(|midi| {
+        if let Some(midi) = midi {
+            midi.sending = output;
+        }
+    });
 }
 
 /// The player picked an input from the list.
@@ -118,6 +158,26 @@ pub fn select(live: &Live, id: String) {
     live.midi
         .update(|midi: &mut MidiState| midi.selected = Some(id));
     refresh(live);
+}
+
+/// The player picked an output (`None`: off).
+pub fn select_output(live: &Live, id: Option<String>) {
+    storage::set(REMEMBERED_OUTPUT, id.as_deref().unwrap_or_default());
+    live.midi.update(|midi| midi.selected_output = id);
+    refresh_outputs(live);
+}
+
+/// Sends a message to the chosen output, if any, at `at_ms` on the page's clock
+/// (`performance.now()`).
+pub fn send(message: &[u8], at_ms: f64) {
+    MIDI.with_borrow(|midi| {
+        if let Some(output) = midi.as_ref().and_then(|midi| midi.sending.as_ref()) {
+            let data = js_sys::Uint8Array::from(message);
+            if let Err(error) = output.send_with_timestamp(&data, at_ms) {
+                leptos::logging::warn!("cannot send to the MIDI output: {error:?}");
+            }
+        }
+    });
 }
 
 fn listen(input: Option<MidiInput>) {
@@ -134,9 +194,17 @@ fn listen(input: Option<MidiInput>) {
 }
 
 fn inputs(access: &MidiAccess) -> Vec<MidiInput> {
+    devices(access.inputs().unchecked_into())
+}
+
+fn outputs(access: &MidiAccess) -> Vec<MidiOutput> {
+    devices(access.outputs().unchecked_into())
+}
+
+/// The devices of a MIDI port map (a JavaScript `Map` of id to port).
+fn devices<T: JsCast>(map: js_sys::Map) -> Vec<T> {
     let mut found = Vec::new();
-    let map: js_sys::Map = access.inputs().unchecked_into();
-    map.for_each(&mut |value, _key| found.push(value.unchecked_into::<MidiInput>()));
+    map.for_each(&mut |value, _key| found.push(value.unchecked_into::<T>()));
     found
 }
 

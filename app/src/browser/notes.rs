@@ -1,5 +1,6 @@
 //! Notes in and out: the player's own (heard at once, sent at once) and other players' (kept
-//! in their rhythm by an adaptive playout delay, then played on the audio clock).
+//! in their rhythm by an adaptive playout delay, then played on the audio clock and sent to
+//! the chosen MIDI output at the same moment).
 
 use std::{cell::RefCell, collections::HashMap, time::Duration};
 
@@ -11,11 +12,15 @@ use pianorhythm_core::{
     },
 };
 
-use super::{audio, events, recorder, socket};
+use super::{audio, events, midi, recorder, socket};
 use crate::live::Live;
 
 const LOCAL: &str = "local";
 pub(super) const SUSTAIN_PEDAL: u32 = 64;
+/// MIDI status bytes (channel 1) of what goes to a MIDI output.
+const NOTE_ON: u8 = 0x90;
+const NOTE_OFF: u8 = 0x80;
+const CONTROL_CHANGE: u8 = 0xB0;
 
 thread_local! {
     /// One playout delay per remote player: each has their own network path.
@@ -95,6 +100,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
         .muted
         .with_untracked(|muted| muted.iter().any(|id| id == sender));
     let audio_now = audio::current_time();
+    let page_now = super::page_ms();
     let delay_ms = PLAYOUT.with_borrow_mut(|playout| {
         let playout = playout.entry(sender.to_owned()).or_default();
         for event in &batch.events {
@@ -113,8 +119,10 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                     if !muted {
                         if on {
                             audio::note_on(sender, note, velocity, at);
+                            midi::send(&[NOTE_ON, note, velocity], page_now + wait_ms);
                         } else {
                             audio::note_off(sender, note, at);
+                            midi::send(&[NOTE_OFF, note, 0], page_now + wait_ms);
                         }
                     }
                     light_later(live, note, on.then(|| color.clone()), wait_ms);
@@ -132,6 +140,13 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                 NoteEventKind::ControlChange if event.key == SUSTAIN_PEDAL => {
                     audio::pedal(sender, event.value >= 64, at);
                     recorder::pedal(sender, event.value >= 64, slot.play_at);
+                    if !muted {
+                        let value = if event.value >= 64 { 127 } else { 0 };
+                        midi::send(
+                            &[CONTROL_CHANGE, SUSTAIN_PEDAL as u8, value],
+                            page_now + wait_ms,
+                        );
+                    }
                 }
                 NoteEventKind::ControlChange => {}
             }

@@ -1,5 +1,5 @@
-//! The player's instrument: sound on/off and volume, Web MIDI input, keyboard layout and
-//! octave, and their own name and colour.
+//! The player's instrument: sound on/off and volume, Web MIDI input and output, keyboard
+//! layout and octave, and their own name and colour.
 
 use leptos::prelude::*;
 use pianorhythm_core::keyboard_layout::Layout;
@@ -29,6 +29,16 @@ pub fn InstrumentPanel() -> impl IntoView {
             let id = event_target_value(&event);
             #[cfg(feature = "hydrate")]
             crate::browser::midi::select(&live, id);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&live, id);
+        }
+    };
+    let pick_output = {
+        let live = live.clone();
+        move |event: leptos::ev::Event| {
+            let id = Some(event_target_value(&event)).filter(|id| !id.is_empty());
+            #[cfg(feature = "hydrate")]
+            crate::browser::midi::select_output(&live, id);
             #[cfg(not(feature = "hydrate"))]
             let _ = (&live, id);
         }
@@ -91,6 +101,23 @@ pub fn InstrumentPanel() -> impl IntoView {
                             </label>
                         }.into_any()
                     }
+                }}
+                {move || {
+                    let state = midi.get();
+                    (!state.outputs.is_empty()).then(|| {
+                        let selected = state.selected_output.clone();
+                        view! {
+                            <label title="Sends the other players' notes to a digital piano or a synth">"MIDI output"
+                                <select on:change=pick_output.clone()>
+                                    <option value="" selected=selected.is_none()>"Off"</option>
+                                    {state.outputs.into_iter().map(|(id, name)| {
+                                        let is_selected = selected.as_deref() == Some(id.as_str());
+                                        view! { <option value=id selected=is_selected>{name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }
+                    })
                 }}
                 {move || midi.get().error.map(|error| view! { <span class="hint warning" role="alert">{error}</span> })}
             </div>
