@@ -1,5 +1,9 @@
 //! The 88-key piano: played with mouse or touch (velocity from where the key is struck,
 //! several fingers at once), lit in the colour of whoever plays each key.
+//!
+//! On a narrow or touch screen all 88 keys would be too thin for a finger: the keys keep a
+//! playable width (the stylesheet's `--touch-key-width`) and the piano shows the range that
+//! fits, starting around middle C, moved an octave at a time with "Lower" and "Higher".
 
 use std::collections::HashMap;
 
@@ -31,10 +35,69 @@ pub fn Piano() -> impl IntoView {
             view! { <Key note black style held/> }
         })
         .collect_view();
+    let viewport = NodeRef::<leptos::html::Div>::new();
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(viewport) = viewport.get() {
+            range::start_at_middle_c(&viewport);
+        }
+    });
+    let shift = move |octaves: f64| {
+        #[cfg(feature = "hydrate")]
+        if let Some(viewport) = viewport.get_untracked() {
+            range::shift(&viewport, octaves);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = octaves;
+    };
     view! {
-        <div class="piano" role="group" aria-label="Piano">
-            {keys}
+        <div class="piano-range">
+            <div class="octave-buttons">
+                <button class="octave-button" on:click=move |_| shift(-1.0)>"◀ Lower"</button>
+                <button class="octave-button" on:click=move |_| shift(1.0)>"Higher ▶"</button>
+            </div>
+            <div class="piano-viewport" node_ref=viewport>
+                <div class="piano" role="group" aria-label="Piano">
+                    {keys}
+                </div>
+            </div>
         </div>
+    }
+}
+
+/// Moving the range shown on narrow screens (on wide ones the whole piano fits and nothing
+/// moves).
+#[cfg(feature = "hydrate")]
+mod range {
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlDivElement, HtmlElement};
+
+    /// White keys in an octave.
+    const OCTAVE: f64 = 7.0;
+    /// Middle C's MIDI note: the range starts an octave below it.
+    const MIDDLE_C: u8 = 60;
+
+    fn key(viewport: &HtmlDivElement, note: u8) -> Option<HtmlElement> {
+        viewport
+            .query_selector(&format!("[data-note=\"{note}\"]"))
+            .ok()??
+            .dyn_into()
+            .ok()
+    }
+
+    pub fn start_at_middle_c(viewport: &HtmlDivElement) {
+        if let Some(c3) = key(viewport, MIDDLE_C - 12) {
+            viewport.set_scroll_left(c3.offset_left() - 8);
+        }
+    }
+
+    /// Moves the range by `octaves` (negative: lower).
+    pub fn shift(viewport: &HtmlDivElement, octaves: f64) {
+        let Some(white_key) = key(viewport, MIDDLE_C) else {
+            return;
+        };
+        let by = f64::from(white_key.offset_width()) * OCTAVE * octaves;
+        viewport.scroll_by_with_x_and_y(by, 0.0);
     }
 }
 
