@@ -12,6 +12,7 @@ pub mod recorder;
 pub mod sheet_player;
 pub mod socket;
 pub mod storage;
+pub mod trail;
 
 /// Wall-clock milliseconds since the Unix epoch, with the monotonic timer's precision.
 pub fn now() -> f64 {
@@ -32,6 +33,7 @@ fn performance() -> web_sys::Performance {
 
 /// Everything the page needs once it runs in the browser.
 pub fn start(live: crate::live::Live) {
+    live.show_trail.set(trail::wanted());
     socket::connect(live.clone());
     keyboard::install(live.clone());
     start_audio_on_first_gesture(live);

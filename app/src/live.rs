@@ -54,6 +54,8 @@ pub struct Live {
     pub playout_ms: RwSignal<f64>,
     /// From the audio clock to the speakers (the context's and the device's latency), in ms.
     pub audio_latency_ms: RwSignal<f64>,
+    /// Whether the note trail is drawn above the keys.
+    pub show_trail: RwSignal<bool>,
     pub audio_ready: RwSignal<bool>,
     pub volume: RwSignal<f64>,
     pub muted: RwSignal<Vec<String>>,
@@ -100,6 +102,7 @@ impl Live {
             playout_ms: RwSignal::new(0.0),
             audio_ready: RwSignal::new(false),
             audio_latency_ms: RwSignal::new(0.0),
+            show_trail: RwSignal::new(true),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::VirtualPiano),

@@ -12,7 +12,7 @@ use pianorhythm_core::{
     },
 };
 
-use super::{audio, events, midi, recorder, socket};
+use super::{audio, events, midi, page_ms, recorder, socket, trail};
 use crate::live::Live;
 
 const LOCAL: &str = "local";
@@ -35,15 +35,13 @@ pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
         audio::note_off(LOCAL, note, 0.0);
     }
     recorder::note(LOCAL, note, velocity, on, now);
+    let color = live
+        .me
+        .with_untracked(|me| me.as_ref().map(|me| me.color.clone()))
+        .unwrap_or_else(|| "#7aa2ff".into());
+    trail::note(LOCAL, note, &color, on, page_ms());
     if let Some(key) = live.key(note) {
-        let color = live
-            .me
-            .with_untracked(|me| me.as_ref().map(|me| me.color.clone()));
-        key.set(if on {
-            color.or(Some("#7aa2ff".into()))
-        } else {
-            None
-        });
+        key.set(on.then_some(color));
     }
     events::dispatch(events::NoteEvent {
         source: "local",
@@ -126,6 +124,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                         }
                     }
                     light_later(live, note, on.then(|| color.clone()), wait_ms);
+                    trail::note(sender, note, &color, on, page_now + wait_ms);
                     events::dispatch(events::NoteEvent {
                         source: "remote",
                         sender,

@@ -43,6 +43,13 @@ pub fn InstrumentPanel() -> impl IntoView {
             let _ = (&live, id);
         }
     };
+    let show_trail = live.show_trail;
+    let toggle_trail = move |event: leptos::ev::Event| {
+        let shown = event_target_checked(&event);
+        show_trail.set(shown);
+        #[cfg(feature = "hydrate")]
+        crate::browser::trail::remember(shown);
+    };
     let pick_layout = {
         let live = live.clone();
         move |event: leptos::ev::Event| {
@@ -76,6 +83,10 @@ pub fn InstrumentPanel() -> impl IntoView {
                             <option value=option.id() selected=move || layout.get() == option>{option.label()}</option>
                         }).collect_view()}
                     </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=move || show_trail.get() on:change=toggle_trail/>
+                    "Note trail"
                 </label>
                 <span class="octave" title="Arrow keys shift the octave">
                     "Octave " {move || format!("{:+}", octave.get())}

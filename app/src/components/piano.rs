@@ -36,6 +36,16 @@ pub fn Piano() -> impl IntoView {
         })
         .collect_view();
     let viewport = NodeRef::<leptos::html::Div>::new();
+    let trail = NodeRef::<leptos::html::Canvas>::new();
+    let show_trail = use_live().show_trail;
+    #[cfg(feature = "hydrate")]
+    {
+        Effect::new(move |_| {
+            let canvas = trail.get().filter(|_| show_trail.get());
+            crate::browser::trail::attach(canvas);
+        });
+        on_cleanup(|| crate::browser::trail::attach(None));
+    }
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(viewport) = viewport.get() {
@@ -57,6 +67,9 @@ pub fn Piano() -> impl IntoView {
                 <button class="octave-button" on:click=move |_| shift(1.0)>"Higher ▶"</button>
             </div>
             <div class="piano-viewport" node_ref=viewport>
+                <Show when=move || show_trail.get()>
+                    <canvas class="note-trail" node_ref=trail aria-hidden="true"></canvas>
+                </Show>
                 <div class="piano" role="group" aria-label="Piano">
                     {keys}
                 </div>
