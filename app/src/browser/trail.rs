@@ -19,15 +19,19 @@ const REMEMBERED: &str = "pianorhythm.note-trail";
 
 /// One note's bar.
 struct Bar {
-    /// The key's horizontal place on the canvas, in CSS pixels.
+    /// The key's left edge on the canvas, in CSS pixels.
     left: f64,
+    /// The key's width, in CSS pixels.
     width: f64,
+    /// The player's colour.
     color: String,
+    /// The key, to find the bar again when the note ends.
     note: u8,
     /// Who played it: a key struck by two players makes two bars.
     source: String,
-    /// When it started and (once released) ended sounding, on the page's clock.
+    /// When it started sounding, on the page's clock.
     start_ms: f64,
+    /// When it stopped sounding; until then the bar grows from the key.
     end_ms: Option<f64>,
 }
 
@@ -35,6 +39,7 @@ struct Bar {
 struct Trail {
     /// The canvas, while the room page shows one.
     canvas: Option<HtmlCanvasElement>,
+    /// The bars sounding or still in view, oldest first.
     bars: Vec<Bar>,
     /// The next frame's callback, while frames are being drawn.
     frame: Option<Rc<Closure<dyn FnMut()>>>,
