@@ -37,8 +37,11 @@ build_client() {
 build_assets() {
   cp "$STYLE_FILE" "$pkg_dir/$LEPTOS_OUTPUT_NAME.css"
   cp -r "$ASSETS_DIR/." "$LEPTOS_SITE_ROOT/"
-  # Served as-is to browsers that accept gzip, so the server never compresses them per request.
-  gzip -9 -k -f "$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css
+  # Served as they are to browsers that accept brotli (or else gzip), so the server never
+  # compresses them per request.
+  local files=("$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css)
+  brotli -q 11 -k -f "${files[@]}"
+  gzip -9 -k -f "${files[@]}"
 }
 
 build_server() {

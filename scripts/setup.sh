@@ -93,8 +93,15 @@ install_test_tools() {
   fi
 }
 
+# The build writes a brotli copy of each client bundle file (scripts/build.sh).
+install_brotli() {
+  need_apt brotli brotli
+  install_apt_packages
+}
+
 install_wasm_target
 install_wasm_bindgen
 install_wasm_opt
+install_brotli
 $want_test_tools && install_test_tools
 log "setup complete"

@@ -113,6 +113,44 @@ async fn client_assets_are_compressed_and_revalidated() {
     assert_eq!(revalidation.status(), StatusCode::NOT_MODIFIED);
 }
 
+/// The build's precompressed copies of a bundle file are served as they are: brotli to browsers
+/// that accept it (Chromium sends `gzip, deflate, br, zstd`), gzip to those that accept only
+/// gzip, the file itself to the rest.
+#[tokio::test]
+async fn client_bundle_is_served_from_its_brotli_or_gzip_copy() {
+    let server = TestServer::start().await;
+    let pkg = server.site.path().join("pkg");
+    // Stand-ins: what matters is which file answers, byte for byte.
+    std::fs::write(pkg.join("pianorhythm.wasm.br"), b"brotli copy").unwrap();
+    std::fs::write(pkg.join("pianorhythm.wasm.gz"), b"gzip copy").unwrap();
+
+    for (accepted, encoding, body) in [
+        ("br", Some("br"), &b"brotli copy"[..]),
+        ("gzip, deflate, br, zstd", Some("br"), b"brotli copy"),
+        ("gzip", Some("gzip"), b"gzip copy"),
+        ("identity", None, b"\0asm\x01\0\0\0"),
+    ] {
+        let response = server
+            .http
+            .get(server.url("/pkg/pianorhythm.wasm"))
+            .header("accept-encoding", accepted)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{accepted}");
+        assert_eq!(response.headers()["content-type"], "application/wasm");
+        assert_eq!(
+            response
+                .headers()
+                .get("content-encoding")
+                .map(|value| value.to_str().unwrap()),
+            encoding,
+            "{accepted}"
+        );
+        assert_eq!(&response.bytes().await.unwrap()[..], body, "{accepted}");
+    }
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_clients_that_accept_it() {
     let server = TestServer::start().await;
