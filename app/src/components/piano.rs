@@ -3,7 +3,8 @@
 //!
 //! On a narrow or touch screen all 88 keys would be too thin for a finger: the keys keep a
 //! playable width (the stylesheet's `--touch-key-width`) and the piano shows the range that
-//! fits, starting around middle C, moved an octave at a time with "Lower" and "Higher".
+//! fits, starting around middle C, moved an octave at a time with "Lower" and "Higher". Above
+//! the keys, the note trail (`browser::trail`) draws on a canvas as wide as the piano.
 
 use std::collections::HashMap;
 
@@ -45,13 +46,12 @@ pub fn Piano() -> impl IntoView {
             crate::browser::trail::attach(canvas);
         });
         on_cleanup(|| crate::browser::trail::attach(None));
+        Effect::new(move |_| {
+            if let Some(viewport) = viewport.get() {
+                range::start_at_middle_c(&viewport);
+            }
+        });
     }
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(viewport) = viewport.get() {
-            range::start_at_middle_c(&viewport);
-        }
-    });
     let shift = move |octaves: f64| {
         #[cfg(feature = "hydrate")]
         if let Some(viewport) = viewport.get_untracked() {
