@@ -33,6 +33,30 @@ async fn server_for(provider: &OAuthProvider, adjust: impl FnOnce(&mut Config)) 
     .await
 }
 
+/// The audit log at `path` once it holds every action in `wanted` (entries are written behind
+/// the action, so they may take a moment); panics naming the missing ones after 5 s.
+async fn audit_with(browser: &Browser, path: &str, wanted: &[&str]) -> Value {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let audit: Value = browser.get(path).await.json().await.unwrap();
+        let actions: Vec<&str> = audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|entry| entry["action"].as_str())
+            .collect();
+        let missing: Vec<&&str> = wanted.iter().filter(|a| !actions.contains(a)).collect();
+        if missing.is_empty() {
+            return audit;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{missing:?} not in the audit log: {actions:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 fn claims(subject: &str, handle: &str) -> Value {
     json!({ "sub": subject, "preferred_username": handle, "name": format!("{handle} (display)") })
 }
@@ -839,36 +863,12 @@ async fn moderators_kick_mute_and_delete_chat_in_the_lobby_and_no_one_below_them
 
     // Every action is in the audit log (written behind the room), with who, from where and
     // with what client.
-    let wanted = ["player_kicked", "player_muted", "chat_message_deleted"];
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    let (audit, actions) = loop {
-        let audit: Value = cast[4]
-            .1
-            .get("/api/v1/audit?room=lobby")
-            .await
-            .json()
-            .await
-            .unwrap();
-        let actions: Vec<String> = audit
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|entry| entry["action"].as_str().unwrap().to_owned())
-            .collect();
-        let complete = wanted
-            .iter()
-            .all(|action| actions.iter().any(|a| a == action));
-        if complete || tokio::time::Instant::now() >= deadline {
-            break (audit, actions);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    for action in wanted {
-        assert!(
-            actions.iter().any(|a| a == action),
-            "{action} in {actions:?}"
-        );
-    }
+    let audit = audit_with(
+        &cast[4].1,
+        "/api/v1/audit?room=lobby",
+        &["player_kicked", "player_muted", "chat_message_deleted"],
+    )
+    .await;
     let kick = audit
         .as_array()
         .unwrap()
@@ -968,7 +968,7 @@ async fn room_and_site_bans_hold_against_the_account_whatever_the_cookie() {
     let (_, next) = fresh.sign_in_until_callback(&provider, "/").await;
     assert!(next.starts_with("/signin?error="), "{next}");
 
-    let audit: Value = admin.get("/api/v1/audit").await.json().await.unwrap();
+    let audit = audit_with(&admin, "/api/v1/audit", &["site_banned"]).await;
     let ban = audit
         .as_array()
         .unwrap()
