@@ -44,6 +44,38 @@ build_assets() {
   gzip -9 -k -f "${files[@]}"
 }
 
+# MIDI note number of a sample's pitch name: "C4" is 60, "D#1" 27, "A0" 21.
+midi_note() {
+  local name="$1" class
+  case "${name:0:1}" in C) class=0 ;; D) class=2 ;; E) class=4 ;; F) class=5 ;; G) class=7 ;; A) class=9 ;; B) class=11 ;; esac
+  [[ "${name:1:1}" == "#" ]] && class=$((class + 1))
+  echo $((12 * (${name: -1} + 1) + class))
+}
+
+# The sampled piano under $LEPTOS_SITE_ROOT/samples: every file named by its content's hash, so
+# the server can let browsers keep it for a year, and piano.json listing them. The first set
+# (every C of the medium layer, and the lowest A: under 2 MB) is what the client loads first.
+build_samples() {
+  local out="$LEPTOS_SITE_ROOT/samples" entries=() layer file pitch note hash name first
+  rm -rf "$out" && mkdir -p "$out"
+  for layer in "${PIANO_SAMPLE_LAYERS[@]}"; do
+    for file in "$PIANO_SAMPLES_DIR/piano-mp3-velocity$layer/audio"/*.mp3; do
+      pitch="$(basename "$file" .mp3)" && pitch="${pitch%v*}"
+      note="$(midi_note "$pitch")"
+      hash="$(sha256sum "$file" | cut -c1-16)"
+      name="piano-$note-v$layer-$hash.mp3"
+      cp "$file" "$out/$name"
+      first=false
+      [[ $layer == "${PIANO_SAMPLE_LAYERS[1]}" && ( $pitch == C* || $pitch == A0 ) ]] && first=true
+      entries+=("{\"note\":$note,\"layer\":$layer,\"file\":\"$name\",\"bytes\":$(stat -c %s "$file"),\"first\":$first}")
+    done
+  done
+  local IFS=,
+  printf '{"credit":"Salamander Grand Piano V3 by Alexander Holm, CC BY 3.0","samples":[%s]}\n' \
+    "${entries[*]}" >"$out/piano.json"
+  cp "$PIANO_SAMPLES_DIR/piano-mp3-velocity${PIANO_SAMPLE_LAYERS[0]}/README.md" "$out/CREDITS.md"
+}
+
 build_server() {
   log "server: cargo build -p server (profile $server_profile)"
   cargo build -p server --bin server --profile "$server_profile"
@@ -51,5 +83,6 @@ build_server() {
 
 build_client
 build_assets
+build_samples
 build_server
 log "site built in $LEPTOS_SITE_ROOT"

@@ -15,6 +15,11 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pianorhythm/target}"
 TOOLS_DIR="${PIANORHYTHM_TOOLS_DIR:-$HOME/.cache/pianorhythm/tools}"
 # npm's binaryen: Debian's wasm-opt 108 breaks the externref table, so never use that one.
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+# The sampled grand piano: Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0), one npm
+# package per velocity layer (1 softest … 16 loudest). Three layers: soft, medium, loud.
+PIANO_SAMPLES_VERSION="1.0.5"
+PIANO_SAMPLE_LAYERS=(4 10 16)
+PIANO_SAMPLES_DIR="$TOOLS_DIR/piano-samples/node_modules/@audio-samples"
 # Set when rustup cannot provide the wasm32 target and Debian's rustc-web is used instead.
 DEBIAN_WASM_MARKER="$TOOLS_DIR/use-debian-rustc-web"
 

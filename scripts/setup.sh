@@ -99,9 +99,23 @@ install_brotli() {
   install_apt_packages
 }
 
+# Recorded piano samples (data, not code); scripts/build.sh copies them into the site.
+install_piano_samples() {
+  local packages=() missing=false layer
+  for layer in "${PIANO_SAMPLE_LAYERS[@]}"; do
+    [[ -f "$PIANO_SAMPLES_DIR/piano-mp3-velocity$layer/package.json" ]] || missing=true
+    packages+=("@audio-samples/piano-mp3-velocity$layer@$PIANO_SAMPLES_VERSION")
+  done
+  $missing || return 0
+  log "npm install the piano samples (${#packages[@]} velocity layers, about 6 MB each)"
+  mkdir -p "$TOOLS_DIR/piano-samples"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/piano-samples" "${packages[@]}"
+}
+
 install_wasm_target
 install_wasm_bindgen
 install_wasm_opt
 install_brotli
+install_piano_samples
 $want_test_tools && install_test_tools
 log "setup complete"

@@ -11,5 +11,6 @@ pub mod playout;
 pub mod protocol;
 pub mod rate_limit;
 pub mod rooms;
+pub mod samples;
 pub mod time_sync;
 pub mod validation;

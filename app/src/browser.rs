@@ -34,6 +34,8 @@ fn performance() -> web_sys::Performance {
 /// Everything the page needs once it runs in the browser.
 pub fn start(live: crate::live::Live) {
     live.show_trail.set(trail::wanted());
+    let piano_samples = live.piano_samples;
+    audio::load_samples(move |progress| piano_samples.set((progress.loaded, progress.total)));
     socket::connect(live.clone());
     keyboard::install(live.clone());
     start_audio_on_first_gesture(live);

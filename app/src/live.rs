@@ -57,6 +57,8 @@ pub struct Live {
     /// Whether the note trail is drawn above the keys.
     pub show_trail: RwSignal<bool>,
     pub audio_ready: RwSignal<bool>,
+    /// The grand piano's samples: how many have loaded of how many (0 of 0 before the list).
+    pub piano_samples: RwSignal<(usize, usize)>,
     pub volume: RwSignal<f64>,
     pub muted: RwSignal<Vec<String>>,
     pub layout: RwSignal<Layout>,
@@ -103,6 +105,7 @@ impl Live {
             audio_ready: RwSignal::new(false),
             audio_latency_ms: RwSignal::new(0.0),
             show_trail: RwSignal::new(true),
+            piano_samples: RwSignal::new((0, 0)),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::VirtualPiano),

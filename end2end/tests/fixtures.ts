@@ -6,8 +6,17 @@ import { BrowserContext, expect, test as base } from '@playwright/test';
  */
 const problems: string[] = [];
 
-/** Records CSP violations and page errors of every page `context` opens from now on. */
-export async function guard(context: BrowserContext) {
+/**
+ * Records CSP violations and page errors of every page `context` opens from now on.
+ *
+ * Its pages get an empty list of piano samples, so they play the synthesizer: a test that is
+ * not about the samples does not download and decode 17 MB of them in every browser context.
+ * `withSamples` keeps the real list (samples.spec.ts).
+ */
+export async function guard(context: BrowserContext, options: { withSamples?: boolean } = {}) {
+  if (!options.withSamples) {
+    await context.route('**/samples/piano.json', (route) => route.fulfill({ json: { samples: [] } }));
+  }
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
       console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline'}`);

@@ -14,7 +14,12 @@ use axum::{routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
-    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    compression::{
+        predicate::{DefaultPredicate, NotForContentType, Predicate},
+        CompressionLayer,
+    },
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
@@ -40,8 +45,8 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     };
 
     // Pages, server functions and the API are rate-limited per address. Probes, the client
-    // bundle (a page load fetches several files) and the WebSocket (which has its own
-    // per-player limits) are not.
+    // bundle and the samples (a page load fetches many files) and the WebSocket (which has its
+    // own per-player limits) are not.
     let answered = Router::new()
         .nest("/api/v1", api::router(&state))
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
@@ -57,16 +62,25 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
         .route("/ws", get(ws::upgrade))
         .nest_service(
             &format!("/{}", config.site_pkg_dir),
-            static_files::service(&config.pkg_dir()),
+            static_files::bundle(&config.pkg_dir()),
+        )
+        .nest(
+            "/samples",
+            static_files::samples(&config.site_root.join("samples")),
         )
         .merge(limits::rate_limited(answered, config.http))
         .layer(session_layer(config, sessions));
     let router = limits::body_limited(router, config.http);
     let router = with_security_headers(router, config)
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .layer(TraceLayer::new_for_http());
     let router = request_metrics::counted(router);
     client_address::from_trusted_proxies(router, config.trusted_proxies.clone()).with_state(state)
+}
+
+/// Recorded audio is compressed already: gzip would cost CPU on every sample and save nothing.
+fn worth_compressing() -> impl tower_http::compression::Predicate {
+    DefaultPredicate::new().and(NotForContentType::const_new("audio/"))
 }
 
 /// Headers every response carries. Pages get their own Content-Security-Policy (with the

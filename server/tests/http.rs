@@ -151,6 +151,49 @@ async fn client_bundle_is_served_from_its_brotli_or_gzip_copy() {
     }
 }
 
+/// Samples are named by their content's hash: browsers keep them for a year. Their list changes
+/// with every build that changes a sample, so it is revalidated. Neither is gzipped again.
+#[tokio::test]
+async fn samples_are_kept_for_a_year_and_their_list_is_revalidated() {
+    let server = TestServer::start().await;
+    let samples = server.site.path().join("samples");
+    std::fs::create_dir_all(&samples).unwrap();
+    let sample = "piano-60-v10-0123456789abcdef.mp3";
+    std::fs::write(samples.join(sample), [0xFF, 0xFB, 0x90, 0x64].repeat(500)).unwrap();
+    std::fs::write(
+        samples.join("piano.json"),
+        format!(r#"{{"samples":["{sample}"]}}"#),
+    )
+    .unwrap();
+
+    let fetch = |path: String| {
+        let request = server
+            .http
+            .get(server.url(&path))
+            .header("accept-encoding", "gzip, deflate, br, zstd");
+        async move { request.send().await.unwrap() }
+    };
+    let response = fetch(format!("/samples/{sample}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "audio/mpeg");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.bytes().await.unwrap().len(), 2000);
+
+    let list = fetch("/samples/piano.json".into()).await;
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(list.headers()["cache-control"], "no-cache");
+    assert!(list.headers().get("last-modified").is_some());
+
+    let missing = fetch("/samples/piano-61-v10-ffffffffffffffff.mp3".into()).await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let outside = fetch("/samples/../Cargo.toml".into()).await;
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_clients_that_accept_it() {
     let server = TestServer::start().await;

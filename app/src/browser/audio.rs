@@ -1,28 +1,59 @@
-//! The piano sound: a small Web Audio synthesizer, no samples to download.
+//! The piano's sound: recorded samples of a grand piano (`samples`), and a small synthesizer
+//! (`synth`) for notes no sample has loaded for yet.
 //!
-//! Each note is two slightly detuned oscillators sharing a piano-like spectrum (harmonics
-//! falling off, the 7th–9th damped as by a hammer striking near 1/8 of the string), through a
-//! low-pass filter that opens with velocity (a harder strike is brighter), into an envelope
-//! with a quick attack and a long exponential decay that is shorter for higher strings. Note
-//! off releases quickly, unless the sustain pedal holds it.
+//! Every note, whatever plays it, goes through an envelope into one master volume. Note off
+//! damps the string quickly, unless the sustain pedal holds it or the string has no damper
+//! (the top of a grand's compass rings on).
+
+mod samples;
+mod synth;
 
 use std::{
     cell::RefCell,
     collections::{HashMap, HashSet},
 };
 
-use pianorhythm_core::notes::frequency;
 use web_sys::{
     AudioContext, AudioContextLatencyCategory, AudioContextOptions, AudioContextState,
-    BiquadFilterType, GainNode, OscillatorNode, PeriodicWave,
+    AudioScheduledSourceNode, GainNode, PeriodicWave,
 };
+
+pub use samples::Progress as SampleProgress;
 
 /// Who a sound belongs to: "local" or a remote participant's id.
 pub type Source = String;
 
+/// The lowest key without a damper: from here up, strings ring on after the key comes up.
+const FIRST_UNDAMPED: u8 = 89;
+/// How quickly a damper silences a string (time constant, seconds).
+const DAMPING: f64 = 0.08;
+
+/// What made a note's sound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VoiceKind {
+    /// A recorded sample of the grand piano.
+    Piano,
+    /// The synthesizer.
+    Synth,
+}
+
+impl VoiceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            VoiceKind::Piano => "piano",
+            VoiceKind::Synth => "synth",
+        }
+    }
+}
+
 struct Voice {
-    oscillators: [OscillatorNode; 2],
+    /// What sounds (oscillators or a sample player), stopped after the release.
+    sources: Vec<AudioScheduledSourceNode>,
+    /// The note's loudness over time; the release ramps it down.
     envelope: GainNode,
+    kind: VoiceKind,
+    /// Whether the key coming up silences it.
+    damped: bool,
 }
 
 struct Engine {
@@ -37,6 +68,11 @@ struct Engine {
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+}
+
+/// Starts loading the piano's samples, before any sound is allowed; `report` hears how far.
+pub fn load_samples(report: impl Fn(SampleProgress) + 'static) {
+    samples::load(report);
 }
 
 /// Starts (or resumes) audio; browsers allow it only after a user gesture.
@@ -86,13 +122,10 @@ pub fn set_volume(volume: f64) {
     });
 }
 
-/// Plays `note` at audio time `at` (seconds; past times mean now).
-pub fn note_on(source: &str, note: u8, velocity: u8, at: f64) {
-    ENGINE.with_borrow_mut(|engine| {
-        if let Some(engine) = engine {
-            engine.note_on(source, note, velocity, at);
-        }
-    });
+/// Plays `note` at audio time `at` (seconds; past times mean now). Says what played it, or
+/// `None` when audio is off.
+pub fn note_on(source: &str, note: u8, velocity: u8, at: f64) -> Option<VoiceKind> {
+    ENGINE.with_borrow_mut(|engine| engine.as_mut()?.note_on(source, note, velocity, at))
 }
 
 pub fn note_off(source: &str, note: u8, at: f64) {
@@ -124,7 +157,7 @@ impl Engine {
         master
             .connect_with_audio_node(&context.destination())
             .ok()?;
-        let spectrum = piano_spectrum(&context)?;
+        let spectrum = synth::piano_spectrum(&context)?;
         Some(Self {
             context,
             master,
@@ -135,55 +168,52 @@ impl Engine {
         })
     }
 
-    fn note_on(&mut self, source: &str, note: u8, velocity: u8, at: f64) {
+    fn note_on(&mut self, source: &str, note: u8, velocity: u8, at: f64) -> Option<VoiceKind> {
         let at = at.max(self.context.current_time());
         let key = (source.to_owned(), note);
         if let Some(previous) = self.voices.remove(&key) {
+            // Struck again: the string stops ringing as the hammer hits it.
             release(&previous, at, 0.03);
         }
         self.held_by_pedal.remove(&key);
-        if let Some(voice) = self.voice(note, velocity, at) {
-            self.voices.insert(key, voice);
-        }
+        let voice = match samples::pick(note, velocity) {
+            Some(sample) => self.sampled(sample, at),
+            None => synth::voice(
+                &self.context,
+                &self.spectrum,
+                &self.master,
+                note,
+                velocity,
+                at,
+            ),
+        }?;
+        let voice = Voice {
+            damped: note < FIRST_UNDAMPED,
+            ..voice
+        };
+        let kind = voice.kind;
+        self.voices.insert(key, voice);
+        Some(kind)
     }
 
-    fn voice(&self, note: u8, velocity: u8, at: f64) -> Option<Voice> {
-        let strength = f64::from(velocity.clamp(1, 127)) / 127.0;
-        let pitch = frequency(note);
-        let filter = self.context.create_biquad_filter().ok()?;
-        filter.set_type(BiquadFilterType::Lowpass);
-        filter
-            .frequency()
-            .set_value_at_time((pitch * (1.5 + 14.0 * strength)).min(18_000.0) as f32, at)
+    fn sampled(&self, sample: samples::Pick, at: f64) -> Option<Voice> {
+        let player = self.context.create_buffer_source().ok()?;
+        player.set_buffer(Some(&sample.buffer));
+        player
+            .playback_rate()
+            .set_value_at_time(sample.rate, at)
             .ok()?;
         let envelope = self.context.create_gain().ok()?;
-        let peak = 0.25 * strength.powf(1.6);
-        // Low strings ring for seconds, the top octave for a fraction of one.
-        let decay = 2.8 * 2f64.powf(-(f64::from(note) - 21.0) / 24.0) + 0.15;
-        let gain = envelope.gain();
-        gain.set_value_at_time(0.0, at).ok()?;
-        gain.linear_ramp_to_value_at_time(peak as f32, at + 0.004)
-            .ok()?;
-        gain.set_target_at_time(0.0, at + 0.004, decay).ok()?;
-        filter.connect_with_audio_node(&envelope).ok()?;
+        envelope.gain().set_value_at_time(sample.gain, at).ok()?;
+        player.connect_with_audio_node(&envelope).ok()?;
         envelope.connect_with_audio_node(&self.master).ok()?;
-
-        let make = |detune: f64| -> Option<OscillatorNode> {
-            let oscillator = self.context.create_oscillator().ok()?;
-            oscillator.set_periodic_wave(&self.spectrum);
-            oscillator
-                .frequency()
-                .set_value_at_time((pitch * detune) as f32, at)
-                .ok()?;
-            oscillator.connect_with_audio_node(&filter).ok()?;
-            oscillator.start_with_when(at).ok()?;
-            // Stop long after the sound has decayed, so silent voices do not pile up.
-            oscillator.stop_with_when(at + decay * 6.0).ok()?;
-            Some(oscillator)
-        };
+        // It stops by itself where the recording ends.
+        player.start_with_when(at).ok()?;
         Some(Voice {
-            oscillators: [make(1.0)?, make(1.0009)?],
+            sources: vec![player.into()],
             envelope,
+            kind: VoiceKind::Piano,
+            damped: true,
         })
     }
 
@@ -196,7 +226,7 @@ impl Engine {
             return;
         }
         if let Some(voice) = self.voices.remove(&key) {
-            release(&voice, at.max(self.context.current_time()), 0.08);
+            damp(&voice, at.max(self.context.current_time()), DAMPING);
         }
     }
 
@@ -215,9 +245,17 @@ impl Engine {
         for key in released {
             self.held_by_pedal.remove(&key);
             if let Some(voice) = self.voices.remove(&key) {
-                release(&voice, at.max(self.context.current_time()), 0.12);
+                // The dampers fall back together, a little more slowly than one key's.
+                damp(&voice, at.max(self.context.current_time()), DAMPING * 1.5);
             }
         }
+    }
+}
+
+/// The key came up: the damper silences the string, if it has one.
+fn damp(voice: &Voice, at: f64, time_constant: f64) {
+    if voice.damped {
+        release(voice, at, time_constant);
     }
 }
 
@@ -225,21 +263,7 @@ fn release(voice: &Voice, at: f64, time_constant: f64) {
     let gain = voice.envelope.gain();
     let _ = gain.cancel_scheduled_values(at);
     let _ = gain.set_target_at_time(0.0, at, time_constant);
-    for oscillator in &voice.oscillators {
-        let _ = oscillator.stop_with_when(at + time_constant * 8.0);
+    for source in &voice.sources {
+        let _ = source.stop_with_when(at + time_constant * 8.0);
     }
-}
-
-fn piano_spectrum(context: &AudioContext) -> Option<PeriodicWave> {
-    const HARMONICS: usize = 16;
-    let mut real = vec![0.0f32; HARMONICS + 1];
-    // Index 0 is the constant term: no DC offset.
-    let mut imag: Vec<f32> = (0..=HARMONICS)
-        .map(|n| match n {
-            0 => 0.0,
-            7..=9 => (0.35 / (n as f64).powf(1.4)) as f32,
-            _ => (1.0 / (n as f64).powf(1.4)) as f32,
-        })
-        .collect();
-    context.create_periodic_wave(&mut real, &mut imag).ok()
 }

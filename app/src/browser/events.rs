@@ -15,11 +15,14 @@ pub struct NoteEvent<'a> {
     pub sent_at: f64,
     pub received_at: f64,
     pub scheduled_at: f64,
+    /// What sounded it ("piano" for a sample, "synth"); `None` when nothing did (a note off,
+    /// a muted player, audio not started yet).
+    pub voice: Option<&'static str>,
 }
 
 pub fn dispatch(event: NoteEvent) {
     let detail = Object::new();
-    let fields: [(&str, JsValue); 8] = [
+    let fields: [(&str, JsValue); 9] = [
         ("source", event.source.into()),
         ("sender", event.sender.into()),
         ("note", event.note.into()),
@@ -28,6 +31,7 @@ pub fn dispatch(event: NoteEvent) {
         ("sentAt", event.sent_at.into()),
         ("receivedAt", event.received_at.into()),
         ("scheduledAt", event.scheduled_at.into()),
+        ("voice", event.voice.map_or(JsValue::NULL, JsValue::from)),
     ];
     for (name, value) in fields {
         let _ = Reflect::set(&detail, &name.into(), &value);

@@ -29,11 +29,12 @@ thread_local! {
 
 pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
     let now = socket::server_now();
-    if on {
-        audio::note_on(LOCAL, note, velocity, 0.0);
+    let voice = if on {
+        audio::note_on(LOCAL, note, velocity, 0.0)
     } else {
         audio::note_off(LOCAL, note, 0.0);
-    }
+        None
+    };
     recorder::note(LOCAL, note, velocity, on, now);
     let color = live
         .me
@@ -54,6 +55,7 @@ pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
         sent_at: now,
         received_at: now,
         scheduled_at: now,
+        voice: voice.map(audio::VoiceKind::name),
     });
     let (kind, value) = if on {
         (NoteEventKind::NoteOn, u32::from(velocity))
@@ -114,9 +116,10 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                 NoteEventKind::NoteOn | NoteEventKind::NoteOff => {
                     let on = event.kind() == NoteEventKind::NoteOn;
                     recorder::note(sender, note, velocity, on, slot.play_at);
+                    let mut voice = None;
                     if !muted {
                         if on {
-                            audio::note_on(sender, note, velocity, at);
+                            voice = audio::note_on(sender, note, velocity, at);
                             midi::send(&[NOTE_ON, note, velocity], page_now + wait_ms);
                         } else {
                             audio::note_off(sender, note, at);
@@ -134,6 +137,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                         sent_at: sent,
                         received_at: received,
                         scheduled_at: slot.play_at,
+                        voice: voice.map(audio::VoiceKind::name),
                     });
                 }
                 NoteEventKind::ControlChange if event.key == SUSTAIN_PEDAL => {

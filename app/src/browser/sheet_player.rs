@@ -189,14 +189,14 @@ fn perform(active: &Active, cues: &[Timed]) {
         let at = audio_now.map_or(0.0, |audio_now| audio_now + wait_ms / 1000.0);
         match timed.cue {
             Cue::NoteOn { key, velocity } => {
-                audio::note_on(SHEET, key, velocity, at);
+                let voice = audio::note_on(SHEET, key, velocity, at);
                 notes::light_later(&active.live, key, Some(color.clone()), wait_ms);
-                announce(&me, key, velocity, timed.at, now);
+                announce(&me, key, velocity, timed.at, now, voice);
             }
             Cue::NoteOff { key } => {
                 audio::note_off(SHEET, key, at);
                 notes::light_later(&active.live, key, None, wait_ms);
-                announce(&me, key, 0, timed.at, now);
+                announce(&me, key, 0, timed.at, now, None);
             }
             Cue::Pedal { down } => audio::pedal(SHEET, down, at),
         }
@@ -212,7 +212,7 @@ fn perform(active: &Active, cues: &[Timed]) {
 }
 
 /// The `pianorhythm:note` event of a sheet's note.
-fn announce(me: &str, key: u8, velocity: u8, at: f64, now: f64) {
+fn announce(me: &str, key: u8, velocity: u8, at: f64, now: f64, voice: Option<audio::VoiceKind>) {
     events::dispatch(events::NoteEvent {
         source: SHEET,
         sender: me,
@@ -222,6 +222,7 @@ fn announce(me: &str, key: u8, velocity: u8, at: f64, now: f64) {
         sent_at: at,
         received_at: now,
         scheduled_at: at,
+        voice: voice.map(audio::VoiceKind::name),
     });
 }
 

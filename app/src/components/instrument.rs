@@ -13,6 +13,7 @@ pub fn InstrumentPanel() -> impl IntoView {
     let layout = live.layout;
     let octave = live.octave_shift;
     let volume = live.volume;
+    let piano_samples = live.piano_samples;
 
     let connect_midi = {
         let live = live.clone();
@@ -92,6 +93,18 @@ pub fn InstrumentPanel() -> impl IntoView {
                     "Octave " {move || format!("{:+}", octave.get())}
                 </span>
             </div>
+            <p class="hint sound">
+                <span class="samples" role="status">{move || sample_status(piano_samples.get())}</span>
+                " Samples: "
+                <a href="https://archive.org/details/SalamanderGrandPianoV3" rel="noopener" target="_blank">
+                    "Salamander Grand Piano V3"
+                </a>
+                " by Alexander Holm, "
+                <a href="https://creativecommons.org/licenses/by/3.0/" rel="noopener license" target="_blank">
+                    "CC BY 3.0"
+                </a>
+                "."
+            </p>
             <div class="row">
                 {move || {
                     let state = midi.get();
@@ -134,6 +147,17 @@ pub fn InstrumentPanel() -> impl IntoView {
             </div>
             <Profile/>
         </section>
+    }
+}
+
+/// What the piano sounds like while its samples load.
+fn sample_status((loaded, total): (usize, usize)) -> String {
+    match (loaded, total) {
+        (_, 0) => "Sound: synthesizer until the piano's samples arrive.".into(),
+        (loaded, total) if loaded < total => {
+            format!("Sound: grand piano, loading samples ({loaded} of {total}).")
+        }
+        (_, total) => format!("Sound: grand piano ({total} samples)."),
     }
 }
 

@@ -1,22 +1,52 @@
-//! The client bundle (wasm, JS glue, stylesheet).
+//! Files served as they are: the client bundle (wasm, JS glue, stylesheet) and the piano's
+//! recorded samples.
 //!
-//! Its file names do not change between builds, so browsers must revalidate (`no-cache`): a
-//! stale wasm next to fresh server HTML would break hydration. Revalidation is cheap, a 304 from
-//! `Last-Modified`. The build writes brotli (`.br`) and gzip (`.gz`) copies next to each file:
-//! a browser gets the brotli copy when it accepts brotli, else the gzip one when it accepts gzip,
-//! else the file itself, so nothing is compressed per request.
+//! The bundle's file names do not change between builds, so browsers must revalidate
+//! (`no-cache`): a stale wasm next to fresh server HTML would break hydration. Revalidation is
+//! cheap, a 304 from `Last-Modified`. The build writes brotli (`.br`) and gzip (`.gz`) copies
+//! next to each file: a browser gets the brotli copy when it accepts brotli, else the gzip one
+//! when it accepts gzip, else the file itself, so nothing is compressed per request.
+//!
+//! Samples are named by their content's hash (`scripts/build.sh`), so a browser keeps each for
+//! a year without asking again; only their list, `piano.json`, is revalidated.
 
 use std::path::Path;
 
-use axum::http::{header, HeaderValue};
+use axum::{
+    http::{header, HeaderValue},
+    Router,
+};
 use tower::Layer;
-use tower_http::{services::ServeDir, set_header::SetResponseHeaderLayer};
+use tower_http::{
+    services::{ServeDir, ServeFile},
+    set_header::SetResponseHeaderLayer,
+};
 
-pub fn service(pkg_dir: &Path) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
-    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-        .layer(
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip(),
+/// The list of samples the client reads first; every other file under `/samples` is hashed.
+pub const SAMPLE_LIST: &str = "piano.json";
+
+pub fn bundle(pkg_dir: &Path) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
+    revalidated().layer(
+        ServeDir::new(pkg_dir)
+            .precompressed_br()
+            .precompressed_gzip(),
+    )
+}
+
+/// `/samples`: the hashed sample files, kept for a year, and their list, revalidated.
+pub fn samples<S: Clone + Send + Sync + 'static>(samples_dir: &Path) -> Router<S> {
+    let kept_for_a_year = SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Router::new()
+        .route_service(
+            &format!("/{SAMPLE_LIST}"),
+            revalidated().layer(ServeFile::new(samples_dir.join(SAMPLE_LIST))),
         )
+        .fallback_service(kept_for_a_year.layer(ServeDir::new(samples_dir)))
+}
+
+fn revalidated() -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
 }

@@ -1,0 +1,107 @@
+import { BrowserContext, Page, Route } from '@playwright/test';
+import { expect, guard, test } from './fixtures';
+import { createRoom, online, recordNotes } from './helpers';
+
+// The sampled grand piano: the synthesizer until samples arrive, a small first set that makes
+// every key play a sample, the rest in the background, all cacheable for a year.
+
+type Listed = { note: number; layer: number; file: string; bytes: number; first: boolean };
+
+/** Holds back sample files until `open` is called for them. */
+class Gate {
+  private opened = false;
+  private waiting: Array<() => void> = [];
+  async pass(route: Route) {
+    if (!this.opened) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await route.continue();
+  }
+  open() {
+    this.opened = true;
+    this.waiting.splice(0).forEach((resolve) => resolve());
+  }
+}
+
+async function pianist(context: BrowserContext): Promise<Page> {
+  await guard(context, { withSamples: true });
+  await recordNotes(context);
+  return context.newPage();
+}
+
+/** Plays C4 (the `z` key on the default layout) and says which voice sounded it. */
+async function voiceOfC4(page: Page): Promise<string | null> {
+  const before = await page.evaluate(() => (window as any).__notes.length);
+  await page.keyboard.press('z');
+  await expect.poll(() => page.evaluate((n) => (window as any).__notes.length > n, before)).toBe(true);
+  return page.evaluate((n) => (window as any).__notes.slice(n).find((e: any) => e.on && e.source === 'local')?.voice ?? null, before);
+}
+
+test('the synthesizer plays until samples arrive, the small first set brings the piano, the rest follows', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL });
+  const list: { samples: Listed[] } = await (await context.request.get('/samples/piano.json')).json();
+  const first = list.samples.filter((sample) => sample.first);
+  const firstBytes = first.reduce((sum, sample) => sum + sample.bytes, 0);
+  expect(first.length).toBeGreaterThan(0);
+  expect(firstBytes).toBeLessThan(2_000_000);
+  expect(new Set(list.samples.map((sample) => sample.layer)).size).toBeGreaterThanOrEqual(3);
+
+  const firstGate = new Gate();
+  const restGate = new Gate();
+  const firstFiles = new Set(first.map((sample) => sample.file));
+  const served = new Map<string, { bytes: number; cache: string | undefined }>();
+  await context.route('**/samples/*.mp3', (route) => {
+    const file = new URL(route.request().url()).pathname.split('/').pop()!;
+    return (firstFiles.has(file) ? firstGate : restGate).pass(route);
+  });
+  const page = await pianist(context);
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('.mp3')) return;
+    const file = new URL(response.url()).pathname.split('/').pop()!;
+    served.set(file, { bytes: (await response.body()).length, cache: response.headers()['cache-control'] });
+  });
+  await createRoom(page, 'Grand'); // its clicks are the gesture that starts audio
+
+  // Nothing has arrived: the synthesizer plays.
+  await expect(page.locator('.samples')).toContainText(`loading samples (0 of ${list.samples.length})`);
+  expect(await voiceOfC4(page)).toBe('synth');
+
+  // The first set alone makes C4 a recorded piano, having fetched no more than its budget.
+  firstGate.open();
+  await expect(page.locator('.samples')).toContainText(`loading samples (${first.length} of ${list.samples.length})`);
+  expect(await voiceOfC4(page)).toBe('piano');
+  await expect.poll(() => served.size).toBe(first.length);
+  expect([...served.keys()].sort()).toEqual([...firstFiles].sort());
+  const fetched = [...served.values()].reduce((sum, file) => sum + file.bytes, 0);
+  expect(fetched).toBe(firstBytes);
+  for (const file of served.values()) expect(file.cache).toBe('public, max-age=31536000, immutable');
+
+  // The rest loads in the background, every file of it.
+  restGate.open();
+  await expect(page.locator('.samples')).toContainText(`grand piano (${list.samples.length} samples)`, { timeout: 60_000 });
+  await expect.poll(() => served.size).toBe(list.samples.length);
+  expect(await voiceOfC4(page)).toBe('piano');
+});
+
+/** How many samples the page says have loaded. */
+async function samplesLoaded(page: Page): Promise<number> {
+  const status = (await page.locator('.samples').textContent()) ?? '';
+  const match = status.match(/\((\d+) of \d+\)/) ?? status.match(/\((\d+) samples\)/);
+  return match ? Number(match[1]) : 0;
+}
+
+test('another player hears the piano too', async ({ browser, baseURL }) => {
+  const firstSet = (await (await fetch(`${baseURL}/samples/piano.json`)).json()).samples.filter((s: Listed) => s.first).length;
+  const alice = await pianist(await browser.newContext({ baseURL }));
+  const bob = await pianist(await browser.newContext({ baseURL }));
+  await createRoom(alice, 'Recital');
+  await bob.goto('/room/Recital');
+  await online(bob);
+  await bob.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
+  for (const page of [alice, bob]) {
+    await expect.poll(() => samplesLoaded(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(firstSet);
+  }
+  await expect(bob.getByRole('list', { name: 'Players' })).toContainText(await alice.getByLabel('Your name').inputValue());
+  await alice.keyboard.press('z');
+  await expect
+    .poll(() => bob.evaluate(() => (window as any).__notes.find((n: any) => n.source === 'remote' && n.on)?.voice))
+    .toBe('piano');
+});
