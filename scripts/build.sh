@@ -12,14 +12,19 @@ server_profile=dev
 pkg_dir="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"
 wasm_target=wasm32-unknown-unknown
 
-build_client() {
-  log "client: cargo build -p frontend (wasm32, profile wasm-release)"
+# Builds one crate's wasm32 library (profile wasm-release).
+build_wasm() {
+  log "$1: cargo build -p $1 (wasm32, profile wasm-release)"
   if [[ -f "$DEBIAN_WASM_MARKER" ]]; then
     RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
-      /usr/bin/cargo build -Zbuild-std=std,panic_abort -p frontend --lib --target "$wasm_target" --profile wasm-release
+      /usr/bin/cargo build -Zbuild-std=std,panic_abort -p "$1" --lib --target "$wasm_target" --profile wasm-release
   else
-    cargo build -p frontend --lib --target "$wasm_target" --profile wasm-release
+    cargo build -p "$1" --lib --target "$wasm_target" --profile wasm-release
   fi
+}
+
+build_client() {
+  build_wasm frontend
   local wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/frontend.wasm"
 
   log "client: wasm-bindgen"
@@ -32,6 +37,19 @@ build_client() {
     "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
       "$pkg_dir/$LEPTOS_OUTPUT_NAME.wasm" -o "$pkg_dir/$LEPTOS_OUTPUT_NAME.wasm"
   fi
+}
+
+# The SoundFont synthesizer: its own small module, loaded by an AudioWorklet only when a player
+# picks a SoundFont, so the page's bundle never carries it.
+build_soundfont() {
+  build_wasm soundfont
+  local wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/soundfont.wasm"
+  if [[ -x "$WASM_OPT" ]]; then
+    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$pkg_dir/soundfont.wasm"
+  else
+    cp "$wasm" "$pkg_dir/soundfont.wasm"
+  fi
+  cp "$REPO_ROOT/frontend/soundfont/processor.js" "$pkg_dir/soundfont-processor.js"
 }
 
 build_assets() {
@@ -82,6 +100,7 @@ build_server() {
 }
 
 build_client
+build_soundfont
 build_assets
 build_samples
 build_server

@@ -11,7 +11,7 @@ cd "$REPO_ROOT"
 log "cargo fmt --check and clippy"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p frontend -p soundfont --target wasm32-unknown-unknown -- -D warnings
 
 log "unit and integration tests"
 cargo nextest run --no-fail-fast

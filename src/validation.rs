@@ -9,6 +9,9 @@ pub const MAX_CHAT_CHARS: usize = 500;
 pub const MAX_PLAYER_NAME_CHARS: usize = 40;
 pub const MAX_WELCOME_MESSAGE_CHARS: usize = 500;
 pub const MAX_PASSWORD_CHARS: usize = 100;
+pub const MAX_INSTRUMENT_NAME_CHARS: usize = 40;
+/// SoundFont banks: 0-127 for melodic presets, 128 for percussion kits.
+pub const MAX_BANK: u32 = 128;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invalid(pub String);
@@ -54,6 +57,25 @@ pub fn chat_text(text: &str) -> Result<String, Invalid> {
 
 pub fn player_name(name: &str) -> Result<String, Invalid> {
     bounded(name, "name", MAX_PLAYER_NAME_CHARS)
+}
+
+/// A SoundFont preset a player plays with: its name cleaned, bank and program in range.
+pub fn instrument(bank: u32, program: u32, name: &str) -> Result<(u32, u32, String), Invalid> {
+    if bank > MAX_BANK {
+        return Err(Invalid(format!(
+            "bank {bank} does not exist; banks are 0-{MAX_BANK}"
+        )));
+    }
+    if program > 127 {
+        return Err(Invalid(format!(
+            "program {program} does not exist; programs are 0-127"
+        )));
+    }
+    Ok((
+        bank,
+        program,
+        bounded(name, "instrument name", MAX_INSTRUMENT_NAME_CHARS)?,
+    ))
 }
 
 /// Welcome messages may be empty (no welcome).
@@ -149,5 +171,18 @@ mod tests {
         assert_eq!(password(""), Ok(None));
         assert_eq!(password(" a "), Ok(Some(" a ".to_owned())));
         assert!(password(&"x".repeat(101)).is_err());
+    }
+
+    #[test]
+    fn instruments_are_general_midi_presets_with_a_short_name() {
+        assert_eq!(
+            instrument(0, 80, " Lead 1\n(square) "),
+            Ok((0, 80, "Lead 1(square)".into()))
+        );
+        assert!(instrument(128, 0, "Standard Kit").is_ok());
+        assert!(instrument(129, 0, "Kit").is_err());
+        assert!(instrument(0, 128, "Piano").is_err());
+        assert!(instrument(0, 0, " \t").is_err());
+        assert!(instrument(0, 0, &"x".repeat(41)).is_err());
     }
 }

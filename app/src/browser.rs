@@ -5,6 +5,7 @@ use leptos::{ev, prelude::*};
 pub mod audio;
 pub mod download;
 mod events;
+pub mod instruments;
 pub mod keyboard;
 pub mod midi;
 pub mod notes;
@@ -36,9 +37,29 @@ pub fn start(live: crate::live::Live) {
     live.show_trail.set(trail::wanted());
     let piano_samples = live.piano_samples;
     audio::load_samples(move |progress| piano_samples.set((progress.loaded, progress.total)));
+    hear_players_with_their_instruments(live.players);
     socket::connect(live.clone());
     keyboard::install(live.clone());
     start_audio_on_first_gesture(live);
+}
+
+/// Each player is heard with the SoundFont preset their profile names, when this page has it.
+fn hear_players_with_their_instruments(
+    players: RwSignal<Vec<pianorhythm_core::protocol::Participant>>,
+) {
+    Effect::new(move |_| {
+        players.with(|players| {
+            for player in players {
+                let patch = player.instrument.as_ref().and_then(|instrument| {
+                    Some((
+                        u8::try_from(instrument.bank).ok()?,
+                        u8::try_from(instrument.program).ok()?,
+                    ))
+                });
+                audio::set_patch(&player.id, patch);
+            }
+        });
+    });
 }
 
 /// Browsers allow sound only after the player interacts; the first click or key turns it on.

@@ -12,8 +12,9 @@ use pianorhythm_core::{
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
         client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom,
-        DeleteChatMessage, ErrorCode, GiveCrown, JoinRoom, KickPlayer, LeaveRoom, MutePlayer,
-        Participant, RoomInfo, RoomSettingsUpdate, RoomSummary, SetProfile, SubscribeRoomList,
+        DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice, JoinRoom,
+        KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate, RoomSummary,
+        SetProfile, SubscribeRoomList,
     },
 };
 
@@ -59,6 +60,10 @@ pub struct Live {
     pub audio_ready: RwSignal<bool>,
     /// The grand piano's samples: how many have loaded of how many (0 of 0 before the list).
     pub piano_samples: RwSignal<(usize, usize)>,
+    /// The SoundFont the player opened, if any.
+    pub soundfont: RwSignal<SoundFontState>,
+    /// The preset the player plays with (none: the piano).
+    pub instrument: RwSignal<Option<Instrument>>,
     pub volume: RwSignal<f64>,
     pub muted: RwSignal<Vec<String>>,
     pub layout: RwSignal<Layout>,
@@ -84,6 +89,19 @@ pub struct MidiState {
     pub error: Option<String>,
 }
 
+/// The player's SoundFont, as the instrument panel shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SoundFontState {
+    /// The file's name; empty before one is opened.
+    pub file: String,
+    /// Its presets, by bank and program.
+    pub presets: Vec<Instrument>,
+    /// Whether it is being read.
+    pub loading: bool,
+    /// Why the last file could not be played.
+    pub error: Option<String>,
+}
+
 impl Live {
     pub fn new() -> Self {
         let keys = (LOWEST_KEY..=HIGHEST_KEY)
@@ -106,6 +124,8 @@ impl Live {
             audio_latency_ms: RwSignal::new(0.0),
             show_trail: RwSignal::new(true),
             piano_samples: RwSignal::new((0, 0)),
+            soundfont: RwSignal::new(SoundFontState::default()),
+            instrument: RwSignal::new(None),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::VirtualPiano),
@@ -231,7 +251,20 @@ impl Live {
     }
 
     pub fn set_profile(&self, name: Option<String>, color: Option<String>) {
-        self.send(Request::SetProfile(SetProfile { name, color }));
+        self.send(Request::SetProfile(SetProfile {
+            name,
+            color,
+            instrument: None,
+        }));
+    }
+
+    /// Tells the room which preset the player plays with (`None`: the piano).
+    pub fn announce_instrument(&self) {
+        let instrument = self.instrument.get_untracked();
+        self.send(Request::SetProfile(SetProfile {
+            instrument: Some(InstrumentChoice { instrument }),
+            ..Default::default()
+        }));
     }
 
     pub fn toggle_mute(&self, participant_id: &str) {

@@ -27,8 +27,8 @@ async function pianist(context: BrowserContext): Promise<Page> {
   return context.newPage();
 }
 
-/** Plays C4 (the `z` key on the default layout) and says which voice sounded it. */
-async function voiceOfC4(page: Page): Promise<string | null> {
+/** Plays D6 (the `z` key of the default layout) and says which voice sounded it. */
+async function voiceOfD6(page: Page): Promise<string | null> {
   const before = await page.evaluate(() => (window as any).__notes.length);
   await page.keyboard.press('z');
   await expect.poll(() => page.evaluate((n) => (window as any).__notes.length > n, before)).toBe(true);
@@ -62,12 +62,12 @@ test('the synthesizer plays until samples arrive, the small first set brings the
 
   // Nothing has arrived: the synthesizer plays.
   await expect(page.locator('.samples')).toContainText(`loading samples (0 of ${list.samples.length})`);
-  expect(await voiceOfC4(page)).toBe('synth');
+  expect(await voiceOfD6(page)).toBe('synth');
 
   // The first set alone makes C4 a recorded piano, having fetched no more than its budget.
   firstGate.open();
   await expect(page.locator('.samples')).toContainText(`loading samples (${first.length} of ${list.samples.length})`);
-  expect(await voiceOfC4(page)).toBe('piano');
+  expect(await voiceOfD6(page)).toBe('piano');
   await expect.poll(() => served.size).toBe(first.length);
   expect([...served.keys()].sort()).toEqual([...firstFiles].sort());
   const fetched = [...served.values()].reduce((sum, file) => sum + file.bytes, 0);
@@ -78,7 +78,7 @@ test('the synthesizer plays until samples arrive, the small first set brings the
   restGate.open();
   await expect(page.locator('.samples')).toContainText(`grand piano (${list.samples.length} samples)`, { timeout: 60_000 });
   await expect.poll(() => served.size).toBe(list.samples.length);
-  expect(await voiceOfC4(page)).toBe('piano');
+  expect(await voiceOfD6(page)).toBe('piano');
 });
 
 /** How many samples the page says have loaded. */

@@ -300,6 +300,7 @@ fn chat_message(n: usize) -> ChatMessage {
             id: "bench".into(),
             name: "Bench".into(),
             color: "#123456".into(),
+            instrument: None,
         }),
         text: format!("message number {n}"),
         time: n as f64,

@@ -44,6 +44,7 @@ impl Guest {
             id: self.id.clone(),
             name: self.name.clone(),
             color: self.color.clone(),
+            instrument: None,
         }
     }
 }

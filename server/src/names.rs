@@ -46,6 +46,11 @@ pub fn player_name(name: &str) -> Result<String, Invalid> {
     visible(validation::player_name(&nfc(name))?, "name")
 }
 
+/// A SoundFont preset's name, shown beside its player: a name like any other.
+pub fn instrument_name(name: &str) -> Result<String, Invalid> {
+    visible(nfc(name), "instrument name")
+}
+
 /// A room's name (its identity among live rooms is [`room_key`]).
 pub fn room_name(name: &str) -> Result<String, Invalid> {
     visible(validation::room_name(&nfc(name))?, "room name")

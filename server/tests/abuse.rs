@@ -306,6 +306,7 @@ async fn invisible_names_are_refused() {
             .request(Request::SetProfile(SetProfile {
                 name: Some(name.to_owned()),
                 color: None,
+                instrument: None,
             }))
             .await;
         assert_eq!(player.error_code().await, ErrorCode::InvalidMessage);

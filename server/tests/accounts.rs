@@ -248,6 +248,7 @@ async fn a_guests_name_colour_and_rooms_carry_over_to_the_new_account() {
         .request(Request::SetProfile(SetProfile {
             name: Some("Lina".into()),
             color: Some("#123456".into()),
+            instrument: None,
         }))
         .await;
     guest

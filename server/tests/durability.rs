@@ -21,6 +21,7 @@ async fn rename(player: &mut WsClient, name: &str) {
         .request(Request::SetProfile(SetProfile {
             name: Some(name.into()),
             color: None,
+            instrument: None,
         }))
         .await;
     player

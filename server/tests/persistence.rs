@@ -190,6 +190,7 @@ async fn a_profile_change_that_cannot_be_saved_is_refused_and_shown_to_nobody() 
         .request(Request::SetProfile(SetProfile {
             name: Some("Unsaved Ursula".into()),
             color: None,
+            instrument: None,
         }))
         .await;
     let answer = player

@@ -65,6 +65,7 @@ fn random_request(rng: &mut StdRng, ids: &[String]) -> Request {
         8 => Request::SetProfile(SetProfile {
             name: Some("n".repeat(rng.random_range(0..50))),
             color: Some(format!("#{:06x}", rng.random_range(0..0x1_000_000))),
+            instrument: None,
         }),
         _ => Request::Notes(NoteBatch {
             time: rng.random_range(-10.0..1e13),

@@ -8,8 +8,8 @@ use std::time::Duration;
 use common::{TestServer, WsClient};
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, BanPlayer, ChatSend, ErrorCode,
-    GiveCrown, KickPlayer, LeaveReason, LeaveRoom, NoteBatch, NoteEvent, NoteEventKind,
-    RoomSettingsUpdate, SetProfile, SubscribeRoomList,
+    GiveCrown, Instrument, InstrumentChoice, KickPlayer, LeaveReason, LeaveRoom, NoteBatch,
+    NoteEvent, NoteEventKind, Participant, RoomSettingsUpdate, SetProfile, SubscribeRoomList,
 };
 
 fn room(name: &str) -> RoomSettingsUpdate {
@@ -546,6 +546,7 @@ async fn a_profile_change_reaches_the_room() {
         .request(Request::SetProfile(SetProfile {
             name: Some(" Ada ".into()),
             color: Some("#FF8800".into()),
+            instrument: None,
         }))
         .await;
     let updated = bob
@@ -562,9 +563,165 @@ async fn a_profile_change_reaches_the_room() {
         .request(Request::SetProfile(SetProfile {
             name: None,
             color: Some("blue".into()),
+            instrument: None,
         }))
         .await;
     assert_eq!(alice.error_code().await, ErrorCode::InvalidMessage);
+}
+
+fn choose_instrument(instrument: Option<Instrument>) -> Request {
+    Request::SetProfile(SetProfile {
+        instrument: Some(InstrumentChoice { instrument }),
+        ..Default::default()
+    })
+}
+
+fn program_change(program: u32, bank: u32) -> NoteEvent {
+    NoteEvent {
+        offset_ms: 0,
+        kind: NoteEventKind::ProgramChange as i32,
+        key: program,
+        value: bank,
+    }
+}
+
+async fn next_update(client: &mut WsClient) -> Participant {
+    client
+        .wait_for(|kind| match kind {
+            Kind::ParticipantUpdated(updated) => updated.participant,
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test]
+async fn an_instrument_is_part_of_the_profile_and_program_changes_travel_with_the_notes() {
+    let server = TestServer::start().await;
+    let ((mut alice, alice_id), (mut bob, _)) = two_in_a_room(&server, "Band").await;
+    let square = Instrument {
+        bank: 0,
+        program: 80,
+        name: " Square\u{0007} Lead ".into(),
+    };
+    alice.request(choose_instrument(Some(square))).await;
+    let updated = next_update(&mut bob).await;
+    assert_eq!(updated.id, alice_id);
+    let instrument = updated.instrument.expect("the instrument is shown");
+    assert_eq!(
+        (
+            instrument.bank,
+            instrument.program,
+            instrument.name.as_str()
+        ),
+        (0, 80, "Square Lead")
+    );
+
+    // A newcomer sees it in the player list.
+    let (mut carol, _) = server.player().await;
+    carol.join_room("Band", None).await;
+    let joined = carol.joined().await;
+    let alice_seen = joined
+        .participants
+        .iter()
+        .find(|p| p.id == alice_id)
+        .unwrap();
+    assert_eq!(alice_seen.instrument.as_ref().unwrap().program, 80);
+
+    // Program changes (percussion bank included) are relayed in order with the notes.
+    alice
+        .request(batch(
+            1.0,
+            vec![
+                program_change(0, 128),
+                note_on(36, 100, 1),
+                program_change(80, 0),
+            ],
+        ))
+        .await;
+    let (sender, received) = relayed(&mut bob).await;
+    assert_eq!(sender, alice_id);
+    let kinds: Vec<_> = received
+        .events
+        .iter()
+        .map(|e| (e.kind(), e.key, e.value))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (NoteEventKind::ProgramChange, 0, 128),
+            (NoteEventKind::NoteOn, 36, 100),
+            (NoteEventKind::ProgramChange, 80, 0),
+        ]
+    );
+
+    // Back to the piano.
+    alice.request(choose_instrument(None)).await;
+    assert_eq!(next_update(&mut bob).await.instrument, None);
+
+    // Made-up instruments and program changes are refused by name; nothing changes.
+    for (bad, why) in [
+        (
+            Instrument {
+                bank: 129,
+                program: 0,
+                name: "Kit".into(),
+            },
+            "bank",
+        ),
+        (
+            Instrument {
+                bank: 0,
+                program: 128,
+                name: "Piano".into(),
+            },
+            "program",
+        ),
+        (
+            Instrument {
+                bank: 0,
+                program: 0,
+                name: "\u{202E}onaiP".into(),
+            },
+            "invisible",
+        ),
+        (
+            Instrument {
+                bank: 0,
+                program: 0,
+                name: "x".repeat(41),
+            },
+            "limit",
+        ),
+        (
+            Instrument {
+                bank: 0,
+                program: 0,
+                name: " ".into(),
+            },
+            "empty",
+        ),
+    ] {
+        alice.request(choose_instrument(Some(bad))).await;
+        let error = alice
+            .wait_for(|kind| match kind {
+                Kind::Error(error) => Some(error),
+                _ => None,
+            })
+            .await;
+        assert_eq!(error.code(), ErrorCode::InvalidMessage);
+        assert!(error.message.contains(why), "{why}: {}", error.message);
+    }
+    for bad in [program_change(128, 0), program_change(0, 129)] {
+        alice.request(batch(2.0, vec![bad])).await;
+        assert_eq!(alice.error_code().await, ErrorCode::InvalidMessage);
+    }
+    alice.request(batch(3.0, vec![note_on(61, 80, 0)])).await;
+    assert_eq!(relayed(&mut bob).await.1.events[0].key, 61);
+    assert!(bob
+        .drain()
+        .await
+        .iter()
+        .all(|kind| !matches!(kind, Kind::ParticipantUpdated(_))));
 }
 
 #[tokio::test]

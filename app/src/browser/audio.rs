@@ -1,11 +1,13 @@
-//! The piano's sound: recorded samples of a grand piano (`samples`), and a small synthesizer
-//! (`synth`) for notes no sample has loaded for yet.
+//! The piano's sound: recorded samples of a grand piano (`samples`), a small synthesizer
+//! (`synth`) for notes no sample has loaded for yet, and the player's own SoundFont
+//! (`soundfont`) for whoever plays with one of its presets.
 //!
-//! Every note, whatever plays it, goes through an envelope into one master volume. Note off
-//! damps the string quickly, unless the sustain pedal holds it or the string has no damper
-//! (the top of a grand's compass rings on).
+//! Every note, whatever plays it, goes into one master volume. Note off damps the string
+//! quickly, unless the sustain pedal holds it or the string has no damper (the top of a
+//! grand's compass rings on).
 
 mod samples;
+mod soundfont;
 mod synth;
 
 use std::{
@@ -13,12 +15,17 @@ use std::{
     collections::{HashMap, HashSet},
 };
 
+use js_sys::ArrayBuffer;
+use leptos::prelude::window;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AudioContext, AudioContextLatencyCategory, AudioContextOptions, AudioContextState,
-    AudioScheduledSourceNode, GainNode, PeriodicWave,
+    AudioScheduledSourceNode, File, GainNode, PeriodicWave, Response,
 };
 
 pub use samples::Progress as SampleProgress;
+pub use soundfont::{Patch, Preset};
 
 /// Who a sound belongs to: "local" or a remote participant's id.
 pub type Source = String;
@@ -35,6 +42,8 @@ pub enum VoiceKind {
     Piano,
     /// The synthesizer.
     Synth,
+    /// A preset of the player's SoundFont.
+    SoundFont,
 }
 
 impl VoiceKind {
@@ -42,6 +51,7 @@ impl VoiceKind {
         match self {
             VoiceKind::Piano => "piano",
             VoiceKind::Synth => "synth",
+            VoiceKind::SoundFont => "soundfont",
         }
     }
 }
@@ -64,10 +74,17 @@ struct Engine {
     pedal_down: HashSet<Source>,
     /// Notes released while the pedal was down: they ring until it comes up.
     held_by_pedal: HashSet<(Source, u8)>,
+    /// The worklet playing SoundFonts, once the player has opened one.
+    soundfont: Option<soundfont::SoundFont>,
+    /// Notes sounding through the SoundFont: their note off goes there too.
+    soundfont_notes: HashSet<(Source, u8)>,
 }
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    /// The SoundFont preset each player wants to be heard with (the others: the piano); known
+    /// before sound starts.
+    static PATCHES: RefCell<HashMap<Source, Patch>> = RefCell::default();
 }
 
 /// Starts loading the piano's samples, before any sound is allowed; `report` hears how far.
@@ -136,6 +153,49 @@ pub fn note_off(source: &str, note: u8, at: f64) {
     });
 }
 
+/// Who plays with which SoundFont preset (`None`: the piano). Heard so when this page has a
+/// SoundFont with that preset, else with the piano.
+pub fn set_patch(source: &str, patch: Option<Patch>) {
+    PATCHES.with_borrow_mut(|patches| match patch {
+        Some(patch) => patches.insert(source.to_owned(), patch),
+        None => patches.remove(source),
+    });
+}
+
+/// Opens a SoundFont from the player's disk: its presets, or why it cannot be played.
+pub async fn load_soundfont(file: File) -> Result<Vec<Preset>, String> {
+    let said = |error: JsValue| error.as_string().unwrap_or_else(|| format!("{error:?}"));
+    let (context, master, node) = ENGINE
+        .with_borrow(|engine| {
+            let engine = engine.as_ref()?;
+            let node = engine.soundfont.as_ref().map(soundfont::SoundFont::node);
+            Some((engine.context.clone(), engine.master.clone(), node))
+        })
+        .ok_or("sound has not started yet: click the page first")?;
+    let node = match node {
+        Some(node) => node,
+        None => {
+            let started = soundfont::SoundFont::start(&context, &master)
+                .await
+                .map_err(said)?;
+            let node = started.node();
+            ENGINE.with_borrow_mut(|engine| {
+                if let Some(engine) = engine {
+                    engine.soundfont = Some(started);
+                }
+            });
+            node
+        }
+    };
+    let presets = soundfont::load(&node, &file).await?;
+    ENGINE.with_borrow_mut(|engine| {
+        if let Some(soundfont) = engine.as_mut().and_then(|engine| engine.soundfont.as_mut()) {
+            soundfont.loaded(presets.clone());
+        }
+    });
+    Ok(presets)
+}
+
 pub fn pedal(source: &str, down: bool, at: f64) {
     ENGINE.with_borrow_mut(|engine| {
         if let Some(engine) = engine {
@@ -165,6 +225,8 @@ impl Engine {
             voices: HashMap::new(),
             pedal_down: HashSet::new(),
             held_by_pedal: HashSet::new(),
+            soundfont: None,
+            soundfont_notes: HashSet::new(),
         })
     }
 
@@ -176,6 +238,14 @@ impl Engine {
             release(&previous, at, 0.03);
         }
         self.held_by_pedal.remove(&key);
+        let patch = PATCHES.with_borrow(|patches| patches.get(source).copied());
+        if let (Some(patch), Some(soundfont)) = (patch, self.soundfont.as_mut()) {
+            if soundfont.has(patch) {
+                soundfont.note_on(source, patch, note, velocity, at);
+                self.soundfont_notes.insert(key);
+                return Some(VoiceKind::SoundFont);
+            }
+        }
         let voice = match samples::pick(note, velocity) {
             Some(sample) => self.sampled(sample, at),
             None => synth::voice(
@@ -219,6 +289,13 @@ impl Engine {
 
     fn note_off(&mut self, source: &str, note: u8, at: f64) {
         let key = (source.to_owned(), note);
+        if self.soundfont_notes.remove(&key) {
+            // The SoundFont's synthesizer follows the pedal itself.
+            if let Some(soundfont) = self.soundfont.as_mut() {
+                soundfont.note_off(source, note, at.max(self.context.current_time()));
+            }
+            return;
+        }
         if self.pedal_down.contains(source) {
             if self.voices.contains_key(&key) {
                 self.held_by_pedal.insert(key);
@@ -231,6 +308,9 @@ impl Engine {
     }
 
     fn pedal(&mut self, source: &str, down: bool, at: f64) {
+        if let Some(soundfont) = self.soundfont.as_mut() {
+            soundfont.pedal(source, down, at.max(self.context.current_time()));
+        }
         if down {
             self.pedal_down.insert(source.to_owned());
             return;
@@ -250,6 +330,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// Fetches `url`, refusing an answer other than 2xx.
+async fn fetch(url: &str) -> Result<Response, JsValue> {
+    let response: Response = JsFuture::from(window().fetch_with_str(url))
+        .await?
+        .dyn_into()?;
+    if !response.ok() {
+        return Err(format!("{url} answered {}", response.status()).into());
+    }
+    Ok(response)
+}
+
+async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, JsValue> {
+    let response = fetch(url).await?;
+    JsFuture::from(response.array_buffer()?).await?.dyn_into()
 }
 
 /// The key came up: the damper silences the string, if it has one.

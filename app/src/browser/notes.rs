@@ -73,6 +73,17 @@ pub fn pedal_local(_live: &Live, down: bool) {
     send_now(now, NoteEventKind::ControlChange, SUSTAIN_PEDAL, value);
 }
 
+/// The player picks a SoundFont preset (`None`: the piano). Their own notes sound with it at
+/// once; the room hears of it in the note stream, so notes already on their way keep the
+/// instrument they were played with.
+pub fn choose_patch_local(patch: Option<audio::Patch>) {
+    audio::set_patch(LOCAL, patch);
+    if let Some((bank, program)) = patch {
+        let kind = NoteEventKind::ProgramChange;
+        send_now(socket::server_now(), kind, program.into(), bank.into());
+    }
+}
+
 /// Notes leave at once, each in its own batch stamped with the server time it was played:
 /// nothing waits to be grouped, so nothing is late before it has even left.
 fn send_now(server_time: f64, kind: NoteEventKind, key: u32, value: u32) {
@@ -152,6 +163,14 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                     }
                 }
                 NoteEventKind::ControlChange => {}
+                NoteEventKind::ProgramChange => {
+                    // From here on in their stream, the sender plays this preset.
+                    if let (Ok(bank), Ok(program)) =
+                        (u8::try_from(event.value), u8::try_from(event.key))
+                    {
+                        audio::set_patch(sender, Some((bank, program)));
+                    }
+                }
             }
         }
         playout.delay_ms()

@@ -184,6 +184,10 @@ impl Client {
                 live.chat.set(joined.recent_chat);
                 live.join.set(JoinState::Joined);
                 live.notice.set(None);
+                // A connection starts on the piano: the room hears again what this page plays.
+                if live.instrument.get_untracked().is_some() {
+                    live.announce_instrument();
+                }
             }
             Kind::RoomLeft(left) => {
                 live.room.set(None);

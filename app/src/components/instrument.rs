@@ -14,6 +14,44 @@ pub fn InstrumentPanel() -> impl IntoView {
     let octave = live.octave_shift;
     let volume = live.volume;
     let piano_samples = live.piano_samples;
+    let soundfont = live.soundfont;
+    let instrument = live.instrument;
+    let open_soundfont = {
+        let live = live.clone();
+        move |event: leptos::ev::Event| {
+            #[cfg(feature = "hydrate")]
+            {
+                use wasm_bindgen::JsCast;
+                let file = event
+                    .target()
+                    .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .and_then(|input| input.files())
+                    .and_then(|files| files.get(0));
+                if let Some(file) = file {
+                    crate::browser::instruments::open_soundfont(live.clone(), file);
+                }
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&live, event);
+        }
+    };
+    let pick_instrument = {
+        let live = live.clone();
+        move |event: leptos::ev::Event| {
+            let value = event_target_value(&event);
+            let chosen = soundfont.with_untracked(|soundfont| {
+                soundfont
+                    .presets
+                    .iter()
+                    .find(|preset| patch_id(preset) == value)
+                    .cloned()
+            });
+            #[cfg(feature = "hydrate")]
+            crate::browser::instruments::choose(&live, chosen);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&live, chosen);
+        }
+    };
 
     let connect_midi = {
         let live = live.clone();
@@ -105,6 +143,38 @@ pub fn InstrumentPanel() -> impl IntoView {
                 </a>
                 "."
             </p>
+            <div class="row soundfont">
+                <label title="A General MIDI SoundFont (.sf2) from your computer">"SoundFont"
+                    <input type="file" accept=".sf2" on:change=open_soundfont/>
+                </label>
+                {move || soundfont.with(|soundfont| {
+                    if soundfont.loading {
+                        Some(view! { <span class="hint" role="status">"Reading " {soundfont.file.clone()} "…"</span> }.into_any())
+                    } else if let Some(error) = &soundfont.error {
+                        Some(view! { <span class="hint warning" role="alert">{error.clone()}</span> }.into_any())
+                    } else if soundfont.presets.is_empty() {
+                        None
+                    } else {
+                        let presets = soundfont.presets.clone();
+                        Some(view! {
+                            <label>"Instrument"
+                                <select on:change=pick_instrument.clone()>
+                                    <option value="" selected=move || instrument.get().is_none()>"Grand piano"</option>
+                                    {presets.into_iter().map(|preset| {
+                                        let id = patch_id(&preset);
+                                        let label = format!("{} ({}:{})", preset.name, preset.bank, preset.program);
+                                        let is_chosen = {
+                                            let id = id.clone();
+                                            move || instrument.get().is_some_and(|chosen| patch_id(&chosen) == id)
+                                        };
+                                        view! { <option value=id selected=is_chosen>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        }.into_any())
+                    }
+                })}
+            </div>
             <div class="row">
                 {move || {
                     let state = midi.get();
@@ -148,6 +218,11 @@ pub fn InstrumentPanel() -> impl IntoView {
             <Profile/>
         </section>
     }
+}
+
+/// How a preset is named in the instrument list: "bank:program".
+fn patch_id(preset: &pianorhythm_core::protocol::Instrument) -> String {
+    format!("{}:{}", preset.bank, preset.program)
 }
 
 /// What the piano sounds like while its samples load.

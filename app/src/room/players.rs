@@ -19,7 +19,10 @@ pub fn Players() -> impl IntoView {
             <ul aria-label="Players">
                 <For
                     each=move || players.get()
-                    key=|player| (player.id.clone(), player.name.clone(), player.color.clone())
+                    key=|player| {
+                        let instrument = player.instrument.as_ref().map(|i| (i.bank, i.program, i.name.clone()));
+                        (player.id.clone(), player.name.clone(), player.color.clone(), instrument)
+                    }
                     children=move |player| view! { <PlayerEntry player/> }
                 />
             </ul>
@@ -100,6 +103,11 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
             <span class="name">{player.name.clone()}</span>
             {move || is_owner().then(|| view! { <span class="crown" title="Room owner" aria-label="owner">"♛"</span> })}
             {move || is_me().then(|| view! { <span class="you">"(you)"</span> })}
+            {player.instrument.map(|instrument| view! {
+                <span class="plays" title="Heard with this SoundFont preset by players who have it">
+                    "♪ " {instrument.name}
+                </span>
+            })}
             <span class="actions">{mute_button} {actions}</span>
         </li>
     }

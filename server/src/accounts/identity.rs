@@ -40,6 +40,7 @@ impl Identity {
                 id: user.id.clone(),
                 name: user.username.clone(),
                 color: user.color.clone(),
+                instrument: None,
             },
         }
     }

@@ -105,7 +105,7 @@ impl Connection {
         let welcome = frames::encode(Kind::Welcome(Welcome {
             protocol_version: PROTOCOL_VERSION,
             server_time: clock::now_ms(),
-            you: Some(self.handler.identity().participant()),
+            you: Some(self.handler.participant()),
             role: self.handler.identity().role().as_str().to_owned(),
         }));
         self.reply(welcome);

@@ -4,9 +4,12 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::protocol::{
-    client_message::Kind as Request, server_message::Kind, ErrorCode, JoinRoom, ParticipantUpdated,
-    RoomSettingsUpdate, SetProfile, TimePong,
+use pianorhythm_core::{
+    protocol::{
+        client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
+        Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
+    },
+    validation::{self, Invalid},
 };
 use tower_sessions::Session;
 
@@ -21,6 +24,17 @@ use crate::{
         RoomSettings,
     },
 };
+
+/// A SoundFont preset as rooms may show it: in range, its name a visible one.
+fn valid_instrument(instrument: &Instrument) -> Result<Instrument, Invalid> {
+    let (bank, program, name) =
+        validation::instrument(instrument.bank, instrument.program, &instrument.name)?;
+    Ok(Instrument {
+        bank,
+        program,
+        name: names::instrument_name(&name)?,
+    })
+}
 
 /// A site ban asked for without a length lasts this long.
 const DEFAULT_SITE_BAN: Duration = Duration::from_secs(24 * 60 * 60);
@@ -44,6 +58,9 @@ pub struct Handler {
     accounts: Accounts,
     /// The room this connection is in, if any.
     room: Option<Joined>,
+    /// The SoundFont preset the player plays with here (none: the piano). It belongs to this
+    /// page, which has the SoundFont loaded, so it is not kept with the profile.
+    instrument: Option<Instrument>,
 }
 
 /// The room a connection is in.
@@ -71,6 +88,7 @@ impl Handler {
             limits,
             accounts,
             room: None,
+            instrument: None,
         }
     }
 
@@ -227,7 +245,7 @@ impl Handler {
     async fn join(&mut self, room: RoomHandle, password: Option<String>) {
         self.leave().await;
         match room
-            .join(self.origin.clone(), self.identity().participant(), password)
+            .join(self.origin.clone(), self.participant(), password)
             .await
         {
             Ok(proof) => {
@@ -255,7 +273,7 @@ impl Handler {
         };
         for _ in 0..REJOIN_ATTEMPTS {
             if let Some(room) = self.registry.locate(&joined.room.id).await {
-                let participant = self.identity().participant();
+                let participant = self.participant();
                 let rejoined = room
                     .rejoin(self.origin.clone(), participant, joined.proof.clone())
                     .await;
@@ -285,8 +303,46 @@ impl Handler {
         }
     }
 
+    /// The player as rooms show them: who they are, and what they play with.
+    pub fn participant(&self) -> Participant {
+        Participant {
+            instrument: self.instrument.clone(),
+            ..self.identity().participant()
+        }
+    }
+
     async fn set_profile(&mut self, profile: SetProfile) {
-        // Saved first: a change nobody could keep is not shown to anyone.
+        let instrument = match &profile.instrument {
+            Some(choice) => match choice.instrument.as_ref().map(valid_instrument).transpose() {
+                Ok(instrument) => Some(instrument),
+                Err(invalid) => return self.reply_error(ErrorCode::InvalidMessage, invalid.0),
+            },
+            None => None,
+        };
+        if (profile.name.is_some() || profile.color.is_some()) && !self.save_profile(&profile).await
+        {
+            return;
+        }
+        if let Some(instrument) = instrument {
+            self.instrument = instrument;
+        }
+        let participant = self.participant();
+        match &self.room {
+            // The room tells everyone, this connection included.
+            Some(Joined { room, .. }) => {
+                let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
+            }
+            None => self.reply(frames::encode(Kind::ParticipantUpdated(
+                ParticipantUpdated {
+                    participant: Some(participant),
+                },
+            ))),
+        }
+    }
+
+    /// Name and colour are kept (with the guest's session or the account); a change nobody
+    /// could keep is not shown to anyone.
+    async fn save_profile(&mut self, profile: &SetProfile) -> bool {
         let changed = self
             .accounts
             .set_player_profile(
@@ -299,27 +355,18 @@ impl Handler {
         let identity = match changed {
             Ok(identity) => identity,
             Err(AccountError::Field { message, .. }) => {
-                return self.reply_error(ErrorCode::InvalidMessage, message)
+                self.reply_error(ErrorCode::InvalidMessage, message);
+                return false;
             }
             Err(error) => {
                 tracing::warn!(%error, "cannot save a profile change");
                 let refusal = RoomError::Unavailable("your profile could not be saved; try again");
-                return self.reply(refusal.frame());
+                self.reply(refusal.frame());
+                return false;
             }
         };
         self.caller.identity = identity;
-        let participant = self.identity().participant();
-        match &self.room {
-            // The room tells everyone, this connection included.
-            Some(Joined { room, .. }) => {
-                let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
-            }
-            None => self.reply(frames::encode(Kind::ParticipantUpdated(
-                ParticipantUpdated {
-                    participant: Some(participant),
-                },
-            ))),
-        }
+        true
     }
 
     /// A moderator's site ban: the account is banned everywhere, its tokens revoked and its

@@ -16,12 +16,14 @@ use std::{
     rc::Rc,
 };
 
-use js_sys::{ArrayBuffer, Reflect};
-use leptos::{prelude::window, task::spawn_local};
+use js_sys::Reflect;
+use leptos::task::spawn_local;
 use pianorhythm_core::samples::{choose, layer_velocity, Recorded};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AudioBuffer, OfflineAudioContext, Response};
+use web_sys::{AudioBuffer, OfflineAudioContext};
+
+use super::{fetch, fetch_bytes};
 
 const FOLDER: &str = "/samples";
 const LIST: &str = "piano.json";
@@ -160,8 +162,7 @@ async fn list() -> Result<Vec<Listed>, JsValue> {
 /// One sample, ready to play; `None` (and a warning) if it cannot be had: the others still load.
 async fn fetch_and_decode(decoder: &OfflineAudioContext, sample: &Listed) -> Option<AudioBuffer> {
     let decoded = async {
-        let response = fetch(&format!("{FOLDER}/{}", sample.file)).await?;
-        let bytes: ArrayBuffer = JsFuture::from(response.array_buffer()?).await?.dyn_into()?;
+        let bytes = fetch_bytes(&format!("{FOLDER}/{}", sample.file)).await?;
         let decoded: AudioBuffer = JsFuture::from(decoder.decode_audio_data(&bytes)?)
             .await?
             .dyn_into()?;
@@ -177,16 +178,6 @@ async fn fetch_and_decode(decoder: &OfflineAudioContext, sample: &Listed) -> Opt
             None
         }
     }
-}
-
-async fn fetch(url: &str) -> Result<Response, JsValue> {
-    let response: Response = JsFuture::from(window().fetch_with_str(url))
-        .await?
-        .dyn_into()?;
-    if !response.ok() {
-        return Err(format!("{url} answered {}", response.status()).into());
-    }
-    Ok(response)
 }
 
 /// The recording as one channel of at most `KEPT_SECONDS`, faded out at the cut.

@@ -17,6 +17,7 @@ use pianorhythm_core::{
     },
     rate_limit::TokenBucket,
     rooms::NOTE_BURST_SECONDS,
+    validation::MAX_BANK,
 };
 
 use super::Room;
@@ -231,7 +232,12 @@ fn validate_batch(batch: &NoteBatch) -> Result<(), RoomError> {
         if NoteEventKind::try_from(event.kind).is_err() {
             return invalid("unknown event kind");
         }
-        if event.key > 127 || event.value > 127 {
+        // Banks go up to 128 (percussion); everything else is a 7-bit MIDI value.
+        let highest_value = match event.kind() {
+            NoteEventKind::ProgramChange => MAX_BANK,
+            _ => 127,
+        };
+        if event.key > 127 || event.value > highest_value {
             return invalid("key or value out of the MIDI range 0-127");
         }
         if event.kind() == NoteEventKind::NoteOn && event.value == 0 {

@@ -16,6 +16,7 @@ pub fn chat_message(number: usize, text: &str) -> ChatMessage {
             id: format!("player-{}", number % 3),
             name: format!("Player {}", number % 3),
             color: "#123456".into(),
+            instrument: None,
         }),
         text: text.into(),
         time: 1_700_000_000_000.5 + number as f64,

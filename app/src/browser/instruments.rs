@@ -1,0 +1,66 @@
+//! The player's instrument: opening a SoundFont from disk and picking one of its presets, or
+//! the grand piano again.
+
+use leptos::{prelude::*, task::spawn_local};
+use pianorhythm_core::protocol::Instrument;
+use web_sys::File;
+
+use super::{audio, notes};
+use crate::live::{Live, SoundFontState};
+
+/// Reads `file` into the SoundFont player; the panel then lists its presets. A preset the
+/// player had chosen that the new SoundFont lacks gives way to the piano.
+pub fn open_soundfont(live: Live, file: File) {
+    let name = file.name();
+    live.soundfont.set(SoundFontState {
+        file: name.clone(),
+        loading: true,
+        ..SoundFontState::default()
+    });
+    spawn_local(async move {
+        let state = match audio::load_soundfont(file).await {
+            Ok(presets) => SoundFontState {
+                file: name,
+                presets: presets
+                    .into_iter()
+                    .map(|preset| Instrument {
+                        bank: preset.bank.into(),
+                        program: preset.program.into(),
+                        name: preset.name,
+                    })
+                    .collect(),
+                ..SoundFontState::default()
+            },
+            Err(why) => SoundFontState {
+                file: name,
+                error: Some(format!("This file cannot be played: {why}")),
+                ..SoundFontState::default()
+            },
+        };
+        let chosen_is_gone = live.instrument.with_untracked(|chosen| {
+            chosen.as_ref().is_some_and(|chosen| {
+                !state
+                    .presets
+                    .iter()
+                    .any(|p| (p.bank, p.program) == (chosen.bank, chosen.program))
+            })
+        });
+        live.soundfont.set(state);
+        if chosen_is_gone {
+            choose(&live, None);
+        }
+    });
+}
+
+/// The player plays `instrument` from now on (`None`: the piano), and the room is told.
+pub fn choose(live: &Live, instrument: Option<Instrument>) {
+    let patch = instrument.as_ref().and_then(|instrument| {
+        Some((
+            u8::try_from(instrument.bank).ok()?,
+            u8::try_from(instrument.program).ok()?,
+        ))
+    });
+    notes::choose_patch_local(patch);
+    live.instrument.set(instrument);
+    live.announce_instrument();
+}

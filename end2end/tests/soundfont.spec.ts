@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { createRoom, myName, newPlayer, online } from './helpers';
+
+// SoundFonts: a player opens an .sf2 from disk and picks a preset; players whose page has a
+// SoundFont with that preset hear them with it, the others hear the piano.
+
+const SOUNDFONT = join(__dirname, '..', 'fixtures', 'test.sf2');
+
+/** The voice of the next note-on the page announces from `source` ('local' or 'remote'). */
+async function voiceOfNext(page: Page, source: string, play: () => Promise<void>): Promise<string | null> {
+  const before = await page.evaluate(() => (window as any).__notes.length);
+  await play();
+  const find = (n: number) => page.evaluate(
+    ({ n, source }) => (window as any).__notes.slice(n).find((e: any) => e.on && e.source === source),
+    { n, source },
+  );
+  await expect.poll(() => find(before)).toBeTruthy();
+  return (await find(before)).voice;
+}
+
+/**
+ * Taps every AudioWorkletNode the page makes with an AnalyserNode, so a test can tell whether
+ * the SoundFont worklet really renders sound: `window.__loudest()` is its current peak.
+ */
+async function tapWorklets(page: Page) {
+  await page.addInitScript(() => {
+    const Original = window.AudioWorkletNode;
+    (window as any).AudioWorkletNode = class extends Original {
+      constructor(context: BaseAudioContext, name: string, options?: AudioWorkletNodeOptions) {
+        super(context, name, options);
+        const analyser = context.createAnalyser();
+        this.connect(analyser);
+        (window as any).__loudest = () => {
+          const samples = new Float32Array(analyser.fftSize);
+          analyser.getFloatTimeDomainData(samples);
+          return samples.reduce((peak, sample) => Math.max(peak, Math.abs(sample)), 0);
+        };
+      }
+    };
+  });
+}
+
+async function openSoundFont(page: Page) {
+  await page.getByLabel('SoundFont').setInputFiles(SOUNDFONT);
+  await expect(page.getByLabel('Instrument')).toContainText('Test Square (0:80)');
+}
+
+test('a SoundFont from disk switches the voice; players who have it hear it, the others the piano', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  const carol = await newPlayer(browser, baseURL);
+  await tapWorklets(alice);
+  await createRoom(alice, 'Band');
+  for (const page of [bob, carol]) {
+    await page.goto('/room/Band');
+    await online(page);
+    await page.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
+  }
+  const aliceName = await myName(alice);
+  await expect(carol.getByRole('list', { name: 'Players' })).toContainText(aliceName);
+
+  await openSoundFont(alice);
+  await expect(alice.getByLabel('Instrument')).toHaveValue('');
+  await alice.getByLabel('Instrument').selectOption('0:80');
+  expect(await alice.evaluate(() => (window as any).__loudest())).toBe(0);
+  expect(await voiceOfNext(alice, 'local', () => alice.keyboard.down('z'))).toBe('soundfont');
+  // The worklet renders the square wave while the key is held.
+  await expect.poll(() => alice.evaluate(() => (window as any).__loudest())).toBeGreaterThan(0.01);
+  await alice.keyboard.up('z');
+  // The choice is part of Alice's profile in the room.
+  const aliceEntry = bob.getByRole('listitem').filter({ hasText: aliceName });
+  await expect(aliceEntry).toContainText('♪ Test Square');
+
+  // Bob has the same SoundFont: he hears Alice with it. Carol has none: the piano.
+  await openSoundFont(bob);
+  expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('x'))).toBe('soundfont');
+  expect(await voiceOfNext(carol, 'remote', () => alice.keyboard.press('c'))).toBe('synth');
+  // Bob's own notes stay on the piano: he has not picked a preset.
+  expect(await voiceOfNext(bob, 'local', () => bob.keyboard.press('z'))).not.toBe('soundfont');
+
+  // A program change travels with the notes: the kit (bank 128) and at once a note.
+  await alice.getByLabel('Instrument').selectOption('128:0');
+  expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('v'))).toBe('soundfont');
+  await expect(aliceEntry).toContainText('♪ Test Kit');
+
+  // Back to the grand piano: everyone hears the piano.
+  await alice.getByLabel('Instrument').selectOption('');
+  await expect(aliceEntry).not.toContainText('♪');
+  expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('b'))).not.toBe('soundfont');
+  expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('n'))).not.toBe('soundfont');
+});
+
+test('a file that is not a SoundFont is refused in words, and the piano plays on', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Wrong file');
+  await alice.getByLabel('SoundFont').setInputFiles({
+    name: 'song.sf2',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from('RIFF\x04\x00\x00\x00WAVE'),
+  });
+  await expect(alice.getByRole('alert')).toContainText('This file cannot be played');
+  await expect(alice.getByLabel('Instrument')).toHaveCount(0);
+  expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('z'))).not.toBe('soundfont');
+});
