@@ -92,8 +92,8 @@ test('another player hears the piano too', async ({ browser, baseURL }) => {
   const firstSet = (await (await fetch(`${baseURL}/samples/piano.json`)).json()).samples.filter((s: Listed) => s.first).length;
   const alice = await pianist(await browser.newContext({ baseURL }));
   const bob = await pianist(await browser.newContext({ baseURL }));
-  await createRoom(alice, 'Recital');
-  await bob.goto('/room/Recital');
+  await createRoom(alice, 'Salon');
+  await bob.goto('/room/Salon');
   await online(bob);
   await bob.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
   for (const page of [alice, bob]) {

@@ -164,7 +164,6 @@ pub fn set_patch(source: &str, patch: Option<Patch>) {
 
 /// Opens a SoundFont from the player's disk: its presets, or why it cannot be played.
 pub async fn load_soundfont(file: File) -> Result<Vec<Preset>, String> {
-    let said = |error: JsValue| error.as_string().unwrap_or_else(|| format!("{error:?}"));
     let (context, master, node) = ENGINE
         .with_borrow(|engine| {
             let engine = engine.as_ref()?;
@@ -177,7 +176,7 @@ pub async fn load_soundfont(file: File) -> Result<Vec<Preset>, String> {
         None => {
             let started = soundfont::SoundFont::start(&context, &master)
                 .await
-                .map_err(said)?;
+                .map_err(in_words)?;
             let node = started.node();
             ENGINE.with_borrow_mut(|engine| {
                 if let Some(engine) = engine {
@@ -330,6 +329,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// A browser error as the player may read it.
+fn in_words(error: JsValue) -> String {
+    error.as_string().unwrap_or_else(|| {
+        js_sys::Reflect::get(&error, &"message".into())
+            .ok()
+            .and_then(|message| message.as_string())
+            .unwrap_or_else(|| "the browser refused".to_owned())
+    })
 }
 
 /// Fetches `url`, refusing an answer other than 2xx.

@@ -145,7 +145,8 @@ pub fn InstrumentPanel() -> impl IntoView {
             </p>
             <div class="row soundfont">
                 <label title="A General MIDI SoundFont (.sf2) from your computer">"SoundFont"
-                    <input type="file" accept=".sf2" on:change=open_soundfont/>
+                    <input type="file" accept=".sf2" on:change=open_soundfont
+                        disabled=move || soundfont.with(|soundfont| soundfont.loading)/>
                 </label>
                 {move || soundfont.with(|soundfont| {
                     if soundfont.loading {

@@ -154,12 +154,11 @@ impl SoundFont {
 
 /// Loads `file` into the worklet; its presets, or why it was refused.
 pub async fn load(node: &AudioWorkletNode, file: &File) -> Result<Vec<Preset>, String> {
-    let refused = |error: JsValue| error.as_string().unwrap_or_else(|| format!("{error:?}"));
     let bytes: ArrayBuffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(refused)?
+        .map_err(super::in_words)?
         .unchecked_into();
-    let port = node.port().map_err(refused)?;
+    let port = node.port().map_err(super::in_words)?;
     let reply = Promise::new(&mut |resolve, _| {
         let answer = Closure::once_into_js(move |event: MessageEvent| {
             let _ = resolve.call1(&JsValue::NULL, &event.data());
@@ -172,8 +171,8 @@ pub async fn load(node: &AudioWorkletNode, file: &File) -> Result<Vec<Preset>, S
         &[("bytes", bytes.clone().into())],
         Some(&bytes),
     )
-    .map_err(refused)?;
-    let answer = JsFuture::from(reply).await.map_err(refused)?;
+    .map_err(super::in_words)?;
+    let answer = JsFuture::from(reply).await.map_err(super::in_words)?;
     port.set_onmessage(None);
     let text = |name: &str| {
         Reflect::get(&answer, &name.into())
