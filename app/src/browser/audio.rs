@@ -164,6 +164,10 @@ pub fn set_patch(source: &str, patch: Option<Patch>) {
 
 /// Opens a SoundFont from the player's disk: its presets, or why it cannot be played.
 pub async fn load_soundfont(file: File) -> Result<Vec<Preset>, String> {
+    // Browsers offer AudioWorklets to secure pages only.
+    if !window().is_secure_context() {
+        return Err("SoundFonts need the page served over https (or from localhost)".into());
+    }
     let (context, master, node) = ENGINE
         .with_borrow(|engine| {
             let engine = engine.as_ref()?;
