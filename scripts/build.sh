@@ -12,31 +12,74 @@ server_profile=dev
 pkg_dir="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"
 wasm_target=wasm32-unknown-unknown
 
-# Builds one crate's wasm32 library (profile wasm-release).
+# Builds one crate's wasm32 library (profile wasm-release); further arguments go to rustc for
+# that crate alone.
 build_wasm() {
-  log "$1: cargo build -p $1 (wasm32, profile wasm-release)"
+  local crate="$1"; shift
+  log "$crate: cargo rustc -p $crate (wasm32, profile wasm-release)"
   if [[ -f "$DEBIAN_WASM_MARKER" ]]; then
     RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
-      /usr/bin/cargo build -Zbuild-std=std,panic_abort -p "$1" --lib --target "$wasm_target" --profile wasm-release
+      /usr/bin/cargo rustc -Zbuild-std=std,panic_abort -p "$crate" --lib --target "$wasm_target" \
+      --profile wasm-release -- "$@"
   else
-    cargo build -p "$1" --lib --target "$wasm_target" --profile wasm-release
+    cargo rustc -p "$crate" --lib --target "$wasm_target" --profile wasm-release -- "$@"
   fi
 }
 
+# The client: the app's wasm, split so that the pages behind lazy routes (accounts, sheet
+# music) are modules of their own, fetched on a first visit; then its JS glue, each module
+# optimised for size.
 build_client() {
-  build_wasm frontend
+  # wasm-split reads the relocations the linker keeps to know what each split point needs.
+  build_wasm frontend -Clink-args=--emit-relocs
   local wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/frontend.wasm"
+  local split_dir="$CARGO_TARGET_DIR/wasm-split"
+
+  log "client: wasm-split"
+  rm -rf "$pkg_dir" "$split_dir" && mkdir -p "$pkg_dir" "$split_dir"
+  wasm-split-cli "$wasm" "$split_dir" --target web --out-name "$LEPTOS_OUTPUT_NAME"
 
   log "client: wasm-bindgen"
-  rm -rf "$pkg_dir" && mkdir -p "$pkg_dir"
-  wasm-bindgen --target web --no-typescript --remove-name-section \
-    --out-dir "$pkg_dir" --out-name "$LEPTOS_OUTPUT_NAME" "$wasm"
+  # The main module keeps the exports the split-off modules link against.
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --no-demangle \
+    --out-dir "$pkg_dir" --out-name "$LEPTOS_OUTPUT_NAME" "$split_dir/$LEPTOS_OUTPUT_NAME.wasm"
   mv "$pkg_dir/${LEPTOS_OUTPUT_NAME}_bg.wasm" "$pkg_dir/$LEPTOS_OUTPUT_NAME.wasm"
+  rm "$split_dir/$LEPTOS_OUTPUT_NAME.wasm"
+  mv "$split_dir"/*.wasm "$pkg_dir/"
+  write_split_loader "$split_dir/__wasm_split.js"
   if [[ -x "$WASM_OPT" ]]; then
     log "client: wasm-opt -Oz"
-    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-reference-types \
-      "$pkg_dir/$LEPTOS_OUTPUT_NAME.wasm" -o "$pkg_dir/$LEPTOS_OUTPUT_NAME.wasm"
+    local module
+    # (wasm-split leaves a kind of name subsection binaryen does not know: it warns, and strips it.)
+    for module in "$pkg_dir"/*.wasm; do
+      "$WASM_OPT" -Oz --strip-debug --strip-producers --enable-bulk-memory \
+        --enable-nontrapping-float-to-int --enable-reference-types "$module" -o "$module" \
+        2> >(grep -v "unknown name subsection" >&2)
+    done
   fi
+}
+
+# Installs wasm-split's loader under the name Leptos links to, and beside it the manifest from
+# which the server, rendering a lazy page, tells the browser which modules to fetch at once
+# (each split point: the files it needs).
+write_split_loader() {
+  local loader="__wasm_split.______________________.js"
+  mv "$1" "$pkg_dir/$loader"
+  # The glue imports it by the file's name (the wasm's own import keeps its module name).
+  sed -i "s|from \"./__wasm_split.js\"|from \"./$loader\"|" "$pkg_dir/$LEPTOS_OUTPUT_NAME.js"
+  python3 - "$pkg_dir/$loader" "$pkg_dir/__wasm_split_manifest.json" <<'PYTHON'
+import json, re, sys
+loader, manifest = sys.argv[1:]
+needs = {}
+# "/* split, split */" then the chunk it names: every split point needs that chunk.
+for splits, chunk in re.findall(r'/\* (.*?) \*/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\./(\S+?)\.wasm"', open(loader).read()):
+    for split in splits.split(", "):
+        needs.setdefault(split, []).append(chunk)
+# Each split point's own module.
+for split, module in re.findall(r'export const __wasm_split_load_(\w+) = .*\n\s*const src = fetch\(new URL\("\./(\S+?)\.wasm"', open(loader).read()):
+    needs.setdefault(split, []).append(module)
+json.dump(needs, open(manifest, "w"), indent=1, sort_keys=True)
+PYTHON
 }
 
 # The SoundFont synthesizer: its own small module, loaded by an AudioWorklet only when a player

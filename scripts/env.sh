@@ -15,6 +15,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pianorhythm/target}"
 TOOLS_DIR="${PIANORHYTHM_TOOLS_DIR:-$HOME/.cache/pianorhythm/tools}"
 # npm's binaryen: Debian's wasm-opt 108 breaks the externref table, so never use that one.
 WASM_OPT="$TOOLS_DIR/node_modules/.bin/wasm-opt"
+WASM_SPLIT_VERSION="0.2.4"
 # The sampled grand piano: Salamander Grand Piano V3 (Alexander Holm, CC BY 3.0), one npm
 # package per velocity layer (1 softest … 16 loudest). Three layers: soft, medium, loud.
 PIANO_SAMPLES_VERSION="1.0.5"

@@ -36,6 +36,14 @@ install_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$version"
 }
 
+# wasm-split cuts the client's lazy-loaded pages out into modules of their own (scripts/build.sh).
+# Its version must understand the split points of the wasm_split_helpers in Cargo.lock.
+install_wasm_split() {
+  if cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then return; fi
+  log "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (about 3 minutes, once)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+}
+
 install_wasm_opt() {
   if [[ -x "$WASM_OPT" ]]; then return; fi
   log "npm install binaryen (wasm-opt)"
@@ -114,6 +122,7 @@ install_piano_samples() {
 
 install_wasm_target
 install_wasm_bindgen
+install_wasm_split
 install_wasm_opt
 install_brotli
 install_piano_samples

@@ -10,6 +10,7 @@ pub mod account;
 mod browser;
 mod components;
 mod error_page;
+mod lazy_pages;
 pub mod live;
 mod lobby;
 mod not_found;
@@ -25,7 +26,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    ParamSegment, StaticSegment,
+    Lazy, ParamSegment, StaticSegment,
 };
 
 /// The document around the app, rendered on the server only.
@@ -71,14 +72,14 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=not_found::NotFound>
                     <Route path=StaticSegment("") view=lobby::LobbyPage/>
                     <Route path=(StaticSegment("room"), ParamSegment("name")) view=room::RoomPage/>
-                    <Route path=StaticSegment("signin") view=account::SignInPage/>
-                    <Route path=StaticSegment("welcome") view=account::WelcomePage/>
-                    <Route path=StaticSegment("profile") view=account::ProfilePage/>
-                    <Route path=StaticSegment("settings") view=account::SettingsPage/>
-                    <Route path=(StaticSegment("user"), ParamSegment("usertag")) view=account::PublicProfilePage/>
-                    <Route path=StaticSegment("sheets") view=sheets::SheetsPage/>
-                    <Route path=(StaticSegment("sheets"), StaticSegment("new")) view=sheets::NewSheetPage/>
-                    <Route path=(StaticSegment("sheets"), ParamSegment("id")) view=sheets::SheetPage/>
+                    <Route path=StaticSegment("signin") view={Lazy::<lazy_pages::SignIn>::new()}/>
+                    <Route path=StaticSegment("welcome") view={Lazy::<lazy_pages::Welcome>::new()}/>
+                    <Route path=StaticSegment("profile") view={Lazy::<lazy_pages::Profile>::new()}/>
+                    <Route path=StaticSegment("settings") view={Lazy::<lazy_pages::Settings>::new()}/>
+                    <Route path=(StaticSegment("user"), ParamSegment("usertag")) view={Lazy::<lazy_pages::PublicProfile>::new()}/>
+                    <Route path=StaticSegment("sheets") view={Lazy::<lazy_pages::SheetLibrary>::new()}/>
+                    <Route path=(StaticSegment("sheets"), StaticSegment("new")) view={Lazy::<lazy_pages::NewSheet>::new()}/>
+                    <Route path=(StaticSegment("sheets"), ParamSegment("id")) view={Lazy::<lazy_pages::Sheet>::new()}/>
                 </Routes>
             </main>
         </Router>

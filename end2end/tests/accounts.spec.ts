@@ -15,6 +15,8 @@ async function signIn(page: Page, subject: string, handle: string) {
   await page.getByRole('link', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: 'Sign in with Local ID' }).click();
   if (page.url().endsWith('/welcome')) {
+    // A page behind a lazy route takes its form over once its module is there.
+    await online(page);
     await expect(page.getByLabel('Usertag')).toHaveValue(handle);
     await page.getByRole('button', { name: 'Continue' }).click();
   }
@@ -30,6 +32,7 @@ test('sign in, keep the account across a reload, share a profile, moderate the L
   await expect(page).toHaveURL(/\/signin/);
   await page.getByRole('link', { name: 'Sign in with Local ID' }).click();
   await expect(page).toHaveURL(/\/welcome$/);
+  await online(page);
   await expect(page.getByLabel('Usertag')).toHaveValue('ada');
   await page.getByLabel('Usertag').fill('ada_l');
   await page.getByRole('button', { name: 'Continue' }).click();
@@ -43,6 +46,7 @@ test('sign in, keep the account across a reload, share a profile, moderate the L
 
   // The profile, edited here, is what another browser sees on /user/ada_l.
   await page.goto('/profile');
+  await online(page);
   await page.getByLabel('Display name').fill('Ada L.');
   await page.getByLabel('Bio').fill('Plays Satie, slowly.');
   await page.getByLabel('Location').fill('Lisbon');

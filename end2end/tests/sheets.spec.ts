@@ -15,6 +15,8 @@ async function signIn(page: Page, subject: string, handle: string) {
   await page.getByRole('link', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: 'Sign in with Local ID' }).click();
   if (page.url().endsWith('/welcome')) {
+    // A page behind a lazy route takes its form over once its module is there.
+    await online(page);
     await page.getByRole('button', { name: 'Continue' }).click();
   }
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
@@ -23,6 +25,7 @@ async function signIn(page: Page, subject: string, handle: string) {
 test('a member uploads a Virtual Piano sheet; a player in a room finds it, practises it and plays it to the room in its rhythm', async ({ page, browser, baseURL }) => {
   await signIn(page, 'satie-1', 'satie');
   await page.goto('/sheets/new');
+  await online(page);
   await page.getByLabel('Title').fill('Gnossienne No. 1');
   await page.getByLabel('Category').fill('Classical');
   await page.getByLabel('Difficulty').selectOption('intermediate');
@@ -35,6 +38,7 @@ test('a member uploads a Virtual Piano sheet; a player in a room finds it, pract
   await page.getByRole('button', { name: 'Upload' }).click();
   await expect(page).toHaveURL(/\/sheets\/[^/]+$/);
   await expect(page.getByRole('heading', { name: 'Gnossienne No. 1' })).toBeVisible();
+  await online(page);
 
   // The uploader edits it: a mistake shows next to its field, then the change is shown.
   await page.getByText('Edit', { exact: true }).click();
@@ -126,9 +130,13 @@ test('a recording of what the room played downloads as a MIDI file', async ({ br
 });
 
 test('a dense sheet played into a room meets the note quota, and stops when the player is kicked', async ({ page, browser, baseURL }) => {
+  // Two browsers, one playing 480 notes a second while the piano's samples load: slow machines
+  // need the time.
+  test.slow();
   await recordNotes(page.context());
   await signIn(page, 'liszt-1', 'liszt');
   await page.goto('/sheets/new');
+  await online(page);
   await page.getByLabel('Title').fill('Storm Etude');
   await page.getByLabel('Category').fill('Classical');
   await page.getByLabel('Difficulty').selectOption('expert');
@@ -160,7 +168,7 @@ test('a dense sheet played into a room meets the note quota, and stops when the 
 
   // Kicked out of the room, the sheet stops: nothing more is played or sent.
   await host.getByRole('button', { name: /^Kick / }).click();
-  await expect(page.getByText('Playing in Rehearsal')).toHaveCount(0);
+  await expect(page.getByText('Playing in Rehearsal')).toHaveCount(0, { timeout: 15_000 });
   const played = () => page.evaluate(() => (window as any).__notes.filter((n: any) => n.source === 'sheet').length);
   const atKick = await played();
   await page.waitForTimeout(1_000);

@@ -7,5 +7,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Hydrates asynchronously: a page behind a lazy route waits for its module first.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -1,0 +1,125 @@
+//! The pages whose code the browser loads on their first visit, not with the app: accounts
+//! and sheet music. Most visits are to the lobby and a room, and those should not wait for
+//! code they never run. Each page is a [`LazyRoute`]: its view lives in a separate wasm
+//! module, fetched when the route is entered (or, on a page rendered by the server, before
+//! hydrating it).
+//!
+//! Every route is spelled out: the split points are named after where they are written, so a
+//! macro generating them would give them all one name.
+
+use leptos::prelude::*;
+use leptos_router::{lazy_route, LazyRoute};
+
+use crate::{account, sheets};
+
+pub struct SignIn;
+
+#[lazy_route]
+impl LazyRoute for SignIn {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <account::SignInPage/> }.into_any()
+    }
+}
+
+pub struct Welcome;
+
+#[lazy_route]
+impl LazyRoute for Welcome {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <account::WelcomePage/> }.into_any()
+    }
+}
+
+pub struct Profile;
+
+#[lazy_route]
+impl LazyRoute for Profile {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <account::ProfilePage/> }.into_any()
+    }
+}
+
+pub struct Settings;
+
+#[lazy_route]
+impl LazyRoute for Settings {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <account::SettingsPage/> }.into_any()
+    }
+}
+
+pub struct PublicProfile;
+
+#[lazy_route]
+impl LazyRoute for PublicProfile {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <account::PublicProfilePage/> }.into_any()
+    }
+}
+
+pub struct SheetLibrary;
+
+#[lazy_route]
+impl LazyRoute for SheetLibrary {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <sheets::SheetsPage/> }.into_any()
+    }
+}
+
+pub struct NewSheet;
+
+#[lazy_route]
+impl LazyRoute for NewSheet {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <sheets::NewSheetPage/> }.into_any()
+    }
+}
+
+pub struct Sheet;
+
+#[lazy_route]
+impl LazyRoute for Sheet {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <sheets::SheetPage/> }.into_any()
+    }
+}
