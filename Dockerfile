@@ -3,7 +3,7 @@
 
 FROM rust:1-slim-bookworm AS build
 RUN apt-get update -q \
- && apt-get install -y -q --no-install-recommends nodejs npm ca-certificates \
+ && apt-get install -y -q --no-install-recommends nodejs npm python3 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

@@ -12,6 +12,7 @@ use leptos_router::{lazy_route, LazyRoute};
 
 use crate::{account, sheets};
 
+/// `/signin`: the sign-in providers.
 pub struct SignIn;
 
 #[lazy_route]
@@ -26,6 +27,7 @@ impl LazyRoute for SignIn {
     }
 }
 
+/// `/welcome`: a first sign-in picks its usertag.
 pub struct Welcome;
 
 #[lazy_route]
@@ -40,6 +42,7 @@ impl LazyRoute for Welcome {
     }
 }
 
+/// `/profile`: one's own profile, edited.
 pub struct Profile;
 
 #[lazy_route]
@@ -54,6 +57,7 @@ impl LazyRoute for Profile {
     }
 }
 
+/// `/settings`: one's account settings.
 pub struct Settings;
 
 #[lazy_route]
@@ -68,6 +72,7 @@ impl LazyRoute for Settings {
     }
 }
 
+/// `/user/<usertag>`: someone's public profile.
 pub struct PublicProfile;
 
 #[lazy_route]
@@ -82,6 +87,7 @@ impl LazyRoute for PublicProfile {
     }
 }
 
+/// `/sheets`: the sheet music library.
 pub struct SheetLibrary;
 
 #[lazy_route]
@@ -96,6 +102,7 @@ impl LazyRoute for SheetLibrary {
     }
 }
 
+/// `/sheets/new`: uploading a sheet.
 pub struct NewSheet;
 
 #[lazy_route]
@@ -110,6 +117,7 @@ impl LazyRoute for NewSheet {
     }
 }
 
+/// `/sheets/<id>`: one sheet, to read and play.
 pub struct Sheet;
 
 #[lazy_route]
