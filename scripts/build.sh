@@ -67,6 +67,12 @@ write_split_loader() {
   mv "$1" "$pkg_dir/$loader"
   # The glue imports it by the file's name (the wasm's own import keeps its module name).
   sed -i "s|from \"./__wasm_split.js\"|from \"./$loader\"|" "$pkg_dir/$LEPTOS_OUTPUT_NAME.js"
+  # A module that fails to load would abort the whole app (the split points cannot fail):
+  # every load retries instead, until the server is reachable again.
+  sed -i "s|^function makeLoad(fetcher, deps) {|function makeLoad(fetcher, deps) {\n    fetcher = retrying(fetcher);|" \
+    "$pkg_dir/$loader"
+  cat "$REPO_ROOT/frontend/split-retry.js" >> "$pkg_dir/$loader"
+  grep -q "fetcher = retrying(fetcher);" "$pkg_dir/$loader" || { log "wasm-split's loader changed: no retries"; exit 1; }
   python3 - "$pkg_dir/$loader" "$pkg_dir/__wasm_split_manifest.json" <<'PYTHON'
 import json, re, sys
 loader, manifest = sys.argv[1:]

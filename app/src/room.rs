@@ -83,15 +83,31 @@ pub fn RoomPage() -> impl IntoView {
             <div class="room-columns">
                 <players::Players/>
                 <chat::Chat/>
-                <div class="side">
-                    <InstrumentPanel/>
-                    <record::RecordPanel/>
-                    <OwnerSettings/>
-                </div>
+                <SidePanels/>
             </div>
         </section>
     }
     .into_any()
+}
+
+/// The instrument, recording and owner's settings panels. None of them is needed to hear or
+/// play a first note, so their code is a module of its own, fetched once the page is live (the
+/// server renders the column empty).
+#[component]
+fn SidePanels() -> impl IntoView {
+    let panels = LocalResource::new(side_panels);
+    view! { <div class="side">{move || panels.get().map(|panels| panels.run())}</div> }
+}
+
+#[lazy]
+fn side_panels() -> ViewFn {
+    ViewFn::from(|| {
+        view! {
+            <InstrumentPanel/>
+            <record::RecordPanel/>
+            <OwnerSettings/>
+        }
+    })
 }
 
 /// Why the player is not in the room, and what they can do about it.
