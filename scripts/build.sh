@@ -26,9 +26,9 @@ build_wasm() {
   fi
 }
 
-# The client: the app's wasm, split so that the pages behind lazy routes (accounts, sheet
-# music) are modules of their own, fetched on a first visit; then its JS glue, each module
-# optimised for size.
+# The client: the app's wasm, split so that its lazy parts (the account and sheet-music pages,
+# a room's side panels, the create-room form) are modules of their own, fetched when first
+# needed; then its JS glue, each module optimised for size.
 build_client() {
   # wasm-split reads the relocations the linker keeps to know what each split point needs.
   build_wasm frontend -Clink-args=--emit-relocs

@@ -36,7 +36,7 @@ install_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$version"
 }
 
-# wasm-split cuts the client's lazy-loaded pages out into modules of their own (scripts/build.sh).
+# wasm-split cuts the client's lazy parts out into modules of their own (scripts/build.sh).
 # Its version must understand the split points of the wasm_split_helpers in Cargo.lock.
 install_wasm_split() {
   if cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then return; fi
