@@ -21,8 +21,7 @@ impl LazyRoute for SignIn {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <account::SignInPage/> }.into_any()
     }
 }
@@ -36,8 +35,7 @@ impl LazyRoute for Welcome {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <account::WelcomePage/> }.into_any()
     }
 }
@@ -51,8 +49,7 @@ impl LazyRoute for Profile {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <account::ProfilePage/> }.into_any()
     }
 }
@@ -66,8 +63,7 @@ impl LazyRoute for Settings {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <account::SettingsPage/> }.into_any()
     }
 }
@@ -81,8 +77,7 @@ impl LazyRoute for PublicProfile {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <account::PublicProfilePage/> }.into_any()
     }
 }
@@ -96,8 +91,7 @@ impl LazyRoute for SheetLibrary {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <sheets::SheetsPage/> }.into_any()
     }
 }
@@ -111,8 +105,7 @@ impl LazyRoute for NewSheet {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <sheets::NewSheetPage/> }.into_any()
     }
 }
@@ -126,8 +119,7 @@ impl LazyRoute for Sheet {
         Self
     }
 
-    fn view(this: Self) -> AnyView {
-        let _ = this;
+    fn view(_this: Self) -> AnyView {
         view! { <sheets::SheetPage/> }.into_any()
     }
 }
