@@ -26,8 +26,8 @@ build_wasm() {
   fi
 }
 
-# The client: the app's wasm, split so that its lazy parts (the account and sheet-music pages,
-# a room's side panels, the create-room form) are modules of their own, fetched when first
+# The client: the app's wasm, split so that its lazy parts (the lobby, account and sheet-music pages,
+# all of a room but the piano, the account corner) are modules of their own, fetched when first
 # needed; then its JS glue, each module optimised for size.
 build_client() {
   # wasm-split reads the relocations the linker keeps to know what each split point needs.

@@ -1,8 +1,8 @@
-//! The pages whose code the browser loads on their first visit, not with the app: accounts
-//! and sheet music. Most visits are to the lobby and a room, and those should not wait for
-//! code they never run. Each page is a [`LazyRoute`]: its view lives in a separate wasm
-//! module, fetched when the route is entered (or, on a page rendered by the server, before
-//! hydrating it).
+//! The pages whose code the browser loads on their first visit, not with the app: the lobby,
+//! accounts and sheet music. The app itself keeps what every page needs and the room's piano,
+//! so that a visit to a room never waits for code it does not run. Each page is a
+//! [`LazyRoute`]: its view lives in a separate wasm module, fetched when the route is entered
+//! (or, on a page rendered by the server, together with the app, before hydrating it).
 //!
 //! Every route is spelled out: the split points are named after where they are written, so a
 //! macro generating them would give them all one name.
@@ -10,7 +10,21 @@
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-use crate::{account, sheets};
+use crate::{account, lobby, sheets};
+
+/// `/`: the lobby, its live rooms and creating or joining one.
+pub struct Lobby;
+
+#[lazy_route]
+impl LazyRoute for Lobby {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(_this: Self) -> AnyView {
+        view! { <lobby::LobbyPage/> }.into_any()
+    }
+}
 
 /// `/signin`: the sign-in providers.
 pub struct SignIn;

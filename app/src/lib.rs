@@ -14,6 +14,8 @@ mod lazy_pages;
 pub mod live;
 mod lobby;
 mod not_found;
+#[cfg(feature = "ssr")]
+mod preload;
 mod room;
 #[cfg(feature = "ssr")]
 pub mod security;
@@ -70,7 +72,7 @@ pub fn App() -> impl IntoView {
             <components::Header/>
             <main>
                 <Routes fallback=not_found::NotFound>
-                    <Route path=StaticSegment("") view=lobby::LobbyPage/>
+                    <Route path=StaticSegment("") view={Lazy::<lazy_pages::Lobby>::new()}/>
                     <Route path=(StaticSegment("room"), ParamSegment("name")) view=room::RoomPage/>
                     <Route path=StaticSegment("signin") view={Lazy::<lazy_pages::SignIn>::new()}/>
                     <Route path=StaticSegment("welcome") view={Lazy::<lazy_pages::Welcome>::new()}/>

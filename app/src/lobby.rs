@@ -34,7 +34,6 @@ pub fn LobbyPage() -> impl IntoView {
             <JoinByName/>
         </section>
     }
-    .into_any()
 }
 
 /// The list the server rendered, then the server's pushes once this part of the page is live.
@@ -100,13 +99,6 @@ fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
     }
 }
 
-/// The room settings form, as the create dialog shows it. Its code is a module of its own
-/// (most visits never create a room), fetched after the lobby has loaded.
-#[lazy]
-fn create_room_form(on_submit: Callback<protocol::RoomSettingsUpdate>) -> ViewFn {
-    ViewFn::from(move || view! { <SettingsForm submit_label="Create" on_submit/> })
-}
-
 #[component]
 fn CreateRoom() -> impl IntoView {
     let live = use_live();
@@ -145,15 +137,13 @@ fn CreateRoom() -> impl IntoView {
         JoinState::Refused { message, .. } if open.get() => Some(message),
         _ => None,
     };
-    // Fetched once the page is live, so the form is there by the time the dialog opens.
-    let form = LocalResource::new(move || create_room_form(on_submit));
     view! {
         <button class="primary" on:click=move |_| open.set(true)>"Create room"</button>
         <Show when=move || open.get()>
             <div class="dialog-backdrop">
                 <div class="dialog panel" role="dialog" aria-modal="true" aria-label="Create room">
                     <h2>"Create a room"</h2>
-                    {move || form.get().map(|form| form.run())}
+                    <SettingsForm submit_label="Create" on_submit/>
                     {move || refused().map(|message| view! { <p class="warning" role="alert">{message}</p> })}
                     <button on:click=move |_| open.set(false)>"Cancel"</button>
                 </div>

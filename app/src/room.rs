@@ -56,8 +56,13 @@ pub fn RoomPage() -> impl IntoView {
             navigate("/", Default::default());
         }
     };
-    let (playout, audio) = (live.playout_ms, live.audio_latency_ms);
-    let latency = move || playout.get() + audio.get();
+    // Whole milliseconds, formatted as integers: float formatting is a lot of code.
+    let playout = move || live.playout_ms.get().round() as i64;
+    let audio = move || live.audio_latency_ms.get().round() as i64;
+    #[cfg(feature = "ssr")]
+    crate::preload::lazy_modules_of(room_parts());
+    let parts = LocalResource::new(room_parts);
+    let room_name = Signal::derive(name);
 
     view! {
         <section class="page room-page">
@@ -66,48 +71,54 @@ pub fn RoomPage() -> impl IntoView {
                 <span
                     class="meta latency"
                     title="How late the other players' notes reach your ears: the playout delay that keeps their rhythm, plus your audio output"
-                    data-playout-ms=move || format!("{:.0}", playout.get())
-                    data-audio-ms=move || format!("{:.0}", audio.get())
+                    data-playout-ms=playout
+                    data-audio-ms=audio
                 >
-                    "Latency " {move || format!("{:.0} ms", latency())}
+                    "Latency " {move || format!("{} ms", playout() + audio())}
                     <span class="detail">
-                        {move || format!(" (playout {:.0} + audio {:.0})", playout.get(), audio.get())}
+                        {move || format!(" (playout {} + audio {})", playout(), audio())}
                     </span>
                 </span>
                 <button on:click=leave>"Leave room"</button>
             </div>
-            <JoinProblem name=Signal::derive(name)/>
+            {move || parts.get().map(|parts| (parts.join_problem)(room_name))}
             <AudioPrompt/>
             <Notice/>
             <Piano/>
-            <div class="room-columns">
-                <players::Players/>
-                <chat::Chat/>
-                <SidePanels/>
-            </div>
+            <div class="room-columns">{move || parts.get().map(|parts| parts.columns.run())}</div>
         </section>
     }
     .into_any()
 }
 
-/// The instrument, recording and owner's settings panels. None of them is needed to hear or
-/// play a first note, so their code is a module of its own, fetched once the page is live (the
-/// server renders the column empty).
-#[component]
-fn SidePanels() -> impl IntoView {
-    let panels = LocalResource::new(side_panels);
-    view! { <div class="side">{move || panels.get().map(|panels| panels.run())}</div> }
+/// The lazily loaded parts of the room page, each to be rendered in its place.
+#[derive(Clone)]
+struct RoomParts {
+    /// Above the piano: why the player is not in the room.
+    join_problem: fn(Signal<String>) -> AnyView,
+    /// Below it: players, chat and the side panels.
+    columns: ViewFn,
 }
 
+/// Everything on the page but the piano. None of it is needed to hear or play a first note, so
+/// its code is a module of its own, fetched beside the app's (the server renders these parts
+/// empty) and shown once the page is live.
 #[lazy]
-fn side_panels() -> ViewFn {
-    ViewFn::from(|| {
-        view! {
-            <InstrumentPanel/>
-            <record::RecordPanel/>
-            <OwnerSettings/>
-        }
-    })
+fn room_parts() -> RoomParts {
+    RoomParts {
+        join_problem: |name| view! { <JoinProblem name/> }.into_any(),
+        columns: ViewFn::from(|| {
+            view! {
+                <players::Players/>
+                <chat::Chat/>
+                <div class="side">
+                    <InstrumentPanel/>
+                    <record::RecordPanel/>
+                    <OwnerSettings/>
+                </div>
+            }
+        }),
+    }
 }
 
 /// Why the player is not in the room, and what they can do about it.

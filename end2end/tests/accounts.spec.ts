@@ -24,6 +24,9 @@ async function signIn(page: Page, subject: string, handle: string) {
 }
 
 test('sign in, keep the account across a reload, share a profile, moderate the Lobby, sign out', async ({ page, browser, baseURL }) => {
+  // A long journey through eight pages and three players: more than the default 30 s when the
+  // machine runs other tests beside it.
+  test.slow();
   // A guest signs in through the provider and picks a usertag.
   await page.goto('/');
   await online(page);

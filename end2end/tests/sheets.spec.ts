@@ -23,6 +23,9 @@ async function signIn(page: Page, subject: string, handle: string) {
 }
 
 test('a member uploads a Virtual Piano sheet; a player in a room finds it, practises it and plays it to the room in its rhythm', async ({ page, browser, baseURL }) => {
+  // A long journey through five pages and three players: more than the default 30 s when the
+  // machine runs other tests beside it.
+  test.slow();
   await signIn(page, 'satie-1', 'satie');
   await page.goto('/sheets/new');
   await online(page);

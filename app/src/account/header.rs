@@ -1,5 +1,10 @@
 //! The header's account corner: "Sign in" for guests; the account's name and "Sign out" for
 //! signed-in players.
+//!
+//! Asking the server who is signed in takes a server function and its data format, code that
+//! no page needs to hear or play a note; so the corner is a module of its own, fetched once the
+//! page is live (the server renders it empty, and has the browser fetch its module with the
+//! app's).
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
@@ -9,19 +14,27 @@ use crate::server_fns::{who_am_i, SignOut};
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    let me = Resource::new(|| (), |_| who_am_i());
+    #[cfg(feature = "ssr")]
+    crate::preload::lazy_modules_of(account_corner());
+    let corner = LocalResource::new(account_corner);
     view! {
         <nav class="account-menu" aria-label="Account">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match me.await.ok().flatten() {
-                        Some(me) => view! { <SignedInMenu username=me.username/> }.into_any(),
-                        None => view! { <SignInLink/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || corner.get().map(|corner| corner.run())}
         </nav>
     }
+}
+
+#[lazy]
+fn account_corner() -> ViewFn {
+    ViewFn::from(|| {
+        let me = LocalResource::new(who_am_i);
+        move || {
+            me.get().map(|me| match me.ok().flatten() {
+                Some(me) => view! { <SignedInMenu username=me.username/> }.into_any(),
+                None => view! { <SignInLink/> }.into_any(),
+            })
+        }
+    })
 }
 
 #[component]

@@ -26,7 +26,8 @@ impl ConnectionStatus {
         match self {
             Self::Offline => "offline".to_owned(),
             Self::Connecting => "connecting".to_owned(),
-            Self::Online { ping_ms } => format!("online · {ping_ms:.0} ms"),
+            // Whole milliseconds, formatted as an integer: float formatting is a lot of code.
+            Self::Online { ping_ms } => format!("online · {} ms", ping_ms.round() as i64),
         }
     }
 

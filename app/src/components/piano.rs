@@ -13,24 +13,24 @@ use pianorhythm_core::notes::{is_black, note_name, piano_keys};
 
 use crate::live::use_live;
 
-const WHITE_KEYS: f64 = 52.0;
+const WHITE_KEYS: u32 = 52;
 
 #[component]
 pub fn Piano() -> impl IntoView {
     // Which pointer (finger, mouse) holds which note.
     let held = StoredValue::new(HashMap::<i32, u8>::new());
-    let mut white_index = 0.0;
+    let mut white_index = 0;
     let keys = piano_keys()
         .map(|note| {
             let black = is_black(note);
             let style = if black {
-                // Centred on the line between the two white keys around it.
+                // Centred on the line between the two white keys around it. (The fraction is
+                // left to CSS: formatting floats would add much code to the client.)
                 format!(
-                    "left: calc(var(--piano-pad) + (100% - 2 * var(--piano-pad)) * {:.5} - var(--black-key-width) / 2)",
-                    white_index / WHITE_KEYS
+                    "left: calc(var(--piano-pad) + (100% - 2 * var(--piano-pad)) * {white_index} / {WHITE_KEYS} - var(--black-key-width) / 2)"
                 )
             } else {
-                white_index += 1.0;
+                white_index += 1;
                 String::new()
             };
             view! { <Key note black style held/> }
