@@ -2,6 +2,7 @@
 
 mod api;
 pub mod client_address;
+mod guest_session;
 pub mod health;
 pub mod limits;
 mod request_metrics;
@@ -10,7 +11,7 @@ mod static_files;
 use std::sync::Arc;
 
 use axum::http::{header, HeaderValue};
-use axum::{routing::get, Router};
+use axum::{middleware, routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::{
@@ -47,11 +48,17 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     // Pages, server functions and the API are rate-limited per address. Probes, the client
     // bundle and the samples (a page load fetches many files) and the WebSocket (which has its
     // own per-player limits) are not.
-    let answered = Router::new()
-        .nest("/api/v1", api::router(&state))
+    let pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
         })
+        .route_layer(middleware::from_fn_with_state(
+            state.accounts.clone(),
+            guest_session::start,
+        ));
+    let answered = Router::new()
+        .nest("/api/v1", api::router(&state))
+        .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
