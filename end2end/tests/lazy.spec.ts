@@ -65,3 +65,17 @@ test('the app\'s own module is at most 300 KB compressed, and smaller still in b
   expect(gzip).toBeLessThanOrEqual(300_000);
   expect(brotli).toBeLessThan(gzip);
 });
+
+test('a page the server renders has the browser preload the lazy parts it will show', async ({ request }) => {
+  const preloaded = async (path: string) => {
+    const html = await (await request.get(path)).text();
+    return [...html.matchAll(/<link[^>]*href="\/pkg\/(split_[a-z_]+?)_\d+\.wasm"[^>]*rel="preload"/g)].map((match) => match[1]);
+  };
+  const room = await preloaded('/room/Lobby');
+  expect(room).toContain('split_room_parts');
+  expect(room).toContain('split_account_corner');
+  const library = await preloaded('/sheets');
+  expect(library).toContain('split___sheet_library_view');
+  expect(library).toContain('split_account_corner');
+  expect(library).not.toContain('split_room_parts');
+});
