@@ -11,7 +11,10 @@ use tower_sessions::Session;
 
 use crate::accounts::Accounts;
 
-/// Makes sure the request's session has an identity (a guest's, if nobody is signed in).
+/// Where server functions are answered: they find (or start) the caller's identity themselves.
+const SERVER_FUNCTIONS: &str = "/api/";
+
+/// Makes sure a page request's session has an identity (a guest's, if nobody is signed in).
 pub async fn start(
     State(accounts): State<Accounts>,
     session: Session,
@@ -20,6 +23,8 @@ pub async fn start(
 ) -> Response {
     // A session whose account cannot be read (a banned one, the store down) is left as it is:
     // the page itself says what is wrong.
-    let _ = accounts.identity(&session).await;
+    if !request.uri().path().starts_with(SERVER_FUNCTIONS) {
+        let _ = accounts.identity(&session).await;
+    }
     next.run(request).await
 }
