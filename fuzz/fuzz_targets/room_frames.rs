@@ -7,45 +7,25 @@
 #[path = "../src/input.rs"]
 mod input;
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use libfuzzer_sys::fuzz_target;
-use server::{
+use pianorhythm_engine::{
     limits::LimitsConfig,
-    rooms::{sandbox::Sandbox, RoomSettings},
-    store::{Store, StoreConfig},
+    rooms::{sandbox::Sandbox, MemoryRecords, RoomSettings},
 };
 
-/// What every input shares: the runtime the room's journal writes on, and its scratch store
-/// (in /dev/shm when there is one, so the journal's fsyncs cost nothing).
-struct World {
-    runtime: tokio::runtime::Runtime,
-    store: Store,
-    _data: tempfile::TempDir,
-}
-
-static WORLD: LazyLock<World> = LazyLock::new(|| {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The runtime every input's room journal writes on.
+static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
-        .unwrap();
-    let data = tempfile::TempDir::new_in("/dev/shm").or_else(|_| tempfile::TempDir::new());
-    let data = data.unwrap();
-    let config = StoreConfig::Embedded {
-        data_dir: data.path().into(),
-    };
-    let store = runtime.block_on(Store::open(&config)).unwrap();
-    World {
-        runtime,
-        store,
-        _data: data,
-    }
+        .unwrap()
 });
 
 fuzz_target!(|bytes: &[u8]| {
-    let world = &*WORLD;
-    let _runtime = world.runtime.enter();
+    let _runtime = RUNTIME.enter();
     let settings = RoomSettings::with_name("Fuzz".into(), 3);
     // One chat message and one owner action per player and input: every path past the limits
     // is still reached, and the journal's writer (on the runtime's thread) keeps up.
@@ -54,7 +34,9 @@ fuzz_target!(|bytes: &[u8]| {
         owner_actions_per_second: 0.1,
         ..LimitsConfig::default()
     };
-    let mut room = Sandbox::new(world.store.clone(), "p0", settings, limits);
+    // Records of its own, in memory: nothing carries over from one input to the next.
+    let records = Arc::new(MemoryRecords::default());
+    let mut room = Sandbox::new(records, "p0", settings, limits);
     for (id, address) in [
         ("p0", "10.0.0.1"),
         ("p1", "10.0.0.2"),

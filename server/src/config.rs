@@ -13,11 +13,11 @@ use leptos::config::{Env, LeptosOptions};
 pub use settings::LogFormat;
 use settings::Settings;
 
+use pianorhythm_engine::{limits::LimitsConfig, rooms::RoomsConfig};
+
 use crate::{
     accounts::{AccountsConfig, Providers},
     http::{client_address::TrustedProxies, limits::HttpLimits},
-    limits::LimitsConfig,
-    rooms::RoomsConfig,
     store::StoreConfig,
     ws::{ConnectionConfig, OriginPolicy},
 };

@@ -8,23 +8,12 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
-pub mod bus;
-pub mod clock;
-pub mod cluster;
 pub mod config;
 pub mod error;
-mod frames;
 pub mod guest;
 pub mod http;
-pub mod limits;
-pub mod live;
 pub mod metrics;
-pub mod names;
-pub mod outbox;
-pub mod policy;
-pub mod rooms;
 pub mod sheets;
-pub mod shutdown;
 pub mod state;
 pub mod store;
 pub mod telemetry;
@@ -35,13 +24,18 @@ use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 use axum::serve::ListenerExt;
 use tokio::{net::TcpListener, task::JoinHandle};
 
+use pianorhythm_engine::{
+    cluster::{Cluster, Solo},
+    limits::{PlayerLimits, SharedLimits},
+    live::LiveConnections,
+    rooms::Registry,
+    shutdown::Shutdown,
+};
+
 use crate::{
     accounts::Accounts,
     config::Config,
     http::health::Readiness,
-    limits::PlayerLimits,
-    rooms::Registry,
-    shutdown::Shutdown,
     state::AppState,
     store::{sessions::PersistentSessions, Store},
 };
@@ -82,33 +76,24 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         io::Error::other(format!("cannot open the {:?} store: {error}", config.store))
     })?;
     tracing::info!(backend = store.backend, "store open");
-    let bus = match &config.redis_url {
-        Some(url) => Some(
-            bus::Bus::connect(url, shutdown.clone())
-                .await
-                .map_err(io::Error::other)?,
-        ),
-        None => None,
-    };
-    let cluster = match &bus {
-        Some((bus, _)) => Some(join_the_cluster(bus, &shutdown).await?),
-        None => None,
-    };
-    let limits = PlayerLimits::new(config.limits.clone());
+    // The one place that knows whether there are other instances: alone, the engine's `Solo`
+    // stands in for the cluster and the shared limits.
+    let (cluster, shared_limits, joined): (Arc<dyn Cluster>, Arc<dyn SharedLimits>, _) =
+        match &config.redis_url {
+            Some(url) => {
+                let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
+                    .await
+                    .map_err(io::Error::other)?;
+                (joined.cluster.clone(), joined.limits.clone(), Some(joined))
+            }
+            None => (Arc::new(Solo), Arc::new(Solo), None),
+        };
+    let limits = PlayerLimits::new(config.limits.clone(), shared_limits);
     limits.spawn_sweeper(shutdown.clone());
-    if let Some((bus, _)) = &bus {
-        let shared = limits::shared::SharedLimits::start(
-            bus.redis(),
-            bus.instance().clone(),
-            config.limits.clone(),
-            shutdown.clone(),
-        );
-        limits.share(shared);
-    }
     let registry = Registry::start(
         config.rooms.clone(),
         shutdown.clone(),
-        store.clone(),
+        Arc::new(store.clone()),
         limits.clone(),
         cluster.clone(),
     );
@@ -120,22 +105,10 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
-    let live = live::LiveConnections::start(shutdown.clone());
-    let bus = match (bus, cluster) {
-        (Some((bus, incoming)), Some(cluster)) => {
-            let tasks = cluster::ClusterTasks {
-                bus: bus.clone(),
-                registry: registry.clone(),
-                live: live.clone(),
-                placement: cluster.placement,
-                remotes: cluster.remotes,
-                gone: Default::default(),
-            };
-            tasks.spawn(incoming, shutdown.clone());
-            Some(bus)
-        }
-        _ => None,
-    };
+    let live = LiveConnections::start(shutdown.clone(), cluster.clone());
+    if let Some(joined) = joined {
+        joined.serve(registry.clone(), live.clone(), shutdown.clone());
+    }
     let metrics_addr = metrics::serve(
         metrics_listener,
         metrics::LiveState {
@@ -155,7 +128,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     sessions.spawn_cleanup(shutdown.clone());
     let state = AppState {
         leptos_options,
-        rooms: registry.clone(),
+        rooms: Arc::new(state::LiveRooms(registry.clone())),
         registry: registry.clone(),
         realtime: ws::Realtime {
             registry: registry.clone(),
@@ -171,7 +144,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             client_bundle,
             shutdown: shutdown.clone(),
             store: store.health.clone(),
-            bus: bus.clone(),
+            cluster: cluster.clone(),
         },
         store,
     };
@@ -197,10 +170,8 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
                 tracing::error!("some room journals could not be written before exit");
             }
             // Then the other instances may take the rooms over at once, from the store.
-            if let Some(cluster) = registry.cluster() {
-                if let Err(error) = cluster.placement.depart().await {
-                    tracing::warn!(%error, "cannot tell the other instances this one is leaving");
-                }
+            if let Err(error) = cluster.depart().await {
+                tracing::warn!(%error, "cannot tell the other instances this one is leaving");
             }
             served
         }
@@ -212,18 +183,6 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         shutdown,
         task,
     })
-}
-
-/// The links to the other instances, and this instance said to be alive before it claims
-/// any room (so no other takes it for gone meanwhile).
-async fn join_the_cluster(bus: &bus::Bus, shutdown: &Shutdown) -> io::Result<rooms::Cluster> {
-    let placement = rooms::placement::Placement::new(bus.instance().clone(), bus.redis());
-    placement.starting().await.map_err(io::Error::other)?;
-    let remotes = rooms::remote::Remotes {
-        peers: bus::peer::Peers::new(bus.clone(), shutdown.clone()),
-        joins: Default::default(),
-    };
-    Ok(rooms::Cluster { placement, remotes })
 }
 
 impl RunningServer {

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use server::{config::Config, shutdown, telemetry};
+use server::{config::Config, telemetry};
 
 fn main() -> ExitCode {
     let config = match Config::from_env() {
@@ -33,7 +33,7 @@ async fn serve(config: Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    shutdown::signal().await;
+    signal().await;
     tracing::info!("shutting down");
     match server.stop().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -41,5 +41,35 @@ async fn serve(config: Config) -> ExitCode {
             tracing::error!(%error, "server stopped with an error");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
+pub async fn signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = ctrl_c => tracing::info!("received SIGINT"),
+        () = terminate => tracing::info!("received SIGTERM"),
     }
 }

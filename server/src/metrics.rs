@@ -2,38 +2,28 @@
 //! of its own (`METRICS_ADDR`), never on the public one.
 //!
 //! The `metrics` facade records; `metrics-exporter-prometheus` keeps the values and renders
-//! them. Counters and histograms are recorded where things happen (through the handles in
-//! [`instruments`], looked up once rather than on every note); gauges of what exists (open
-//! connections, players, rooms) are read from the live state when Prometheus scrapes, so they
-//! can never drift from it.
+//! them. Counters and histograms are recorded where things happen (the engine's hot-path
+//! handles in `pianorhythm_engine::metrics`, the bus's lag in the cluster crate, HTTP requests
+//! here); gauges of what exists (open connections, players, rooms) are read from the live
+//! state when Prometheus scrapes, so they can never drift from it.
 
 use std::{
-    future::IntoFuture,
     io,
     net::SocketAddr,
-    sync::{Arc, LazyLock, OnceLock},
-    time::{Duration, Instant},
+    sync::{Arc, OnceLock},
+    time::Duration,
 };
 
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
-use metrics::{
-    counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram, Counter,
-    Gauge, Unit,
-};
+use metrics::{describe_counter, describe_gauge, describe_histogram, gauge, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use tokio::net::TcpListener;
 
-use crate::{live::LiveConnections, rooms::Registry, shutdown::Shutdown};
+use pianorhythm_engine::{live::LiveConnections, rooms::Registry, shutdown::Shutdown};
 
 pub const CONNECTIONS_OPEN: &str = "pianorhythm_connections_open";
 pub const PLAYERS: &str = "pianorhythm_players";
 pub const ROOMS: &str = "pianorhythm_rooms";
-pub const NOTES_RELAYED: &str = "pianorhythm_notes_relayed_total";
-pub const NOTES_DROPPED: &str = "pianorhythm_notes_dropped_total";
-pub const OUTBOX_OVERFLOWS: &str = "pianorhythm_outbox_overflows_total";
-pub const JOURNAL_QUEUE_DEPTH: &str = "pianorhythm_journal_queue_depth";
-pub const STORE_OPERATION_SECONDS: &str = "pianorhythm_store_operation_seconds";
-pub const BUS_LAG_SECONDS: &str = "pianorhythm_bus_lag_seconds";
 pub const HTTP_REQUESTS: &str = "pianorhythm_http_requests_total";
 pub const HTTP_REQUEST_SECONDS: &str = "pianorhythm_http_request_duration_seconds";
 
@@ -45,30 +35,6 @@ const SECONDS_BUCKETS: [f64; 14] = [
 
 /// How often histograms drop old samples from their summaries.
 const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
-
-/// The handles recorded on hot paths, looked up once.
-pub struct Instruments {
-    /// Note-ons passed on to a room.
-    pub notes_relayed: Counter,
-    /// Note-ons dropped for going over the player's quota.
-    pub notes_dropped_by_quota: Counter,
-    /// Connections whose outgoing queue filled up (too slow a client).
-    pub outbox_overflows: Counter,
-    /// Writes waiting in the rooms' journals.
-    pub journal_queue_depth: Gauge,
-}
-
-static INSTRUMENTS: LazyLock<Instruments> = LazyLock::new(|| Instruments {
-    notes_relayed: counter!(NOTES_RELAYED),
-    notes_dropped_by_quota: counter!(NOTES_DROPPED, "reason" => "quota"),
-    outbox_overflows: counter!(OUTBOX_OVERFLOWS),
-    journal_queue_depth: gauge!(JOURNAL_QUEUE_DEPTH),
-});
-
-/// The hot-path handles. Before [`install`] they record nothing.
-pub fn instruments() -> &'static Instruments {
-    &INSTRUMENTS
-}
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
@@ -86,7 +52,7 @@ pub fn install() -> PrometheusHandle {
                 tracing::warn!("another metrics recorder is installed; /metrics stays empty");
             }
             describe();
-            LazyLock::force(&INSTRUMENTS);
+            pianorhythm_engine::metrics::describe();
             handle
         })
         .clone()
@@ -96,17 +62,8 @@ fn describe() {
     describe_gauge!(CONNECTIONS_OPEN, "Open WebSocket connections.");
     describe_gauge!(PLAYERS, "Players in rooms.");
     describe_gauge!(ROOMS, "Live rooms, the Lobby included.");
-    describe_counter!(NOTES_RELAYED, "Note-ons relayed to rooms.");
-    describe_counter!(NOTES_DROPPED, "Note-ons dropped, by reason.");
-    describe_counter!(OUTBOX_OVERFLOWS, "Connections closed as too slow.");
-    describe_gauge!(JOURNAL_QUEUE_DEPTH, "Writes queued in room journals.");
     describe_histogram!(
-        STORE_OPERATION_SECONDS,
-        Unit::Seconds,
-        "Store operations, by operation."
-    );
-    describe_histogram!(
-        BUS_LAG_SECONDS,
+        pianorhythm_cluster::BUS_LAG_SECONDS,
         Unit::Seconds,
         "From publishing on the bus (Redis) to receiving."
     );
@@ -116,15 +73,6 @@ fn describe() {
         Unit::Seconds,
         "HTTP request durations, by route."
     );
-}
-
-/// Runs a store operation and records how long it took under `operation`.
-pub async fn timed<T>(operation: &'static str, work: impl IntoFuture<Output = T>) -> T {
-    let started = Instant::now();
-    let result = work.await;
-    histogram!(STORE_OPERATION_SECONDS, "operation" => operation)
-        .record(started.elapsed().as_secs_f64());
-    result
 }
 
 /// Where the scrape-time gauges are read from.

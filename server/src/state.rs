@@ -5,11 +5,13 @@ use leptos::config::LeptosOptions;
 
 use std::sync::Arc;
 
-use app::services::SharedRoomDirectory;
+use app::services::{RoomDirectory, SharedRoomDirectory};
+use pianorhythm_core::rooms::RoomSummary;
+
+use pianorhythm_engine::rooms::Registry;
 
 use crate::{
-    accounts::Accounts, http::health::Readiness, rooms::Registry, sheets::SheetLibrary,
-    store::Store, ws::Realtime,
+    accounts::Accounts, http::health::Readiness, sheets::SheetLibrary, store::Store, ws::Realtime,
 };
 
 #[derive(Clone, FromRef)]
@@ -30,4 +32,13 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Sheet music: for the API and server functions.
     pub sheets: SheetLibrary,
+}
+
+/// The live rooms, as server functions see them.
+pub struct LiveRooms(pub Arc<Registry>);
+
+impl RoomDirectory for LiveRooms {
+    fn public_rooms(&self) -> Vec<RoomSummary> {
+        self.0.public_rooms()
+    }
 }

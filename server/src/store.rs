@@ -9,6 +9,7 @@ mod error;
 pub mod ids;
 pub mod mongo;
 pub mod ports;
+mod room_records;
 pub mod sessions;
 pub mod sqlite;
 
@@ -109,6 +110,4 @@ impl std::fmt::Debug for Store {
 }
 
 /// The time records are stamped with.
-pub fn now_millis() -> pianorhythm_core::domain::UnixMillis {
-    crate::clock::now_ms() as i64
-}
+pub use pianorhythm_engine::clock::now_millis;

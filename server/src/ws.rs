@@ -28,13 +28,16 @@ use tower_sessions::Session;
 
 pub use origin::OriginPolicy;
 
-use crate::{
-    accounts::{AccountError, Accounts},
-    error::ApiError,
+use pianorhythm_engine::{
     limits::{Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
     rooms::{Origin, Registry},
+};
+
+use crate::{
+    accounts::{AccountError, Accounts},
+    error::ApiError,
 };
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
@@ -78,7 +81,7 @@ impl Default for ConnectionConfig {
     fn default() -> Self {
         Self {
             idle_timeout: Duration::from_secs(60),
-            outbox_capacity: crate::outbox::OUTBOX_CAPACITY,
+            outbox_capacity: pianorhythm_engine::outbox::OUTBOX_CAPACITY,
             message_rate: 1_000.0,
             message_burst: 2_000.0,
         }

@@ -23,7 +23,7 @@ fn room(name: &str) -> RoomSettingsUpdate {
 
 fn note_ons(count: u32) -> Request {
     Request::Notes(NoteBatch {
-        time: server::clock::now_ms(),
+        time: pianorhythm_engine::clock::now_ms(),
         events: (0..count)
             .map(|n| NoteEvent {
                 offset_ms: 0,
@@ -138,7 +138,7 @@ async fn note_offs_and_pedal_changes_cost_too() {
     for _ in 0..100 {
         attacker
             .request(Request::Notes(NoteBatch {
-                time: server::clock::now_ms(),
+                time: pianorhythm_engine::clock::now_ms(),
                 events: offs.clone(),
             }))
             .await;
@@ -272,7 +272,7 @@ async fn a_batch_stamped_tomorrow_is_relayed_as_now() {
     let mut listener = lobby_listener(&server).await;
     let (mut player, _) = server.player().await;
     player.enter("lobby").await;
-    let tomorrow = server::clock::now_ms() + 86_400_000.0;
+    let tomorrow = pianorhythm_engine::clock::now_ms() + 86_400_000.0;
     player
         .request(Request::Notes(NoteBatch {
             time: tomorrow,
@@ -290,7 +290,7 @@ async fn a_batch_stamped_tomorrow_is_relayed_as_now() {
             _ => None,
         })
         .await;
-    assert!((stamped - server::clock::now_ms()).abs() < 1_000.0);
+    assert!((stamped - pianorhythm_engine::clock::now_ms()).abs() < 1_000.0);
 }
 
 #[tokio::test]

@@ -70,7 +70,7 @@ async fn players_hear_each_other_untouched_and_never_their_own_echo() {
 
     let sent = NoteBatch {
         // Server time, to the quarter millisecond (far from it would be stamped "now").
-        time: server::clock::now_ms().floor() + 0.25,
+        time: pianorhythm_engine::clock::now_ms().floor() + 0.25,
         events: vec![
             note_on(60, 100, 0),
             note_on(64, 90, 3),
@@ -304,7 +304,7 @@ async fn a_banned_player_cannot_return_until_the_ban_ends() {
         })
         .await;
     assert_eq!(left.reason(), LeaveReason::BannedFromRoom);
-    assert!(left.banned_until > server::clock::now_ms());
+    assert!(left.banned_until > pianorhythm_engine::clock::now_ms());
 
     bob.join_room("Ban", None).await;
     assert_eq!(bob.error_code().await, ErrorCode::Banned);
@@ -835,7 +835,7 @@ async fn a_stalled_client_is_dropped_while_the_others_keep_receiving() {
         let mut numbered = big.clone();
         numbered[0].offset_ms = sent;
         alice
-            .request(batch(server::clock::now_ms(), numbered))
+            .request(batch(pianorhythm_engine::clock::now_ms(), numbered))
             .await;
         // The listener gets every batch, in order, while the stalled client reads nothing.
         assert_eq!(relayed(&mut listener).await.1.events[0].offset_ms, sent);

@@ -23,20 +23,22 @@ fn ping(client_send_time: f64) -> ClientMessage {
 #[tokio::test]
 async fn welcome_carries_version_and_server_time() {
     let server = TestServer::start().await;
-    let before = server::clock::now_ms();
+    let before = pianorhythm_engine::clock::now_ms();
     let (_client, welcome) = server.connect().await;
     let Some(server_message::Kind::Welcome(welcome)) = welcome.kind else {
         panic!("expected a welcome, got {welcome:?}");
     };
     assert_eq!(welcome.protocol_version, PROTOCOL_VERSION);
-    assert!(welcome.server_time >= before && welcome.server_time <= server::clock::now_ms());
+    assert!(
+        welcome.server_time >= before && welcome.server_time <= pianorhythm_engine::clock::now_ms()
+    );
 }
 
 #[tokio::test]
 async fn ping_is_answered_with_server_receive_and_send_times() {
     let server = TestServer::start().await;
     let (mut client, _) = server.connect().await;
-    let sent = server::clock::now_ms();
+    let sent = pianorhythm_engine::clock::now_ms();
     client.send(ping(sent)).await;
     let Some(server_message::Kind::Pong(pong)) = client.recv_skipping_lists().await.kind else {
         panic!("expected a pong");

@@ -9,11 +9,8 @@ use pianorhythm_core::{
 use tower_sessions::Session;
 
 use super::{AccountError, Accounts, Caller, Identity};
-use crate::{
-    guest,
-    policy::{self, Action},
-    store::StoreError,
-};
+use crate::{guest, store::StoreError};
+use pianorhythm_engine::policy::{self, Action};
 
 impl Accounts {
     pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, AccountError> {
@@ -43,7 +40,10 @@ impl Accounts {
             let text = text.trim();
             (!text.is_empty()).then(|| text.to_owned())
         };
-        let username = check("username", crate::names::player_name(&form.username));
+        let username = check(
+            "username",
+            pianorhythm_engine::names::player_name(&form.username),
+        );
         let color = check("color", validation::color(&form.color));
         let update = ProfileUpdate {
             username,
@@ -96,7 +96,7 @@ impl Accounts {
         color: Option<&str>,
     ) -> Result<Identity, AccountError> {
         let name = name
-            .map(crate::names::player_name)
+            .map(pianorhythm_engine::names::player_name)
             .transpose()
             .map_err(|invalid| AccountError::field("username", invalid.0))?;
         let color = color

@@ -14,15 +14,18 @@ use super::{
     AccountError, Caller, Identity, Providers,
 };
 use crate::{
-    clock, guest,
-    live::LiveConnections,
-    policy::{self, Action},
-    rooms::Registry,
+    guest,
     store::{
         ids, now_millis,
         ports::{AuditLog, RefreshTokens, UserStore},
         Store, StoreError,
     },
+};
+use pianorhythm_engine::{
+    clock,
+    live::LiveConnections,
+    policy::{self, Action},
+    rooms::Registry,
 };
 
 /// The session key holding the signed-in account's id.

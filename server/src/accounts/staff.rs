@@ -10,10 +10,8 @@ use pianorhythm_core::domain::{
 };
 
 use super::{profiles::profile_of, AccountError, Accounts, Caller};
-use crate::{
-    policy::{self, Action},
-    store::now_millis,
-};
+use crate::store::now_millis;
+use pianorhythm_engine::policy::{self, Action};
 
 impl Accounts {
     /// Sets an account's roles (Member is always kept: every account is one).

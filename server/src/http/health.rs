@@ -5,7 +5,11 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use axum::{extract::State, Json};
 use serde_json::{json, Value};
 
-use crate::{bus::Bus, error::ApiError, shutdown::Shutdown, store::ports::Health};
+use pianorhythm_engine::shutdown::Shutdown;
+
+use pianorhythm_engine::cluster::Cluster;
+
+use crate::{error::ApiError, store::ports::Health};
 
 /// A store slower than this to answer a ping counts as unusable.
 const STORE_PING_TIMEOUT: Duration = Duration::from_secs(2);
@@ -27,9 +31,9 @@ pub struct Readiness {
     pub shutdown: Shutdown,
     /// Without a usable store nothing a player does could be kept.
     pub store: Arc<dyn Health>,
-    /// With several instances, the bus between them: without it players on different
-    /// instances would not hear each other.
-    pub bus: Option<Bus>,
+    /// The link to the other instances (always there for one alone): without it players on
+    /// different instances would not hear each other.
+    pub cluster: Arc<dyn Cluster>,
 }
 
 impl Readiness {
@@ -43,13 +47,11 @@ impl Readiness {
             tracing::warn!(%bundle, "not ready: client bundle missing; run scripts/build.sh");
             return Err(ApiError::NotReady("the client bundle is not built".into()));
         }
-        if let Some(bus) = &self.bus {
-            if let Err(error) = bus.ping().await {
-                tracing::warn!(%error, "not ready: the bus (Redis) failed a ping");
-                return Err(ApiError::NotReady(
-                    "the bus between instances is away".into(),
-                ));
-            }
+        if let Err(error) = self.cluster.reachable().await {
+            tracing::warn!(%error, "not ready: the bus (Redis) failed a ping");
+            return Err(ApiError::NotReady(
+                "the bus between instances is away".into(),
+            ));
         }
         match tokio::time::timeout(STORE_PING_TIMEOUT, self.store.ping()).await {
             Ok(Ok(())) => Ok(()),

@@ -19,7 +19,9 @@ use tower_governor::{
 use tower::{util::MapRequestLayer, Layer, ServiceExt};
 use tower_http::{body::Limited, limit::RequestBodyLimitLayer};
 
-use crate::{error::ApiError, limits::address_key};
+use pianorhythm_engine::limits::address_key;
+
+use crate::error::ApiError;
 
 /// How much one address may ask; the README's configuration table lists the variables.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -13,12 +13,10 @@ use pianorhythm_core::domain::sheet_music::{
 };
 
 use super::{format, recording, SheetError};
-use crate::{
-    accounts::Caller,
-    metrics,
-    policy::{self, Action},
-    store::ports::SheetMusicStore,
-};
+use pianorhythm_engine::metrics;
+use pianorhythm_engine::policy::{self, Action};
+
+use crate::{accounts::Caller, store::ports::SheetMusicStore};
 
 /// A file to download.
 pub struct Download {

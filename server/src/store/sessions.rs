@@ -24,7 +24,10 @@ use tower_sessions::{
 };
 
 use super::{now_millis, ports::SessionRecords, StoreError};
-use crate::{guest::REMEMBER_KEY, metrics, shutdown::Shutdown};
+use pianorhythm_engine::metrics;
+use pianorhythm_engine::shutdown::Shutdown;
+
+use crate::guest::REMEMBER_KEY;
 
 /// Sessions not worth storing that are kept in memory at most.
 pub const PASSING_SESSIONS: usize = 100_000;

@@ -22,7 +22,7 @@ use pianorhythm_core::{
 use prost::Message as _;
 
 use super::{handler::Handler, ConnectionConfig};
-use crate::{
+use pianorhythm_engine::{
     clock, frames,
     limits::ConnectionPermit,
     live::LiveConnections,

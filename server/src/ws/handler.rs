@@ -13,9 +13,8 @@ use pianorhythm_core::{
 };
 use tower_sessions::Session;
 
-use crate::{
-    accounts::{AccountError, Accounts, Caller, Identity},
-    clock, frames, guest,
+use pianorhythm_engine::{
+    clock, frames,
     limits::PlayerLimits,
     names,
     outbox::Rejoin,
@@ -23,6 +22,11 @@ use crate::{
         password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
         RoomSettings,
     },
+};
+
+use crate::{
+    accounts::{AccountError, Accounts, Caller, Identity},
+    guest,
 };
 
 /// A SoundFont preset as rooms may show it: in range, its name a visible one.

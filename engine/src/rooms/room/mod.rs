@@ -29,15 +29,16 @@ use pianorhythm_core::{
 use tokio::sync::mpsc;
 
 use super::{
-    directory::Directory, journal::Journal, placement::Placement, Origin, RoomCommand, RoomError,
-    RoomSettings, RoomsConfig,
+    directory::Directory, journal::Journal, Origin, RoomCommand, RoomError, RoomSettings,
+    RoomsConfig,
 };
 use crate::{
+    clock::now_millis,
+    cluster::Cluster,
     frames,
     limits::{PlayerLimits, RoomPermit},
     outbox::Outbox,
     shutdown::Shutdown,
-    store::now_millis,
 };
 use notes::NoteBudgets;
 
@@ -69,22 +70,21 @@ pub struct RoomContext {
     pub limits: Arc<PlayerLimits>,
     /// Ends the room (its journal writes what is left) when the server stops.
     pub shutdown: Shutdown,
-    /// With a bus: where the room's home and name are shared with the other instances.
-    pub placement: Option<Placement>,
+    /// Where the room's home and name are shared with the other instances.
+    pub cluster: Arc<dyn Cluster>,
 }
 
 impl RoomContext {
-    /// Takes a closing room out of the directory (and, with a bus, lets go of it there too).
+    /// Takes a closing room out of the directory and lets go of it in the cluster.
     fn closed(&self, id: &Arc<str>, name: &str) {
         self.directory.remove(id, name);
-        if let Some(placement) = self.placement.clone() {
-            let (id, key) = (id.clone(), crate::names::room_key(name));
-            tokio::spawn(async move {
-                if let Err(error) = placement.release(&id, &key).await {
-                    tracing::warn!(room = %id, %error, "cannot let go of a closed room on the bus");
-                }
-            });
-        }
+        let cluster = self.cluster.clone();
+        let (id, key) = (id.clone(), crate::names::room_key(name));
+        tokio::spawn(async move {
+            if let Err(error) = cluster.release(&id, &key).await {
+                tracing::warn!(room = %id, %error, "cannot let go of a closed room in the cluster");
+            }
+        });
     }
 }
 

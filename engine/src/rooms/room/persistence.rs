@@ -10,7 +10,10 @@ use pianorhythm_core::{
 };
 
 use super::Room;
-use crate::{clock, rooms::Origin, store::now_millis};
+use crate::{
+    clock::{self, now_millis},
+    rooms::Origin,
+};
 
 impl Room {
     /// Before serving anyone: stores a new room (so creating it is durable before the creator

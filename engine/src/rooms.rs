@@ -4,11 +4,10 @@
 //! - `command`: what connections ask of a room, and the handle they ask through
 //! - `directory`: the live rooms by id and by name, and what the lobby shows of each
 //! - `error`: why a room refused, as protocol error codes
-//! - `journal`: a room's writes to the store, off its actor
+//! - `journal`: a room's writes to the store, off its actor, through [`RoomRecords`]
 //! - `password`: room passwords as argon2 hashes
-//! - `placement`: with a bus, where each room lives and its name, shared in Redis
-//! - `registry`: creating, restoring, finding and adopting rooms
-//! - `remote`: rooms held by another instance, reached over the bus
+//! - `records`: what rooms keep in the store, as a trait the store implements
+//! - `registry`: creating, restoring, finding and adopting rooms, here or through the cluster
 //! - `room`: one room's state and rules
 //! - `room_list`: the lobby's room list, pushed to those who show it
 //! - `sandbox`: one room driven without a server, for tests and fuzzing
@@ -18,15 +17,17 @@ mod directory;
 mod error;
 mod journal;
 pub mod password;
-pub mod placement;
+mod records;
 mod registry;
-pub mod remote;
 mod room;
 mod room_list;
 #[cfg(any(test, feature = "sandbox"))]
 pub mod sandbox;
 
-pub use command::{ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle};
+pub use command::{
+    ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle, JOIN_ANSWER_TIMEOUT,
+};
 pub use error::RoomError;
 pub use pianorhythm_core::domain::room_settings::RoomSettings;
-pub use registry::{Cluster, Registry, RoomsConfig};
+pub use records::{MemoryRecords, RoomRecords};
+pub use registry::{Registry, RoomsConfig};

@@ -9,6 +9,11 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |elapsed| elapsed.as_secs_f64() * 1000.0)
 }
 
+/// Whole milliseconds since the Unix epoch, as records are stamped.
+pub fn now_millis() -> pianorhythm_core::domain::UnixMillis {
+    now_ms() as i64
+}
+
 /// Days since the Unix epoch, for things that happen at most once a day.
 pub fn today() -> i64 {
     (now_ms() / 86_400_000.0).floor() as i64

@@ -7,10 +7,10 @@ use std::{collections::HashMap, sync::Arc};
 
 use bytes::Bytes;
 use parking_lot::Mutex;
+use pianorhythm_engine::{cluster, metrics, shutdown::Shutdown};
+use tokio::sync::mpsc;
 
 use super::{wire, Bus};
-use crate::shutdown::Shutdown;
-use tokio::sync::mpsc;
 
 /// Items one instance may have waiting for another before frames are dropped.
 const PEER_QUEUE_CAPACITY: usize = 64 * 1024;
@@ -27,7 +27,7 @@ pub enum PeerItem {
 }
 
 /// The sending end of the queue to one other instance.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct PeerLink {
     /// The instance this goes to.
     instance: Arc<str>,
@@ -35,22 +35,24 @@ pub struct PeerLink {
     queue: mpsc::Sender<PeerItem>,
 }
 
-impl PeerLink {
-    pub fn instance(&self) -> &Arc<str> {
+impl cluster::PeerLink for PeerLink {
+    fn instance(&self) -> &Arc<str> {
         &self.instance
     }
 
     /// Queues a frame for one of the instance's connections without waiting; when the queue
     /// is full (the bus is stuck) the frame is dropped and counted.
-    pub fn push_frame(&self, connection: u64, frame: Bytes) {
+    fn push_frame(&self, connection: u64, frame: Bytes) {
         if let Err(mpsc::error::TrySendError::Full(_)) =
             self.queue.try_send(PeerItem::Frame { connection, frame })
         {
-            crate::metrics::instruments().outbox_overflows.increment(1);
+            metrics::instruments().outbox_overflows.increment(1);
             tracing::warn!(instance = %self.instance, "the bus queue is full; a frame is dropped");
         }
     }
+}
 
+impl PeerLink {
     /// Queues anything else, waiting for room; fails only once the link is closed.
     pub async fn send(&self, item: wire::item::Kind) -> Result<(), LinkClosed> {
         self.queue
@@ -68,7 +70,7 @@ pub struct Peers {
     /// Where the links' publishers publish.
     bus: Bus,
     /// The link to each instance this one has talked to.
-    links: Mutex<HashMap<Arc<str>, PeerLink>>,
+    links: Mutex<HashMap<Arc<str>, Arc<PeerLink>>>,
     /// Ends the publishers.
     shutdown: Shutdown,
 }
@@ -88,16 +90,16 @@ impl Peers {
     }
 
     /// The link to `instance`, started on first use.
-    pub fn link(&self, instance: &str) -> PeerLink {
+    pub fn link(&self, instance: &str) -> Arc<PeerLink> {
         let mut links = self.links.lock();
         if let Some(link) = links.get(instance) {
             return link.clone();
         }
         let (queue, receiver) = mpsc::channel(PEER_QUEUE_CAPACITY);
-        let link = PeerLink {
+        let link = Arc::new(PeerLink {
             instance: instance.into(),
             queue,
-        };
+        });
         links.insert(link.instance.clone(), link.clone());
         let publisher = Publisher {
             bus: self.bus.clone(),

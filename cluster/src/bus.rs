@@ -10,27 +10,31 @@
 //! instance probes its own channel every few seconds, which measures the bus's
 //! publish-to-receive lag (`pianorhythm_bus_lag_seconds`) and shows that the whole path works.
 //!
-//! Without `REDIS_URL` there is no bus: one process holds every room, as before.
+//! Without `REDIS_URL` there is no bus: one process holds every room.
 
 pub mod peer;
 pub mod wire;
 
 use std::{sync::Arc, time::Duration};
 
+use backon::{ExponentialBuilder, Retryable};
 use futures_util::StreamExt;
 use metrics::histogram;
+use pianorhythm_engine::{clock, shutdown::Shutdown};
 use prost::Message as _;
 use redis::{
-    aio::{ConnectionManager, ConnectionManagerConfig},
-    AsyncCommands, Client,
+    aio::{ConnectionManager, ConnectionManagerConfig, PubSub},
+    AsyncCommands, Client, RedisResult,
 };
 use tokio::sync::{mpsc, watch};
 
-use crate::{clock, metrics::BUS_LAG_SECONDS, shutdown::Shutdown};
+/// From publishing on the bus to receiving, measured by probes.
+pub const BUS_LAG_SECONDS: &str = "pianorhythm_bus_lag_seconds";
 
 /// How often an instance probes its own channel.
 const PROBE_INTERVAL: Duration = Duration::from_secs(2);
-/// Longest wait between attempts to subscribe again while Redis is away.
+/// First and longest wait between attempts to subscribe again while Redis is away.
+const FIRST_RETRY_DELAY: Duration = Duration::from_millis(100);
 const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
 /// A Redis slower than this to answer a ping counts as away.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
@@ -158,6 +162,13 @@ fn channel(instance: &str) -> String {
     format!("pianorhythm:instance:{instance}")
 }
 
+/// Subscribes to this instance's `channel` and to [`EVERYONE`].
+async fn subscribe(client: Client, channel: String) -> RedisResult<PubSub> {
+    let mut pubsub = client.get_async_pubsub().await?;
+    pubsub.subscribe(&[&channel, EVERYONE]).await?;
+    Ok(pubsub)
+}
+
 /// The subscription to this instance's channel.
 struct Listener {
     /// Opens the subscription (again, after Redis restarts).
@@ -171,39 +182,30 @@ struct Listener {
 }
 
 impl Listener {
-    /// Listens until shutdown, subscribing again (with a growing pause) whenever the
-    /// subscription breaks.
+    /// Listens until shutdown, subscribing again (with a growing pause while Redis is away)
+    /// whenever the subscription breaks.
     async fn run(self, shutdown: Shutdown) {
-        let mut delay = Duration::from_millis(100);
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(FIRST_RETRY_DELAY)
+            .with_max_delay(MAX_RETRY_DELAY)
+            .without_max_times();
         while !shutdown.is_cancelled() {
-            match self.client.get_async_pubsub().await {
-                Ok(mut pubsub) => match pubsub.subscribe(&[&self.channel, EVERYONE]).await {
-                    Ok(()) => {
-                        delay = Duration::from_millis(100);
-                        self.subscribed.send_replace(true);
-                        let mut messages = pubsub.on_message();
-                        while let Some(Some(message)) =
-                            shutdown.run_until_cancelled(messages.next()).await
-                        {
-                            self.receive(message.get_payload_bytes()).await;
-                        }
-                        self.subscribed.send_replace(false);
-                        if !shutdown.is_cancelled() {
-                            tracing::warn!("the bus subscription ended; subscribing again");
-                        }
-                    }
-                    Err(error) => tracing::warn!(%error, "cannot subscribe on the bus"),
-                },
-                Err(error) => tracing::warn!(%error, "cannot reach the bus"),
-            }
-            if shutdown
-                .run_until_cancelled(tokio::time::sleep(delay))
-                .await
-                .is_none()
-            {
+            let subscribe = || subscribe(self.client.clone(), self.channel.clone());
+            let subscribed = subscribe
+                .retry(backoff)
+                .notify(|error, _| tracing::warn!(%error, "cannot subscribe on the bus"));
+            let Some(Ok(mut pubsub)) = shutdown.run_until_cancelled(subscribed).await else {
                 break;
+            };
+            self.subscribed.send_replace(true);
+            let mut messages = pubsub.on_message();
+            while let Some(Some(message)) = shutdown.run_until_cancelled(messages.next()).await {
+                self.receive(message.get_payload_bytes()).await;
             }
-            delay = (delay * 2).min(MAX_RETRY_DELAY);
+            self.subscribed.send_replace(false);
+            if !shutdown.is_cancelled() {
+                tracing::warn!("the bus subscription ended; subscribing again");
+            }
         }
     }
 

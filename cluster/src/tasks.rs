@@ -20,6 +20,14 @@ use std::{
 
 use parking_lot::Mutex;
 use pianorhythm_core::protocol::ErrorCode;
+use pianorhythm_engine::{
+    frames,
+    live::LiveConnections,
+    names,
+    outbox::Rejoin,
+    rooms::{Registry, RoomCommand, RoomError},
+    shutdown::Shutdown,
+};
 use tokio::{sync::mpsc, time::Instant};
 
 use crate::{
@@ -27,16 +35,8 @@ use crate::{
         wire::{self, item::Kind as Item},
         Bus,
     },
-    frames,
-    live::LiveConnections,
-    names,
-    outbox::Rejoin,
-    rooms::{
-        placement::{Placement, ALIVE_FOR},
-        remote::{self, Remotes},
-        Registry, RoomCommand, RoomError,
-    },
-    shutdown::Shutdown,
+    placement::{Placement, ALIVE_FOR},
+    remote::{self, Remotes},
 };
 
 /// How often the keeper runs.
@@ -71,7 +71,6 @@ pub struct ClusterTasks {
 impl ClusterTasks {
     /// Starts the dispatcher and the keeper.
     pub fn spawn(self, incoming: mpsc::Receiver<wire::Envelope>, shutdown: Shutdown) {
-        self.live.share(self.bus.clone());
         tokio::spawn(self.clone().dispatch(incoming, shutdown.clone()));
         tokio::spawn(self.keep(shutdown));
     }

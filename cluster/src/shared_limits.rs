@@ -9,11 +9,14 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
+use async_trait::async_trait;
 use parking_lot::Mutex;
+use pianorhythm_engine::{
+    clock,
+    limits::{self, LimitError, LimitsConfig, Player, SharedBucket, SharedPermit},
+    shutdown::Shutdown,
+};
 use redis::{aio::ConnectionManager, RedisResult, Script};
-
-use super::{LimitError, LimitsConfig, Player};
-use crate::{clock, shutdown::Shutdown};
 
 /// How long a connection counts after its instance last renewed it.
 const CONNECTION_LEASE: Duration = Duration::from_secs(30);
@@ -54,16 +57,8 @@ end
 return 1
 "#;
 
-/// Which shared bucket an action draws on.
-#[derive(Clone, Copy, Debug)]
-pub enum Bucket {
-    Joins,
-    RoomCreations,
-    Chat,
-}
-
 /// This instance's end of the shared limits.
-pub struct SharedLimits {
+pub struct RedisLimits {
     /// Where the shared counts are kept.
     redis: ConnectionManager,
     /// This instance's id on the bus, part of each connection's member.
@@ -71,10 +66,10 @@ pub struct SharedLimits {
     /// The limits, the same on every instance.
     config: LimitsConfig,
     /// The connections this instance counts, with their two sets, to renew them.
-    held: Mutex<HashMap<u64, [String; 2]>>,
+    held: Arc<Mutex<HashMap<u64, [String; 2]>>>,
 }
 
-impl SharedLimits {
+impl RedisLimits {
     /// Starts the task that renews this instance's connections until `shutdown`.
     pub fn start(
         redis: ConnectionManager,
@@ -86,7 +81,7 @@ impl SharedLimits {
             redis,
             here,
             config,
-            held: Mutex::default(),
+            held: Arc::default(),
         });
         tokio::spawn(shared.clone().renew(shutdown));
         shared
@@ -103,9 +98,8 @@ impl SharedLimits {
         format!("{}:{connection}", self.here)
     }
 
-    /// Counts a connection on every instance; the permit gives its place back when dropped.
-    pub async fn connect(
-        self: &Arc<Self>,
+    async fn count_connection(
+        &self,
         player: &Player,
         connection: u64,
     ) -> Result<SharedConnection, LimitError> {
@@ -128,29 +122,30 @@ impl SharedLimits {
         }
         self.held.lock().insert(connection, keys);
         Ok(SharedConnection {
-            limits: self.clone(),
+            held: self.held.clone(),
+            redis: self.redis.clone(),
             connection,
+            member: self.member(connection),
         })
     }
 
-    /// Draws one event from a shared bucket of the player and their address.
-    pub async fn take(&self, bucket: Bucket, player: &Player) -> Result<(), LimitError> {
+    async fn take_event(&self, bucket: SharedBucket, player: &Player) -> Result<(), LimitError> {
         let config = &self.config;
         let share = config.guests_per_address;
         let (name, per_second, burst, refusal) = match bucket {
-            Bucket::Joins => (
+            SharedBucket::Joins => (
                 "joins",
                 config.joins_per_minute / 60.0,
                 (config.joins_per_minute / 3.0).max(1.0),
                 LimitError::TooManyJoins,
             ),
-            Bucket::RoomCreations => (
+            SharedBucket::RoomCreations => (
                 "creations",
                 config.rooms_per_minute / 60.0,
                 config.rooms_per_minute,
                 LimitError::TooManyRoomsCreated,
             ),
-            Bucket::Chat => (
+            SharedBucket::Chat => (
                 "chat",
                 config.chat_per_second,
                 config.chat_burst,
@@ -201,21 +196,37 @@ impl SharedLimits {
     }
 }
 
+#[async_trait]
+impl limits::SharedLimits for RedisLimits {
+    async fn connect(&self, player: &Player, connection: u64) -> Result<SharedPermit, LimitError> {
+        let counted = self.count_connection(player, connection).await?;
+        Ok(Box::new(counted))
+    }
+
+    async fn take(&self, bucket: SharedBucket, player: &Player) -> Result<(), LimitError> {
+        self.take_event(bucket, player).await
+    }
+}
+
 /// One open connection, counted on every instance until dropped.
-pub struct SharedConnection {
+struct SharedConnection {
+    /// The connections the instance renews; this one leaves it when dropped.
+    held: Arc<Mutex<HashMap<u64, [String; 2]>>>,
     /// Where to give the place back.
-    limits: Arc<SharedLimits>,
+    redis: ConnectionManager,
+    /// This connection's member in the sets.
+    member: String,
     /// Which of this instance's connections it is.
     connection: u64,
 }
 
 impl Drop for SharedConnection {
     fn drop(&mut self) {
-        let Some(keys) = self.limits.held.lock().remove(&self.connection) else {
+        let Some(keys) = self.held.lock().remove(&self.connection) else {
             return;
         };
-        let member = self.limits.member(self.connection);
-        let mut redis = self.limits.redis.clone();
+        let member = std::mem::take(&mut self.member);
+        let mut redis = self.redis.clone();
         tokio::spawn(async move {
             let mut pipe = redis::pipe();
             for key in &keys {

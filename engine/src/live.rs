@@ -1,16 +1,13 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
 //! site ban can end a player's connections at once.
 
-use std::{
-    collections::HashMap,
-    sync::{Arc, OnceLock},
-};
+use std::{collections::HashMap, sync::Arc};
 
 use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
-    bus::{wire, Bus},
+    cluster::Cluster,
     outbox::{Goodbye, Outbox, Rejoin},
     rooms::ConnectionId,
     shutdown::Shutdown,
@@ -19,18 +16,19 @@ use crate::{
 pub struct LiveConnections {
     /// Each connection's player id and outbox.
     outboxes: Mutex<HashMap<ConnectionId, (Arc<str>, Outbox)>>,
+    /// Whether the server is stopping: a connection that arrives then is closed at once.
     shutdown: Shutdown,
-    /// With a bus: where a site ban reaches the player's connections on other instances.
-    bus: OnceLock<Bus>,
+    /// Where a site ban reaches the player's connections on the other instances.
+    cluster: Arc<dyn Cluster>,
 }
 
 impl LiveConnections {
     /// Creates the set and the task that closes every connection on shutdown.
-    pub fn start(shutdown: Shutdown) -> Arc<Self> {
+    pub fn start(shutdown: Shutdown, cluster: Arc<dyn Cluster>) -> Arc<Self> {
         let live = Arc::new(Self {
             outboxes: Mutex::default(),
             shutdown: shutdown.clone(),
-            bus: OnceLock::new(),
+            cluster,
         });
         tokio::spawn({
             let live = live.clone();
@@ -51,24 +49,10 @@ impl LiveConnections {
         outboxes.insert(connection, (player, outbox));
     }
 
-    /// From now on, site bans reach every instance on `bus`.
-    pub fn share(&self, bus: Bus) {
-        let _ = self.bus.set(bus);
-    }
-
     /// Ends every connection of a player banned from the site, on every instance.
     pub fn close_player(&self, player: &str) {
         self.close_player_here(player);
-        if let Some(bus) = self.bus.get().cloned() {
-            let close = wire::Item {
-                kind: Some(wire::item::Kind::ClosePlayer(player.to_owned())),
-            };
-            tokio::spawn(async move {
-                if let Err(error) = bus.broadcast(vec![close]).await {
-                    tracing::warn!(%error, "cannot end a banned player's connections elsewhere");
-                }
-            });
-        }
+        self.cluster.close_player_elsewhere(player);
     }
 
     /// Ends every connection of a player banned from the site, on this instance.

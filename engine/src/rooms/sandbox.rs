@@ -1,4 +1,4 @@
-//! A room with nothing around it but a store, driven the way connections drive it: for the
+//! A room with nothing around it but its records, driven the way connections drive it: for the
 //! room's unit tests and the fuzz target (`fuzz/`), which feeds it raw frames.
 //!
 //! Built only for tests and with the `sandbox` feature; it must run inside a tokio runtime
@@ -21,14 +21,14 @@ use super::{
     directory::Directory,
     journal::{Journal, JournalWriters},
     room::{Room, RoomContext, RoomKind},
-    Origin, PasswordChange, RoomCommand, RoomError, RoomSettings, RoomsConfig,
+    Origin, PasswordChange, RoomCommand, RoomError, RoomRecords, RoomSettings, RoomsConfig,
 };
 use crate::{
+    cluster::Solo,
     limits::{LimitsConfig, Player, PlayerLimits},
     names,
     outbox::{outbox, OutboxReceiver, Outgoing},
     shutdown::Shutdown,
-    store::Store,
 };
 
 /// One connection into the sandboxed room.
@@ -48,7 +48,12 @@ pub struct Sandbox {
 
 impl Sandbox {
     /// A stored room named by `settings`, owned by the player `owner_id`.
-    pub fn new(store: Store, owner_id: &str, settings: RoomSettings, limits: LimitsConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn RoomRecords>,
+        owner_id: &str,
+        settings: RoomSettings,
+        limits: LimitsConfig,
+    ) -> Self {
         let id: Arc<str> = "sandbox".into();
         // The room's own handle: stored chat comes back through it (dropped here, so stored
         // chat is simply not shown; the room does not wait for it).
@@ -62,9 +67,9 @@ impl Sandbox {
         let context = RoomContext {
             directory: Arc::new(Directory::default()),
             config: RoomsConfig::default(),
-            limits: PlayerLimits::new(limits),
+            limits: PlayerLimits::new(limits, Arc::new(Solo)),
             shutdown: Shutdown::new(),
-            placement: None,
+            cluster: Arc::new(Solo),
         };
         let kind = RoomKind::Restored {
             owner_id: Some(owner_id.to_owned()),

@@ -11,12 +11,11 @@ use pianorhythm_core::{
 };
 use tokio::sync::{mpsc, oneshot};
 
-use super::{
-    password,
-    remote::{RemoteRoom, JOIN_ANSWER_TIMEOUT},
-    RoomError,
-};
-use crate::{limits::Player, outbox::Outbox};
+use super::{password, RoomError};
+use crate::{cluster::RemoteRoom, limits::Player, outbox::Outbox};
+
+/// How long a join waits for the room's answer (from another instance, at worst).
+pub const JOIN_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Identifies one WebSocket; a player with two tabs open has two.
 pub type ConnectionId = u64;
@@ -185,7 +184,7 @@ enum Route {
     /// The room's actor runs in this process.
     Local(mpsc::Sender<RoomCommand>),
     /// Another instance holds the room.
-    Remote(RemoteRoom),
+    Remote(Arc<dyn RemoteRoom>),
 }
 
 impl RoomHandle {
@@ -196,7 +195,7 @@ impl RoomHandle {
         }
     }
 
-    pub(super) fn remote(id: Arc<str>, room: RemoteRoom) -> Self {
+    pub(super) fn remote(id: Arc<str>, room: Arc<dyn RemoteRoom>) -> Self {
         Self {
             id,
             route: Route::Remote(room),

@@ -5,9 +5,8 @@ use pianorhythm_core::protocol::{server_message::Kind, ChatDeleted, ChatMessage}
 
 use super::Room;
 use crate::{
-    clock, frames, names,
+    clock, frames, ids, names,
     rooms::{Origin, RoomError},
-    store::ids,
 };
 
 impl Room {

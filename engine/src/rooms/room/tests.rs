@@ -1,7 +1,7 @@
 //! The room's rules, exercised through [`Room::handle`](super::Room::handle) as connections use
 //! it, in a [`Sandbox`].
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use pianorhythm_core::{
     domain::user::Role,
@@ -9,31 +9,23 @@ use pianorhythm_core::{
         server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, RoomSettingsUpdate,
     },
 };
-use tempfile::TempDir;
 
 use crate::{
     clock,
     limits::LimitsConfig,
-    rooms::{sandbox::Sandbox, PasswordChange, RoomCommand, RoomError, RoomSettings},
-    store::{Store, StoreConfig},
+    rooms::{
+        sandbox::Sandbox, MemoryRecords, PasswordChange, RoomCommand, RoomError, RoomSettings,
+    },
 };
 
 struct Harness {
     room: Sandbox,
-    /// Keeps the room's store alive for the test.
-    _data: TempDir,
 }
 
 async fn room_owned_by(owner: &str, settings: RoomSettings) -> Harness {
-    let data = TempDir::new().unwrap();
-    let store = Store::open(&StoreConfig::Embedded {
-        data_dir: data.path().into(),
-    })
-    .await
-    .unwrap();
+    let store = Arc::new(MemoryRecords::default());
     Harness {
         room: Sandbox::new(store, owner, settings, LimitsConfig::default()),
-        _data: data,
     }
 }
 

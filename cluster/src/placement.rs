@@ -5,7 +5,7 @@
 //! - `pianorhythm:homes`: room id → the instance holding the room. Claimed with [`CLAIM`],
 //!   which only takes a room that nobody holds or whose holder is gone, so one room never has
 //!   two homes.
-//! - `pianorhythm:names`: room key ([`crate::names::room_key`]) → room id: names are unique
+//! - `pianorhythm:names`: room key ([`pianorhythm_engine::names::room_key`]) → room id: names are unique
 //!   across instances.
 //! - `pianorhythm:listed`: room id → what the lobby shows of it ([`wire::ListedRoom`]), kept by
 //!   its home.

@@ -9,7 +9,7 @@
 //! loop watches a single channel: cheaper than polling a separate signal on every wake-up.
 //!
 //! A player connected to another instance has an outbox here too: its frames go into the
-//! queue to that instance (see `bus::peer`), which hands them to the connection there.
+//! queue to that instance (a [`PeerLink`]), which hands them to the connection there.
 
 use std::sync::{
     atomic::{AtomicBool, Ordering},
@@ -19,7 +19,7 @@ use std::sync::{
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
-use crate::bus::peer::PeerLink;
+use crate::{cluster::PeerLink, metrics};
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -65,7 +65,10 @@ enum Target {
         overflow: Arc<Overflow>,
     },
     /// A connection of another instance, reached over the bus.
-    Remote { link: PeerLink, connection: u64 },
+    Remote {
+        link: Arc<dyn PeerLink>,
+        connection: u64,
+    },
 }
 
 /// The receiving half, owned by the connection's task.
@@ -98,7 +101,7 @@ pub fn outbox(capacity: usize) -> (Outbox, OutboxReceiver) {
 
 impl Outbox {
     /// The outbox of connection `connection` of the instance `link` goes to.
-    pub fn remote(link: PeerLink, connection: u64) -> Self {
+    pub fn remote(link: Arc<dyn PeerLink>, connection: u64) -> Self {
         Self(Target::Remote { link, connection })
     }
 
@@ -106,7 +109,7 @@ impl Outbox {
     pub fn instance(&self) -> Option<&str> {
         match &self.0 {
             Target::Local { .. } => None,
-            Target::Remote { link, .. } => Some(link.instance()),
+            Target::Remote { link, .. } => Some(&**link.instance()),
         }
     }
 
@@ -136,7 +139,7 @@ impl Outbox {
         };
         if let Err(mpsc::error::TrySendError::Full(_)) = items.try_send(item) {
             if !overflow.happened.swap(true, Ordering::AcqRel) {
-                crate::metrics::instruments().outbox_overflows.increment(1);
+                metrics::instruments().outbox_overflows.increment(1);
             }
             overflow.wake.notify_one();
         }

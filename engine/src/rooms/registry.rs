@@ -1,9 +1,9 @@
 //! Creates, restores and finds rooms; keeps the lobby's room list flowing to its subscribers.
 //!
-//! With a bus ([`Cluster`]) a room lives on one instance, its home, and the others reach it
-//! over the bus: finding a room asks Redis where it lives, creating one claims its name
-//! across instances, and a room whose home has gone is adopted: brought back here from the
-//! store, as a restart would.
+//! A room lives on one instance, its home, and the others reach it through the [`Cluster`]:
+//! finding a room not held here asks where it lives, creating one claims its name across
+//! instances, and a room whose home has gone is adopted: brought back here from the store, as
+//! a restart would. Alone ([`Solo`](crate::cluster::Solo)), every room is here.
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,27 +18,17 @@ use super::{
     directory::Directory,
     journal::{Journal, JournalWriters},
     password,
-    placement::Placement,
-    remote::Remotes,
     room::{Room, RoomContext, RoomKind},
     room_list::RoomListFeed,
-    ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomSettings,
+    ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomRecords, RoomSettings,
 };
 use crate::{
+    cluster::{Claim, Cluster, Whereabouts},
+    ids,
     limits::{Player, PlayerLimits, RoomPermit},
     names,
     shutdown::Shutdown,
-    store::{ids, Store, StoreError},
 };
-
-/// What rooms need to span instances.
-#[derive(Clone)]
-pub struct Cluster {
-    /// Where each room lives, in Redis.
-    pub placement: Placement,
-    /// The links to the other instances.
-    pub remotes: Remotes,
-}
 
 /// How rooms behave; tests shorten the timings.
 #[derive(Clone, Debug)]
@@ -62,17 +52,18 @@ impl Default for RoomsConfig {
 }
 
 pub struct Registry {
-    /// The rooms this instance holds (and, with a bus, what the lobby shows of the others).
+    /// The rooms this instance holds, and what the lobby shows of the others'.
     directory: Arc<Directory>,
+    /// Those who show the room list, and the task that pushes it to them.
     room_list: Arc<RoomListFeed>,
     /// What every room is handed when it starts.
     context: RoomContext,
     /// Where rooms keep their chat, state and audit entries.
-    store: Store,
+    store: Arc<dyn RoomRecords>,
     /// Every room's journal writer, so shutdown can wait for them.
     writers: JournalWriters,
-    /// With a bus: where rooms live and how to reach the others.
-    cluster: Option<Cluster>,
+    /// Where rooms live and how to reach the others.
+    cluster: Arc<dyn Cluster>,
 }
 
 impl Registry {
@@ -81,9 +72,9 @@ impl Registry {
     pub fn start(
         config: RoomsConfig,
         shutdown: Shutdown,
-        store: Store,
+        store: Arc<dyn RoomRecords>,
         limits: Arc<PlayerLimits>,
-        cluster: Option<Cluster>,
+        cluster: Arc<dyn Cluster>,
     ) -> Arc<Self> {
         let directory = Arc::new(Directory::default());
         let room_list = Arc::new(RoomListFeed::default());
@@ -92,26 +83,25 @@ impl Registry {
             config.room_list_interval,
             shutdown.clone(),
         ));
-        let registry = Arc::new(Self {
+        Arc::new(Self {
             context: RoomContext {
                 directory: directory.clone(),
                 config,
                 limits,
                 shutdown,
-                placement: cluster.as_ref().map(|cluster| cluster.placement.clone()),
+                cluster: cluster.clone(),
             },
             directory,
             room_list,
             store,
             writers: JournalWriters::default(),
             cluster,
-        });
-        registry
+        })
     }
 
-    /// With a bus: where rooms live and how to reach the others.
-    pub fn cluster(&self) -> Option<&Cluster> {
-        self.cluster.as_ref()
+    /// Where rooms live and how to reach the others.
+    pub fn cluster(&self) -> &Arc<dyn Cluster> {
+        &self.cluster
     }
 
     /// A room by id, or by name (ignoring case and look-alike letters), wherever it lives.
@@ -119,15 +109,11 @@ impl Registry {
         if let Some(room) = self.directory.find(name_or_id) {
             return Some(room);
         }
-        let cluster = self.cluster.as_ref()?;
         let key = names::room_key(name_or_id.trim());
-        let id = match cluster.placement.room_named(&key).await {
+        let id = match self.cluster.room_named(&key).await {
             Ok(Some(id)) => id,
             Ok(None) => name_or_id.to_owned(),
-            Err(error) => {
-                tracing::warn!(%error, "cannot look a room up on the bus");
-                return None;
-            }
+            Err(_) => return None,
         };
         self.locate(&id).await
     }
@@ -150,39 +136,24 @@ impl Registry {
         if let Some(room) = self.directory.find(id) {
             return Some(room);
         }
-        let cluster = self.cluster.as_ref()?;
-        match cluster.placement.home(id).await {
-            Ok(Some(home)) if home != **cluster.placement.here() => {
-                let alive = cluster.placement.alive(std::slice::from_ref(&home)).await;
-                if alive.ok().as_deref() == Some(&[true]) {
-                    let room = cluster.remotes.room(&home);
-                    return Some(RoomHandle::remote(id.into(), room));
-                }
-            }
-            // No home, or this instance's own when it is not here any more (closing).
-            Ok(_) => return None,
-            Err(error) => {
-                tracing::warn!(%error, "cannot look a room up on the bus");
-                return None;
-            }
+        match self.cluster.whereabouts(id).await {
+            Ok(Whereabouts::Elsewhere(room)) => Some(RoomHandle::remote(id.into(), room)),
+            Ok(Whereabouts::Orphaned) => self.adopt(id).await,
+            Ok(Whereabouts::Nowhere) | Err(_) => None,
         }
-        self.adopt(id).await
     }
 
     /// Takes a room whose home has gone (or that has none) and brings it back here from the
     /// store; the Lobby needs no record. `None` if it is not stored or lives on elsewhere.
     pub async fn adopt(&self, id: &str) -> Option<RoomHandle> {
-        let cluster = self.cluster.as_ref()?;
         let stored = if id == LOBBY_ROOM_ID {
             None
         } else {
-            match self.store.rooms.get(id).await {
-                Ok(room) => Some(room),
-                Err(StoreError::NotFound(_)) => {
+            match self.store.load_room(id).await {
+                Ok(Some(room)) => Some(room),
+                Ok(None) => {
                     // Gone from the store: it is not a live room anywhere any more.
-                    if let Ok(Some(home)) = cluster.placement.home(id).await {
-                        let _ = cluster.placement.release_for(id, "", &home).await;
-                    }
+                    self.cluster.forget(id).await;
                     return None;
                 }
                 Err(error) => {
@@ -191,16 +162,10 @@ impl Registry {
                 }
             }
         };
-        let home = match cluster.placement.claim(id).await {
-            Ok(home) => home,
-            Err(error) => {
-                tracing::warn!(room = id, %error, "cannot claim a room");
-                return None;
-            }
-        };
-        if home != **cluster.placement.here() {
-            let room = cluster.remotes.room(&home);
-            return Some(RoomHandle::remote(id.into(), room));
+        match self.cluster.claim(id).await {
+            Ok(Claim::Here) => {}
+            Ok(Claim::Elsewhere(room)) => return Some(RoomHandle::remote(id.into(), room)),
+            Err(_) => return None,
         }
         match stored {
             None => self.spawn_lobby(),
@@ -223,71 +188,51 @@ impl Registry {
             permit,
         };
         let id: Arc<str> = ids::new_id().into();
-        if let Some(cluster) = &self.cluster {
-            let unavailable = |error: redis::RedisError| {
-                tracing::warn!(%error, "cannot reserve a room name on the bus");
-                RoomError::Unavailable("rooms cannot be created right now; try again")
-            };
-            let key = names::room_key(&settings.name);
-            cluster.placement.claim(&id).await.map_err(unavailable)?;
-            let reserved = cluster.placement.reserve_name(&key, &id).await;
-            if !reserved.map_err(unavailable)? {
-                let _ = cluster.placement.release(&id, &key).await;
-                return Err(RoomError::NameTaken);
-            }
+        let unavailable =
+            |_| RoomError::Unavailable("rooms cannot be created right now; try again");
+        let key = names::room_key(&settings.name);
+        // A new id is nobody's yet: the claim only tells the others it lives here.
+        self.cluster.claim(&id).await.map_err(unavailable)?;
+        let reserved = self.cluster.reserve_name(&key, &id).await;
+        if !reserved.map_err(unavailable)? {
+            let _ = self.cluster.release(&id, &key).await;
+            return Err(RoomError::NameTaken);
         }
         self.spawn_room(id, settings, kind)
     }
 
     /// Reserves a room's new name across instances (before the room takes it).
     pub async fn reserve_name(&self, room_id: &str, name: &str) -> Result<(), RoomError> {
-        let Some(cluster) = &self.cluster else {
-            return Ok(());
-        };
-        match cluster
-            .placement
+        match self
+            .cluster
             .reserve_name(&names::room_key(name), room_id)
             .await
         {
             Ok(true) => Ok(()),
             Ok(false) => Err(RoomError::NameTaken),
-            Err(error) => {
-                tracing::warn!(%error, "cannot reserve a room name on the bus");
-                Err(RoomError::Unavailable(
-                    "the room cannot be renamed right now",
-                ))
-            }
+            Err(_) => Err(RoomError::Unavailable(
+                "the room cannot be renamed right now",
+            )),
         }
     }
 
-    /// Brings back the Lobby and the rooms stored before a restart (with a bus: those no live
-    /// instance holds). Each waits, empty, for its players for the usual grace period, keeping
-    /// its id, settings, owner and bans.
+    /// Brings back the Lobby and the rooms stored before a restart that no live instance
+    /// holds. Each waits, empty, for its players for the usual grace period, keeping its id,
+    /// settings, owner and bans.
     pub async fn restore(&self, rooms: Vec<StoredRoom>) {
-        match &self.cluster {
-            None => {
-                self.spawn_lobby();
-                for room in rooms {
-                    self.restore_room(room).await;
-                }
-            }
-            Some(cluster) => {
-                let here = cluster.placement.here().to_string();
-                let ids = std::iter::once(LOBBY_ROOM_ID.to_owned())
-                    .chain(rooms.iter().map(|room| room.id.clone()));
-                let mut homes = Vec::new();
-                for id in ids {
-                    homes.push(cluster.placement.claim(&id).await.ok());
-                }
-                let mut homes = homes.into_iter();
-                if homes.next().flatten().as_deref() == Some(here.as_str()) {
-                    self.spawn_lobby();
-                }
-                for (room, home) in rooms.into_iter().zip(homes) {
-                    if home.as_deref() == Some(here.as_str()) {
-                        self.restore_room(room).await;
-                    }
-                }
+        // Every room is claimed before any is opened, so the others see them all here at once.
+        let ids = std::iter::once(LOBBY_ROOM_ID).chain(rooms.iter().map(|room| room.id.as_str()));
+        let mut here = Vec::new();
+        for id in ids {
+            here.push(matches!(self.cluster.claim(id).await, Ok(Claim::Here)));
+        }
+        let mut here = here.into_iter();
+        if here.next() == Some(true) {
+            self.spawn_lobby();
+        }
+        for (room, here) in rooms.into_iter().zip(here) {
+            if here {
+                self.restore_room(room).await;
             }
         }
     }
@@ -309,7 +254,7 @@ impl Registry {
         if let Some(plain) = plain {
             // Stored hashed at once, so the next start does not hash it again.
             room.settings.password = Some(password::hash(plain).await);
-            if let Err(error) = self.store.rooms.save(&room).await {
+            if let Err(error) = self.store.save_room(&room).await {
                 tracing::warn!(room = %room.id, %error, "cannot store a hashed room password");
             }
         }
@@ -370,25 +315,17 @@ impl Registry {
             // A room that has just closed owns nothing any more.
             let _ = room.send(command).await;
         }
-        let Some(cluster) = &self.cluster else {
+        let Ok(elsewhere) = self.cluster.rooms_elsewhere().await else {
+            tracing::warn!("cannot pass rooms held elsewhere to the account");
             return;
         };
-        let homes = match cluster.placement.snapshot().await {
-            Ok(snapshot) => snapshot.homes,
-            Err(error) => {
-                tracing::warn!(%error, "cannot pass rooms held elsewhere to the account");
-                return;
-            }
-        };
-        for (id, home) in homes {
-            if home != **cluster.placement.here() {
-                let room = RoomHandle::remote(id.into(), cluster.remotes.room(&home));
-                let command = RoomCommand::TransferOwnership {
-                    from: from.to_owned(),
-                    to: to.to_owned(),
-                };
-                let _ = room.send(command).await;
-            }
+        for (id, room) in elsewhere {
+            let room = RoomHandle::remote(id.into(), room);
+            let command = RoomCommand::TransferOwnership {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            };
+            let _ = room.send(command).await;
         }
     }
 
@@ -415,11 +352,5 @@ impl Registry {
     /// shutdown has begun).
     pub async fn flushed(&self) {
         self.writers.flushed().await;
-    }
-}
-
-impl app::services::RoomDirectory for Registry {
-    fn public_rooms(&self) -> Vec<RoomSummary> {
-        Registry::public_rooms(self)
     }
 }

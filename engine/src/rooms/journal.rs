@@ -22,11 +22,8 @@ use pianorhythm_core::{
 use tokio::sync::{mpsc, Notify};
 use tokio_util::task::TaskTracker;
 
-use super::RoomCommand;
-use crate::{
-    metrics,
-    store::{Store, StoreResult},
-};
+use super::{RoomCommand, RoomError, RoomRecords};
+use crate::metrics;
 
 /// Chat messages and audit entries a room may have waiting to be written.
 pub const JOURNAL_CAPACITY: usize = 256;
@@ -71,7 +68,7 @@ pub struct Journal {
     /// The room state waiting to be written, shared with the writer.
     shared: Arc<Shared>,
     /// For the two reads and one write a room makes while opening.
-    store: Store,
+    store: Arc<dyn RoomRecords>,
     /// Whose writes these are, for the store and the logs.
     room_id: Arc<str>,
 }
@@ -84,7 +81,7 @@ impl Journal {
     /// Starts the writer for room `room_id`; stored chat goes back to the room through `room`.
     pub fn start(
         room_id: Arc<str>,
-        store: Store,
+        store: Arc<dyn RoomRecords>,
         room: mpsc::WeakSender<RoomCommand>,
         writers: &JournalWriters,
     ) -> Self {
@@ -109,13 +106,13 @@ impl Journal {
     }
 
     /// Stores a new room at once, before it admits anyone, so creating it is durable.
-    pub async fn save_now(&self, room: &StoredRoom) -> StoreResult<()> {
-        self.store.rooms.save(room).await
+    pub async fn save_now(&self, room: &StoredRoom) -> Result<(), RoomError> {
+        self.store.save_room(room).await
     }
 
     /// The room's most recent chat, to show to players who join.
-    pub async fn recent_chat(&self, limit: u32) -> StoreResult<Vec<ChatMessage>> {
-        self.store.chat.recent(&self.room_id, limit).await
+    pub async fn recent_chat(&self, limit: u32) -> Result<Vec<ChatMessage>, RoomError> {
+        self.store.recent_chat(&self.room_id, limit).await
     }
 
     /// Whether `count` more chat or audit writes fit in the queue now.
@@ -175,7 +172,7 @@ struct Writer {
     /// Whose writes these are.
     room_id: Arc<str>,
     /// Where they go.
-    store: Store,
+    store: Arc<dyn RoomRecords>,
     /// Where stored chat goes back to be shown; weak, so the room can end.
     room: mpsc::WeakSender<RoomCommand>,
     /// The room state waiting to be written.
@@ -211,11 +208,11 @@ impl Writer {
             None => return,
             Some(PendingState::Save(record)) => (
                 "room",
-                metrics::timed("room.save", self.store.rooms.save(&record)).await,
+                metrics::timed("room.save", self.store.save_room(&record)).await,
             ),
             Some(PendingState::Delete) => (
                 "room deletion",
-                metrics::timed("room.delete", self.store.rooms.delete(&self.room_id)).await,
+                metrics::timed("room.delete", self.store.delete_room(&self.room_id)).await,
             ),
         };
         self.report(what, written);
@@ -226,7 +223,7 @@ impl Writer {
             Write::Chat(message) => {
                 let stored = metrics::timed(
                     "chat.append",
-                    self.store.chat.append(&self.room_id, &message),
+                    self.store.append_chat(&self.room_id, &message),
                 )
                 .await;
                 let reply = match &stored {
@@ -242,19 +239,19 @@ impl Writer {
                 "chat deletion",
                 metrics::timed(
                     "chat.delete",
-                    self.store.chat.delete(&self.room_id, &message_id),
+                    self.store.delete_chat(&self.room_id, &message_id),
                 )
                 .await,
             ),
             Write::Audit(entry) => (
                 "audit entry",
-                metrics::timed("audit.append", self.store.audit.append(&entry)).await,
+                metrics::timed("audit.append", self.store.append_audit(&entry)).await,
             ),
         };
         self.report(what, written);
     }
 
-    fn report(&self, what: &str, written: StoreResult<()>) {
+    fn report(&self, what: &str, written: Result<(), RoomError>) {
         if let Err(error) = written {
             tracing::error!(room = %self.room_id, %error, "cannot store the {what}");
         }

@@ -10,21 +10,43 @@
 //! dropped); join attempts, room creations and chat messages draw on token buckets that refill
 //! over time. Entries nobody has used for a while are swept away, so the map stays small.
 //!
-//! - `shared`: with a bus, connections, joins and room creations counted across instances
+//! With several instances, connections, joins, room creations and chat are also counted on
+//! every instance through [`SharedLimits`] (the cluster crate keeps them in Redis); alone, the
+//! [`Solo`](crate::cluster::Solo) implementation counts nothing more.
 
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Arc, OnceLock},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
+use async_trait::async_trait;
 use parking_lot::Mutex;
 use pianorhythm_core::rate_limit::TokenBucket;
 
-pub mod shared;
+use crate::shutdown::Shutdown;
 
-use shared::{Bucket, SharedConnection, SharedLimits};
+/// Which allowance shared across instances an action draws on.
+#[derive(Clone, Copy, Debug)]
+pub enum SharedBucket {
+    Joins,
+    RoomCreations,
+    Chat,
+}
+
+/// A connection's place in the count every instance shares; given back when dropped.
+pub type SharedPermit = Box<dyn Send + Sync>;
+
+/// The allowances every instance draws on, checked after the local ones (which still hold
+/// when the shared ones cannot be reached).
+#[async_trait]
+pub trait SharedLimits: Send + Sync {
+    /// Counts a connection on every instance while the permit lives.
+    async fn connect(&self, player: &Player, connection: u64) -> Result<SharedPermit, LimitError>;
+    /// Draws one event from a shared bucket of the player and their address.
+    async fn take(&self, bucket: SharedBucket, player: &Player) -> Result<(), LimitError>;
+}
 
 /// How the limits are set; the README's configuration table lists the variables.
 #[derive(Clone, Debug, PartialEq)]
@@ -197,27 +219,22 @@ pub struct PlayerLimits {
     allowances: Mutex<HashMap<Key, Allowance>>,
     /// Monotonic origin of the buckets' clock.
     started: Instant,
-    /// With a bus: the allowances every instance draws on too.
-    shared: OnceLock<Arc<SharedLimits>>,
+    /// The allowances every instance draws on too.
+    shared: Arc<dyn SharedLimits>,
 }
 
 impl PlayerLimits {
-    pub fn new(config: LimitsConfig) -> Arc<Self> {
+    pub fn new(config: LimitsConfig, shared: Arc<dyn SharedLimits>) -> Arc<Self> {
         Arc::new(Self {
             config,
             allowances: Mutex::default(),
             started: Instant::now(),
-            shared: OnceLock::new(),
+            shared,
         })
     }
 
-    /// From now on, connections, joins and room creations also count on every instance.
-    pub fn share(&self, shared: Arc<SharedLimits>) {
-        let _ = self.shared.set(shared);
-    }
-
     /// Sweeps idle entries now and then, until `shutdown`.
-    pub fn spawn_sweeper(self: &Arc<Self>, shutdown: crate::shutdown::Shutdown) {
+    pub fn spawn_sweeper(self: &Arc<Self>, shutdown: Shutdown) {
         let limits = Arc::downgrade(self);
         tokio::spawn(async move {
             let mut every = tokio::time::interval(SWEEP_EVERY);
@@ -305,16 +322,14 @@ impl PlayerLimits {
         })
     }
 
-    /// [`PlayerLimits::connect`], counted on every instance when they share a bus.
+    /// [`PlayerLimits::connect`], counted on every instance too.
     pub async fn connect_everywhere(
         self: &Arc<Self>,
         player: &Player,
         connection: u64,
     ) -> Result<ConnectionPermit, LimitError> {
         let mut permit = self.connect(player)?;
-        if let Some(shared) = self.shared.get() {
-            permit.shared = Some(shared.connect(player, connection).await?);
-        }
+        permit.shared = Some(self.shared.connect(player, connection).await?);
         Ok(permit)
     }
 
@@ -325,19 +340,13 @@ impl PlayerLimits {
     /// [`PlayerLimits::try_join`], drawn on every instance's allowance too.
     pub async fn try_join_everywhere(&self, player: &Player) -> Result<(), LimitError> {
         self.try_join(player)?;
-        match self.shared.get() {
-            Some(shared) => shared.take(Bucket::Joins, player).await,
-            None => Ok(()),
-        }
+        self.shared.take(SharedBucket::Joins, player).await
     }
 
-    /// With a bus: a chat message drawn on the allowance every instance shares (the room's
-    /// home draws on its own as well).
+    /// A chat message drawn on the allowance every instance shares (the room's home draws on
+    /// its own as well).
     pub async fn try_chat_across_instances(&self, player: &Player) -> Result<(), LimitError> {
-        match self.shared.get() {
-            Some(shared) => shared.take(Bucket::Chat, player).await,
-            None => Ok(()),
-        }
+        self.shared.take(SharedBucket::Chat, player).await
     }
 
     /// [`PlayerLimits::create_room`], drawn on every instance's allowance too.
@@ -346,9 +355,9 @@ impl PlayerLimits {
         player: &Player,
     ) -> Result<RoomPermit, LimitError> {
         let permit = self.create_room(player)?;
-        if let Some(shared) = self.shared.get() {
-            shared.take(Bucket::RoomCreations, player).await?;
-        }
+        self.shared
+            .take(SharedBucket::RoomCreations, player)
+            .await?;
         Ok(permit)
     }
 
@@ -408,8 +417,8 @@ pub struct ConnectionPermit {
     limits: Arc<PlayerLimits>,
     /// Whose place it is.
     player: Player,
-    /// With a bus: its place on every instance.
-    shared: Option<SharedConnection>,
+    /// Its place on every instance.
+    shared: Option<SharedPermit>,
 }
 
 impl Drop for ConnectionPermit {
@@ -451,7 +460,7 @@ mod tests {
     fn limits(adjust: impl FnOnce(&mut LimitsConfig)) -> Arc<PlayerLimits> {
         let mut config = LimitsConfig::default();
         adjust(&mut config);
-        PlayerLimits::new(config)
+        PlayerLimits::new(config, Arc::new(crate::cluster::Solo))
     }
 
     #[test]

@@ -25,9 +25,13 @@ pub enum RoomError {
     RateLimited(&'static str),
     #[error("{0}")]
     Invalid(String),
-    /// Storage failed or is backed up; nothing changed, and trying again later may work.
+    /// Storage failed or is backed up, or the other instances cannot be reached; nothing
+    /// changed, and trying again later may work.
     #[error("{0}")]
     Unavailable(&'static str),
+    /// The store failed, in its own words: for the log, never shown to a player as is.
+    #[error("storage failed: {0}")]
+    Storage(String),
     /// A player-level limit refused (see `limits`).
     #[error(transparent)]
     Limited(#[from] LimitError),
@@ -56,7 +60,7 @@ impl RoomError {
             Self::PlayerNotFound => ErrorCode::PlayerNotFound,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Invalid(_) => ErrorCode::InvalidMessage,
-            Self::Unavailable(_) => ErrorCode::Unspecified,
+            Self::Unavailable(_) | Self::Storage(_) => ErrorCode::Unspecified,
             Self::Limited(_) => ErrorCode::RateLimited,
             Self::PasswordCheck { .. } => ErrorCode::WrongPassword,
         }

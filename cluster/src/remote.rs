@@ -15,6 +15,7 @@ use std::{
     time::Duration,
 };
 
+use async_trait::async_trait;
 use parking_lot::Mutex;
 use pianorhythm_core::{
     domain::user::Role,
@@ -23,19 +24,19 @@ use pianorhythm_core::{
         GiveCrown, KickPlayer, MutePlayer,
     },
 };
-use tokio::sync::oneshot;
-
-use super::{Origin, PasswordChange, RoomCommand, RoomError};
-use crate::{
-    bus::{
-        peer::{PeerLink, Peers},
-        wire::{
-            self, item::Kind as Item, join_answer, join_refusal::Reason, room_request,
-            update_settings,
-        },
-    },
+use pianorhythm_engine::{
+    cluster::{self, PeerLink as _},
     limits::Player,
     outbox::Outbox,
+    rooms::{Origin, PasswordChange, RoomCommand, RoomError},
+};
+use tokio::sync::oneshot;
+
+use crate::bus::{
+    peer::{PeerLink, Peers},
+    wire::{
+        self, item::Kind as Item, join_answer, join_refusal::Reason, room_request, update_settings,
+    },
 };
 
 /// Joins asked of other instances, waiting for their answer.
@@ -71,22 +72,18 @@ impl PendingJoins {
 #[derive(Clone, Debug)]
 pub struct RemoteRoom {
     /// The queue to the room's instance.
-    link: PeerLink,
+    link: Arc<PeerLink>,
     /// Where this room's join answers are awaited.
     joins: Arc<PendingJoins>,
 }
 
-impl RemoteRoom {
-    pub fn new(link: PeerLink, joins: Arc<PendingJoins>) -> Self {
-        Self { link, joins }
-    }
-
-    /// The instance holding the room.
-    pub fn home(&self) -> &Arc<str> {
+#[async_trait]
+impl cluster::RemoteRoom for RemoteRoom {
+    fn home(&self) -> &Arc<str> {
         self.link.instance()
     }
 
-    pub async fn send(&self, room_id: &str, command: RoomCommand) -> Result<(), RoomError> {
+    async fn send(&self, room_id: &str, command: RoomCommand) -> Result<(), RoomError> {
         let request = request(room_id, command, &self.joins);
         self.link
             .send(Item::Request(request))
@@ -94,9 +91,6 @@ impl RemoteRoom {
             .map_err(|_| RoomError::RoomNotFound)
     }
 }
-
-/// How long a join waits for another instance's answer.
-pub const JOIN_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn sender(origin: &Origin) -> wire::Sender {
     wire::Sender {
@@ -216,7 +210,7 @@ pub struct Arrived {
 
 /// Turns a request from the instance `from` links to back into a room command; `None` for a
 /// request this instance cannot make sense of (logged).
-pub fn arrived(request: wire::RoomRequest, from: &PeerLink) -> Option<Arrived> {
+pub fn arrived(request: wire::RoomRequest, from: &Arc<PeerLink>) -> Option<Arrived> {
     use room_request::Kind;
     let origin = request.sender.and_then(|sender| origin(sender, from));
     let simple = |command| {
@@ -266,7 +260,7 @@ pub fn arrived(request: wire::RoomRequest, from: &PeerLink) -> Option<Arrived> {
     }
 }
 
-fn origin(sender: wire::Sender, from: &PeerLink) -> Option<Arc<Origin>> {
+fn origin(sender: wire::Sender, from: &Arc<PeerLink>) -> Option<Arc<Origin>> {
     let address = sender.address.parse().ok()?;
     Some(Arc::new(Origin {
         player: Player::new(&sender.player_id, address),
@@ -335,8 +329,12 @@ pub struct Remotes {
 }
 
 impl Remotes {
-    pub fn room(&self, instance: &str) -> RemoteRoom {
-        RemoteRoom::new(self.peers.link(instance), self.joins.clone())
+    /// A room held by `instance`.
+    pub fn room(&self, instance: &str) -> Arc<dyn cluster::RemoteRoom> {
+        Arc::new(RemoteRoom {
+            link: self.peers.link(instance),
+            joins: self.joins.clone(),
+        })
     }
 }
 

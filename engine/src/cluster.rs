@@ -1,0 +1,138 @@
+//! What the engine needs to span several instances, as traits it owns, and [`Solo`], their
+//! implementation for one instance alone. The cluster crate implements them over Redis.
+//!
+//! - [`Cluster`]: where each room lives, its name across instances, and reaching a room held
+//!   elsewhere ([`RemoteRoom`]);
+//! - [`PeerLink`]: the queue to another instance's connections, for players there in rooms here;
+//! - [`SharedLimits`](crate::limits::SharedLimits): allowances counted on every instance.
+//!
+//! The engine never asks whether there is a cluster: alone, every room is here, every name is
+//! free unless a room here has it, and every limit is counted here only.
+
+use std::{fmt::Debug, sync::Arc};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+use crate::{
+    limits::{LimitError, Player, SharedBucket, SharedLimits, SharedPermit},
+    rooms::{RoomCommand, RoomError},
+};
+
+/// Where a claim left a room.
+pub enum Claim {
+    /// This instance holds it now.
+    Here,
+    /// A live instance held it already.
+    Elsewhere(Arc<dyn RemoteRoom>),
+}
+
+/// Where a room not held here is.
+pub enum Whereabouts {
+    /// No instance holds it: closed, or not shared again yet (after Redis restarted), or it
+    /// was this instance's own and is closing.
+    Nowhere,
+    /// A live instance holds it.
+    Elsewhere(Arc<dyn RemoteRoom>),
+    /// Its home has gone: the first live instance to claim it adopts it.
+    Orphaned,
+}
+
+/// Where rooms live and how to reach the others. Failures are logged by the implementation
+/// and answered as [`RoomError::Unavailable`].
+#[async_trait]
+pub trait Cluster: Send + Sync {
+    /// Claims the room for this instance unless a live instance holds it.
+    async fn claim(&self, room_id: &str) -> Result<Claim, RoomError>;
+    /// Where a room this instance does not hold is.
+    async fn whereabouts(&self, room_id: &str) -> Result<Whereabouts, RoomError>;
+    /// The id of the live room with this name key, wherever it is.
+    async fn room_named(&self, name_key: &str) -> Result<Option<String>, RoomError>;
+    /// Reserves a name for a room across instances; `false` if another room has it.
+    async fn reserve_name(&self, name_key: &str, room_id: &str) -> Result<bool, RoomError>;
+    /// Gives up a closing room and its name.
+    async fn release(&self, room_id: &str, name_key: &str) -> Result<(), RoomError>;
+    /// Forgets a room gone from the store, wherever it was said to live.
+    async fn forget(&self, room_id: &str);
+    /// The rooms other instances hold, by id.
+    async fn rooms_elsewhere(&self) -> Result<Vec<(String, Arc<dyn RemoteRoom>)>, RoomError>;
+    /// Ends a player's connections on the other instances (a site ban).
+    fn close_player_elsewhere(&self, player: &str);
+    /// Whether the link to the other instances works now, for readiness checks.
+    async fn reachable(&self) -> Result<(), String>;
+    /// Says this instance is leaving, so the others may take its rooms over at once.
+    async fn depart(&self) -> Result<(), RoomError>;
+}
+
+/// A room held by another instance.
+#[async_trait]
+pub trait RemoteRoom: Send + Sync + Debug {
+    /// The instance holding the room.
+    fn home(&self) -> &Arc<str>;
+    /// Sends a command to the room; fails only once the link to its instance is closed.
+    async fn send(&self, room_id: &str, command: RoomCommand) -> Result<(), RoomError>;
+}
+
+/// The queue to another instance, for frames to its connections.
+pub trait PeerLink: Send + Sync + Debug {
+    /// The instance it goes to.
+    fn instance(&self) -> &Arc<str>;
+    /// Queues a frame for one of its connections without waiting (dropped, and counted,
+    /// when the queue is full).
+    fn push_frame(&self, connection: u64, frame: Bytes);
+}
+
+/// One instance alone: every room is here.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Solo;
+
+#[async_trait]
+impl Cluster for Solo {
+    async fn claim(&self, _: &str) -> Result<Claim, RoomError> {
+        Ok(Claim::Here)
+    }
+
+    async fn whereabouts(&self, _: &str) -> Result<Whereabouts, RoomError> {
+        Ok(Whereabouts::Nowhere)
+    }
+
+    async fn room_named(&self, _: &str) -> Result<Option<String>, RoomError> {
+        Ok(None)
+    }
+
+    async fn reserve_name(&self, _: &str, _: &str) -> Result<bool, RoomError> {
+        // The directory keeps names unique among the rooms here.
+        Ok(true)
+    }
+
+    async fn release(&self, _: &str, _: &str) -> Result<(), RoomError> {
+        Ok(())
+    }
+
+    async fn forget(&self, _: &str) {}
+
+    async fn rooms_elsewhere(&self) -> Result<Vec<(String, Arc<dyn RemoteRoom>)>, RoomError> {
+        Ok(Vec::new())
+    }
+
+    fn close_player_elsewhere(&self, _: &str) {}
+
+    async fn reachable(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    async fn depart(&self) -> Result<(), RoomError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SharedLimits for Solo {
+    async fn connect(&self, _: &Player, _: u64) -> Result<SharedPermit, LimitError> {
+        Ok(Box::new(()))
+    }
+
+    async fn take(&self, _: SharedBucket, _: &Player) -> Result<(), LimitError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,32 @@
+//! PianoRhythm's real-time engine: rooms as actors, the limits that belong to a player, each
+//! connection's outbox and the set of live connections. It knows no HTTP, storage driver or
+//! Redis: what it needs from outside is a trait it owns, [`cluster::Cluster`] (where rooms
+//! live, reaching those elsewhere), [`cluster::PeerLink`] (the queue to another instance),
+//! [`limits::SharedLimits`] (allowances counted on every instance) and
+//! [`rooms::RoomRecords`] (what rooms keep in the store).
+//!
+//! - `clock`: the server's time, which clients synchronise to
+//! - `cluster`: the traits spanning instances, and `Solo`, one instance alone
+//! - `frames`: server messages encoded once, shared by every recipient
+//! - `ids`: ids of rooms and chat messages
+//! - `limits`: allowances per player and per address (connections, joins, rooms, chat)
+//! - `live`: every open connection, to close them at shutdown or on a site ban
+//! - `metrics`: the engine's counters, through the `metrics` facade
+//! - `names`: player and room names, normalised and compared as people read them
+//! - `outbox`: a connection's bounded outbound queue
+//! - `policy`: what each role may do, in one table
+//! - `rooms`: the room actors, their registry, journal and room list
+//! - `shutdown`: the token every long-lived task watches
+
+pub mod clock;
+pub mod cluster;
+pub mod frames;
+pub mod ids;
+pub mod limits;
+pub mod live;
+pub mod metrics;
+pub mod names;
+pub mod outbox;
+pub mod policy;
+pub mod rooms;
+pub mod shutdown;
