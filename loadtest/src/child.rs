@@ -147,7 +147,7 @@ const CARGO_RUN_VARIABLES: [&str; 6] = [
 ];
 
 /// The `server` binary next to this one, brought up to date first with the cargo that built
-/// this one (same profile, same target folder): `cargo run --release --bin loadtest` then works
+/// this one (same profile, same target folder): `cargo run --release -p loadtest` then works
 /// in a fresh clone, and never measures a stale server. Without that cargo (the binaries were
 /// copied elsewhere), the binary found next to this one is used as it is. Built once per run:
 /// every instance of every shape runs the same binary.
@@ -169,8 +169,9 @@ fn build_server() -> io::Result<PathBuf> {
     let mut build = Command::new(env!("CARGO"));
     build
         .args(["build", "--quiet", "--package", "server", "--bin", "server"])
+        // The workspace's manifest: `server` is a member of it, like this package.
         .arg("--manifest-path")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml"))
         .arg("--target-dir")
         .arg(target_dir)
         .stdout(Stdio::from(io::stderr().as_fd().try_clone_to_owned()?));

@@ -6,7 +6,8 @@
 //!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
 //! ```
 //!
-//! By default it spawns the `server` binary built next to it on a free port, so one command
+//! Run it with `cargo run --release -p loadtest -- <flags>`. By default it builds (if stale)
+//! and spawns the workspace's `server` binary, next to its own, on a free port, so one command
 //! measures a fresh server. The loader runs on a single thread: the machine's cores are shared
 //! with the process under test, and the report includes the loader's own CPU so a saturated
 //! loader is not mistaken for a slow server. Exactly one JSON line goes to stdout.
@@ -28,6 +29,21 @@
 //! Each note carries its sender's instance, so besides the overall figures every shape reports
 //! the share of deliveries that crossed instances and their own p50/p99. Server CPU is summed
 //! over the instances; the redis-server's CPU is reported on its own.
+//!
+//! Layout:
+//! - `cli`: the command line, one struct for every mode.
+//! - `child`: starting the server, a `redis-server` or the baseline relay, and stopping them.
+//! - `cluster`: N server instances sharing one `redis-server` and one DATA_DIR.
+//! - `plan`: who goes to which room and instance, and when each sender plays.
+//! - `load`: one measurement: bots in their rooms, the window, the figures.
+//! - `bot`: one simulated player over a WebSocket.
+//! - `wire`: the frames bots send and read, for the server and for the relay.
+//! - `clock`: the one clock notes are stamped and read with.
+//! - `stats`: what the bots count (deliveries, latency histograms).
+//! - `idle`: idle mode: the server memory one silent connection costs.
+//! - `procfs`: CPU time and memory of the processes, from /proc.
+//! - `relay`: the baseline, a minimal WebSocket fan-out relay.
+//! - `report`: the JSON line on stdout and the table on stderr.
 
 mod bot;
 mod child;
