@@ -9,6 +9,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use leptos::config::{Env, LeptosOptions};
+use pianorhythm_store::StoreConfig;
 
 pub use settings::LogFormat;
 use settings::Settings;
@@ -18,7 +19,6 @@ use crate::{
     http::{client_address::TrustedProxies, limits::HttpLimits},
     limits::LimitsConfig,
     rooms::RoomsConfig,
-    store::StoreConfig,
     ws::{ConnectionConfig, OriginPolicy},
 };
 

@@ -26,24 +26,23 @@ pub mod rooms;
 pub mod sheets;
 pub mod shutdown;
 pub mod state;
-pub mod store;
 pub mod telemetry;
 pub mod ws;
 
 use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::serve::ListenerExt;
+use pianorhythm_store::Store;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
     accounts::Accounts,
     config::Config,
-    http::health::Readiness,
+    http::{health::Readiness, sessions::PersistentSessions},
     limits::PlayerLimits,
     rooms::Registry,
     shutdown::Shutdown,
     state::AppState,
-    store::{sessions::PersistentSessions, Store},
 };
 
 /// Longest wait at shutdown for rooms' queued writes.

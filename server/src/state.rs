@@ -6,10 +6,11 @@ use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
 use app::services::SharedRoomDirectory;
+use pianorhythm_store::Store;
 
 use crate::{
     accounts::Accounts, http::health::Readiness, rooms::Registry, sheets::SheetLibrary,
-    store::Store, ws::Realtime,
+    ws::Realtime,
 };
 
 #[derive(Clone, FromRef)]

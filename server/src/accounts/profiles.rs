@@ -6,13 +6,13 @@ use pianorhythm_core::{
     validation,
 };
 
+use pianorhythm_store::StoreError;
 use tower_sessions::Session;
 
 use super::{AccountError, Accounts, Caller, Identity};
 use crate::{
     guest,
     policy::{self, Action},
-    store::StoreError,
 };
 
 impl Accounts {

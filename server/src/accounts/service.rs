@@ -5,6 +5,11 @@ use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time:
 
 use axum::http::{header, HeaderMap};
 use pianorhythm_core::domain::{auth::Redeemed, user::User};
+use pianorhythm_store::{
+    ids, now_millis,
+    ports::{AuditLog, RefreshTokens, UserStore},
+    Store, StoreError,
+};
 use serde::Serialize;
 use tower_sessions::Session;
 
@@ -18,11 +23,6 @@ use crate::{
     live::LiveConnections,
     policy::{self, Action},
     rooms::Registry,
-    store::{
-        ids, now_millis,
-        ports::{AuditLog, RefreshTokens, UserStore},
-        Store, StoreError,
-    },
 };
 
 /// The session key holding the signed-in account's id.

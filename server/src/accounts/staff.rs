@@ -8,12 +8,10 @@ use pianorhythm_core::domain::{
     audit::{AuditAction, AuditEntry},
     user::{ProfileUpdate, Role},
 };
+use pianorhythm_store::now_millis;
 
 use super::{profiles::profile_of, AccountError, Accounts, Caller};
-use crate::{
-    policy::{self, Action},
-    store::now_millis,
-};
+use crate::policy::{self, Action};
 
 impl Accounts {
     /// Sets an account's roles (Member is always kept: every account is one).

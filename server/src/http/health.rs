@@ -3,9 +3,10 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use axum::{extract::State, Json};
+use pianorhythm_store::ports::Health;
 use serde_json::{json, Value};
 
-use crate::{bus::Bus, error::ApiError, shutdown::Shutdown, store::ports::Health};
+use crate::{bus::Bus, error::ApiError, shutdown::Shutdown};
 
 /// A store slower than this to answer a ping counts as unusable.
 const STORE_PING_TIMEOUT: Duration = Duration::from_secs(2);

@@ -19,14 +19,12 @@ use pianorhythm_core::{
     domain::{audit::AuditEntry, room::StoredRoom},
     protocol::ChatMessage,
 };
+use pianorhythm_store::{Store, StoreResult};
 use tokio::sync::{mpsc, Notify};
 use tokio_util::task::TaskTracker;
 
 use super::RoomCommand;
-use crate::{
-    metrics,
-    store::{Store, StoreResult},
-};
+use crate::metrics;
 
 /// Chat messages and audit entries a room may have waiting to be written.
 pub const JOURNAL_CAPACITY: usize = 256;

@@ -11,6 +11,7 @@ use pianorhythm_core::{
     domain::room::StoredRoom,
     rooms::{RoomSummary, LOBBY_MAX_PLAYERS, LOBBY_ROOM_ID, LOBBY_ROOM_NAME},
 };
+use pianorhythm_store::{ids, Store, StoreError};
 use tokio::sync::mpsc;
 
 use super::{
@@ -28,7 +29,6 @@ use crate::{
     limits::{Player, PlayerLimits, RoomPermit},
     names,
     shutdown::Shutdown,
-    store::{ids, Store, StoreError},
 };
 
 /// What rooms need to span instances.

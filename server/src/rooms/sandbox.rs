@@ -14,6 +14,7 @@ use pianorhythm_core::{
     },
     validation,
 };
+use pianorhythm_store::Store;
 use prost::Message as _;
 use tokio::sync::{mpsc, oneshot};
 
@@ -28,7 +29,6 @@ use crate::{
     names,
     outbox::{outbox, OutboxReceiver, Outgoing},
     shutdown::Shutdown,
-    store::Store,
 };
 
 /// One connection into the sandboxed room.

@@ -1,6 +1,8 @@
 //! The one error type of the sheet music layer, and how each kind reaches an HTTP client.
 
-use crate::{error::ApiError, policy::Denied, store::StoreError};
+use pianorhythm_store::StoreError;
+
+use crate::{error::ApiError, policy::Denied};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {

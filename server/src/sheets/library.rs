@@ -11,13 +11,13 @@ use app::sheets::{
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
+use pianorhythm_store::ports::SheetMusicStore;
 
 use super::{format, recording, SheetError};
 use crate::{
     accounts::Caller,
     metrics,
     policy::{self, Action},
-    store::ports::SheetMusicStore,
 };
 
 /// A file to download.

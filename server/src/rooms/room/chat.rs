@@ -2,12 +2,12 @@
 //! it, so the sender's echo means it is on disk.
 
 use pianorhythm_core::protocol::{server_message::Kind, ChatDeleted, ChatMessage};
+use pianorhythm_store::ids;
 
 use super::Room;
 use crate::{
     clock, frames, names,
     rooms::{Origin, RoomError},
-    store::ids,
 };
 
 impl Room {

@@ -26,6 +26,7 @@ use pianorhythm_core::{
     protocol::{server_message::Kind, ChatMessage, Participant, RoomInfo, RoomUpdated},
     rooms::{RoomSummary, CHAT_HISTORY_LEN},
 };
+use pianorhythm_store::now_millis;
 use tokio::sync::mpsc;
 
 use super::{
@@ -37,7 +38,6 @@ use crate::{
     limits::{PlayerLimits, RoomPermit},
     outbox::Outbox,
     shutdown::Shutdown,
-    store::now_millis,
 };
 use notes::NoteBudgets;
 

@@ -8,9 +8,10 @@ use pianorhythm_core::{
     },
     rooms::CHAT_HISTORY_LEN,
 };
+use pianorhythm_store::now_millis;
 
 use super::Room;
-use crate::{clock, rooms::Origin, store::now_millis};
+use crate::{clock, rooms::Origin};
 
 impl Room {
     /// Before serving anyone: stores a new room (so creating it is durable before the creator

@@ -9,13 +9,13 @@ use pianorhythm_core::{
         server_message::Kind, ErrorCode, NoteBatch, NoteEvent, NoteEventKind, RoomSettingsUpdate,
     },
 };
+use pianorhythm_store::{Store, StoreConfig};
 use tempfile::TempDir;
 
 use crate::{
     clock,
     limits::LimitsConfig,
     rooms::{sandbox::Sandbox, PasswordChange, RoomCommand, RoomError, RoomSettings},
-    store::{Store, StoreConfig},
 };
 
 struct Harness {
