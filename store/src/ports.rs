@@ -100,7 +100,7 @@ pub trait AuditLog: Send + Sync {
     async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
 }
 
-/// Session records for tower-sessions (see `store::sessions`).
+/// Session records for tower-sessions (the server's `http::sessions` adapts them).
 #[async_trait]
 pub trait SessionRecords: Send + Sync {
     /// Stores a new session; an id already in use is a `Conflict`.
