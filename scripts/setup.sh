@@ -53,7 +53,7 @@ install_wasm_opt() {
 
 # SecantusDB, the MongoDB-protocol server the storage contract tests run the MongoDB backend
 # against (no registry ships a real mongod). A debug build: about 5 minutes, once. The tests
-# find it at this path (server/tests/support/secantus.rs), or wherever SECANTUSD_BIN says.
+# find it at this path (test-support/src/secantus.rs), or wherever SECANTUSD_BIN says.
 SECANTUS_VERSION="0.5.3-beta.196"
 install_secantus() {
   if [[ -x "${SECANTUSD_BIN:-$TOOLS_DIR/secantus/bin/secantusd-rs}" ]]; then return; fi

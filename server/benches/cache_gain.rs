@@ -9,15 +9,12 @@
 #[path = "../tests/support/redis.rs"]
 #[allow(dead_code)] // The bench starts Redis and never stops it early.
 mod redis_server;
-#[path = "../tests/support/secantus.rs"]
-mod secantus;
-mod support;
 
 use hdrhistogram::Histogram;
 use pianorhythm_core::domain::user::{NewUser, User};
+use pianorhythm_store::{Store, StoreConfig};
+use pianorhythm_test_support::{bench::measure, secantus};
 use redis::AsyncCommands;
-use server::store::{Store, StoreConfig};
-use support::measure;
 use tempfile::TempDir;
 
 const USERS: usize = 1_000;

@@ -9,6 +9,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use leptos::config::{Env, LeptosOptions};
+use pianorhythm_store::StoreConfig;
 
 pub use settings::LogFormat;
 use settings::Settings;
@@ -18,7 +19,6 @@ use pianorhythm_engine::{limits::LimitsConfig, rooms::RoomsConfig};
 use crate::{
     accounts::{AccountsConfig, Providers},
     http::{client_address::TrustedProxies, limits::HttpLimits},
-    store::StoreConfig,
     ws::{ConnectionConfig, OriginPolicy},
 };
 

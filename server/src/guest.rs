@@ -26,7 +26,7 @@ impl Guest {
     pub fn random() -> Self {
         let mut rng = rand::rng();
         Self {
-            id: crate::store::ids::new_id(),
+            id: pianorhythm_store::ids::new_id(),
             name: format!("Guest {:04}", rng.random_range(0..10_000)),
             color: random_color(&mut rng),
         }
@@ -69,7 +69,7 @@ fn random_color(rng: &mut impl Rng) -> String {
 }
 
 /// The guest this session belongs to, created on first use. A new guest lives only in the
-/// session store's memory (see `store::sessions`) until [`save`] says it is worth keeping, so
+/// session store's memory (see `http::sessions`) until [`save`] says it is worth keeping, so
 /// a visitor who does nothing costs no stored row. A session store that fails yields a fresh
 /// guest for this connection rather than refusing to play.
 pub async fn from_session(session: &Session, today: i64) -> Guest {

@@ -6,6 +6,7 @@ mod guest_session;
 pub mod health;
 pub mod limits;
 mod request_metrics;
+pub mod sessions;
 mod static_files;
 
 use std::sync::Arc;
@@ -26,9 +27,8 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use app::{shell, App};
 
-use crate::{
-    config::Config, sheets::SheetPages, state::AppState, store::sessions::PersistentSessions, ws,
-};
+use self::sessions::PersistentSessions;
+use crate::{config::Config, sheets::SheetPages, state::AppState, ws};
 
 pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) -> Router {
     let routes = generate_route_list(App);
@@ -125,7 +125,7 @@ fn with_security_headers<S: Clone + Send + Sync + 'static>(
 }
 
 /// Guest identities live in a session cookie; the store keeps them for 30 days of inactivity.
-/// Sessions are stored (see `store::sessions`), so a guest is the same after a restart.
+/// Sessions are stored (see `sessions`), so a guest is the same after a restart.
 fn session_layer(
     config: &Config,
     sessions: PersistentSessions,

@@ -15,13 +15,13 @@ pub mod http;
 pub mod metrics;
 pub mod sheets;
 pub mod state;
-pub mod store;
 pub mod telemetry;
 pub mod ws;
 
 use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::serve::ListenerExt;
+use pianorhythm_store::Store;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use pianorhythm_engine::{
@@ -35,9 +35,8 @@ use pianorhythm_engine::{
 use crate::{
     accounts::Accounts,
     config::Config,
-    http::health::Readiness,
+    http::{health::Readiness, sessions::PersistentSessions},
     state::AppState,
-    store::{sessions::PersistentSessions, Store},
 };
 
 /// Longest wait at shutdown for rooms' queued writes.

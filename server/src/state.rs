@@ -9,10 +9,9 @@ use app::services::{RoomDirectory, SharedRoomDirectory};
 use pianorhythm_core::rooms::RoomSummary;
 
 use pianorhythm_engine::rooms::Registry;
+use pianorhythm_store::Store;
 
-use crate::{
-    accounts::Accounts, http::health::Readiness, sheets::SheetLibrary, store::Store, ws::Realtime,
-};
+use crate::{accounts::Accounts, http::health::Readiness, sheets::SheetLibrary, ws::Realtime};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

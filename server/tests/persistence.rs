@@ -1,8 +1,6 @@
 //! The store wired into the server: the audit log, readiness, and running on MongoDB.
 
 mod common;
-#[path = "support/secantus.rs"]
-mod secantus;
 
 use std::time::{Duration, Instant};
 
@@ -14,8 +12,8 @@ use pianorhythm_core::{
         RoomSettingsUpdate, SetProfile,
     },
 };
-use secantus::Secantus;
-use server::store::{Store, StoreConfig};
+use pianorhythm_store::{Store, StoreConfig};
+use pianorhythm_test_support::secantus::Secantus;
 use tempfile::TempDir;
 
 /// Audit entries are written behind; this is how long a test waits for them.

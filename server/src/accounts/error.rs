@@ -1,8 +1,10 @@
 //! The one error type of the accounts layer, and how each kind reaches an HTTP client.
 
+use pianorhythm_store::StoreError;
+
 use pianorhythm_engine::policy::Denied;
 
-use crate::{error::ApiError, store::StoreError};
+use crate::error::ApiError;
 
 use super::oauth::OAuthError;
 

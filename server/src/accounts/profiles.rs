@@ -6,10 +6,11 @@ use pianorhythm_core::{
     validation,
 };
 
+use pianorhythm_store::StoreError;
 use tower_sessions::Session;
 
 use super::{AccountError, Accounts, Caller, Identity};
-use crate::{guest, store::StoreError};
+use crate::guest;
 use pianorhythm_engine::policy::{self, Action};
 
 impl Accounts {

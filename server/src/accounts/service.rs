@@ -5,6 +5,11 @@ use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time:
 
 use axum::http::{header, HeaderMap};
 use pianorhythm_core::domain::{auth::Redeemed, user::User};
+use pianorhythm_store::{
+    ids, now_millis,
+    ports::{AuditLog, RefreshTokens, UserStore},
+    Store, StoreError,
+};
 use serde::Serialize;
 use tower_sessions::Session;
 
@@ -13,14 +18,7 @@ use super::{
     tokens::{refresh_hash, TokenIssuer},
     AccountError, Caller, Identity, Providers,
 };
-use crate::{
-    guest,
-    store::{
-        ids, now_millis,
-        ports::{AuditLog, RefreshTokens, UserStore},
-        Store, StoreError,
-    },
-};
+use crate::guest;
 use pianorhythm_engine::{
     clock,
     live::LiveConnections,

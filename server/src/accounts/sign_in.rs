@@ -5,6 +5,7 @@ use pianorhythm_core::domain::{
     auth::Login,
     user::{self, NewUser, ProfileUpdate, Role, User},
 };
+use pianorhythm_store::StoreError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -13,7 +14,7 @@ use super::{
     service::ACCOUNT_KEY,
     AccountError, Accounts, Caller, Provider,
 };
-use crate::{guest, store::StoreError};
+use crate::guest;
 
 /// The session key of a sign-in sent to a provider and not yet back.
 const PENDING_AUTHORIZATION: &str = "oauth";
@@ -89,7 +90,7 @@ impl Accounts {
         match self.inner.users.by_login(&found.login).await {
             Ok(user) => {
                 let user = self.promote_if_admin(user, &found.login).await?;
-                if user.is_banned(crate::store::now_millis()) {
+                if user.is_banned(pianorhythm_store::now_millis()) {
                     return Err(AccountError::Banned);
                 }
                 self.sign_session_in(session, &user).await?;

@@ -8,9 +8,9 @@ use pianorhythm_core::domain::{
     audit::{AuditAction, AuditEntry},
     user::{ProfileUpdate, Role},
 };
+use pianorhythm_store::now_millis;
 
 use super::{profiles::profile_of, AccountError, Accounts, Caller};
-use crate::store::now_millis;
 use pianorhythm_engine::policy::{self, Action};
 
 impl Accounts {

@@ -5,11 +5,10 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 use axum::{extract::State, Json};
 use serde_json::{json, Value};
 
-use pianorhythm_engine::shutdown::Shutdown;
+use pianorhythm_engine::{cluster::Cluster, shutdown::Shutdown};
+use pianorhythm_store::ports::Health;
 
-use pianorhythm_engine::cluster::Cluster;
-
-use crate::{error::ApiError, store::ports::Health};
+use crate::error::ApiError;
 
 /// A store slower than this to answer a ping counts as unusable.
 const STORE_PING_TIMEOUT: Duration = Duration::from_secs(2);

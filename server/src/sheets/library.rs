@@ -11,12 +11,13 @@ use app::sheets::{
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
+use pianorhythm_store::ports::SheetMusicStore;
 
 use super::{format, recording, SheetError};
 use pianorhythm_engine::metrics;
 use pianorhythm_engine::policy::{self, Action};
 
-use crate::{accounts::Caller, store::ports::SheetMusicStore};
+use crate::accounts::Caller;
 
 /// A file to download.
 pub struct Download {

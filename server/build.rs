@@ -1,6 +1,0 @@
-//! `sqlx::migrate!` embeds the migrations in the binary but does not tell cargo to watch
-//! them: without this, a new or changed migration would not rebuild the server.
-
-fn main() {
-    println!("cargo:rerun-if-changed=migrations");
-}

@@ -1,0 +1,121 @@
+//! The storage ports: one small trait per aggregate. Each backend implements all of them; the
+//! contract tests (store/tests/store_contract) hold every backend to the same behaviour.
+//!
+//! Lookups of one record return [`StoreError::NotFound`] rather than an `Option`, so a handler
+//! maps "unknown id" to a 404 in one place.
+
+use async_trait::async_trait;
+use pianorhythm_core::{
+    domain::{
+        audit::AuditEntry,
+        auth::{Login, Redeemed, RefreshToken},
+        room::StoredRoom,
+        session::SessionRecord,
+        sheet_music::{NewSheet, Sheet, SheetPage, SheetSearch, SheetUpdate},
+        user::{NewUser, ProfileUpdate, User},
+        UnixMillis,
+    },
+    protocol::ChatMessage,
+};
+
+use super::StoreResult;
+
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates an account; a usertag (ignoring case) or email already in use is a `Conflict`.
+    async fn create(&self, user: NewUser) -> StoreResult<User>;
+    async fn get(&self, id: &str) -> StoreResult<User>;
+    /// Exact match ignoring case: the usertag is never a pattern.
+    async fn by_usertag(&self, usertag: &str) -> StoreResult<User>;
+    async fn by_email(&self, email: &str) -> StoreResult<User>;
+    /// Writes only the fields the update names, atomically, and returns the result.
+    async fn update(&self, id: &str, update: ProfileUpdate) -> StoreResult<User>;
+    /// Creates an account together with its first provider login, atomically: both or
+    /// neither. A login that already has an account is a `Conflict { what: "login" }`.
+    async fn create_with_login(&self, user: NewUser, login: &Login) -> StoreResult<User>;
+    /// The account this provider login belongs to.
+    async fn by_login(&self, login: &Login) -> StoreResult<User>;
+}
+
+/// The API's refresh tokens, in families (see [`RefreshToken`]).
+#[async_trait]
+pub trait RefreshTokens: Send + Sync {
+    async fn insert(&self, token: &RefreshToken) -> StoreResult<()>;
+    /// Uses the token with this hash up, atomically: of two presenting it at once, one gets
+    /// `Fresh`. A token used before revokes its whole family and is `Reused`; an unknown,
+    /// expired (at `now`) or revoked one is `Invalid`.
+    async fn redeem(&self, hash: &str, now: UnixMillis) -> StoreResult<Redeemed>;
+    /// Revokes every token of the account (at sign-out); returns how many were live.
+    async fn revoke_user(&self, user_id: &str) -> StoreResult<u64>;
+}
+
+/// User rooms that outlive a restart. Each live room is the only writer of its record.
+#[async_trait]
+pub trait RoomStore: Send + Sync {
+    /// Creates or replaces the room's record (settings, owner, bans).
+    async fn save(&self, room: &StoredRoom) -> StoreResult<()>;
+    async fn get(&self, id: &str) -> StoreResult<StoredRoom>;
+    /// Exact match ignoring case.
+    async fn by_name(&self, name: &str) -> StoreResult<StoredRoom>;
+    async fn list(&self) -> StoreResult<Vec<StoredRoom>>;
+    /// Removes the room; removing one that is gone already is not an error.
+    async fn delete(&self, id: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait ChatStore: Send + Sync {
+    /// Appends a message to the room's history; durable when this returns.
+    async fn append(&self, room_id: &str, message: &ChatMessage) -> StoreResult<()>;
+    /// The room's last `limit` messages, oldest first.
+    async fn recent(&self, room_id: &str, limit: u32) -> StoreResult<Vec<ChatMessage>>;
+    /// Removes one message of the room; removing one that is gone is not an error.
+    async fn delete(&self, room_id: &str, message_id: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait SheetMusicStore: Send + Sync {
+    async fn create(&self, sheet: NewSheet) -> StoreResult<Sheet>;
+    async fn get(&self, id: &str) -> StoreResult<Sheet>;
+    async fn content(&self, id: &str) -> StoreResult<Vec<u8>>;
+    async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage>;
+    /// Counts a download (atomically) and returns the new count.
+    async fn record_download(&self, id: &str) -> StoreResult<u64>;
+    /// Adds a favourite; `false` if the user had it already. Keeps the sheet's count exact.
+    async fn add_favorite(&self, user_id: &str, sheet_id: &str) -> StoreResult<bool>;
+    /// Removes a favourite; `false` if the user did not have it.
+    async fn remove_favorite(&self, user_id: &str, sheet_id: &str) -> StoreResult<bool>;
+    /// The user's favourites, most recently added first.
+    async fn favorites(&self, user_id: &str) -> StoreResult<Vec<Sheet>>;
+    /// Writes only the named fields, atomically; NotFound("sheet") for an unknown id.
+    async fn update(&self, id: &str, update: SheetUpdate) -> StoreResult<Sheet>;
+    /// Removes the sheet, its content and everyone's favourite of it; removing one that is
+    /// gone is not an error.
+    async fn delete(&self, id: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    async fn append(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The newest `limit` entries, newest first, of one room or of all.
+    async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+}
+
+/// Session records for tower-sessions (the server's `http::sessions` adapts them).
+#[async_trait]
+pub trait SessionRecords: Send + Sync {
+    /// Stores a new session; an id already in use is a `Conflict`.
+    async fn create(&self, record: &SessionRecord) -> StoreResult<()>;
+    /// Creates or replaces the session.
+    async fn save(&self, record: &SessionRecord) -> StoreResult<()>;
+    /// The session, unless it is unknown or expired at `now`.
+    async fn load(&self, id: &str, now: UnixMillis) -> StoreResult<Option<SessionRecord>>;
+    async fn delete(&self, id: &str) -> StoreResult<()>;
+    /// Removes every session expired at `now`; returns how many.
+    async fn delete_expired(&self, now: UnixMillis) -> StoreResult<u64>;
+}
+
+/// Whether the backend can serve requests right now (for `/ready`).
+#[async_trait]
+pub trait Health: Send + Sync {
+    async fn ping(&self) -> StoreResult<()>;
+}
