@@ -23,6 +23,7 @@ pub mod names;
 pub mod outbox;
 pub mod policy;
 pub mod rooms;
+pub mod service_error;
 pub mod sheets;
 pub mod shutdown;
 pub mod state;

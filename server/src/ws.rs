@@ -29,12 +29,13 @@ use tower_sessions::Session;
 pub use origin::OriginPolicy;
 
 use crate::{
-    accounts::{AccountError, Accounts},
+    accounts::Accounts,
     error::ApiError,
     limits::{Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
     rooms::{Origin, Registry},
+    service_error::ServiceError,
 };
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
@@ -114,7 +115,7 @@ pub async fn upgrade(
         {
             Ok(caller) => Some(Ok(caller)),
             // Told over the socket, so the page can say why it cannot play.
-            Err(AccountError::Banned) => Some(Err(AccountError::Banned)),
+            Err(ServiceError::Banned) => Some(Err(ServiceError::Banned)),
             Err(error) => return ApiError::from(error).into_response(),
         },
         false => None,

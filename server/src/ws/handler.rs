@@ -14,7 +14,7 @@ use pianorhythm_core::{
 use tower_sessions::Session;
 
 use crate::{
-    accounts::{AccountError, Accounts, Caller, Identity},
+    accounts::{Accounts, Caller, Identity},
     clock, frames, guest,
     limits::PlayerLimits,
     names,
@@ -23,6 +23,7 @@ use crate::{
         password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
         RoomSettings,
     },
+    service_error::ServiceError,
 };
 
 /// A SoundFont preset as rooms may show it: in range, its name a visible one.
@@ -354,7 +355,7 @@ impl Handler {
             .await;
         let identity = match changed {
             Ok(identity) => identity,
-            Err(AccountError::Field { message, .. }) => {
+            Err(ServiceError::Field { message, .. }) => {
                 self.reply_error(ErrorCode::InvalidMessage, message);
                 return false;
             }
@@ -383,10 +384,10 @@ impl Handler {
             .await
         {
             let refusal = match error {
-                AccountError::NotFound(_) => {
+                ServiceError::NotFound(_) => {
                     RoomError::NotAllowed("only accounts can be banned from the site")
                 }
-                AccountError::Denied(_) => {
+                ServiceError::Denied(_) => {
                     RoomError::NotAllowed("only moderators can ban from the site")
                 }
                 _ => RoomError::Unavailable("the ban could not be saved; try again"),

@@ -13,8 +13,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::{
-    accounts::{oauth::CallbackParams, AccountError, Accounts, Caller, TokenPair},
+    accounts::{oauth::CallbackParams, Accounts, Caller, TokenPair},
     error::ApiError,
+    service_error::ServiceError,
     state::AppState,
 };
 
@@ -132,7 +133,7 @@ pub async fn refresh(
     let token = headers
         .get("x-refresh-token")
         .and_then(|value| value.to_str().ok())
-        .ok_or(AccountError::InvalidRefreshToken)?;
+        .ok_or(ServiceError::InvalidRefreshToken)?;
     Ok(Json(accounts.refresh(token).await?))
 }
 
