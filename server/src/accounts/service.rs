@@ -145,7 +145,7 @@ impl Accounts {
     }
 
     /// The public key that checks our access tokens, as a JWKS.
-    pub fn jwks(&self) -> serde_json::Value {
+    pub fn jwks(&self) -> jsonwebtoken::jwk::JwkSet {
         self.inner.issuer.jwks()
     }
 
