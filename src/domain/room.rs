@@ -21,20 +21,14 @@ pub struct RoomBan {
 }
 
 /// Whether the room shows in the public list; stored as the seed's `type` field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum RoomType {
     Public,
     Private,
 }
 
-impl RoomType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoomType::Public => "public",
-            RoomType::Private => "private",
-        }
-    }
-}
+stored_names!(RoomType);
 
 impl StoredRoom {
     pub fn room_type(&self) -> RoomType {
