@@ -1,5 +1,7 @@
 //! The audit log: who did what to whom, in which room, and when. Entries are only ever added.
 
+use strum::{EnumString, IntoStaticStr};
+
 use crate::domain::UnixMillis;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +21,7 @@ pub struct AuditEntry {
     pub user_agent: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, strum::IntoStaticStr, strum::EnumString)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     RoomCreated,

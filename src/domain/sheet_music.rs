@@ -1,5 +1,7 @@
 //! Sheet music members upload, search, favourite and download, and how it is searched.
 
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
 use crate::{
     domain::{match_key, UnixMillis},
     validation::{clean_line, Invalid},
@@ -85,17 +87,7 @@ impl SheetUpdate {
     }
 }
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum Difficulty {
     Beginner,
@@ -104,17 +96,7 @@ pub enum Difficulty {
     Expert,
 }
 
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    strum::IntoStaticStr,
-    strum::EnumString,
-    strum::VariantArray,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
 #[strum(serialize_all = "snake_case")]
 pub enum SheetFormat {
     VirtualPiano,
@@ -127,11 +109,11 @@ pub enum SheetFormat {
 stored_names!(Difficulty, SheetFormat);
 
 impl Difficulty {
-    pub const ALL: &'static [Difficulty] = <Self as strum::VariantArray>::VARIANTS;
+    pub const ALL: &'static [Difficulty] = <Self as VariantArray>::VARIANTS;
 }
 
 impl SheetFormat {
-    pub const ALL: &'static [SheetFormat] = <Self as strum::VariantArray>::VARIANTS;
+    pub const ALL: &'static [SheetFormat] = <Self as VariantArray>::VARIANTS;
 }
 
 /// A search of the sheet music, as the seed defines it: `text` found (ignoring case) in the

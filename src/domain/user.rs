@@ -1,5 +1,7 @@
 //! Accounts: a profile with a unique usertag, an optional unique email, roles and settings.
 
+use strum::{EnumString, IntoStaticStr};
+
 use crate::{
     domain::{match_key, UnixMillis},
     validation::{self, Invalid},
@@ -47,18 +49,7 @@ impl User {
 
 /// What a player may do, from least to most: each role may do all that the ones before it may.
 /// Guests have no account; every account is at least a Member.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    strum::IntoStaticStr,
-    strum::EnumString,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, IntoStaticStr, EnumString)]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {
     Guest,
