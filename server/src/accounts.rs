@@ -11,9 +11,7 @@
 //! - `sign_in`: starting and finishing a sign-in, choosing a usertag, signing out
 //! - `profiles`: one's profile and settings, and public profiles
 //! - `staff`: roles and site bans
-//! - `error`: [`AccountError`]
 
-mod error;
 mod identity;
 pub mod keys;
 pub mod oauth;
@@ -25,7 +23,6 @@ mod sign_in;
 mod staff;
 pub mod tokens;
 
-pub use error::AccountError;
 pub use identity::{Caller, Identity};
 pub use providers::{Provider, Providers};
 pub use service::{Accounts, AccountsConfig, TokenPair};

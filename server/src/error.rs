@@ -1,4 +1,5 @@
-//! The one error shape of every HTTP API: a status code and `{"error": message, "code": code}`.
+//! The one error shape of every HTTP API: a status code and `{"error": message, "code": code}`,
+//! and which of them each [`ServiceError`] gets.
 
 use axum::{
     http::StatusCode,
@@ -6,6 +7,8 @@ use axum::{
     Json,
 };
 use serde::Serialize;
+
+use crate::service_error::ServiceError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -99,5 +102,28 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        let message = error.to_string();
+        match error {
+            ServiceError::NotSignedIn
+            | ServiceError::InvalidToken
+            | ServiceError::InvalidRefreshToken => ApiError::Unauthorized(message),
+            ServiceError::Denied(denied) if denied.needs_sign_in() => {
+                ApiError::Unauthorized(message)
+            }
+            ServiceError::Denied(_) | ServiceError::Banned | ServiceError::NotYours => {
+                ApiError::Forbidden(message)
+            }
+            ServiceError::UnknownProvider(_) | ServiceError::NotFound(_) => {
+                ApiError::NotFound(message)
+            }
+            ServiceError::OAuth(_) => ApiError::BadRequest(message),
+            ServiceError::Field { field, message } => ApiError::Invalid { field, message },
+            ServiceError::Unavailable(_) => ApiError::NotReady(message),
+        }
     }
 }

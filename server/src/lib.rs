@@ -13,6 +13,7 @@ pub mod error;
 pub mod guest;
 pub mod http;
 pub mod metrics;
+pub mod service_error;
 pub mod sheets;
 pub mod state;
 pub mod telemetry;

@@ -5,14 +5,11 @@
 //! - `library`: [`SheetLibrary`], the service behind the REST API and the pages
 //! - `recording`: what a room heard, checked and written as a MIDI file
 //! - `pages`: the library as the sheet pages' server functions reach it
-//! - `error`: [`SheetError`]
 
-mod error;
 pub mod format;
 pub mod library;
 mod pages;
 pub mod recording;
 
-pub use error::SheetError;
 pub use library::{Download, SheetLibrary};
 pub use pages::SheetPages;

@@ -35,10 +35,7 @@ use pianorhythm_engine::{
     rooms::{Origin, Registry},
 };
 
-use crate::{
-    accounts::{AccountError, Accounts},
-    error::ApiError,
-};
+use crate::{accounts::Accounts, error::ApiError, service_error::ServiceError};
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
 #[derive(Clone, FromRef)]
@@ -117,7 +114,7 @@ pub async fn upgrade(
         {
             Ok(caller) => Some(Ok(caller)),
             // Told over the socket, so the page can say why it cannot play.
-            Err(AccountError::Banned) => Some(Err(AccountError::Banned)),
+            Err(ServiceError::Banned) => Some(Err(ServiceError::Banned)),
             Err(error) => return ApiError::from(error).into_response(),
         },
         false => None,

@@ -1,5 +1,7 @@
 //! The audit log: who did what to whom, in which room, and when. Entries are only ever added.
 
+use strum::{EnumString, IntoStaticStr};
+
 use crate::domain::UnixMillis;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,7 +21,8 @@ pub struct AuditEntry {
     pub user_agent: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     RoomCreated,
     PlayerKicked,
@@ -43,21 +46,6 @@ impl AuditAction {
         AuditAction::SiteBanned,
         AuditAction::RoleChanged,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuditAction::RoomCreated => "room_created",
-            AuditAction::PlayerKicked => "player_kicked",
-            AuditAction::PlayerBanned => "player_banned",
-            AuditAction::CrownChanged => "crown_changed",
-            AuditAction::PlayerMuted => "player_muted",
-            AuditAction::ChatMessageDeleted => "chat_message_deleted",
-            AuditAction::SiteBanned => "site_banned",
-            AuditAction::RoleChanged => "role_changed",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|action| action.as_str() == text)
-    }
 }
+
+stored_names!(AuditAction);

@@ -1,6 +1,8 @@
 //! A user room as stored, so that it outlives a restart: its settings, owner and bans.
 //! (The Lobby is permanent and fixed, so only its chat is stored.)
 
+use strum::{EnumString, IntoStaticStr};
+
 use crate::domain::{match_key, room_settings::RoomSettings, UnixMillis};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -21,20 +23,14 @@ pub struct RoomBan {
 }
 
 /// Whether the room shows in the public list; stored as the seed's `type` field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, IntoStaticStr, EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum RoomType {
     Public,
     Private,
 }
 
-impl RoomType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoomType::Public => "public",
-            RoomType::Private => "private",
-        }
-    }
-}
+stored_names!(RoomType);
 
 impl StoredRoom {
     pub fn room_type(&self) -> RoomType {

@@ -1,5 +1,7 @@
 //! Sheet music members upload, search, favourite and download, and how it is searched.
 
+use strum::{EnumString, IntoStaticStr, VariantArray};
+
 use crate::{
     domain::{match_key, UnixMillis},
     validation::{clean_line, Invalid},
@@ -85,7 +87,8 @@ impl SheetUpdate {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Difficulty {
     Beginner,
     Intermediate,
@@ -93,44 +96,25 @@ pub enum Difficulty {
     Expert,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, IntoStaticStr, EnumString, VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum SheetFormat {
     VirtualPiano,
     Mpp,
+    #[strum(serialize = "musicxml")]
     MusicXml,
     Midi,
 }
 
-/// Stored names of an enum's values, and back.
-macro_rules! named {
-    ($type:ty { $($value:ident => $name:literal),+ $(,)? }) => {
-        impl $type {
-            pub const ALL: &'static [$type] = &[$(<$type>::$value),+];
+stored_names!(Difficulty, SheetFormat);
 
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$value => $name),+ }
-            }
-
-            pub fn parse(text: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|value| value.as_str() == text)
-            }
-        }
-    };
+impl Difficulty {
+    pub const ALL: &'static [Difficulty] = <Self as VariantArray>::VARIANTS;
 }
 
-named!(Difficulty {
-    Beginner => "beginner",
-    Intermediate => "intermediate",
-    Advanced => "advanced",
-    Expert => "expert",
-});
-
-named!(SheetFormat {
-    VirtualPiano => "virtual_piano",
-    Mpp => "mpp",
-    MusicXml => "musicxml",
-    Midi => "midi",
-});
+impl SheetFormat {
+    pub const ALL: &'static [SheetFormat] = <Self as VariantArray>::VARIANTS;
+}
 
 /// A search of the sheet music, as the seed defines it: `text` found (ignoring case) in the
 /// title, the creator's name or any tag; optional category and difficulty; newest first.

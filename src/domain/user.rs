@@ -1,5 +1,7 @@
 //! Accounts: a profile with a unique usertag, an optional unique email, roles and settings.
 
+use strum::{EnumString, IntoStaticStr};
+
 use crate::{
     domain::{match_key, UnixMillis},
     validation::{self, Invalid},
@@ -47,7 +49,8 @@ impl User {
 
 /// What a player may do, from least to most: each role may do all that the ones before it may.
 /// Guests have no account; every account is at least a Member.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, IntoStaticStr, EnumString)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Guest,
     Member,
@@ -64,21 +67,9 @@ impl Role {
         Role::Moderator,
         Role::Admin,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Guest => "guest",
-            Role::Member => "member",
-            Role::Pro => "pro",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|role| role.as_str() == text)
-    }
 }
+
+stored_names!(Role);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserSettings {

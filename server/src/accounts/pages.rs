@@ -10,7 +10,8 @@ use app::{
 use axum::{extract::ConnectInfo, http::request::Parts};
 use tower_sessions::Session;
 
-use super::{AccountError, Accounts, Caller};
+use super::{Accounts, Caller};
+use crate::service_error::ServiceError;
 
 impl Accounts {
     fn session_of(request: &Parts) -> Result<Session, String> {
@@ -39,10 +40,10 @@ impl Accounts {
 }
 
 /// A field's error as the form shows it; any other error as the page's message.
-fn checked<T>(result: Result<T, AccountError>) -> Result<Checked<T>, String> {
+fn checked<T>(result: Result<T, ServiceError>) -> Result<Checked<T>, String> {
     match result {
         Ok(value) => Ok(Ok(value)),
-        Err(AccountError::Field { field, message }) => Ok(Err(vec![FieldError {
+        Err(ServiceError::Field { field, message }) => Ok(Err(vec![FieldError {
             field: field.to_owned(),
             message,
         }])),

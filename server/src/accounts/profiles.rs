@@ -9,12 +9,13 @@ use pianorhythm_core::{
 use pianorhythm_store::StoreError;
 use tower_sessions::Session;
 
-use super::{AccountError, Accounts, Caller, Identity};
-use crate::guest;
+use super::{Accounts, Caller, Identity};
 use pianorhythm_engine::policy::{self, Action};
 
+use crate::{guest, service_error::ServiceError};
+
 impl Accounts {
-    pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, AccountError> {
+    pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
         Ok(profile_of(user))
     }
@@ -24,7 +25,7 @@ impl Accounts {
         &self,
         caller: &Caller,
         form: ProfileForm,
-    ) -> Result<Checked<Profile>, AccountError> {
+    ) -> Result<Checked<Profile>, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
         let mut errors = Vec::new();
         let mut check = |field: &str, result: Result<String, validation::Invalid>| match result {
@@ -95,22 +96,22 @@ impl Accounts {
         identity: &Identity,
         name: Option<&str>,
         color: Option<&str>,
-    ) -> Result<Identity, AccountError> {
+    ) -> Result<Identity, ServiceError> {
         let name = name
             .map(pianorhythm_engine::names::player_name)
             .transpose()
-            .map_err(|invalid| AccountError::field("username", invalid.0))?;
+            .map_err(|invalid| ServiceError::field("username", invalid.0))?;
         let color = color
             .map(validation::color)
             .transpose()
-            .map_err(|invalid| AccountError::field("color", invalid.0))?;
+            .map_err(|invalid| ServiceError::field("color", invalid.0))?;
         match identity {
             Identity::Guest(guest) => {
                 let mut guest = guest.clone();
                 guest.name = name.unwrap_or(guest.name);
                 guest.color = color.unwrap_or(guest.color);
                 guest::save(session, &guest).await.map_err(|error| {
-                    AccountError::Unavailable(format!("the session could not be kept: {error}"))
+                    ServiceError::Unavailable(format!("the session could not be kept: {error}"))
                 })?;
                 Ok(Identity::Guest(guest))
             }
@@ -126,7 +127,7 @@ impl Accounts {
         }
     }
 
-    pub async fn settings(&self, caller: &Caller) -> Result<Settings, AccountError> {
+    pub async fn settings(&self, caller: &Caller) -> Result<Settings, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
         Ok(settings_of(&user.settings))
     }
@@ -135,7 +136,7 @@ impl Accounts {
         &self,
         caller: &Caller,
         settings: Settings,
-    ) -> Result<Checked<Settings>, AccountError> {
+    ) -> Result<Checked<Settings>, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
         let mut errors = Vec::new();
         if !UserSettings::THEMES.contains(&settings.theme.as_str()) {
@@ -171,7 +172,7 @@ impl Accounts {
         &self,
         viewer: &Caller,
         usertag_or_id: &str,
-    ) -> Result<Profile, AccountError> {
+    ) -> Result<Profile, ServiceError> {
         let user = match self.inner.users.by_usertag(usertag_or_id).await {
             Err(StoreError::NotFound(_)) => self.inner.users.get(usertag_or_id).await?,
             found => found?,

@@ -16,15 +16,16 @@ use tower_sessions::Session;
 use super::{
     keys,
     tokens::{refresh_hash, TokenIssuer},
-    AccountError, Caller, Identity, Providers,
+    Caller, Identity, Providers,
 };
-use crate::guest;
 use pianorhythm_engine::{
     clock,
     live::LiveConnections,
     policy::{self, Action},
     rooms::Registry,
 };
+
+use crate::{guest, service_error::ServiceError};
 
 /// The session key holding the signed-in account's id.
 pub(super) const ACCOUNT_KEY: &str = "account";
@@ -145,12 +146,12 @@ impl Accounts {
     }
 
     /// The public key that checks our access tokens, as a JWKS.
-    pub fn jwks(&self) -> serde_json::Value {
+    pub fn jwks(&self) -> jsonwebtoken::jwk::JwkSet {
         self.inner.issuer.jwks()
     }
 
     /// Who the session belongs to: its account, else its guest (made on first use).
-    pub async fn identity(&self, session: &Session) -> Result<Identity, AccountError> {
+    pub async fn identity(&self, session: &Session) -> Result<Identity, ServiceError> {
         let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten();
         let Some(id) = account else {
             return Ok(Identity::Guest(
@@ -158,7 +159,7 @@ impl Accounts {
             ));
         };
         match self.inner.users.get(&id).await {
-            Ok(user) if user.is_banned(now_millis()) => Err(AccountError::Banned),
+            Ok(user) if user.is_banned(now_millis()) => Err(ServiceError::Banned),
             Ok(user) => Ok(Identity::Member(Box::new(user))),
             // The account is gone: the session is a guest's again.
             Err(StoreError::NotFound(_)) => {
@@ -173,34 +174,27 @@ impl Accounts {
 
     /// The account an access token names, if the token is ours, unexpired, and the account
     /// is still there and not banned.
-    pub async fn account_from_token(&self, token: &str) -> Result<User, AccountError> {
-        let claims = self
-            .inner
-            .issuer
-            .verify(token)
-            .map_err(|_| AccountError::InvalidToken)?;
+    pub async fn account_from_token(&self, token: &str) -> Result<User, ServiceError> {
+        let claims = self.inner.issuer.verify(token)?;
         let user = match self.inner.users.get(&claims.sub).await {
-            Err(StoreError::NotFound(_)) => return Err(AccountError::InvalidToken),
+            Err(StoreError::NotFound(_)) => return Err(ServiceError::InvalidToken),
             found => found?,
         };
         if user.is_banned(now_millis()) {
-            return Err(AccountError::Banned);
+            return Err(ServiceError::Banned);
         }
         Ok(user)
     }
 
     /// Whether an `Authorization` header, if sent, carries a token of ours that is in date
     /// (the account itself is checked where the caller is needed).
-    pub fn check_token_header(&self, headers: &HeaderMap) -> Result<(), AccountError> {
+    pub fn check_token_header(&self, headers: &HeaderMap) -> Result<(), ServiceError> {
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Ok(());
         };
-        let token = bearer_token(value).ok_or(AccountError::InvalidToken)?;
-        self.inner
-            .issuer
-            .verify(token)
-            .map(|_| ())
-            .map_err(|_| AccountError::InvalidToken)
+        let token = bearer_token(value).ok_or(ServiceError::InvalidToken)?;
+        self.inner.issuer.verify(token)?;
+        Ok(())
     }
 
     /// The caller of a request: the bearer token's account when an `Authorization` header
@@ -210,14 +204,14 @@ impl Accounts {
         headers: &HeaderMap,
         session: &Session,
         address: IpAddr,
-    ) -> Result<Caller, AccountError> {
+    ) -> Result<Caller, ServiceError> {
         let user_agent = headers
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
             .map(|agent| agent.chars().take(300).collect());
         let (identity, by_token) = match headers.get(header::AUTHORIZATION) {
             Some(value) => {
-                let token = bearer_token(value).ok_or(AccountError::InvalidToken)?;
+                let token = bearer_token(value).ok_or(ServiceError::InvalidToken)?;
                 let user = self.account_from_token(token).await?;
                 (Identity::Member(Box::new(user)), true)
             }
@@ -232,24 +226,24 @@ impl Accounts {
     }
 
     /// The caller's account, if they may do `action`.
-    pub fn member<'a>(&self, caller: &'a Caller, action: Action) -> Result<&'a User, AccountError> {
+    pub fn member<'a>(&self, caller: &'a Caller, action: Action) -> Result<&'a User, ServiceError> {
         policy::require(caller.role(), action)?;
-        caller.identity.user().ok_or(AccountError::NotSignedIn)
+        caller.identity.user().ok_or(ServiceError::NotSignedIn)
     }
 
     /// A new token pair for the signed-in session's account (a new family).
-    pub async fn issue_tokens(&self, caller: &Caller) -> Result<TokenPair, AccountError> {
+    pub async fn issue_tokens(&self, caller: &Caller) -> Result<TokenPair, ServiceError> {
         let user = self.member(caller, Action::UseApiTokens)?;
         if caller.by_token {
             // Tokens come from a signed-in browser session; a token cannot breed more.
-            return Err(AccountError::NotSignedIn);
+            return Err(ServiceError::NotSignedIn);
         }
         self.token_pair(user, &ids::new_id()).await
     }
 
     /// Trades a refresh token for a new pair. Each refresh token works once: presenting one
     /// again revokes its whole family, since one of the two presenters stole it.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, AccountError> {
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, ServiceError> {
         let hash = refresh_hash(refresh_token.trim());
         match self
             .inner
@@ -259,23 +253,23 @@ impl Accounts {
         {
             Redeemed::Fresh(token) => {
                 let user = match self.inner.users.get(&token.user_id).await {
-                    Err(StoreError::NotFound(_)) => return Err(AccountError::InvalidRefreshToken),
+                    Err(StoreError::NotFound(_)) => return Err(ServiceError::InvalidRefreshToken),
                     found => found?,
                 };
                 if user.is_banned(now_millis()) {
-                    return Err(AccountError::Banned);
+                    return Err(ServiceError::Banned);
                 }
                 self.token_pair(&user, &token.family).await
             }
             Redeemed::Reused(token) => {
                 tracing::warn!(user = %token.user_id, "a used refresh token came back; its family is revoked");
-                Err(AccountError::InvalidRefreshToken)
+                Err(ServiceError::InvalidRefreshToken)
             }
-            Redeemed::Invalid => Err(AccountError::InvalidRefreshToken),
+            Redeemed::Invalid => Err(ServiceError::InvalidRefreshToken),
         }
     }
 
-    async fn token_pair(&self, user: &User, family: &str) -> Result<TokenPair, AccountError> {
+    async fn token_pair(&self, user: &User, family: &str) -> Result<TokenPair, ServiceError> {
         let issuer = &self.inner.issuer;
         let (refresh_token, record) = issuer.refresh_token(&user.id, family, now_millis());
         self.inner.refresh_tokens.insert(&record).await?;

@@ -12,9 +12,10 @@ use tower_sessions::Session;
 use super::{
     oauth::{self, CallbackParams, OAuthError, PendingAuthorization},
     service::ACCOUNT_KEY,
-    AccountError, Accounts, Caller, Provider,
+    Accounts, Caller, Provider,
 };
-use crate::guest;
+
+use crate::{guest, service_error::ServiceError};
 
 /// The session key of a sign-in sent to a provider and not yet back.
 const PENDING_AUTHORIZATION: &str = "oauth";
@@ -43,11 +44,11 @@ impl Accounts {
         format!("{}/api/v1/auth/callback/{provider}", self.inner.public_url)
     }
 
-    fn provider(&self, id: &str) -> Result<&Provider, AccountError> {
+    fn provider(&self, id: &str) -> Result<&Provider, ServiceError> {
         self.inner
             .providers
             .get(id)
-            .ok_or_else(|| AccountError::UnknownProvider(id.to_owned()))
+            .ok_or_else(|| ServiceError::UnknownProvider(id.to_owned()))
     }
 
     /// Where to send the browser to sign in with `provider`; the session remembers the
@@ -57,7 +58,7 @@ impl Accounts {
         session: &Session,
         provider: &str,
         return_to: Option<&str>,
-    ) -> Result<String, AccountError> {
+    ) -> Result<String, ServiceError> {
         let provider = self.provider(provider)?;
         let return_to = local_path(return_to.unwrap_or("/"));
         let (url, pending) =
@@ -77,7 +78,7 @@ impl Accounts {
         session: &Session,
         provider: &str,
         params: CallbackParams,
-    ) -> Result<String, AccountError> {
+    ) -> Result<String, ServiceError> {
         let provider = self.provider(provider)?;
         let pending: PendingAuthorization = session
             .remove(PENDING_AUTHORIZATION)
@@ -91,7 +92,7 @@ impl Accounts {
             Ok(user) => {
                 let user = self.promote_if_admin(user, &found.login).await?;
                 if user.is_banned(pianorhythm_store::now_millis()) {
-                    return Err(AccountError::Banned);
+                    return Err(ServiceError::Banned);
                 }
                 self.sign_session_in(session, &user).await?;
                 Ok(return_to)
@@ -126,14 +127,14 @@ impl Accounts {
         &self,
         session: &Session,
         usertag: &str,
-    ) -> Result<String, AccountError> {
+    ) -> Result<String, ServiceError> {
         let pending: PendingAccount = session
             .get(PENDING_ACCOUNT)
             .await
             .map_err(session_error)?
-            .ok_or(AccountError::NotSignedIn)?;
+            .ok_or(ServiceError::NotSignedIn)?;
         let usertag =
-            user::usertag(usertag).map_err(|invalid| AccountError::field("usertag", invalid.0))?;
+            user::usertag(usertag).map_err(|invalid| ServiceError::field("usertag", invalid.0))?;
         let guest = guest::current(session).await;
         let username = guest
             .as_ref()
@@ -161,7 +162,7 @@ impl Accounts {
                 self.inner.users.by_login(&login).await?
             }
             Err(StoreError::Conflict { what: "usertag" }) => {
-                return Err(AccountError::field("usertag", "that usertag is taken"))
+                return Err(ServiceError::field("usertag", "that usertag is taken"))
             }
             Err(error) => return Err(error.into()),
         };
@@ -175,7 +176,7 @@ impl Accounts {
     }
 
     /// Ends the session (a new id, nothing kept) and revokes the account's API tokens.
-    pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), AccountError> {
+    pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), ServiceError> {
         if let Some(user) = caller.identity.user() {
             self.inner.refresh_tokens.revoke_user(&user.id).await?;
         }
@@ -184,7 +185,7 @@ impl Accounts {
 
     /// Puts the account in the session under a new session id, so an id learnt before
     /// signing in is worth nothing after. Rooms the session's guest owned pass to the account.
-    async fn sign_session_in(&self, session: &Session, user: &User) -> Result<(), AccountError> {
+    async fn sign_session_in(&self, session: &Session, user: &User) -> Result<(), ServiceError> {
         let guest = guest::current(session).await;
         session.cycle_id().await.map_err(session_error)?;
         session
@@ -206,7 +207,7 @@ impl Accounts {
     }
 
     /// Makes a login listed in `ADMINS` an admin, once.
-    async fn promote_if_admin(&self, user: User, login: &Login) -> Result<User, AccountError> {
+    async fn promote_if_admin(&self, user: User, login: &Login) -> Result<User, ServiceError> {
         if !self.inner.admins.contains(&login.key()) || user.roles.contains(&Role::Admin) {
             return Ok(user);
         }
@@ -220,8 +221,8 @@ impl Accounts {
     }
 }
 
-fn session_error(error: tower_sessions::session::Error) -> AccountError {
-    AccountError::Unavailable(format!("the session could not be kept: {error}"))
+fn session_error(error: tower_sessions::session::Error) -> ServiceError {
+    ServiceError::Unavailable(format!("the session could not be kept: {error}"))
 }
 
 /// `path` if it is a path on this site, else the home page: a sign-in never ends on a page

@@ -10,8 +10,10 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::now_millis;
 
-use super::{profiles::profile_of, AccountError, Accounts, Caller};
+use super::{profiles::profile_of, Accounts, Caller};
 use pianorhythm_engine::policy::{self, Action};
+
+use crate::service_error::ServiceError;
 
 impl Accounts {
     /// Sets an account's roles (Member is always kept: every account is one).
@@ -20,19 +22,19 @@ impl Accounts {
         caller: &Caller,
         target_id: &str,
         roles: &[String],
-    ) -> Result<Profile, AccountError> {
+    ) -> Result<Profile, ServiceError> {
         let admin = self.member(caller, Action::AssignRoles)?;
         let mut parsed = vec![Role::Member];
         for name in roles {
             let role = Role::parse(name)
                 .filter(|role| policy::assignable(*role))
-                .ok_or_else(|| AccountError::field("roles", format!("{name:?} is not a role")))?;
+                .ok_or_else(|| ServiceError::field("roles", format!("{name:?} is not a role")))?;
             if !parsed.contains(&role) {
                 parsed.push(role);
             }
         }
         if admin.id == target_id && !parsed.contains(&Role::Admin) {
-            return Err(AccountError::field(
+            return Err(ServiceError::field(
                 "roles",
                 "an admin cannot take their own admin role",
             ));
@@ -61,7 +63,7 @@ impl Accounts {
         caller: &Caller,
         target_id: &str,
         duration: Duration,
-    ) -> Result<(), AccountError> {
+    ) -> Result<(), ServiceError> {
         policy::require(caller.role(), Action::BanFromSite)?;
         let target = self.inner.users.get(target_id).await?;
         if target.role() >= caller.role() {
@@ -95,7 +97,7 @@ impl Accounts {
         caller: &Caller,
         room_id: Option<&str>,
         limit: u32,
-    ) -> Result<Vec<AuditEntry>, AccountError> {
+    ) -> Result<Vec<AuditEntry>, ServiceError> {
         policy::require(caller.role(), Action::ReadAuditLog)?;
         Ok(self
             .inner
@@ -110,7 +112,7 @@ impl Accounts {
         action: AuditAction,
         target_id: &str,
         details: String,
-    ) -> Result<(), AccountError> {
+    ) -> Result<(), ServiceError> {
         let entry = AuditEntry {
             at: now_millis(),
             action,

@@ -5,7 +5,13 @@ use std::time::Duration;
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use ed25519_dalek::SigningKey;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{
+    jwk::{
+        AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm,
+        OctetKeyPairParameters, OctetKeyPairType, PublicKeyUse,
+    },
+    Algorithm, DecodingKey, EncodingKey, Header, Validation,
+};
 use pianorhythm_core::domain::{auth::RefreshToken, UnixMillis};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
@@ -66,7 +72,7 @@ impl TokenIssuer {
         Ok(Self {
             encoding: EncodingKey::from_ed_der(der.as_bytes()),
             decoding,
-            kid: hex(&Sha256::digest(public)[..8]),
+            kid: hex::encode(&Sha256::digest(public)[..8]),
             public_x,
             issuer,
             access_ttl,
@@ -100,17 +106,21 @@ impl TokenIssuer {
     }
 
     /// The public key as a JSON Web Key Set, for anyone checking our tokens.
-    pub fn jwks(&self) -> serde_json::Value {
-        serde_json::json!({
-            "keys": [{
-                "kty": "OKP",
-                "crv": "Ed25519",
-                "alg": "EdDSA",
-                "use": "sig",
-                "kid": self.kid,
-                "x": self.public_x,
-            }]
-        })
+    pub fn jwks(&self) -> JwkSet {
+        let key = Jwk {
+            common: CommonParameters {
+                public_key_use: Some(PublicKeyUse::Signature),
+                key_algorithm: Some(KeyAlgorithm::EdDSA),
+                key_id: Some(self.kid.clone()),
+                ..CommonParameters::default()
+            },
+            algorithm: AlgorithmParameters::OctetKeyPair(OctetKeyPairParameters {
+                key_type: OctetKeyPairType::OctetKeyPair,
+                curve: EllipticCurve::Ed25519,
+                x: self.public_x.clone(),
+            }),
+        };
+        JwkSet { keys: vec![key] }
     }
 
     /// A new refresh token of `family`: the token to hand out, and the record to store.
@@ -135,11 +145,7 @@ impl TokenIssuer {
 
 /// How a refresh token is stored and looked up.
 pub fn refresh_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 #[cfg(test)]
@@ -206,7 +212,7 @@ mod tests {
         assert_eq!(record.hash, refresh_hash(&a));
         assert!(!record.hash.contains(&a));
         assert_eq!(record.expires_at, 1_000 + 86_400_000);
-        let jwks = issuer.jwks();
+        let jwks = serde_json::to_value(issuer.jwks()).unwrap();
         assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
     }
 }

@@ -13,11 +13,13 @@ use pianorhythm_core::domain::sheet_music::{
 };
 use pianorhythm_store::ports::SheetMusicStore;
 
-use super::{format, recording, SheetError};
-use pianorhythm_engine::metrics;
-use pianorhythm_engine::policy::{self, Action};
+use super::{format, recording};
+use pianorhythm_engine::{
+    metrics,
+    policy::{self, Action},
+};
 
-use crate::accounts::Caller;
+use crate::{accounts::Caller, service_error::ServiceError};
 
 /// A file to download.
 pub struct Download {
@@ -45,7 +47,7 @@ impl SheetLibrary {
         &self,
         caller: &Caller,
         upload: UploadFields,
-    ) -> Result<SheetSummary, SheetError> {
+    ) -> Result<SheetSummary, ServiceError> {
         policy::require(caller.role(), Action::ShareSheets)?;
         let user = caller.identity.user().ok_or(policy::Denied {
             action: Action::ShareSheets,
@@ -56,11 +58,10 @@ impl SheetLibrary {
         let difficulty = difficulty(&upload.difficulty)?;
         let tags = field("tags", sheet_music::tags(&split_tags(&upload.tags)))?;
         if upload.file.is_empty() {
-            return Err(SheetError::field("file", "choose a file to upload"));
+            return Err(ServiceError::field("file", "choose a file to upload"));
         }
         let format = format_of(&upload.file_name)?;
-        format::read(format, &upload.file)
-            .map_err(|error| SheetError::field("file", error.to_string()))?;
+        format::read(format, &upload.file)?;
         let sheet = NewSheet {
             title,
             creator_id: user.id.clone(),
@@ -74,7 +75,7 @@ impl SheetLibrary {
         Ok(summary(&self.sheets.create(sheet).await?))
     }
 
-    pub async fn search(&self, query: &SheetQuery) -> Result<SheetResults, SheetError> {
+    pub async fn search(&self, query: &SheetQuery) -> Result<SheetResults, ServiceError> {
         let difficulty = query
             .difficulty
             .as_deref()
@@ -92,7 +93,7 @@ impl SheetLibrary {
             query.skip.unwrap_or(0),
             query.limit.unwrap_or(DEFAULT_PAGE_SIZE),
         )
-        .map_err(|invalid| SheetError::field("query", invalid.0))?;
+        .map_err(|invalid| ServiceError::field("query", invalid.0))?;
         let page = metrics::timed("sheet.search", self.sheets.search(&search)).await?;
         Ok(SheetResults {
             data: page.sheets.iter().map(summary).collect(),
@@ -101,7 +102,7 @@ impl SheetLibrary {
     }
 
     /// A sheet with its notes, for the practice view.
-    pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, SheetError> {
+    pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, ServiceError> {
         let sheet = self.sheets.get(id).await?;
         let content = self.sheets.content(id).await?;
         let score = format::read(sheet.format, &content).map_err(unreadable)?;
@@ -132,7 +133,7 @@ impl SheetLibrary {
         &self,
         caller: &Caller,
         saved: SavedRecording,
-    ) -> Result<SheetSummary, SheetError> {
+    ) -> Result<SheetSummary, ServiceError> {
         policy::require(caller.role(), Action::ShareSheets)?;
         let file = recording::to_midi(&saved.recording)?;
         let upload = UploadFields {
@@ -152,7 +153,7 @@ impl SheetLibrary {
         caller: &Caller,
         id: &str,
         on: bool,
-    ) -> Result<FavoriteState, SheetError> {
+    ) -> Result<FavoriteState, ServiceError> {
         policy::require(caller.role(), Action::ShareSheets)?;
         let user_id = caller.identity.id();
         self.sheets.get(id).await?;
@@ -168,7 +169,7 @@ impl SheetLibrary {
     }
 
     /// The file as uploaded, or (`as_midi`) the sheet as a MIDI file; counted as a download.
-    pub async fn download(&self, id: &str, as_midi: bool) -> Result<Download, SheetError> {
+    pub async fn download(&self, id: &str, as_midi: bool) -> Result<Download, ServiceError> {
         let sheet = self.sheets.get(id).await?;
         let content = self.sheets.content(id).await?;
         let stem = file_stem(&sheet.title);
@@ -207,7 +208,7 @@ impl SheetLibrary {
         caller: &Caller,
         id: &str,
         update: SheetUpdate,
-    ) -> Result<SheetSummary, SheetError> {
+    ) -> Result<SheetSummary, ServiceError> {
         let sheet = self.sheets.get(id).await?;
         if !may_change(caller, &sheet) {
             return Err(changing_refused(caller));
@@ -237,7 +238,7 @@ impl SheetLibrary {
         caller: &Caller,
         id: &str,
         form: SheetEdit,
-    ) -> Result<SheetSummary, SheetError> {
+    ) -> Result<SheetSummary, ServiceError> {
         let update = SheetUpdate {
             title: Some(form.title),
             tags: Some(split_tags(&form.tags)),
@@ -248,7 +249,7 @@ impl SheetLibrary {
     }
 
     /// Deletes a sheet: its uploader or a moderator.
-    pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), SheetError> {
+    pub async fn delete(&self, caller: &Caller, id: &str) -> Result<(), ServiceError> {
         let sheet = self.sheets.get(id).await?;
         if !may_change(caller, &sheet) {
             return Err(changing_refused(caller));
@@ -268,15 +269,15 @@ fn may_change(caller: &Caller, sheet: &Sheet) -> bool {
 }
 
 /// Guests are asked to sign in; members are told it is not theirs.
-fn changing_refused(caller: &Caller) -> SheetError {
+fn changing_refused(caller: &Caller) -> ServiceError {
     match policy::require(caller.role(), Action::ShareSheets) {
         Err(denied) => denied.into(),
-        Ok(()) => SheetError::NotYours,
+        Ok(()) => ServiceError::NotYours,
     }
 }
 
-fn unreadable(error: format::FormatError) -> SheetError {
-    SheetError::Unavailable(format!("the stored sheet is unreadable: {error}"))
+fn unreadable(error: format::FormatError) -> ServiceError {
+    ServiceError::Unavailable(format!("the stored sheet is unreadable: {error}"))
 }
 
 pub fn summary(sheet: &Sheet) -> SheetSummary {
@@ -294,23 +295,23 @@ pub fn summary(sheet: &Sheet) -> SheetSummary {
     }
 }
 
-fn format_of(file_name: &str) -> Result<SheetFormat, SheetError> {
+fn format_of(file_name: &str) -> Result<SheetFormat, ServiceError> {
     let lower = file_name.to_ascii_lowercase();
     if lower.ends_with(".txt") {
         Ok(SheetFormat::VirtualPiano)
     } else if lower.ends_with(".mid") || lower.ends_with(".midi") {
         Ok(SheetFormat::Midi)
     } else {
-        Err(SheetError::field(
+        Err(ServiceError::field(
             "file",
             "upload a Virtual Piano sheet (.txt) or a MIDI file (.mid)",
         ))
     }
 }
 
-pub fn difficulty(text: &str) -> Result<Difficulty, SheetError> {
+pub fn difficulty(text: &str) -> Result<Difficulty, ServiceError> {
     Difficulty::parse(text.trim()).ok_or_else(|| {
-        SheetError::field(
+        ServiceError::field(
             "difficulty",
             "the difficulty is beginner, intermediate, advanced or expert",
         )
@@ -329,8 +330,8 @@ pub fn split_tags(text: &str) -> Vec<String> {
 fn field<T>(
     name: &'static str,
     result: Result<T, pianorhythm_core::validation::Invalid>,
-) -> Result<T, SheetError> {
-    result.map_err(|invalid| SheetError::field(name, invalid.0))
+) -> Result<T, ServiceError> {
+    result.map_err(|invalid| ServiceError::field(name, invalid.0))
 }
 
 /// A file name made of the title: letters, digits, spaces and dashes only.

@@ -11,8 +11,11 @@ use app::{
 };
 use axum::http::request::Parts;
 
-use super::{recording, SheetError, SheetLibrary};
-use crate::accounts::{Accounts, Caller};
+use super::{recording, SheetLibrary};
+use crate::{
+    accounts::{Accounts, Caller},
+    service_error::ServiceError,
+};
 
 /// The library with what it takes to know who is asking.
 #[derive(Clone)]
@@ -29,15 +32,15 @@ impl SheetPages {
     }
 }
 
-fn message(error: SheetError) -> String {
+fn message(error: ServiceError) -> String {
     error.to_string()
 }
 
 /// A form's outcome: a field's mistake is shown next to it, anything else as a message.
-fn checked(result: Result<SheetSummary, SheetError>) -> Result<Checked<SheetSummary>, String> {
+fn checked(result: Result<SheetSummary, ServiceError>) -> Result<Checked<SheetSummary>, String> {
     match result {
         Ok(sheet) => Ok(Ok(sheet)),
-        Err(SheetError::Field { field, message }) => Ok(Err(vec![FieldError {
+        Err(ServiceError::Field { field, message }) => Ok(Err(vec![FieldError {
             field: field.to_owned(),
             message,
         }])),

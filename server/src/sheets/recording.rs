@@ -6,10 +6,8 @@
 
 use app::sheets::Recording;
 
-use super::{
-    format::{self, Note, PedalChange, Score, MAX_NOTES},
-    SheetError,
-};
+use super::format::{self, Note, PedalChange, Score, MAX_NOTES};
+use crate::service_error::ServiceError;
 
 /// The longest recording, in ms: six hours, far beyond any session worth keeping, and short
 /// enough that MIDI ticks stay small numbers.
@@ -19,12 +17,12 @@ pub const MAX_RECORDING_MS: f64 = 6.0 * 3_600_000.0;
 const RECORDING_TEMPO_BPM: f64 = 120.0;
 
 /// The recording as a Standard MIDI File.
-pub fn to_midi(recording: &Recording) -> Result<Vec<u8>, SheetError> {
+pub fn to_midi(recording: &Recording) -> Result<Vec<u8>, ServiceError> {
     Ok(format::to_midi(&score(recording)?))
 }
 
 /// The recording as a score, if it holds something and every value in it is possible.
-pub fn score(recording: &Recording) -> Result<Score, SheetError> {
+pub fn score(recording: &Recording) -> Result<Score, ServiceError> {
     if recording.notes.is_empty() {
         return Err(invalid("nothing was recorded"));
     }
@@ -89,7 +87,7 @@ fn one_strike_per_key(notes: Vec<Note>) -> Vec<Note> {
 }
 
 /// A time or duration in ms: finite, not negative, within the longest recording.
-fn time(ms: f64) -> Result<f64, SheetError> {
+fn time(ms: f64) -> Result<f64, ServiceError> {
     if ms.is_finite() && (0.0..=MAX_RECORDING_MS).contains(&ms) {
         Ok(ms)
     } else {
@@ -99,8 +97,8 @@ fn time(ms: f64) -> Result<f64, SheetError> {
     }
 }
 
-fn invalid(message: impl Into<String>) -> SheetError {
-    SheetError::field("recording", message)
+fn invalid(message: impl Into<String>) -> ServiceError {
+    ServiceError::field("recording", message)
 }
 
 #[cfg(test)]
@@ -177,7 +175,7 @@ mod tests {
             notes,
             pedal: Vec::new(),
         }) {
-            Err(SheetError::Field { field, .. }) => field,
+            Err(ServiceError::Field { field, .. }) => field,
             other => panic!("{other:?}"),
         };
         assert_eq!(refused(Vec::new()), "recording");

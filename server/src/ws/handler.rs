@@ -25,8 +25,9 @@ use pianorhythm_engine::{
 };
 
 use crate::{
-    accounts::{AccountError, Accounts, Caller, Identity},
+    accounts::{Accounts, Caller, Identity},
     guest,
+    service_error::ServiceError,
 };
 
 /// A SoundFont preset as rooms may show it: in range, its name a visible one.
@@ -358,7 +359,7 @@ impl Handler {
             .await;
         let identity = match changed {
             Ok(identity) => identity,
-            Err(AccountError::Field { message, .. }) => {
+            Err(ServiceError::Field { message, .. }) => {
                 self.reply_error(ErrorCode::InvalidMessage, message);
                 return false;
             }
@@ -387,10 +388,10 @@ impl Handler {
             .await
         {
             let refusal = match error {
-                AccountError::NotFound(_) => {
+                ServiceError::NotFound(_) => {
                     RoomError::NotAllowed("only accounts can be banned from the site")
                 }
-                AccountError::Denied(_) => {
+                ServiceError::Denied(_) => {
                     RoomError::NotAllowed("only moderators can ban from the site")
                 }
                 _ => RoomError::Unavailable("the ban could not be saved; try again"),

@@ -8,13 +8,14 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::Deserialize;
 use tower_sessions::Session;
+use url::{form_urlencoded, Position, Url};
 
 use crate::{
-    accounts::{oauth::CallbackParams, AccountError, Accounts, Caller, TokenPair},
+    accounts::{oauth::CallbackParams, Accounts, Caller, TokenPair},
     error::ApiError,
+    service_error::ServiceError,
     state::AppState,
 };
 
@@ -28,13 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/token", post(token))
         .route("/jwks", get(jwks))
 }
-
-/// Everything but RFC 3986's unreserved characters is escaped in a query value.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 async fn providers(State(accounts): State<Accounts>) -> Json<Vec<ProviderButton>> {
     Json(accounts.provider_buttons())
@@ -61,15 +55,14 @@ async fn login(
     Ok(Redirect::to(&url))
 }
 
-/// The path of the `Referer`, if it is this site's (browsers send the origin and path).
+/// The path (and query) of the `Referer`, if it is this site's: browsers send the origin and
+/// path, and the origin's host and port must be the request's `Host`.
 fn same_site_referer(headers: &HeaderMap) -> Option<String> {
-    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let referer = Url::parse(headers.get(header::REFERER)?.to_str().ok()?).ok()?;
     let host = headers.get(header::HOST)?.to_str().ok()?;
-    let rest = referer
-        .strip_prefix("http://")
-        .or_else(|| referer.strip_prefix("https://"))?;
-    let path = rest.strip_prefix(host)?;
-    path.starts_with('/').then(|| path.to_owned())
+    let ours = matches!(referer.scheme(), "http" | "https")
+        && referer[Position::BeforeHost..Position::AfterPort].eq_ignore_ascii_case(host);
+    ours.then(|| referer[Position::BeforePath..].to_owned())
 }
 
 /// The provider's answer. Success goes back to where the player came from (or to choose a
@@ -84,9 +77,10 @@ async fn callback(
         Ok(next) => Redirect::to(&next),
         Err(error) => {
             tracing::info!(%error, provider, "a sign-in failed");
-            let message = error.to_string();
-            let message = utf8_percent_encode(&message, QUERY_VALUE);
-            Redirect::to(&format!("/signin?error={message}"))
+            let query = form_urlencoded::Serializer::new(String::new())
+                .append_pair("error", &error.to_string())
+                .finish();
+            Redirect::to(&format!("/signin?{query}"))
         }
     }
 }
@@ -132,7 +126,7 @@ pub async fn refresh(
     let token = headers
         .get("x-refresh-token")
         .and_then(|value| value.to_str().ok())
-        .ok_or(AccountError::InvalidRefreshToken)?;
+        .ok_or(ServiceError::InvalidRefreshToken)?;
     Ok(Json(accounts.refresh(token).await?))
 }
 
@@ -143,4 +137,30 @@ async fn jwks(State(accounts): State<Accounts>) -> Response {
         Json(accounts.jwks()),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn referer_of(referer: &str, host: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::REFERER, HeaderValue::from_str(referer).unwrap());
+        headers.insert(header::HOST, HeaderValue::from_str(host).unwrap());
+        same_site_referer(&headers)
+    }
+
+    #[test]
+    fn only_this_sites_referer_is_a_page_to_come_back_to() {
+        let back = referer_of("https://site:3000/room/Jazz?x=1", "site:3000");
+        assert_eq!(back.as_deref(), Some("/room/Jazz?x=1"));
+        assert_eq!(referer_of("http://site/", "site").as_deref(), Some("/"));
+        assert_eq!(referer_of("https://elsewhere/room", "site"), None);
+        assert_eq!(referer_of("https://site.evil/room", "site"), None);
+        assert_eq!(referer_of("https://site:4000/room", "site:3000"), None);
+        assert_eq!(referer_of("ftp://site/room", "site"), None);
+        assert_eq!(referer_of("/room", "site"), None);
+    }
 }

@@ -14,9 +14,10 @@ use serde::Deserialize;
 use crate::{
     accounts::Caller,
     error::ApiError,
+    service_error::ServiceError,
     sheets::{
         library::{difficulty, split_tags},
-        SheetError, SheetLibrary,
+        SheetLibrary,
     },
     state::AppState,
 };
@@ -146,7 +147,9 @@ async fn download(
     let as_midi = match params.format.as_deref() {
         None => false,
         Some("midi") => true,
-        Some(_) => return Err(SheetError::field("format", "the only other format is midi").into()),
+        Some(_) => {
+            return Err(ServiceError::field("format", "the only other format is midi").into())
+        }
     };
     let file = library.download(&id, as_midi).await?;
     let disposition = format!(

@@ -1,15 +1,21 @@
-//! The one error type of the accounts layer, and how each kind reaches an HTTP client.
-
-use pianorhythm_store::StoreError;
+//! The one error type of the server's services (accounts and sheet music), and how the
+//! errors of the layers below become one.
+//!
+//! Pages show [`ServiceError`]'s message as it is (a [`ServiceError::Field`] next to its
+//! field); REST turns it into an [`ApiError`](crate::error::ApiError), which gives each kind
+//! its status and stable code.
 
 use pianorhythm_engine::policy::Denied;
 
-use crate::error::ApiError;
+use pianorhythm_store::StoreError;
 
-use super::oauth::OAuthError;
+use crate::{
+    accounts::{oauth::OAuthError, tokens::InvalidToken},
+    sheets::format::FormatError,
+};
 
 #[derive(Debug, thiserror::Error)]
-pub enum AccountError {
+pub enum ServiceError {
     /// No account is signed in (or no valid token came with the request).
     #[error("sign in first")]
     NotSignedIn,
@@ -21,23 +27,28 @@ pub enum AccountError {
     Denied(#[from] Denied),
     #[error("this account is banned from the site")]
     Banned,
+    /// Allowed for the sheet's uploader (and moderators) only.
+    #[error("only its uploader or a moderator may change this sheet")]
+    NotYours,
     #[error("no sign-in provider {0:?} is configured")]
     UnknownProvider(String),
     #[error(transparent)]
     OAuth(#[from] OAuthError),
     #[error("no such {0}")]
     NotFound(&'static str),
-    /// A field of a form is wrong; the message is fit for the player.
+    /// A field of a form, upload or search is wrong; the message is fit for the player.
     #[error("{message}")]
     Field {
+        /// The form field to show the message next to.
         field: &'static str,
+        /// What is wrong with it.
         message: String,
     },
     #[error("{0}")]
     Unavailable(String),
 }
 
-impl AccountError {
+impl ServiceError {
     pub fn field(field: &'static str, message: impl Into<String>) -> Self {
         Self::Field {
             field,
@@ -46,7 +57,7 @@ impl AccountError {
     }
 }
 
-impl From<StoreError> for AccountError {
+impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(what) => Self::NotFound(what),
@@ -57,23 +68,17 @@ impl From<StoreError> for AccountError {
     }
 }
 
-impl From<AccountError> for ApiError {
-    fn from(error: AccountError) -> Self {
-        let message = error.to_string();
-        match error {
-            AccountError::NotSignedIn
-            | AccountError::InvalidToken
-            | AccountError::InvalidRefreshToken => ApiError::Unauthorized(message),
-            AccountError::Denied(denied) if denied.needs_sign_in() => {
-                ApiError::Unauthorized(message)
-            }
-            AccountError::Denied(_) | AccountError::Banned => ApiError::Forbidden(message),
-            AccountError::UnknownProvider(_) | AccountError::NotFound(_) => {
-                ApiError::NotFound(message)
-            }
-            AccountError::OAuth(_) => ApiError::BadRequest(message),
-            AccountError::Field { field, message } => ApiError::Invalid { field, message },
-            AccountError::Unavailable(_) => ApiError::NotReady(message),
-        }
+impl From<InvalidToken> for ServiceError {
+    fn from(_: InvalidToken) -> Self {
+        Self::InvalidToken
+    }
+}
+
+/// A sheet the player sent cannot be read: the mistake is shown next to the upload's file.
+/// (A stored sheet that cannot be read is the server's fault, not the player's: see
+/// `sheets::library`.)
+impl From<FormatError> for ServiceError {
+    fn from(error: FormatError) -> Self {
+        Self::field("file", error.to_string())
     }
 }
