@@ -13,6 +13,7 @@ mod error_page;
 mod lazy_pages;
 pub mod live;
 mod lobby;
+pub mod music;
 mod not_found;
 #[cfg(feature = "ssr")]
 mod preload;
@@ -20,8 +21,6 @@ mod room;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server_fns;
-#[cfg(feature = "ssr")]
-pub mod services;
 pub mod sheets;
 
 use leptos::prelude::*;

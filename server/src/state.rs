@@ -5,7 +5,7 @@ use leptos::config::LeptosOptions;
 
 use std::sync::Arc;
 
-use app::services::SharedRoomDirectory;
+use pianorhythm_api::services::SharedRoomDirectory;
 
 use crate::{
     accounts::Accounts, http::health::Readiness, rooms::Registry, sheets::SheetLibrary,

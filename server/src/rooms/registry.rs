@@ -418,7 +418,7 @@ impl Registry {
     }
 }
 
-impl app::services::RoomDirectory for Registry {
+impl pianorhythm_api::services::RoomDirectory for Registry {
     fn public_rooms(&self) -> Vec<RoomSummary> {
         Registry::public_rooms(self)
     }

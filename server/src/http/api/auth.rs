@@ -1,6 +1,5 @@
 //! `/api/v1/auth`: signing in through a provider and out, API tokens, the signing key.
 
-use app::account::ProviderButton;
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -9,6 +8,7 @@ use axum::{
     Json, Router,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use pianorhythm_api::account::ProviderButton;
 use serde::Deserialize;
 use tower_sessions::Session;
 
