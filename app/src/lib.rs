@@ -55,7 +55,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let live = live::Live::new();
+    #[cfg(feature = "hydrate")]
+    let outlet = browser::OUTLET;
+    #[cfg(not(feature = "hydrate"))]
+    let outlet = live::Outlet::NONE;
+    let live = live::Live::new(outlet);
     provide_context(live.clone());
     // Effects run only in the browser: connect, listen to the keyboard, wait for a gesture.
     #[cfg(feature = "hydrate")]
