@@ -7,7 +7,6 @@ mod profile;
 mod public_profile;
 mod settings;
 mod sign_in;
-mod types;
 mod welcome;
 
 pub use header::AccountMenu;
@@ -16,10 +15,10 @@ pub use profile::ProfilePage;
 pub use public_profile::PublicProfilePage;
 pub use settings::SettingsPage;
 pub use sign_in::SignInPage;
-pub use types::*;
 pub use welcome::WelcomePage;
 
 use leptos::prelude::*;
+use pianorhythm_api::account::{error_for, Checked};
 
 /// The error next to `field` after a form's last submission, if it had one (`form`: an
 /// error about the whole form).

@@ -15,6 +15,13 @@ pub mod socket;
 pub mod storage;
 pub mod trail;
 
+/// The player's actions, as the live state performs them in the browser.
+pub const OUTLET: crate::live::Outlet = crate::live::Outlet {
+    send: socket::send,
+    play: notes::play_local,
+    pedal: notes::pedal_local,
+};
+
 /// Wall-clock milliseconds since the Unix epoch, with the monotonic timer's precision.
 pub fn now() -> f64 {
     let performance = performance();

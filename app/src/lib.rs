@@ -2,6 +2,23 @@
 //!
 //! Compiled twice: with `ssr` into the server (rendering HTML and running server functions) and
 //! with `hydrate` into the browser bundle (taking over the server's HTML and going live).
+//! The data exchanged with the server is the `pianorhythm-api` crate's.
+//!
+//! Modules, each depending only on those listed before it:
+//!
+//! - `live`: the player's live view of the server, as signals
+//! - `music`: a sheet's playback, a room's recorder and the sheet player's state
+//! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
+//! - `server_fns`: the server functions, adapters to the server's services
+//! - `preload` (ssr): naming the lazy modules a server-rendered page will need
+//! - `security` (ssr): the Content Security Policy of the pages
+//! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
+//! - `account`: signing in and out, profiles and settings, the header's account corner
+//! - `components`: pieces shared by pages: the header, the piano, the instrument panel
+//! - `room`: a room's page
+//! - `lobby`: the lobby's page
+//! - `sheets`: the sheet music pages
+//! - `lazy_pages`: the routes whose code loads on their first visit
 // Leptos view types nest deeply; the default limit is too low for whole pages.
 #![recursion_limit = "256"]
 
@@ -13,6 +30,7 @@ mod error_page;
 mod lazy_pages;
 pub mod live;
 mod lobby;
+pub mod music;
 mod not_found;
 #[cfg(feature = "ssr")]
 mod preload;
@@ -20,8 +38,6 @@ mod room;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server_fns;
-#[cfg(feature = "ssr")]
-pub mod services;
 pub mod sheets;
 
 use leptos::prelude::*;
@@ -56,7 +72,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let live = live::Live::new();
+    #[cfg(feature = "hydrate")]
+    let outlet = browser::OUTLET;
+    #[cfg(not(feature = "hydrate"))]
+    let outlet = live::Outlet::NONE;
+    let live = live::Live::new(outlet);
     provide_context(live.clone());
     // Effects run only in the browser: connect, listen to the keyboard, wait for a gesture.
     #[cfg(feature = "hydrate")]

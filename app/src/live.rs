@@ -2,7 +2,11 @@
 //! piano's lit keys, as signals the components render.
 //!
 //! On the server (SSR) it starts empty and stays so; in the browser the WebSocket client fills
-//! it, and the methods here send the player's actions. Components never touch the socket.
+//! it, and the methods here send the player's actions through the [`Outlet`] the app gives it.
+//! Components never touch the socket.
+//!
+//! - `connection`: where the connection to the server stands
+//! - `outlet`: where the player's actions go (the socket and the synthesizer, or nowhere)
 
 use std::sync::Arc;
 
@@ -11,14 +15,18 @@ use pianorhythm_core::{
     keyboard_layout::Layout,
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
-        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, CreateRoom,
-        DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice, JoinRoom,
-        KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate, RoomSummary,
-        SetProfile, SubscribeRoomList,
+        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
+        CreateRoom, DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice,
+        JoinRoom, KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate,
+        RoomSummary, SetProfile, SubscribeRoomList,
     },
 };
 
-pub use crate::components::connection::ConnectionStatus;
+mod connection;
+mod outlet;
+
+pub use connection::ConnectionStatus;
+pub use outlet::Outlet;
 
 /// Where the player stands with the room they asked to be in.
 #[derive(Clone, Debug, PartialEq)]
@@ -70,6 +78,8 @@ pub struct Live {
     pub octave_shift: RwSignal<i8>,
     pub midi: RwSignal<MidiState>,
     keys: Arc<Vec<RwSignal<KeyLight>>>,
+    /// Where the player's actions go.
+    outlet: Outlet,
 }
 
 /// What the player's Web MIDI looks like.
@@ -103,7 +113,7 @@ pub struct SoundFontState {
 }
 
 impl Live {
-    pub fn new() -> Self {
+    pub fn new(outlet: Outlet) -> Self {
         let keys = (LOWEST_KEY..=HIGHEST_KEY)
             .map(|_| RwSignal::new(None))
             .collect();
@@ -132,6 +142,7 @@ impl Live {
             octave_shift: RwSignal::new(0),
             midi: RwSignal::new(MidiState::default()),
             keys: Arc::new(keys),
+            outlet,
         }
     }
 
@@ -170,12 +181,7 @@ impl Live {
 
     /// Sends to the server; on the server side of SSR there is no connection, and nothing to do.
     fn send(&self, request: Request) {
-        #[cfg(feature = "hydrate")]
-        crate::browser::socket::send(pianorhythm_core::protocol::ClientMessage::from_kind(
-            request,
-        ));
-        #[cfg(not(feature = "hydrate"))]
-        let _ = request;
+        (self.outlet.send)(ClientMessage::from_kind(request));
     }
 
     /// Starts (or stops) the server's pushes of the room list, for the page that shows it.
@@ -279,24 +285,12 @@ impl Live {
 
     /// The player plays (or releases) a note: heard and shown at once, sent to the room.
     pub fn play(&self, note: u8, velocity: u8, on: bool) {
-        #[cfg(feature = "hydrate")]
-        crate::browser::notes::play_local(self, note, velocity, on);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (note, velocity, on);
+        (self.outlet.play)(self, note, velocity, on);
     }
 
     /// Sustain pedal down or up.
     pub fn pedal(&self, down: bool) {
-        #[cfg(feature = "hydrate")]
-        crate::browser::notes::pedal_local(self, down);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = down;
-    }
-}
-
-impl Default for Live {
-    fn default() -> Self {
-        Self::new()
+        (self.outlet.pedal)(self, down);
     }
 }
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use pianorhythm_core::rooms::RoomSummary;
 
-use crate::{
+use pianorhythm_api::{
     account::{Checked, Profile, ProviderButton, Settings, SignedIn},
     sheets::{
         FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
@@ -16,13 +16,16 @@ use crate::{
 /// The public rooms to show in the lobby, the permanent Lobby first.
 #[server]
 pub async fn list_rooms() -> Result<Vec<RoomSummary>, ServerFnError> {
-    let rooms = expect_context::<crate::services::SharedRoomDirectory>();
+    let rooms = expect_context::<pianorhythm_api::services::SharedRoomDirectory>();
     Ok(rooms.public_rooms())
 }
 
 /// The accounts service and the request being served.
 #[cfg(feature = "ssr")]
-fn accounts() -> (crate::services::SharedAccounts, http::request::Parts) {
+fn accounts() -> (
+    pianorhythm_api::services::SharedAccounts,
+    http::request::Parts,
+) {
     (expect_context(), expect_context())
 }
 
@@ -79,7 +82,7 @@ pub async fn update_profile(
     location: String,
 ) -> Result<Checked<Profile>, ServerFnError> {
     let (accounts, request) = accounts();
-    let form = crate::account::ProfileForm {
+    let form = pianorhythm_api::account::ProfileForm {
         username,
         color,
         bio,
@@ -131,7 +134,10 @@ pub async fn user_profile(usertag: String) -> Result<Profile, ServerFnError> {
 
 /// The sheet library service and the request being served.
 #[cfg(feature = "ssr")]
-fn sheets() -> (crate::services::SharedSheets, http::request::Parts) {
+fn sheets() -> (
+    pianorhythm_api::services::SharedSheets,
+    http::request::Parts,
+) {
     (expect_context(), expect_context())
 }
 
@@ -159,7 +165,7 @@ pub async fn upload_sheet(
     let mut form = data
         .into_inner()
         .ok_or_else(|| ServerFnError::new("the upload form is missing"))?;
-    let mut fields = crate::services::UploadFields::default();
+    let mut fields = pianorhythm_api::services::UploadFields::default();
     while let Some(field) = form.next_field().await.map_err(ServerFnError::new)? {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {

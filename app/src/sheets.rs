@@ -3,22 +3,14 @@
 //!
 //! - `library`, `upload`, `detail`: the pages
 //! - `player`: the practice view's controls (play, pause, stop, tempo, "Play in room")
-//! - `playback`: which of a sheet's notes are due when, at what tempo
-//! - `recording`: a room's notes, as heard, paired into a [`Recording`]
-//! - `types`: what the pages exchange with the server
 
 mod detail;
 mod library;
-pub mod playback;
 mod player;
-pub mod recording;
-mod types;
 mod upload;
 
 pub use detail::SheetPage;
 pub use library::SheetsPage;
-pub use player::{PlayState, PlayerSignals};
-pub use types::*;
 pub use upload::NewSheetPage;
 
 /// The difficulties, as stored and as shown.

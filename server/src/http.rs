@@ -34,8 +34,8 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
-    let accounts: app::services::SharedAccounts = Arc::new(state.accounts.clone());
-    let sheets: app::services::SharedSheets = Arc::new(SheetPages {
+    let accounts: pianorhythm_api::services::SharedAccounts = Arc::new(state.accounts.clone());
+    let sheets: pianorhythm_api::services::SharedSheets = Arc::new(SheetPages {
         library: state.sheets.clone(),
         accounts: state.accounts.clone(),
     });

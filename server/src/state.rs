@@ -5,7 +5,7 @@ use leptos::config::LeptosOptions;
 
 use std::sync::Arc;
 
-use app::services::{RoomDirectory, SharedRoomDirectory};
+use pianorhythm_api::services::{RoomDirectory, SharedRoomDirectory};
 use pianorhythm_core::rooms::RoomSummary;
 
 use pianorhythm_engine::rooms::Registry;

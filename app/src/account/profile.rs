@@ -2,7 +2,9 @@
 
 use leptos::{form::ActionForm, prelude::*};
 
-use super::{field_error, Profile};
+use pianorhythm_api::account::Profile;
+
+use super::field_error;
 use crate::server_fns::{my_profile, UpdateProfile};
 
 #[component]

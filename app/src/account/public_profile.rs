@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use pianorhythm_api::account::Profile;
 
-use super::Profile;
 use crate::server_fns::user_profile;
 
 #[component]

@@ -2,7 +2,9 @@
 
 use leptos::{form::ActionForm, prelude::*};
 
-use super::{field_error, profile::SignInFirst, Settings};
+use pianorhythm_api::account::Settings;
+
+use super::{field_error, profile::SignInFirst};
 use crate::server_fns::{my_settings, UpdateSettings};
 
 const THEMES: [(&str, &str); 3] = [("default", "Default"), ("light", "Light"), ("dark", "Dark")];

@@ -4,7 +4,9 @@
 use std::cell::RefCell;
 
 use super::socket;
-use crate::sheets::{recording::Recorder, Recording};
+use pianorhythm_api::sheets::Recording;
+
+use crate::music::recording::Recorder;
 
 thread_local! {
     static RECORDER: RefCell<Option<Recorder>> = const { RefCell::new(None) };

@@ -19,9 +19,9 @@ use pianorhythm_core::{
 use super::{audio, events, notes, recorder, socket};
 use crate::{
     live::Live,
-    sheets::{
+    music::{
+        play_state::{PlayState, PlayerSignals},
         playback::{Cue, Playback, Timed},
-        PlayState, PlayerSignals,
     },
 };
 

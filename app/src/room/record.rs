@@ -4,11 +4,13 @@
 
 use leptos::prelude::*;
 
+use pianorhythm_api::sheets::{Recording, SavedRecording};
+
 use crate::{
     account::field_error,
     live::use_live,
+    music::recording::MAX_RECORDED_NOTES,
     server_fns::{recording_midi, save_recording},
-    sheets::{recording::MAX_RECORDED_NOTES, Recording, SavedRecording},
 };
 
 /// A saved recording's category, difficulty and tags: a title is all the player gives.

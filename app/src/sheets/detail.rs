@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::{difficulty_options, player::Practice, SheetDetail, SheetEdit, SheetSummary};
+use pianorhythm_api::sheets::{SheetDetail, SheetEdit, SheetSummary};
+
+use super::{difficulty_options, player::Practice};
 use crate::{
     account::field_error,
     server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet},

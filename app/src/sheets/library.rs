@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use super::{difficulty_options, SheetQuery, SheetSummary};
+use pianorhythm_api::sheets::{SheetQuery, SheetSummary};
+
+use super::difficulty_options;
 use crate::server_fns::search_sheets;
 
 const PAGE_SIZE: u32 = 20;

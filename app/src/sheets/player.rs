@@ -5,29 +5,19 @@
 use leptos::prelude::*;
 use pianorhythm_core::{notes::note_name, protocol::PlayPermission};
 
-use super::{playback, PracticeNote, PracticePedal};
-use crate::{live::use_live, room::Notice};
+use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
+
+use crate::{
+    live::use_live,
+    music::{
+        play_state::{PlayState, PlayerSignals},
+        playback,
+    },
+    room::Notice,
+};
 
 /// Notes closer than this start together: one step of the sheet.
 const CHORD_MS: f64 = 5.0;
-
-/// Where a sheet stands, for the page to show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlayState {
-    Stopped,
-    Playing,
-    Paused,
-}
-
-/// What the page shows of the player; the browser's player keeps it up to date.
-#[derive(Clone, Copy)]
-pub struct PlayerSignals {
-    pub state: RwSignal<PlayState>,
-    /// Whether the notes go to the room (rather than to this player alone).
-    pub into_room: RwSignal<bool>,
-    /// Where the music is, in the sheet's own time (ms).
-    pub position_ms: RwSignal<f64>,
-}
 
 /// Notes that start together, named.
 #[derive(Clone, Debug, PartialEq)]

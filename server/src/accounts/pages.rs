@@ -3,11 +3,11 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-use app::{
+use axum::{extract::ConnectInfo, http::request::Parts};
+use pianorhythm_api::{
     account::{Checked, FieldError, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
     services::AccountService,
 };
-use axum::{extract::ConnectInfo, http::request::Parts};
 use tower_sessions::Session;
 
 use super::{Accounts, Caller};

@@ -1,6 +1,6 @@
 //! One's own profile and settings, and other players' public profiles.
 
-use app::account::{Checked, FieldError, Profile, ProfileForm, Settings};
+use pianorhythm_api::account::{Checked, FieldError, Profile, ProfileForm, Settings};
 use pianorhythm_core::{
     domain::user::{ProfileUpdate, User, UserSettings},
     validation,

@@ -134,11 +134,11 @@ impl Accounts {
     }
 
     /// The sign-in buttons to show, one per configured provider.
-    pub fn provider_buttons(&self) -> Vec<app::account::ProviderButton> {
+    pub fn provider_buttons(&self) -> Vec<pianorhythm_api::account::ProviderButton> {
         self.inner
             .providers
             .iter()
-            .map(|provider| app::account::ProviderButton {
+            .map(|provider| pianorhythm_api::account::ProviderButton {
                 id: provider.id.clone(),
                 label: provider.label.clone(),
             })

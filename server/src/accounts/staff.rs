@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::account::Profile;
+use pianorhythm_api::account::Profile;
 use pianorhythm_core::domain::{
     audit::{AuditAction, AuditEntry},
     user::{ProfileUpdate, Role},

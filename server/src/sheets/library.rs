@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use app::services::UploadFields;
-use app::sheets::{
+use pianorhythm_api::services::UploadFields;
+use pianorhythm_api::sheets::{
     FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit, SheetQuery,
     SheetResults, SheetSummary,
 };

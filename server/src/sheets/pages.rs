@@ -1,7 +1,8 @@
 //! [`SheetLibrary`] as the sheet pages' server functions see it ([`SheetService`]): each call
 //! finds the caller of the request it serves, then asks the library.
 
-use app::{
+use axum::http::request::Parts;
+use pianorhythm_api::{
     account::{Checked, FieldError},
     services::{SheetService, UploadFields},
     sheets::{
@@ -9,7 +10,6 @@ use app::{
         SheetSummary,
     },
 };
-use axum::http::request::Parts;
 
 use super::{recording, SheetLibrary};
 use crate::{

@@ -4,7 +4,7 @@
 //! The browser pairs what it heard into notes; nothing it sends is trusted: every time, key
 //! and velocity is checked, and the size is bounded, before a score is made of it.
 
-use app::sheets::Recording;
+use pianorhythm_api::sheets::Recording;
 
 use super::format::{self, Note, PedalChange, Score, MAX_NOTES};
 use crate::service_error::ServiceError;
@@ -103,7 +103,7 @@ fn invalid(message: impl Into<String>) -> ServiceError {
 
 #[cfg(test)]
 mod tests {
-    use app::sheets::{PracticeNote, PracticePedal};
+    use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
     use pianorhythm_core::domain::sheet_music::SheetFormat;
 
     use super::*;

@@ -1,6 +1,5 @@
 //! `/api/v1/auth`: signing in through a provider and out, API tokens, the signing key.
 
-use app::account::ProviderButton;
 use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
@@ -8,6 +7,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use pianorhythm_api::account::ProviderButton;
 use serde::Deserialize;
 use tower_sessions::Session;
 use url::{form_urlencoded, Position, Url};

@@ -1,6 +1,5 @@
 //! `/api/v1/sheet_music`: upload, search, favourites, downloads, edits and deletion.
 
-use app::sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary};
 use axum::{
     extract::{Multipart, Path, Query, State},
     http::{header, StatusCode},
@@ -8,6 +7,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
+use pianorhythm_api::sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary};
 use pianorhythm_core::domain::sheet_music::SheetUpdate;
 use serde::Deserialize;
 
@@ -37,7 +37,7 @@ async fn upload(
     caller: Caller,
     mut form: Multipart,
 ) -> Result<(StatusCode, Json<SheetSummary>), ApiError> {
-    let mut upload = app::services::UploadFields::default();
+    let mut upload = pianorhythm_api::services::UploadFields::default();
     while let Some(part) = form.next_field().await.map_err(bad_form)? {
         let name = part.name().unwrap_or_default().to_owned();
         if name == "file" {

@@ -3,13 +3,13 @@
 
 use std::time::Duration;
 
-use app::account::{Profile, ProfileForm, Settings};
 use axum::{
     extract::{Path, State},
     http::StatusCode,
     routing::{get, put},
     Json, Router,
 };
+use pianorhythm_api::account::{Profile, ProfileForm, Settings};
 use serde::Deserialize;
 
 use crate::{
@@ -138,7 +138,7 @@ async fn lift_ban(
 }
 
 /// The first field error as the API's error (the form pages show them all).
-fn first_invalid(errors: Vec<app::account::FieldError>) -> ApiError {
+fn first_invalid(errors: Vec<pianorhythm_api::account::FieldError>) -> ApiError {
     let first = errors.into_iter().next();
     let (field, message) = first.map_or(("form", String::new()), |error| {
         (field_name(&error.field), error.message)

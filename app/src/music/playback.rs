@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{PracticeNote, PracticePedal};
+use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
 
 /// What happens at one moment of the sheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

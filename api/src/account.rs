@@ -1,5 +1,4 @@
-//! What the account pages and the REST API exchange with the server: plain data, the same
-//! on both sides of the wire.
+//! What the account pages and the REST API exchange with the server.
 
 use serde::{Deserialize, Serialize};
 

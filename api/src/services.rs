@@ -1,5 +1,6 @@
-//! The server-side services that server functions reach through Leptos context. The server
-//! crate implements them; keeping only the interface here keeps `app` free of server internals.
+//! The server-side services that the pages' server functions reach through Leptos context.
+//! The server crate implements them; keeping only the interface here keeps the UI free of
+//! server internals.
 
 use std::sync::Arc;
 

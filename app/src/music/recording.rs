@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{PracticeNote, PracticePedal, Recording};
+use pianorhythm_api::sheets::{PracticeNote, PracticePedal, Recording};
 
 /// Most notes one recording keeps: past it, the recording is full and ignores the rest. A
 /// recording is sent to the server to become a MIDI file, and this keeps it under the upload

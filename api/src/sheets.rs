@@ -8,9 +8,11 @@ use serde::{Deserialize, Serialize};
 pub struct SheetSummary {
     /// Its address: `/sheets/<id>`.
     pub id: String,
+    /// Shown in the list and searched.
     pub title: String,
     /// The uploader's usertag.
     pub creator: String,
+    /// Words to find it by, searched like the title.
     pub tags: Vec<String>,
     /// Lower-cased, compared exactly by the filter.
     pub category: String,
@@ -41,7 +43,9 @@ pub struct SheetQuery {
     /// Literal text, found anywhere in a title, a creator's usertag or a tag, ignoring case.
     #[serde(default)]
     pub query: String,
+    /// Only sheets of this category, compared ignoring case.
     pub category: Option<String>,
+    /// Only sheets of this difficulty.
     pub difficulty: Option<String>,
     /// 1–100, default 20.
     pub limit: Option<u32>,
@@ -52,7 +56,9 @@ pub struct SheetQuery {
 /// Whether the caller keeps a sheet among their favourites, and its count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FavoriteState {
+    /// Whether the caller keeps it now: the button's state.
     pub favorited: bool,
+    /// How many players keep it, shown next to the button.
     pub favorites: u64,
 }
 
@@ -62,9 +68,11 @@ pub struct FavoriteState {
 pub struct PracticeNote {
     /// From the start, at the sheet's own tempo.
     pub start_ms: f64,
+    /// How long it is held, at the sheet's own tempo.
     pub duration_ms: f64,
     /// MIDI key.
     pub key: u8,
+    /// How hard it is struck (MIDI, 1–127).
     pub velocity: u8,
 }
 
@@ -101,7 +109,9 @@ pub struct Recording {
 /// A sheet's fields as its edit form sends them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetEdit {
+    /// The new title.
     pub title: String,
+    /// Free text, compared ignoring case.
     pub category: String,
     /// "beginner", "intermediate", "advanced" or "expert".
     pub difficulty: String,
@@ -112,11 +122,15 @@ pub struct SheetEdit {
 /// A recording to keep as a sheet, with the fields an upload has.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SavedRecording {
+    /// The sheet's title.
     pub title: String,
+    /// Free text, compared ignoring case.
     pub category: String,
+    /// "beginner", "intermediate", "advanced" or "expert".
     pub difficulty: String,
     /// Comma-separated.
     pub tags: String,
+    /// The notes to keep.
     pub recording: Recording,
 }
 
@@ -124,6 +138,7 @@ pub struct SavedRecording {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SheetDetail {
+    /// What the library lists of it.
     pub sheet: SheetSummary,
     /// Every note, in order.
     pub notes: Vec<PracticeNote>,

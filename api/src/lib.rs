@@ -1,0 +1,12 @@
+//! What the REST API, the pages' server functions and the pages exchange: plain data, the same
+//! on both sides of the wire, in a crate that both the server and the browser build use (so
+//! the server needs the UI crate only for the pages it renders).
+//!
+//! - `account`: the signed-in player, profiles, settings and form errors
+//! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
+//! - `services` (feature `server`): the services the server gives the pages' server functions
+
+pub mod account;
+#[cfg(feature = "server")]
+pub mod services;
+pub mod sheets;
