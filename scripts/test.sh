@@ -8,6 +8,9 @@ cd "$REPO_ROOT"
 "$REPO_ROOT/scripts/setup.sh" --test
 "$REPO_ROOT/scripts/build.sh"
 
+log "no import loops between the top-level modules of any crate"
+python3 "$REPO_ROOT/scripts/check-module-cycles.py"
+
 log "cargo fmt --check and clippy"
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings

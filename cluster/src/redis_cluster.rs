@@ -4,10 +4,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use pianorhythm_engine::{
-    cluster::{Claim, Cluster, RemoteRoom, Whereabouts},
-    rooms::RoomError,
-};
+use pianorhythm_engine::rooms::{Claim, Cluster, RemoteRoom, RoomError, Whereabouts};
 
 use crate::{
     bus::{wire, Bus},

@@ -25,10 +25,9 @@ use pianorhythm_core::{
     },
 };
 use pianorhythm_engine::{
-    cluster::{self, PeerLink as _},
     limits::Player,
-    outbox::Outbox,
-    rooms::{Origin, PasswordChange, RoomCommand, RoomError},
+    outbox::{Outbox, PeerLink as _},
+    rooms::{self, Origin, PasswordChange, RoomCommand, RoomError},
 };
 use tokio::sync::oneshot;
 
@@ -78,7 +77,7 @@ pub struct RemoteRoom {
 }
 
 #[async_trait]
-impl cluster::RemoteRoom for RemoteRoom {
+impl rooms::RemoteRoom for RemoteRoom {
     fn home(&self) -> &Arc<str> {
         self.link.instance()
     }
@@ -330,7 +329,7 @@ pub struct Remotes {
 
 impl Remotes {
     /// A room held by `instance`.
-    pub fn room(&self, instance: &str) -> Arc<dyn cluster::RemoteRoom> {
+    pub fn room(&self, instance: &str) -> Arc<dyn rooms::RemoteRoom> {
         Arc::new(RemoteRoom {
             link: self.peers.link(instance),
             joins: self.joins.clone(),

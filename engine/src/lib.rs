@@ -1,12 +1,12 @@
 //! PianoRhythm's real-time engine: rooms as actors, the limits that belong to a player, each
 //! connection's outbox and the set of live connections. It knows no HTTP, storage driver or
-//! Redis: what it needs from outside is a trait it owns, [`cluster::Cluster`] (where rooms
-//! live, reaching those elsewhere), [`cluster::PeerLink`] (the queue to another instance),
+//! Redis: what it needs from outside is a trait it owns, [`rooms::Cluster`] (where rooms
+//! live, reaching those elsewhere), [`outbox::PeerLink`] (the queue to another instance),
 //! [`limits::SharedLimits`] (allowances counted on every instance) and
-//! [`rooms::RoomRecords`] (what rooms keep in the store).
+//! [`rooms::RoomRecords`] (what rooms keep in the store). One instance alone uses
+//! [`solo::Solo`] for the first three; the cluster crate implements them over Redis.
 //!
 //! - `clock`: the server's time, which clients synchronise to
-//! - `cluster`: the traits spanning instances, and `Solo`, one instance alone
 //! - `frames`: server messages encoded once, shared by every recipient
 //! - `ids`: ids of rooms and chat messages
 //! - `limits`: allowances per player and per address (connections, joins, rooms, chat)
@@ -15,11 +15,11 @@
 //! - `names`: player and room names, normalised and compared as people read them
 //! - `outbox`: a connection's bounded outbound queue
 //! - `policy`: what each role may do, in one table
-//! - `rooms`: the room actors, their registry, journal and room list
+//! - `rooms`: the room actors, their registry, journal, room list, and where rooms live
 //! - `shutdown`: the token every long-lived task watches
+//! - `solo`: one instance alone, standing in for the cluster
 
 pub mod clock;
-pub mod cluster;
 pub mod frames;
 pub mod ids;
 pub mod limits;
@@ -30,3 +30,4 @@ pub mod outbox;
 pub mod policy;
 pub mod rooms;
 pub mod shutdown;
+pub mod solo;

@@ -11,8 +11,8 @@
 //! over time. Entries nobody has used for a while are swept away, so the map stays small.
 //!
 //! With several instances, connections, joins, room creations and chat are also counted on
-//! every instance through [`SharedLimits`] (the cluster crate keeps them in Redis); alone, the
-//! [`Solo`](crate::cluster::Solo) implementation counts nothing more.
+//! every instance through [`SharedLimits`] (the cluster crate keeps them in Redis); alone,
+//! [`Solo`] counts nothing more.
 
 use std::{
     collections::HashMap,
@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 use pianorhythm_core::rate_limit::TokenBucket;
 
-use crate::shutdown::Shutdown;
+use crate::{shutdown::Shutdown, solo::Solo};
 
 /// Which allowance shared across instances an action draws on.
 #[derive(Clone, Copy, Debug)]
@@ -46,6 +46,17 @@ pub trait SharedLimits: Send + Sync {
     async fn connect(&self, player: &Player, connection: u64) -> Result<SharedPermit, LimitError>;
     /// Draws one event from a shared bucket of the player and their address.
     async fn take(&self, bucket: SharedBucket, player: &Player) -> Result<(), LimitError>;
+}
+
+#[async_trait]
+impl SharedLimits for Solo {
+    async fn connect(&self, _: &Player, _: u64) -> Result<SharedPermit, LimitError> {
+        Ok(Box::new(()))
+    }
+
+    async fn take(&self, _: SharedBucket, _: &Player) -> Result<(), LimitError> {
+        Ok(())
+    }
 }
 
 /// How the limits are set; the README's configuration table lists the variables.
@@ -460,7 +471,7 @@ mod tests {
     fn limits(adjust: impl FnOnce(&mut LimitsConfig)) -> Arc<PlayerLimits> {
         let mut config = LimitsConfig::default();
         adjust(&mut config);
-        PlayerLimits::new(config, Arc::new(crate::cluster::Solo))
+        PlayerLimits::new(config, Arc::new(Solo))
     }
 
     #[test]

@@ -7,9 +7,8 @@ use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
-    cluster::Cluster,
     outbox::{Goodbye, Outbox, Rejoin},
-    rooms::ConnectionId,
+    rooms::{Cluster, ConnectionId},
     shutdown::Shutdown,
 };
 

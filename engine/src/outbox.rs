@@ -11,15 +11,18 @@
 //! A player connected to another instance has an outbox here too: its frames go into the
 //! queue to that instance (a [`PeerLink`]), which hands them to the connection there.
 
-use std::sync::{
-    atomic::{AtomicBool, Ordering},
-    Arc,
+use std::{
+    fmt::Debug,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
 };
 
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
-use crate::{cluster::PeerLink, metrics};
+use crate::metrics;
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -51,6 +54,15 @@ pub enum Rejoin {
 pub enum Goodbye {
     ServerRestarting,
     BannedFromSite,
+}
+
+/// The queue to another instance, for frames to its connections.
+pub trait PeerLink: Send + Sync + Debug {
+    /// The instance it goes to.
+    fn instance(&self) -> &Arc<str>;
+    /// Queues a frame for one of its connections without waiting (dropped, and counted,
+    /// when the queue is full).
+    fn push_frame(&self, connection: u64, frame: Bytes);
 }
 
 /// The sending half, cloned into every room the connection is in.

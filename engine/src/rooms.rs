@@ -1,6 +1,7 @@
 //! The room engine. Each room is an actor: one task owns its state and handles the commands
 //! its channel brings, one at a time, so no room state is ever shared or locked.
 //!
+//! - `cluster`: where rooms live across instances, as traits the cluster crate implements
 //! - `command`: what connections ask of a room, and the handle they ask through
 //! - `directory`: the live rooms by id and by name, and what the lobby shows of each
 //! - `error`: why a room refused, as protocol error codes
@@ -12,6 +13,7 @@
 //! - `room_list`: the lobby's room list, pushed to those who show it
 //! - `sandbox`: one room driven without a server, for tests and fuzzing
 
+pub mod cluster;
 mod command;
 mod directory;
 mod error;
@@ -24,6 +26,7 @@ mod room_list;
 #[cfg(any(test, feature = "sandbox"))]
 pub mod sandbox;
 
+pub use cluster::{Claim, Cluster, RemoteRoom, Whereabouts};
 pub use command::{
     ConnectionId, Origin, PasswordChange, RoomCommand, RoomHandle, JOIN_ANSWER_TIMEOUT,
 };

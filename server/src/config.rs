@@ -11,14 +11,14 @@ use clap::{CommandFactory, FromArgMatches, Parser};
 use leptos::config::{Env, LeptosOptions};
 use pianorhythm_store::StoreConfig;
 
-pub use settings::LogFormat;
+pub use crate::telemetry::LogFormat;
 use settings::Settings;
 
 use pianorhythm_engine::{limits::LimitsConfig, rooms::RoomsConfig};
 
 use crate::{
     accounts::{AccountsConfig, Providers},
-    http::{client_address::TrustedProxies, limits::HttpLimits},
+    http::{client_address::TrustedProxies, limits::HttpLimits, Site},
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -116,6 +116,17 @@ impl Config {
     }
 
     /// The folder the client bundle is served from.
+    /// How the HTTP surface is set up.
+    pub fn site(&self) -> Site {
+        Site {
+            root: self.site_root.clone(),
+            pkg_dir: self.site_pkg_dir.clone(),
+            cookie_secure: self.cookie_secure,
+            limits: self.http,
+            trusted_proxies: self.trusted_proxies.clone(),
+        }
+    }
+
     pub fn pkg_dir(&self) -> PathBuf {
         self.site_root.join(&self.site_pkg_dir)
     }

@@ -121,7 +121,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::UnknownProvider(_) | ServiceError::NotFound(_) => {
                 ApiError::NotFound(message)
             }
-            ServiceError::OAuth(_) => ApiError::BadRequest(message),
+            ServiceError::SignIn(_) => ApiError::BadRequest(message),
             ServiceError::Field { field, message } => ApiError::Invalid { field, message },
             ServiceError::Unavailable(_) => ApiError::NotReady(message),
         }

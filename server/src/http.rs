@@ -7,9 +7,10 @@ pub mod health;
 pub mod limits;
 mod request_metrics;
 pub mod sessions;
+pub mod state;
 mod static_files;
 
-use std::sync::Arc;
+use std::{path::PathBuf, sync::Arc};
 
 use axum::http::{header, HeaderValue};
 use axum::{middleware, routing::get, Router};
@@ -27,10 +28,28 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use app::{shell, App};
 
-use self::sessions::PersistentSessions;
-use crate::{config::Config, sheets::SheetPages, state::AppState, ws};
+use self::{
+    client_address::TrustedProxies, limits::HttpLimits, sessions::PersistentSessions,
+    state::AppState,
+};
+use crate::{sheets::SheetPages, ws};
 
-pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) -> Router {
+/// How the HTTP surface is set up (from the configuration).
+#[derive(Clone, Debug)]
+pub struct Site {
+    /// The built site: the client bundle under `pkg_dir`, and the piano's samples.
+    pub root: PathBuf,
+    /// The client bundle's folder inside `root`, served under the same name.
+    pub pkg_dir: String,
+    /// Served over HTTPS: cookies are `Secure` and browsers are told to stay on HTTPS.
+    pub cookie_secure: bool,
+    /// Request rates per address and the largest body.
+    pub limits: HttpLimits,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
+}
+
+pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
@@ -68,21 +87,21 @@ pub fn router(config: &Config, state: AppState, sessions: PersistentSessions) ->
         .route("/ready", get(health::ready))
         .route("/ws", get(ws::upgrade))
         .nest_service(
-            &format!("/{}", config.site_pkg_dir),
-            static_files::bundle(&config.pkg_dir()),
+            &format!("/{}", site.pkg_dir),
+            static_files::bundle(&site.root.join(&site.pkg_dir)),
         )
         .nest(
             "/samples",
-            static_files::samples(&config.site_root.join("samples")),
+            static_files::samples(&site.root.join("samples")),
         )
-        .merge(limits::rate_limited(answered, config.http))
-        .layer(session_layer(config, sessions));
-    let router = limits::body_limited(router, config.http);
-    let router = with_security_headers(router, config)
+        .merge(limits::rate_limited(answered, site.limits))
+        .layer(session_layer(site.cookie_secure, sessions));
+    let router = limits::body_limited(router, site.limits);
+    let router = with_security_headers(router, site.cookie_secure)
         .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .layer(TraceLayer::new_for_http());
     let router = request_metrics::counted(router);
-    client_address::from_trusted_proxies(router, config.trusted_proxies.clone()).with_state(state)
+    client_address::from_trusted_proxies(router, site.trusted_proxies.clone()).with_state(state)
 }
 
 /// Recorded audio is compressed already: gzip would cost CPU on every sample and save nothing.
@@ -95,9 +114,9 @@ fn worth_compressing() -> impl tower_http::compression::Predicate {
 /// allows nothing, so a JSON answer or an asset opened directly cannot run anything either.
 fn with_security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
-    config: &Config,
+    cookie_secure: bool,
 ) -> Router<S> {
-    let hsts = config.cookie_secure.then_some(HeaderValue::from_static(
+    let hsts = cookie_secure.then_some(HeaderValue::from_static(
         "max-age=31536000; includeSubDomains",
     ));
     router
@@ -127,12 +146,12 @@ fn with_security_headers<S: Clone + Send + Sync + 'static>(
 /// Guest identities live in a session cookie; the store keeps them for 30 days of inactivity.
 /// Sessions are stored (see `sessions`), so a guest is the same after a restart.
 fn session_layer(
-    config: &Config,
+    cookie_secure: bool,
     sessions: PersistentSessions,
 ) -> SessionManagerLayer<PersistentSessions> {
     SessionManagerLayer::new(sessions)
         .with_name("pianorhythm.sid")
-        .with_secure(config.cookie_secure)
+        .with_secure(cookie_secure)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)))
 }

@@ -15,7 +15,6 @@ pub mod http;
 pub mod metrics;
 pub mod service_error;
 pub mod sheets;
-pub mod state;
 pub mod telemetry;
 pub mod ws;
 
@@ -26,18 +25,17 @@ use pianorhythm_store::Store;
 use tokio::{net::TcpListener, task::JoinHandle};
 
 use pianorhythm_engine::{
-    cluster::{Cluster, Solo},
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
-    rooms::Registry,
+    rooms::{Cluster, Registry},
     shutdown::Shutdown,
+    solo::Solo,
 };
 
 use crate::{
     accounts::Accounts,
     config::Config,
     http::{health::Readiness, sessions::PersistentSessions},
-    state::AppState,
 };
 
 /// Longest wait at shutdown for rooms' queued writes.
@@ -126,9 +124,9 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     )?;
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
-    let state = AppState {
+    let state = http::state::AppState {
         leptos_options,
-        rooms: Arc::new(state::LiveRooms(registry.clone())),
+        rooms: Arc::new(http::state::LiveRooms(registry.clone())),
         registry: registry.clone(),
         realtime: ws::Realtime {
             registry: registry.clone(),
@@ -148,7 +146,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         },
         store,
     };
-    let app = http::router(&config, state, sessions);
+    let app = http::router(&config.site(), state, sessions);
     let task = tokio::spawn({
         let shutdown = shutdown.clone();
         async move {

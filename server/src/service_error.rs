@@ -5,14 +5,12 @@
 //! field); REST turns it into an [`ApiError`](crate::error::ApiError), which gives each kind
 //! its status and stable code.
 
+//!
+//! Errors of the services' own parts convert beside their types (`accounts::oauth`,
+//! `accounts::tokens`, `sheets::format`), so this module depends on no service.
+
 use pianorhythm_engine::policy::Denied;
-
 use pianorhythm_store::StoreError;
-
-use crate::{
-    accounts::{oauth::OAuthError, tokens::InvalidToken},
-    sheets::format::FormatError,
-};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -32,8 +30,9 @@ pub enum ServiceError {
     NotYours,
     #[error("no sign-in provider {0:?} is configured")]
     UnknownProvider(String),
-    #[error(transparent)]
-    OAuth(#[from] OAuthError),
+    /// Signing in with a provider failed, in words fit for the player.
+    #[error("{0}")]
+    SignIn(String),
     #[error("no such {0}")]
     NotFound(&'static str),
     /// A field of a form, upload or search is wrong; the message is fit for the player.
@@ -65,20 +64,5 @@ impl From<StoreError> for ServiceError {
             StoreError::Invalid(message) => Self::field("form", message),
             StoreError::Unavailable(message) => Self::Unavailable(message),
         }
-    }
-}
-
-impl From<InvalidToken> for ServiceError {
-    fn from(_: InvalidToken) -> Self {
-        Self::InvalidToken
-    }
-}
-
-/// A sheet the player sent cannot be read: the mistake is shown next to the upload's file.
-/// (A stored sheet that cannot be read is the server's fault, not the player's: see
-/// `sheets::library`.)
-impl From<FormatError> for ServiceError {
-    fn from(error: FormatError) -> Self {
-        Self::field("file", error.to_string())
     }
 }

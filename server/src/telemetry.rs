@@ -7,12 +7,19 @@ use tracing_subscriber::{
     filter::LevelFilter, layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer,
 };
 
-use crate::config::LogFormat;
-
 /// Keeps telemetry running; dropping it (as the process ends) sends what Sentry still queues.
 pub struct Telemetry {
     /// The Sentry client, when `SENTRY_DSN` is set.
     _sentry: Option<sentry::ClientInitGuard>,
+}
+
+/// How log lines are written (`LOG_FORMAT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// For people reading a terminal.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 /// Installs the process's logging (once per process) and, given a DSN, the Sentry client.

@@ -7,7 +7,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use bytes::Bytes;
 use parking_lot::Mutex;
-use pianorhythm_engine::{cluster, metrics, shutdown::Shutdown};
+use pianorhythm_engine::{metrics, outbox, shutdown::Shutdown};
 use tokio::sync::mpsc;
 
 use super::{wire, Bus};
@@ -35,7 +35,7 @@ pub struct PeerLink {
     queue: mpsc::Sender<PeerItem>,
 }
 
-impl cluster::PeerLink for PeerLink {
+impl outbox::PeerLink for PeerLink {
     fn instance(&self) -> &Arc<str> {
         &self.instance
     }

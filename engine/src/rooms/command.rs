@@ -11,8 +11,9 @@ use pianorhythm_core::{
 };
 use tokio::sync::{mpsc, oneshot};
 
+use super::RemoteRoom;
 use super::{password, RoomError};
-use crate::{cluster::RemoteRoom, limits::Player, outbox::Outbox};
+use crate::{limits::Player, outbox::Outbox};
 
 /// How long a join waits for the room's answer (from another instance, at worst).
 pub const JOIN_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);

@@ -3,7 +3,7 @@
 //! A room lives on one instance, its home, and the others reach it through the [`Cluster`]:
 //! finding a room not held here asks where it lives, creating one claims its name across
 //! instances, and a room whose home has gone is adopted: brought back here from the store, as
-//! a restart would. Alone ([`Solo`](crate::cluster::Solo)), every room is here.
+//! a restart would. Alone ([`Solo`](crate::solo::Solo)), every room is here.
 
 use std::{sync::Arc, time::Duration};
 
@@ -20,10 +20,10 @@ use super::{
     password,
     room::{Room, RoomContext, RoomKind},
     room_list::RoomListFeed,
-    ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomRecords, RoomSettings,
+    Claim, Cluster, ConnectionId, Origin, RoomCommand, RoomError, RoomHandle, RoomRecords,
+    RoomSettings, Whereabouts,
 };
 use crate::{
-    cluster::{Claim, Cluster, Whereabouts},
     ids,
     limits::{Player, PlayerLimits, RoomPermit},
     names,

@@ -24,11 +24,11 @@ use super::{
     Origin, PasswordChange, RoomCommand, RoomError, RoomRecords, RoomSettings, RoomsConfig,
 };
 use crate::{
-    cluster::Solo,
     limits::{LimitsConfig, Player, PlayerLimits},
     names,
     outbox::{outbox, OutboxReceiver, Outgoing},
     shutdown::Shutdown,
+    solo::Solo,
 };
 
 /// One connection into the sandboxed room.

@@ -14,6 +14,7 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use super::providers::Provider;
+use crate::service_error::ServiceError;
 
 /// What the session keeps between sending the browser to the provider and its return.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -51,6 +52,12 @@ pub enum OAuthError {
     Provider(String),
     #[error("the provider is misconfigured: {0}")]
     Misconfigured(String),
+}
+
+impl From<OAuthError> for ServiceError {
+    fn from(error: OAuthError) -> Self {
+        Self::SignIn(error.to_string())
+    }
 }
 
 /// The URL that starts signing in with `provider`, and what to remember until it answers.

@@ -17,6 +17,8 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::service_error::ServiceError;
+
 /// What an access token says.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
@@ -35,6 +37,12 @@ pub struct Claims {
 #[derive(Debug, thiserror::Error)]
 #[error("the access token is missing, expired or not ours")]
 pub struct InvalidToken;
+
+impl From<InvalidToken> for ServiceError {
+    fn from(_: InvalidToken) -> Self {
+        Self::InvalidToken
+    }
+}
 
 /// Signs and checks access tokens; mints refresh tokens.
 pub struct TokenIssuer {

@@ -4,13 +4,9 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use clap::{builder::BoolishValueParser, ArgAction, Parser, ValueEnum};
+use clap::{builder::BoolishValueParser, ArgAction, Parser};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
+use crate::telemetry::LogFormat;
 
 #[derive(Debug, Parser)]
 #[command(name = "server", about = "The PianoRhythm server", version)]

@@ -23,7 +23,7 @@ use axum::{
 };
 use pianorhythm_core::rooms::RoomSummary;
 
-use crate::{accounts::Accounts, error::ApiError, state::AppState};
+use crate::{accounts::Accounts, error::ApiError, http::state::AppState};
 
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()

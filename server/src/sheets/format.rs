@@ -18,6 +18,8 @@ mod vp;
 
 use pianorhythm_core::domain::sheet_music::{SheetFormat, MAX_CONTENT_BYTES};
 
+use crate::service_error::ServiceError;
+
 /// One timeline for every format: notes and pedal in milliseconds from the start.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Score {
@@ -179,6 +181,15 @@ fn assert_close(actual: &Score, expected: &Score, tolerance_ms: f64) {
         );
     }
     assert_eq!(actual.tempo_bpm, expected.tempo_bpm, "tempo");
+}
+
+/// A sheet the player sent cannot be read: the mistake is shown next to the upload's file.
+/// (A stored sheet that cannot be read is the server's fault, not the player's: see
+/// `sheets::library`.)
+impl From<FormatError> for ServiceError {
+    fn from(error: FormatError) -> Self {
+        Self::field("file", error.to_string())
+    }
 }
 
 #[cfg(test)]

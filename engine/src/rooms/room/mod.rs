@@ -29,12 +29,11 @@ use pianorhythm_core::{
 use tokio::sync::mpsc;
 
 use super::{
-    directory::Directory, journal::Journal, Origin, RoomCommand, RoomError, RoomSettings,
+    directory::Directory, journal::Journal, Cluster, Origin, RoomCommand, RoomError, RoomSettings,
     RoomsConfig,
 };
 use crate::{
     clock::now_millis,
-    cluster::Cluster,
     frames,
     limits::{PlayerLimits, RoomPermit},
     outbox::Outbox,

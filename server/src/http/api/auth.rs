@@ -15,8 +15,8 @@ use url::{form_urlencoded, Position, Url};
 use crate::{
     accounts::{oauth::CallbackParams, Accounts, Caller, TokenPair},
     error::ApiError,
+    http::state::AppState,
     service_error::ServiceError,
-    state::AppState,
 };
 
 pub fn router() -> Router<AppState> {

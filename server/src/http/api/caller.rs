@@ -12,7 +12,7 @@ use tower_sessions::Session;
 use crate::{
     accounts::{Accounts, Caller},
     error::ApiError,
-    state::AppState,
+    http::state::AppState,
 };
 
 impl FromRequestParts<AppState> for Caller {

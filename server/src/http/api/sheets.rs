@@ -14,12 +14,12 @@ use serde::Deserialize;
 use crate::{
     accounts::Caller,
     error::ApiError,
+    http::state::AppState,
     service_error::ServiceError,
     sheets::{
         library::{difficulty, split_tags},
         SheetLibrary,
     },
-    state::AppState,
 };
 
 pub fn router() -> Router<AppState> {

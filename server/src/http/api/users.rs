@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::{
     accounts::{Accounts, Caller},
     error::ApiError,
-    state::AppState,
+    http::state::AppState,
 };
 
 pub fn router() -> Router<AppState> {

@@ -1,23 +1,15 @@
-//! What the engine needs to span several instances, as traits it owns, and [`Solo`], their
-//! implementation for one instance alone. The cluster crate implements them over Redis.
-//!
-//! - [`Cluster`]: where each room lives, its name across instances, and reaching a room held
-//!   elsewhere ([`RemoteRoom`]);
-//! - [`PeerLink`]: the queue to another instance's connections, for players there in rooms here;
-//! - [`SharedLimits`](crate::limits::SharedLimits): allowances counted on every instance.
-//!
-//! The engine never asks whether there is a cluster: alone, every room is here, every name is
-//! free unless a room here has it, and every limit is counted here only.
+//! Where rooms live when several instances serve them, as the traits the registry asks:
+//! [`Cluster`] (where each room lives, its name across instances) and [`RemoteRoom`] (a room
+//! held elsewhere). The cluster crate implements them over Redis; for one instance alone,
+//! [`Solo`] answers that every room is here and every name free unless a room here has it,
+//! so the registry never asks whether there is a cluster.
 
 use std::{fmt::Debug, sync::Arc};
 
 use async_trait::async_trait;
-use bytes::Bytes;
 
-use crate::{
-    limits::{LimitError, Player, SharedBucket, SharedLimits, SharedPermit},
-    rooms::{RoomCommand, RoomError},
-};
+use super::{RoomCommand, RoomError};
+use crate::solo::Solo;
 
 /// Where a claim left a room.
 pub enum Claim {
@@ -73,19 +65,6 @@ pub trait RemoteRoom: Send + Sync + Debug {
     async fn send(&self, room_id: &str, command: RoomCommand) -> Result<(), RoomError>;
 }
 
-/// The queue to another instance, for frames to its connections.
-pub trait PeerLink: Send + Sync + Debug {
-    /// The instance it goes to.
-    fn instance(&self) -> &Arc<str>;
-    /// Queues a frame for one of its connections without waiting (dropped, and counted,
-    /// when the queue is full).
-    fn push_frame(&self, connection: u64, frame: Bytes);
-}
-
-/// One instance alone: every room is here.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Solo;
-
 #[async_trait]
 impl Cluster for Solo {
     async fn claim(&self, _: &str) -> Result<Claim, RoomError> {
@@ -122,17 +101,6 @@ impl Cluster for Solo {
     }
 
     async fn depart(&self) -> Result<(), RoomError> {
-        Ok(())
-    }
-}
-
-#[async_trait]
-impl SharedLimits for Solo {
-    async fn connect(&self, _: &Player, _: u64) -> Result<SharedPermit, LimitError> {
-        Ok(Box::new(()))
-    }
-
-    async fn take(&self, _: SharedBucket, _: &Player) -> Result<(), LimitError> {
         Ok(())
     }
 }

@@ -11,7 +11,8 @@ use pianorhythm_core::rooms::RoomSummary;
 use pianorhythm_engine::rooms::Registry;
 use pianorhythm_store::Store;
 
-use crate::{accounts::Accounts, http::health::Readiness, sheets::SheetLibrary, ws::Realtime};
+use super::health::Readiness;
+use crate::{accounts::Accounts, sheets::SheetLibrary, ws::Realtime};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
