@@ -2,7 +2,24 @@
 //! bundle, the JSON API, health checks and the real-time WebSocket.
 //!
 //! [`start`] runs it on a listener and hands back a [`RunningServer`]; `main` and the
-//! integration tests both go through it, so the tests exercise the real thing.
+//! integration tests both go through it, so the tests exercise the real thing. It is the
+//! composition root: the only place that knows whether there are other instances (Redis:
+//! `pianorhythm_cluster`; alone: the engine's `Solo`) and which store is open.
+//!
+//! The rooms, limits and live connections are the engine's (`pianorhythm_engine`), storage is
+//! `pianorhythm_store`, and what pages and the API exchange is `pianorhythm_api`; this crate
+//! adapts them to HTTP and the WebSocket.
+//!
+//! - `accounts`: signing in, sessions' identities, API tokens, profiles, staff actions
+//! - `config`: settings from the environment, grouped for each part
+//! - `error`: the HTTP error shape, `ApiError`
+//! - `guest`: guest identities in the session cookie
+//! - `http`: the routes: pages, server functions, `/api/v1`, health, assets, sessions
+//! - `metrics`: the Prometheus exporter on its own listener, and the gauges read at scrape time
+//! - `service_error`: the one error of the services (accounts, sheet music)
+//! - `sheets`: sheet music: formats, the library, recordings
+//! - `telemetry`: logs and Sentry
+//! - `ws`: the WebSocket endpoint: the socket loop, and requests turned into room commands
 
 // The app's view types nest deeply; the default limit is too low to lay them out.
 #![recursion_limit = "256"]
