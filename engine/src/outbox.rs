@@ -76,7 +76,7 @@ enum Target {
         items: mpsc::Sender<Outgoing>,
         overflow: Arc<Overflow>,
     },
-    /// A connection of another instance, reached over the bus.
+    /// A connection of another instance, reached through the queue to it.
     Remote {
         link: Arc<dyn PeerLink>,
         connection: u64,

@@ -28,7 +28,7 @@ struct Rooms {
     ids_by_key: HashMap<String, Arc<str>>,
     /// What the lobby shows of each room, with whether it is private (and so not shown).
     summaries: HashMap<Arc<str>, (RoomSummary, bool)>,
-    /// The same for the rooms other instances hold (with a bus), as last read.
+    /// The same for the rooms other instances hold, as the cluster last shared them.
     remote: Vec<(RoomSummary, bool)>,
 }
 
