@@ -44,26 +44,55 @@ pub struct PendingJoins {
     /// The id of the next join asked.
     next_id: AtomicU64,
     /// Where each join's answer goes, by id.
-    waiting: Mutex<HashMap<u64, oneshot::Sender<Result<(), RoomError>>>>,
+    waiting: Mutex<HashMap<u64, Waiting>>,
+}
+
+/// A join asked of another instance.
+#[derive(Debug)]
+struct Waiting {
+    /// The instance asked: if it goes, no answer will come.
+    instance: Arc<str>,
+    /// Where the answer goes.
+    reply: oneshot::Sender<Result<(), RoomError>>,
 }
 
 impl PendingJoins {
-    fn add(&self, reply: oneshot::Sender<Result<(), RoomError>>) -> u64 {
+    fn add(&self, instance: &Arc<str>, reply: oneshot::Sender<Result<(), RoomError>>) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.waiting.lock().insert(id, reply);
+        let instance = instance.clone();
+        self.waiting.lock().insert(id, Waiting { instance, reply });
         id
     }
 
     /// Hands an answer to the join that waits for it.
     pub fn answer(&self, answer: wire::JoinAnswer) {
-        if let Some(reply) = self.waiting.lock().remove(&answer.request_id) {
-            let _ = reply.send(join_result(answer.result));
+        if let Some(waiting) = self.waiting.lock().remove(&answer.request_id) {
+            let _ = waiting.reply.send(join_result(answer.result));
+        }
+    }
+
+    /// Answers the joins asked of an instance that has gone: their room is not there any
+    /// more, so the askers look for it again (adopted, by now) rather than wait out the
+    /// join's timeout.
+    pub fn gone(&self, instance: &str) {
+        let mut waiting = self.waiting.lock();
+        let asked: Vec<u64> = waiting
+            .iter()
+            .filter(|(_, join)| &*join.instance == instance)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in asked {
+            if let Some(join) = waiting.remove(&id) {
+                let _ = join.reply.send(Err(RoomError::RoomNotFound));
+            }
         }
     }
 
     /// Forgets the joins nobody waits for any more (their asker gave up).
     pub fn sweep(&self) {
-        self.waiting.lock().retain(|_, reply| !reply.is_closed());
+        self.waiting
+            .lock()
+            .retain(|_, join| !join.reply.is_closed());
     }
 }
 
@@ -83,7 +112,7 @@ impl rooms::RemoteRoom for RemoteRoom {
     }
 
     async fn send(&self, room_id: &str, command: RoomCommand) -> Result<(), RoomError> {
-        let request = request(room_id, command, &self.joins);
+        let request = request(room_id, command, self.link.instance(), &self.joins);
         self.link
             .send(Item::Request(request))
             .await
@@ -101,8 +130,13 @@ fn sender(origin: &Origin) -> wire::Sender {
     }
 }
 
-/// A command as it goes over the bus.
-fn request(room_id: &str, command: RoomCommand, joins: &PendingJoins) -> wire::RoomRequest {
+/// A command as it goes over the bus to instance `to`.
+fn request(
+    room_id: &str,
+    command: RoomCommand,
+    to: &Arc<str>,
+    joins: &PendingJoins,
+) -> wire::RoomRequest {
     use room_request::Kind;
     let forwarded = |request: Request| Kind::Forwarded(ClientMessage::from_kind(request));
     let seconds = |duration: Duration| u32::try_from(duration.as_secs()).unwrap_or(u32::MAX);
@@ -114,7 +148,7 @@ fn request(room_id: &str, command: RoomCommand, joins: &PendingJoins) -> wire::R
             reply,
         } => {
             let join = wire::Join {
-                request_id: joins.add(reply),
+                request_id: joins.add(to, reply),
                 participant: Some(participant),
                 proof,
             };
@@ -360,5 +394,25 @@ mod tests {
             assert_eq!(answer.request_id, 7);
             assert_eq!(join_result(answer.result), result);
         }
+    }
+
+    #[test]
+    fn the_joins_asked_of_a_gone_instance_are_not_found_and_the_others_still_wait() {
+        let joins = PendingJoins::default();
+        let (gone, other): (Arc<str>, Arc<str>) = ("gone".into(), "other".into());
+        let (reply, mut to_gone) = oneshot::channel();
+        joins.add(&gone, reply);
+        let (reply, mut to_other) = oneshot::channel();
+        let other_id = joins.add(&other, reply);
+
+        joins.gone(&gone);
+        assert_eq!(to_gone.try_recv(), Ok(Err(RoomError::RoomNotFound)));
+        assert!(to_other.try_recv().is_err(), "still waiting");
+
+        let Item::JoinAnswer(answer) = join_answer(other_id, Ok(())) else {
+            panic!("a join answer");
+        };
+        joins.answer(answer);
+        assert_eq!(to_other.try_recv(), Ok(Ok(())));
     }
 }

@@ -297,6 +297,7 @@ impl ClusterTasks {
             }
             tracing::warn!(%instance, "an instance has gone");
             self.remotes.peers.forget(instance);
+            self.remotes.joins.gone(instance);
             for room in self.registry.local_rooms() {
                 let command = RoomCommand::InstanceGone {
                     instance: instance.clone(),

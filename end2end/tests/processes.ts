@@ -1,8 +1,13 @@
 // Servers (and Redis) that a test starts and stops itself, on free ports.
 import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, connect } from 'node:net';
 
 const serverBin = process.env.E2E_SERVER_BIN ?? '../target/debug/server';
+// A folder to keep each started server's log in (`server-<port>.log`), to see what happened
+// when a test fails; `E2E_SERVER_RUST_LOG` sets how much they say (default: warnings).
+const logDir = process.env.E2E_SERVER_LOGS;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,10 +36,10 @@ export async function startServer(port: number, dataDir: string, env: Record<str
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       METRICS_ADDR: '127.0.0.1:0',
       DATA_DIR: dataDir,
-      RUST_LOG: 'warn',
+      RUST_LOG: process.env.E2E_SERVER_RUST_LOG ?? 'warn',
       ...env,
     },
-    stdio: 'ignore',
+    stdio: logDir ? ['ignore', ...Array(2).fill(openSync(join(logDir, `server-${port}.log`), 'a'))] : 'ignore',
   });
   try {
     await eventually('the server', async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok);

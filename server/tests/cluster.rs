@@ -567,6 +567,53 @@ async fn a_room_outlives_the_instance_that_held_it() {
     );
 }
 
+/// kill -9 of the instance holding a room, and at once a newcomer on the other instance asks
+/// once to join it (as a browser opening the room's address does): the holder still counts as
+/// alive for a moment and will never answer, yet the newcomer is let in, with the players
+/// there, within 10 s, and so is one who asks a little later.
+#[tokio::test]
+async fn a_newcomer_asking_once_right_after_kill_9_is_let_in() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, _) = a.connect(None).await;
+    alice.create_room(room("Phoenix")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    let bob_id = bob_id.id;
+    bob.enter("Phoenix").await;
+    let (mut dave, dave_id) = b.connect(None).await;
+    let dave_id = dave_id.id;
+
+    let killed = Instant::now();
+    a.kill_9();
+    drop(alice);
+    dave.join_room("Phoenix", None).await;
+    let mut dave_view = match outcome(&mut dave).await {
+        Ok(joined) => ids(&joined.participants),
+        Err(code) => panic!(
+            "the newcomer was refused ({code:?}) after {:?}",
+            killed.elapsed()
+        ),
+    };
+    view_until(
+        &mut dave,
+        &mut dave_view,
+        FAILOVER.saturating_sub(killed.elapsed()),
+        "bob and dave together in dave's list",
+        |view| *view == set([&bob_id, &dave_id]),
+    )
+    .await;
+
+    let (mut erin, erin_id) = b.connect(None).await;
+    erin.join_room("Phoenix", None).await;
+    let joined = outcome(&mut erin)
+        .await
+        .expect("the later newcomer is let in");
+    assert_eq!(
+        ids(&joined.participants),
+        set([&bob_id, &dave_id, &erin_id.id])
+    );
+}
+
 /// SIGTERM: the instance tells its players it is restarting; one comes back on the other
 /// instance with the same cookie and is the same participant in the same room.
 #[tokio::test]

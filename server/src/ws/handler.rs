@@ -43,8 +43,8 @@ fn valid_instrument(instrument: &Instrument) -> Result<Instrument, Invalid> {
 
 /// A site ban asked for without a length lasts this long.
 const DEFAULT_SITE_BAN: Duration = Duration::from_secs(24 * 60 * 60);
-/// How often, and how far apart, a player whose room's instance has gone tries to join it
-/// again while a live instance adopts it.
+/// How often, and how far apart, a player whose room's instance has gone (or who finds it
+/// gone while joining) tries to join it again while a live instance adopts it.
 const REJOIN_ATTEMPTS: u32 = 10;
 const REJOIN_PAUSE: Duration = Duration::from_millis(500);
 
@@ -66,6 +66,14 @@ pub struct Handler {
     /// The SoundFont preset the player plays with here (none: the piano). It belongs to this
     /// page, which has the SoundFont loaded, so it is not kept with the profile.
     instrument: Option<Instrument>,
+}
+
+/// What a player shows a room to be let in.
+enum Entry {
+    /// A newcomer: the password they typed, if any.
+    Password(Option<String>),
+    /// A player who was in the room before it moved: the proof that let them in then.
+    Proof(Option<String>),
 }
 
 /// The room a connection is in.
@@ -247,13 +255,23 @@ impl Handler {
     }
 
     /// Leaves the current room (if any) and joins `room`. On refusal the player is in no room.
+    /// A room held elsewhere that is not found there may be moving (its instance gone, this
+    /// one or another adopting it): it is followed, as the players who were in it are.
     async fn join(&mut self, room: RoomHandle, password: Option<String>) {
         self.leave().await;
-        match room
-            .join(self.origin.clone(), self.participant(), password)
-            .await
-        {
-            Ok(proof) => {
+        let id = room.id.clone();
+        let joined = match room.home() {
+            None => self
+                .ask(&room, &Entry::Password(password))
+                .await
+                .map(|proof| (room, proof)),
+            Some(_) => {
+                self.follow(&id, Some(room), Entry::Password(password))
+                    .await
+            }
+        };
+        match joined {
+            Ok((room, proof)) => {
                 self.room = Some(Joined { room, proof });
                 self.remember().await;
             }
@@ -273,29 +291,55 @@ impl Handler {
                 Rejoin::AnyRemote => home.is_some(),
             }
         };
-        let Some(joined) = self.room.take_if(concerned) else {
+        let Some(Joined { room, proof }) = self.room.take_if(concerned) else {
             return;
         };
-        for _ in 0..REJOIN_ATTEMPTS {
-            if let Some(room) = self.registry.locate(&joined.room.id).await {
-                let participant = self.participant();
-                let rejoined = room
-                    .rejoin(self.origin.clone(), participant, joined.proof.clone())
-                    .await;
-                match rejoined {
-                    Ok(()) => {
-                        let proof = joined.proof;
-                        self.room = Some(Joined { room, proof });
-                        return;
-                    }
-                    // Claimed by an instance that is still opening it: asked again.
-                    Err(RoomError::RoomNotFound) => {}
-                    Err(error) => return self.reply(error.frame()),
-                }
-            }
-            tokio::time::sleep(REJOIN_PAUSE).await;
+        match self.follow(&room.id, None, Entry::Proof(proof)).await {
+            Ok((room, proof)) => self.room = Some(Joined { room, proof }),
+            Err(error) => self.reply(error.frame()),
         }
-        self.reply(RoomError::RoomNotFound.frame());
+    }
+
+    /// Asks room `id` to let the player in, starting with `first` if given and looking for
+    /// the room wherever it lives now after that: while it moves it may be nowhere for a
+    /// moment, or claimed by an instance still opening it. Answers the proof to keep.
+    async fn follow(
+        &self,
+        id: &str,
+        mut first: Option<RoomHandle>,
+        entry: Entry,
+    ) -> Result<(RoomHandle, Option<String>), RoomError> {
+        for attempt in 0..REJOIN_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(REJOIN_PAUSE).await;
+            }
+            let room = match first.take() {
+                Some(room) => Some(room),
+                None => self.registry.locate(id).await,
+            };
+            let Some(room) = room else {
+                continue;
+            };
+            match self.ask(&room, &entry).await {
+                Ok(proof) => return Ok((room, proof)),
+                // Its instance has gone, or one still opening it has claimed it: asked again.
+                Err(RoomError::RoomNotFound) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Err(RoomError::RoomNotFound)
+    }
+
+    /// Asks `room` to let the player in; answers the proof that did.
+    async fn ask(&self, room: &RoomHandle, entry: &Entry) -> Result<Option<String>, RoomError> {
+        let (origin, participant) = (self.origin.clone(), self.participant());
+        match entry {
+            Entry::Password(password) => room.join(origin, participant, password.clone()).await,
+            Entry::Proof(proof) => room
+                .rejoin(origin, participant, proof.clone())
+                .await
+                .map(|()| proof.clone()),
+        }
     }
 
     /// The player has done something worth coming back to: keep a guest's identity (an
