@@ -614,6 +614,39 @@ async fn a_newcomer_asking_once_right_after_kill_9_is_let_in() {
     );
 }
 
+/// A wrong password to a private room a live instance holds is refused once: the room is
+/// not looked for again, as it is while it moves, so a guess costs one check and the player
+/// hears at once. Following it would add ten checks and 4.5 s of pauses to the refusal.
+#[tokio::test]
+async fn a_wrong_password_to_a_room_held_elsewhere_is_refused_at_once() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[]).await;
+    let (mut alice, _) = a.connect(None).await;
+    alice
+        .create_room(RoomSettingsUpdate {
+            private: Some(true),
+            password: Some("open sesame".into()),
+            ..room("Vault")
+        })
+        .await;
+    let (mut bob, _) = b.connect(None).await;
+    let asked = Instant::now();
+    bob.join_room("Vault", Some("not it")).await;
+    assert_eq!(outcome(&mut bob).await.err(), Some(ErrorCode::RoomNotFound));
+    let refused_in = asked.elapsed();
+    let asked = Instant::now();
+    bob.join_room("Vault", Some("open sesame")).await;
+    assert!(
+        outcome(&mut bob).await.is_ok(),
+        "the right password lets him in"
+    );
+    let let_in = asked.elapsed();
+    assert!(
+        refused_in < let_in + Duration::from_secs(3),
+        "refused after {refused_in:?}, where one check and the way there took {let_in:?}"
+    );
+}
+
 /// SIGTERM: the instance tells its players it is restarting; one comes back on the other
 /// instance with the same cookie and is the same participant in the same room.
 #[tokio::test]

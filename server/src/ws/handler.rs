@@ -302,29 +302,42 @@ impl Handler {
 
     /// Asks room `id` to let the player in, starting with `first` if given and looking for
     /// the room wherever it lives now after that: while it moves it may be nowhere for a
-    /// moment, or claimed by an instance still opening it. Answers the proof to keep.
+    /// moment, or claimed by an instance still opening it. A newcomer refused by a room still
+    /// held where they asked is refused for good (a wrong password is not tried again).
+    /// Answers the proof to keep.
     async fn follow(
         &self,
         id: &str,
-        mut first: Option<RoomHandle>,
+        mut next: Option<RoomHandle>,
         entry: Entry,
     ) -> Result<(RoomHandle, Option<String>), RoomError> {
         for attempt in 0..REJOIN_ATTEMPTS {
             if attempt > 0 {
                 tokio::time::sleep(REJOIN_PAUSE).await;
             }
-            let room = match first.take() {
-                Some(room) => Some(room),
-                None => self.registry.locate(id).await,
+            let room = match next.take() {
+                Some(room) => room,
+                None => match self.registry.locate(id).await {
+                    Some(room) => room,
+                    None => continue,
+                },
             };
-            let Some(room) = room else {
-                continue;
-            };
+            let asked = room.home().cloned();
             match self.ask(&room, &entry).await {
                 Ok(proof) => return Ok((room, proof)),
                 // Its instance has gone, or one still opening it has claimed it: asked again.
                 Err(RoomError::RoomNotFound) => {}
                 Err(error) => return Err(error),
+            }
+            if let Entry::Password(_) = entry {
+                let now = self.registry.locate(id).await;
+                if now
+                    .as_ref()
+                    .is_some_and(|room| room.home() == asked.as_ref())
+                {
+                    return Err(RoomError::RoomNotFound);
+                }
+                next = now;
             }
         }
         Err(RoomError::RoomNotFound)
