@@ -1,8 +1,10 @@
 //! Where rooms live when several instances serve them, as the traits the registry asks:
 //! [`Cluster`] (where each room lives, its name across instances) and [`RemoteRoom`] (a room
-//! held elsewhere). The cluster crate implements them over Redis; for one instance alone,
-//! [`Solo`] answers that every room is here and every name free unless a room here has it,
-//! so the registry never asks whether there is a cluster.
+//! held elsewhere). [`Cluster`] also carries the two other things the engine asks of the
+//! other instances: ending a banned player's connections there, and whether they can be
+//! reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
+//! answers that every room is here and every name free unless a room here has it, so the
+//! registry never asks whether there is a cluster.
 
 use std::{fmt::Debug, sync::Arc};
 
