@@ -104,6 +104,12 @@ impl Registry {
         &self.cluster
     }
 
+    /// The player limits every room draws on.
+    #[cfg(test)]
+    fn context_limits(&self) -> &Arc<PlayerLimits> {
+        &self.context.limits
+    }
+
     /// A room by id, or by name (ignoring case and look-alike letters), wherever it lives.
     pub async fn find(&self, name_or_id: &str) -> Option<RoomHandle> {
         if let Some(room) = self.directory.find(name_or_id) {
@@ -354,3 +360,6 @@ impl Registry {
         self.writers.flushed().await;
     }
 }
+
+#[cfg(test)]
+mod tests;
