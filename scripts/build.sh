@@ -3,6 +3,7 @@
 # public assets into $LEPTOS_SITE_ROOT, then the server binary.
 #   scripts/build.sh [--release]   server in release mode (default: debug, for tests)
 # The same three steps cargo-leptos performs, so no 30-minute cargo-leptos install is needed.
+# Cargo is incremental by itself; each later step is skipped when its inputs did not change (step).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
@@ -11,6 +12,48 @@ server_profile=dev
 
 pkg_dir="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"
 wasm_target=wasm32-unknown-unknown
+
+# A digest of a step's inputs: an absolute path stands for its contents (a directory: every file
+# in it), anything else for itself (a tool's version). This script is always one of them, so that
+# a changed step or flag runs again. A missing input fails the build rather than be left out.
+digest() {
+  describe_inputs "$REPO_ROOT/scripts/build.sh" "$@" | sha256sum | cut -d' ' -f1
+}
+
+describe_inputs() {
+  local input
+  for input in "$@"; do
+    if [[ "$input" != /* ]]; then
+      printf '%s\n' "$input"
+    elif [[ -d "$input" ]]; then
+      find "$input" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum || return
+    else
+      sha256sum "$input" || return
+    fi
+  done
+}
+
+# Runs a step (a function) unless its inputs are the ones it last succeeded on. The stamp, their
+# digest, lies in the directory holding the step's outputs, so whatever empties that directory
+# forgets the stamp too. It is removed before the step runs and written only after it succeeded:
+# a failed or interrupted step always runs again.
+#   step STAMP FUNCTION INPUT...
+step() {
+  local stamp="$1" run="$2" want; shift 2
+  want="$(digest "$@")"
+  if [[ -f "$stamp" && "$(<"$stamp")" == "$want" ]]; then
+    log "$run: inputs unchanged, skipped"
+    return
+  fi
+  rm -f "$stamp"
+  "$run"
+  echo "$want" >"$stamp"
+}
+
+# The version of the wasm-opt in use, or "none": without it the modules are left unoptimised.
+wasm_opt_version() {
+  if [[ -x "$WASM_OPT" ]]; then grep -m1 '"version"' "$TOOLS_DIR/node_modules/binaryen/package.json"; else echo none; fi
+}
 
 # Builds one crate's wasm32 library (profile wasm-release); further arguments go to rustc for
 # that crate alone.
@@ -26,18 +69,26 @@ build_wasm() {
   fi
 }
 
+frontend_wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/frontend.wasm"
+soundfont_wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/soundfont.wasm"
+
 # The client: the app's wasm, split so that its lazy parts (the lobby, account and sheet-music pages,
 # all of a room but the piano, the account corner) are modules of their own, fetched when first
 # needed; then its JS glue, each module optimised for size.
 build_client() {
-  # wasm-split reads the relocations the linker keeps to know what each split point needs.
-  build_wasm frontend -Clink-args=--emit-relocs
-  local wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/frontend.wasm"
-  local split_dir="$CARGO_TARGET_DIR/wasm-split"
+  step "$pkg_dir/.client-stamp" split_client "$frontend_wasm" "$REPO_ROOT/frontend/split-retry.js" \
+    "$LEPTOS_OUTPUT_NAME" "$(wasm-bindgen --version)" "wasm-split $WASM_SPLIT_VERSION" "$(wasm_opt_version)"
+}
+
+# Everything in the bundle directory is made anew from here, so the steps after it run again too.
+split_client() {
+  # A directory of this build's own: other clones build in the same cargo target directory.
+  local split_dir
+  split_dir="$(mktemp -d)"
 
   log "client: wasm-split"
-  rm -rf "$pkg_dir" "$split_dir" && mkdir -p "$pkg_dir" "$split_dir"
-  wasm-split-cli "$wasm" "$split_dir" --target web --out-name "$LEPTOS_OUTPUT_NAME"
+  rm -rf "$pkg_dir" && mkdir -p "$pkg_dir"
+  wasm-split-cli "$frontend_wasm" "$split_dir" --target web --out-name "$LEPTOS_OUTPUT_NAME"
 
   log "client: wasm-bindgen"
   # The main module keeps the exports the split-off modules link against.
@@ -57,6 +108,7 @@ build_client() {
         2> >(grep -v "unknown name subsection" >&2)
     done
   fi
+  rm -rf "$split_dir"
 }
 
 # Installs wasm-split's loader under the name Leptos links to, and beside it the manifest from
@@ -92,20 +144,32 @@ PYTHON
 # picks a SoundFont, so the page's bundle never carries it.
 build_soundfont() {
   build_wasm soundfont
-  local wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/soundfont.wasm"
+  step "$pkg_dir/.soundfont-stamp" optimise_soundfont "$soundfont_wasm" \
+    "$REPO_ROOT/frontend/soundfont/processor.js" "$(wasm_opt_version)"
+}
+
+optimise_soundfont() {
+  log "soundfont: wasm-opt -Oz"
   if [[ -x "$WASM_OPT" ]]; then
-    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$pkg_dir/soundfont.wasm"
+    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int "$soundfont_wasm" -o "$pkg_dir/soundfont.wasm"
   else
-    cp "$wasm" "$pkg_dir/soundfont.wasm"
+    cp "$soundfont_wasm" "$pkg_dir/soundfont.wasm"
   fi
   cp "$REPO_ROOT/frontend/soundfont/processor.js" "$pkg_dir/soundfont-processor.js"
 }
 
+# Copied every time: a copy is quicker than deciding whether it is needed.
 build_assets() {
   cp "$STYLE_FILE" "$pkg_dir/$LEPTOS_OUTPUT_NAME.css"
   cp -r "$ASSETS_DIR/." "$LEPTOS_SITE_ROOT/"
-  # Served as they are to browsers that accept brotli (or else gzip), so the server never
-  # compresses them per request.
+  step "$pkg_dir/.compress-stamp" compress_bundle "$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css \
+    "$(brotli --version)" "$(gzip --version | head -n 1)"
+}
+
+# Served as they are to browsers that accept brotli (or else gzip), so the server never
+# compresses them per request. All of them again when any changed: simpler than telling which.
+compress_bundle() {
+  log "bundle: brotli -q 11 and gzip -9"
   local files=("$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css)
   brotli -q 11 -k -f "${files[@]}"
   gzip -9 -k -f "${files[@]}"
@@ -119,11 +183,20 @@ midi_note() {
   echo $((12 * (${name: -1} + 1) + class))
 }
 
+samples_dir="$LEPTOS_SITE_ROOT/samples"
+
+build_samples() {
+  local layer packages=()
+  for layer in "${PIANO_SAMPLE_LAYERS[@]}"; do packages+=("$PIANO_SAMPLES_DIR/piano-mp3-velocity$layer"); done
+  step "$samples_dir/.stamp" copy_samples "layers ${PIANO_SAMPLE_LAYERS[*]}" "${packages[@]}"
+}
+
 # The sampled piano under $LEPTOS_SITE_ROOT/samples: every file named by its content's hash, so
 # the server can let browsers keep it for a year, and piano.json listing them. The first set
 # (every C of the medium layer, and the lowest A: under 2 MB) is what the client loads first.
-build_samples() {
-  local out="$LEPTOS_SITE_ROOT/samples" entries=() layer file pitch note hash name first
+copy_samples() {
+  local out="$samples_dir" entries=() layer file pitch note hash name first
+  log "samples: copy and name by hash"
   rm -rf "$out" && mkdir -p "$out"
   for layer in "${PIANO_SAMPLE_LAYERS[@]}"; do
     for file in "$PIANO_SAMPLES_DIR/piano-mp3-velocity$layer/audio"/*.mp3; do
@@ -148,6 +221,8 @@ build_server() {
   cargo build -p server --bin server --profile "$server_profile"
 }
 
+# wasm-split reads the relocations the linker keeps to know what each split point needs.
+build_wasm frontend -Clink-args=--emit-relocs
 build_client
 build_soundfont
 build_assets
