@@ -3,8 +3,6 @@
 //! reach them by name.
 
 use leptos::prelude::*;
-use pianorhythm_core::rooms::RoomSummary;
-
 use pianorhythm_api::{
     account::{Checked, Profile, ProviderButton, Settings, SignedIn},
     sheets::{
@@ -12,6 +10,7 @@ use pianorhythm_api::{
         SheetSummary,
     },
 };
+use pianorhythm_core::rooms::RoomSummary;
 
 /// The public rooms to show in the lobby, the permanent Lobby first.
 #[server]

@@ -12,9 +12,8 @@ use leptos::config::{Env, LeptosOptions};
 use pianorhythm_store::StoreConfig;
 
 pub use crate::telemetry::LogFormat;
-use settings::Settings;
-
 use pianorhythm_engine::{limits::LimitsConfig, rooms::RoomsConfig};
+use settings::Settings;
 
 use crate::{
     accounts::{AccountsConfig, Providers},

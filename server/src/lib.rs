@@ -38,9 +38,6 @@ pub mod ws;
 use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::serve::ListenerExt;
-use pianorhythm_store::Store;
-use tokio::{net::TcpListener, task::JoinHandle};
-
 use pianorhythm_engine::{
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
@@ -48,6 +45,8 @@ use pianorhythm_engine::{
     shutdown::Shutdown,
     solo::Solo,
 };
+use pianorhythm_store::Store;
+use tokio::{net::TcpListener, task::JoinHandle};
 
 use crate::{
     accounts::Accounts,

@@ -17,9 +17,8 @@ use std::{
 use axum::{extract::State, http::header, response::IntoResponse, routing::get, Router};
 use metrics::{describe_counter, describe_gauge, describe_histogram, gauge, Unit};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use tokio::net::TcpListener;
-
 use pianorhythm_engine::{live::LiveConnections, rooms::Registry, shutdown::Shutdown};
+use tokio::net::TcpListener;
 
 pub const CONNECTIONS_OPEN: &str = "pianorhythm_connections_open";
 pub const PLAYERS: &str = "pianorhythm_players";

@@ -165,16 +165,19 @@ async fn public_rooms_are_listed_and_private_ones_hidden_but_joinable_by_name() 
         })
         .await;
 
-    // The list is published a moment after a change.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let rooms = server.active_rooms().await;
-    let names: Vec<&str> = rooms
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(names, ["Lobby", "Open Jam"]);
+    // A room is listed once created; its player count follows a moment after the join.
+    let listed = |rooms: &serde_json::Value| {
+        let rooms = rooms.as_array().unwrap();
+        let names: Vec<&str> = rooms.iter().map(|r| r["name"].as_str().unwrap()).collect();
+        names == ["Lobby", "Open Jam"] && rooms[1]["playerCount"] == 1
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let mut rooms = server.active_rooms().await;
+    while !listed(&rooms) && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        rooms = server.active_rooms().await;
+    }
+    assert!(listed(&rooms), "listed: {rooms}");
     let open = &rooms[1];
     assert_eq!(open["playerCount"], 1);
     assert_eq!(open["maxPlayers"], 16);

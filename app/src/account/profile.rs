@@ -1,7 +1,6 @@
 //! `/profile`: one's own display name, colour, bio, avatar and location.
 
 use leptos::{form::ActionForm, prelude::*};
-
 use pianorhythm_api::account::Profile;
 
 use super::field_error;

@@ -1,7 +1,6 @@
 //! `/settings`: theme, notifications and who sees one's profile.
 
 use leptos::{form::ActionForm, prelude::*};
-
 use pianorhythm_api::account::Settings;
 
 use super::{field_error, profile::SignInFirst};

@@ -3,7 +3,6 @@
 //! download and, for Members, offers to keep it as a sheet.
 
 use leptos::prelude::*;
-
 use pianorhythm_api::sheets::{Recording, SavedRecording};
 
 use crate::{

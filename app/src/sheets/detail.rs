@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-
 use pianorhythm_api::sheets::{SheetDetail, SheetEdit, SheetSummary};
 
 use super::{difficulty_options, player::Practice};

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-
 use pianorhythm_api::sheets::{SheetQuery, SheetSummary};
 
 use super::difficulty_options;

@@ -3,9 +3,8 @@
 //! in one (the sheet then plays to everyone there as the player's notes).
 
 use leptos::prelude::*;
-use pianorhythm_core::{notes::note_name, protocol::PlayPermission};
-
 use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
+use pianorhythm_core::{notes::note_name, protocol::PlayPermission};
 
 use crate::{
     live::use_live,

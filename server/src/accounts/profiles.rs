@@ -5,7 +5,6 @@ use pianorhythm_core::{
     domain::user::{ProfileUpdate, User, UserSettings},
     validation,
 };
-
 use pianorhythm_store::StoreError;
 use tower_sessions::Session;
 

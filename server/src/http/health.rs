@@ -3,10 +3,9 @@
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use axum::{extract::State, Json};
-use serde_json::{json, Value};
-
 use pianorhythm_engine::{rooms::Cluster, shutdown::Shutdown};
 use pianorhythm_store::ports::Health;
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
 

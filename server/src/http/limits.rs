@@ -16,10 +16,9 @@ use tower_governor::{
     governor::GovernorConfigBuilder, key_extractor::KeyExtractor, GovernorError, GovernorLayer,
 };
 
+use pianorhythm_engine::limits::address_key;
 use tower::{util::MapRequestLayer, Layer, ServiceExt};
 use tower_http::{body::Limited, limit::RequestBodyLimitLayer};
-
-use pianorhythm_engine::limits::address_key;
 
 use crate::error::ApiError;
 

@@ -12,16 +12,14 @@ use async_trait::async_trait;
 use lru::LruCache;
 use parking_lot::Mutex;
 use pianorhythm_core::domain::session::SessionRecord;
+use pianorhythm_engine::metrics;
+use pianorhythm_engine::shutdown::Shutdown;
 use pianorhythm_store::{now_millis, ports::SessionRecords, StoreError};
 use time::OffsetDateTime;
 use tower_sessions::{
     session::{Id, Record},
     session_store, SessionStore,
 };
-
-use pianorhythm_engine::shutdown::Shutdown;
-
-use pianorhythm_engine::metrics;
 
 use crate::guest::REMEMBER_KEY;
 

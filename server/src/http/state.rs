@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use pianorhythm_api::services::{RoomDirectory, SharedRoomDirectory};
 use pianorhythm_core::rooms::RoomSummary;
-
 use pianorhythm_engine::rooms::Registry;
 use pianorhythm_store::Store;
 

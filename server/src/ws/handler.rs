@@ -11,8 +11,6 @@ use pianorhythm_core::{
     },
     validation::{self, Invalid},
 };
-use tower_sessions::Session;
-
 use pianorhythm_engine::{
     clock, frames,
     limits::PlayerLimits,
@@ -23,6 +21,7 @@ use pianorhythm_engine::{
         RoomSettings,
     },
 };
+use tower_sessions::Session;
 
 use crate::{
     accounts::{Accounts, Caller, Identity},
