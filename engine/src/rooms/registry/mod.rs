@@ -99,11 +99,6 @@ impl Registry {
         })
     }
 
-    /// Where rooms live and how to reach the others.
-    pub fn cluster(&self) -> &Arc<dyn Cluster> {
-        &self.cluster
-    }
-
     /// The player limits every room draws on.
     #[cfg(test)]
     fn context_limits(&self) -> &Arc<PlayerLimits> {
