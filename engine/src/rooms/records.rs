@@ -44,13 +44,6 @@ pub struct MemoryRecords {
     audit: Mutex<Vec<AuditEntry>>,
 }
 
-impl MemoryRecords {
-    /// The audit log so far, oldest first.
-    pub fn audit_log(&self) -> Vec<AuditEntry> {
-        self.audit.lock().clone()
-    }
-}
-
 #[async_trait]
 impl RoomRecords for MemoryRecords {
     async fn save_room(&self, room: &StoredRoom) -> Result<(), RoomError> {
