@@ -161,6 +161,7 @@ optimise_soundfont() {
 # Copied every time: a copy is quicker than deciding whether it is needed.
 build_assets() {
   cp "$STYLE_FILE" "$pkg_dir/$LEPTOS_OUTPUT_NAME.css"
+  cp "$REPO_ROOT/frontend/socket-worker.js" "$pkg_dir/socket-worker.js"
   cp -r "$ASSETS_DIR/." "$LEPTOS_SITE_ROOT/"
   step "$pkg_dir/.compress-stamp" compress_bundle "$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css \
     "$(brotli --version)" "$(gzip --version | head -n 1)"

@@ -5,6 +5,7 @@ use leptos::{ev, prelude::*};
 pub mod audio;
 pub mod download;
 mod events;
+mod frames;
 pub mod instruments;
 pub mod keyboard;
 pub mod midi;

@@ -21,25 +21,31 @@ test('the page hydrates and the client connects: the indicator turns online', as
 });
 
 test('the client reconnects after its connection drops', async ({ page }) => {
-  // Record the sockets the app opens, so the test can cut one as a network failure would.
+  // The app's WebSocket lives in a worker: record the connections the page asks it to open,
+  // so the test can cut one as a network failure would.
   await page.addInitScript(() => {
-    const sockets: WebSocket[] = [];
-    (window as any).__sockets = sockets;
-    const NativeWebSocket = window.WebSocket;
-    window.WebSocket = class extends NativeWebSocket {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        sockets.push(this);
+    const workers: Worker[] = [];
+    (window as any).__workers = workers;
+    (window as any).__opened = 0;
+    const NativeWorker = window.Worker;
+    window.Worker = class extends NativeWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        workers.push(this);
       }
-    };
+      postMessage(message: any, transfer?: any) {
+        if (message?.open) (window as any).__opened += 1;
+        super.postMessage(message, transfer);
+      }
+    } as typeof Worker;
   });
   await page.goto('/');
   const indicator = page.getByRole('status');
   await expect(indicator).toHaveAttribute('data-state', 'online');
-  await page.evaluate(() => (window as any).__sockets.at(-1).close());
+  await page.evaluate(() => (window as any).__workers.at(-1).postMessage({ close: true }));
   await expect(indicator).not.toHaveAttribute('data-state', 'online');
   await expect(indicator).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
-  expect(await page.evaluate(() => (window as any).__sockets.length)).toBe(2);
+  expect(await page.evaluate(() => (window as any).__opened)).toBe(2);
 });
 
 test('an unknown address shows the not-found page with status 404', async ({ page }) => {

@@ -86,6 +86,15 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/ws", get(ws::upgrade))
+        .route_service(
+            &format!("/{}/{}", site.pkg_dir, static_files::SOCKET_WORKER),
+            static_files::worker(
+                &site
+                    .root
+                    .join(&site.pkg_dir)
+                    .join(static_files::SOCKET_WORKER),
+            ),
+        )
         .nest_service(
             &format!("/{}", site.pkg_dir),
             static_files::bundle(&site.root.join(&site.pkg_dir)),

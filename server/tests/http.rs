@@ -111,6 +111,29 @@ async fn client_assets_are_compressed_and_revalidated() {
     assert_eq!(revalidation.status(), StatusCode::NOT_MODIFIED);
 }
 
+/// A worker obeys the policy its script comes with: the socket's worker may connect to this
+/// site (and nothing else), which the policy of other assets (`default-src 'none'`) forbids.
+#[tokio::test]
+async fn the_socket_worker_may_connect_here_and_do_nothing_else() {
+    let server = TestServer::start().await;
+    let worker = server.site.path().join("pkg/socket-worker.js");
+    std::fs::write(&worker, b"onmessage = () => {};").unwrap();
+    let response = server.get("/pkg/socket-worker.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        "default-src 'none'; connect-src 'self'"
+    );
+    assert_eq!(response.headers()["cache-control"], "no-cache");
+    assert_eq!(response.text().await.unwrap(), "onmessage = () => {};");
+
+    let other = server.get("/pkg/pianorhythm.js").await;
+    assert_eq!(
+        other.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+}
+
 /// The build's precompressed copies of a bundle file are served as they are: brotli to browsers
 /// that accept it (Chromium sends `gzip, deflate, br, zstd`), gzip to those that accept only
 /// gzip, the file itself to the rest.

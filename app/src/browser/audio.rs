@@ -17,6 +17,7 @@ use std::{
 
 use js_sys::ArrayBuffer;
 use leptos::prelude::window;
+use pianorhythm_core::polyphony::{Fading, Polyphony};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -64,13 +65,41 @@ struct Voice {
     kind: VoiceKind,
     /// Whether the key coming up silences it.
     damped: bool,
+    /// When it falls silent by itself (the recording or the oscillators end), audio time.
+    ends_at: f64,
 }
+
+/// A voice with the key that plays it.
+struct Sounding {
+    /// The player and key, to find the voice again when the key comes up.
+    key: (Source, u8),
+    /// Its sound, to silence it when it is stolen or its key struck again.
+    voice: Voice,
+}
+
+/// Voices sounding at once, at most: more and the audio thread misses its deadlines on a small
+/// machine (drop-outs). Dense music still sounds full: a voice stolen is the one heard least.
+const MAX_VOICES: usize = 64;
+/// How a stolen voice is silenced: fast, but not so fast that it clicks (time constant, s).
+const STOLEN_FADE: f64 = 0.005;
+/// How voices fade, for choosing which one to steal.
+const FADING: Fading = Fading {
+    ringing: 3.0,
+    released: DAMPING,
+};
 
 struct Engine {
     context: AudioContext,
     master: GainNode,
     spectrum: PeriodicWave,
-    voices: HashMap<(Source, u8), Voice>,
+    /// Every voice still sounding, released ones included, by its number.
+    sounding: HashMap<u64, Sounding>,
+    /// The voice each held key plays (until its key comes up and no pedal holds it).
+    held: HashMap<(Source, u8), u64>,
+    /// The number the next voice gets.
+    next_voice: u64,
+    /// The cap on voices, and which one gives way.
+    polyphony: Polyphony<u64>,
     pedal_down: HashSet<Source>,
     /// Notes released while the pedal was down: they ring until it comes up.
     held_by_pedal: HashSet<(Source, u8)>,
@@ -225,7 +254,10 @@ impl Engine {
             context,
             master,
             spectrum,
-            voices: HashMap::new(),
+            sounding: HashMap::new(),
+            held: HashMap::new(),
+            next_voice: 0,
+            polyphony: Polyphony::new(MAX_VOICES, FADING),
             pedal_down: HashSet::new(),
             held_by_pedal: HashSet::new(),
             soundfont: None,
@@ -236,9 +268,11 @@ impl Engine {
     fn note_on(&mut self, source: &str, note: u8, velocity: u8, at: f64) -> Option<VoiceKind> {
         let at = at.max(self.context.current_time());
         let key = (source.to_owned(), note);
-        if let Some(previous) = self.voices.remove(&key) {
+        if let Some(previous) = self.held.remove(&key) {
             // Struck again: the string stops ringing as the hammer hits it.
-            release(&previous, at, 0.03);
+            if let Some(previous) = self.forget(previous) {
+                release(&previous, at, 0.03);
+            }
         }
         self.held_by_pedal.remove(&key);
         let patch = PATCHES.with_borrow(|patches| patches.get(source).copied());
@@ -265,8 +299,54 @@ impl Engine {
             ..voice
         };
         let kind = voice.kind;
-        self.voices.insert(key, voice);
+        self.make_room(at);
+        let id = self.next_voice;
+        self.next_voice += 1;
+        for stolen in self.polyphony.start(id, velocity, at) {
+            if let Some(stolen) = self.forget(stolen) {
+                release(&stolen, at, STOLEN_FADE);
+            }
+        }
+        self.held.insert(key.clone(), id);
+        self.sounding.insert(id, Sounding { key, voice });
         Some(kind)
+    }
+
+    /// Forgets the voices that have ended or faded by `now`, so they no longer count.
+    fn make_room(&mut self, now: f64) {
+        let ended: Vec<u64> = self
+            .sounding
+            .iter()
+            .filter(|(_, sounding)| sounding.voice.ends_at <= now)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ended.into_iter().chain(self.polyphony.faded(now)) {
+            self.forget(id);
+        }
+    }
+
+    /// Takes voice `id` out of every list; the caller silences it if it still sounds.
+    fn forget(&mut self, id: u64) -> Option<Voice> {
+        self.polyphony.end(id);
+        let sounding = self.sounding.remove(&id)?;
+        if self.held.get(&sounding.key) == Some(&id) {
+            self.held.remove(&sounding.key);
+            self.held_by_pedal.remove(&sounding.key);
+        }
+        Some(sounding.voice)
+    }
+
+    /// The key of voice `id` came up at `at` (no pedal holding it): the damper falls.
+    fn damp_held(&mut self, key: &(Source, u8), at: f64, time_constant: f64) {
+        let Some(id) = self.held.remove(key) else {
+            return;
+        };
+        if let Some(sounding) = self.sounding.get(&id) {
+            if sounding.voice.damped {
+                release(&sounding.voice, at, time_constant);
+                self.polyphony.release(id, at);
+            }
+        }
     }
 
     fn sampled(&self, sample: samples::Pick, at: f64) -> Option<Voice> {
@@ -287,6 +367,7 @@ impl Engine {
             envelope,
             kind: VoiceKind::Piano,
             damped: true,
+            ends_at: at + sample.buffer.duration() / f64::from(sample.rate),
         })
     }
 
@@ -300,14 +381,12 @@ impl Engine {
             return;
         }
         if self.pedal_down.contains(source) {
-            if self.voices.contains_key(&key) {
+            if self.held.contains_key(&key) {
                 self.held_by_pedal.insert(key);
             }
             return;
         }
-        if let Some(voice) = self.voices.remove(&key) {
-            damp(&voice, at.max(self.context.current_time()), DAMPING);
-        }
+        self.damp_held(&key, at.max(self.context.current_time()), DAMPING);
     }
 
     fn pedal(&mut self, source: &str, down: bool, at: f64) {
@@ -327,10 +406,8 @@ impl Engine {
             .collect();
         for key in released {
             self.held_by_pedal.remove(&key);
-            if let Some(voice) = self.voices.remove(&key) {
-                // The dampers fall back together, a little more slowly than one key's.
-                damp(&voice, at.max(self.context.current_time()), DAMPING * 1.5);
-            }
+            // The dampers fall back together, a little more slowly than one key's.
+            self.damp_held(&key, at.max(self.context.current_time()), DAMPING * 1.5);
         }
     }
 }
@@ -359,13 +436,6 @@ async fn fetch(url: &str) -> Result<Response, JsValue> {
 async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, JsValue> {
     let response = fetch(url).await?;
     JsFuture::from(response.array_buffer()?).await?.dyn_into()
-}
-
-/// The key came up: the damper silences the string, if it has one.
-fn damp(voice: &Voice, at: f64, time_constant: f64) {
-    if voice.damped {
-        release(voice, at, time_constant);
-    }
 }
 
 fn release(voice: &Voice, at: f64, time_constant: f64) {

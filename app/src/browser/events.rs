@@ -13,7 +13,11 @@ pub struct NoteEvent<'a> {
     pub velocity: u8,
     pub on: bool,
     pub sent_at: f64,
+    /// When the frame arrived (server time, ms), stamped by the socket's worker.
     pub received_at: f64,
+    /// When the page got to it and scheduled it (server time, ms): the page's own delay is
+    /// `handled_at - received_at`.
+    pub handled_at: f64,
     pub scheduled_at: f64,
     /// What sounded it ("piano" for a sample, "synth"); `None` when nothing did (a note off,
     /// a muted player, audio not started yet).
@@ -22,7 +26,7 @@ pub struct NoteEvent<'a> {
 
 pub fn dispatch(event: NoteEvent) {
     let detail = Object::new();
-    let fields: [(&str, JsValue); 9] = [
+    let fields: [(&str, JsValue); 10] = [
         ("source", event.source.into()),
         ("sender", event.sender.into()),
         ("note", event.note.into()),
@@ -30,6 +34,7 @@ pub fn dispatch(event: NoteEvent) {
         ("on", event.on.into()),
         ("sentAt", event.sent_at.into()),
         ("receivedAt", event.received_at.into()),
+        ("handledAt", event.handled_at.into()),
         ("scheduledAt", event.scheduled_at.into()),
         ("voice", event.voice.map_or(JsValue::NULL, JsValue::from)),
     ];

@@ -2,7 +2,7 @@
 //! in their rhythm by an adaptive playout delay, then played on the audio clock and sent to
 //! the chosen MIDI output at the same moment).
 
-use std::{cell::RefCell, collections::HashMap, time::Duration};
+use std::{cell::RefCell, collections::HashMap};
 
 use leptos::prelude::*;
 use pianorhythm_core::{
@@ -12,7 +12,7 @@ use pianorhythm_core::{
     },
 };
 
-use super::{audio, events, midi, page_ms, recorder, socket, trail};
+use super::{audio, events, frames, midi, page_ms, recorder, socket, trail};
 use crate::live::Live;
 
 const LOCAL: &str = "local";
@@ -54,6 +54,7 @@ pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
         on,
         sent_at: now,
         received_at: now,
+        handled_at: now,
         scheduled_at: now,
         voice: voice.map(audio::VoiceKind::name),
     });
@@ -103,9 +104,11 @@ pub(super) fn send_batch(batch: NoteBatch) {
     socket::send(ClientMessage::from_kind(Request::Notes(batch)));
 }
 
-/// Another player's notes: schedules each at its sender's time plus the playout delay.
-pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
-    let received = socket::server_now();
+/// Another player's notes, which arrived at `received` (server time): schedules each at its
+/// sender's time plus the playout delay. The delay is learnt from the arrival times, which
+/// only the network shapes; a note the page itself got to after its slot plays at once.
+pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch, received: f64) {
+    let handled = socket::server_now();
     let color = live.color_of(sender).unwrap_or_else(|| "#f2c14e".into());
     let muted = live
         .muted
@@ -117,7 +120,8 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
         for event in &batch.events {
             let sent = batch.time + f64::from(event.offset_ms);
             let slot = playout.schedule(sent, received);
-            let wait_ms = (slot.play_at - received).max(0.0);
+            let play_at = slot.play_at.max(handled);
+            let wait_ms = play_at - handled;
             let at = audio_now.map(|now| now + wait_ms / 1000.0).unwrap_or(0.0);
             let Ok(note) = u8::try_from(event.key) else {
                 continue;
@@ -126,7 +130,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
             match event.kind() {
                 NoteEventKind::NoteOn | NoteEventKind::NoteOff => {
                     let on = event.kind() == NoteEventKind::NoteOn;
-                    recorder::note(sender, note, velocity, on, slot.play_at);
+                    recorder::note(sender, note, velocity, on, play_at);
                     let mut voice = None;
                     if !muted {
                         if on {
@@ -147,13 +151,14 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
                         on,
                         sent_at: sent,
                         received_at: received,
-                        scheduled_at: slot.play_at,
+                        handled_at: handled,
+                        scheduled_at: play_at,
                         voice: voice.map(audio::VoiceKind::name),
                     });
                 }
                 NoteEventKind::ControlChange if event.key == SUSTAIN_PEDAL => {
                     audio::pedal(sender, event.value >= 64, at);
-                    recorder::pedal(sender, event.value >= 64, slot.play_at);
+                    recorder::pedal(sender, event.value >= 64, play_at);
                     if !muted {
                         let value = if event.value >= 64 { 127 } else { 0 };
                         midi::send(
@@ -175,22 +180,25 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch) {
         }
         playout.delay_ms()
     });
-    live.playout_ms.set(delay_ms);
+    // Shown in whole ms: the page redraws the figure only when it changes that much, not
+    // for every batch.
+    set_if_moved(live.playout_ms, delay_ms);
     // The output's latency can change (another device, another buffer size): read again.
     if let Some(audio_ms) = audio::output_latency_ms() {
-        live.audio_latency_ms.set(audio_ms);
+        set_if_moved(live.audio_latency_ms, audio_ms);
     }
 }
 
+fn set_if_moved(figure: RwSignal<f64>, value: f64) {
+    if (figure.get_untracked() - value).abs() >= 0.5 {
+        figure.set(value);
+    }
+}
+
+/// Lights `note`'s key (or turns it off) in `wait_ms`, at the first frame from then.
 pub(super) fn light_later(live: &Live, note: u8, light: Option<String>, wait_ms: f64) {
-    let Some(key) = live.key(note) else { return };
-    if wait_ms < 1.0 {
-        key.set(light);
-    } else {
-        set_timeout(
-            move || key.set(light),
-            Duration::from_micros((wait_ms * 1000.0) as u64),
-        );
+    if let Some(key) = live.key(note) {
+        frames::light(key, light, page_ms() + wait_ms);
     }
 }
 

@@ -221,6 +221,7 @@ fn announce(me: &str, key: u8, velocity: u8, at: f64, now: f64, voice: Option<au
         on: velocity > 0,
         sent_at: at,
         received_at: now,
+        handled_at: now,
         scheduled_at: at,
         voice: voice.map(audio::VoiceKind::name),
     });

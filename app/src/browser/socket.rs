@@ -1,6 +1,8 @@
 //! The client's WebSocket to the real-time server: connects, keeps the clock in sync with
 //! periodic time pings, turns server messages into [`Live`] state, and reconnects with
 //! backoff (joining the same room again) when the connection drops.
+//!
+//! - `link`: the transport, a WebSocket in a worker that stamps each frame as it arrives
 
 use std::{
     cell::{Cell, RefCell},
@@ -17,11 +19,13 @@ use pianorhythm_core::{
     time_sync::{ClockSync, SyncSample},
 };
 use prost::Message;
-use wasm_bindgen::{closure::Closure, JsCast};
-use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use super::{notes, now};
 use crate::live::{ConnectionStatus, JoinState, Live};
+
+mod link;
+
+use link::{Event, Link};
 
 const PING_INTERVAL: Duration = Duration::from_secs(2);
 const FIRST_RETRY_DELAY_MS: f64 = 500.0;
@@ -43,27 +47,44 @@ pub fn connect(live: Live) {
         live,
         clock: RefCell::default(),
         failed_attempts: Cell::new(0),
-        socket: RefCell::new(None),
+        link: RefCell::new(None),
+        pinger: Cell::new(None),
         recreating: Cell::new(false),
     });
-    CLIENT.with_borrow_mut(|slot| *slot = Some(client.clone()));
-    client.open();
-}
-
-/// Sends a message if connected; while offline the action is dropped (the UI shows offline).
-pub fn send(message: ClientMessage) {
-    let socket =
-        CLIENT.with_borrow(|client| client.as_ref().and_then(|c| c.socket.borrow().clone()));
-    if let Some(socket) = socket {
-        if socket.ready_state() == WebSocket::OPEN {
-            let _ = socket.send_with_u8_array(&message.encode_to_vec());
+    // The worker and the client live as long as the page.
+    let link = Link::new({
+        let client = client.clone();
+        move |event| client.on_event(event)
+    });
+    match link {
+        Ok(link) => {
+            client.link.replace(Some(link));
+            CLIENT.with_borrow_mut(|slot| *slot = Some(client.clone()));
+            client.open();
+        }
+        Err(error) => {
+            web_sys::console::error_2(&"the connection cannot start:".into(), &error);
+            client.live.status.set(ConnectionStatus::Offline);
         }
     }
 }
 
+/// Sends a message if connected; while offline the action is dropped (the UI shows offline).
+pub fn send(message: ClientMessage) {
+    CLIENT.with_borrow(|client| {
+        if let Some(client) = client {
+            client.send(&message);
+        }
+    });
+}
+
 /// The server's clock, as well as we know it.
 pub fn server_now() -> f64 {
-    let local = now();
+    to_server_time(now())
+}
+
+/// A wall-clock time (ms since the epoch) on the server's clock.
+fn to_server_time(local: f64) -> f64 {
     CLIENT.with_borrow(|client| {
         client
             .as_ref()
@@ -76,91 +97,72 @@ struct Client {
     live: Live,
     clock: RefCell<ClockSync>,
     failed_attempts: Cell<u32>,
-    socket: RefCell<Option<WebSocket>>,
+    /// The transport, once its worker has started.
+    link: RefCell<Option<Link>>,
+    /// Pings the server while the connection is open.
+    pinger: Cell<Option<IntervalHandle>>,
     /// A vanished room is being created again by this client (until it is joined).
     recreating: Cell<bool>,
-}
-
-/// The JS callbacks of one socket; they must live exactly as long as that socket is open.
-struct Handlers {
-    _on_open: Closure<dyn FnMut()>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_close: Closure<dyn FnMut()>,
-    pinger: Option<IntervalHandle>,
 }
 
 impl Client {
     fn open(self: &Rc<Self>) {
         self.live.status.set(ConnectionStatus::Connecting);
-        let Ok(socket) = WebSocket::new(&socket_url()) else {
-            self.retry_later();
-            return;
-        };
-        socket.set_binary_type(BinaryType::Arraybuffer);
-        let handlers: Rc<RefCell<Option<Handlers>>> = Rc::default();
-
-        let on_open = Closure::<dyn FnMut()>::new({
-            let (client, socket, handlers) = (self.clone(), socket.clone(), handlers.clone());
-            move || {
-                client.failed_attempts.set(0);
-                send_ping(&socket);
-                let socket = socket.clone();
-                let pinger = set_interval_with_handle(move || send_ping(&socket), PING_INTERVAL);
-                if let Some(handlers) = handlers.borrow_mut().as_mut() {
-                    handlers.pinger = pinger.ok();
-                }
-            }
-        });
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new({
-            let client = self.clone();
-            move |event: MessageEvent| client.receive(event)
-        });
-        let on_close = Closure::<dyn FnMut()>::new({
-            let (client, handlers) = (self.clone(), handlers.clone());
-            move || {
-                let finished = handlers.borrow_mut().take();
-                if let Some(pinger) = finished.as_ref().and_then(|h| h.pinger) {
-                    pinger.clear();
-                }
-                // A closure must not free itself while running: drop them on the next tick.
-                set_timeout(move || drop(finished), Duration::ZERO);
-                client.socket.replace(None);
-                client.live.status.set(ConnectionStatus::Offline);
-                // The room stays known: on reconnect it is joined again (or brought back).
-                client.live.players.set(Vec::new());
-                if client.live.wanted_room.get_untracked().is_some() {
-                    client.live.join.set(JoinState::Joining);
-                }
-                client.retry_later();
-            }
-        });
-
-        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        *handlers.borrow_mut() = Some(Handlers {
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
-            pinger: None,
-        });
-        self.socket.replace(Some(socket));
+        if let Some(link) = self.link.borrow().as_ref() {
+            link.open(&socket_url());
+        }
     }
 
-    fn receive(&self, event: MessageEvent) {
-        let Ok(buffer) = event.data().dyn_into::<js_sys::ArrayBuffer>() else {
-            leptos::logging::warn!("ignoring a non-binary frame from the server");
-            return;
-        };
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        match ServerMessage::decode(bytes.as_slice()) {
-            Ok(ServerMessage { kind: Some(kind) }) => self.handle(kind),
+    fn send(&self, message: &ClientMessage) {
+        if let Some(link) = self.link.borrow().as_ref() {
+            link.send(&message.encode_to_vec());
+        }
+    }
+
+    fn on_event(self: &Rc<Self>, event: Event) {
+        match event {
+            Event::Opened => {
+                self.failed_attempts.set(0);
+                self.send(&ping());
+                let client = Rc::downgrade(self);
+                let pinger = set_interval_with_handle(
+                    move || {
+                        if let Some(client) = client.upgrade() {
+                            client.send(&ping());
+                        }
+                    },
+                    PING_INTERVAL,
+                );
+                if let Some(previous) = self.pinger.replace(pinger.ok()) {
+                    previous.clear();
+                }
+            }
+            Event::Frame { bytes, arrived_at } => self.receive(&bytes, arrived_at),
+            Event::Closed => {
+                if let Some(pinger) = self.pinger.take() {
+                    pinger.clear();
+                }
+                self.live.status.set(ConnectionStatus::Offline);
+                // The room stays known: on reconnect it is joined again (or brought back).
+                self.live.players.set(Vec::new());
+                if self.live.wanted_room.get_untracked().is_some() {
+                    self.live.join.set(JoinState::Joining);
+                }
+                self.retry_later();
+            }
+        }
+    }
+
+    /// A frame that arrived at `arrived_at` (wall clock, ms).
+    fn receive(&self, bytes: &[u8], arrived_at: f64) {
+        match ServerMessage::decode(bytes) {
+            Ok(ServerMessage { kind: Some(kind) }) => self.handle(kind, arrived_at),
             Ok(ServerMessage { kind: None }) => {}
             Err(error) => leptos::logging::warn!("undecodable frame from the server: {error}"),
         }
     }
 
-    fn handle(&self, kind: Kind) {
+    fn handle(&self, kind: Kind, arrived_at: f64) {
         let live = &self.live;
         match kind {
             Kind::Pong(pong) => self.record_pong(pong),
@@ -235,7 +237,8 @@ impl Client {
             Kind::RoomUpdated(updated) => live.room.set(updated.room),
             Kind::Notes(relayed) => {
                 if let Some(batch) = relayed.batch {
-                    notes::play_remote(live, &relayed.sender_id, &batch);
+                    let received = to_server_time(arrived_at);
+                    notes::play_remote(live, &relayed.sender_id, &batch, received);
                 }
             }
             Kind::Chat(message) => live.chat.update(|chat| {
@@ -334,12 +337,12 @@ impl Client {
     }
 }
 
-fn send_ping(socket: &WebSocket) {
-    let ping = ClientMessage::from_kind(client_message::Kind::Ping(TimePing {
+/// A clock-sync ping, stamped now. Its pong is timed on the page's main thread, when the page
+/// gets to it: the ping shown is how long the page takes to hear back, its own delays included.
+fn ping() -> ClientMessage {
+    ClientMessage::from_kind(client_message::Kind::Ping(TimePing {
         client_send_time: now(),
-    }));
-    // A send on a socket that is closing fails harmlessly; on_close handles the rest.
-    let _ = socket.send_with_u8_array(&ping.encode_to_vec());
+    }))
 }
 
 fn socket_url() -> String {

@@ -19,17 +19,38 @@ use axum::{
 use tower::Layer;
 use tower_http::{
     services::{ServeDir, ServeFile},
-    set_header::SetResponseHeaderLayer,
+    set_header::{SetResponseHeader, SetResponseHeaderLayer},
 };
 
 /// The list of samples the client reads first; every other file under `/samples` is hashed.
 pub const SAMPLE_LIST: &str = "piano.json";
 
-pub fn bundle(pkg_dir: &Path) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
+pub fn bundle(pkg_dir: &Path) -> SetResponseHeader<ServeDir, HeaderValue> {
     revalidated().layer(
         ServeDir::new(pkg_dir)
             .precompressed_br()
             .precompressed_gzip(),
+    )
+}
+
+/// The worker holding the page's WebSocket (`frontend/socket-worker.js`), part of the bundle.
+pub const SOCKET_WORKER: &str = "socket-worker.js";
+
+/// A worker script of the bundle. A worker obeys the policy its own script is served with, not
+/// the page's: this one may connect to this site and do nothing else.
+pub fn worker(
+    script: &Path,
+) -> SetResponseHeader<SetResponseHeader<ServeFile, HeaderValue>, HeaderValue> {
+    let policy = SetResponseHeaderLayer::overriding(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; connect-src 'self'"),
+    );
+    policy.layer(
+        revalidated().layer(
+            ServeFile::new(script)
+                .precompressed_br()
+                .precompressed_gzip(),
+        ),
     )
 }
 

@@ -9,7 +9,7 @@
 //! Decoding uses an offline context, which browsers allow before the player's first gesture,
 //! so samples load while the page is still silent. Each is kept as one channel of at most
 //! eight seconds (a held piano note has faded by then): about a quarter of the memory of the
-//! full stereo recordings.
+//! full stereo recordings. Both decoding and that cut run off the page's main thread.
 
 use std::{
     cell::{Cell, RefCell},
@@ -166,7 +166,7 @@ async fn fetch_and_decode(decoder: &OfflineAudioContext, sample: &Listed) -> Opt
         let decoded: AudioBuffer = JsFuture::from(decoder.decode_audio_data(&bytes)?)
             .await?
             .dyn_into()?;
-        kept_part(decoder, &decoded)
+        kept_part(&decoded).await
     };
     match decoded.await {
         Ok(buffer) => Some(buffer),
@@ -180,26 +180,30 @@ async fn fetch_and_decode(decoder: &OfflineAudioContext, sample: &Listed) -> Opt
     }
 }
 
-/// The recording as one channel of at most `KEPT_SECONDS`, faded out at the cut.
-fn kept_part(decoder: &OfflineAudioContext, decoded: &AudioBuffer) -> Result<AudioBuffer, JsValue> {
+/// The recording as one channel of at most `KEPT_SECONDS`, faded out at the cut. An offline
+/// context renders it (mixing the channels down, cutting and fading) on the browser's audio
+/// thread: done here in wasm, copying and mixing seconds of samples held the page's main
+/// thread for milliseconds per file, long enough to make other players' notes late.
+async fn kept_part(decoded: &AudioBuffer) -> Result<AudioBuffer, JsValue> {
     let rate = decoded.sample_rate();
-    let frames = (decoded.length() as usize).min((KEPT_SECONDS * rate) as usize);
-    let channels = decoded.number_of_channels();
-    let mut mixed = vec![0.0f32; frames];
-    let mut channel = vec![0.0f32; frames];
-    for index in 0..channels {
-        decoded.copy_from_channel(&mut channel, index as i32)?;
-        for (sum, value) in mixed.iter_mut().zip(&channel) {
-            *sum += value / channels as f32;
-        }
+    let frames = decoded.length().min((KEPT_SECONDS * rate) as u32).max(1);
+    let renderer = OfflineAudioContext::new_with_number_of_channels_and_length_and_sample_rate(
+        1, frames, rate,
+    )?;
+    let player = renderer.create_buffer_source()?;
+    player.set_buffer(Some(decoded));
+    let fade = renderer.create_gain()?;
+    let kept_seconds = f64::from(frames) / f64::from(rate);
+    if decoded.length() > frames {
+        let fade_from = (kept_seconds - f64::from(FADE_SECONDS)).max(0.0);
+        fade.gain().set_value_at_time(1.0, fade_from)?;
+        fade.gain()
+            .linear_ramp_to_value_at_time(0.0, kept_seconds)?;
     }
-    let fade = ((FADE_SECONDS * rate) as usize).min(frames);
-    if decoded.length() as usize > frames {
-        for (step, value) in mixed[frames - fade..].iter_mut().enumerate() {
-            *value *= 1.0 - step as f32 / fade as f32;
-        }
-    }
-    let kept = decoder.create_buffer(1, frames as u32, rate)?;
-    kept.copy_to_channel(&mixed, 0)?;
-    Ok(kept)
+    player.connect_with_audio_node(&fade)?;
+    fade.connect_with_audio_node(&renderer.destination())?;
+    player.start()?;
+    JsFuture::from(renderer.start_rendering()?)
+        .await?
+        .dyn_into()
 }

@@ -71,5 +71,6 @@ pub fn voice(
         envelope,
         kind: super::VoiceKind::Synth,
         damped: true,
+        ends_at: at + decay * 6.0,
     })
 }
