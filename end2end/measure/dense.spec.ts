@@ -1,7 +1,7 @@
-import { Page, test } from '@playwright/test';
+import { Browser, Page, test } from '@playwright/test';
 import { loadavg } from 'node:os';
 import { guard } from '../tests/fixtures';
-import { online, recordNotes } from '../tests/helpers';
+import { online, recordNotes, remoteNoteOns } from '../tests/helpers';
 import { percentile, round, spread } from './figures';
 import { buildLoader, startLoader } from './loader';
 
@@ -33,10 +33,10 @@ test('a page in a room playing 1,000 notes a second', async ({ browser, baseURL 
     const recording = page.evaluate(record, { seconds: SECONDS });
     loader.start();
     const figures = await recording;
-    await page.waitForTimeout(2000); // the last notes' playout
+    const atEnd = (await remoteNoteOns(page)).length;
+    const catchUp = await caughtUp(page);
     const sent = await loader.report();
-    const received: Array<{ sentAt: number; receivedAt: number }> = await page.evaluate(() =>
-      (window as any).__notes.filter((n: any) => n.source === 'remote' && n.on));
+    const received = await remoteNoteOns(page);
     if (received.length === 0) throw new Error('no note reached the page');
 
     const during = figures.pings;
@@ -45,7 +45,9 @@ test('a page in a room playing 1,000 notes a second', async ({ browser, baseURL 
       notes_per_second: PLAYERS * RATE,
       seconds: SECONDS,
       notes_sent: sent.notes_sent,
+      notes_received_by_the_end: atEnd,
       notes_received: received.length,
+      catch_up_s: catchUp,
       ...figures.frames,
       ...figures.longTasks,
       audio: figures.audio,
@@ -64,7 +66,7 @@ test('a page in a room playing 1,000 notes a second', async ({ browser, baseURL 
 });
 
 /** The page under measurement: in the room, sound on (the real piano samples, loaded), trail on. */
-async function listener(browser: import('@playwright/test').Browser, baseURL: string): Promise<Page> {
+async function listener(browser: Browser, baseURL: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });
   await guard(context, { withSamples: true });
   await recordNotes(context);
@@ -123,6 +125,27 @@ function samplesSettled(page: Page): Promise<void> {
       }
     }, 200);
   });
+}
+
+/**
+ * Seconds after the music stopped until the page has handled what it was sent: until its count
+ * of notes stays put for 2 s (at most a minute).
+ */
+async function caughtUp(page: Page): Promise<number> {
+  const started = Date.now();
+  let count = -1;
+  let steadySince = Date.now();
+  while (Date.now() - started < 60_000) {
+    const now = await page.evaluate(() => (window as any).__notes.length);
+    if (now !== count) {
+      count = now;
+      steadySince = Date.now();
+    } else if (Date.now() - steadySince >= 2000) {
+      break;
+    }
+    await page.waitForTimeout(250);
+  }
+  return round((steadySince - started) / 1000, 1);
 }
 
 /** The ping the header shows, read once a second for `seconds` s. */
