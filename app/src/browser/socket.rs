@@ -20,7 +20,7 @@ use prost::Message;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
-use super::{notes, now};
+use super::{instruments, notes, now};
 use crate::live::{ConnectionStatus, JoinState, Live};
 
 const PING_INTERVAL: Duration = Duration::from_secs(2);
@@ -45,6 +45,7 @@ pub fn connect(live: Live) {
         failed_attempts: Cell::new(0),
         socket: RefCell::new(None),
         recreating: Cell::new(false),
+        welcomed: Cell::new(false),
     });
     CLIENT.with_borrow_mut(|slot| *slot = Some(client.clone()));
     client.open();
@@ -79,6 +80,9 @@ struct Client {
     socket: RefCell<Option<WebSocket>>,
     /// A vanished room is being created again by this client (until it is joined).
     recreating: Cell<bool>,
+    /// Whether a Welcome has come: only the page's first takes the instrument the server
+    /// kept; after a drop the page plays on with its own choice.
+    welcomed: Cell<bool>,
 }
 
 /// The JS callbacks of one socket; they must live exactly as long as that socket is open.
@@ -165,6 +169,10 @@ impl Client {
         match kind {
             Kind::Pong(pong) => self.record_pong(pong),
             Kind::Welcome(welcome) => {
+                if !self.welcomed.replace(true) {
+                    let kept = welcome.you.as_ref().and_then(|you| you.instrument.clone());
+                    instruments::restore(live, kept);
+                }
                 live.me.set(welcome.you);
                 live.role.set(welcome.role);
                 // Back after a drop: the list again if this page shows it, and the room this
@@ -184,8 +192,12 @@ impl Client {
                 live.chat.set(joined.recent_chat);
                 live.join.set(JoinState::Joined);
                 live.notice.set(None);
-                // A connection starts on the piano: the room hears again what this page plays.
-                if live.instrument.get_untracked().is_some() {
+                // A connection starts on the instrument the server kept: if this page plays
+                // another (chosen here after a drop, or kept from another tab), the room is told.
+                let shown = live
+                    .me
+                    .with_untracked(|me| me.as_ref().and_then(|me| me.instrument.clone()));
+                if live.instrument.get_untracked() != shown {
                     live.announce_instrument();
                 }
             }
