@@ -9,6 +9,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ".pianorhythm.v1.RoomSummary",
             "#[derive(serde::Serialize, serde::Deserialize)] #[serde(rename_all = \"camelCase\")]",
         )
+        // One instrument for the wire, an account's settings and a guest's session alike.
+        .type_attribute(
+            ".pianorhythm.v1.Instrument",
+            "#[derive(serde::Serialize, serde::Deserialize)]",
+        )
         .compile_fds(descriptors)?;
     Ok(())
 }

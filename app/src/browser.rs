@@ -58,13 +58,10 @@ fn hear_players_with_their_instruments(
     Effect::new(move |_| {
         players.with(|players| {
             for player in players {
-                let patch = player.instrument.as_ref().and_then(|instrument| {
-                    Some((
-                        u8::try_from(instrument.bank).ok()?,
-                        u8::try_from(instrument.program).ok()?,
-                    ))
-                });
-                audio::set_patch(&player.id, patch);
+                audio::set_patch(
+                    &player.id,
+                    player.instrument.as_ref().and_then(audio::patch_of),
+                );
             }
         });
     });

@@ -92,6 +92,43 @@ test('a SoundFont from disk switches the voice; players who have it hear it, the
   expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('n'))).not.toBe('soundfont');
 });
 
+test('the chosen instrument is kept: after a reload the player plays it and newcomers see it', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await createRoom(alice, 'Kept');
+  await bob.goto('/room/Kept');
+  await online(bob);
+  const aliceName = await myName(alice);
+  const aliceIn = (page: Page) => page.getByRole('list', { name: 'Players' }).getByRole('listitem').filter({ hasText: aliceName });
+  await alice.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
+  await openSoundFont(alice);
+  await alice.getByLabel('Instrument').selectOption('0:80');
+  await expect(aliceIn(bob)).toContainText('♪ Test Square');
+
+  // Reloaded, the page is told the kept choice and the room shows it without Alice doing anything.
+  await alice.reload();
+  await online(alice);
+  await expect(aliceIn(alice)).toContainText('♪ Test Square');
+  const carol = await newPlayer(browser, baseURL);
+  await carol.goto('/room/Kept');
+  await online(carol);
+  await expect(aliceIn(carol)).toContainText('♪ Test Square');
+  // With the SoundFont open again, the preset is already chosen and plays.
+  await alice.getByRole('heading', { name: 'Instrument' }).click();
+  await openSoundFont(alice);
+  await expect(alice.getByLabel('Instrument')).toHaveValue('0:80');
+  expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('z'))).toBe('soundfont');
+
+  // Back to the grand piano: the next visit starts on the piano.
+  await alice.getByLabel('Instrument').selectOption('');
+  await expect(aliceIn(bob)).not.toContainText('♪');
+  await alice.reload();
+  await online(alice);
+  await expect(aliceIn(alice)).toContainText(aliceName);
+  await expect(aliceIn(alice)).not.toContainText('♪');
+  expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('x'))).not.toBe('soundfont');
+});
+
 test('a file that is not a SoundFont is refused in words, and the piano plays on', async ({ browser, baseURL }) => {
   const alice = await newPlayer(browser, baseURL);
   await createRoom(alice, 'Wrong file');

@@ -78,8 +78,9 @@ pub struct LimitsConfig {
     /// `CHAT_PER_SECOND` and `CHAT_BURST`: chat messages per player, across every room.
     pub chat_per_second: f64,
     pub chat_burst: f64,
-    /// `OWNER_ACTIONS_PER_SECOND`: settings changes, kicks, bans and crowns per player (the
-    /// burst is ten seconds' worth); each one is broadcast to the room and written down.
+    /// `OWNER_ACTIONS_PER_SECOND`: settings changes, kicks, bans and crowns per player, and
+    /// changes of the instrument kept for their next visit (the burst is ten seconds' worth);
+    /// each one is broadcast to the room and written down.
     pub owner_actions_per_second: f64,
 }
 

@@ -7,7 +7,10 @@
 //! (Unicode category Cf: zero-width spaces, bidi overrides) and room names are compared by
 //! their confusable skeleton (UTS #39), so "Lobby" spelt with a Cyrillic "о" is the Lobby.
 
-use pianorhythm_core::validation::{self, Invalid};
+use pianorhythm_core::{
+    protocol::Instrument,
+    validation::{self, Invalid},
+};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use unicode_security::{
@@ -46,9 +49,17 @@ pub fn player_name(name: &str) -> Result<String, Invalid> {
     visible(validation::player_name(&nfc(name))?, "name")
 }
 
-/// A SoundFont preset's name, shown beside its player: a name like any other.
-pub fn instrument_name(name: &str) -> Result<String, Invalid> {
-    visible(nfc(name), "instrument name")
+/// A SoundFont preset as rooms may show it: in range, its name (shown beside its player) a
+/// visible one like any other name. A choice made now and one kept from an earlier visit pass
+/// the same rules.
+pub fn instrument(instrument: &Instrument) -> Result<Instrument, Invalid> {
+    let (bank, program, name) =
+        validation::instrument(instrument.bank, instrument.program, &instrument.name)?;
+    Ok(Instrument {
+        bank,
+        program,
+        name: visible(nfc(&name), "instrument name")?,
+    })
 }
 
 /// A room's name (its identity among live rooms is [`room_key`]).
@@ -87,6 +98,26 @@ mod tests {
         }
         assert_eq!(player_name(" Zoë ").unwrap(), "Zoë");
         assert_eq!(room_name("日本の部屋").unwrap(), "日本の部屋");
+    }
+
+    #[test]
+    fn instruments_are_in_range_with_a_visible_name() {
+        let preset = |bank, program, name: &str| Instrument {
+            bank,
+            program,
+            name: name.into(),
+        };
+        let flute = instrument(&preset(0, 73, " Flute ")).unwrap();
+        assert_eq!(flute, preset(0, 73, "Flute"));
+        for bad in [
+            preset(129, 0, "Kit"),
+            preset(0, 128, "Flute"),
+            preset(0, 73, ""),
+            preset(0, 73, "Flu\u{202E}te"),
+            preset(0, 73, &"x".repeat(41)),
+        ] {
+            assert!(instrument(&bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

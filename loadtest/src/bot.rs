@@ -1,5 +1,6 @@
 //! One simulated player: connects, gets into its room, then listens for relayed notes and, if
-//! it is a sender, plays notes on its schedule while the window is open.
+//! it is a sender, plays on its schedule while the window is open: one note-on per tick, or
+//! with `--music` a step of its [`Music`] per tick, everything released when the window shuts.
 
 use std::{rc::Rc, time::Duration};
 
@@ -18,6 +19,7 @@ use tokio_tungstenite::{
 
 use crate::{
     clock,
+    music::{self, Music},
     plan::Schedule,
     stats::Stats,
     wire::{self, Target},
@@ -196,6 +198,23 @@ pub struct Playing {
     pub fanout: u64,
     /// Of those, the ones on another instance (reached over the bus).
     pub crossing_fanout: u64,
+    /// With `--music`: what it plays instead of one note-on per tick.
+    pub music: Option<Music>,
+}
+
+impl Playing {
+    /// The frame of tick `step` (counted from 0) stamped `now_ms`, with its note-on count;
+    /// `None` when the step plays nothing (a chord ringing).
+    fn frame(&self, step: u64, now_ms: f64, instance: u32) -> Option<(Vec<u8>, u64)> {
+        match self.music {
+            Some(music) => {
+                let events = music.step(step);
+                let notes = music::note_ons(&events);
+                (!events.is_empty()).then(|| (wire::batch(now_ms, events), notes))
+            }
+            None => Some((wire::note(now_ms, 48 + (step % 36) as u32, instance), 1)),
+        }
+    }
 }
 
 /// The bot's life after setup: count relayed notes, play on schedule, ping now and then,
@@ -213,7 +232,7 @@ pub async fn run(
     ping.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut notes: Option<Interval> = None;
     let mut window_end = Instant::now();
-    let mut key = 0u32;
+    let mut step = 0u64;
     loop {
         tokio::select! {
             frame = socket.next() => match frame {
@@ -222,7 +241,7 @@ pub async fn run(
                     if stats.counting() {
                         if let Some(note) = wire::relayed_note(target, &bytes) {
                             let crossed = note.sender_instance != instance;
-                            stats.note_received(note.sent_ms, clock::now_ms(), crossed);
+                            stats.notes_received(note.note_ons, note.sent_ms, clock::now_ms(), crossed);
                         }
                     }
                 }
@@ -255,18 +274,24 @@ pub async fn run(
                 }
             },
             _ = async { notes.as_mut().expect("guarded").tick().await }, if notes.is_some() => {
+                let Some(playing) = playing else { continue };
                 if Instant::now() >= window_end {
                     notes = None;
+                    if let Some(music) = playing.music {
+                        let ending = wire::batch(clock::now_ms(), music.ending(step));
+                        if send(&mut socket, ending).await.is_err() {
+                            break;
+                        }
+                    }
                     continue;
                 }
-                let frame = wire::note(clock::now_ms(), 48 + key % 36, instance);
-                key += 1;
+                let frame = playing.frame(step, clock::now_ms(), instance);
+                step += 1;
+                let Some((frame, note_ons)) = frame else { continue };
                 if send(&mut socket, frame).await.is_err() {
                     break;
                 }
-                if let Some(playing) = playing {
-                    stats.note_sent(playing.fanout, playing.crossing_fanout);
-                }
+                stats.notes_sent(note_ons, playing.fanout, playing.crossing_fanout);
             },
             _ = ping.tick(), if target == Target::Server => {
                 if send(&mut socket, wire::ping(clock::now_ms())).await.is_err() {

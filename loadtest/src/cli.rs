@@ -2,8 +2,11 @@
 //! instances) reads the same flags and the JSON report can echo exactly what was asked for.
 
 use clap::Parser;
-use pianorhythm_core::rooms::{
-    DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
+use pianorhythm_core::{
+    rooms::{
+        DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
+    },
+    validation,
 };
 
 use crate::wire::MAX_INSTANCES;
@@ -34,6 +37,21 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub rooms: u32,
 
+    /// Put every bot in the room of this name instead, created by the first bot with the
+    /// --room-note-rate quota (joined if it already exists).
+    #[arg(long, conflicts_with = "rooms")]
+    pub room: Option<String>,
+
+    /// Play music instead of lone note-ons: chords and runs over the 88 keys, every note
+    /// released, the sustain pedal down and up every 1.5 s. --rate still counts note-ons.
+    #[arg(long)]
+    pub music: bool,
+
+    /// Open the window only once a line arrives on stdin, after every bot is in its room: time
+    /// for someone else (a browser page under measurement) to join first.
+    #[arg(long)]
+    pub start_on_stdin: bool,
+
     /// Server instances. Above 1, the load also runs on that many instances sharing a
     /// `redis-server` and a DATA_DIR, twice: "split" (senders on the first instance, listeners
     /// on the others; with every player sending, each room cut in one block per instance) and
@@ -63,7 +81,7 @@ pub struct Args {
     #[arg(long)]
     pub idle_connections: Option<u32>,
 
-    /// Note quota (notes/s per player) asked for when creating load-N rooms; 0 picks
+    /// Note quota (notes/s per player) asked for when creating load-N rooms or --room; 0 picks
     /// max(1000, 4 × rate). Capped at the server's maximum.
     #[arg(long, default_value_t = 0)]
     pub room_note_rate: u32,
@@ -109,6 +127,13 @@ impl Args {
         if self.connect_concurrency == 0 {
             return Err("--connect-concurrency must be at least 1".into());
         }
+        if let Some(room) = &self.room {
+            validation::room_name(room).map_err(|error| format!("--room: {error}"))?;
+            if self.players > MAX_PLAYERS_LIMIT {
+                return Err(format!("--room holds at most {MAX_PLAYERS_LIMIT} players"));
+            }
+            return Ok(());
+        }
         // The server's room limits; the relay has none, but the baseline must carry the same load.
         let per_room = self.players.div_ceil(self.rooms);
         if self.rooms == 1 && per_room > LOBBY_MAX_PLAYERS {
@@ -145,7 +170,8 @@ impl Args {
     /// notes above it are dropped by design and show up as a low delivery ratio.
     pub fn warning(&self) -> Option<String> {
         let load = self.idle_connections.is_none() && !self.baseline_only;
-        (load && self.rooms == 1 && self.rate > f64::from(DEFAULT_NOTE_RATE)).then(|| {
+        let lobby = self.rooms == 1 && self.room.is_none();
+        (load && lobby && self.rate > f64::from(DEFAULT_NOTE_RATE)).then(|| {
             format!(
                 "--rate {} exceeds the {LOBBY_ROOM_NAME}'s default quota of {DEFAULT_NOTE_RATE} \
                  notes/s; use --rooms 2 or more to get rooms with a raised quota",
@@ -163,5 +189,38 @@ impl Args {
             ((self.rate * 4.0).ceil() as u32).max(1000)
         };
         wanted.min(MAX_NOTE_RATE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(flags: &[&str]) -> Result<Args, String> {
+        let args = Args::try_parse_from(std::iter::once("loadtest").chain(flags.iter().copied()))
+            .map_err(|error| error.to_string())?;
+        args.validate().map(|()| args)
+    }
+
+    #[test]
+    fn a_named_room_takes_up_to_the_room_limit_and_is_not_the_lobby() {
+        let dense = args(&[
+            "--room",
+            "Dense",
+            "--players",
+            "10",
+            "--senders",
+            "10",
+            "--rate",
+            "100",
+        ]);
+        let dense = dense.unwrap();
+        assert!(dense.warning().is_none(), "its quota is raised");
+        assert_eq!(dense.effective_room_note_rate(), 1000);
+        let room = |name, players| args(&["--room", name, "--players", players, "--senders", "2"]);
+        assert!(room("Dense", "50").is_ok());
+        assert!(room("Dense", "51").is_err());
+        assert!(room(" ", "10").is_err());
+        assert!(args(&["--room", "Dense", "--rooms", "2", "--senders", "2"]).is_err());
     }
 }

@@ -1,6 +1,6 @@
-//! One measurement: put every bot in its room (on its instance), open the window, let the
-//! senders play for the duration, wait briefly for stragglers, and collect the figures (ours,
-//! the server processes' and the bus's).
+//! One measurement: put every bot in its room (on its instance), open the window (with
+//! `--start-on-stdin` once told to), let the senders play for the duration, wait briefly for
+//! stragglers, and collect the figures (ours, the server processes' and the bus's).
 
 use std::{rc::Rc, time::Duration};
 
@@ -18,10 +18,11 @@ use crate::{
     bot::{self, Entry, Phase, Playing},
     cli::Args,
     clock,
+    music::Music,
     plan::{BotPlan, Plan, Schedule, Shape},
     procfs::{self, Pid},
     stats::{Snapshot, Stats},
-    wire::Target,
+    wire::{self, Target},
 };
 
 /// After the last join, time for join broadcasts to settle so they are not measured.
@@ -107,6 +108,10 @@ pub async fn measure(
         shape,
         deployment.instances(),
     );
+    let plan = match &args.room {
+        Some(name) => plan.named(name),
+        None => plan,
+    };
     let stats = Rc::new(Stats::new());
     let (phase_tx, phase_rx) = watch::channel(Phase::Waiting);
     let bots = Bots {
@@ -127,6 +132,13 @@ pub async fn measure(
     };
 
     time::sleep(SETTLE).await;
+    if args.start_on_stdin {
+        eprintln!("[{label}] everyone is in; waiting for a line on stdin to start");
+        if let Err(error) = line_on_stdin().await {
+            let _ = phase_tx.send(Phase::Stopped);
+            return Err(error);
+        }
+    }
     let start = Instant::now() + Duration::from_millis(50);
     let end = start + Duration::from_secs_f64(args.duration);
     stats.open_window(clock::ms_at(start.into_std()), clock::ms_at(end.into_std()));
@@ -271,11 +283,28 @@ impl Bots<'_> {
 
     fn playing(&self, bot: &BotPlan) -> Option<Playing> {
         let slot = bot.sender_slot?;
+        let rate = self.args.rate;
         Some(Playing {
-            schedule: Schedule::for_slot(slot, self.plan.total_senders, self.args.rate),
+            schedule: Schedule::for_slot(slot, self.plan.total_senders, rate),
             fanout: self.plan.fanout(bot.room),
             crossing_fanout: self.plan.crossing_fanout(bot.room, bot.instance),
+            music: self
+                .args
+                .music
+                .then(|| Music::new(slot, rate, wire::velocity(bot.instance))),
         })
+    }
+}
+
+/// Waits for a line on stdin (on a blocking thread: tokio's stdin needs a feature the
+/// workspace does not enable, and this happens once).
+async fn line_on_stdin() -> Result<(), String> {
+    let read = tokio::task::spawn_blocking(|| std::io::stdin().read_line(&mut String::new()));
+    match read.await {
+        Ok(Ok(0)) => Err("stdin closed before the start signal".into()),
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(error)) => Err(format!("cannot read stdin: {error}")),
+        Err(error) => Err(format!("cannot read stdin: {error}")),
     }
 }
 

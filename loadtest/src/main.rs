@@ -2,7 +2,8 @@
 //! cost, optionally compared with a minimal relay on the same machine.
 //!
 //! ```text
-//! loadtest --players 100 --senders 100 --rate 10 --duration 10 [--rooms N] [--url ws://host:port]
+//! loadtest --players 100 --senders 100 --rate 10 --duration 10 [--rooms N | --room NAME]
+//!          [--music] [--start-on-stdin] [--url ws://host:port]
 //!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
 //! ```
 //!
@@ -37,6 +38,7 @@
 //! - `plan`: who goes to which room and instance, and when each sender plays.
 //! - `load`: one measurement: bots in their rooms, the window, the figures.
 //! - `bot`: one simulated player over a WebSocket.
+//! - `music`: what a `--music` sender plays, step by step.
 //! - `wire`: the frames bots send and read, for the server and for the relay.
 //! - `clock`: the one clock notes are stamped and read with.
 //! - `stats`: what the bots count (deliveries, latency histograms).
@@ -52,6 +54,7 @@ mod clock;
 mod cluster;
 mod idle;
 mod load;
+mod music;
 mod plan;
 mod procfs;
 mod relay;

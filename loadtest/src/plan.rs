@@ -50,7 +50,7 @@ pub struct BotPlan {
 /// One room of the test.
 #[derive(Clone, Debug)]
 pub struct RoomPlan {
-    /// "Lobby" when there is one room, `load-N` otherwise.
+    /// The `--room` name; else "Lobby" when there is one room, `load-N` otherwise.
     pub name: String,
     /// Bots in the room; each note a sender plays should reach `members - 1` of them.
     pub members: u32,
@@ -103,6 +103,17 @@ impl Plan {
     #[cfg(test)]
     pub fn new(players: u32, senders: u32, rooms: u32) -> Self {
         Self::spread(players, senders, rooms, Shape::Single, 1)
+    }
+
+    /// This one-room plan with its room called `name`, created by the first bot.
+    pub fn named(mut self, name: &str) -> Self {
+        for room in &mut self.rooms {
+            room.name = name.to_owned();
+        }
+        for bot in &mut self.bots {
+            bot.creates_room = bot.index == 0;
+        }
+        self
     }
 
     /// `players` bots (the first of each room's share sending, `senders` in all) in `rooms`
@@ -212,6 +223,21 @@ mod tests {
         assert_eq!(plan.rooms[0].name, LOBBY);
         assert!(plan.bots.iter().all(|bot| !bot.creates_room));
         assert_eq!(plan.fanout(0), 3);
+    }
+
+    #[test]
+    fn a_named_room_is_created_by_the_first_bot_and_joined_by_the_rest() {
+        let plan = Plan::new(10, 10, 1).named("Dense");
+        assert_eq!(plan.rooms.len(), 1);
+        assert_eq!(plan.rooms[0].name, "Dense");
+        let creators: Vec<u32> = plan
+            .bots
+            .iter()
+            .filter(|bot| bot.creates_room)
+            .map(|bot| bot.index)
+            .collect();
+        assert_eq!(creators, [0]);
+        assert_eq!(plan.fanout(0), 9);
     }
 
     fn instances(plan: &Plan) -> Vec<u32> {

@@ -22,6 +22,8 @@ pub struct Report {
     pub duration_s: f64,
     /// Rooms the bots are spread over.
     pub rooms: u32,
+    /// `--music`: chords, runs, releases and pedal instead of lone note-ons.
+    pub music: bool,
     /// "server" or "baseline": what the main figures describe.
     pub target: &'static str,
     /// Notes the senders played in the window (rate × duration × senders when keeping up).
@@ -209,6 +211,7 @@ impl Report {
             rate: args.rate,
             duration_s: args.duration,
             rooms: args.rooms,
+            music: args.music,
             ..Default::default()
         }
     }

@@ -100,33 +100,36 @@ impl Stats {
         self.counting.get()
     }
 
-    /// A sender played a note that `fanout` listeners should receive, `crossing` of them on
-    /// other instances.
-    pub fn note_sent(&self, fanout: u64, crossing: u64) {
+    /// A sender played `notes` notes (at once) that `fanout` listeners should each receive,
+    /// `crossing` of them on other instances.
+    pub fn notes_sent(&self, notes: u64, fanout: u64, crossing: u64) {
         if self.counting.get() {
-            add(&self.notes_sent, 1);
-            add(&self.expected, fanout);
-            add(&self.crossing_expected, crossing);
+            add(&self.notes_sent, notes);
+            add(&self.expected, notes * fanout);
+            add(&self.crossing_expected, notes * crossing);
         }
     }
 
-    /// A listener received a note stamped `sent_ms`, at loader time `now_ms`; `crossed` when
-    /// its sender is on another instance.
-    pub fn note_received(&self, sent_ms: f64, now_ms: f64, crossed: bool) {
-        if !self.counting.get()
+    /// A listener received `notes` notes stamped `sent_ms`, at loader time `now_ms`; `crossed`
+    /// when their sender is on another instance.
+    pub fn notes_received(&self, notes: u64, sent_ms: f64, now_ms: f64, crossed: bool) {
+        if notes == 0
+            || !self.counting.get()
             || sent_ms < self.window_start_ms.get()
             || sent_ms > self.window_end_ms.get()
         {
             return;
         }
         let latency_us = ((now_ms - sent_ms) * 1e3).max(1.0) as u64;
-        add(&self.delivered, 1);
-        self.latency_us.borrow_mut().saturating_record(latency_us);
+        add(&self.delivered, notes);
+        self.latency_us
+            .borrow_mut()
+            .saturating_record_n(latency_us, notes);
         if crossed {
-            add(&self.crossing_delivered, 1);
+            add(&self.crossing_delivered, notes);
             self.crossing_latency_us
                 .borrow_mut()
-                .saturating_record(latency_us);
+                .saturating_record_n(latency_us, notes);
         }
     }
 

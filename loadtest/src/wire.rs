@@ -3,7 +3,8 @@
 //! sender's `ClientMessage` bytes unchanged).
 //!
 //! Each note carries the sender's instance in its velocity ([`NOTE_VELOCITY`] + instance), so a
-//! listener knows whether the note reached it across the bus between instances.
+//! listener knows whether the note reached it across the bus between instances. Batches are
+//! stamped with the loader clock, which reads like the server's on the same machine.
 
 use pianorhythm_core::protocol::{
     client_message, server_message, ClientMessage, CreateRoom, JoinRoom, NoteBatch, NoteEvent,
@@ -34,28 +35,41 @@ pub const NOTE_VELOCITY: u32 = 100;
 /// Instances the velocity can tell apart (velocities go up to 127).
 pub const MAX_INSTANCES: u32 = 128 - NOTE_VELOCITY;
 
-/// What a listener reads from a relayed note.
+/// What a listener reads from a relayed batch.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RelayedNote {
     /// The loader-clock time the sender stamped it with.
     pub sent_ms: f64,
     /// The instance its sender is connected to.
     pub sender_instance: u32,
+    /// Note-ons in it: what counts as delivered notes.
+    pub note_ons: u64,
 }
 
-/// One note, stamped with the loader clock and tagged with the sender's `instance`, as one
-/// message (the worst case for the server: per-message overhead dominates).
-pub fn note(time_ms: f64, key: u32, instance: u32) -> Vec<u8> {
+/// The velocity of every note-on a bot on `instance` plays.
+pub fn velocity(instance: u32) -> u32 {
+    NOTE_VELOCITY + instance
+}
+
+/// Events played at `time_ms` (loader clock), as one message.
+pub fn batch(time_ms: f64, events: Vec<NoteEvent>) -> Vec<u8> {
     ClientMessage::from_kind(client_message::Kind::Notes(NoteBatch {
         time: time_ms,
-        events: vec![NoteEvent {
-            offset_ms: 0,
-            kind: NoteEventKind::NoteOn as i32,
-            key,
-            value: NOTE_VELOCITY + instance,
-        }],
+        events,
     }))
     .encode_to_vec()
+}
+
+/// One note-on tagged with the sender's `instance`, as one message (the worst case for the
+/// server: per-message overhead dominates).
+pub fn note(time_ms: f64, key: u32, instance: u32) -> Vec<u8> {
+    let on = NoteEvent {
+        offset_ms: 0,
+        kind: NoteEventKind::NoteOn as i32,
+        key,
+        value: velocity(instance),
+    };
+    batch(time_ms, vec![on])
 }
 
 pub fn join(room: &str) -> Vec<u8> {
@@ -87,7 +101,8 @@ pub fn ping(time_ms: f64) -> Vec<u8> {
     .encode_to_vec()
 }
 
-/// The stamp and sender's instance of a relayed note, or `None` for any other frame.
+/// The stamp, sender's instance (read from its first note-on) and note-on count of a relayed
+/// batch, or `None` for any other frame.
 pub fn relayed_note(target: Target, frame: &[u8]) -> Option<RelayedNote> {
     let batch = match target {
         Target::Server => match ServerMessage::decode(frame).ok()?.kind? {
@@ -99,13 +114,16 @@ pub fn relayed_note(target: Target, frame: &[u8]) -> Option<RelayedNote> {
             _ => return None,
         },
     };
-    let velocity = batch
+    let mut note_ons = batch
         .events
-        .first()
-        .map_or(NOTE_VELOCITY, |event| event.value);
+        .iter()
+        .filter(|event| event.kind() == NoteEventKind::NoteOn);
+    let first = note_ons.next();
+    let velocity = first.map_or(NOTE_VELOCITY, |event| event.value);
     Some(RelayedNote {
         sent_ms: batch.time,
         sender_instance: velocity.saturating_sub(NOTE_VELOCITY),
+        note_ons: u64::from(first.is_some()) + note_ons.count() as u64,
     })
 }
 
@@ -120,6 +138,7 @@ mod tests {
         let expected = Some(RelayedNote {
             sent_ms: 1234.5,
             sender_instance: 1,
+            note_ons: 1,
         });
         assert_eq!(relayed_note(Target::Relay, &frame), expected);
         let ClientMessage {
@@ -135,5 +154,28 @@ mod tests {
         .encode_to_vec();
         assert_eq!(relayed_note(Target::Server, &relayed), expected);
         assert_eq!(relayed_note(Target::Relay, &ping(1.0)), None);
+    }
+
+    #[test]
+    fn a_batch_counts_its_note_ons_and_takes_the_instance_from_the_first() {
+        let event = |kind: NoteEventKind, value| NoteEvent {
+            offset_ms: 0,
+            kind: kind as i32,
+            key: 60,
+            value,
+        };
+        let frame = batch(
+            5.0,
+            vec![
+                event(NoteEventKind::ControlChange, 127),
+                event(NoteEventKind::NoteOff, 0),
+                event(NoteEventKind::NoteOn, velocity(2)),
+                event(NoteEventKind::NoteOn, velocity(2)),
+            ],
+        );
+        let relayed = relayed_note(Target::Relay, &frame).unwrap();
+        assert_eq!((relayed.sender_instance, relayed.note_ons), (2, 2));
+        let releases = batch(5.0, vec![event(NoteEventKind::NoteOff, 0)]);
+        assert_eq!(relayed_note(Target::Relay, &releases).unwrap().note_ons, 0);
     }
 }

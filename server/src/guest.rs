@@ -4,7 +4,7 @@
 //! Accounts will attach to the same seam: a session that holds a logged-in user yields that
 //! user's identity instead.
 
-use pianorhythm_core::protocol::Participant;
+use pianorhythm_core::protocol::{Instrument, Participant};
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -14,6 +14,9 @@ const GUEST_KEY: &str = "guest";
 pub const REMEMBER_KEY: &str = "remember";
 /// The day (since the Unix epoch) the session was last used, to slide its expiry.
 const SEEN_DAY_KEY: &str = "seen";
+/// The instrument the guest last chose at the piano. Apart from the guest, so that a value
+/// that no longer reads loses only the instrument, never the guest's name.
+const INSTRUMENT_KEY: &str = "instrument";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guest {
@@ -130,6 +133,33 @@ pub async fn save(session: &Session, guest: &Guest) -> Result<(), tower_sessions
     session.save().await
 }
 
+/// The instrument kept in the session, if one was and it still reads as one (check it before
+/// use: the rules may have changed since).
+pub async fn kept_instrument(session: &Session) -> Option<Instrument> {
+    session
+        .get::<Instrument>(INSTRUMENT_KEY)
+        .await
+        .inspect_err(|error| tracing::info!(%error, "ignoring an unreadable kept instrument"))
+        .ok()
+        .flatten()
+}
+
+/// Keeps the guest's instrument (`None`: the piano) for their next visit, and the guest with
+/// it.
+pub async fn keep_instrument(
+    session: &Session,
+    guest: &Guest,
+    instrument: Option<&Instrument>,
+) -> Result<(), tower_sessions::session::Error> {
+    match instrument {
+        Some(instrument) => session.insert(INSTRUMENT_KEY, instrument).await?,
+        None => {
+            session.remove_value(INSTRUMENT_KEY).await?;
+        }
+    }
+    save(session, guest).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +204,36 @@ mod session_tests {
         let next_day = Session::new(id, store, None);
         assert_eq!(from_session(&next_day, 101).await, guest);
         assert!(next_day.is_modified());
+    }
+
+    #[tokio::test]
+    async fn a_kept_instrument_is_read_back_cleared_and_ignored_when_unreadable() {
+        let store = Arc::new(MemoryStore::default());
+        let session = Session::new(None, store.clone(), None);
+        let guest = from_session(&session, 100).await;
+        let flute = Instrument {
+            bank: 0,
+            program: 73,
+            name: "Flute".into(),
+        };
+        keep_instrument(&session, &guest, Some(&flute))
+            .await
+            .unwrap();
+        let next_visit = Session::new(session.id(), store.clone(), None);
+        assert_eq!(kept_instrument(&next_visit).await, Some(flute));
+        assert_eq!(from_session(&next_visit, 100).await, guest);
+
+        keep_instrument(&next_visit, &guest, None).await.unwrap();
+        let after_piano = Session::new(next_visit.id(), store.clone(), None);
+        assert_eq!(kept_instrument(&after_piano).await, None);
+
+        after_piano
+            .insert(INSTRUMENT_KEY, serde_json::json!({ "bank": -1, "name": 7 }))
+            .await
+            .unwrap();
+        after_piano.save().await.unwrap();
+        let broken = Session::new(after_piano.id(), store, None);
+        assert_eq!(kept_instrument(&broken).await, None);
+        assert_eq!(from_session(&broken, 100).await, guest, "the guest is kept");
     }
 }

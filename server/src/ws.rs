@@ -161,7 +161,8 @@ pub async fn upgrade(
                 realtime.registry,
                 realtime.limits,
                 realtime.accounts,
-            );
+            )
+            .await;
             connection::Connection::new(
                 socket,
                 handler,

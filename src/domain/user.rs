@@ -4,6 +4,7 @@ use strum::{EnumString, IntoStaticStr};
 
 use crate::{
     domain::{match_key, UnixMillis},
+    protocol::Instrument,
     validation::{self, Invalid},
 };
 
@@ -77,6 +78,9 @@ pub struct UserSettings {
     pub notifications: bool,
     /// Who may see the profile: "public", "members" or "private".
     pub privacy: String,
+    /// The instrument last chosen at the piano (`None`: the piano), played with again on the
+    /// next visit. Changed only through [`ProfileUpdate::instrument`].
+    pub instrument: Option<Instrument>,
 }
 
 impl UserSettings {
@@ -106,6 +110,7 @@ impl Default for UserSettings {
             theme: "default".into(),
             notifications: true,
             privacy: "public".into(),
+            instrument: None,
         }
     }
 }
@@ -144,7 +149,11 @@ pub struct ProfileUpdate {
     pub avatar_url: Option<Option<String>>,
     pub bio: Option<Option<String>>,
     pub location: Option<Option<String>>,
+    /// The settings page's choices: theme, notifications and privacy. Their `instrument` is
+    /// not written, so saving the page while the player picks an instrument keeps the pick.
     pub settings: Option<UserSettings>,
+    /// The instrument chosen at the piano (`Some(None)`: the piano again).
+    pub instrument: Option<Option<Instrument>>,
     pub banned_until: Option<Option<UnixMillis>>,
 }
 
@@ -170,6 +179,10 @@ impl ProfileUpdate {
             bio: optional(self.bio, bio)?,
             location: optional(self.location, location)?,
             settings: self.settings.map(UserSettings::validated).transpose()?,
+            instrument: self
+                .instrument
+                .map(|choice| choice.map(instrument).transpose())
+                .transpose()?,
             banned_until: self.banned_until,
         })
     }
@@ -212,6 +225,17 @@ pub fn email(text: &str) -> Result<String, Invalid> {
     } else {
         Err(Invalid(format!("{text:?} is not an email address")))
     }
+}
+
+/// A SoundFont preset in range, its name a bounded line.
+fn instrument(instrument: Instrument) -> Result<Instrument, Invalid> {
+    let (bank, program, name) =
+        validation::instrument(instrument.bank, instrument.program, &instrument.name)?;
+    Ok(Instrument {
+        bank,
+        program,
+        name,
+    })
 }
 
 fn url(text: &str) -> Result<String, Invalid> {
@@ -286,6 +310,27 @@ mod tests {
             ..Default::default()
         };
         assert!(bad.validated().is_err());
+    }
+
+    #[test]
+    fn a_kept_instrument_is_checked_like_a_live_choice() {
+        let flute = |bank, name: &str| ProfileUpdate {
+            instrument: Some(Some(Instrument {
+                bank,
+                program: 73,
+                name: name.into(),
+            })),
+            ..Default::default()
+        };
+        let kept = flute(0, " Flute ").validated().unwrap();
+        assert_eq!(kept.instrument.unwrap().unwrap().name, "Flute");
+        assert!(flute(129, "Flute").validated().is_err());
+        assert!(flute(0, &"x".repeat(41)).validated().is_err());
+        let piano = ProfileUpdate {
+            instrument: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(piano.validated().unwrap().instrument, Some(None));
     }
 
     #[test]

@@ -17,7 +17,10 @@ use std::{
 
 use js_sys::ArrayBuffer;
 use leptos::prelude::window;
-use pianorhythm_core::polyphony::{Fading, Polyphony};
+use pianorhythm_core::{
+    polyphony::{Fading, Polyphony},
+    protocol::Instrument,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -180,6 +183,14 @@ pub fn note_off(source: &str, note: u8, at: f64) {
             engine.note_off(source, note, at);
         }
     });
+}
+
+/// The bank and program of `instrument`, if they can be a SoundFont's.
+pub fn patch_of(instrument: &Instrument) -> Option<Patch> {
+    Some((
+        u8::try_from(instrument.bank).ok()?,
+        u8::try_from(instrument.program).ok()?,
+    ))
 }
 
 /// Who plays with which SoundFont preset (`None`: the piano). Heard so when this page has a

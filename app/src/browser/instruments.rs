@@ -54,13 +54,14 @@ pub fn open_soundfont(live: Live, file: File) {
 
 /// The player plays `instrument` from now on (`None`: the piano), and the room is told.
 pub fn choose(live: &Live, instrument: Option<Instrument>) {
-    let patch = instrument.as_ref().and_then(|instrument| {
-        Some((
-            u8::try_from(instrument.bank).ok()?,
-            u8::try_from(instrument.program).ok()?,
-        ))
-    });
-    notes::choose_patch_local(patch);
+    notes::choose_patch_local(instrument.as_ref().and_then(audio::patch_of));
     live.instrument.set(instrument);
     live.announce_instrument();
+}
+
+/// The instrument the server kept from the player's last visit: played with from now on, as
+/// if chosen, without telling the room (it shows it already).
+pub fn restore(live: &Live, instrument: Option<Instrument>) {
+    notes::hear_patch_local(instrument.as_ref().and_then(audio::patch_of));
+    live.instrument.set(instrument);
 }

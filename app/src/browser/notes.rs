@@ -78,11 +78,16 @@ pub fn pedal_local(_live: &Live, down: bool) {
 /// once; the room hears of it in the note stream, so notes already on their way keep the
 /// instrument they were played with.
 pub fn choose_patch_local(patch: Option<audio::Patch>) {
-    audio::set_patch(LOCAL, patch);
+    hear_patch_local(patch);
     if let Some((bank, program)) = patch {
         let kind = NoteEventKind::ProgramChange;
         send_now(socket::server_now(), kind, program.into(), bank.into());
     }
+}
+
+/// The player's own preset, heard here only: nothing is sent.
+pub fn hear_patch_local(patch: Option<audio::Patch>) {
+    audio::set_patch(LOCAL, patch);
 }
 
 /// Notes leave at once, each in its own batch stamped with the server time it was played:

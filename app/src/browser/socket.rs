@@ -20,7 +20,7 @@ use pianorhythm_core::{
 };
 use prost::Message;
 
-use super::{notes, now};
+use super::{instruments, notes, now};
 use crate::live::{ConnectionStatus, JoinState, Live};
 
 mod link;
@@ -50,6 +50,7 @@ pub fn connect(live: Live) {
         link: RefCell::new(None),
         pinger: Cell::new(None),
         recreating: Cell::new(false),
+        welcomed: Cell::new(false),
     });
     // The worker and the client live as long as the page.
     let link = Link::new({
@@ -103,6 +104,9 @@ struct Client {
     pinger: Cell<Option<IntervalHandle>>,
     /// A vanished room is being created again by this client (until it is joined).
     recreating: Cell<bool>,
+    /// Whether a Welcome has come: only the page's first takes the instrument the server
+    /// kept; after a drop the page plays on with its own choice.
+    welcomed: Cell<bool>,
 }
 
 impl Client {
@@ -167,6 +171,10 @@ impl Client {
         match kind {
             Kind::Pong(pong) => self.record_pong(pong),
             Kind::Welcome(welcome) => {
+                if !self.welcomed.replace(true) {
+                    let kept = welcome.you.as_ref().and_then(|you| you.instrument.clone());
+                    instruments::restore(live, kept);
+                }
                 live.me.set(welcome.you);
                 live.role.set(welcome.role);
                 // Back after a drop: the list again if this page shows it, and the room this
@@ -186,8 +194,12 @@ impl Client {
                 live.chat.set(joined.recent_chat);
                 live.join.set(JoinState::Joined);
                 live.notice.set(None);
-                // A connection starts on the piano: the room hears again what this page plays.
-                if live.instrument.get_untracked().is_some() {
+                // A connection starts on the instrument the server kept: if this page plays
+                // another (chosen here after a drop, or kept from another tab), the room is told.
+                let shown = live
+                    .me
+                    .with_untracked(|me| me.as_ref().and_then(|me| me.instrument.clone()));
+                if live.instrument.get_untracked() != shown {
                     live.announce_instrument();
                 }
             }

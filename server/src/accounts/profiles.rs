@@ -3,12 +3,13 @@
 use pianorhythm_api::account::{Checked, FieldError, Profile, ProfileForm, Settings};
 use pianorhythm_core::{
     domain::user::{ProfileUpdate, User, UserSettings},
+    protocol::Instrument,
     validation,
 };
 use pianorhythm_store::StoreError;
 use tower_sessions::Session;
 
-use super::{Accounts, Caller, Identity};
+use super::{sign_in::session_error, Accounts, Caller, Identity};
 use pianorhythm_engine::policy::{self, Action};
 
 use crate::{guest, service_error::ServiceError};
@@ -109,15 +110,52 @@ impl Accounts {
                 let mut guest = guest.clone();
                 guest.name = name.unwrap_or(guest.name);
                 guest.color = color.unwrap_or(guest.color);
-                guest::save(session, &guest).await.map_err(|error| {
-                    ServiceError::Unavailable(format!("the session could not be kept: {error}"))
-                })?;
+                guest::save(session, &guest).await.map_err(session_error)?;
                 Ok(Identity::Guest(guest))
             }
             Identity::Member(user) => {
                 let update = ProfileUpdate {
                     username: name,
                     color,
+                    ..Default::default()
+                };
+                let user = self.inner.users.update(&user.id, update).await?;
+                Ok(Identity::Member(Box::new(user)))
+            }
+        }
+    }
+
+    /// The instrument kept for the player's next visit: in the account's settings, or in the
+    /// guest's session. As stored: check it before use, the rules may have changed since.
+    pub async fn kept_instrument(
+        &self,
+        session: &Session,
+        identity: &Identity,
+    ) -> Option<Instrument> {
+        match identity {
+            Identity::Guest(_) => guest::kept_instrument(session).await,
+            Identity::Member(user) => user.settings.instrument.clone(),
+        }
+    }
+
+    /// Keeps the instrument chosen at the piano (`None`: the piano) for the player's next
+    /// visit. Returns the identity as changed.
+    pub async fn keep_instrument(
+        &self,
+        session: &Session,
+        identity: &Identity,
+        instrument: Option<Instrument>,
+    ) -> Result<Identity, ServiceError> {
+        match identity {
+            Identity::Guest(guest) => {
+                guest::keep_instrument(session, guest, instrument.as_ref())
+                    .await
+                    .map_err(session_error)?;
+                Ok(identity.clone())
+            }
+            Identity::Member(user) => {
+                let update = ProfileUpdate {
+                    instrument: Some(instrument),
                     ..Default::default()
                 };
                 let user = self.inner.users.update(&user.id, update).await?;
@@ -158,6 +196,8 @@ impl Accounts {
                 theme: settings.theme,
                 notifications: settings.notifications,
                 privacy: settings.privacy,
+                // Chosen at the piano, not on this page (and not written by this update).
+                instrument: user.settings.instrument.clone(),
             }),
             ..Default::default()
         };

@@ -221,7 +221,7 @@ impl Accounts {
     }
 }
 
-fn session_error(error: tower_sessions::session::Error) -> ServiceError {
+pub(super) fn session_error(error: tower_sessions::session::Error) -> ServiceError {
     ServiceError::Unavailable(format!("the session could not be kept: {error}"))
 }
 

@@ -76,7 +76,7 @@ pub struct Settings {
     /// Chat messages a player may send at once.
     #[arg(long, env = "CHAT_BURST", default_value = "5", value_parser = positive_number)]
     pub chat_burst: f64,
-    /// Settings changes, kicks, bans and crowns per player per second.
+    /// Settings changes, kicks, bans, crowns and kept-instrument changes per player per second.
     #[arg(long, env = "OWNER_ACTIONS_PER_SECOND", default_value = "2",
           value_parser = positive_number)]
     pub owner_actions_per_second: f64,

@@ -4,12 +4,9 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::{
-    protocol::{
-        client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
-        Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
-    },
-    validation::{self, Invalid},
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
+    Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
 };
 use pianorhythm_engine::{
     clock, frames,
@@ -28,17 +25,6 @@ use crate::{
     guest,
     service_error::ServiceError,
 };
-
-/// A SoundFont preset as rooms may show it: in range, its name a visible one.
-fn valid_instrument(instrument: &Instrument) -> Result<Instrument, Invalid> {
-    let (bank, program, name) =
-        validation::instrument(instrument.bank, instrument.program, &instrument.name)?;
-    Ok(Instrument {
-        bank,
-        program,
-        name: names::instrument_name(&name)?,
-    })
-}
 
 /// A site ban asked for without a length lasts this long.
 const DEFAULT_SITE_BAN: Duration = Duration::from_secs(24 * 60 * 60);
@@ -62,9 +48,12 @@ pub struct Handler {
     accounts: Accounts,
     /// The room this connection is in, if any.
     room: Option<Joined>,
-    /// The SoundFont preset the player plays with here (none: the piano). It belongs to this
-    /// page, which has the SoundFont loaded, so it is not kept with the profile.
+    /// The SoundFont preset the player plays with here (none: the piano); on connecting, the
+    /// one kept from their last visit, if it still passes the rules.
     instrument: Option<Instrument>,
+    /// The instrument kept for the next visit (account settings or guest session), as
+    /// stored: choosing it again writes nothing.
+    kept_instrument: Option<Instrument>,
 }
 
 /// What a player shows a room to be let in.
@@ -84,7 +73,8 @@ struct Joined {
 }
 
 impl Handler {
-    pub fn new(
+    /// The player's handler, playing the instrument kept from their last visit.
+    pub async fn new(
         origin: Arc<Origin>,
         caller: Caller,
         session: Session,
@@ -92,6 +82,13 @@ impl Handler {
         limits: Arc<PlayerLimits>,
         accounts: Accounts,
     ) -> Self {
+        let kept_instrument = accounts.kept_instrument(&session, &caller.identity).await;
+        // Kept under the rules of its day: a value that no longer passes is the piano.
+        let instrument = kept_instrument.as_ref().and_then(|kept| {
+            names::instrument(kept)
+                .inspect_err(|invalid| tracing::info!(%invalid, "ignoring a kept instrument"))
+                .ok()
+        });
         Self {
             origin,
             caller,
@@ -100,7 +97,8 @@ impl Handler {
             limits,
             accounts,
             room: None,
-            instrument: None,
+            instrument,
+            kept_instrument,
         }
     }
 
@@ -374,15 +372,35 @@ impl Handler {
 
     async fn set_profile(&mut self, profile: SetProfile) {
         let instrument = match &profile.instrument {
-            Some(choice) => match choice.instrument.as_ref().map(valid_instrument).transpose() {
+            Some(choice) => match choice
+                .instrument
+                .as_ref()
+                .map(names::instrument)
+                .transpose()
+            {
                 Ok(instrument) => Some(instrument),
                 Err(invalid) => return self.reply_error(ErrorCode::InvalidMessage, invalid.0),
             },
             None => None,
         };
+        // A new choice is kept for the next visit, one write per change: it draws on the
+        // allowance for changes (choosing again what is kept costs nothing).
+        let to_keep = instrument
+            .clone()
+            .filter(|chosen| *chosen != self.kept_instrument);
+        if to_keep.is_some() {
+            if let Err(error) = self.limits.try_owner_action(&self.origin.player) {
+                return self.reply(RoomError::from(error).frame());
+            }
+        }
         if (profile.name.is_some() || profile.color.is_some()) && !self.save_profile(&profile).await
         {
             return;
+        }
+        if let Some(chosen) = to_keep {
+            if !self.keep_instrument(chosen).await {
+                return;
+            }
         }
         if let Some(instrument) = instrument {
             self.instrument = instrument;
@@ -398,6 +416,29 @@ impl Handler {
                     participant: Some(participant),
                 },
             ))),
+        }
+    }
+
+    /// Keeps the chosen instrument for the player's next visit; a choice that cannot be kept
+    /// is not shown to anyone, as a name that cannot be.
+    async fn keep_instrument(&mut self, chosen: Option<Instrument>) -> bool {
+        let kept = self
+            .accounts
+            .keep_instrument(&self.session, self.identity(), chosen.clone())
+            .await;
+        match kept {
+            Ok(identity) => {
+                self.caller.identity = identity;
+                self.kept_instrument = chosen;
+                true
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot keep an instrument choice");
+                let refusal =
+                    RoomError::Unavailable("your instrument could not be saved; try again");
+                self.reply(refusal.frame());
+                false
+            }
         }
     }
 

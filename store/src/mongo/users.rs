@@ -1,12 +1,15 @@
 use async_trait::async_trait;
 use mongodb::{
-    bson::{doc, Bson, DateTime, Document},
+    bson::{self, doc, Bson, DateTime, Document},
     Collection,
 };
-use pianorhythm_core::domain::{
-    auth::Login,
-    match_key,
-    user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
+use pianorhythm_core::{
+    domain::{
+        auth::Login,
+        match_key,
+        user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
+    },
+    protocol::Instrument,
 };
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +60,41 @@ struct SettingsDocument {
     theme: String,
     notifications: bool,
     privacy: String,
+    /// The instrument last chosen at the piano; absent for the piano. Read as any value, so
+    /// one that is not an [`InstrumentDocument`] is ignored rather than failing the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    instrument: Option<Bson>,
+}
+
+/// A kept instrument as stored.
+#[derive(Deserialize)]
+struct InstrumentDocument {
+    /// 0-128.
+    bank: i64,
+    /// 0-127.
+    program: i64,
+    /// The preset's name as the player's SoundFont gave it.
+    name: String,
+}
+
+impl InstrumentDocument {
+    fn stored(instrument: Instrument) -> Bson {
+        Bson::Document(doc! {
+            "bank": i64::from(instrument.bank),
+            "program": i64::from(instrument.program),
+            "name": instrument.name,
+        })
+    }
+
+    /// The instrument `stored` holds, if it holds one that could be a preset.
+    fn read(stored: Bson) -> Option<Instrument> {
+        let document: Self = bson::from_bson(stored).ok()?;
+        Some(Instrument {
+            bank: u32::try_from(document.bank).ok()?,
+            program: u32::try_from(document.program).ok()?,
+            name: document.name,
+        })
+    }
 }
 
 impl MongoStore {
@@ -94,6 +132,7 @@ impl MongoStore {
                 theme: settings.theme,
                 notifications: settings.notifications,
                 privacy: settings.privacy,
+                instrument: None,
             },
             banned_until: None,
             logins,
@@ -147,6 +186,12 @@ impl UserStore for MongoStore {
         optional("bio", bson_of(update.bio));
         optional("location", bson_of(update.location));
         optional(
+            "settings.instrument",
+            update
+                .instrument
+                .map(|choice| choice.map(InstrumentDocument::stored)),
+        );
+        optional(
             "bannedUntil",
             bson_of(
                 update
@@ -168,15 +213,11 @@ impl UserStore for MongoStore {
         if let Some(color) = update.color {
             set.insert("color", color);
         }
+        // Field by field: the instrument beside them is changed on its own.
         if let Some(settings) = update.settings {
-            set.insert(
-                "settings",
-                doc! {
-                    "theme": settings.theme,
-                    "notifications": settings.notifications,
-                    "privacy": settings.privacy,
-                },
-            );
+            set.insert("settings.theme", settings.theme);
+            set.insert("settings.notifications", settings.notifications);
+            set.insert("settings.privacy", settings.privacy);
         }
         let mut change = doc! { "$set": set };
         if !unset.is_empty() {
@@ -232,6 +273,7 @@ impl UserDocument {
                 theme: self.settings.theme,
                 notifications: self.settings.notifications,
                 privacy: self.settings.privacy,
+                instrument: self.settings.instrument.and_then(InstrumentDocument::read),
             },
             banned_until: self.banned_until.map(|until| until.timestamp_millis()),
             created_at: self.created_at.timestamp_millis(),
@@ -242,7 +284,7 @@ impl UserDocument {
 
 #[cfg(test)]
 mod tests {
-    use mongodb::bson::{doc, from_document, DateTime};
+    use mongodb::bson::{doc, from_document, Bson, DateTime};
 
     use super::UserDocument;
 
@@ -263,5 +305,38 @@ mod tests {
         assert!(document.logins.is_empty());
         let user = document.into_user().unwrap();
         assert_eq!((user.location, user.banned_until), (None, None));
+    }
+
+    #[test]
+    fn a_kept_instrument_that_cannot_be_a_preset_is_ignored_and_the_account_loads() {
+        let with = |instrument: Bson| {
+            let stored = doc! {
+                "_id": "65f000000000000000000001",
+                "username": "Ada",
+                "usertag": "Ada",
+                "usertagLower": "ada",
+                "roles": ["member"],
+                "color": "#336699",
+                "settings": {
+                    "theme": "default", "notifications": true, "privacy": "public",
+                    "instrument": instrument,
+                },
+                "createdAt": DateTime::from_millis(1),
+                "updatedAt": DateTime::from_millis(2),
+            };
+            let document: UserDocument = from_document(stored).unwrap();
+            document.into_user().unwrap().settings.instrument
+        };
+        let flute = with(Bson::Document(
+            doc! { "bank": 0_i64, "program": 73_i64, "name": "Flute" },
+        ));
+        assert_eq!(flute.map(|kept| kept.program), Some(73));
+        for broken in [
+            Bson::Document(doc! { "bank": -1_i64, "program": 73_i64, "name": "Flute" }),
+            Bson::Document(doc! { "bank": 0_i64, "name": "Flute" }),
+            Bson::String("Flute".into()),
+        ] {
+            assert_eq!(with(broken.clone()), None, "{broken}");
+        }
     }
 }

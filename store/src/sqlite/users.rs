@@ -1,8 +1,11 @@
 use async_trait::async_trait;
-use pianorhythm_core::domain::{
-    auth::Login,
-    match_key,
-    user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
+use pianorhythm_core::{
+    domain::{
+        auth::Login,
+        match_key,
+        user::{usertag_key, NewUser, ProfileUpdate, Role, User, UserSettings},
+    },
+    protocol::Instrument,
 };
 use sqlx::{sqlite::SqliteRow, Executor, QueryBuilder, Row, Sqlite};
 
@@ -72,6 +75,15 @@ impl UserStore for SqliteStore {
                 .push(", notifications = ")
                 .push_bind(settings.notifications);
             query.push(", privacy = ").push_bind(settings.privacy);
+        }
+        if let Some(instrument) = update.instrument {
+            let (bank, program, name) = match instrument {
+                Some(chosen) => (Some(chosen.bank), Some(chosen.program), Some(chosen.name)),
+                None => (None, None, None),
+            };
+            query.push(", instrument_bank = ").push_bind(bank);
+            query.push(", instrument_program = ").push_bind(program);
+            query.push(", instrument_name = ").push_bind(name);
         }
         query
             .push(" WHERE id = ")
@@ -168,6 +180,27 @@ fn roles_text(roles: &[Role]) -> String {
         .join(",")
 }
 
+/// The kept instrument; one that could not be a preset (a column missing, a number out of
+/// range) is no instrument: the account still loads, on the piano.
+fn instrument_from_row(row: &SqliteRow) -> Result<Option<Instrument>, sqlx::Error> {
+    let bank: Option<i64> = row.try_get("instrument_bank")?;
+    let program: Option<i64> = row.try_get("instrument_program")?;
+    let name: Option<String> = row.try_get("instrument_name")?;
+    Ok(match (bank, program, name) {
+        (Some(bank), Some(program), Some(name)) => {
+            match (u32::try_from(bank), u32::try_from(program)) {
+                (Ok(bank), Ok(program)) => Some(Instrument {
+                    bank,
+                    program,
+                    name,
+                }),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
 fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
     let roles: String = row.try_get("roles")?;
     let roles = roles
@@ -189,6 +222,7 @@ fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
             theme: row.try_get("theme")?,
             notifications: row.try_get("notifications")?,
             privacy: row.try_get("privacy")?,
+            instrument: instrument_from_row(row)?,
         },
         banned_until: row.try_get("banned_until")?,
         created_at: row.try_get("created_at")?,

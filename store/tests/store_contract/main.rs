@@ -37,6 +37,7 @@ contract!(
     profile_updates_write_only_named_fields_so_concurrent_ones_both_land,
     every_role_round_trips_through_an_update,
     location_and_site_ban_are_set_left_and_cleared,
+    the_kept_instrument_is_set_cleared_and_outlives_a_settings_save,
     accounts_are_created_with_a_login_and_found_by_it,
     a_linked_login_is_a_conflict_and_a_refused_account_leaves_nothing,
     concurrent_sign_ups_with_one_login_make_one_account,

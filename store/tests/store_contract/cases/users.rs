@@ -1,4 +1,7 @@
-use pianorhythm_core::domain::user::{NewUser, ProfileUpdate, Role, UserSettings};
+use pianorhythm_core::{
+    domain::user::{NewUser, ProfileUpdate, Role, UserSettings},
+    protocol::Instrument,
+};
 use pianorhythm_store::{ids, StoreError};
 
 use crate::backends::Backend;
@@ -9,6 +12,15 @@ pub fn new_user(usertag: &str, email: Option<&str>) -> NewUser {
         usertag: usertag.into(),
         email: email.map(str::to_owned),
         color: "#336699".into(),
+    }
+}
+
+/// A preset a member may keep.
+fn flute() -> Instrument {
+    Instrument {
+        bank: 0,
+        program: 73,
+        name: "Flute".into(),
     }
 }
 
@@ -215,7 +227,9 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
             theme: "dark".into(),
             notifications: false,
             privacy: "members".into(),
+            instrument: None,
         }),
+        instrument: Some(Some(flute())),
         banned_until: Some(Some(1_700_000_000_000)),
     };
     let updated = users.update(&ada.id, everything).await.unwrap();
@@ -231,6 +245,7 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
     assert_eq!(updated.bio, None);
     assert_eq!(updated.location.as_deref(), Some("Lisbon"));
     assert_eq!(updated.settings.theme, "dark");
+    assert_eq!(updated.settings.instrument, Some(flute()));
     assert_eq!(updated.banned_until, Some(1_700_000_000_000));
     assert_eq!(users.get(&ada.id).await.unwrap(), updated);
     assert_eq!(users.by_usertag("LOVELACE").await.unwrap(), updated);
@@ -328,4 +343,58 @@ pub async fn location_and_site_ban_are_set_left_and_cleared(backend: &mut Backen
         users.update(&ada.id, control_characters).await,
         Err(StoreError::Invalid(_))
     ));
+}
+
+pub async fn the_kept_instrument_is_set_cleared_and_outlives_a_settings_save(
+    backend: &mut Backend,
+) {
+    let users = &backend.store.users;
+    let ada = users.create(new_user("ada", None)).await.unwrap();
+    assert_eq!(ada.settings.instrument, None);
+    // The settings page saved while the player picks an instrument: both land.
+    let page = ProfileUpdate {
+        settings: Some(UserSettings {
+            theme: "dark".into(),
+            instrument: None,
+            ..UserSettings::default()
+        }),
+        ..Default::default()
+    };
+    let pick = ProfileUpdate {
+        instrument: Some(Some(flute())),
+        ..Default::default()
+    };
+    let (a, b) = tokio::join!(
+        users.update(&ada.id, page.clone()),
+        users.update(&ada.id, pick)
+    );
+    a.unwrap();
+    b.unwrap();
+    let both = users.get(&ada.id).await.unwrap();
+    assert_eq!(both.settings.theme, "dark");
+    assert_eq!(both.settings.instrument, Some(flute()));
+    // Saving the page again leaves the instrument as it is.
+    let saved = users.update(&ada.id, page).await.unwrap();
+    assert_eq!(saved.settings.instrument, Some(flute()));
+
+    let out_of_range = ProfileUpdate {
+        instrument: Some(Some(Instrument {
+            bank: 129,
+            ..flute()
+        })),
+        ..Default::default()
+    };
+    assert!(matches!(
+        users.update(&ada.id, out_of_range).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    let piano = ProfileUpdate {
+        instrument: Some(None),
+        ..Default::default()
+    };
+    let cleared = users.update(&ada.id, piano).await.unwrap();
+    assert_eq!(cleared.settings.instrument, None);
+    assert_eq!(cleared.settings.theme, "dark");
+    assert_eq!(users.get(&ada.id).await.unwrap(), cleared);
 }
