@@ -46,7 +46,7 @@ async function tapWorklets(page: Page) {
 
 /** The instrument list (not its search field, "Search instruments"). */
 function picker(page: Page) {
-  return page.getByLabel('Instrument', { exact: true });
+  return page.getByRole('combobox', { name: 'Instrument', exact: true });
 }
 
 async function openSoundFont(page: Page) {
@@ -151,6 +151,7 @@ test('a built-in instrument picked by one player is heard with it by another; th
   await expect(picker(alice)).toHaveValue('0:40');
   const aliceEntry = bob.getByRole('listitem').filter({ hasText: aliceName });
   await expect(aliceEntry).toContainText('♪ Violin');
+  await alice.getByRole('heading', { name: 'Instrument' }).click(); // the keys play again
 
   // Bob's page loads the violin as soon as Alice picks it; her notes then sound with it.
   await expect
