@@ -217,6 +217,25 @@ copy_samples() {
   cp "$PIANO_SAMPLES_DIR/piano-mp3-velocity${PIANO_SAMPLE_LAYERS[0]}/README.md" "$out/CREDITS.md"
 }
 
+instruments_dir="$LEPTOS_SITE_ROOT/instruments"
+splitter="$REPO_ROOT/frontend/soundfont"
+
+build_instruments() {
+  step "$instruments_dir/.stamp" split_instruments "$GM_SOUNDFONT" "$GM_SOUNDFONT_CREDIT" \
+    "$splitter/Cargo.toml" "$splitter/src/bin" "$splitter/src/split" "$splitter/src/catalogue.rs" \
+    "$splitter/src/general_midi.rs"
+}
+
+# The built-in instruments under $LEPTOS_SITE_ROOT/instruments: FluidR3 GM split into one
+# SoundFont per General MIDI program and drum kit, each named by its content's hash, and
+# instruments.json listing them (frontend/soundfont/src/catalogue.rs).
+split_instruments() {
+  log "instruments: split FluidR3 GM, one SoundFont per instrument"
+  [[ -f "$GM_SOUNDFONT" ]] || { log "$GM_SOUNDFONT is missing: run scripts/setup.sh"; exit 1; }
+  rm -rf "$instruments_dir"
+  cargo run --quiet -p soundfont --bin split-soundfont -- "$GM_SOUNDFONT" "$instruments_dir" "$GM_SOUNDFONT_CREDIT"
+}
+
 build_server() {
   log "server: cargo build -p server (profile $server_profile)"
   cargo build -p server --bin server --profile "$server_profile"
@@ -228,5 +247,6 @@ build_client
 build_soundfont
 build_assets
 build_samples
+build_instruments
 build_server
 log "site built in $LEPTOS_SITE_ROOT"

@@ -21,6 +21,10 @@ WASM_SPLIT_VERSION="0.2.4"
 PIANO_SAMPLES_VERSION="1.0.5"
 PIANO_SAMPLE_LAYERS=(4 10 16)
 PIANO_SAMPLES_DIR="$TOOLS_DIR/piano-samples/node_modules/@audio-samples"
+# The built-in General MIDI instruments: FluidR3 GM (Frank Wen, MIT), Debian's fluid-soundfont-gm;
+# scripts/build.sh splits it into one small SoundFont per instrument.
+GM_SOUNDFONT="/usr/share/sounds/sf2/FluidR3_GM.sf2"
+GM_SOUNDFONT_CREDIT="FluidR3 GM by Frank Wen, MIT"
 # Set when rustup cannot provide the wasm32 target and Debian's rustc-web is used instead.
 DEBIAN_WASM_MARKER="$TOOLS_DIR/use-debian-rustc-web"
 

@@ -120,11 +120,18 @@ install_piano_samples() {
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/piano-samples" "${packages[@]}"
 }
 
+# The General MIDI SoundFont (data, not code) scripts/build.sh splits into the built-in instruments.
+install_gm_soundfont() {
+  [[ -f "$GM_SOUNDFONT" ]] || apt_packages+=(fluid-soundfont-gm)
+  install_apt_packages
+}
+
 install_wasm_target
 install_wasm_bindgen
 install_wasm_split
 install_wasm_opt
 install_brotli
 install_piano_samples
+install_gm_soundfont
 $want_test_tools && install_test_tools
 log "setup complete"

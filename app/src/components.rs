@@ -2,6 +2,7 @@
 
 pub mod connection;
 pub mod instrument;
+pub mod instrument_picker;
 pub mod piano;
 pub mod settings_form;
 

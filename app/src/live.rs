@@ -112,6 +112,17 @@ pub struct SoundFontState {
     pub error: Option<String>,
 }
 
+/// A built-in General MIDI instrument, as the instrument list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuiltInInstrument {
+    pub bank: u32,
+    pub program: u32,
+    /// General MIDI's name ("Violin").
+    pub name: String,
+    /// General MIDI's family ("Strings"), "Drum kits" for the kits.
+    pub family: String,
+}
+
 impl Live {
     pub fn new(outlet: Outlet) -> Self {
         let keys = (LOWEST_KEY..=HIGHEST_KEY)

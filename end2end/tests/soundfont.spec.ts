@@ -3,8 +3,10 @@ import { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { createRoom, myName, newPlayer, online } from './helpers';
 
-// SoundFonts: a player opens an .sf2 from disk and picks a preset; players whose page has a
-// SoundFont with that preset hear them with it, the others hear the piano.
+// SoundFonts: a player picks a built-in General MIDI instrument, or opens an .sf2 from disk and
+// picks one of its presets; players whose page has a SoundFont with that preset hear them with
+// it, the others hear them with the built-in instrument of that bank and program once it has
+// loaded (the piano until then).
 
 const SOUNDFONT = join(__dirname, '..', 'fixtures', 'test.sf2');
 
@@ -42,12 +44,22 @@ async function tapWorklets(page: Page) {
   });
 }
 
-async function openSoundFont(page: Page) {
-  await page.getByLabel('SoundFont').setInputFiles(SOUNDFONT);
-  await expect(page.getByLabel('Instrument')).toContainText('Test Square (0:80)');
+/** The instrument list (not its search field, "Search instruments"). */
+function picker(page: Page) {
+  return page.getByRole('combobox', { name: 'Instrument', exact: true });
 }
 
-test('a SoundFont from disk switches the voice; players who have it hear it, the others the piano', async ({ browser, baseURL }) => {
+async function openSoundFont(page: Page) {
+  await page.getByLabel('SoundFont').setInputFiles(SOUNDFONT);
+  await expect(picker(page)).toContainText('Test Square (0:80)');
+}
+
+/** The peak of the SoundFont worklet's output (0 before there is a worklet). */
+function loudest(page: Page): Promise<number> {
+  return page.evaluate(() => (window as any).__loudest?.() ?? 0);
+}
+
+test('a SoundFont from disk switches the voice; players who have it hear it, the others the built-in instrument', async ({ browser, baseURL }) => {
   const alice = await newPlayer(browser, baseURL);
   const bob = await newPlayer(browser, baseURL);
   const carol = await newPlayer(browser, baseURL);
@@ -62,8 +74,8 @@ test('a SoundFont from disk switches the voice; players who have it hear it, the
   await expect(carol.getByRole('list', { name: 'Players' })).toContainText(aliceName);
 
   await openSoundFont(alice);
-  await expect(alice.getByLabel('Instrument')).toHaveValue('');
-  await alice.getByLabel('Instrument').selectOption('0:80');
+  await expect(picker(alice)).toHaveValue('');
+  await picker(alice).selectOption('0:80');
   expect(await alice.evaluate(() => (window as any).__loudest())).toBe(0);
   expect(await voiceOfNext(alice, 'local', () => alice.keyboard.down('z'))).toBe('soundfont');
   // The worklet renders the square wave while the key is held.
@@ -73,20 +85,23 @@ test('a SoundFont from disk switches the voice; players who have it hear it, the
   const aliceEntry = bob.getByRole('listitem').filter({ hasText: aliceName });
   await expect(aliceEntry).toContainText('♪ Test Square');
 
-  // Bob has the same SoundFont: he hears Alice with it. Carol has none: the piano.
+  // Bob has the same SoundFont: he hears Alice with it. Carol has none: the built-in General
+  // MIDI instrument of that bank and program (Lead 1, a square too), once her page has it.
   await openSoundFont(bob);
   expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('x'))).toBe('soundfont');
-  expect(await voiceOfNext(carol, 'remote', () => alice.keyboard.press('c'))).toBe('synth');
+  await expect
+    .poll(() => voiceOfNext(carol, 'remote', () => alice.keyboard.press('c')), { timeout: 20_000 })
+    .toBe('soundfont');
   // Bob's own notes stay on the piano: he has not picked a preset.
   expect(await voiceOfNext(bob, 'local', () => bob.keyboard.press('z'))).not.toBe('soundfont');
 
   // A program change travels with the notes: the kit (bank 128) and at once a note.
-  await alice.getByLabel('Instrument').selectOption('128:0');
+  await picker(alice).selectOption('128:0');
   expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('v'))).toBe('soundfont');
   await expect(aliceEntry).toContainText('♪ Test Kit');
 
   // Back to the grand piano: everyone hears the piano.
-  await alice.getByLabel('Instrument').selectOption('');
+  await picker(alice).selectOption('');
   await expect(aliceEntry).not.toContainText('♪');
   expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('b'))).not.toBe('soundfont');
   expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('n'))).not.toBe('soundfont');
@@ -138,6 +153,51 @@ test('a file that is not a SoundFont is refused in words, and the piano plays on
     buffer: Buffer.from('RIFF\x04\x00\x00\x00WAVE'),
   });
   await expect(alice.getByRole('alert')).toContainText('This file cannot be played');
-  await expect(alice.getByLabel('Instrument')).toHaveCount(0);
+  // It offers no presets: the list has the built-in instruments alone.
+  await expect(picker(alice).locator('optgroup[label="song.sf2"]')).toHaveCount(0);
+  await expect(picker(alice)).toHaveValue('');
   expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('z'))).not.toBe('soundfont');
+});
+
+test('a built-in instrument picked by one player is heard with it by another; the search narrows the list', async ({ browser, baseURL }) => {
+  const alice = await newPlayer(browser, baseURL);
+  const bob = await newPlayer(browser, baseURL);
+  await tapWorklets(bob);
+  // Bob's page fetches an instrument's file only when someone plays it, and once.
+  const fetched: string[] = [];
+  bob.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/instruments/')) fetched.push(path);
+  });
+  await createRoom(alice, 'Strings');
+  await bob.goto('/room/Strings');
+  await online(bob);
+  await bob.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
+  const aliceName = await myName(alice);
+  await expect(bob.getByRole('list', { name: 'Players' })).toContainText(aliceName);
+  expect(await voiceOfNext(bob, 'remote', () => alice.keyboard.press('z'))).not.toBe('soundfont');
+
+  // The list offers General MIDI's instruments by family; a search narrows it.
+  await expect(picker(alice).locator('optgroup[label="Strings"] option')).toHaveCount(8);
+  await expect(picker(alice).locator('optgroup')).toHaveCount(17);
+  await alice.getByLabel('Search instruments').fill('viol');
+  await expect(picker(alice).locator('option')).toHaveText(['Grand piano', 'Violin', 'Viola']);
+  await picker(alice).selectOption({ label: 'Violin' });
+  await alice.getByLabel('Search instruments').fill('');
+  await expect(picker(alice).locator('option', { hasText: 'Cello' })).toHaveCount(1);
+  await expect(picker(alice)).toHaveValue('0:40');
+  const aliceEntry = bob.getByRole('listitem').filter({ hasText: aliceName });
+  await expect(aliceEntry).toContainText('♪ Violin');
+  await alice.getByRole('heading', { name: 'Instrument' }).click(); // the keys play again
+
+  // Bob's page loads the violin as soon as Alice picks it; her notes then sound with it.
+  await expect
+    .poll(() => voiceOfNext(bob, 'remote', () => alice.keyboard.press('x')), { timeout: 20_000 })
+    .toBe('soundfont');
+  await alice.keyboard.down('c');
+  await expect.poll(() => loudest(bob)).toBeGreaterThan(0.001);
+  await alice.keyboard.up('c');
+  const violins = fetched.filter((path) => /^\/instruments\/0-40\.[0-9a-f]+\.sf2$/.test(path));
+  expect(violins).toHaveLength(1);
+  expect(fetched.filter((path) => path.endsWith('.sf2'))).toEqual(violins);
 });

@@ -1,9 +1,12 @@
 // The SoundFont synthesizer's AudioWorklet: renders the module built from this crate
 // (soundfont.wasm) in the audio thread. The page sends, over the node's port:
-//   {type: 'module', bytes}      the compiled module's bytes (a worklet cannot fetch)
-//   {type: 'soundfont', bytes}   an .sf2 file; answered {type: 'loaded', presets} or
-//                                {type: 'refused', reason}
-//   {type: 'midi', at, status, data1, data2}   a MIDI message due at audio time `at` (s)
+//   {type: 'module', bytes}            the compiled module's bytes (a worklet cannot fetch)
+//   {type: 'load', font, bytes}        an .sf2 file, to be known as `font` (a number); answered
+//                                      {type: 'loaded', font, presets} or {type: 'refused', font, reason}
+//   {type: 'unload', font}             forget it
+//   {type: 'patch', at, player, font, bank, program}   from audio time `at` (s) on, player
+//                                      (a number) plays that preset of that SoundFont
+//   {type: 'midi', at, player, status, data1, data2}   a player's MIDI message due at `at`
 // Messages are handled in order, each after the previous one has finished.
 
 class SoundFontProcessor extends AudioWorkletProcessor {
@@ -14,31 +17,39 @@ class SoundFontProcessor extends AudioWorkletProcessor {
     let queue = Promise.resolve();
     this.port.onmessage = (event) => {
       queue = queue.then(() => this.receive(event.data)).catch((error) => {
-        this.port.postMessage({ type: 'refused', reason: String(error) });
+        this.port.postMessage({ type: 'refused', font: event.data.font, reason: String(error) });
       });
     };
   }
 
   async receive(message) {
+    const frame = (at) => Math.round(at * sampleRate);
     switch (message.type) {
       case 'module': {
         const { instance } = await WebAssembly.instantiate(message.bytes, {});
         this.exports = instance.exports;
         break;
       }
-      case 'soundfont': {
+      case 'load': {
         const bytes = new Uint8Array(message.bytes);
         const at = this.exports.input_buffer(bytes.length);
         new Uint8Array(this.exports.memory.buffer, at, bytes.length).set(bytes);
-        this.loaded = this.exports.load(sampleRate) === 1;
+        const loaded = this.exports.load(message.font, sampleRate) === 1;
+        this.loaded ||= loaded;
         const text = this.text();
-        this.port.postMessage(this.loaded ? { type: 'loaded', presets: text } : { type: 'refused', reason: text });
+        this.port.postMessage(loaded
+          ? { type: 'loaded', font: message.font, presets: text }
+          : { type: 'refused', font: message.font, reason: text });
         break;
       }
+      case 'unload':
+        this.exports.unload(message.font);
+        break;
+      case 'patch':
+        this.exports.patch(frame(message.at), message.player, message.font, message.bank, message.program);
+        break;
       case 'midi':
-        if (this.loaded) {
-          this.exports.schedule(Math.round(message.at * sampleRate), message.status, message.data1, message.data2);
-        }
+        this.exports.midi(frame(message.at), message.player, message.status, message.data1, message.data2);
         break;
     }
   }

@@ -37,7 +37,8 @@ use crate::{sheets::SheetPages, ws};
 /// How the HTTP surface is set up (from the configuration).
 #[derive(Clone, Debug)]
 pub struct Site {
-    /// The built site: the client bundle under `pkg_dir`, and the piano's samples.
+    /// The built site: the client bundle under `pkg_dir`, the piano's samples and the built-in
+    /// instruments.
     pub root: PathBuf,
     /// The client bundle's folder inside `root`, served under the same name.
     pub pkg_dir: String,
@@ -65,8 +66,8 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
     };
 
     // Pages, server functions and the API are rate-limited per address. Probes, the client
-    // bundle and the samples (a page load fetches many files) and the WebSocket (which has its
-    // own per-player limits) are not.
+    // bundle, the samples and the instruments (a page load fetches many files) and the
+    // WebSocket (which has its own per-player limits) are not.
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
@@ -102,6 +103,10 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .nest(
             "/samples",
             static_files::samples(&site.root.join("samples")),
+        )
+        .nest(
+            "/instruments",
+            static_files::instruments(&site.root.join("instruments")),
         )
         .merge(limits::rate_limited(answered, site.limits))
         .layer(session_layer(site.cookie_secure, sessions));

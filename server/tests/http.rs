@@ -215,6 +215,48 @@ async fn samples_are_kept_for_a_year_and_their_list_is_revalidated() {
     assert_eq!(outside.status(), StatusCode::NOT_FOUND);
 }
 
+/// The built-in instruments, one SoundFont each, are named by their content's hash too: kept
+/// for a year, sent as audio (not gzipped again: there is little to gain); their list is
+/// revalidated.
+#[tokio::test]
+async fn instruments_are_kept_for_a_year_and_their_list_is_revalidated() {
+    let server = TestServer::start().await;
+    let instruments = server.site.path().join("instruments");
+    std::fs::create_dir_all(&instruments).unwrap();
+    let violin = "0-40.0123456789abcdef.sf2";
+    std::fs::write(instruments.join(violin), b"RIFF".repeat(1000)).unwrap();
+    std::fs::write(
+        instruments.join("instruments.json"),
+        r#"{"instruments":[]}"#,
+    )
+    .unwrap();
+
+    let fetch = |path: &str| {
+        let request = server
+            .http
+            .get(server.url(path))
+            .header("accept-encoding", "gzip, deflate, br, zstd");
+        async move { request.send().await.unwrap() }
+    };
+    let response = fetch(&format!("/instruments/{violin}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "audio/x-soundfont");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(response.headers().get("content-encoding").is_none());
+    assert_eq!(response.bytes().await.unwrap().len(), 4000);
+
+    let list = fetch("/instruments/instruments.json").await;
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(list.headers()["cache-control"], "no-cache");
+    assert_eq!(list.headers()["content-type"], "application/json");
+
+    let missing = fetch("/instruments/0-41.ffffffffffffffff.sf2").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
 #[tokio::test]
 async fn pages_are_compressed_for_clients_that_accept_it() {
     let server = TestServer::start().await;

@@ -1,11 +1,13 @@
 //! The piano's sound: recorded samples of a grand piano (`samples`), a small synthesizer
-//! (`synth`) for notes no sample has loaded for yet, and the player's own SoundFont
-//! (`soundfont`) for whoever plays with one of its presets.
+//! (`synth`) for notes no sample has loaded for yet, and SoundFonts (`soundfont`: the built-in
+//! General MIDI instruments of `catalogue` and the player's own file) for whoever plays with
+//! another instrument.
 //!
 //! Every note, whatever plays it, goes into one master volume. Note off damps the string
 //! quickly, unless the sustain pedal holds it or the string has no damper (the top of a
 //! grand's compass rings on).
 
+mod catalogue;
 mod samples;
 mod soundfont;
 mod synth;
@@ -28,6 +30,7 @@ use web_sys::{
     AudioScheduledSourceNode, File, GainNode, PeriodicWave, Response,
 };
 
+pub use catalogue::list as built_in_instruments;
 pub use samples::Progress as SampleProgress;
 pub use soundfont::{Patch, Preset};
 
@@ -46,7 +49,7 @@ pub enum VoiceKind {
     Piano,
     /// The synthesizer.
     Synth,
-    /// A preset of the player's SoundFont.
+    /// A SoundFont's preset: a built-in instrument or one of the player's own file.
     SoundFont,
 }
 
@@ -106,15 +109,13 @@ struct Engine {
     pedal_down: HashSet<Source>,
     /// Notes released while the pedal was down: they ring until it comes up.
     held_by_pedal: HashSet<(Source, u8)>,
-    /// The worklet playing SoundFonts, once the player has opened one.
-    soundfont: Option<soundfont::SoundFont>,
-    /// Notes sounding through the SoundFont: their note off goes there too.
+    /// Notes sounding through a SoundFont: their note off goes there too.
     soundfont_notes: HashSet<(Source, u8)>,
 }
 
 thread_local! {
     static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
-    /// The SoundFont preset each player wants to be heard with (the others: the piano); known
+    /// The instrument each player wants to be heard with (the others: the piano); known
     /// before sound starts.
     static PATCHES: RefCell<HashMap<Source, Patch>> = RefCell::default();
 }
@@ -129,6 +130,14 @@ pub fn start(volume: f64) -> bool {
     ENGINE.with_borrow_mut(|engine| {
         if engine.is_none() {
             *engine = Engine::new(volume);
+            // The instruments the room plays start loading with the sound.
+            if let Some(engine) = engine {
+                PATCHES.with_borrow(|patches| {
+                    for &patch in patches.values() {
+                        soundfont::want(&engine.context, &engine.master, patch);
+                    }
+                });
+            }
         }
         match engine {
             Some(engine) => {
@@ -193,50 +202,37 @@ pub fn patch_of(instrument: &Instrument) -> Option<Patch> {
     ))
 }
 
-/// Who plays with which SoundFont preset (`None`: the piano). Heard so when this page has a
-/// SoundFont with that preset, else with the piano.
+/// Who plays with which instrument (`None`: the piano). Heard so once this page has loaded a
+/// SoundFont with that preset (the player's own, else the built-in one, loaded from now on),
+/// meanwhile with the piano.
 pub fn set_patch(source: &str, patch: Option<Patch>) {
     PATCHES.with_borrow_mut(|patches| match patch {
         Some(patch) => patches.insert(source.to_owned(), patch),
         None => patches.remove(source),
     });
+    if let Some(patch) = patch {
+        ENGINE.with_borrow(|engine| {
+            if let Some(engine) = engine {
+                soundfont::want(&engine.context, &engine.master, patch);
+            }
+        });
+    }
 }
 
 /// Opens a SoundFont from the player's disk: its presets, or why it cannot be played.
 pub async fn load_soundfont(file: File) -> Result<Vec<Preset>, String> {
-    // Browsers offer AudioWorklets to secure pages only.
-    if !window().is_secure_context() {
-        return Err("SoundFonts need the page served over https (or from localhost)".into());
-    }
-    let (context, master, node) = ENGINE
+    let (context, master) = ENGINE
         .with_borrow(|engine| {
             let engine = engine.as_ref()?;
-            let node = engine.soundfont.as_ref().map(soundfont::SoundFont::node);
-            Some((engine.context.clone(), engine.master.clone(), node))
+            Some((engine.context.clone(), engine.master.clone()))
         })
         .ok_or("sound has not started yet: click the page first")?;
-    let node = match node {
-        Some(node) => node,
-        None => {
-            let started = soundfont::SoundFont::start(&context, &master)
-                .await
-                .map_err(in_words)?;
-            let node = started.node();
-            ENGINE.with_borrow_mut(|engine| {
-                if let Some(engine) = engine {
-                    engine.soundfont = Some(started);
-                }
-            });
-            node
-        }
-    };
-    let presets = soundfont::load(&node, &file).await?;
-    ENGINE.with_borrow_mut(|engine| {
-        if let Some(soundfont) = engine.as_mut().and_then(|engine| engine.soundfont.as_mut()) {
-            soundfont.loaded(presets.clone());
-        }
-    });
-    Ok(presets)
+    soundfont::open(&context, &master, file).await
+}
+
+/// Whether a built-in instrument plays `patch` (`false` before their list has arrived).
+pub fn has_built_in(patch: Patch) -> bool {
+    catalogue::find(patch).is_some()
 }
 
 pub fn pedal(source: &str, down: bool, at: f64) {
@@ -271,7 +267,6 @@ impl Engine {
             polyphony: Polyphony::new(MAX_VOICES, FADING),
             pedal_down: HashSet::new(),
             held_by_pedal: HashSet::new(),
-            soundfont: None,
             soundfont_notes: HashSet::new(),
         })
     }
@@ -287,9 +282,9 @@ impl Engine {
         }
         self.held_by_pedal.remove(&key);
         let patch = PATCHES.with_borrow(|patches| patches.get(source).copied());
-        if let (Some(patch), Some(soundfont)) = (patch, self.soundfont.as_mut()) {
-            if soundfont.has(patch) {
-                soundfont.note_on(source, patch, note, velocity, at);
+        if let Some(patch) = patch {
+            let (context, master) = (&self.context, &self.master);
+            if soundfont::note_on(context, master, source, patch, note, velocity, at) {
                 self.soundfont_notes.insert(key);
                 return Some(VoiceKind::SoundFont);
             }
@@ -386,9 +381,7 @@ impl Engine {
         let key = (source.to_owned(), note);
         if self.soundfont_notes.remove(&key) {
             // The SoundFont's synthesizer follows the pedal itself.
-            if let Some(soundfont) = self.soundfont.as_mut() {
-                soundfont.note_off(source, note, at.max(self.context.current_time()));
-            }
+            soundfont::note_off(source, note, at.max(self.context.current_time()));
             return;
         }
         if self.pedal_down.contains(source) {
@@ -401,9 +394,7 @@ impl Engine {
     }
 
     fn pedal(&mut self, source: &str, down: bool, at: f64) {
-        if let Some(soundfont) = self.soundfont.as_mut() {
-            soundfont.pedal(source, down, at.max(self.context.current_time()));
-        }
+        soundfont::pedal(source, down, at.max(self.context.current_time()));
         if down {
             self.pedal_down.insert(source.to_owned());
             return;

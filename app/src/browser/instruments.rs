@@ -1,15 +1,35 @@
-//! The player's instrument: opening a SoundFont from disk and picking one of its presets, or
-//! the grand piano again.
+//! The player's instrument: the built-in General MIDI instruments, opening a SoundFont from
+//! disk and picking one of its presets, or the grand piano again.
 
 use leptos::{prelude::*, task::spawn_local};
 use pianorhythm_core::protocol::Instrument;
 use web_sys::File;
 
 use super::{audio, notes};
-use crate::live::{Live, SoundFontState};
+use crate::live::{BuiltInInstrument, Live, SoundFontState};
+
+/// Fills `list` with the built-in instruments once their list has arrived.
+pub fn list_built_in(list: RwSignal<Vec<BuiltInInstrument>>) {
+    spawn_local(async move {
+        if let Ok(instruments) = audio::built_in_instruments().await {
+            list.set(
+                instruments
+                    .iter()
+                    .map(|instrument| BuiltInInstrument {
+                        bank: instrument.bank.into(),
+                        program: instrument.program.into(),
+                        name: instrument.name.clone(),
+                        family: instrument.family.clone(),
+                    })
+                    .collect(),
+            );
+        }
+    });
+}
 
 /// Reads `file` into the SoundFont player; the panel then lists its presets. A preset the
-/// player had chosen that the new SoundFont lacks gives way to the piano.
+/// player had chosen that neither the new SoundFont nor the built-in instruments have gives
+/// way to the piano.
 pub fn open_soundfont(live: Live, file: File) {
     let name = file.name();
     live.soundfont.set(SoundFontState {
@@ -39,10 +59,15 @@ pub fn open_soundfont(live: Live, file: File) {
         };
         let chosen_is_gone = live.instrument.with_untracked(|chosen| {
             chosen.as_ref().is_some_and(|chosen| {
-                !state
+                let in_file = state
                     .presets
                     .iter()
-                    .any(|p| (p.bank, p.program) == (chosen.bank, chosen.program))
+                    .any(|p| (p.bank, p.program) == (chosen.bank, chosen.program));
+                let built_in = u8::try_from(chosen.bank)
+                    .ok()
+                    .zip(u8::try_from(chosen.program).ok())
+                    .is_some_and(audio::has_built_in);
+                !in_file && !built_in
             })
         });
         live.soundfont.set(state);

@@ -1,9 +1,11 @@
-//! The player's instrument: sound on/off and volume, Web MIDI input and output, keyboard
-//! layout and octave, and their own name and colour.
+//! The player's instrument: sound on/off and volume, the instrument played (`InstrumentPicker`)
+//! and their own SoundFont, Web MIDI input and output, keyboard layout and octave, and their
+//! own name and colour.
 
 use leptos::prelude::*;
 use pianorhythm_core::keyboard_layout::Layout;
 
+use super::instrument_picker::InstrumentPicker;
 use crate::live::use_live;
 
 #[component]
@@ -15,7 +17,6 @@ pub fn InstrumentPanel() -> impl IntoView {
     let volume = live.volume;
     let piano_samples = live.piano_samples;
     let soundfont = live.soundfont;
-    let instrument = live.instrument;
     let open_soundfont = {
         let live = live.clone();
         move |event: leptos::ev::Event| {
@@ -35,24 +36,6 @@ pub fn InstrumentPanel() -> impl IntoView {
             let _ = (&live, event);
         }
     };
-    let pick_instrument = {
-        let live = live.clone();
-        move |event: leptos::ev::Event| {
-            let value = event_target_value(&event);
-            let chosen = soundfont.with_untracked(|soundfont| {
-                soundfont
-                    .presets
-                    .iter()
-                    .find(|preset| patch_id(preset) == value)
-                    .cloned()
-            });
-            #[cfg(feature = "hydrate")]
-            crate::browser::instruments::choose(&live, chosen);
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (&live, chosen);
-        }
-    };
-
     let connect_midi = {
         let live = live.clone();
         move |_| {
@@ -141,8 +124,11 @@ pub fn InstrumentPanel() -> impl IntoView {
                 <a href="https://creativecommons.org/licenses/by/3.0/" rel="noopener license" target="_blank">
                     "CC BY 3.0"
                 </a>
+                ". Instruments: FluidR3 GM by Frank Wen, "
+                <a href="https://opensource.org/license/mit" rel="noopener license" target="_blank">"MIT"</a>
                 "."
             </p>
+            <InstrumentPicker/>
             <div class="row soundfont">
                 <label title="A General MIDI SoundFont (.sf2) from your computer">"SoundFont"
                     <input type="file" accept=".sf2" on:change=open_soundfont
@@ -151,28 +137,10 @@ pub fn InstrumentPanel() -> impl IntoView {
                 {move || soundfont.with(|soundfont| {
                     if soundfont.loading {
                         Some(view! { <span class="hint" role="status">"Reading " {soundfont.file.clone()} "…"</span> }.into_any())
-                    } else if let Some(error) = &soundfont.error {
-                        Some(view! { <span class="hint warning" role="alert">{error.clone()}</span> }.into_any())
-                    } else if soundfont.presets.is_empty() {
-                        None
                     } else {
-                        let presets = soundfont.presets.clone();
-                        Some(view! {
-                            <label>"Instrument"
-                                <select on:change=pick_instrument.clone()>
-                                    <option value="" selected=move || instrument.get().is_none()>"Grand piano"</option>
-                                    {presets.into_iter().map(|preset| {
-                                        let id = patch_id(&preset);
-                                        let label = format!("{} ({}:{})", preset.name, preset.bank, preset.program);
-                                        let is_chosen = {
-                                            let id = id.clone();
-                                            move || instrument.get().is_some_and(|chosen| patch_id(&chosen) == id)
-                                        };
-                                        view! { <option value=id selected=is_chosen>{label}</option> }
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                        }.into_any())
+                        soundfont.error.as_ref().map(|error| {
+                            view! { <span class="hint warning" role="alert">{error.clone()}</span> }.into_any()
+                        })
                     }
                 })}
             </div>
@@ -219,11 +187,6 @@ pub fn InstrumentPanel() -> impl IntoView {
             <Profile/>
         </section>
     }
-}
-
-/// How a preset is named in the instrument list: "bank:program".
-fn patch_id(preset: &pianorhythm_core::protocol::Instrument) -> String {
-    format!("{}:{}", preset.bank, preset.program)
 }
 
 /// What the piano sounds like while its samples load.

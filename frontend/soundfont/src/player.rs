@@ -1,18 +1,10 @@
-//! A loaded SoundFont and its synthesizer, fed MIDI messages stamped with the audio frame at
+//! One synthesizer playing a SoundFont, fed MIDI messages stamped with the audio frame at
 //! which each must take effect. Rendering a block applies each message at its own frame
 //! within the block, so a note keeps the timing the room gave it, not the block's.
 
-use std::{io::Cursor, sync::Arc};
+use std::sync::Arc;
 
 use rustysynth::{SoundFont, Synthesizer, SynthesizerSettings};
-
-/// A preset the SoundFont offers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Preset {
-    pub bank: u8,
-    pub program: u8,
-    pub name: String,
-}
 
 /// A MIDI message (status with its channel, two data bytes) due at `frame`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -28,10 +20,12 @@ const MAX_WAITING: usize = 4096;
 /// The synthesizer's own block, in frames: a message takes effect at the first block boundary
 /// after its frame, so this is the timing's resolution (0.33 ms at 48 kHz).
 pub const BLOCK: usize = 16;
+/// The most notes one synthesizer sounds at once (its 16 channels together): past it, the
+/// synthesizer ends the oldest. It bounds the audio thread's work per synthesizer.
+pub const POLYPHONY: usize = 64;
 
 pub struct Player {
     synthesizer: Synthesizer,
-    presets: Vec<Preset>,
     /// Messages not yet applied, in the order of their frames (equal frames: as received).
     waiting: Vec<Scheduled>,
     /// The frame the next rendered sample belongs to.
@@ -41,34 +35,18 @@ pub struct Player {
 }
 
 impl Player {
-    /// Reads a SoundFont (`.sf2`) for a device running at `sample_rate`.
-    pub fn new(sf2: &[u8], sample_rate: u32) -> Result<Self, String> {
-        let sound_font = SoundFont::new(&mut Cursor::new(sf2))
-            .map_err(|error| format!("not a SoundFont this player can read: {error:?}"))?;
+    /// A synthesizer playing `sound_font` on a device running at `sample_rate`.
+    pub fn new(sound_font: &Arc<SoundFont>, sample_rate: u32) -> Result<Self, String> {
         let rate = i32::try_from(sample_rate).map_err(|_| "impossible sample rate".to_owned())?;
-        let mut presets: Vec<Preset> = sound_font
-            .get_presets()
-            .iter()
-            .filter_map(|preset| {
-                Some(Preset {
-                    bank: u8::try_from(preset.get_bank_number()).ok()?,
-                    program: u8::try_from(preset.get_patch_number()).ok()?,
-                    name: preset.get_name().trim().to_owned(),
-                })
-            })
-            .filter(|preset| preset.bank <= 128 && preset.program <= 127)
-            .collect();
-        presets.sort_by_key(|preset| (preset.bank, preset.program));
-        presets.dedup_by_key(|preset| (preset.bank, preset.program));
         let mut settings = SynthesizerSettings::new(rate);
         settings.block_size = BLOCK;
+        settings.maximum_polyphony = POLYPHONY;
         // Dry: the room's notes stay distinct, and the audio thread has less to do.
         settings.enable_reverb_and_chorus = false;
-        let synthesizer = Synthesizer::new(&Arc::new(sound_font), &settings)
+        let synthesizer = Synthesizer::new(sound_font, &settings)
             .map_err(|error| format!("the SoundFont cannot be played: {error:?}"))?;
         Ok(Self {
             synthesizer,
-            presets,
             waiting: Vec::new(),
             next_frame: 0,
             left: Vec::new(),
@@ -76,8 +54,9 @@ impl Player {
         })
     }
 
-    pub fn presets(&self) -> &[Preset] {
-        &self.presets
+    /// Whether messages wait to be applied.
+    pub fn has_waiting(&self) -> bool {
+        !self.waiting.is_empty()
     }
 
     /// Applies a MIDI message at `frame` (a past frame: at the start of the next block).
@@ -142,9 +121,14 @@ impl Player {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::font::Font;
 
     const SF2: &[u8] = include_bytes!("../../../end2end/fixtures/test.sf2");
     const RATE: u32 = 48_000;
+
+    fn player() -> Player {
+        Player::new(&Font::read(SF2).unwrap().sound_font, RATE).unwrap()
+    }
 
     fn loudest(samples: &[f32]) -> f32 {
         samples.iter().fold(0.0, |peak, s| peak.max(s.abs()))
@@ -155,34 +139,9 @@ mod tests {
         samples.iter().position(|s| s.abs() > 1e-4)
     }
 
-    #[test]
-    fn lists_the_presets_by_bank_and_program() {
-        let player = Player::new(SF2, RATE).unwrap();
-        let listed: Vec<_> = player
-            .presets()
-            .iter()
-            .map(|p| (p.bank, p.program, p.name.as_str()))
-            .collect();
-        assert_eq!(
-            listed,
-            [
-                (0, 0, "Test Sine"),
-                (0, 80, "Test Square"),
-                (128, 0, "Test Kit")
-            ]
-        );
-    }
-
-    #[test]
-    fn refuses_what_is_not_a_soundfont() {
-        assert!(Player::new(b"RIFF\x04\0\0\0WAVE", RATE).is_err());
-        assert!(Player::new(&SF2[..SF2.len() / 2], RATE).is_err());
-        assert!(Player::new(&[], RATE).is_err());
-    }
-
     /// A player on the square preset (audible from its first sample; a sine starts at zero).
     fn square_player() -> Player {
-        let mut player = Player::new(SF2, RATE).unwrap();
+        let mut player = player();
         player.schedule(0, 0xC0, 80, 0);
         player
     }
@@ -239,7 +198,7 @@ mod tests {
     #[test]
     fn program_changes_pick_another_preset_on_that_channel_only() {
         let render_note = |setup: &[(u8, u8, u8)]| {
-            let mut player = Player::new(SF2, RATE).unwrap();
+            let mut player = player();
             for &(status, data1, data2) in setup {
                 player.schedule(0, status, data1, data2);
             }
@@ -266,7 +225,7 @@ mod tests {
 
     #[test]
     fn messages_keep_their_order_and_a_flood_is_bounded() {
-        let mut player = Player::new(SF2, RATE).unwrap();
+        let mut player = player();
         // On, off and on again at one frame apply in that order: the note sounds.
         player.schedule(50, 0x90, 69, 100);
         player.schedule(50, 0x80, 69, 0);

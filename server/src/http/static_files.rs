@@ -1,5 +1,5 @@
-//! Files served as they are: the client bundle (wasm, JS glue, stylesheet) and the piano's
-//! recorded samples.
+//! Files served as they are: the client bundle (wasm, JS glue, stylesheet), the piano's
+//! recorded samples and the built-in instruments (one SoundFont each).
 //!
 //! The bundle's file names do not change between builds, so browsers must revalidate
 //! (`no-cache`): a stale wasm next to fresh server HTML would break hydration. Revalidation is
@@ -7,8 +7,10 @@
 //! next to each file: a browser gets the brotli copy when it accepts brotli, else the gzip one
 //! when it accepts gzip, else the file itself, so nothing is compressed per request.
 //!
-//! Samples are named by their content's hash (`scripts/build.sh`), so a browser keeps each for
-//! a year without asking again; only their list, `piano.json`, is revalidated.
+//! Samples and instruments are named by their content's hash (`scripts/build.sh`), so a browser
+//! keeps each for a year without asking again; only their lists, `piano.json` and
+//! `instruments.json`, are revalidated. Neither is compressed again: recorded audio gains
+//! nothing from gzip (the instruments are sent as `audio/` for that).
 
 use std::path::Path;
 
@@ -54,18 +56,47 @@ pub fn worker(
     )
 }
 
+/// The list of the built-in instruments; every other file under `/instruments` is hashed.
+pub const INSTRUMENT_LIST: &str = "instruments.json";
+
+/// SoundFonts have no registered media type; this is the one in common use.
+const SOUNDFONT_TYPE: &str = "audio/x-soundfont";
+
 /// `/samples`: the hashed sample files, kept for a year, and their list, revalidated.
 pub fn samples<S: Clone + Send + Sync + 'static>(samples_dir: &Path) -> Router<S> {
+    let files = Router::new().fallback_service(ServeDir::new(samples_dir));
+    hashed_with_list(samples_dir, SAMPLE_LIST, files)
+}
+
+/// `/instruments`: the hashed SoundFont files, kept for a year, and their list, revalidated.
+pub fn instruments<S: Clone + Send + Sync + 'static>(instruments_dir: &Path) -> Router<S> {
+    let soundfont = SetResponseHeaderLayer::overriding(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(SOUNDFONT_TYPE),
+    );
+    let files = Router::new()
+        .fallback_service(ServeDir::new(instruments_dir))
+        .layer(soundfont);
+    hashed_with_list(instruments_dir, INSTRUMENT_LIST, files)
+}
+
+/// `files`, each kept for a year (they are named by their content), and beside them `list`
+/// from `dir`, revalidated.
+fn hashed_with_list<S: Clone + Send + Sync + 'static>(
+    dir: &Path,
+    list: &str,
+    files: Router<S>,
+) -> Router<S> {
     let kept_for_a_year = SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),
     );
     Router::new()
         .route_service(
-            &format!("/{SAMPLE_LIST}"),
-            revalidated().layer(ServeFile::new(samples_dir.join(SAMPLE_LIST))),
+            &format!("/{list}"),
+            revalidated().layer(ServeFile::new(dir.join(list))),
         )
-        .fallback_service(kept_for_a_year.layer(ServeDir::new(samples_dir)))
+        .merge(files.layer(kept_for_a_year))
 }
 
 fn revalidated() -> SetResponseHeaderLayer<HeaderValue> {
