@@ -3,6 +3,18 @@
 //! Nothing here performs I/O: it holds the wire protocol, the pure time-synchronisation math,
 //! rate limiting, validation rules and the data types that both sides exchange, so that the
 //! rules live in exactly one place.
+//!
+//! - `domain`: what the server keeps (users, rooms, sheets, audit, sessions) and its rules
+//! - `keyboard_layout`: which computer key plays which note
+//! - `notes`: piano keys, note names and batch limits
+//! - `playout`: the adaptive playout delay of a remote player's notes
+//! - `protocol`: the WebSocket messages, generated from `proto/pianorhythm.proto`
+//! - `rate_limit`: a token bucket
+//! - `rooms`: room data and limits shared by server and client
+//! - `samples`: which recorded sample plays a note
+//! - `sheet_format`: Virtual Piano text and MIDI files read into notes, and MIDI written
+//! - `time_sync`: clock synchronisation with the server
+//! - `validation`: what players may type
 
 pub mod domain;
 pub mod keyboard_layout;
@@ -12,5 +24,6 @@ pub mod protocol;
 pub mod rate_limit;
 pub mod rooms;
 pub mod samples;
+pub mod sheet_format;
 pub mod time_sync;
 pub mod validation;
