@@ -110,7 +110,7 @@ pub const MAX_NOTES: usize = 50_000;
 
 /// Reads a sheet's bytes: `SheetFormat::VirtualPiano` (UTF-8 text) or `SheetFormat::Midi`; any other format is `Unsupported`.
 pub fn read(format: SheetFormat, bytes: &[u8]) -> Result<Score, FormatError> {
-    bounded(bytes)?;
+    within_limit(bytes.len())?;
     match format {
         SheetFormat::VirtualPiano => vp::read(bytes),
         SheetFormat::Midi => midi::read(bytes).map(|parts| parts.score(|_| true)),
@@ -124,16 +124,16 @@ pub fn read(format: SheetFormat, bytes: &[u8]) -> Result<Score, FormatError> {
 /// Reads a Standard MIDI File keeping each track and channel apart, within the limits of
 /// [`read`].
 pub fn read_midi_parts(bytes: &[u8]) -> Result<MidiParts, FormatError> {
-    bounded(bytes)?;
+    within_limit(bytes.len())?;
     midi::read(bytes)
 }
 
-/// Refuses a sheet over [`MAX_CONTENT_BYTES`] before any work is done on it.
-fn bounded(bytes: &[u8]) -> Result<(), FormatError> {
-    if bytes.len() > MAX_CONTENT_BYTES {
+/// Refuses a sheet of `len` bytes over [`MAX_CONTENT_BYTES`], before any work is done on it (a
+/// browser asks before it even reads the file).
+pub fn within_limit(len: usize) -> Result<(), FormatError> {
+    if len > MAX_CONTENT_BYTES {
         return Err(FormatError::TooLarge(format!(
-            "the sheet is {} bytes, over the limit of {MAX_CONTENT_BYTES}",
-            bytes.len()
+            "the file is {len} bytes, over the limit of {MAX_CONTENT_BYTES}"
         )));
     }
     Ok(())
