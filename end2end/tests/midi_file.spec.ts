@@ -65,9 +65,9 @@ test('a MIDI file opened in a room plays its chosen tracks to the other players,
 
 test('Pause stops the file, Seek moves it, and unticking a track while it plays silences that track', async ({ browser, baseURL }) => {
   const { alice, bob } = await roomWithListener(browser, baseURL, 'Turntable');
-  // Two tracks, a note every 250 ms for 6 s: the scale, and a drone on channel 10.
-  const scale: FileTrack = { name: 'Scale', notes: Array.from({ length: 24 }, (_, i) => ({ key: 48 + i, at: i * 250, length: 200 })) };
-  const drone: FileTrack = { notes: Array.from({ length: 24 }, (_, i) => ({ key: 30, at: i * 250 + 100, length: 100, channel: 9 })) };
+  // Two tracks, a note every 250 ms for 10 s: the scale, and a drone on channel 10.
+  const scale: FileTrack = { name: 'Scale', notes: Array.from({ length: 40 }, (_, i) => ({ key: 48 + i, at: i * 250, length: 200 })) };
+  const drone: FileTrack = { notes: Array.from({ length: 40 }, (_, i) => ({ key: 30, at: i * 250 + 100, length: 100, channel: 9 })) };
   await open(alice, 'scale.mid', midiFile([scale, drone]));
   await expect(alice.getByRole('checkbox', { name: 'Track 3' })).toBeChecked();
 
@@ -75,8 +75,8 @@ test('Pause stops the file, Seek moves it, and unticking a track while it plays 
   await expect.poll(async () => (await remoteNoteOns(bob)).filter((n) => n.note !== 30).length).toBeGreaterThanOrEqual(3);
   await alice.getByRole('button', { name: 'Pause' }).click();
   await expect(alice.getByText('Paused')).toBeVisible();
-  // What was already on its way (the 150 ms look-ahead) arrives; then nothing more.
-  await bob.waitForTimeout(500);
+  // What was already on its way (the room's 500 ms look-ahead) arrives; then nothing more.
+  await bob.waitForTimeout(1_000);
   const atPause = (await remoteNoteOns(bob)).length;
   await bob.waitForTimeout(1_000);
   expect((await remoteNoteOns(bob)).length).toBe(atPause);
@@ -91,7 +91,7 @@ test('Pause stops the file, Seek moves it, and unticking a track while it plays 
 
   // Unticked while it plays: the drone stops, the scale goes on.
   await alice.getByRole('checkbox', { name: 'Track 3' }).uncheck();
-  await bob.waitForTimeout(300);
+  await bob.waitForTimeout(1_000);
   const atUntick = (await remoteNoteOns(bob)).length;
   await expect.poll(async () => (await remoteNoteOns(bob)).length).toBeGreaterThan(atUntick + 2);
   const later = (await remoteNoteOns(bob)).slice(atUntick);

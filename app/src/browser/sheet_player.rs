@@ -30,9 +30,17 @@ use pianorhythm_core::sheet_format::Score;
 
 /// How often the ticker runs, in ms.
 const TICK_MS: u64 = 20;
-/// How far ahead notes are handed out, in ms: more than a tick plus a timer's usual lateness,
-/// little enough that pausing and tempo changes are felt at once.
+/// How far ahead notes are handed out when the sheet plays for the player alone, in ms: more
+/// than a tick plus a timer's usual lateness, little enough that pausing and tempo changes are
+/// felt at once.
 const LOOKAHEAD_MS: f64 = 150.0;
+/// How far ahead notes are sent when the sheet plays into a room, in ms. Every listener plays a
+/// note at its stamp, so a note sent before its time keeps its place in the rhythm however late
+/// the page ran; one sent after it does not. A busy machine stalls the page's main thread for
+/// a few hundred ms at times (measured: end2end/measure/midi_file.spec.ts), so the notes leave
+/// half a second ahead, well inside the server's 5 s limit on stamps from the future; pausing
+/// and tempo changes reach the room that much later.
+const ROOM_LOOKAHEAD_MS: f64 = 500.0;
 /// Longest span of one batch, in ms, well inside what the server accepts.
 const BATCH_SPAN_MS: f64 = 1_000.0;
 /// The voice (and the recorder's player) of a sheet being played.
@@ -51,6 +59,17 @@ struct Active {
     room: Option<String>,
     /// Runs while the sheet plays.
     ticker: Option<Ticker>,
+}
+
+impl Active {
+    /// How far ahead cues are handed out: see [`LOOKAHEAD_MS`] and [`ROOM_LOOKAHEAD_MS`].
+    fn lookahead_ms(&self) -> f64 {
+        if self.room.is_some() {
+            ROOM_LOOKAHEAD_MS
+        } else {
+            LOOKAHEAD_MS
+        }
+    }
 }
 
 thread_local! {
@@ -105,7 +124,9 @@ pub fn play(into_room: bool) {
             perform(active, &releases);
         }
         active.room = room;
-        active.playback.play(socket::server_now() + LOOKAHEAD_MS);
+        active
+            .playback
+            .play(socket::server_now() + active.lookahead_ms());
         if active.ticker.is_none() {
             active.ticker = Ticker::start(Duration::from_millis(TICK_MS), tick);
         }
@@ -178,7 +199,7 @@ fn tick() {
                 return;
             }
         }
-        let due = active.playback.due(now + LOOKAHEAD_MS);
+        let due = active.playback.due(now + active.lookahead_ms());
         perform(active, &due);
         if active.playback.finished(now) {
             active.playback.stop();
