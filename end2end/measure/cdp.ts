@@ -82,7 +82,9 @@ export class RawChromium {
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     this.process.kill();
     await exited;
-    // Its helpers may still be writing to the profile for a moment.
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    // Its helper processes may still be writing to the profile; what they leave stays in /tmp.
+    try {
+      rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    } catch {}
   }
 }
