@@ -162,6 +162,8 @@ optimise_soundfont() {
 build_assets() {
   cp "$STYLE_FILE" "$pkg_dir/$LEPTOS_OUTPUT_NAME.css"
   cp "$REPO_ROOT/frontend/socket-worker.js" "$pkg_dir/socket-worker.js"
+  # The sheet player's ticker, a worker so that a hidden tab keeps its pace (app/src/browser/ticker.rs).
+  cp "$REPO_ROOT/frontend/ticker.js" "$pkg_dir/ticker.js"
   cp -r "$ASSETS_DIR/." "$LEPTOS_SITE_ROOT/"
   step "$pkg_dir/.compress-stamp" compress_bundle "$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css \
     "$(brotli --version)" "$(gzip --version | head -n 1)"

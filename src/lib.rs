@@ -4,17 +4,18 @@
 //! rate limiting, validation rules and the data types that both sides exchange, so that the
 //! rules live in exactly one place.
 //!
-//! - `domain`: the data types of users, rooms, chat and sheet music
-//! - `keyboard_layout`: computer keys to piano keys
-//! - `notes`: note names, ranges and batch limits
-//! - `playout`: the adaptive playout delay for other players' notes
+//! - `domain`: what the server keeps (users, rooms, sheets, audit, sessions) and its rules
+//! - `keyboard_layout`: which computer key plays which note
+//! - `notes`: piano keys, note names and batch limits
+//! - `playout`: the adaptive playout delay of a remote player's notes
 //! - `polyphony`: the cap on voices sounding at once, and which gives way
-//! - `protocol`: the protobuf messages of the WebSocket
-//! - `rate_limit`: the token bucket behind every limit
-//! - `rooms`: room limits and defaults
-//! - `samples`: which recorded piano sample plays a note
-//! - `time_sync`: the clock offset from NTP-style pings
-//! - `validation`: the rules for names, text and settings
+//! - `protocol`: the WebSocket messages, generated from `proto/pianorhythm.proto`
+//! - `rate_limit`: a token bucket
+//! - `rooms`: room data and limits shared by server and client
+//! - `samples`: which recorded sample plays a note
+//! - `sheet_format`: Virtual Piano text and MIDI files read into notes, and MIDI written
+//! - `time_sync`: clock synchronisation with the server
+//! - `validation`: what players may type
 
 pub mod domain;
 pub mod keyboard_layout;
@@ -25,5 +26,6 @@ pub mod protocol;
 pub mod rate_limit;
 pub mod rooms;
 pub mod samples;
+pub mod sheet_format;
 pub mod time_sync;
 pub mod validation;

@@ -8,12 +8,14 @@ mod events;
 mod frames;
 pub mod instruments;
 pub mod keyboard;
+pub mod local_file;
 pub mod midi;
 pub mod notes;
 pub mod recorder;
 pub mod sheet_player;
 pub mod socket;
 pub mod storage;
+mod ticker;
 pub mod trail;
 
 /// The player's actions, as the live state performs them in the browser.

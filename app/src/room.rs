@@ -2,6 +2,7 @@
 //! Rendered on the server with the room's name and an idle piano; once hydrated it joins.
 
 mod chat;
+mod midi_file;
 mod players;
 mod record;
 
@@ -114,6 +115,7 @@ fn room_parts() -> RoomParts {
                 <div class="side">
                     <InstrumentPanel/>
                     <record::RecordPanel/>
+                    <midi_file::MidiFilePanel/>
                     <OwnerSettings/>
                 </div>
             }

@@ -6,6 +6,7 @@ use leptos::{nonce::use_nonce, prelude::use_context};
 /// What pages may load: their own scripts (and the one inline hydration script, by nonce), the
 /// wasm (`'wasm-unsafe-eval'`), their own styles plus `style` attributes (the keys' colours),
 /// images from here or inline, and connections (fetches, the WebSocket) to this site only.
+/// Workers run only this site's scripts (the sheet player's ticker): no `blob:` or `data:`.
 /// Nothing may frame them, and forms post only here.
 pub fn content_security_policy(nonce: &str) -> String {
     [
@@ -15,6 +16,7 @@ pub fn content_security_policy(nonce: &str) -> String {
         "style-src-attr 'unsafe-inline'".to_owned(),
         "img-src 'self' data:".to_owned(),
         "connect-src 'self'".to_owned(),
+        "worker-src 'self'".to_owned(),
         "object-src 'none'".to_owned(),
         "base-uri 'none'".to_owned(),
         "form-action 'self'".to_owned(),
@@ -44,6 +46,7 @@ mod tests {
         let policy = content_security_policy("abc123");
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
         assert!(policy.contains("frame-ancestors 'none'"));
+        assert!(policy.contains("worker-src 'self';"));
         assert!(!policy.contains("'unsafe-eval'"));
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
     }

@@ -1,12 +1,12 @@
-//! Sheet music: Virtual Piano sheets and MIDI files, read into one timeline of notes.
+//! Sheet music: Virtual Piano sheets and MIDI files, read into one timeline of notes (by
+//! `pianorhythm_core::sheet_format`, which the browser shares).
 //!
-//! - `format`: reading Virtual Piano text and MIDI files into a [`format::Score`], and writing
-//!   a score as MIDI
+//! - `format`: a sheet's format errors as the player sees them
 //! - `library`: [`SheetLibrary`], the service behind the REST API and the pages
 //! - `recording`: what a room heard, checked and written as a MIDI file
 //! - `pages`: the library as the sheet pages' server functions reach it
 
-pub mod format;
+mod format;
 pub mod library;
 mod pages;
 pub mod recording;

@@ -329,7 +329,7 @@ async fn recordings_become_midi_files_and_members_keep_them_as_sheets() {
         server_fn(&guest, "recording_midi", json!({ "recording": recording })).await;
     assert_eq!(status, StatusCode::OK, "{bytes}");
     let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
-    let score = server::sheets::format::read(
+    let score = pianorhythm_core::sheet_format::read(
         pianorhythm_core::domain::sheet_music::SheetFormat::Midi,
         &bytes,
     )

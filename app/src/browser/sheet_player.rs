@@ -5,8 +5,10 @@
 //! within the look-ahead: each note is scheduled on the audio clock at its exact time, and into
 //! a room it is sent ahead, stamped with the server time it sounds at. Listeners play notes at
 //! their stamp (plus their playout delay), so a late timer in this browser does not bend the
-//! rhythm they hear. The room's note quota and "who may play" apply as to any notes; into a
-//! room the sheet stops as soon as the player is no longer in it.
+//! rhythm they hear. The ticker runs in a worker ([`Ticker`]), so the look-ahead keeps ahead in
+//! a hidden tab too, whose own timers the browser slows down. The room's note quota and "who
+//! may play" apply as to any notes; into a room the sheet stops as soon as the player is no
+//! longer in it.
 
 use std::{cell::RefCell, time::Duration};
 
@@ -16,7 +18,7 @@ use pianorhythm_core::{
     protocol::{NoteBatch, NoteEvent, NoteEventKind},
 };
 
-use super::{audio, events, notes, recorder, socket};
+use super::{audio, events, notes, recorder, socket, ticker::Ticker};
 use crate::{
     live::Live,
     music::{
@@ -24,18 +26,29 @@ use crate::{
         playback::{Cue, Playback, Timed},
     },
 };
+use pianorhythm_core::sheet_format::Score;
 
 /// How often the ticker runs, in ms.
 const TICK_MS: u64 = 20;
-/// How far ahead notes are handed out, in ms: more than a tick plus a timer's usual lateness,
-/// little enough that pausing and tempo changes are felt at once.
+/// How far ahead notes are handed out when the sheet plays for the player alone, in ms: more
+/// than a tick plus a timer's usual lateness, little enough that pausing and tempo changes are
+/// felt at once.
 const LOOKAHEAD_MS: f64 = 150.0;
+/// How far ahead notes are sent when the sheet plays into a room, in ms. Every listener plays a
+/// note at its stamp, so a note sent before its time keeps its place in the rhythm however late
+/// the page ran; one sent after it does not. A busy machine stalls the page's main thread for
+/// a few hundred ms at times (measured: end2end/measure/midi_file.spec.ts), so the notes leave
+/// half a second ahead, well inside the server's 5 s limit on stamps from the future; pausing
+/// and tempo changes reach the room that much later.
+const ROOM_LOOKAHEAD_MS: f64 = 500.0;
 /// Longest span of one batch, in ms, well inside what the server accepts.
 const BATCH_SPAN_MS: f64 = 1_000.0;
 /// The voice (and the recorder's player) of a sheet being played.
 const SHEET: &str = "sheet";
 
 struct Active {
+    /// Which [`load`] this is, so that only the page that loaded the sheet unloads it.
+    id: u64,
     /// The sheet and where it stands.
     playback: Playback,
     /// What the page shows of it.
@@ -45,30 +58,51 @@ struct Active {
     /// The room the notes go to (its id); `None` when the sheet plays for the player alone.
     room: Option<String>,
     /// Runs while the sheet plays.
-    ticker: Option<IntervalHandle>,
+    ticker: Option<Ticker>,
+}
+
+impl Active {
+    /// How far ahead cues are handed out: see [`LOOKAHEAD_MS`] and [`ROOM_LOOKAHEAD_MS`].
+    fn lookahead_ms(&self) -> f64 {
+        if self.room.is_some() {
+            ROOM_LOOKAHEAD_MS
+        } else {
+            LOOKAHEAD_MS
+        }
+    }
 }
 
 thread_local! {
     /// The sheet on the page: one at a time.
     static ACTIVE: RefCell<Option<Active>> = const { RefCell::new(None) };
+    /// The id the next [`load`] gets.
+    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
-/// Readies a sheet to play, in place of any other.
-pub fn load(live: Live, playback: Playback, signals: PlayerSignals) {
-    unload();
+/// Readies a sheet to play, in place of any other; answers the id to [`unload`] it with.
+pub fn load(live: Live, playback: Playback, signals: PlayerSignals) -> u64 {
+    stop();
+    let id = NEXT_ID.get();
+    NEXT_ID.set(id + 1);
     ACTIVE.set(Some(Active {
+        id,
         playback,
         signals,
         live,
         room: None,
         ticker: None,
     }));
+    id
 }
 
-/// Stops the sheet (releasing its notes) and forgets it: the page is gone.
-pub fn unload() {
-    stop();
-    ACTIVE.set(None);
+/// Stops the sheet `id` (releasing its notes) and forgets it: the page that loaded it is gone.
+/// A sheet another page loaded since plays on (the next page may load before the last one is
+/// cleaned up).
+pub fn unload(id: u64) {
+    if ACTIVE.with_borrow(|active| active.as_ref().is_some_and(|active| active.id == id)) {
+        stop();
+        ACTIVE.set(None);
+    }
 }
 
 /// Plays for the player alone, or into the room they are in.
@@ -90,9 +124,11 @@ pub fn play(into_room: bool) {
             perform(active, &releases);
         }
         active.room = room;
-        active.playback.play(socket::server_now() + LOOKAHEAD_MS);
+        active
+            .playback
+            .play(socket::server_now() + active.lookahead_ms());
         if active.ticker.is_none() {
-            active.ticker = set_interval_with_handle(tick, Duration::from_millis(TICK_MS)).ok();
+            active.ticker = Ticker::start(Duration::from_millis(TICK_MS), tick);
         }
         active.signals.into_room.set(into_room);
         active.signals.state.set(PlayState::Playing);
@@ -122,6 +158,23 @@ pub fn set_speed(speed: f64) {
     with_active(|active| active.playback.set_speed(speed));
 }
 
+/// Moves to `position_ms` of the sheet, playing or paused.
+pub fn seek(position_ms: f64) {
+    with_active(|active| {
+        let releases = active.playback.seek(position_ms);
+        perform(active, &releases);
+        show_position(active);
+    });
+}
+
+/// Plays `score` from here on: the same music with other parts chosen.
+pub fn set_score(score: &Score) {
+    with_active(|active| {
+        let releases = active.playback.set_score(score);
+        perform(active, &releases);
+    });
+}
+
 fn with_active(action: impl FnOnce(&mut Active)) {
     ACTIVE.with_borrow_mut(|active| {
         if let Some(active) = active {
@@ -146,30 +199,30 @@ fn tick() {
                 return;
             }
         }
-        let due = active.playback.due(now + LOOKAHEAD_MS);
+        let due = active.playback.due(now + active.lookahead_ms());
         perform(active, &due);
         if active.playback.finished(now) {
             active.playback.stop();
             halt(active, PlayState::Stopped);
         } else {
-            active
-                .signals
-                .position_ms
-                .set(active.playback.position_ms(now));
+            show_position(active);
         }
     });
 }
 
 /// Stops the ticker and tells the page.
 fn halt(active: &mut Active, state: PlayState) {
-    if let Some(ticker) = active.ticker.take() {
-        ticker.clear();
-    }
+    active.ticker = None;
+    show_position(active);
+    active.signals.state.set(state);
+}
+
+/// Tells the page where the music is now.
+fn show_position(active: &Active) {
     active
         .signals
         .position_ms
         .set(active.playback.position_ms(socket::server_now()));
-    active.signals.state.set(state);
 }
 
 /// Sounds the cues here, lights the keys, and sends them to the room when playing into one.

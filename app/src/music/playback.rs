@@ -4,12 +4,13 @@
 //! Events are handed out a little ahead of time (the look-ahead), each with the exact time it
 //! should sound, so that timers firing late in the browser do not bend the rhythm: the sound
 //! is scheduled on the audio clock, and notes sent to a room carry their exact stamp. Events
-//! once handed out are never taken back; pausing and tempo changes take effect from the end of
-//! what was handed out.
+//! once handed out are never taken back; pausing, seeking, tempo changes and a change of the
+//! parts played take effect from the end of what was handed out.
 
 use std::collections::BTreeSet;
 
 use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
+use pianorhythm_core::sheet_format::Score;
 
 /// What happens at one moment of the sheet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +57,9 @@ pub struct Playback {
     anchor: Option<Anchor>,
     /// Sheet time up to which cues were handed out; where a pause or a tempo change starts.
     handed_until_ms: f64,
+    /// Whether the cues at exactly `handed_until_ms` were handed out too (`due` got there),
+    /// or are still to come (the start, or where a seek landed).
+    handed_through: bool,
     /// 1.0 plays at the sheet's tempo, 0.5 at half of it.
     speed: f64,
     /// Keys struck and not yet released, so that a pause or stop releases them.
@@ -68,38 +72,69 @@ pub struct Playback {
 pub const MIN_SPEED: f64 = 0.25;
 pub const MAX_SPEED: f64 = 2.0;
 
+/// A note as the cues are made of it: start and duration (ms), key, velocity.
+type NoteTimes = (f64, f64, u8, u8);
+
+/// Every note's on and off and every pedal change, at their sheet times, in the order they
+/// sound (see [`Cue::order`]).
+fn cues(
+    notes: impl ExactSizeIterator<Item = NoteTimes>,
+    pedal: impl Iterator<Item = (f64, bool)>,
+) -> Vec<(f64, Cue)> {
+    let mut cues: Vec<(f64, Cue)> = Vec::with_capacity(notes.len() * 2);
+    for (start_ms, duration_ms, key, velocity) in notes {
+        cues.push((start_ms, Cue::NoteOn { key, velocity }));
+        cues.push((start_ms + duration_ms.max(0.0), Cue::NoteOff { key }));
+    }
+    cues.extend(pedal.map(|(at_ms, down)| (at_ms, Cue::Pedal { down })));
+    cues.retain(|(at, _)| at.is_finite());
+    cues.sort_by(|(a, x), (b, y)| a.total_cmp(b).then(x.order().cmp(&y.order())));
+    cues
+}
+
+/// A score's notes and pedal as cues.
+fn score_cues(score: &Score) -> Vec<(f64, Cue)> {
+    cues(
+        score
+            .notes
+            .iter()
+            .map(|note| (note.start_ms, note.duration_ms, note.key, note.velocity)),
+        score.pedal.iter().map(|change| (change.at_ms, change.down)),
+    )
+}
+
 impl Playback {
+    /// A sheet from the server, as the practice view has it.
     pub fn new(notes: &[PracticeNote], pedal: &[PracticePedal]) -> Self {
-        let mut cues: Vec<(f64, Cue)> = Vec::with_capacity(notes.len() * 2 + pedal.len());
-        for note in notes {
-            cues.push((
-                note.start_ms,
-                Cue::NoteOn {
-                    key: note.key,
-                    velocity: note.velocity,
-                },
-            ));
-            cues.push((
-                note.start_ms + note.duration_ms.max(0.0),
-                Cue::NoteOff { key: note.key },
-            ));
-        }
-        cues.extend(
-            pedal
+        Self::of_cues(cues(
+            notes
                 .iter()
-                .map(|change| (change.at_ms, Cue::Pedal { down: change.down })),
-        );
-        cues.retain(|(at, _)| at.is_finite());
-        cues.sort_by(|(a, x), (b, y)| a.total_cmp(b).then(x.order().cmp(&y.order())));
+                .map(|note| (note.start_ms, note.duration_ms, note.key, note.velocity)),
+            pedal.iter().map(|change| (change.at_ms, change.down)),
+        ))
+    }
+
+    /// A score read in the browser (a MIDI file the player opened).
+    pub fn of_score(score: &Score) -> Self {
+        Self::of_cues(score_cues(score))
+    }
+
+    fn of_cues(cues: Vec<(f64, Cue)>) -> Self {
         Self {
             cues,
             next: 0,
             anchor: None,
             handed_until_ms: 0.0,
+            handed_through: false,
             speed: 1.0,
             held: BTreeSet::new(),
             pedal_down: false,
         }
+    }
+
+    /// The sheet's length in its own time (ms): when its last cue sounds.
+    pub fn length_ms(&self) -> f64 {
+        self.cues.last().map_or(0.0, |&(at_ms, _)| at_ms)
     }
 
     pub fn is_playing(&self) -> bool {
@@ -116,6 +151,7 @@ impl Playback {
         if self.next == self.cues.len() {
             self.next = 0;
             self.handed_until_ms = 0.0;
+            self.handed_through = false;
         }
         self.anchor = Some(Anchor {
             sheet_ms: self.handed_until_ms,
@@ -135,13 +171,17 @@ impl Playback {
                 break;
             }
             self.next += 1;
-            self.track(cue);
-            due.push(Timed {
-                at: self.wall_time(anchor, sheet_ms),
-                cue,
-            });
+            if self.track(cue) {
+                due.push(Timed {
+                    at: self.wall_time(anchor, sheet_ms),
+                    cue,
+                });
+            }
         }
-        self.handed_until_ms = self.handed_until_ms.max(until_ms);
+        if until_ms >= self.handed_until_ms {
+            self.handed_until_ms = until_ms;
+            self.handed_through = true;
+        }
         due
     }
 
@@ -160,7 +200,54 @@ impl Playback {
         let releases = self.pause();
         self.next = 0;
         self.handed_until_ms = 0.0;
+        self.handed_through = false;
         releases
+    }
+
+    /// Moves to `position_ms` of the sheet (clamped to it), from where the handed-out cues end:
+    /// playing goes on from there without a gap, a paused sheet resumes there. Answers the
+    /// releases of what was held, as [`Playback::pause`] does; notes sounding across the new
+    /// position are not struck again.
+    pub fn seek(&mut self, position_ms: f64) -> Vec<Timed> {
+        let position = if position_ms.is_finite() {
+            position_ms.clamp(0.0, self.length_ms())
+        } else {
+            0.0
+        };
+        let releases = self.reanchor(position);
+        self.next = self.cues.partition_point(|&(at_ms, _)| at_ms < position);
+        self.handed_until_ms = position;
+        self.handed_through = false;
+        releases
+    }
+
+    /// Plays `score` from here on instead (the same music with other parts chosen): cues up to
+    /// where the handed-out ones end are skipped. What was held is released, as by
+    /// [`Playback::pause`], since its note-off may have gone with a part.
+    pub fn set_score(&mut self, score: &Score) -> Vec<Timed> {
+        let releases = self.reanchor(self.handed_until_ms);
+        self.cues = score_cues(score);
+        let position = self.handed_until_ms;
+        self.next = if self.handed_through {
+            self.cues.partition_point(|&(at_ms, _)| at_ms <= position)
+        } else {
+            self.cues.partition_point(|&(at_ms, _)| at_ms < position)
+        };
+        releases
+    }
+
+    /// Releases what is held where the handed-out cues end and, while playing, lets sheet time
+    /// `position` sound at that moment.
+    fn reanchor(&mut self, position: f64) -> Vec<Timed> {
+        let Some(anchor) = self.anchor else {
+            return Vec::new();
+        };
+        let at = self.wall_time(anchor, self.handed_until_ms);
+        self.anchor = Some(Anchor {
+            sheet_ms: position,
+            wall_ms: at,
+        });
+        self.release(at)
     }
 
     /// Changes the tempo (clamped to its range) from where the handed-out cues end.
@@ -204,15 +291,20 @@ impl Playback {
         anchor.wall_ms + (sheet_ms - anchor.sheet_ms) / self.speed
     }
 
-    fn track(&mut self, cue: Cue) {
+    /// Keeps count of what is held; answers whether the cue is to be handed out: a note-off
+    /// for a key not held (its note began before a seek, or another note already released
+    /// it) has nothing to end.
+    fn track(&mut self, cue: Cue) -> bool {
         match cue {
             Cue::NoteOn { key, .. } => {
                 self.held.insert(key);
+                true
             }
-            Cue::NoteOff { key } => {
-                self.held.remove(&key);
+            Cue::NoteOff { key } => self.held.remove(&key),
+            Cue::Pedal { down } => {
+                self.pedal_down = down;
+                true
             }
-            Cue::Pedal { down } => self.pedal_down = down,
         }
     }
 
@@ -342,12 +434,10 @@ mod tests {
         assert!(!playback.is_playing());
         assert_eq!(playback.due(5_000.0), vec![]);
         assert_eq!(playback.position_ms(9_999.0), 100.0);
-        // Resumed a while later: the rest keeps its distance from the pause.
+        // Resumed a while later: the rest keeps its distance from the pause, and the notes the
+        // pause released are not released again.
         playback.play(5_000.0);
-        assert_eq!(
-            playback.due(5_400.0),
-            vec![off(5_400.0, 60), off(5_400.0, 64), on(5_400.0, 62)]
-        );
+        assert_eq!(playback.due(5_400.0), vec![on(5_400.0, 62)]);
         assert_eq!(playback.pause(), vec![off(5_400.0, 62)]);
         assert_eq!(playback.pause(), vec![]);
     }
@@ -365,6 +455,70 @@ mod tests {
         assert!(playback.finished(10_000.0));
         playback.play(20_000.0);
         assert_eq!(playback.due(20_000.0), vec![on(20_000.0, 60)]);
+    }
+
+    #[test]
+    fn a_seek_moves_on_from_where_the_cues_were_handed_out_without_a_gap() {
+        let mut playback = scale();
+        playback.play(0.0);
+        assert_eq!(playback.due(100.0), vec![on(0.0, 60)]);
+        // To the third note while playing: the first is released where the cues ended, and the
+        // third sounds right then.
+        assert_eq!(playback.seek(1_000.0), vec![off(100.0, 60)]);
+        assert_eq!(playback.position_ms(100.0), 1_000.0);
+        assert_eq!(playback.due(700.0), vec![on(100.0, 64), off(600.0, 64)]);
+        // Back to the start while paused: play resumes there.
+        playback.pause();
+        assert_eq!(playback.seek(-5.0), vec![]);
+        assert_eq!(playback.position_ms(9_000.0), 0.0);
+        playback.play(10_000.0);
+        assert_eq!(playback.due(10_000.0), vec![on(10_000.0, 60)]);
+        // Past the end is the end; not a number is the start.
+        playback.pause();
+        playback.seek(1e9);
+        assert_eq!(playback.position_ms(0.0), 1_500.0);
+        playback.seek(f64::NAN);
+        assert_eq!(playback.position_ms(0.0), 0.0);
+    }
+
+    #[test]
+    fn other_parts_play_from_where_the_cues_were_handed_out() {
+        let score = |keys: &[(f64, u8)]| Score {
+            notes: keys
+                .iter()
+                .map(|&(start_ms, key)| pianorhythm_core::sheet_format::Note {
+                    start_ms,
+                    duration_ms: 500.0,
+                    key,
+                    velocity: 90,
+                })
+                .collect(),
+            pedal: vec![],
+            tempo_bpm: 120.0,
+        };
+        let both = score(&[
+            (0.0, 48),
+            (0.0, 60),
+            (500.0, 50),
+            (500.0, 62),
+            (1_000.0, 52),
+        ]);
+        let mut playback = Playback::of_score(&both);
+        assert_eq!(playback.length_ms(), 1_500.0);
+        // Set before playing, the choice counts from the start.
+        playback.set_score(&score(&[(0.0, 60), (500.0, 62)]));
+        playback.play(0.0);
+        assert_eq!(
+            playback.due(500.0),
+            vec![on(0.0, 60), off(500.0, 60), on(500.0, 62)]
+        );
+        // The lower part comes back after 500 ms, which was handed out: its note there is
+        // skipped (and so is its note-off), the held key released, and the next note plays.
+        assert_eq!(playback.set_score(&both), vec![off(500.0, 62)]);
+        assert_eq!(
+            playback.due(2_000.0),
+            vec![on(1_000.0, 52), off(1_500.0, 52)]
+        );
     }
 
     #[test]

@@ -54,12 +54,12 @@ pub fn Practice(
     #[cfg(feature = "hydrate")]
     {
         use crate::browser::sheet_player;
-        sheet_player::load(
+        let loaded = sheet_player::load(
             live.clone(),
             playback::Playback::new(&notes, &pedal),
             signals,
         );
-        on_cleanup(sheet_player::unload);
+        on_cleanup(move || sheet_player::unload(loaded));
     }
     // The server's render has no player: the pedal is for the browser's.
     #[cfg(not(feature = "hydrate"))]

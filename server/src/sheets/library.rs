@@ -11,9 +11,10 @@ use pianorhythm_api::sheets::{
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
+use pianorhythm_core::sheet_format;
 use pianorhythm_store::ports::SheetMusicStore;
 
-use super::{format, recording};
+use super::recording;
 use pianorhythm_engine::{
     metrics,
     policy::{self, Action},
@@ -61,7 +62,7 @@ impl SheetLibrary {
             return Err(ServiceError::field("file", "choose a file to upload"));
         }
         let format = format_of(&upload.file_name)?;
-        format::read(format, &upload.file)?;
+        sheet_format::read(format, &upload.file)?;
         let sheet = NewSheet {
             title,
             creator_id: user.id.clone(),
@@ -105,7 +106,7 @@ impl SheetLibrary {
     pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, ServiceError> {
         let sheet = self.sheets.get(id).await?;
         let content = self.sheets.content(id).await?;
-        let score = format::read(sheet.format, &content).map_err(unreadable)?;
+        let score = sheet_format::read(sheet.format, &content).map_err(unreadable)?;
         Ok(SheetDetail {
             can_edit: may_change(caller, &sheet),
             sheet: summary(&sheet),
@@ -180,9 +181,9 @@ impl SheetLibrary {
                 file_name: format!("{stem}.mid"),
             },
             _ if as_midi => {
-                let score = format::read(sheet.format, &content).map_err(unreadable)?;
+                let score = sheet_format::read(sheet.format, &content).map_err(unreadable)?;
                 Download {
-                    bytes: format::to_midi(&score),
+                    bytes: sheet_format::to_midi(&score),
                     content_type: "audio/midi",
                     file_name: format!("{stem}.mid"),
                 }
@@ -276,7 +277,7 @@ fn changing_refused(caller: &Caller) -> ServiceError {
     }
 }
 
-fn unreadable(error: format::FormatError) -> ServiceError {
+fn unreadable(error: sheet_format::FormatError) -> ServiceError {
     ServiceError::Unavailable(format!("the stored sheet is unreadable: {error}"))
 }
 

@@ -6,8 +6,8 @@
 
 use pianorhythm_api::sheets::Recording;
 
-use super::format::{self, Note, PedalChange, Score, MAX_NOTES};
 use crate::service_error::ServiceError;
+use pianorhythm_core::sheet_format::{self, Note, PedalChange, Score, MAX_NOTES};
 
 /// The longest recording, in ms: six hours, far beyond any session worth keeping, and short
 /// enough that MIDI ticks stay small numbers.
@@ -18,7 +18,7 @@ const RECORDING_TEMPO_BPM: f64 = 120.0;
 
 /// The recording as a Standard MIDI File.
 pub fn to_midi(recording: &Recording) -> Result<Vec<u8>, ServiceError> {
-    Ok(format::to_midi(&score(recording)?))
+    Ok(sheet_format::to_midi(&score(recording)?))
 }
 
 /// The recording as a score, if it holds something and every value in it is possible.
@@ -43,7 +43,7 @@ pub fn score(recording: &Recording) -> Result<Score, ServiceError> {
             velocity: note.velocity,
         });
     }
-    format::sort_notes(&mut notes);
+    sheet_format::sort_notes(&mut notes);
     let notes = one_strike_per_key(notes);
     let mut pedal = Vec::with_capacity(recording.pedal.len());
     for change in &recording.pedal {
@@ -129,7 +129,7 @@ mod tests {
             ],
         };
         let midi = to_midi(&recording).unwrap();
-        let read = format::read(SheetFormat::Midi, &midi).unwrap();
+        let read = sheet_format::read(SheetFormat::Midi, &midi).unwrap();
         let expected = score(&recording).unwrap();
         assert_eq!(
             expected.notes.len(),

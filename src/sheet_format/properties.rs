@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use pianorhythm_core::domain::sheet_music::SheetFormat;
+use crate::domain::sheet_music::SheetFormat;
 use proptest::{collection::vec, prelude::*, sample::select};
 
 use super::{assert_close, read, sort_notes, to_midi, Note, PedalChange, Score};

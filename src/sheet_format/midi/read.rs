@@ -1,12 +1,13 @@
-//! Reading Standard MIDI Files (formats 0 and 1) into a score.
+//! Reading Standard MIDI Files (formats 0 and 1) into notes, kept apart by part.
 //!
 //! Every track's events are merged into one timeline (a track's own order kept for events at the
 //! same tick), then replayed once: Set Tempo events steer the [`Clock`], notes pair up per track,
 //! channel and key, and control change 64 moves the pedal. Set Tempo counts in whichever track
 //! it is, not only the first: files from some editors keep it elsewhere, and a tempo is global
-//! in MIDI anyway. SMPTE time divisions are read too; there a tick has a fixed length.
+//! in MIDI anyway. SMPTE time divisions are read too; there a tick has a fixed length. Each
+//! track and channel that plays notes is a [`Part`], so a player can choose which to hear.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use midly::{num::u7, Format, MetaMessage, MidiMessage, TrackEventKind};
 
@@ -14,14 +15,15 @@ use super::{
     super::{
         sort_notes,
         tempo::{bpm, DEFAULT_BPM},
-        too_many_notes, FormatError, Note, PedalChange, Score, MAX_NOTES,
+        too_many_notes, FormatError, Note, PedalChange, MAX_NOTES,
     },
     clock::Clock,
+    parts::{self, MidiParts, PartKey},
     SUSTAIN,
 };
 
 /// Reads a Standard MIDI File.
-pub(in super::super) fn read(bytes: &[u8]) -> Result<Score, FormatError> {
+pub(in super::super) fn read(bytes: &[u8]) -> Result<MidiParts, FormatError> {
     refuse_what_midly_mishandles(bytes)?;
     let (header, tracks) =
         midly::parse(bytes).map_err(|error| midi_error("header", error.to_string()))?;
@@ -42,6 +44,10 @@ pub(in super::super) fn read(bytes: &[u8]) -> Result<Score, FormatError> {
 /// checked first; RIFF-wrapped files (.rmi), which midly unwraps, would hide where it is, so they
 /// are refused outright. Neither is a Standard MIDI File anyway.
 fn refuse_what_midly_mishandles(bytes: &[u8]) -> Result<(), FormatError> {
+    // Said in words, as these are the usual mistakes: an empty file, or some other kind of file.
+    if bytes.is_empty() {
+        return Err(midi_error("header", "the file is empty"));
+    }
     if bytes.starts_with(b"RIFF") {
         return Err(midi_error(
             "header",
@@ -53,6 +59,12 @@ fn refuse_what_midly_mishandles(bytes: &[u8]) -> Result<(), FormatError> {
         return Err(midi_error(
             "header",
             "the SMPTE frame rate -128 is not valid",
+        ));
+    }
+    if !bytes.starts_with(b"MThd") {
+        return Err(midi_error(
+            "header",
+            "not a MIDI file (a Standard MIDI File starts with \"MThd\")",
         ));
     }
     Ok(())
@@ -67,6 +79,16 @@ struct Voice {
     channel: u8,
     /// The MIDI key number.
     key: u8,
+}
+
+impl Voice {
+    /// The part the voice plays in: its track and channel.
+    fn part(self) -> PartKey {
+        PartKey {
+            track: self.track,
+            channel: self.channel,
+        }
+    }
 }
 
 /// The events a score is made of; everything else in a file is left out.
@@ -102,6 +124,8 @@ struct Timeline {
     events: Vec<(u64, Event)>,
     /// The tick of the file's last event of any kind: notes still held end there.
     end_tick: u64,
+    /// Each track's name (its first Track Name event), by the track's index.
+    names: Vec<Option<String>>,
 }
 
 impl Timeline {
@@ -110,7 +134,9 @@ impl Timeline {
         let mut events = Vec::new();
         let mut end_tick = 0;
         let mut note_ons = 0;
+        let mut names = Vec::new();
         for (index, track) in tracks.enumerate() {
+            names.push(None);
             let chunk = format!("track {}", index + 1);
             let mut track = track.map_err(|error| midi_error(&chunk, error.to_string()))?;
             let size = track.unread().len();
@@ -134,6 +160,9 @@ impl Timeline {
                     None => break,
                 };
                 tick += u64::from(event.delta.as_int());
+                if let TrackEventKind::Meta(MetaMessage::TrackName(name)) = event.kind {
+                    names[index].get_or_insert_with(|| parts::track_name(name));
+                }
                 let Some(event) = Event::of(index, event.kind) else {
                     continue;
                 };
@@ -150,7 +179,11 @@ impl Timeline {
         }
         // Stable: at the same tick, tracks stay in file order and each track in its own.
         events.sort_by_key(|&(tick, _)| tick);
-        Ok(Self { events, end_tick })
+        Ok(Self {
+            events,
+            end_tick,
+            names,
+        })
     }
 }
 
@@ -196,9 +229,9 @@ impl Event {
     }
 }
 
-/// Plays the merged events through the clock into a score.
-fn replay(timeline: Timeline, clock: &mut Clock) -> Score {
-    let mut notes = Vec::new();
+/// Plays the merged events through the clock into notes by part.
+fn replay(timeline: Timeline, clock: &mut Clock) -> MidiParts {
+    let mut notes: BTreeMap<PartKey, Vec<Note>> = BTreeMap::new();
     let mut pedal: Vec<PedalChange> = Vec::new();
     let mut first_tempo = None;
     // Each sounding voice's start and velocity.
@@ -219,13 +252,19 @@ fn replay(timeline: Timeline, clock: &mut Clock) -> Score {
             Event::On { voice, velocity } => {
                 // Striking a key that still sounds ends the sounding note: one key, one note.
                 if let Some(sounding) = held.insert(voice, (at_ms, velocity)) {
-                    notes.push(close(sounding, voice.key, at_ms));
+                    notes
+                        .entry(voice.part())
+                        .or_default()
+                        .push(close(sounding, voice.key, at_ms));
                 }
             }
             Event::Off { voice } => {
                 // A note-off for a key that is not down has nothing to end.
                 if let Some(sounding) = held.remove(&voice) {
-                    notes.push(close(sounding, voice.key, at_ms));
+                    notes
+                        .entry(voice.part())
+                        .or_default()
+                        .push(close(sounding, voice.key, at_ms));
                 }
             }
             Event::Pedal { down } => {
@@ -239,11 +278,16 @@ fn replay(timeline: Timeline, clock: &mut Clock) -> Score {
     }
     let end_ms = clock.ms(timeline.end_tick);
     for (voice, sounding) in held {
-        notes.push(close(sounding, voice.key, end_ms));
+        notes
+            .entry(voice.part())
+            .or_default()
+            .push(close(sounding, voice.key, end_ms));
     }
-    sort_notes(&mut notes);
-    Score {
-        notes,
+    for part in notes.values_mut() {
+        sort_notes(part);
+    }
+    MidiParts {
+        parts: parts::named(notes, &timeline.names),
         pedal,
         tempo_bpm: first_tempo.map_or(DEFAULT_BPM, bpm),
     }
@@ -259,7 +303,12 @@ fn midi_error(chunk: &str, message: impl Into<String>) -> FormatError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{super::super::Score, *};
+
+    /// The whole file as one score, every part in it.
+    fn read(bytes: &[u8]) -> Result<Score, FormatError> {
+        super::read(bytes).map(|parts| parts.score(|_| true))
+    }
 
     /// A Standard MIDI File around hand-written track bytes.
     fn smf(format: u16, division: u16, tracks: &[&[u8]]) -> Vec<u8> {
@@ -438,6 +487,56 @@ mod tests {
         assert_eq!(chunk_of(read(&smf(1, 0, &[&END]))), "header");
         assert_eq!(chunk_of(read(&smf(1, 0xE700, &[&END]))), "header");
         assert_eq!(chunk_of(read(b"RIFF\x04\0\0\0RMID")), "header");
+    }
+
+    #[test]
+    fn each_track_and_channel_is_a_part_named_as_the_file_names_it() {
+        // Track 1 is named and plays channel 1; track 2 is unnamed and plays channels 1 and 10.
+        let melody = [
+            &[0x00, 0xFF, 0x03, 0x06][..],
+            b"Melody",
+            &[0x00, 0x90, 0x48, 0x40, 0x60, 0x48, 0x00],
+            &END,
+        ]
+        .concat();
+        let rest = [
+            &[0x00, 0x90, 0x30, 0x40][..],
+            &[0x00, 0x99, 0x24, 0x50],
+            &[0x60, 0x80, 0x30, 0x00],
+            &[0x00, 0x89, 0x24, 0x00],
+            &END,
+        ]
+        .concat();
+        let parts = super::read(&smf(1, 96, &[&melody, &rest])).unwrap();
+        let names: Vec<&str> = parts.parts.iter().map(|part| part.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Melody", "Track 2 (channel 1)", "Track 2 (channel 10)"]
+        );
+        let keys: Vec<Vec<u8>> = parts
+            .parts
+            .iter()
+            .map(|part| part.notes.iter().map(|note| note.key).collect())
+            .collect();
+        assert_eq!(keys, [vec![72], vec![48], vec![36]]);
+        let without_drums: Vec<u8> = parts
+            .score(|index| index != 2)
+            .notes
+            .iter()
+            .map(|note| note.key)
+            .collect();
+        assert_eq!(without_drums, [48, 72]);
+    }
+
+    #[test]
+    fn an_empty_file_or_another_kind_of_file_is_said_so() {
+        let message = |bytes: &[u8]| match read(bytes) {
+            Err(FormatError::Midi { message, .. }) => message,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(message(b""), "the file is empty");
+        assert!(message(b"hello").starts_with("not a MIDI file"));
+        assert!(message(b"%PDF-1.7").starts_with("not a MIDI file"));
     }
 
     #[test]

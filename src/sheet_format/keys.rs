@@ -7,7 +7,7 @@
 
 use std::sync::LazyLock;
 
-use pianorhythm_core::keyboard_layout::Layout;
+use crate::keyboard_layout::Layout;
 
 /// The 36 white keys, C2 upwards, one character per physical key of the layout.
 const WHITE: &str = "1234567890qwertyuiopasdfghjklzxcvbnm";
