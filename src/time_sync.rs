@@ -38,8 +38,9 @@ pub struct ClockSync {
 }
 
 impl Default for ClockSync {
+    /// Sixteen exchanges: at a ping a second, the best of the last sixteen seconds.
     fn default() -> Self {
-        Self::with_capacity(8)
+        Self::with_capacity(16)
     }
 }
 

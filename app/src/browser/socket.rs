@@ -27,7 +27,9 @@ mod link;
 
 use link::{Event, Link};
 
-const PING_INTERVAL: Duration = Duration::from_secs(2);
+/// Pings keep the clock offset fresh; the lowest of the last 16 round trips is trusted, so a
+/// ping a second finds a quiet moment of the network within seconds of joining.
+const PING_INTERVAL: Duration = Duration::from_secs(1);
 const FIRST_RETRY_DELAY_MS: f64 = 500.0;
 const MAX_RETRY_DELAY_MS: f64 = 10_000.0;
 /// After a refusal for too many connections, retry as after this many failures (the longest
@@ -169,7 +171,7 @@ impl Client {
     fn handle(&self, kind: Kind, arrived_at: f64) {
         let live = &self.live;
         match kind {
-            Kind::Pong(pong) => self.record_pong(pong),
+            Kind::Pong(pong) => self.record_pong(pong, arrived_at),
             Kind::Welcome(welcome) => {
                 if !self.welcomed.replace(true) {
                     let kept = welcome.you.as_ref().and_then(|you| you.instrument.clone());
@@ -324,17 +326,23 @@ impl Client {
         live.join.set(JoinState::Refused { code, message });
     }
 
-    fn record_pong(&self, pong: TimePong) {
-        let mut clock = self.clock.borrow_mut();
-        clock.add(SyncSample {
+    /// A pong that arrived at `arrived_at` (wall clock, ms). The clock learns from when it
+    /// arrived, so the page's own delays do not skew the offset; the ping shown counts up to
+    /// now, when the page got to it, so a player sees whether the page keeps up.
+    fn record_pong(&self, pong: TimePong, arrived_at: f64) {
+        let sample = SyncSample {
             client_send: pong.client_send_time,
             server_receive: pong.server_receive_time,
             server_send: pong.server_send_time,
+            client_receive: arrived_at,
+        };
+        self.clock.borrow_mut().add(sample);
+        let ping_ms = SyncSample {
             client_receive: now(),
-        });
-        if let Some(ping_ms) = clock.latest_round_trip() {
-            self.live.status.set(ConnectionStatus::Online { ping_ms });
+            ..sample
         }
+        .round_trip();
+        self.live.status.set(ConnectionStatus::Online { ping_ms });
     }
 
     /// Exponential backoff with jitter, so a restarted server is not hit by every client at once.
