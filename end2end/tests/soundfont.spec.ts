@@ -117,7 +117,7 @@ test('the chosen instrument is kept: after a reload the player plays it and newc
   const aliceIn = (page: Page) => page.getByRole('list', { name: 'Players' }).getByRole('listitem').filter({ hasText: aliceName });
   await alice.getByRole('heading', { name: 'Instrument' }).click(); // the gesture that starts audio
   await openSoundFont(alice);
-  await alice.getByLabel('Instrument').selectOption('0:80');
+  await picker(alice).selectOption('0:80');
   await expect(aliceIn(bob)).toContainText('♪ Test Square');
 
   // Reloaded, the page is told the kept choice and the room shows it without Alice doing anything.
@@ -131,11 +131,11 @@ test('the chosen instrument is kept: after a reload the player plays it and newc
   // With the SoundFont open again, the preset is already chosen and plays.
   await alice.getByRole('heading', { name: 'Instrument' }).click();
   await openSoundFont(alice);
-  await expect(alice.getByLabel('Instrument')).toHaveValue('0:80');
+  await expect(picker(alice)).toHaveValue('0:80');
   expect(await voiceOfNext(alice, 'local', () => alice.keyboard.press('z'))).toBe('soundfont');
 
   // Back to the grand piano: the next visit starts on the piano.
-  await alice.getByLabel('Instrument').selectOption('');
+  await picker(alice).selectOption('');
   await expect(aliceIn(bob)).not.toContainText('♪');
   await alice.reload();
   await online(alice);
