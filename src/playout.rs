@@ -25,7 +25,12 @@ const MAX_DELAY_MS: f64 = 1000.0;
 
 #[derive(Clone, Debug, Default)]
 pub struct PlayoutDelay {
+    /// The recent transits in the order they came, to forget the oldest.
     transits: VecDeque<f64>,
+    /// The same transits in ascending order, kept so: a percentile is then a lookup, not a sort
+    /// per note (a dense room schedules thousands of notes a second).
+    sorted: Vec<f64>,
+    /// The current delay, in ms.
     delay_ms: f64,
 }
 
@@ -44,9 +49,18 @@ impl PlayoutDelay {
         let transit = received - sent;
         if transit.is_finite() {
             if self.transits.len() == WINDOW {
-                self.transits.pop_front();
+                if let Some(oldest) = self.transits.pop_front() {
+                    let index = self
+                        .sorted
+                        .partition_point(|t| t.total_cmp(&oldest).is_lt());
+                    self.sorted.remove(index);
+                }
             }
             self.transits.push_back(transit);
+            let index = self
+                .sorted
+                .partition_point(|t| t.total_cmp(&transit).is_lt());
+            self.sorted.insert(index, transit);
             self.adapt();
         }
         let play_at = sent + self.delay_ms;
@@ -64,8 +78,7 @@ impl PlayoutDelay {
     }
 
     fn adapt(&mut self) {
-        let mut sorted: Vec<f64> = self.transits.iter().copied().collect();
-        sorted.sort_by(f64::total_cmp);
+        let sorted = &self.sorted;
         let index = ((sorted.len() as f64 * COVERED).ceil() as usize).clamp(1, sorted.len()) - 1;
         let target = (sorted[index] + SAFETY_MARGIN_MS).clamp(MIN_DELAY_MS, MAX_DELAY_MS);
         self.delay_ms = if target > self.delay_ms || self.transits.len() == 1 {
