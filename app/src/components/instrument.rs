@@ -22,13 +22,7 @@ pub fn InstrumentPanel() -> impl IntoView {
         move |event: leptos::ev::Event| {
             #[cfg(feature = "hydrate")]
             {
-                use wasm_bindgen::JsCast;
-                let file = event
-                    .target()
-                    .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .and_then(|input| input.files())
-                    .and_then(|files| files.get(0));
-                if let Some(file) = file {
+                if let Some(file) = crate::browser::local_file::chosen(&event) {
                     crate::browser::instruments::open_soundfont(live.clone(), file);
                 }
             }

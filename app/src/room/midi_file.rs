@@ -74,13 +74,7 @@ pub fn MidiFilePanel() -> impl IntoView {
         move |event: leptos::ev::Event| {
             #[cfg(feature = "hydrate")]
             {
-                use wasm_bindgen::JsCast;
-                let file = event
-                    .target()
-                    .and_then(|target| target.dyn_into::<web_sys::HtmlInputElement>().ok())
-                    .and_then(|input| input.files())
-                    .and_then(|files| files.get(0));
-                if let Some(file) = file {
+                if let Some(file) = crate::browser::local_file::chosen(&event) {
                     leptos::task::spawn_local(open_file(live.clone(), panel, file));
                 }
             }
