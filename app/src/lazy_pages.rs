@@ -1,139 +1,123 @@
 //! The pages whose code the browser loads on their first visit, not with the app: the lobby,
 //! accounts and sheet music. The app itself keeps what every page needs and the room's piano,
-//! so that a visit to a room never waits for code it does not run. Each page is a
-//! [`LazyRoute`]: its view lives in a separate wasm module, fetched when the route is entered
-//! (or, on a page rendered by the server, together with the app, before hydrating it).
+//! so that a visit to a room never waits for code it does not run.
 //!
-//! Every route is spelled out: the split points are named after where they are written, so a
-//! macro generating them would give them all one name.
+//! Pages that are visited together share one wasm module, a group: the lobby, the account
+//! pages, the sheet music pages (and, in `room`, all of a room but the piano). Each group is
+//! one `#[lazy]` function taking which page to show; each route is a [`LazyRoute`] calling it,
+//! so entering any page of a group fetches the group's module (or, on a page the server
+//! renders, has the browser preload it with the app). Fewer modules mean fewer requests: the
+//! splitter gives the code two groups share a module of its own, for every set of groups.
+//!
+//! Every group also brings the header's account corner ([`AccountCorner`]): its code, in the
+//! module all groups share, costs no module of its own.
 
 use leptos::prelude::*;
-use leptos_router::{lazy_route, LazyRoute};
+use leptos_router::LazyRoute;
 
-use crate::{account, lobby, sheets};
+use crate::{
+    account::{self, AccountCorner},
+    lobby, sheets,
+};
 
-/// `/`: the lobby, its live rooms and creating or joining one.
-pub struct Lobby;
+/// A route showing one page of a group: entering it loads the group's module.
+macro_rules! grouped_route {
+    ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?)) => {
+        $(#[$doc])*
+        pub struct $route(AccountCorner);
 
-#[lazy_route]
-impl LazyRoute for Lobby {
-    fn data() -> Self {
-        Self
-    }
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self(AccountCorner::expect())
+            }
 
-    fn view(_this: Self) -> AnyView {
-        view! { <lobby::LobbyPage/> }.into_any()
+            async fn view(this: Self) -> AnyView {
+                $group($($page,)? this.0).await
+            }
+        }
+    };
+}
+
+grouped_route!(
+    /// `/`: the lobby, its live rooms and creating or joining one.
+    Lobby => lobby_group()
+);
+grouped_route!(
+    /// `/signin`: the sign-in providers.
+    SignIn => account_group(AccountPage::SignIn)
+);
+grouped_route!(
+    /// `/welcome`: a first sign-in picks its usertag.
+    Welcome => account_group(AccountPage::Welcome)
+);
+grouped_route!(
+    /// `/profile`: one's own profile, edited.
+    Profile => account_group(AccountPage::Profile)
+);
+grouped_route!(
+    /// `/settings`: one's account settings.
+    Settings => account_group(AccountPage::Settings)
+);
+grouped_route!(
+    /// `/user/<usertag>`: someone's public profile.
+    PublicProfile => account_group(AccountPage::PublicProfile)
+);
+grouped_route!(
+    /// `/sheets`: the sheet music library.
+    SheetLibrary => sheets_group(SheetsPage::Library)
+);
+grouped_route!(
+    /// `/sheets/new`: uploading a sheet.
+    NewSheet => sheets_group(SheetsPage::New)
+);
+grouped_route!(
+    /// `/sheets/<id>`: one sheet, to read and play.
+    Sheet => sheets_group(SheetsPage::Sheet)
+);
+
+/// The lobby's module.
+#[lazy]
+fn lobby_group(corner: AccountCorner) -> AnyView {
+    corner.fill();
+    view! { <lobby::LobbyPage/> }.into_any()
+}
+
+/// The account pages.
+enum AccountPage {
+    SignIn,
+    Welcome,
+    Profile,
+    Settings,
+    PublicProfile,
+}
+
+/// The account pages' module.
+#[lazy]
+fn account_group(page: AccountPage, corner: AccountCorner) -> AnyView {
+    corner.fill();
+    match page {
+        AccountPage::SignIn => view! { <account::SignInPage/> }.into_any(),
+        AccountPage::Welcome => view! { <account::WelcomePage/> }.into_any(),
+        AccountPage::Profile => view! { <account::ProfilePage/> }.into_any(),
+        AccountPage::Settings => view! { <account::SettingsPage/> }.into_any(),
+        AccountPage::PublicProfile => view! { <account::PublicProfilePage/> }.into_any(),
     }
 }
 
-/// `/signin`: the sign-in providers.
-pub struct SignIn;
-
-#[lazy_route]
-impl LazyRoute for SignIn {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::SignInPage/> }.into_any()
-    }
+/// The sheet music pages.
+enum SheetsPage {
+    Library,
+    New,
+    Sheet,
 }
 
-/// `/welcome`: a first sign-in picks its usertag.
-pub struct Welcome;
-
-#[lazy_route]
-impl LazyRoute for Welcome {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::WelcomePage/> }.into_any()
-    }
-}
-
-/// `/profile`: one's own profile, edited.
-pub struct Profile;
-
-#[lazy_route]
-impl LazyRoute for Profile {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::ProfilePage/> }.into_any()
-    }
-}
-
-/// `/settings`: one's account settings.
-pub struct Settings;
-
-#[lazy_route]
-impl LazyRoute for Settings {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::SettingsPage/> }.into_any()
-    }
-}
-
-/// `/user/<usertag>`: someone's public profile.
-pub struct PublicProfile;
-
-#[lazy_route]
-impl LazyRoute for PublicProfile {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <account::PublicProfilePage/> }.into_any()
-    }
-}
-
-/// `/sheets`: the sheet music library.
-pub struct SheetLibrary;
-
-#[lazy_route]
-impl LazyRoute for SheetLibrary {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <sheets::SheetsPage/> }.into_any()
-    }
-}
-
-/// `/sheets/new`: uploading a sheet.
-pub struct NewSheet;
-
-#[lazy_route]
-impl LazyRoute for NewSheet {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <sheets::NewSheetPage/> }.into_any()
-    }
-}
-
-/// `/sheets/<id>`: one sheet, to read and play.
-pub struct Sheet;
-
-#[lazy_route]
-impl LazyRoute for Sheet {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(_this: Self) -> AnyView {
-        view! { <sheets::SheetPage/> }.into_any()
+/// The sheet music pages' module.
+#[lazy]
+fn sheets_group(page: SheetsPage, corner: AccountCorner) -> AnyView {
+    corner.fill();
+    match page {
+        SheetsPage::Library => view! { <sheets::SheetsPage/> }.into_any(),
+        SheetsPage::New => view! { <sheets::NewSheetPage/> }.into_any(),
+        SheetsPage::Sheet => view! { <sheets::SheetPage/> }.into_any(),
     }
 }

@@ -13,6 +13,7 @@ use leptos_router::{
 use pianorhythm_core::protocol::{ErrorCode, RoomSettingsUpdate};
 
 use crate::{
+    account::AccountCorner,
     components::{instrument::InstrumentPanel, piano::Piano, settings_form::SettingsForm},
     live::{use_live, ConnectionStatus, JoinState},
 };
@@ -59,9 +60,10 @@ pub fn RoomPage() -> impl IntoView {
     // Whole milliseconds, formatted as integers: float formatting is a lot of code.
     let playout = move || live.playout_ms.get().round() as i64;
     let audio = move || live.audio_latency_ms.get().round() as i64;
+    let corner = AccountCorner::expect();
     #[cfg(feature = "ssr")]
-    crate::preload::lazy_modules_of(room_parts());
-    let parts = LocalResource::new(room_parts);
+    crate::preload::lazy_modules_of(room_parts(corner));
+    let parts = LocalResource::new(move || room_parts(corner));
     let room_name = Signal::derive(name);
 
     view! {
@@ -100,11 +102,12 @@ struct RoomParts {
     columns: ViewFn,
 }
 
-/// Everything on the page but the piano. None of it is needed to hear or play a first note, so
-/// its code is a module of its own, fetched beside the app's (the server renders these parts
-/// empty) and shown once the page is live.
+/// Everything on the page but the piano, and the header's account corner. None of it is
+/// needed to hear or play a first note, so its code is a module of its own, fetched beside the
+/// app's (the server renders these parts empty) and shown once the page is live.
 #[lazy]
-fn room_parts() -> RoomParts {
+fn room_parts(corner: AccountCorner) -> RoomParts {
+    corner.fill();
     RoomParts {
         join_problem: |name| view! { <JoinProblem name/> }.into_any(),
         columns: ViewFn::from(|| {
