@@ -11,6 +11,7 @@
 //! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
 //! - `server_fns`: the server functions, adapters to the server's services
 //! - `preload` (ssr): naming the lazy modules a server-rendered page will need
+//! - `hydration` (ssr): the script that fetches the app's modules once the page is painted
 //! - `security` (ssr): the Content Security Policy of the pages
 //! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
 //! - `account`: signing in and out, profiles and settings, the header's account corner
@@ -27,6 +28,8 @@ pub mod account;
 mod browser;
 mod components;
 mod error_page;
+#[cfg(feature = "ssr")]
+mod hydration;
 mod lazy_pages;
 pub mod live;
 mod lobby;
@@ -59,11 +62,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                <hydration::Hydration options/>
             </body>
         </html>
     }
