@@ -1,23 +1,47 @@
-//! The script that brings a page the server rendered to life (`hydration/start.js`): it waits
-//! for the page's first paint, then fetches the app's module and the lazy modules the page
-//! shows, all at once, and hydrates.
+//! The HTML document around the app, and the script that brings it to life
+//! (`shell/start.js`): it waits for the page's first paint, then fetches the app's module and
+//! the lazy modules the page shows, all at once, and hydrates.
 //!
-//! In place of Leptos's `HydrationScripts`, which has the browser fetch the same modules from
-//! the document's `<head>`: the page's first paint then competes with half a megabyte of wasm
-//! it does not need (the server renders everything the page shows first).
+//! The script replaces Leptos's `HydrationScripts`, which has the browser fetch the same
+//! modules from the document's `<head>`: the page's first paint then competes with half a
+//! megabyte of wasm it does not need (the server renders everything the page shows first).
 
 use std::{collections::HashMap, path::Path, sync::OnceLock};
 
 use leptos::{nonce::use_nonce, prelude::*, PrefetchLazyFn};
+use leptos_meta::MetaTags;
+
+use crate::{security, App};
 
 /// wasm-split's loader of the lazy modules, under the name the app's glue imports it by
 /// (`scripts/build.sh`).
 const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 
+/// The document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    security::send_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+                <Hydration options/>
+            </body>
+        </html>
+    }
+}
+
 /// The script, at the end of the page's `<body>`: rendered after the page, which has by then
 /// named the lazy functions it will call (`#[lazy]`, on the server, records its name).
 #[component]
-pub fn Hydration(options: LeptosOptions) -> impl IntoView {
+fn Hydration(options: LeptosOptions) -> impl IntoView {
     let nonce = use_nonce();
     let lazy = use_context::<PrefetchLazyFn>();
     move || {
@@ -38,7 +62,7 @@ pub fn Hydration(options: LeptosOptions) -> impl IntoView {
         modules.dedup();
         let script = format!(
             "{}({:?}, {:?}, {:?}, {:?});",
-            include_str!("hydration/start.js"),
+            include_str!("shell/start.js"),
             format!("{pkg}/{name}.js"),
             format!("{pkg}/{name}.wasm"),
             format!("{pkg}/{SPLIT_LOADER}"),
