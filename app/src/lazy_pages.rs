@@ -9,30 +9,27 @@
 //! renders, has the browser preload it with the app). Fewer modules mean fewer requests: the
 //! splitter gives the code two groups share a module of its own, for every set of groups.
 //!
-//! Every group also brings the header's account corner ([`AccountCorner`]): its code, in the
-//! module all groups share, costs no module of its own.
+//! Every group also brings the header's account corner ([`account::fill_account_corner`]): its
+//! code, in the module all groups share, costs no module of its own.
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
-use crate::{
-    account::{self, AccountCorner},
-    lobby, sheets,
-};
+use crate::{account, lobby, sheets};
 
 /// A route showing one page of a group: entering it loads the group's module.
 macro_rules! grouped_route {
     ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?)) => {
         $(#[$doc])*
-        pub struct $route(AccountCorner);
+        pub struct $route;
 
         impl LazyRoute for $route {
             fn data() -> Self {
-                Self(AccountCorner::expect())
+                Self
             }
 
-            async fn view(this: Self) -> AnyView {
-                $group($($page,)? this.0).await
+            async fn view(_this: Self) -> AnyView {
+                $group($($page)?).await
             }
         }
     };
@@ -77,8 +74,8 @@ grouped_route!(
 
 /// The lobby's module.
 #[lazy]
-fn lobby_group(corner: AccountCorner) -> AnyView {
-    corner.fill();
+fn lobby_group() -> AnyView {
+    account::fill_account_corner();
     view! { <lobby::LobbyPage/> }.into_any()
 }
 
@@ -93,8 +90,8 @@ enum AccountPage {
 
 /// The account pages' module.
 #[lazy]
-fn account_group(page: AccountPage, corner: AccountCorner) -> AnyView {
-    corner.fill();
+fn account_group(page: AccountPage) -> AnyView {
+    account::fill_account_corner();
     match page {
         AccountPage::SignIn => view! { <account::SignInPage/> }.into_any(),
         AccountPage::Welcome => view! { <account::WelcomePage/> }.into_any(),
@@ -113,8 +110,8 @@ enum SheetsPage {
 
 /// The sheet music pages' module.
 #[lazy]
-fn sheets_group(page: SheetsPage, corner: AccountCorner) -> AnyView {
-    corner.fill();
+fn sheets_group(page: SheetsPage) -> AnyView {
+    account::fill_account_corner();
     match page {
         SheetsPage::Library => view! { <sheets::SheetsPage/> }.into_any(),
         SheetsPage::New => view! { <sheets::NewSheetPage/> }.into_any(),

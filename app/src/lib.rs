@@ -61,7 +61,6 @@ pub fn App() -> impl IntoView {
     let outlet = live::Outlet::NONE;
     let live = live::Live::new(outlet);
     provide_context(live.clone());
-    account::AccountCorner::provide();
     // Effects run only in the browser: connect, listen to the keyboard, wait for a gesture.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| browser::start(live.clone()));

@@ -13,7 +13,6 @@ use leptos_router::{
 use pianorhythm_core::protocol::{ErrorCode, RoomSettingsUpdate};
 
 use crate::{
-    account::AccountCorner,
     components::{instrument::InstrumentPanel, piano::Piano, settings_form::SettingsForm},
     live::{use_live, ConnectionStatus, JoinState},
 };
@@ -60,10 +59,9 @@ pub fn RoomPage() -> impl IntoView {
     // Whole milliseconds, formatted as integers: float formatting is a lot of code.
     let playout = move || live.playout_ms.get().round() as i64;
     let audio = move || live.audio_latency_ms.get().round() as i64;
-    let corner = AccountCorner::expect();
     #[cfg(feature = "ssr")]
-    crate::preload::lazy_modules_of(room_parts(corner));
-    let parts = LocalResource::new(move || room_parts(corner));
+    crate::preload::lazy_modules_of(room_parts());
+    let parts = LocalResource::new(room_parts);
     let room_name = Signal::derive(name);
 
     view! {
@@ -106,8 +104,8 @@ struct RoomParts {
 /// needed to hear or play a first note, so its code is a module of its own, fetched beside the
 /// app's (the server renders these parts empty) and shown once the page is live.
 #[lazy]
-fn room_parts(corner: AccountCorner) -> RoomParts {
-    corner.fill();
+fn room_parts() -> RoomParts {
+    crate::account::fill_account_corner();
     RoomParts {
         join_problem: |name| view! { <JoinProblem name/> }.into_any(),
         columns: ViewFn::from(|| {

@@ -89,12 +89,28 @@ test('a first visit to a room fetches at most 12 files of code, 450 KB gzip in a
   expect(total).toBeLessThanOrEqual(450_000);
 });
 
-test('a page the server renders has the browser preload the lazy parts it will show', async ({ request }) => {
-  const preloaded = async (path: string) => {
+test('a page the server renders names the lazy modules it will show, for the script to fetch with the app', async ({ request }) => {
+  const named = async (path: string) => {
     const html = await (await request.get(path)).text();
-    return [...html.matchAll(/<link[^>]*href="\/pkg\/(split_[a-z_]+?)_\d+\.wasm"[^>]*rel="preload"/g)].map((match) => match[1]);
+    // No code is fetched from the head: nothing competes with the first paint.
+    expect(html).not.toMatch(/<link[^>]*(preload|modulepreload)/);
+    return [...html.matchAll(/"\/pkg\/(split_[a-z_]+?)_\d+\.wasm"/g)].map((match) => match[1]);
   };
-  expect(await preloaded('/room/Lobby')).toEqual(['split_room_parts']);
-  expect(await preloaded('/sheets')).toEqual(['split_sheets_group']);
-  expect(await preloaded('/')).toEqual(['split_lobby_group']);
+  expect(await named('/room/Lobby')).toEqual(['split_room_parts']);
+  expect(await named('/sheets')).toEqual(['split_sheets_group']);
+  expect(await named('/')).toEqual(['split_lobby_group']);
+});
+
+test('the code is fetched once the page is painted, and the page comes alive', async ({ page }) => {
+  await page.goto('/room/Lobby');
+  await online(page);
+  const { paint, code } = await page.evaluate(() => ({
+    paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+    code: performance
+      .getEntriesByType('resource')
+      .filter((entry) => /\/pkg\/.*\.(js|wasm)$/.test(entry.name))
+      .map((entry) => entry.startTime),
+  }));
+  expect(code.length).toBeGreaterThan(2);
+  for (const start of code) expect(start).toBeGreaterThanOrEqual(paint);
 });

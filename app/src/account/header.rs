@@ -12,34 +12,34 @@ use leptos_router::hooks::use_location;
 use super::navigation::load_page;
 use crate::server_fns::{who_am_i, SignOut};
 
-/// Where the corner goes: empty until a page's module fills it.
-#[derive(Clone, Copy)]
-pub struct AccountCorner(RwSignal<Option<ViewFn>>);
+thread_local! {
+    /// What the corner shows: nothing until a page's module fills it. Outside any component, so
+    /// that no page's going away takes it along.
+    static CORNER: ArcRwSignal<Option<ViewFn>> = ArcRwSignal::new(None);
+}
 
-impl AccountCorner {
-    /// An empty corner, for the pages to find with [`AccountCorner::expect`].
-    pub fn provide() {
-        provide_context(Self(RwSignal::new(None)));
-    }
-
-    pub fn expect() -> Self {
-        expect_context()
-    }
-
-    /// Shows the corner. Only lazily loaded code calls it, so that its code stays out of the
-    /// app's own module. Only in the browser: the server renders the corner empty, as hydration
-    /// expects.
-    pub fn fill(self) {
-        let corner = ViewFn::from(corner);
-        if cfg!(feature = "hydrate") && self.0.with_untracked(Option::is_none) {
-            self.0.set(Some(corner));
-        }
+/// Shows the corner. Only lazily loaded code calls it, so that the corner's code stays out of
+/// the app's own module. Only in the browser: the server renders the corner empty, as
+/// hydration expects.
+pub fn fill_account_corner() {
+    let corner = ViewFn::from(corner);
+    if cfg!(feature = "hydrate") {
+        CORNER.with(|slot| {
+            if slot.with_untracked(Option::is_none) {
+                slot.set(Some(corner));
+            }
+        });
     }
 }
 
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    let corner = AccountCorner::expect().0;
+    // The server's corner is always empty (and is not shared between requests).
+    let corner = if cfg!(feature = "hydrate") {
+        CORNER.with(Clone::clone)
+    } else {
+        ArcRwSignal::new(None)
+    };
     view! {
         <nav class="account-menu" aria-label="Account">
             {move || corner.get().map(|corner| corner.run())}
