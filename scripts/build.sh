@@ -56,17 +56,22 @@ wasm_opt_version() {
 }
 
 # Builds one crate's wasm32 library (profile wasm-release); further arguments go to rustc for
-# that crate alone.
+# that crate alone. The standard library is built too (-Zbuild-std, allowed on the stable
+# toolchain by RUSTC_BOOTSTRAP), so that everything is built the smallest way: a panic aborts at
+# once, with no message formatted (`-Cpanic=immediate-abort`), no source locations are kept for
+# panics, std picks its smaller algorithms. About a tenth less wasm. These flags replace
+# `[build] rustflags` for the target, so `--cfg erase_components` (.cargo/config.toml) is repeated.
 build_wasm() {
   local crate="$1"; shift
-  log "$crate: cargo rustc -p $crate (wasm32, profile wasm-release)"
+  log "$crate: cargo rustc -p $crate (wasm32, profile wasm-release, std built for size)"
+  local cargo=(cargo)
   if [[ -f "$DEBIAN_WASM_MARKER" ]]; then
-    RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 \
-      /usr/bin/cargo rustc -Zbuild-std=std,panic_abort -p "$crate" --lib --target "$wasm_target" \
-      --profile wasm-release -- "$@"
-  else
-    cargo rustc -p "$crate" --lib --target "$wasm_target" --profile wasm-release -- "$@"
+    cargo=(env RUSTC=/usr/bin/rustc CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld-19 /usr/bin/cargo)
   fi
+  RUSTC_BOOTSTRAP=1 \
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    "${cargo[@]}" rustc -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size -p "$crate" --lib \
+    --target "$wasm_target" --profile wasm-release -- "$@"
 }
 
 frontend_wasm="$CARGO_TARGET_DIR/$wasm_target/wasm-release/frontend.wasm"

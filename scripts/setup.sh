@@ -28,6 +28,15 @@ install_wasm_target() {
   mkdir -p "$TOOLS_DIR" && touch "$DEBIAN_WASM_MARKER"
 }
 
+# The standard library's source: the client builds std itself, for size (scripts/build.sh).
+# Debian's rust-web-src provides it for the fallback.
+install_rust_src() {
+  [[ -f "$DEBIAN_WASM_MARKER" ]] && return
+  if rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then return; fi
+  log "rustup component add rust-src"
+  rustup component add rust-src
+}
+
 install_wasm_bindgen() {
   local version; version="$(wasm_bindgen_version)"
   if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $version" ]]; then return; fi
@@ -121,6 +130,7 @@ install_piano_samples() {
 }
 
 install_wasm_target
+install_rust_src
 install_wasm_bindgen
 install_wasm_split
 install_wasm_opt
