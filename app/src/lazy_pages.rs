@@ -17,9 +17,11 @@ use leptos_router::LazyRoute;
 
 use crate::{account, lobby, sheets};
 
-/// A route showing one page of a group: entering it loads the group's module.
+/// A route showing one page of a group: entering it loads the group's module (`$preload`,
+/// which `#[lazy]` makes beside the group's function). The router loads it before it shows the
+/// page: hydration cannot wait for it.
 macro_rules! grouped_route {
-    ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?)) => {
+    ($(#[$doc:meta])* $route:ident => $group:ident($($page:expr)?), loaded by $preload:ident) => {
         $(#[$doc])*
         pub struct $route;
 
@@ -31,45 +33,50 @@ macro_rules! grouped_route {
             async fn view(_this: Self) -> AnyView {
                 $group($($page)?).await
             }
+
+            async fn preload() {
+                #[cfg(feature = "hydrate")]
+                $preload().await;
+            }
         }
     };
 }
 
 grouped_route!(
     /// `/`: the lobby, its live rooms and creating or joining one.
-    Lobby => lobby_group()
+    Lobby => lobby_group(), loaded by __preload_lobby_group
 );
 grouped_route!(
     /// `/signin`: the sign-in providers.
-    SignIn => account_group(AccountPage::SignIn)
+    SignIn => account_group(AccountPage::SignIn), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/welcome`: a first sign-in picks its usertag.
-    Welcome => account_group(AccountPage::Welcome)
+    Welcome => account_group(AccountPage::Welcome), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/profile`: one's own profile, edited.
-    Profile => account_group(AccountPage::Profile)
+    Profile => account_group(AccountPage::Profile), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/settings`: one's account settings.
-    Settings => account_group(AccountPage::Settings)
+    Settings => account_group(AccountPage::Settings), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/user/<usertag>`: someone's public profile.
-    PublicProfile => account_group(AccountPage::PublicProfile)
+    PublicProfile => account_group(AccountPage::PublicProfile), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/sheets`: the sheet music library.
-    SheetLibrary => sheets_group(SheetsPage::Library)
+    SheetLibrary => sheets_group(SheetsPage::Library), loaded by __preload_sheets_group
 );
 grouped_route!(
     /// `/sheets/new`: uploading a sheet.
-    NewSheet => sheets_group(SheetsPage::New)
+    NewSheet => sheets_group(SheetsPage::New), loaded by __preload_sheets_group
 );
 grouped_route!(
     /// `/sheets/<id>`: one sheet, to read and play.
-    Sheet => sheets_group(SheetsPage::Sheet)
+    Sheet => sheets_group(SheetsPage::Sheet), loaded by __preload_sheets_group
 );
 
 /// The lobby's module.
