@@ -33,6 +33,15 @@ pub fn page_ms() -> f64 {
     performance().now()
 }
 
+/// Resolves in a later task: work after it does not lengthen the task the caller runs in (a long
+/// task keeps the page from answering input).
+pub async fn next_task() {
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(later).await;
+}
+
 fn performance() -> web_sys::Performance {
     leptos::prelude::window()
         .performance()

@@ -36,7 +36,11 @@ macro_rules! grouped_route {
 
             async fn preload() {
                 #[cfg(feature = "hydrate")]
-                $preload().await;
+                {
+                    $preload().await;
+                    // The page hydrates in a task after the one that brought the module in.
+                    crate::browser::next_task().await;
+                }
             }
         }
     };

@@ -24,6 +24,8 @@
     for (const module of [wasm, ...modules]) preload("preload", module);
     import(glue).then(async (app) => {
       await app.default({ module_or_path: wasm });
+      // Hydration in a task of its own: instantiating the module is a task's worth already.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       app.hydrate();
     });
   }
