@@ -110,9 +110,10 @@ install_test_tools() {
   fi
 }
 
-# The build writes a brotli and a gzip copy of each client bundle file (scripts/build.sh); the
-# gzip one by zopfli, 4-5% smaller than gzip -9.
-install_compressors() {
+# The build minifies the client's JS (esbuild) and writes a brotli and a gzip copy of each
+# client bundle file (scripts/build.sh); the gzip one by zopfli, 4-5% smaller than gzip -9.
+install_bundle_tools() {
+  need_apt esbuild esbuild
   need_apt brotli brotli
   need_apt zopfli zopfli
   install_apt_packages
@@ -136,7 +137,7 @@ install_rust_src
 install_wasm_bindgen
 install_wasm_split
 install_wasm_opt
-install_compressors
+install_bundle_tools
 install_piano_samples
 $want_test_tools && install_test_tools
 log "setup complete"
