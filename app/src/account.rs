@@ -9,7 +9,7 @@ mod settings;
 mod sign_in;
 mod welcome;
 
-pub use header::AccountMenu;
+pub use header::{fill_account_corner, AccountMenu};
 pub(crate) use navigation::load_page;
 pub use profile::ProfilePage;
 pub use public_profile::PublicProfilePage;

@@ -36,6 +36,15 @@ pub fn page_ms() -> f64 {
     performance().now()
 }
 
+/// Resolves in a later task: work after it does not lengthen the task the caller runs in (a long
+/// task keeps the page from answering input).
+pub async fn next_task() {
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(later).await;
+}
+
 fn performance() -> web_sys::Performance {
     leptos::prelude::window()
         .performance()
@@ -45,12 +54,12 @@ fn performance() -> web_sys::Performance {
 /// Everything the page needs once it runs in the browser.
 pub fn start(live: crate::live::Live) {
     live.show_trail.set(trail::wanted());
-    let piano_samples = live.piano_samples;
-    audio::load_samples(move |progress| piano_samples.set((progress.loaded, progress.total)));
     hear_players_with_their_instruments(live.players);
-    socket::connect(live.clone());
     keyboard::install(live.clone());
-    start_audio_on_first_gesture(live);
+    start_audio_on_first_gesture(live.clone());
+    // Connecting, and the work the server's first messages bring, in a task of their own: the
+    // task that hydrates the page stays short, and the browser may paint in between.
+    set_timeout(move || socket::connect(live), std::time::Duration::ZERO);
 }
 
 /// Each player is heard with the SoundFont preset their profile names, when this page has it.
@@ -69,11 +78,18 @@ fn hear_players_with_their_instruments(
     });
 }
 
-/// Browsers allow sound only after the player interacts; the first click or key turns it on.
+/// Browsers allow sound only after the player interacts; the first click or key turns it on,
+/// and starts loading the piano's samples. Not before: nothing sounds until then, and fetching
+/// and decoding them (the first set alone is 1.7 MB) would compete with the page's own loading.
+/// The synthesizer plays until they arrive.
 fn start_audio_on_first_gesture(live: crate::live::Live) {
     let start_audio = move || {
         if !live.audio_ready.get_untracked() && audio::start(live.volume.get_untracked()) {
             live.audio_ready.set(true);
+            let piano_samples = live.piano_samples;
+            audio::load_samples(move |progress| {
+                piano_samples.set((progress.loaded, progress.total))
+            });
             // Known once the device runs, a moment after the context starts.
             let audio_latency = live.audio_latency_ms;
             set_timeout(

@@ -3,6 +3,7 @@
 pub mod connection;
 pub mod instrument;
 pub mod instrument_picker;
+pub mod notice;
 pub mod piano;
 pub mod settings_form;
 

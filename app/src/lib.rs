@@ -19,6 +19,7 @@
 //! - `lobby`: the lobby's page
 //! - `sheets`: the sheet music pages
 //! - `lazy_pages`: the routes whose code loads on their first visit
+//! - `shell` (ssr): the HTML document around the app, and the script that brings it to life
 // Leptos view types nest deeply; the default limit is too low for whole pages.
 #![recursion_limit = "256"]
 
@@ -39,35 +40,17 @@ mod room;
 pub mod security;
 pub mod server_fns;
 pub mod sheets;
+#[cfg(feature = "ssr")]
+mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     Lazy, ParamSegment, StaticSegment,
 };
-
-/// The document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    security::send_content_security_policy();
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8"/>
-                <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
-                <MetaTags/>
-            </head>
-            <body>
-                <App/>
-            </body>
-        </html>
-    }
-}
+#[cfg(feature = "ssr")]
+pub use shell::shell;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -2,9 +2,7 @@
 //! Rendered on the server with the room's name and an idle piano; once hydrated it joins.
 
 mod chat;
-mod midi_file;
 mod players;
-mod record;
 
 use leptos::prelude::*;
 use leptos_router::{
@@ -14,8 +12,11 @@ use leptos_router::{
 use pianorhythm_core::protocol::{ErrorCode, RoomSettingsUpdate};
 
 use crate::{
-    components::{instrument::InstrumentPanel, piano::Piano, settings_form::SettingsForm},
+    components::{
+        instrument::InstrumentPanel, notice::Notice, piano::Piano, settings_form::SettingsForm,
+    },
     live::{use_live, ConnectionStatus, JoinState},
+    sheets::{MidiFilePanel, RecordPanel},
 };
 
 #[component]
@@ -62,7 +63,13 @@ pub fn RoomPage() -> impl IntoView {
     let audio = move || live.audio_latency_ms.get().round() as i64;
     #[cfg(feature = "ssr")]
     crate::preload::lazy_modules_of(room_parts());
-    let parts = LocalResource::new(room_parts);
+    // Shown in a task after the one that brought the module in: two shorter tasks.
+    let parts = LocalResource::new(|| async {
+        let parts = room_parts().await;
+        #[cfg(feature = "hydrate")]
+        crate::browser::next_task().await;
+        parts
+    });
     let room_name = Signal::derive(name);
 
     view! {
@@ -101,11 +108,12 @@ struct RoomParts {
     columns: ViewFn,
 }
 
-/// Everything on the page but the piano. None of it is needed to hear or play a first note, so
-/// its code is a module of its own, fetched beside the app's (the server renders these parts
-/// empty) and shown once the page is live.
+/// Everything on the page but the piano, and the header's account corner. None of it is
+/// needed to hear or play a first note, so its code is a module of its own, fetched beside the
+/// app's (the server renders these parts empty) and shown once the page is live.
 #[lazy]
 fn room_parts() -> RoomParts {
+    crate::account::fill_account_corner();
     RoomParts {
         join_problem: |name| view! { <JoinProblem name/> }.into_any(),
         columns: ViewFn::from(|| {
@@ -114,8 +122,8 @@ fn room_parts() -> RoomParts {
                 <chat::Chat/>
                 <div class="side">
                     <InstrumentPanel/>
-                    <record::RecordPanel/>
-                    <midi_file::MidiFilePanel/>
+                    <RecordPanel/>
+                    <MidiFilePanel/>
                     <OwnerSettings/>
                 </div>
             }
@@ -178,21 +186,6 @@ fn AudioPrompt() -> impl IntoView {
     move || {
         (!ready.get()).then(|| {
             view! { <p class="audio-prompt" role="note">"🔈 Click anywhere or press a key to turn the sound on."</p> }
-        })
-    }
-}
-
-#[component]
-pub(crate) fn Notice() -> impl IntoView {
-    let notice = use_live().notice;
-    move || {
-        notice.get().map(|message| {
-            view! {
-                <p class="notice" role="status">
-                    {message}
-                    <button class="small" aria-label="Dismiss" on:click=move |_| notice.set(None)>"×"</button>
-                </p>
-            }
         })
     }
 }

@@ -2,9 +2,9 @@
 //! signed-in players.
 //!
 //! Asking the server who is signed in takes a server function and its data format, code that
-//! no page needs to hear or play a note; so the corner is a module of its own, fetched once the
-//! page is live (the server renders it empty, and has the browser fetch its module with the
-//! app's).
+//! no page needs to hear or play a note; so the app does not carry it. Every page's lazily
+//! loaded module does (`lazy_pages`, the room's parts) and fills the corner once it arrives;
+//! the server renders it empty.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
@@ -12,11 +12,34 @@ use leptos_router::hooks::use_location;
 use super::navigation::load_page;
 use crate::server_fns::{who_am_i, SignOut};
 
+thread_local! {
+    /// What the corner shows: nothing until a page's module fills it. Outside any component, so
+    /// that no page's going away takes it along.
+    static CORNER: ArcRwSignal<Option<ViewFn>> = ArcRwSignal::new(None);
+}
+
+/// Shows the corner. Only lazily loaded code calls it, so that the corner's code stays out of
+/// the app's own module. Only in the browser: the server renders the corner empty, as
+/// hydration expects.
+pub fn fill_account_corner() {
+    let corner = ViewFn::from(corner);
+    if cfg!(feature = "hydrate") {
+        CORNER.with(|slot| {
+            if slot.with_untracked(Option::is_none) {
+                slot.set(Some(corner));
+            }
+        });
+    }
+}
+
 #[component]
 pub fn AccountMenu() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::preload::lazy_modules_of(account_corner());
-    let corner = LocalResource::new(account_corner);
+    // The server's corner is always empty (and is not shared between requests).
+    let corner = if cfg!(feature = "hydrate") {
+        CORNER.with(Clone::clone)
+    } else {
+        ArcRwSignal::new(None)
+    };
     view! {
         <nav class="account-menu" aria-label="Account">
             {move || corner.get().map(|corner| corner.run())}
@@ -24,17 +47,14 @@ pub fn AccountMenu() -> impl IntoView {
     }
 }
 
-#[lazy]
-fn account_corner() -> ViewFn {
-    ViewFn::from(|| {
-        let me = LocalResource::new(who_am_i);
-        move || {
-            me.get().map(|me| match me.ok().flatten() {
-                Some(me) => view! { <SignedInMenu username=me.username/> }.into_any(),
-                None => view! { <SignInLink/> }.into_any(),
-            })
-        }
-    })
+fn corner() -> impl IntoView {
+    let me = LocalResource::new(who_am_i);
+    move || {
+        me.get().map(|me| match me.ok().flatten() {
+            Some(me) => view! { <SignedInMenu username=me.username/> }.into_any(),
+            None => view! { <SignInLink/> }.into_any(),
+        })
+    }
 }
 
 #[component]

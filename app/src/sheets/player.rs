@@ -7,12 +7,12 @@ use pianorhythm_api::sheets::{PracticeNote, PracticePedal};
 use pianorhythm_core::{notes::note_name, protocol::PlayPermission};
 
 use crate::{
+    components::notice::Notice,
     live::use_live,
     music::{
         play_state::{PlayState, PlayerSignals},
         playback,
     },
-    room::Notice,
 };
 
 /// Notes closer than this start together: one step of the sheet.

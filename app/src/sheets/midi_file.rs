@@ -9,6 +9,7 @@ use pianorhythm_core::{
     sheet_format::{self, MidiParts},
 };
 
+use super::module::{fetch_for_tool, SheetMusic};
 use crate::{
     live::use_live,
     music::{
@@ -48,8 +49,75 @@ struct Panel {
     loaded: StoredValue<Option<u64>>,
 }
 
+/// A file the player chose, read whole in the page.
+#[derive(Clone)]
+pub struct ChosenFile {
+    /// Its name, as the player knows it.
+    name: String,
+    /// Its bytes, shared by the views that show it.
+    bytes: std::sync::Arc<[u8]>,
+}
+
+/// The panel: "Open MIDI file", and once a file is chosen, its player (from the tools' module).
 #[component]
 pub fn MidiFilePanel() -> impl IntoView {
+    let chosen = RwSignal::new(None::<ChosenFile>);
+    let problem = RwSignal::new(None::<String>);
+    let module = RwSignal::new(None::<SheetMusic>);
+    let open = move |event: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            if let Some(file) = crate::browser::local_file::chosen(&event) {
+                fetch_for_tool(module);
+                leptos::task::spawn_local(choose(file, chosen, problem));
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, chosen, problem, fetch_for_tool);
+    };
+    let player = move || {
+        let player = module.get()?.midi_file_player;
+        Some(player(chosen.get()?))
+    };
+    view! {
+        <section class="panel midi-file" aria-label="MIDI file">
+            <h2>"MIDI file"</h2>
+            <label title="A MIDI file from your computer, played into the room as your notes">
+                "Open MIDI file"
+                <input type="file" accept=".mid,.midi,audio/midi" on:change=open/>
+            </label>
+            {move || problem.get().map(|problem| view! { <p class="error" role="alert">{problem}</p> })}
+            {player}
+        </section>
+    }
+}
+
+/// Reads the file the player chose, for its player; tells them if it cannot be read.
+#[cfg(feature = "hydrate")]
+async fn choose(
+    file: web_sys::File,
+    chosen: RwSignal<Option<ChosenFile>>,
+    problem: RwSignal<Option<String>>,
+) {
+    problem.set(None);
+    let name = file.name();
+    // Sizes are whole bytes, so the cast is exact; a file too big to read is refused unread.
+    let bytes = match sheet_format::within_limit(file.size() as usize) {
+        Ok(()) => crate::browser::local_file::bytes(&file).await,
+        Err(error) => Err(error.to_string()),
+    };
+    match bytes {
+        Ok(bytes) => chosen.set(Some(ChosenFile {
+            name,
+            bytes: bytes.into(),
+        })),
+        Err(error) => problem.set(Some(format!("Cannot open {name}: {error}"))),
+    }
+}
+
+/// A chosen file's player: the file read as MIDI, and its controls.
+#[component]
+pub fn Player(chosen: ChosenFile) -> impl IntoView {
     let live = use_live();
     let panel = Panel {
         signals: PlayerSignals {
@@ -69,19 +137,10 @@ pub fn MidiFilePanel() -> impl IntoView {
             command(Command::Unload(id));
         }
     });
-    let open = {
-        let live = live.clone();
-        move |event: leptos::ev::Event| {
-            #[cfg(feature = "hydrate")]
-            {
-                if let Some(file) = crate::browser::local_file::chosen(&event) {
-                    leptos::task::spawn_local(open_file(live.clone(), panel, file));
-                }
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (&live, event, panel);
-        }
-    };
+    match read(&chosen.name, &chosen.bytes) {
+        Ok(parts) => ready(live, panel, chosen.name, parts),
+        Err(problem) => panel.problem.set(Some(problem)),
+    }
     let problem = move || {
         panel
             .problem
@@ -89,15 +148,8 @@ pub fn MidiFilePanel() -> impl IntoView {
             .map(|problem| view! { <p class="error" role="alert">{problem}</p> })
     };
     view! {
-        <section class="panel midi-file" aria-label="MIDI file">
-            <h2>"MIDI file"</h2>
-            <label title="A MIDI file from your computer, played into the room as your notes">
-                "Open MIDI file"
-                <input type="file" accept=".mid,.midi,audio/midi" on:change=open/>
-            </label>
-            {problem}
-            {move || panel.opened.get().map(|opened| view! { <Controls panel opened/> })}
-        </section>
+        {problem}
+        {move || panel.opened.get().map(|opened| view! { <Controls panel opened/> })}
     }
 }
 
@@ -207,7 +259,6 @@ fn percent(speed: f64) -> String {
 
 /// A MIDI file's notes by part, or what to tell the player: why it cannot be read, or that it
 /// has nothing to play.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 fn read(file_name: &str, bytes: &[u8]) -> Result<MidiParts, String> {
     let parts = sheet_format::read_midi_parts(bytes)
         .map_err(|error| format!("Cannot open {file_name}: {error}"))?;
@@ -217,31 +268,8 @@ fn read(file_name: &str, bytes: &[u8]) -> Result<MidiParts, String> {
     Ok(parts)
 }
 
-/// Reads the file the player chose and readies it to play; tells them if it cannot be.
-#[cfg(feature = "hydrate")]
-async fn open_file(live: crate::live::Live, panel: Panel, file: web_sys::File) {
-    use crate::browser::{local_file, sheet_player};
-
-    panel.problem.set(None);
-    let file_name = file.name();
-    // Sizes are whole bytes, so the cast is exact; a file too big to read is refused unread.
-    if let Err(error) = sheet_format::within_limit(file.size() as usize) {
-        panel
-            .problem
-            .set(Some(format!("Cannot open {file_name}: {error}")));
-        return;
-    }
-    let read = match local_file::bytes(&file).await {
-        Ok(bytes) => read(&file_name, &bytes),
-        Err(error) => Err(format!("Cannot open {file_name}: {error}")),
-    };
-    let parts = match read {
-        Ok(parts) => parts,
-        Err(problem) => {
-            panel.problem.set(Some(problem));
-            return;
-        }
-    };
+/// Readies a file's parts to play.
+fn ready(live: crate::live::Live, panel: Panel, file_name: String, parts: MidiParts) {
     let mut playback = playback::Playback::of_score(&parts.score(|_| true));
     playback.set_speed(panel.speed.get_untracked());
     let opened = Opened {
@@ -249,11 +277,16 @@ async fn open_file(live: crate::live::Live, panel: Panel, file: web_sys::File) {
         part_names: parts.parts.iter().map(|part| part.name.clone()).collect(),
         length_ms: playback.length_ms(),
     };
-    panel.signals.position_ms.set(0.0);
-    panel.signals.state.set(PlayState::Stopped);
+    #[cfg(feature = "hydrate")]
     panel
         .loaded
-        .set_value(Some(sheet_player::load(live, playback, panel.signals)));
+        .set_value(Some(crate::browser::sheet_player::load(
+            live,
+            playback,
+            panel.signals,
+        )));
+    #[cfg(not(feature = "hydrate"))]
+    let _ = live;
     panel.chosen.set(vec![true; parts.parts.len()]);
     panel.parts.set_value(Some(parts));
     panel.opened.set(Some(opened));

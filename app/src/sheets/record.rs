@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use pianorhythm_api::sheets::{Recording, SavedRecording};
 
+use super::module::{fetch_for_tool, SheetMusic};
 use crate::{
     account::field_error,
     live::use_live,
@@ -17,10 +18,44 @@ const CATEGORY: &str = "recording";
 const DIFFICULTY: &str = "intermediate";
 const TAGS: &str = "recording";
 
+/// The panel: "Record", and once recording, the recorder (from the tools' module). Recording
+/// starts at the click, before the recorder's code has arrived.
 #[component]
 pub fn RecordPanel() -> impl IntoView {
+    let module = RwSignal::new(None::<SheetMusic>);
+    let started = RwSignal::new(false);
+    on_cleanup(|| {
+        finish();
+    });
+    let start = move |_| {
+        begin();
+        started.set(true);
+        fetch_for_tool(module);
+    };
+    let shown = move || match module.get() {
+        Some(module) if started.get() => (module.recorder)(),
+        _ => view! {
+            <button on:click=start disabled=started>"Record"</button>
+            <p class="meta" role="status">
+                {move || started.get().then_some("Recording what the room plays…")}
+            </p>
+        }
+        .into_any(),
+    };
+    view! {
+        <section class="panel record" aria-label="Recording">
+            <h2>"Recording"</h2>
+            {shown}
+        </section>
+    }
+}
+
+/// A recording under way, started by the panel, and what to do with each once stopped: the
+/// MIDI file to download and, for Members, keeping it as a sheet. "Record" starts another.
+#[component]
+pub fn Recorder() -> impl IntoView {
     let live = use_live();
-    let recording_on = RwSignal::new(false);
+    let recording_on = RwSignal::new(true);
     let recorded = RwSignal::new(None::<Recording>);
     let to_midi = Action::new(|recording: &Recording| recording_midi(recording.clone()));
     let download = RwSignal::new(None::<String>);
@@ -38,7 +73,6 @@ pub fn RecordPanel() -> impl IntoView {
         if let Some(url) = download.get_untracked() {
             revoke(&url);
         }
-        finish();
     });
 
     let start = move |_| {
@@ -78,22 +112,19 @@ pub fn RecordPanel() -> impl IntoView {
         move || member() && recorded.with(|r| r.as_ref().is_some_and(|r| !r.notes.is_empty()));
 
     view! {
-        <section class="panel record" aria-label="Recording">
-            <h2>"Recording"</h2>
-            {move || if recording_on.get() {
-                view! { <button class="danger" on:click=stop>"Stop recording"</button> }.into_any()
-            } else {
-                view! { <button on:click=start>"Record"</button> }.into_any()
-            }}
-            <p class="meta" role="status">
-                {move || if recording_on.get() { Some("Recording what the room plays…".to_owned()) } else { summary() }}
-            </p>
-            {move || download.get().map(|url| view! {
-                <a class="button" href=url download="recording.mid">"Download MIDI"</a>
-            })}
-            {midi_error}
-            {move || saveable().then(|| view! { <SaveRecording recorded/> })}
-        </section>
+        {move || if recording_on.get() {
+            view! { <button class="danger" on:click=stop>"Stop recording"</button> }.into_any()
+        } else {
+            view! { <button on:click=start>"Record"</button> }.into_any()
+        }}
+        <p class="meta" role="status">
+            {move || if recording_on.get() { Some("Recording what the room plays…".to_owned()) } else { summary() }}
+        </p>
+        {move || download.get().map(|url| view! {
+            <a class="button" href=url download="recording.mid">"Download MIDI"</a>
+        })}
+        {midi_error}
+        {move || saveable().then(|| view! { <SaveRecording recorded/> })}
     }
 }
 

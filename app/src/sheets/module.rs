@@ -1,0 +1,60 @@
+//! The sheet music module: the sheet pages, and the room's tools that play and record music
+//! (a MIDI file's player, the recorder), in one wasm module fetched on first use. A room's
+//! first visit does not wait for code most visits never run: each tool's panel (its heading
+//! and the control that starts it) is in the room's module and works at once, and what the
+//! tool shows once started comes from here. One module rather than one per tool: every module
+//! brings the code it shares with each other module as further files.
+
+use leptos::prelude::*;
+
+use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
+use crate::account;
+
+/// The sheet music pages.
+pub enum Page {
+    /// `/sheets`: the library.
+    Library,
+    /// `/sheets/new`: uploading a sheet.
+    New,
+    /// `/sheets/<id>`: one sheet.
+    Sheet,
+}
+
+/// What the module gives: its pages, and a view for each room tool once started.
+#[derive(Clone, Copy)]
+pub struct SheetMusic {
+    /// One of the sheet pages.
+    pub page: fn(Page) -> AnyView,
+    /// A MIDI file's player, reading and playing the file the player chose.
+    pub midi_file_player: fn(midi_file::ChosenFile) -> AnyView,
+    /// A recording under way, and what to do with it once stopped.
+    pub recorder: fn() -> AnyView,
+}
+
+/// The module.
+#[lazy]
+pub fn sheet_music() -> SheetMusic {
+    SheetMusic {
+        page: |page| {
+            account::fill_account_corner();
+            match page {
+                Page::Library => view! { <SheetsPage/> }.into_any(),
+                Page::New => view! { <NewSheetPage/> }.into_any(),
+                Page::Sheet => view! { <SheetPage/> }.into_any(),
+            }
+        },
+        midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
+        recorder: || view! { <record::Recorder/> }.into_any(),
+    }
+}
+
+/// Fetches the module for a room tool, into `module`; nothing when it is there already.
+pub fn fetch_for_tool(module: RwSignal<Option<SheetMusic>>) {
+    if module.with_untracked(Option::is_some) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let fetched = sheet_music().await;
+        module.set(Some(fetched));
+    });
+}
