@@ -4,7 +4,10 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use pianorhythm_engine::rooms::{Claim, Cluster, RemoteRoom, RoomError, Whereabouts};
+use pianorhythm_engine::{
+    outbox::Goodbye,
+    rooms::{Claim, Cluster, RemoteRoom, RoomError, Whereabouts},
+};
 
 use crate::{
     bus::{wire, Bus},
@@ -113,14 +116,19 @@ impl Cluster for RedisCluster {
             .collect())
     }
 
-    fn close_player_elsewhere(&self, player: &str) {
-        let close = wire::Item {
-            kind: Some(wire::item::Kind::ClosePlayer(player.to_owned())),
+    fn close_player_elsewhere(&self, player: &str, why: Goodbye) {
+        let player = player.to_owned();
+        let kind = match why {
+            Goodbye::RolesChanged => wire::item::Kind::RolesChanged(player),
+            Goodbye::BannedFromSite | Goodbye::ServerRestarting => {
+                wire::item::Kind::ClosePlayer(player)
+            }
         };
+        let close = wire::Item { kind: Some(kind) };
         let bus = self.bus.clone();
         tokio::spawn(async move {
             if let Err(error) = bus.broadcast(vec![close]).await {
-                tracing::warn!(%error, "cannot end a banned player's connections elsewhere");
+                tracing::warn!(%error, "cannot end a player's connections elsewhere");
             }
         });
     }

@@ -24,7 +24,7 @@ use pianorhythm_engine::{
     frames,
     live::LiveConnections,
     names,
-    outbox::Rejoin,
+    outbox::{Goodbye, Rejoin},
     rooms::{Registry, RoomCommand, RoomError},
     shutdown::Shutdown,
 };
@@ -88,7 +88,12 @@ impl ClusterTasks {
                     }
                     Some(Item::Request(request)) => self.serve(&envelope.from, request).await,
                     Some(Item::JoinAnswer(answer)) => self.remotes.joins.answer(answer),
-                    Some(Item::ClosePlayer(player)) => self.live.close_player_here(&player),
+                    Some(Item::ClosePlayer(player)) => self
+                        .live
+                        .close_player_here(&player, Goodbye::BannedFromSite),
+                    Some(Item::RolesChanged(player)) => {
+                        self.live.close_player_here(&player, Goodbye::RolesChanged)
+                    }
                     Some(Item::Returned(_)) => {
                         self.gone.lock().remove(envelope.from.as_str());
                     }

@@ -1,5 +1,5 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
-//! site ban can end a player's connections at once.
+//! site ban or a change of roles can end a player's connections at once.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -48,17 +48,17 @@ impl LiveConnections {
         outboxes.insert(connection, (player, outbox));
     }
 
-    /// Ends every connection of a player banned from the site, on every instance.
-    pub fn close_player(&self, player: &str) {
-        self.close_player_here(player);
-        self.cluster.close_player_elsewhere(player);
+    /// Ends every connection of a player, on every instance, saying why.
+    pub fn close_player(&self, player: &str, why: Goodbye) {
+        self.close_player_here(player, why);
+        self.cluster.close_player_elsewhere(player, why);
     }
 
-    /// Ends every connection of a player banned from the site, on this instance.
-    pub fn close_player_here(&self, player: &str) {
+    /// Ends every connection of a player on this instance, saying why.
+    pub fn close_player_here(&self, player: &str, why: Goodbye) {
         for (owner, outbox) in self.lock().values() {
             if &**owner == player {
-                outbox.close(Goodbye::BannedFromSite);
+                outbox.close(why);
             }
         }
     }

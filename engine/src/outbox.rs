@@ -54,6 +54,9 @@ pub enum Rejoin {
 pub enum Goodbye {
     ServerRestarting,
     BannedFromSite,
+    /// The player's roles changed: the client connects again and is told its new ones, so
+    /// no connection keeps powers its player has lost.
+    RolesChanged,
 }
 
 /// The queue to another instance, for frames to its connections.

@@ -22,8 +22,8 @@ use common::WsClient;
 use futures_util::StreamExt;
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, BanPlayer, ChatSend, CreateRoom,
-    DisconnectReason, ErrorCode, LeaveRoom, NoteBatch, NoteEvent, NoteEventKind, Participant,
-    RoomJoined, RoomSettingsUpdate, ServerMessage, SubscribeRoomList,
+    DisconnectReason, ErrorCode, KickPlayer, LeaveRoom, NoteBatch, NoteEvent, NoteEventKind,
+    Participant, RoomJoined, RoomSettingsUpdate, ServerMessage, SubscribeRoomList,
 };
 use prost::Message as _;
 use support::{
@@ -851,34 +851,19 @@ async fn a_redis_restart_is_survived() {
 async fn a_site_ban_reaches_every_instance() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let oauth = provider.providers();
-    let local = oauth.get("local").unwrap();
-    let (auth, token, userinfo) = (&local.auth_url, &local.token_url, &local.userinfo_url);
-    let (a, b) = shared
-        .two_instances(&[
-            ("OAUTH_LOCAL_CLIENT_ID", "pianorhythm"),
-            ("OAUTH_LOCAL_CLIENT_SECRET", "secret"),
-            ("OAUTH_LOCAL_AUTH_URL", auth),
-            ("OAUTH_LOCAL_TOKEN_URL", token),
-            ("OAUTH_LOCAL_USERINFO_URL", userinfo),
-            ("OAUTH_LOCAL_SCOPES", "openid profile"),
-            ("ADMINS", "local:root-1"),
-        ])
-        .await;
-    let claims = |subject: &str, handle: &str| serde_json::json!({ "sub": subject, "preferred_username": handle, "name": handle });
+    let env = oauth_env(&provider);
+    let env: Vec<_> = env
+        .iter()
+        .map(|(key, value)| (*key, value.as_str()))
+        .collect();
+    let (a, b) = shared.two_instances(&env).await;
 
     // Bob signs in on A and plays on B.
-    let bob = Browser::at(a.address);
-    bob.visit().await;
-    bob.sign_in(&provider, claims("bob-1", "bob"), "bob").await;
+    let bob = signed_in(&provider, a.address, "bob").await;
     let (mut bob_on_b, bob_id) = b.connect(bob.cookie().as_deref()).await;
 
     // An admin on A bans him from the site.
-    let admin = Browser::at(a.address);
-    admin.visit().await;
-    admin
-        .sign_in(&provider, claims("root-1", "root"), "root")
-        .await;
+    let admin = signed_in(&provider, a.address, "root").await;
     let (mut admin_on_a, welcome) = a.connect(admin.cookie().as_deref()).await;
     assert_ne!(welcome.id, bob_id.id);
     admin_on_a
@@ -900,6 +885,179 @@ async fn a_site_ban_reaches_every_instance() {
     )
     .await;
     assert_eq!(reason, DisconnectReason::BannedFromSite);
+}
+
+/// The OAuth settings that let the local provider sign players in, with `root-1` an admin.
+fn oauth_env(provider: &OAuthProvider) -> Vec<(&'static str, String)> {
+    let oauth = provider.providers();
+    let local = oauth.get("local").unwrap();
+    vec![
+        ("OAUTH_LOCAL_CLIENT_ID", "pianorhythm".to_owned()),
+        ("OAUTH_LOCAL_CLIENT_SECRET", "secret".to_owned()),
+        ("OAUTH_LOCAL_AUTH_URL", local.auth_url.clone()),
+        ("OAUTH_LOCAL_TOKEN_URL", local.token_url.clone()),
+        ("OAUTH_LOCAL_USERINFO_URL", local.userinfo_url.clone()),
+        ("OAUTH_LOCAL_SCOPES", "openid profile".to_owned()),
+        ("ADMINS", "local:root-1".to_owned()),
+    ]
+}
+
+/// Signs `handle` in at `address` through the local provider; `root` is the admin.
+async fn signed_in(
+    provider: &OAuthProvider,
+    address: std::net::SocketAddr,
+    handle: &str,
+) -> Browser {
+    let browser = Browser::at(address);
+    browser.visit().await;
+    let claims = serde_json::json!({ "sub": format!("{handle}-1"), "preferred_username": handle, "name": handle });
+    browser.sign_in(provider, claims, handle).await;
+    browser
+}
+
+/// Gives an account exactly these roles, as an admin does.
+async fn set_roles(admin: &Browser, id: &str, roles: &[&str]) {
+    let response = admin
+        .http
+        .put(admin.url(&format!("/api/v1/users/{id}/roles")))
+        .json(&serde_json::json!({ "roles": roles }))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.status());
+}
+
+fn kick(participant_id: &str) -> Request {
+    Request::Kick(KickPlayer {
+        participant_id: participant_id.to_owned(),
+    })
+}
+
+/// The reason of the next goodbye, skipping anything else.
+async fn goodbye(client: &mut WsClient, what: &str) -> DisconnectReason {
+    until(client, PATIENCE, what, |kind| match kind {
+        Kind::Disconnect(goodbye) => Some(goodbye.reason()),
+        _ => None,
+    })
+    .await
+}
+
+/// A moderator demoted on one instance loses their powers on every instance: their open
+/// connection there is ended, and once connected again they cannot kick.
+#[tokio::test]
+async fn a_role_taken_away_reaches_open_connections_on_every_instance() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let env = oauth_env(&provider);
+    let env: Vec<_> = env
+        .iter()
+        .map(|(key, value)| (*key, value.as_str()))
+        .collect();
+    let (a, b) = shared.two_instances(&env).await;
+
+    let admin = signed_in(&provider, a.address, "root").await;
+    let moe = signed_in(&provider, a.address, "moe").await;
+    let (mut moe_on_b, moe_id) = b.connect(moe.cookie().as_deref()).await;
+    set_roles(&admin, &moe_id.id, &["moderator"]).await;
+    // The promotion itself ends the old connection: the new one carries the role.
+    assert_eq!(
+        goodbye(&mut moe_on_b, "moe's goodbye on promotion").await,
+        DisconnectReason::RolesChanged
+    );
+    let (mut moe_on_b, _) = b.connect(moe.cookie().as_deref()).await;
+    let (mut gus, gus_id) = b.connect(None).await;
+    gus.create_room(room("Den")).await;
+    let (mut hal, hal_id) = b.connect(None).await;
+    hal.enter("Den").await;
+    moe_on_b.enter("Den").await;
+
+    // Demoted on A: moe's connection on B ends at once, saying why.
+    set_roles(&admin, &moe_id.id, &[]).await;
+    assert_eq!(
+        goodbye(&mut moe_on_b, "moe's goodbye on B").await,
+        DisconnectReason::RolesChanged
+    );
+
+    // Connected again, moe is a member: the owner's guest cannot be kicked by him.
+    let (mut moe_on_b, _) = b.connect(moe.cookie().as_deref()).await;
+    moe_on_b.enter("Den").await;
+    moe_on_b.request(kick(&hal_id.id)).await;
+    assert_eq!(moe_on_b.error_code().await, ErrorCode::NotAllowed);
+    // The owner still can: the room's moderation itself is unchanged.
+    gus.request(kick(&hal_id.id)).await;
+    until(&mut hal, PATIENCE, "hal kicked by the owner", |kind| {
+        matches!(kind, Kind::RoomLeft(_)).then_some(())
+    })
+    .await;
+    assert_ne!(gus_id.id, moe_id.id);
+}
+
+/// A staff action is checked against the role as stored, not the connection's copy: with the
+/// bus cut (the demotion's message lost), a demoted moderator's kick from a connection opened
+/// before is refused, and that connection ends.
+#[tokio::test]
+async fn a_demoted_moderator_cannot_kick_from_a_connection_opened_before() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let redis_address = shared
+        .redis
+        .url()
+        .trim_start_matches("redis://")
+        .parse()
+        .unwrap();
+    let link = CuttableLink::start(redis_address).await;
+    let env = oauth_env(&provider);
+    let start = |redis_url: String| {
+        let (data, site, env) = (shared.data.path(), shared.site.path(), env.clone());
+        async move {
+            let mut env: Vec<_> = env
+                .iter()
+                .map(|(key, value)| (*key, value.as_str()))
+                .collect();
+            env.push(("REDIS_URL", redis_url.as_str()));
+            ServerProcess::start_with(data, site, &env).await
+        }
+    };
+    let a = start(shared.redis.url()).await;
+    let b = start(format!("redis://{}", link.address)).await;
+
+    let admin = signed_in(&provider, a.address, "root").await;
+    let moe = signed_in(&provider, a.address, "moe").await;
+    let (_, moe_id) = b.connect(moe.cookie().as_deref()).await;
+    set_roles(&admin, &moe_id.id, &["moderator"]).await;
+    let (mut moe_on_b, _) = b.connect(moe.cookie().as_deref()).await;
+    let (mut gus, _) = b.connect(None).await;
+    gus.create_room(room("Den")).await;
+    let (mut hal, hal_id) = b.connect(None).await;
+    hal.enter("Den").await;
+    moe_on_b.enter("Den").await;
+
+    // B cannot hear the bus; the demotion on A is stored, its message never reaches B.
+    link.cut();
+    set_roles(&admin, &moe_id.id, &[]).await;
+    moe_on_b.request(kick(&hal_id.id)).await;
+    // (B tells its players it lost the other instances: that notice comes first.)
+    until(
+        &mut moe_on_b,
+        PATIENCE,
+        "the kick refused",
+        |kind| match kind {
+            Kind::Error(error) if error.code() == ErrorCode::NotAllowed => Some(()),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(
+        goodbye(&mut moe_on_b, "moe's goodbye").await,
+        DisconnectReason::RolesChanged
+    );
+    // Hal is still in the room: his chat reaches the owner.
+    hal.request(chat("still here")).await;
+    until(&mut gus, PATIENCE, "hal's chat", |kind| match kind {
+        Kind::Chat(message) if message.text == "still here" => Some(()),
+        _ => None,
+    })
+    .await;
 }
 
 /// An instance cut off from Redis for longer than its presence lasts is taken for gone: its

@@ -1,7 +1,7 @@
 //! Where rooms live when several instances serve them, as the traits the registry asks:
 //! [`Cluster`] (where each room lives, its name across instances) and [`RemoteRoom`] (a room
 //! held elsewhere). [`Cluster`] also carries the two other things the engine asks of the
-//! other instances: ending a banned player's connections there, and whether they can be
+//! other instances: ending a player's connections there (a site ban, changed roles), and whether they can be
 //! reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
 //! answers that every room is here and every name free unless a room here has it, so the
 //! registry never asks whether there is a cluster.
@@ -11,7 +11,7 @@ use std::{fmt::Debug, sync::Arc};
 use async_trait::async_trait;
 
 use super::{RoomCommand, RoomError};
-use crate::solo::Solo;
+use crate::{outbox::Goodbye, solo::Solo};
 
 /// Where a claim left a room.
 pub enum Claim {
@@ -50,8 +50,8 @@ pub trait Cluster: Send + Sync {
     async fn forget(&self, room_id: &str);
     /// The rooms other instances hold, by id.
     async fn rooms_elsewhere(&self) -> Result<Vec<(String, Arc<dyn RemoteRoom>)>, RoomError>;
-    /// Ends a player's connections on the other instances (a site ban).
-    fn close_player_elsewhere(&self, player: &str);
+    /// Ends a player's connections on the other instances (a site ban, changed roles).
+    fn close_player_elsewhere(&self, player: &str, why: Goodbye);
     /// Whether the link to the other instances works now, for readiness checks.
     async fn reachable(&self) -> Result<(), String>;
     /// Says this instance is leaving, so the others may take its rooms over at once.
@@ -96,7 +96,7 @@ impl Cluster for Solo {
         Ok(Vec::new())
     }
 
-    fn close_player_elsewhere(&self, _: &str) {}
+    fn close_player_elsewhere(&self, _: &str, _: Goodbye) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())

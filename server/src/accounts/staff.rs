@@ -1,5 +1,7 @@
 //! What staff do to accounts: admins give and take roles, moderators ban from the site.
 //! Every such action is written to the audit log with who, from where and with what client.
+//! Either ends the account's open connections on every instance, so none keeps powers its
+//! player has lost; and a connection's staff action is checked against the stored role.
 
 use std::time::Duration;
 
@@ -10,8 +12,11 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::now_millis;
 
-use super::{profiles::profile_of, Accounts, Caller};
-use pianorhythm_engine::policy::{self, Action};
+use super::{profiles::profile_of, Accounts, Caller, Identity};
+use pianorhythm_engine::{
+    outbox::Goodbye,
+    policy::{self, Action},
+};
 
 use crate::service_error::ServiceError;
 
@@ -45,6 +50,11 @@ impl Accounts {
             ..Default::default()
         };
         let saved = self.inner.users.update(&target.id, update).await?;
+        if saved.roles != target.roles {
+            self.inner
+                .live
+                .close_player(&target.id, Goodbye::RolesChanged);
+        }
         let names: Vec<_> = parsed.iter().map(|role| role.as_str()).collect();
         self.audit(
             caller,
@@ -54,6 +64,15 @@ impl Accounts {
         )
         .await?;
         Ok(profile_of(&saved))
+    }
+
+    /// The role a player holds now: an account's as stored, which a connection's copy (taken
+    /// when it opened) may no longer be.
+    pub async fn current_role(&self, identity: &Identity) -> Result<Role, ServiceError> {
+        Ok(match identity {
+            Identity::Guest(_) => Role::Guest,
+            Identity::Member(user) => self.inner.users.get(&user.id).await?.role(),
+        })
     }
 
     /// Bans an account from the whole site for `duration` (zero lifts a ban). Its API
@@ -81,7 +100,9 @@ impl Accounts {
         self.inner.users.update(&target.id, update).await?;
         self.inner.refresh_tokens.revoke_user(&target.id).await?;
         if until.is_some() {
-            self.inner.live.close_player(&target.id);
+            self.inner
+                .live
+                .close_player(&target.id, Goodbye::BannedFromSite);
         }
         let details = match until {
             Some(_) => format!("for {} s", duration.as_secs()),

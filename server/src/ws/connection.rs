@@ -147,6 +147,10 @@ impl Connection {
                             return self.goodbye(DisconnectReason::BannedFromSite,
                                 CLOSE_POLICY_VIOLATION, "this account is banned from the site").await;
                         }
+                        Some(Goodbye::RolesChanged) => {
+                            return self.goodbye(DisconnectReason::RolesChanged,
+                                CLOSE_SERVICE_RESTART, "your roles changed; connecting again").await;
+                        }
                         None => {}
                     }
                 }

@@ -4,6 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use pianorhythm_core::domain::user::Role;
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
     Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
@@ -12,7 +13,7 @@ use pianorhythm_engine::{
     clock, frames,
     limits::PlayerLimits,
     names,
-    outbox::Rejoin,
+    outbox::{Goodbye, Rejoin},
     rooms::{
         password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
         RoomSettings,
@@ -116,6 +117,9 @@ impl Handler {
 
     /// Carries out one request; `received_at` is when its frame arrived (server time, ms).
     pub async fn handle(&mut self, request: Request, received_at: f64) {
+        if moderates(&request) && !self.staff_role_still_held().await {
+            return;
+        }
         let origin = self.origin.clone();
         let command = match request {
             Request::Ping(ping) => {
@@ -194,6 +198,31 @@ impl Handler {
         if let Err(error) = room.send(command).await {
             self.room = None;
             self.reply(error.frame());
+        }
+    }
+
+    /// Whether a connection opened with staff powers still has them: its role was taken when
+    /// it opened, and a role taken away since (on any instance) must not keep working from a
+    /// tab left open. When it differs the connection ends, and its client connects again
+    /// with the role it holds now. Players without staff powers are not asked: they have
+    /// nothing to lose, and a store read per request would cost every room.
+    async fn staff_role_still_held(&self) -> bool {
+        let held = self.caller.role();
+        if held < Role::Moderator {
+            return true;
+        }
+        match self.accounts.current_role(&self.caller.identity).await {
+            Ok(current) if current == held => true,
+            Ok(_) => {
+                self.reply(RoomError::NotAllowed("your roles changed").frame());
+                self.origin.outbox.close(Goodbye::RolesChanged);
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a staff member's role");
+                self.reply(RoomError::Unavailable("cannot check your role; try again").frame());
+                false
+            }
         }
     }
 
@@ -496,6 +525,19 @@ impl Handler {
             self.reply(refusal.frame());
         }
     }
+}
+
+/// Whether a request moderates: what staff may do in any room (and owners in theirs).
+fn moderates(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::Kick(_)
+            | Request::Ban(_)
+            | Request::Mute(_)
+            | Request::DeleteChat(_)
+            | Request::GiveCrown(_)
+            | Request::UpdateSettings(_)
+    )
 }
 
 /// Takes the password out of a settings update and hashes it here, so the room never does.

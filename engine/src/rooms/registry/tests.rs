@@ -107,7 +107,7 @@ impl Cluster for Scripted {
             .collect())
     }
 
-    fn close_player_elsewhere(&self, _: &str) {}
+    fn close_player_elsewhere(&self, _: &str, _: crate::outbox::Goodbye) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())
