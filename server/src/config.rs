@@ -219,6 +219,9 @@ impl From<Settings> for Config {
                 refresh_ttl: std::time::Duration::from_secs(
                     u64::from(settings.refresh_token_ttl_days) * 86_400,
                 ),
+                family_lifetime: std::time::Duration::from_secs(
+                    u64::from(settings.refresh_family_max_age_days) * 86_400,
+                ),
             },
         }
     }

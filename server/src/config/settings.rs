@@ -115,6 +115,12 @@ pub struct Settings {
     #[arg(long, env = "REFRESH_TOKEN_TTL_DAYS", default_value = "30", value_parser = positive_count)]
     pub refresh_token_ttl_days: u32,
 
+    /// How long a sign-in's API refresh family lives, however often it is refreshed; after
+    /// it, the API asks for a new sign-in.
+    #[arg(long, env = "REFRESH_FAMILY_MAX_AGE_DAYS", default_value = "90",
+          value_parser = positive_count)]
+    pub refresh_family_max_age_days: u32,
+
     /// Sessions of visitors who did nothing worth storing, kept in memory at most.
     #[arg(long, env = "PASSING_SESSIONS", default_value = "100000",
           value_parser = positive_count)]
