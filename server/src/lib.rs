@@ -140,6 +140,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     )?;
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
+    accounts::purge::spawn(store.refresh_tokens.clone(), shutdown.clone());
     let state = http::state::AppState {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
