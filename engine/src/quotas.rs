@@ -81,8 +81,12 @@ impl QuotaExceeded {
 #[async_trait]
 pub trait SharedQuotas: Send + Sync {
     /// Draws one from every window of `account`'s quota `name`, or from none.
-    async fn take(&self, name: &str, account: &str, windows: &[Window])
-        -> Result<(), QuotaExceeded>;
+    async fn take(
+        &self,
+        name: &str,
+        account: &str,
+        windows: &[Window],
+    ) -> Result<(), QuotaExceeded>;
 }
 
 #[async_trait]
@@ -184,7 +188,10 @@ mod tests {
         }
         let refused = quota.take_at("ada", 7_200.0).unwrap_err();
         // A day's window gives one back every six hours, counted from the first.
-        assert!(refused.retry_after > Duration::from_secs(3_600 * 4), "{refused:?}");
+        assert!(
+            refused.retry_after > Duration::from_secs(3_600 * 4),
+            "{refused:?}"
+        );
         // A refusal drew from neither window.
         assert!(quota.take_at("ada", 21_600.0 + 180.0).is_ok());
     }

@@ -41,6 +41,7 @@ use axum::serve::ListenerExt;
 use pianorhythm_engine::{
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
+    quotas::{AccountQuota, SharedQuotas},
     rooms::{Cluster, Registry},
     shutdown::Shutdown,
     solo::Solo,
@@ -92,16 +93,26 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     tracing::info!(backend = store.backend, "store open");
     // The one place that knows whether there are other instances: alone, the engine's `Solo`
     // stands in for the cluster and the shared limits.
-    let (cluster, shared_limits, joined): (Arc<dyn Cluster>, Arc<dyn SharedLimits>, _) =
-        match &config.redis_url {
-            Some(url) => {
-                let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
-                    .await
-                    .map_err(io::Error::other)?;
-                (joined.cluster.clone(), joined.limits.clone(), Some(joined))
-            }
-            None => (Arc::new(Solo), Arc::new(Solo), None),
-        };
+    let (cluster, shared_limits, shared_quotas, joined): (
+        Arc<dyn Cluster>,
+        Arc<dyn SharedLimits>,
+        Arc<dyn SharedQuotas>,
+        _,
+    ) = match &config.redis_url {
+        Some(url) => {
+            let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
+                .await
+                .map_err(io::Error::other)?;
+            let limits = joined.limits.clone();
+            (joined.cluster.clone(), limits.clone(), limits, Some(joined))
+        }
+        None => (Arc::new(Solo), Arc::new(Solo), Arc::new(Solo), None),
+    };
+    let uploads = Arc::new(AccountQuota::new(
+        "sheet_uploads",
+        config.upload_quota.windows(),
+        shared_quotas,
+    ));
     let limits = PlayerLimits::new(config.limits.clone(), shared_limits);
     limits.spawn_sweeper(shutdown.clone());
     let registry = Registry::start(
@@ -154,7 +165,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             accounts: accounts.clone(),
         },
         accounts,
-        sheets: sheets::SheetLibrary::new(store.sheets.clone()),
+        sheets: sheets::SheetLibrary::new(store.sheets.clone(), uploads),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

@@ -1033,7 +1033,9 @@ async fn signing_out_ends_the_accounts_access_tokens_at_once_on_every_device() {
     let (nora, _) = member(&server, &provider, "nora").await;
     // The same account on a second device, with a token of its own.
     let phone = Browser::new(&server);
-    phone.sign_in(&provider, claims("sid-1", "sid"), "sid").await;
+    phone
+        .sign_in(&provider, claims("sid-1", "sid"), "sid")
+        .await;
     let stolen = token_pair(&laptop).await["accessToken"].clone();
     let on_phone = token_pair(&phone).await["accessToken"].clone();
     let others = token_pair(&nora).await["accessToken"].clone();
@@ -1080,11 +1082,9 @@ async fn a_role_change_ends_the_old_token_and_a_refresh_brings_the_new_role() {
     let old = pair["accessToken"].as_str().unwrap().to_owned();
     let role = |token: &str| {
         let claims = token.split('.').nth(1).unwrap();
-        let claims = base64::Engine::decode(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
-            claims,
-        )
-        .unwrap();
+        let claims =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+                .unwrap();
         serde_json::from_slice::<Value>(&claims).unwrap()["role"].clone()
     };
     assert_eq!(role(&old), "member");

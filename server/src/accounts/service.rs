@@ -302,7 +302,8 @@ impl Accounts {
     ) -> Result<TokenPair, ServiceError> {
         let issuer = &self.inner.issuer;
         let now = now_millis();
-        let (refresh_token, record) = issuer.refresh_token(&user.id, family, family_started_at, now);
+        let (refresh_token, record) =
+            issuer.refresh_token(&user.id, family, family_started_at, now);
         self.inner.refresh_tokens.insert(&record).await?;
         let now_secs = (now / 1000) as u64;
         Ok(TokenPair {

@@ -300,7 +300,10 @@ mod tests {
         assert!(!family_over(started, started, lifetime));
         assert!(!family_over(started, end - 1, lifetime));
         assert!(family_over(started, end, lifetime));
-        assert!(family_over(0, UnixMillis::MAX, Duration::MAX), "no overflow");
+        assert!(
+            family_over(0, UnixMillis::MAX, Duration::MAX),
+            "no overflow"
+        );
 
         // A token issued near the family's end expires with it, not a refresh TTL later.
         let issuer = issuer();

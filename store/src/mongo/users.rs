@@ -314,7 +314,10 @@ mod tests {
         assert!(document.logins.is_empty());
         let user = document.into_user().unwrap();
         assert_eq!((user.location, user.banned_until), (None, None));
-        assert_eq!(user.token_version, 0, "tokens issued before versions count as version 0");
+        assert_eq!(
+            user.token_version, 0,
+            "tokens issued before versions count as version 0"
+        );
     }
 
     #[test]

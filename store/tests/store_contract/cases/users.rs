@@ -421,7 +421,10 @@ pub async fn ending_tokens_bumps_the_version_once_per_write_and_concurrently(
         ..Default::default()
     };
     let promoted = users.update(&ada.id, promoted).await.unwrap();
-    assert_eq!((promoted.token_version, promoted.role()), (2, Role::Moderator));
+    assert_eq!(
+        (promoted.token_version, promoted.role()),
+        (2, Role::Moderator)
+    );
 
     // A write that does not end them leaves the version as it is.
     let bio = ProfileUpdate {
