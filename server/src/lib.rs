@@ -93,20 +93,19 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     tracing::info!(backend = store.backend, "store open");
     // The one place that knows whether there are other instances: alone, the engine's `Solo`
     // stands in for the cluster and the shared limits.
-    let (cluster, shared_limits, shared_quotas, joined): (
-        Arc<dyn Cluster>,
-        Arc<dyn SharedLimits>,
-        Arc<dyn SharedQuotas>,
-        _,
-    ) = match &config.redis_url {
-        Some(url) => {
-            let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
-                .await
-                .map_err(io::Error::other)?;
-            let limits = joined.limits.clone();
-            (joined.cluster.clone(), limits.clone(), limits, Some(joined))
-        }
-        None => (Arc::new(Solo), Arc::new(Solo), Arc::new(Solo), None),
+    let (cluster, shared_limits, joined): (Arc<dyn Cluster>, Arc<dyn SharedLimits>, _) =
+        match &config.redis_url {
+            Some(url) => {
+                let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
+                    .await
+                    .map_err(io::Error::other)?;
+                (joined.cluster.clone(), joined.limits.clone(), Some(joined))
+            }
+            None => (Arc::new(Solo), Arc::new(Solo), None),
+        };
+    let shared_quotas: Arc<dyn SharedQuotas> = match &joined {
+        Some(joined) => joined.limits.clone(),
+        None => Arc::new(Solo),
     };
     let uploads = Arc::new(AccountQuota::new(
         "sheet_uploads",
