@@ -434,8 +434,7 @@ async fn upload_by_token(server: &TestServer, token: &str, title: &str) -> reqwe
 }
 
 #[tokio::test]
-async fn an_accounts_upload_quota_holds_across_cookies_tokens_and_every_way_of_creating_a_sheet()
-{
+async fn an_accounts_upload_quota_holds_across_cookies_tokens_and_every_way_of_creating_a_sheet() {
     let provider = OAuthProvider::start().await;
     let providers = provider.providers();
     let server = TestServer::start_ready_with(move |config| {
@@ -506,7 +505,10 @@ async fn an_accounts_upload_quota_holds_across_cookies_tokens_and_every_way_of_c
         .unwrap();
     let status = page_form.status();
     let text = page_form.text().await.unwrap();
-    assert!(!status.is_success() && text.contains("try again in"), "{status} {text}");
+    assert!(
+        !status.is_success() && text.contains("try again in"),
+        "{status} {text}"
+    );
     let (_, all) = search(&server, json!({ "query": "" })).await;
     assert_eq!(all["total"], 3);
 
