@@ -55,6 +55,18 @@ impl TokenBucket {
         self.tokens >= self.burst
     }
 
+    /// Seconds until one whole token is available at `now` (zero when one is).
+    pub fn wait(&mut self, now: f64) -> f64 {
+        self.refill(now);
+        if self.tokens >= 1.0 {
+            0.0
+        } else if self.rate <= 0.0 {
+            f64::INFINITY
+        } else {
+            (1.0 - self.tokens) / self.rate
+        }
+    }
+
     pub fn rate(&self) -> f64 {
         self.rate
     }
@@ -102,6 +114,17 @@ mod tests {
         assert_eq!(bucket.available(0.0), 1);
         assert!(!bucket.is_full(1.0));
         assert!(bucket.is_full(1.5));
+    }
+
+    #[test]
+    fn wait_says_when_the_next_token_comes() {
+        let mut bucket = TokenBucket::new(0.5, 2.0, 0.0);
+        assert_eq!(bucket.wait(0.0), 0.0);
+        assert_eq!(bucket.take_up_to(2, 0.0), 2);
+        assert_eq!(bucket.wait(0.0), 2.0);
+        assert_eq!(bucket.wait(1.5), 0.5);
+        assert_eq!(bucket.wait(2.0), 0.0);
+        assert_eq!(TokenBucket::new(0.0, 0.0, 0.0).wait(9.0), f64::INFINITY);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use parking_lot::Mutex;
 use pianorhythm_engine::{
     clock,
     limits::{self, LimitError, LimitsConfig, Player, SharedBucket, SharedPermit},
+    quotas::{QuotaExceeded, SharedQuotas, Window},
     shutdown::Shutdown,
 };
 use redis::{aio::ConnectionManager, RedisResult, Script};
@@ -40,21 +41,25 @@ return 1
 
 /// GCRA on both keys: one more event at time `ARGV[1]` (ms) with an emission interval of
 /// `ARGV[2]` and `ARGV[3]` ms for the two keys and room for `ARGV[4]` and `ARGV[5]` events in a
-/// burst. Taken from both or from neither.
+/// burst. Taken from both or from neither: 0 when taken, else the ms to wait (at least 1).
 const TAKE: &str = r#"
 local now = tonumber(ARGV[1])
 local next = {}
+local wait = 0
 for i, key in ipairs(KEYS) do
   local interval = tonumber(ARGV[1 + i])
   local burst = tonumber(ARGV[3 + i])
   local tat = math.max(tonumber(redis.call('GET', key) or now), now) + interval
-  if tat - now > interval * burst then return 0 end
+  if tat - now > interval * burst then
+    wait = math.max(wait, math.ceil(tat - now - interval * burst))
+  end
   next[i] = tat
 end
+if wait > 0 then return wait end
 for i, key in ipairs(KEYS) do
   redis.call('SET', key, tostring(next[i]), 'PX', math.ceil(next[i] - now))
 end
-return 1
+return 0
 "#;
 
 /// This instance's end of the shared limits.
@@ -165,8 +170,8 @@ impl RedisLimits {
             .invoke_async(&mut self.redis.clone())
             .await;
         match taken {
-            Ok(0) => Err(refusal),
-            Ok(_) => Ok(()),
+            Ok(0) => Ok(()),
+            Ok(_) => Err(refusal),
             Err(error) => {
                 tracing::warn!(%error, "cannot share a limit across instances");
                 Ok(())
@@ -191,6 +196,48 @@ impl RedisLimits {
             let renewed: RedisResult<()> = pipe.query_async(&mut self.redis.clone()).await;
             if let Err(error) = renewed {
                 tracing::warn!(%error, "cannot renew this instance's connections");
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl SharedQuotas for RedisLimits {
+    /// The account's windows as two GCRA keys of the same script the limits use.
+    async fn take(
+        &self,
+        name: &str,
+        account: &str,
+        windows: &[Window],
+    ) -> Result<(), QuotaExceeded> {
+        let [hour, day] = windows else {
+            unreachable!("a quota has two windows");
+        };
+        let interval =
+            |window: &Window| window.per.as_millis() as f64 / f64::from(window.limit.max(1));
+        let keys = [
+            format!("pianorhythm:quota:{name}:{account}:{}", hour.per.as_secs()),
+            format!("pianorhythm:quota:{name}:{account}:{}", day.per.as_secs()),
+        ];
+        let taken: RedisResult<i64> = Script::new(TAKE)
+            .key(&keys[0])
+            .key(&keys[1])
+            .arg(clock::now_ms())
+            .arg(interval(hour))
+            .arg(interval(day))
+            .arg(hour.limit)
+            .arg(day.limit)
+            .invoke_async(&mut self.redis.clone())
+            .await;
+        match taken {
+            Ok(0) => Ok(()),
+            Ok(wait_ms) => Err(QuotaExceeded {
+                retry_after: Duration::from_millis(wait_ms.max(1) as u64)
+                    .max(Duration::from_secs(1)),
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "cannot share a quota across instances");
+                Ok(())
             }
         }
     }

@@ -15,6 +15,7 @@
 //! - `names`: player and room names, normalised and compared as people read them
 //! - `outbox`: a connection's bounded outbound queue
 //! - `policy`: what each role may do, in one table
+//! - `quotas`: allowances per account (sheets created an hour and a day)
 //! - `rooms`: the room actors, their registry, journal, room list, and where rooms live
 //! - `shutdown`: the token every long-lived task watches
 //! - `solo`: one instance alone, standing in for the cluster
@@ -28,6 +29,7 @@ pub mod metrics;
 pub mod names;
 pub mod outbox;
 pub mod policy;
+pub mod quotas;
 pub mod rooms;
 pub mod shutdown;
 pub mod solo;

@@ -5,6 +5,7 @@
 //! - `oauth`: the authorization-code flow with PKCE and reading who signed in
 //! - `keys`: the Ed25519 key that signs access tokens
 //! - `tokens`: access tokens (JWT) and refresh tokens
+//! - `purge`: the periodic removal of expired refresh tokens
 //! - `identity`: who is asking (guest or account) and from where
 //! - `service`: [`Accounts`], the one service behind pages, server functions, REST and `/ws`
 //! - `pages`: [`Accounts`] as the account pages' server functions reach it
@@ -18,6 +19,7 @@ pub mod oauth;
 mod pages;
 mod profiles;
 pub mod providers;
+pub mod purge;
 mod service;
 mod sign_in;
 mod staff;

@@ -12,7 +12,7 @@ use leptos::config::{Env, LeptosOptions};
 use pianorhythm_store::StoreConfig;
 
 pub use crate::telemetry::LogFormat;
-use pianorhythm_engine::{limits::LimitsConfig, rooms::RoomsConfig};
+use pianorhythm_engine::{limits::LimitsConfig, quotas::UploadQuota, rooms::RoomsConfig};
 use settings::Settings;
 
 use crate::{
@@ -49,6 +49,8 @@ pub struct Config {
     pub store: StoreConfig,
     /// Per-player limits: connections, joins, rooms, chat, owner actions.
     pub limits: LimitsConfig,
+    /// `SHEET_UPLOADS_PER_HOUR`, `SHEET_UPLOADS_PER_DAY`: sheets one account may create.
+    pub upload_quota: UploadQuota,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
     /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`: what one address may ask.
@@ -177,6 +179,10 @@ impl From<Settings> for Config {
                 ..ConnectionConfig::default()
             },
             store,
+            upload_quota: UploadQuota {
+                per_hour: settings.sheet_uploads_per_hour,
+                per_day: settings.sheet_uploads_per_day,
+            },
             limits: LimitsConfig {
                 connections_per_session: settings.max_connections_per_session,
                 connections_per_address: settings.max_connections_per_address,
@@ -218,6 +224,9 @@ impl From<Settings> for Config {
                 access_ttl: settings.access_token_ttl_secs,
                 refresh_ttl: std::time::Duration::from_secs(
                     u64::from(settings.refresh_token_ttl_days) * 86_400,
+                ),
+                family_lifetime: std::time::Duration::from_secs(
+                    u64::from(settings.refresh_family_max_age_days) * 86_400,
                 ),
             },
         }

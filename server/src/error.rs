@@ -34,6 +34,9 @@ pub enum ApiError {
     /// Too many requests from this address; try again after this many seconds.
     #[error("too many requests; try again in {retry_after} s")]
     TooManyRequests { retry_after: u64 },
+    /// A quota of the account is used up; the message says which and when to try again.
+    #[error("{message}")]
+    OverQuota { message: String, retry_after: u64 },
     #[error("the request body is over {limit} bytes")]
     TooLarge { limit: usize },
 }
@@ -58,7 +61,7 @@ impl ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Invalid { .. } => StatusCode::BAD_REQUEST,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooManyRequests { .. } | Self::OverQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
@@ -74,6 +77,7 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
+            Self::OverQuota { .. } => "over_quota",
             Self::TooLarge { .. } => "too_large",
         }
     }
@@ -90,7 +94,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
-        if let Self::TooManyRequests { retry_after } = self {
+        if let Self::TooManyRequests { retry_after } | Self::OverQuota { retry_after, .. } = self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, retry_after.into());
@@ -123,6 +127,10 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::SignIn(_) => ApiError::BadRequest(message),
             ServiceError::Field { field, message } => ApiError::Invalid { field, message },
+            ServiceError::Quota(exceeded) => ApiError::OverQuota {
+                message,
+                retry_after: exceeded.retry_after.as_millis().div_ceil(1_000) as u64,
+            },
             ServiceError::Unavailable(_) => ApiError::NotReady(message),
         }
     }

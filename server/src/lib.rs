@@ -41,6 +41,7 @@ use axum::serve::ListenerExt;
 use pianorhythm_engine::{
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
+    quotas::{AccountQuota, SharedQuotas},
     rooms::{Cluster, Registry},
     shutdown::Shutdown,
     solo::Solo,
@@ -102,6 +103,15 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             }
             None => (Arc::new(Solo), Arc::new(Solo), None),
         };
+    let shared_quotas: Arc<dyn SharedQuotas> = match &joined {
+        Some(joined) => joined.limits.clone(),
+        None => Arc::new(Solo),
+    };
+    let uploads = Arc::new(AccountQuota::new(
+        "sheet_uploads",
+        config.upload_quota.windows(),
+        shared_quotas,
+    ));
     let limits = PlayerLimits::new(config.limits.clone(), shared_limits);
     limits.spawn_sweeper(shutdown.clone());
     let registry = Registry::start(
@@ -140,6 +150,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     )?;
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
+    accounts::purge::spawn(store.refresh_tokens.clone(), shutdown.clone());
     let state = http::state::AppState {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
@@ -153,7 +164,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             accounts: accounts.clone(),
         },
         accounts,
-        sheets: sheets::SheetLibrary::new(store.sheets.clone()),
+        sheets: sheets::SheetLibrary::new(store.sheets.clone(), uploads),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

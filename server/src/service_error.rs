@@ -9,7 +9,7 @@
 //! Errors of the services' own parts convert beside their types (`accounts::oauth`,
 //! `accounts::tokens`, `sheets::format`), so this module depends on no service.
 
-use pianorhythm_engine::policy::Denied;
+use pianorhythm_engine::{policy::Denied, quotas::QuotaExceeded};
 use pianorhythm_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +43,9 @@ pub enum ServiceError {
         /// What is wrong with it.
         message: String,
     },
+    /// The account used a quota up (sheets created an hour or a day).
+    #[error(transparent)]
+    Quota(#[from] QuotaExceeded),
     #[error("{0}")]
     Unavailable(String),
 }

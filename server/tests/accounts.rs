@@ -992,3 +992,192 @@ async fn room_and_site_bans_hold_against_the_account_whatever_the_cookie() {
     assert_eq!(lift.status(), StatusCode::NO_CONTENT);
     assert_eq!(bob_again.profile().await.0, StatusCode::OK);
 }
+
+// ---- Tokens end with the session ----
+
+/// A fresh token pair for the browser's signed-in account.
+async fn token_pair(browser: &Browser) -> Value {
+    let pair = browser.post("/api/v1/auth/token").await;
+    assert_eq!(pair.status(), StatusCode::OK);
+    pair.json().await.unwrap()
+}
+
+/// `GET /api/v1/users/profile` with only the bearer token.
+async fn profile_by_token(server: &TestServer, token: &str) -> (StatusCode, Value) {
+    let response = server
+        .http
+        .get(server.url("/api/v1/users/profile"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn refresh_with(server: &TestServer, refresh_token: &Value) -> reqwest::Response {
+    server
+        .http
+        .post(server.url("/api/v1/auth/refresh"))
+        .header("x-refresh-token", refresh_token.as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_accounts_access_tokens_at_once_on_every_device() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (laptop, _) = member(&server, &provider, "sid").await;
+    let (nora, _) = member(&server, &provider, "nora").await;
+    // The same account on a second device, with a token of its own.
+    let phone = Browser::new(&server);
+    phone
+        .sign_in(&provider, claims("sid-1", "sid"), "sid")
+        .await;
+    let stolen = token_pair(&laptop).await["accessToken"].clone();
+    let on_phone = token_pair(&phone).await["accessToken"].clone();
+    let others = token_pair(&nora).await["accessToken"].clone();
+    for token in [&stolen, &on_phone, &others] {
+        assert_eq!(
+            profile_by_token(&server, token.as_str().unwrap()).await.0,
+            StatusCode::OK
+        );
+    }
+
+    assert_eq!(
+        laptop.post("/api/v1/auth/logout").await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Well inside the access tokens' 15 minutes: both of the account's are refused.
+    for token in [&stolen, &on_phone] {
+        let (status, body) = profile_by_token(&server, token.as_str().unwrap()).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+        assert_eq!(body["code"], "unauthorized");
+    }
+    // Another account's token is untouched; so is the phone's browser session, which signs
+    // in for a new token that works.
+    assert_eq!(
+        profile_by_token(&server, others.as_str().unwrap()).await.0,
+        StatusCode::OK
+    );
+    let renewed = token_pair(&phone).await["accessToken"].clone();
+    assert_eq!(
+        profile_by_token(&server, renewed.as_str().unwrap()).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_role_change_ends_the_old_token_and_a_refresh_brings_the_new_role() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let admin = Browser::new(&server);
+    admin
+        .sign_in(&provider, claims("root-1", "root"), "root")
+        .await;
+    let (mia, mia_id) = member(&server, &provider, "mia").await;
+    let pair = token_pair(&mia).await;
+    let old = pair["accessToken"].as_str().unwrap().to_owned();
+    let role = |token: &str| {
+        let claims = token.split('.').nth(1).unwrap();
+        let claims =
+            base64::Engine::decode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, claims)
+                .unwrap();
+        serde_json::from_slice::<Value>(&claims).unwrap()["role"].clone()
+    };
+    assert_eq!(role(&old), "member");
+
+    let changed = set_roles(&admin, &mia_id, &["moderator"]).await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(
+        profile_by_token(&server, &old).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let renewed = refresh_with(&server, &pair["refreshToken"]).await;
+    assert_eq!(renewed.status(), StatusCode::OK);
+    let renewed: Value = renewed.json().await.unwrap();
+    let new = renewed["accessToken"].as_str().unwrap();
+    assert_eq!(role(new), "moderator");
+    let (status, profile) = profile_by_token(&server, new).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(profile["id"], mia_id);
+    // Taking the role away ends the moderator's token in turn.
+    set_roles(&admin, &mia_id, &[]).await;
+    assert_eq!(
+        profile_by_token(&server, new).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_site_ban_ends_the_accounts_tokens_and_lifting_it_brings_none_back() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let admin = Browser::new(&server);
+    admin
+        .sign_in(&provider, claims("root-1", "root"), "root")
+        .await;
+    let (ben, ben_id) = member(&server, &provider, "ben").await;
+    let pair = token_pair(&ben).await;
+    let access = pair["accessToken"].as_str().unwrap();
+    let ban = |method: reqwest::Method| {
+        admin
+            .http
+            .request(method, admin.url(&format!("/api/v1/users/{ben_id}/ban")))
+            .json(&json!({ "durationSeconds": 3600 }))
+            .send()
+    };
+    assert_eq!(
+        ban(reqwest::Method::PUT).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    let (status, _) = profile_by_token(&server, access).await;
+    assert!(
+        [StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN].contains(&status),
+        "{status}"
+    );
+    assert_eq!(
+        refresh_with(&server, &pair["refreshToken"]).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Lifted: the tokens issued before the ban stay ended.
+    assert_eq!(
+        ban(reqwest::Method::DELETE).await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        profile_by_token(&server, access).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn a_refresh_family_past_its_absolute_lifetime_is_refused_however_fresh_its_chain() {
+    let provider = OAuthProvider::start().await;
+    let lifetime = std::time::Duration::from_secs(3);
+    let server = server_for(&provider, |config| {
+        config.accounts.family_lifetime = lifetime;
+    })
+    .await;
+    let (ivy, _) = member(&server, &provider, "ivy").await;
+    let mut pair = token_pair(&ivy).await;
+    let started = tokio::time::Instant::now();
+    // Refreshed every half second: each refresh token is fresh when it is used...
+    while started.elapsed() < lifetime - std::time::Duration::from_millis(700) {
+        let renewed = refresh_with(&server, &pair["refreshToken"]).await;
+        assert_eq!(renewed.status(), StatusCode::OK);
+        pair = renewed.json().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep_until(started + lifetime + std::time::Duration::from_millis(200)).await;
+    // ...but the family has lived its lifetime: a new sign-in is needed.
+    let refused = refresh_with(&server, &pair["refreshToken"]).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let again = token_pair(&ivy).await;
+    assert_eq!(
+        refresh_with(&server, &again["refreshToken"]).await.status(),
+        StatusCode::OK
+    );
+}

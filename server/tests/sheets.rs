@@ -420,3 +420,100 @@ async fn the_sheet_page_edits_field_by_field_for_its_uploader_only() {
     assert_eq!(sheet["difficulty"], "advanced");
     assert_eq!(sheet["tags"], json!(["flowing", "harp-like"]));
 }
+
+/// A REST upload with a bearer token and no cookie.
+async fn upload_by_token(server: &TestServer, token: &str, title: &str) -> reqwest::Response {
+    server
+        .http
+        .post(server.url("/api/v1/sheet_music/upload"))
+        .bearer_auth(token)
+        .multipart(form(title, "song.txt", SHEET.into()))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_accounts_upload_quota_holds_across_cookies_tokens_and_every_way_of_creating_a_sheet() {
+    let provider = OAuthProvider::start().await;
+    let providers = provider.providers();
+    let server = TestServer::start_ready_with(move |config| {
+        config.accounts.providers = providers;
+        config.upload_quota.per_hour = 3;
+    })
+    .await;
+    let (laptop, _) = member(&server, &provider, "ada").await;
+    // The same account signed in a second time (another cookie), and a bearer token.
+    let phone = Browser::new(&server);
+    let claims = json!({ "sub": "ada-1", "preferred_username": "ada" });
+    phone.sign_in(&provider, claims, "ada").await;
+    assert_ne!(phone.cookie(), laptop.cookie());
+    let pair: Value = laptop
+        .post("/api/v1/auth/token")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = pair["accessToken"].as_str().unwrap();
+    let saved = |title: &str| {
+        json!({ "saved": {
+            "title": title, "category": "recording", "difficulty": "beginner", "tags": "",
+            "recording": { "notes": [
+                { "startMs": 0.0, "durationMs": 400.0, "key": 60, "velocity": 100 }
+            ], "pedal": [] },
+        }})
+    };
+
+    // Three sheets, one each way: the cookie's upload, the second session's recording, the
+    // token's upload.
+    let (status, body) = upload(&laptop, form("One", "one.txt", SHEET.into())).await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = server_fn(&phone, "save_recording", saved("Two")).await;
+    assert!(status.is_success() && body["Ok"].is_object(), "{body}");
+    let third = upload_by_token(&server, token, "Three").await;
+    assert!(third.status().is_success());
+
+    // The fourth is refused whichever way it comes.
+    let refused = upload_by_token(&server, token, "Four").await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    // One comes back every 20 minutes.
+    assert!((1_100..=1_200).contains(&retry_after), "{retry_after}");
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["code"], "over_quota");
+    assert!(
+        body["error"].as_str().unwrap().contains("try again in"),
+        "{body}"
+    );
+    let (status, body) = upload(&laptop, form("Four", "four.txt", SHEET.into())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let (status, body) = upload(&phone, form("Four", "four.txt", SHEET.into())).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    let (status, body) = server_fn(&phone, "save_recording", saved("Four")).await;
+    assert!(!status.is_success(), "{body}");
+    assert!(body.to_string().contains("try again in"), "{body}");
+    let page_form = laptop
+        .http
+        .post(laptop.url("/api/upload_sheet"))
+        .multipart(form("Four", "four.txt", SHEET.into()))
+        .send()
+        .await
+        .unwrap();
+    let status = page_form.status();
+    let text = page_form.text().await.unwrap();
+    assert!(
+        !status.is_success() && text.contains("try again in"),
+        "{status} {text}"
+    );
+    let (_, all) = search(&server, json!({ "query": "" })).await;
+    assert_eq!(all["total"], 3);
+
+    // Another account is unaffected.
+    let (grace, _) = member(&server, &provider, "grace").await;
+    let (status, body) = upload(&grace, form("Hers", "hers.txt", SHEET.into())).await;
+    assert!(status.is_success(), "{body}");
+}

@@ -35,6 +35,9 @@ pub struct RefreshToken {
     pub family: String,
     pub user_id: String,
     pub expires_at: UnixMillis,
+    /// When the family's first token was issued (the sign-in): a family is refused after an
+    /// absolute lifetime however fresh its chain.
+    pub family_started_at: UnixMillis,
 }
 
 /// What presenting a refresh token found.

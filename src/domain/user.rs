@@ -32,6 +32,9 @@ pub struct User {
     pub settings: UserSettings,
     /// Until when the account is banned from the whole site; `None` when it is not.
     pub banned_until: Option<UnixMillis>,
+    /// Every access token carries the version it was issued under; one from an older version
+    /// is refused. Bumped by sign-out, a role change and a site ban, so they end at once.
+    pub token_version: u64,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }
@@ -155,6 +158,8 @@ pub struct ProfileUpdate {
     /// The instrument chosen at the piano (`Some(None)`: the piano again).
     pub instrument: Option<Option<Instrument>>,
     pub banned_until: Option<Option<UnixMillis>>,
+    /// Ends every access token issued so far (bumps the token version), in the same write.
+    pub end_tokens: bool,
 }
 
 impl ProfileUpdate {
@@ -184,6 +189,7 @@ impl ProfileUpdate {
                 .map(|choice| choice.map(instrument).transpose())
                 .transpose()?,
             banned_until: self.banned_until,
+            end_tokens: self.end_tokens,
         })
     }
 }

@@ -47,6 +47,9 @@ pub trait RefreshTokens: Send + Sync {
     async fn redeem(&self, hash: &str, now: UnixMillis) -> StoreResult<Redeemed>;
     /// Revokes every token of the account (at sign-out); returns how many were live.
     async fn revoke_user(&self, user_id: &str) -> StoreResult<u64>;
+    /// Removes every token expired at `now`, used or not; returns how many. An expired token
+    /// is refused anyway, so only the record goes.
+    async fn delete_expired(&self, now: UnixMillis) -> StoreResult<u64>;
 }
 
 /// User rooms that outlive a restart. Each live room is the only writer of its record.

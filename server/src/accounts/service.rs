@@ -4,7 +4,11 @@
 use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use axum::http::{header, HeaderMap};
-use pianorhythm_core::domain::{auth::Redeemed, user::User};
+use pianorhythm_core::domain::{
+    auth::Redeemed,
+    user::{ProfileUpdate, User},
+    UnixMillis,
+};
 use pianorhythm_store::{
     ids, now_millis,
     ports::{AuditLog, RefreshTokens, UserStore},
@@ -15,7 +19,7 @@ use tower_sessions::Session;
 
 use super::{
     keys,
-    tokens::{refresh_hash, TokenIssuer},
+    tokens::{family_over, refresh_hash, Lifetimes, TokenIssuer},
     Caller, Identity, Providers,
 };
 use pianorhythm_engine::{
@@ -48,6 +52,9 @@ pub struct AccountsConfig {
     pub access_ttl: Duration,
     /// How long a refresh token is good for, if unused.
     pub refresh_ttl: Duration,
+    /// `REFRESH_FAMILY_MAX_AGE_DAYS`: how long a sign-in's refresh family lives, however
+    /// often it is refreshed.
+    pub family_lifetime: Duration,
 }
 
 /// An access token with the refresh token that renews it.
@@ -104,13 +111,13 @@ impl Accounts {
     ) -> io::Result<Self> {
         let key = keys::load_or_create(config.jwt_private_key.as_deref(), &config.key_dir)?;
         let public_url = public_url.trim_end_matches('/').to_owned();
-        let issuer = TokenIssuer::new(
-            &key,
-            public_url.clone(),
-            config.access_ttl,
-            config.refresh_ttl,
-        )
-        .map_err(io::Error::other)?;
+        let lifetimes = Lifetimes {
+            access: config.access_ttl,
+            refresh: config.refresh_ttl,
+            family: config.family_lifetime,
+        };
+        let issuer =
+            TokenIssuer::new(&key, public_url.clone(), lifetimes).map_err(io::Error::other)?;
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
@@ -172,14 +179,18 @@ impl Accounts {
         }
     }
 
-    /// The account an access token names, if the token is ours, unexpired, and the account
-    /// is still there and not banned.
+    /// The account an access token names, if the token is ours, unexpired, of the account's
+    /// current token version (not ended by a sign-out, role change or ban since), and the
+    /// account is still there and not banned.
     pub async fn account_from_token(&self, token: &str) -> Result<User, ServiceError> {
         let claims = self.inner.issuer.verify(token)?;
         let user = match self.inner.users.get(&claims.sub).await {
             Err(StoreError::NotFound(_)) => return Err(ServiceError::InvalidToken),
             found => found?,
         };
+        if claims.ver != user.token_version {
+            return Err(ServiceError::InvalidToken);
+        }
         if user.is_banned(now_millis()) {
             return Err(ServiceError::Banned);
         }
@@ -238,20 +249,21 @@ impl Accounts {
             // Tokens come from a signed-in browser session; a token cannot breed more.
             return Err(ServiceError::NotSignedIn);
         }
-        self.token_pair(user, &ids::new_id()).await
+        self.token_pair(user, &ids::new_id(), now_millis()).await
     }
 
     /// Trades a refresh token for a new pair. Each refresh token works once: presenting one
-    /// again revokes its whole family, since one of the two presenters stole it.
+    /// again revokes its whole family, since one of the two presenters stole it. A family
+    /// past its absolute lifetime is refused however fresh the token.
     pub async fn refresh(&self, refresh_token: &str) -> Result<TokenPair, ServiceError> {
         let hash = refresh_hash(refresh_token.trim());
-        match self
-            .inner
-            .refresh_tokens
-            .redeem(&hash, now_millis())
-            .await?
-        {
+        let now = now_millis();
+        match self.inner.refresh_tokens.redeem(&hash, now).await? {
             Redeemed::Fresh(token) => {
+                let lifetime = self.inner.issuer.family_lifetime;
+                if family_over(token.family_started_at, now, lifetime) {
+                    return Err(ServiceError::InvalidRefreshToken);
+                }
                 let user = match self.inner.users.get(&token.user_id).await {
                     Err(StoreError::NotFound(_)) => return Err(ServiceError::InvalidRefreshToken),
                     found => found?,
@@ -259,7 +271,8 @@ impl Accounts {
                 if user.is_banned(now_millis()) {
                     return Err(ServiceError::Banned);
                 }
-                self.token_pair(&user, &token.family).await
+                self.token_pair(&user, &token.family, token.family_started_at)
+                    .await
             }
             Redeemed::Reused(token) => {
                 tracing::warn!(user = %token.user_id, "a used refresh token came back; its family is revoked");
@@ -269,13 +282,32 @@ impl Accounts {
         }
     }
 
-    async fn token_pair(&self, user: &User, family: &str) -> Result<TokenPair, ServiceError> {
+    /// Ends every API token of the account: its access tokens (the token version moves on)
+    /// and its refresh tokens.
+    pub(super) async fn end_tokens(&self, user_id: &str) -> Result<(), ServiceError> {
+        let update = ProfileUpdate {
+            end_tokens: true,
+            ..Default::default()
+        };
+        self.inner.users.update(user_id, update).await?;
+        self.inner.refresh_tokens.revoke_user(user_id).await?;
+        Ok(())
+    }
+
+    async fn token_pair(
+        &self,
+        user: &User,
+        family: &str,
+        family_started_at: UnixMillis,
+    ) -> Result<TokenPair, ServiceError> {
         let issuer = &self.inner.issuer;
-        let (refresh_token, record) = issuer.refresh_token(&user.id, family, now_millis());
+        let now = now_millis();
+        let (refresh_token, record) =
+            issuer.refresh_token(&user.id, family, family_started_at, now);
         self.inner.refresh_tokens.insert(&record).await?;
-        let now_secs = (now_millis() / 1000) as u64;
+        let now_secs = (now / 1000) as u64;
         Ok(TokenPair {
-            access_token: issuer.access_token(&user.id, user.role().as_str(), now_secs),
+            access_token: issuer.access_token(user, now_secs),
             refresh_token,
             expires_in: issuer.access_ttl.as_secs(),
             token_type: "Bearer",

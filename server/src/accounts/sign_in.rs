@@ -175,10 +175,13 @@ impl Accounts {
         Ok(pending.return_to)
     }
 
-    /// Ends the session (a new id, nothing kept) and revokes the account's API tokens.
+    /// Ends the session (a new id, nothing kept) and every API token of the account, on
+    /// every device: its refresh tokens are revoked and its token version bumped, which ends
+    /// its access tokens at once. Tokens are not tied to a device, so signing out anywhere
+    /// is the one way to end a stolen one. Other signed-in browser sessions stay.
     pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), ServiceError> {
         if let Some(user) = caller.identity.user() {
-            self.inner.refresh_tokens.revoke_user(&user.id).await?;
+            self.end_tokens(&user.id).await?;
         }
         session.flush().await.map_err(session_error)
     }

@@ -45,8 +45,11 @@ impl Accounts {
             ));
         }
         let target = self.inner.users.get(target_id).await?;
+        // The account's access tokens name its old role: they end in the same write, and
+        // the next refresh brings the new one.
         let update = ProfileUpdate {
             roles: Some(parsed.clone()),
+            end_tokens: true,
             ..Default::default()
         };
         let saved = self.inner.users.update(&target.id, update).await?;
@@ -76,7 +79,8 @@ impl Accounts {
     }
 
     /// Bans an account from the whole site for `duration` (zero lifts a ban). Its API
-    /// tokens are revoked; its sessions and connections are refused from now on.
+    /// tokens end (access and refresh alike, so none comes back when the ban is lifted); its
+    /// sessions and connections are refused from now on.
     pub async fn site_ban(
         &self,
         caller: &Caller,
@@ -95,6 +99,7 @@ impl Accounts {
         let until = (!duration.is_zero()).then(|| now_millis() + duration.as_millis() as i64);
         let update = ProfileUpdate {
             banned_until: Some(until),
+            end_tokens: true,
             ..Default::default()
         };
         self.inner.users.update(&target.id, update).await?;

@@ -1,5 +1,10 @@
 //! API tokens: short-lived access tokens (JWTs signed with Ed25519, `alg: EdDSA`) and
 //! long-lived, single-use refresh tokens kept only as hashes.
+//!
+//! An access token carries its account's token version (`ver`): the account is read on every
+//! request, and a token of an older version is refused, so sign-out, a role change and a site
+//! ban (which bump it) end every access token at once. A refresh family lives at most
+//! `family_lifetime` from its sign-in, however often it is refreshed.
 
 use std::time::Duration;
 
@@ -12,7 +17,7 @@ use jsonwebtoken::{
     },
     Algorithm, DecodingKey, EncodingKey, Header, Validation,
 };
-use pianorhythm_core::domain::{auth::RefreshToken, UnixMillis};
+use pianorhythm_core::domain::{auth::RefreshToken, user::User, UnixMillis};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -32,6 +37,10 @@ pub struct Claims {
     pub iat: u64,
     /// Expires at, Unix seconds.
     pub exp: u64,
+    /// The account's token version when issued; the token is refused once the account's has
+    /// moved on. Tokens from before versions read as 0, the version every account began at.
+    #[serde(default)]
+    pub ver: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,15 +69,32 @@ pub struct TokenIssuer {
     pub access_ttl: Duration,
     /// How long an unused refresh token is good for.
     pub refresh_ttl: Duration,
+    /// How long a refresh family lives from its sign-in, refreshed or not.
+    pub family_lifetime: Duration,
+}
+
+/// The lifetimes of the tokens a [`TokenIssuer`] issues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetimes {
+    /// An access token's.
+    pub access: Duration,
+    /// An unused refresh token's.
+    pub refresh: Duration,
+    /// A refresh family's, from its sign-in.
+    pub family: Duration,
+}
+
+/// Whether a refresh family begun at `started_at` is past its absolute `lifetime` at `now`.
+pub fn family_over(started_at: UnixMillis, now: UnixMillis, lifetime: Duration) -> bool {
+    now >= started_at.saturating_add(millis(lifetime))
+}
+
+fn millis(duration: Duration) -> UnixMillis {
+    UnixMillis::try_from(duration.as_millis()).unwrap_or(UnixMillis::MAX)
 }
 
 impl TokenIssuer {
-    pub fn new(
-        key: &SigningKey,
-        issuer: String,
-        access_ttl: Duration,
-        refresh_ttl: Duration,
-    ) -> Result<Self, String> {
+    pub fn new(key: &SigningKey, issuer: String, lifetimes: Lifetimes) -> Result<Self, String> {
         use ed25519_dalek::pkcs8::EncodePrivateKey;
         let der = key
             .to_pkcs8_der()
@@ -83,19 +109,22 @@ impl TokenIssuer {
             kid: hex::encode(&Sha256::digest(public)[..8]),
             public_x,
             issuer,
-            access_ttl,
-            refresh_ttl,
+            access_ttl: lifetimes.access,
+            refresh_ttl: lifetimes.refresh,
+            family_lifetime: lifetimes.family,
         })
     }
 
-    /// A signed access token for the account, valid for `access_ttl` from `now_secs`.
-    pub fn access_token(&self, user_id: &str, role: &str, now_secs: u64) -> String {
+    /// A signed access token for the account at its token version, valid for `access_ttl`
+    /// from `now_secs`.
+    pub fn access_token(&self, user: &User, now_secs: u64) -> String {
         let claims = Claims {
-            sub: user_id.to_owned(),
-            role: role.to_owned(),
+            sub: user.id.clone(),
+            role: user.role().as_str().to_owned(),
             iss: self.issuer.clone(),
             iat: now_secs,
             exp: now_secs + self.access_ttl.as_secs(),
+            ver: user.token_version,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
@@ -131,11 +160,13 @@ impl TokenIssuer {
         JwkSet { keys: vec![key] }
     }
 
-    /// A new refresh token of `family`: the token to hand out, and the record to store.
+    /// A new refresh token of `family` (begun at `family_started_at`): the token to hand out,
+    /// and the record to store. It expires with its family at the latest.
     pub fn refresh_token(
         &self,
         user_id: &str,
         family: &str,
+        family_started_at: UnixMillis,
         now: UnixMillis,
     ) -> (String, RefreshToken) {
         let mut secret = [0u8; 32];
@@ -145,7 +176,10 @@ impl TokenIssuer {
             hash: refresh_hash(&token),
             family: family.to_owned(),
             user_id: user_id.to_owned(),
-            expires_at: now + self.refresh_ttl.as_millis() as UnixMillis,
+            expires_at: now
+                .saturating_add(millis(self.refresh_ttl))
+                .min(family_started_at.saturating_add(millis(self.family_lifetime))),
+            family_started_at,
         };
         (token, record)
     }
@@ -160,10 +194,35 @@ pub fn refresh_hash(token: &str) -> String {
 mod tests {
     use super::*;
 
+    const DAY: Duration = Duration::from_secs(86_400);
+
     fn issuer() -> TokenIssuer {
         let key = SigningKey::generate(&mut rand_core::OsRng);
-        let day = Duration::from_secs(86_400);
-        TokenIssuer::new(&key, "http://site".into(), Duration::from_secs(900), day).unwrap()
+        let lifetimes = Lifetimes {
+            access: Duration::from_secs(900),
+            refresh: DAY,
+            family: DAY * 3,
+        };
+        TokenIssuer::new(&key, "http://site".into(), lifetimes).unwrap()
+    }
+
+    fn user(id: &str, token_version: u64) -> User {
+        User {
+            id: id.into(),
+            username: id.into(),
+            usertag: id.into(),
+            email: None,
+            roles: vec![pianorhythm_core::domain::user::Role::Member],
+            color: "#336699".into(),
+            avatar_url: None,
+            bio: None,
+            location: None,
+            settings: Default::default(),
+            banned_until: None,
+            token_version,
+            created_at: 0,
+            updated_at: 0,
+        }
     }
 
     fn now() -> u64 {
@@ -176,23 +235,24 @@ mod tests {
     #[test]
     fn access_tokens_are_eddsa_and_verify_until_they_expire() {
         let issuer = issuer();
-        let token = issuer.access_token("u1", "member", now());
+        let token = issuer.access_token(&user("u1", 7), now());
         let header = jsonwebtoken::decode_header(&token).unwrap();
         assert_eq!(header.alg, Algorithm::EdDSA);
         let claims = issuer.verify(&token).unwrap();
         assert_eq!((claims.sub.as_str(), claims.exp - claims.iat), ("u1", 900));
+        assert_eq!((claims.role.as_str(), claims.ver), ("member", 7));
 
-        let expired = issuer.access_token("u1", "member", now() - 3_600);
+        let expired = issuer.access_token(&user("u1", 7), now() - 3_600);
         assert!(issuer.verify(&expired).is_err());
     }
 
     #[test]
     fn forged_or_tampered_tokens_are_refused() {
         let (ours, theirs) = (issuer(), issuer());
-        let forged = theirs.access_token("u1", "admin", now());
+        let forged = theirs.access_token(&user("u1", 0), now());
         assert!(ours.verify(&forged).is_err(), "signed by another key");
 
-        let token = ours.access_token("u1", "member", now());
+        let token = ours.access_token(&user("u1", 0), now());
         let mut parts: Vec<&str> = token.split('.').collect();
         let payload = URL_SAFE_NO_PAD.encode(
             serde_json::json!({"sub": "u2", "role": "admin", "iss": "http://site",
@@ -214,13 +274,42 @@ mod tests {
     #[test]
     fn refresh_tokens_are_random_and_stored_as_hashes() {
         let issuer = issuer();
-        let (a, record) = issuer.refresh_token("u1", "fam", 1_000);
-        let (b, _) = issuer.refresh_token("u1", "fam", 1_000);
+        let (a, record) = issuer.refresh_token("u1", "fam", 1_000, 1_000);
+        let (b, _) = issuer.refresh_token("u1", "fam", 1_000, 1_000);
         assert_ne!(a, b);
         assert_eq!(record.hash, refresh_hash(&a));
         assert!(!record.hash.contains(&a));
         assert_eq!(record.expires_at, 1_000 + 86_400_000);
         let jwks = serde_json::to_value(issuer.jwks()).unwrap();
         assert_eq!(jwks["keys"][0]["crv"], "Ed25519");
+    }
+
+    #[test]
+    fn a_token_from_before_versions_reads_as_version_zero() {
+        let old = serde_json::json!({"sub": "u1", "role": "member", "iss": "http://site",
+            "iat": 1, "exp": 2});
+        let claims: Claims = serde_json::from_value(old).unwrap();
+        assert_eq!(claims.ver, 0);
+    }
+
+    #[test]
+    fn a_family_ends_at_its_absolute_lifetime_however_fresh_its_chain() {
+        let lifetime = DAY * 3;
+        let started = 1_000_000;
+        let end = started + 3 * 86_400_000;
+        assert!(!family_over(started, started, lifetime));
+        assert!(!family_over(started, end - 1, lifetime));
+        assert!(family_over(started, end, lifetime));
+        assert!(
+            family_over(0, UnixMillis::MAX, Duration::MAX),
+            "no overflow"
+        );
+
+        // A token issued near the family's end expires with it, not a refresh TTL later.
+        let issuer = issuer();
+        let (_, late) = issuer.refresh_token("u1", "fam", started, end - 1_000);
+        assert_eq!((late.expires_at, late.family_started_at), (end, started));
+        let (_, early) = issuer.refresh_token("u1", "fam", started, started);
+        assert_eq!(early.expires_at, started + 86_400_000);
     }
 }

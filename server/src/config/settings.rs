@@ -80,6 +80,13 @@ pub struct Settings {
     #[arg(long, env = "OWNER_ACTIONS_PER_SECOND", default_value = "2",
           value_parser = positive_number)]
     pub owner_actions_per_second: f64,
+    /// Sheets one account may create (upload or save from a recording) in an hour, on every
+    /// instance, however many sessions or tokens it uses.
+    #[arg(long, env = "SHEET_UPLOADS_PER_HOUR", default_value = "30", value_parser = positive_count)]
+    pub sheet_uploads_per_hour: u32,
+    /// Sheets one account may create in a day.
+    #[arg(long, env = "SHEET_UPLOADS_PER_DAY", default_value = "200", value_parser = positive_count)]
+    pub sheet_uploads_per_day: u32,
     /// Sites besides this one whose pages may open the WebSocket, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,
@@ -114,6 +121,12 @@ pub struct Settings {
     /// How long an unused API refresh token is good for.
     #[arg(long, env = "REFRESH_TOKEN_TTL_DAYS", default_value = "30", value_parser = positive_count)]
     pub refresh_token_ttl_days: u32,
+
+    /// How long a sign-in's API refresh family lives, however often it is refreshed; after
+    /// it, the API asks for a new sign-in.
+    #[arg(long, env = "REFRESH_FAMILY_MAX_AGE_DAYS", default_value = "90",
+          value_parser = positive_count)]
+    pub refresh_family_max_age_days: u32,
 
     /// Sessions of visitors who did nothing worth storing, kept in memory at most.
     #[arg(long, env = "PASSING_SESSIONS", default_value = "100000",

@@ -18,6 +18,7 @@ use super::recording;
 use pianorhythm_engine::{
     metrics,
     policy::{self, Action},
+    quotas::AccountQuota,
 };
 
 use crate::{accounts::Caller, service_error::ServiceError};
@@ -36,11 +37,13 @@ pub struct Download {
 pub struct SheetLibrary {
     /// Where sheets, their content and favourites are kept.
     sheets: Arc<dyn SheetMusicStore>,
+    /// Sheets each account may create an hour and a day; every way of creating one draws on it.
+    uploads: Arc<AccountQuota>,
 }
 
 impl SheetLibrary {
-    pub fn new(sheets: Arc<dyn SheetMusicStore>) -> Self {
-        Self { sheets }
+    pub fn new(sheets: Arc<dyn SheetMusicStore>, uploads: Arc<AccountQuota>) -> Self {
+        Self { sheets, uploads }
     }
 
     /// Stores a Member's upload once its fields and file check out.
@@ -63,6 +66,8 @@ impl SheetLibrary {
         }
         let format = format_of(&upload.file_name)?;
         sheet_format::read(format, &upload.file)?;
+        // Charged to the account once the sheet would be stored: a mistake costs nothing.
+        self.uploads.take(&user.id).await?;
         let sheet = NewSheet {
             title,
             creator_id: user.id.clone(),

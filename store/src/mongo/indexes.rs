@@ -4,7 +4,8 @@
 //! `usertagLower`; an email, and each provider login, is unique only on documents that have one
 //! (partial indexes); room lookups by name use `nameLower`. The seed's text index on sheet
 //! music is created only where the server supports text indexes: search itself never depends
-//! on it (see `sheets.rs`). Refresh tokens are found by family (to revoke it) and by account.
+//! on it (see `sheets.rs`). Refresh tokens are found by family (to revoke it) and by account,
+//! and a TTL index on their expiry removes them once expired.
 
 use mongodb::{
     bson::{doc, Document},
@@ -46,6 +47,15 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
+    // The server's TTL monitor deletes each token once `expiresAt` has passed.
+    let expired_tokens = IndexModel::builder()
+        .keys(doc! { "expiresAt": 1 })
+        .options(
+            IndexOptions::builder()
+                .expire_after(std::time::Duration::ZERO)
+                .build(),
+        )
+        .build();
     let wanted: [(&str, Vec<IndexModel>); 8] = [
         (
             "users",
@@ -82,7 +92,11 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
         ("sessions", vec![plain(doc! { "expiresAt": 1 })]),
         (
             "refresh_tokens",
-            vec![plain(doc! { "family": 1 }), plain(doc! { "userId": 1 })],
+            vec![
+                plain(doc! { "family": 1 }),
+                plain(doc! { "userId": 1 }),
+                expired_tokens,
+            ],
         ),
     ];
     for (collection, models) in wanted {

@@ -20,7 +20,11 @@ struct TokenDocument {
     hash: String,
     family: String,
     user_id: String,
+    /// A TTL index removes the document once this has passed.
     expires_at: DateTime,
+    /// When its family began. Absent on tokens stored before it: counted from `expires_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    family_started_at: Option<DateTime>,
     /// Set when the token is redeemed; the document stays, so presenting it again is seen
     /// as reuse.
     used: bool,
@@ -35,6 +39,10 @@ impl TokenDocument {
             family: self.family,
             user_id: self.user_id,
             expires_at: self.expires_at.timestamp_millis(),
+            family_started_at: self
+                .family_started_at
+                .unwrap_or(self.expires_at)
+                .timestamp_millis(),
         }
     }
 }
@@ -53,6 +61,7 @@ impl RefreshTokens for MongoStore {
             family: token.family.clone(),
             user_id: token.user_id.clone(),
             expires_at: DateTime::from_millis(token.expires_at),
+            family_started_at: Some(DateTime::from_millis(token.family_started_at)),
             used: false,
             revoked: false,
         };
@@ -117,5 +126,16 @@ impl RefreshTokens for MongoStore {
             .await
             .map_err(unavailable)?;
         Ok(live.modified_count)
+    }
+
+    async fn delete_expired(&self, now: UnixMillis) -> StoreResult<u64> {
+        // The TTL index does this on its own; asked, it is done now (and on servers whose
+        // TTL monitor runs rarely or not at all).
+        let deleted = self
+            .refresh_tokens()
+            .delete_many(doc! { "expiresAt": { "$lte": DateTime::from_millis(now) } })
+            .await
+            .map_err(unavailable)?;
+        Ok(deleted.deleted_count)
     }
 }

@@ -46,6 +46,9 @@ struct UserDocument {
     /// The end of a site ban; absent when the account is not banned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     banned_until: Option<DateTime>,
+    /// Access tokens carry it; bumped to end them all. Absent on accounts stored before it: 0.
+    #[serde(default)]
+    token_version: i64,
     /// The provider logins (`Login::key`) that sign in to this account. In the document itself
     /// so creating an account with its login is one atomic insert; a unique index keeps each
     /// login on one account. Absent when there is none, so that index ignores the document.
@@ -135,6 +138,7 @@ impl MongoStore {
                 instrument: None,
             },
             banned_until: None,
+            token_version: 0,
             logins,
             created_at: now,
             updated_at: now,
@@ -223,6 +227,9 @@ impl UserStore for MongoStore {
         if !unset.is_empty() {
             change.insert("$unset", unset);
         }
+        if update.end_tokens {
+            change.insert("$inc", doc! { "tokenVersion": 1_i64 });
+        }
         // update_one, then a read: SecantusDB's findAndModify leaves the old key in unique
         // indexes (a freed usertag stays taken), its update does not. The update itself is
         // still one atomic write.
@@ -276,6 +283,8 @@ impl UserDocument {
                 instrument: self.settings.instrument.and_then(InstrumentDocument::read),
             },
             banned_until: self.banned_until.map(|until| until.timestamp_millis()),
+            token_version: u64::try_from(self.token_version)
+                .map_err(|_| corrupt("token version", &self.token_version.to_string()))?,
             created_at: self.created_at.timestamp_millis(),
             updated_at: self.updated_at.timestamp_millis(),
         })
@@ -305,6 +314,10 @@ mod tests {
         assert!(document.logins.is_empty());
         let user = document.into_user().unwrap();
         assert_eq!((user.location, user.banned_until), (None, None));
+        assert_eq!(
+            user.token_version, 0,
+            "tokens issued before versions count as version 0"
+        );
     }
 
     #[test]

@@ -9,18 +9,20 @@ use super::{conflict_on, unavailable, SqliteStore};
 use crate::{ports::RefreshTokens, StoreResult};
 
 /// What a token is, without its state (`used`, `revoked`).
-const COLUMNS: &str = "hash, family, user_id, expires_at";
+const COLUMNS: &str = "hash, family, user_id, expires_at, family_started_at";
 
 #[async_trait]
 impl RefreshTokens for SqliteStore {
     async fn insert(&self, token: &RefreshToken) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO refresh_tokens (hash, family, user_id, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO refresh_tokens (hash, family, user_id, expires_at, family_started_at)
+             VALUES (?, ?, ?, ?, ?)",
         )
         .bind(&token.hash)
         .bind(&token.family)
         .bind(&token.user_id)
         .bind(token.expires_at)
+        .bind(token.family_started_at)
         .execute(&self.pool)
         .await
         .map_err(|error| conflict_on(error, &[("refresh_tokens.hash", "refresh token")]))?;
@@ -75,6 +77,15 @@ impl RefreshTokens for SqliteStore {
         .map_err(unavailable)?;
         Ok(used.into_iter().filter(|used| !used).count() as u64)
     }
+
+    async fn delete_expired(&self, now: UnixMillis) -> StoreResult<u64> {
+        let deleted = sqlx::query("DELETE FROM refresh_tokens WHERE expires_at <= ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(deleted.rows_affected())
+    }
 }
 
 fn token_from_row(row: &SqliteRow) -> Result<RefreshToken, sqlx::Error> {
@@ -83,5 +94,6 @@ fn token_from_row(row: &SqliteRow) -> Result<RefreshToken, sqlx::Error> {
         family: row.try_get("family")?,
         user_id: row.try_get("user_id")?,
         expires_at: row.try_get("expires_at")?,
+        family_started_at: row.try_get("family_started_at")?,
     })
 }

@@ -69,6 +69,9 @@ impl UserStore for SqliteStore {
         if let Some(banned_until) = update.banned_until {
             query.push(", banned_until = ").push_bind(banned_until);
         }
+        if update.end_tokens {
+            query.push(", token_version = token_version + 1");
+        }
         if let Some(settings) = update.settings {
             query.push(", theme = ").push_bind(settings.theme);
             query
@@ -225,6 +228,10 @@ fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
             instrument: instrument_from_row(row)?,
         },
         banned_until: row.try_get("banned_until")?,
+        token_version: {
+            let version: i64 = row.try_get("token_version")?;
+            u64::try_from(version).map_err(|_| corrupt("token version", &version.to_string()))?
+        },
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })

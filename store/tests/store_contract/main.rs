@@ -61,5 +61,8 @@ contract!(
     expired_and_unknown_refresh_tokens_are_invalid,
     revoking_an_account_invalidates_its_tokens_and_no_one_elses,
     concurrent_redeems_of_one_token_yield_exactly_one_fresh,
+    a_family_keeps_when_it_began,
+    expired_refresh_tokens_are_purged_and_live_ones_kept,
+    ending_tokens_bumps_the_version_once_per_write_and_concurrently,
     acknowledged_writes_survive_a_crash,
 );

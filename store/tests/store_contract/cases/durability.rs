@@ -46,6 +46,7 @@ pub async fn acknowledged_writes_survive_a_crash(backend: &mut Backend) {
         family: "durable".into(),
         user_id: signed_up.id.clone(),
         expires_at: i64::MAX / 2,
+        family_started_at: 1_700_000_000_000,
     };
     store.refresh_tokens.insert(&token).await.unwrap();
 

@@ -15,6 +15,7 @@ fn token(hash: &str, family: &str, user_id: &str) -> RefreshToken {
         family: family.into(),
         user_id: user_id.into(),
         expires_at: NOW + DAY,
+        family_started_at: NOW - DAY,
     }
 }
 
@@ -143,4 +144,56 @@ pub async fn concurrent_redeems_of_one_token_yield_exactly_one_fresh(backend: &m
         *outcomes.entry(outcome).or_insert(0) += 1;
     }
     assert_eq!(outcomes.get("fresh"), Some(&1), "{outcomes:?}");
+}
+
+pub async fn a_family_keeps_when_it_began(backend: &mut Backend) {
+    let tokens = &backend.store.refresh_tokens;
+    let first = token("f1", "family-f", "ada");
+    tokens.insert(&first).await.unwrap();
+    let Redeemed::Fresh(redeemed) = tokens.redeem(&first.hash, NOW).await.unwrap() else {
+        panic!("a new token is fresh");
+    };
+    assert_eq!(redeemed.family_started_at, NOW - DAY);
+}
+
+pub async fn expired_refresh_tokens_are_purged_and_live_ones_kept(backend: &mut Backend) {
+    // Far in the future, so MongoDB's own TTL monitor leaves these to the purge asked here.
+    const NOW: i64 = 4_000_000_000_000;
+    let token = |hash: &str, family: &str, user_id: &str| RefreshToken {
+        expires_at: NOW + DAY,
+        ..token(hash, family, user_id)
+    };
+    let tokens = &backend.store.refresh_tokens;
+    let mut expired = token("x1", "family-x", "ada");
+    expired.expires_at = NOW - 1;
+    let mut used_expired = token("x2", "family-x", "ada");
+    used_expired.expires_at = NOW;
+    let live = token("l1", "family-l", "ada");
+    let mut live_used = token("l2", "family-l", "grace");
+    live_used.expires_at = NOW + 1;
+    for token in [&expired, &used_expired, &live, &live_used] {
+        tokens.insert(token).await.unwrap();
+    }
+    assert!(matches!(
+        tokens.redeem(&used_expired.hash, NOW - 1).await.unwrap(),
+        Redeemed::Fresh(_)
+    ));
+    assert!(matches!(
+        tokens.redeem(&live_used.hash, NOW - 1).await.unwrap(),
+        Redeemed::Fresh(_)
+    ));
+
+    assert_eq!(tokens.delete_expired(NOW).await.unwrap(), 2);
+    assert_eq!(tokens.delete_expired(NOW).await.unwrap(), 0);
+    // Gone for good: the hash can be stored again, which a kept record would refuse.
+    tokens.insert(&expired).await.unwrap();
+    // The live ones are untouched: one still fresh, the used one still seen as reuse.
+    assert_eq!(
+        tokens.redeem(&live.hash, NOW).await.unwrap(),
+        Redeemed::Fresh(live)
+    );
+    assert_eq!(
+        tokens.redeem(&live_used.hash, NOW).await.unwrap(),
+        Redeemed::Reused(live_used)
+    );
 }

@@ -231,8 +231,10 @@ pub async fn profile_updates_write_only_named_fields_so_concurrent_ones_both_lan
         }),
         instrument: Some(Some(flute())),
         banned_until: Some(Some(1_700_000_000_000)),
+        end_tokens: true,
     };
     let updated = users.update(&ada.id, everything).await.unwrap();
+    assert_eq!(updated.token_version, ada.token_version + 1);
     assert_eq!(updated.username, "Ada Lovelace");
     assert_eq!(updated.usertag, "lovelace");
     assert_eq!(updated.email.as_deref(), Some("ada@example.org"));
@@ -397,4 +399,53 @@ pub async fn the_kept_instrument_is_set_cleared_and_outlives_a_settings_save(
     assert_eq!(cleared.settings.instrument, None);
     assert_eq!(cleared.settings.theme, "dark");
     assert_eq!(users.get(&ada.id).await.unwrap(), cleared);
+}
+
+pub async fn ending_tokens_bumps_the_version_once_per_write_and_concurrently(
+    backend: &mut Backend,
+) {
+    let users = &backend.store.users;
+    let ada = users.create(new_user("ada", None)).await.unwrap();
+    let grace = users.create(new_user("grace", None)).await.unwrap();
+    assert_eq!(ada.token_version, 0);
+
+    // Alone (sign-out), and in the same write as a role change.
+    let end = || ProfileUpdate {
+        end_tokens: true,
+        ..Default::default()
+    };
+    assert_eq!(users.update(&ada.id, end()).await.unwrap().token_version, 1);
+    let promoted = ProfileUpdate {
+        roles: Some(vec![Role::Member, Role::Moderator]),
+        end_tokens: true,
+        ..Default::default()
+    };
+    let promoted = users.update(&ada.id, promoted).await.unwrap();
+    assert_eq!(
+        (promoted.token_version, promoted.role()),
+        (2, Role::Moderator)
+    );
+
+    // A write that does not end them leaves the version as it is.
+    let bio = ProfileUpdate {
+        bio: Some(Some("hello".into())),
+        ..Default::default()
+    };
+    assert_eq!(users.update(&ada.id, bio).await.unwrap().token_version, 2);
+
+    // Two sign-outs at once both count: no bump is lost to a stale read.
+    let bumps = (0..8).map(|_| {
+        let users = users.clone();
+        let id = ada.id.clone();
+        tokio::spawn(async move { users.update(&id, end()).await.unwrap() })
+    });
+    for bump in futures_util::future::join_all(bumps).await {
+        bump.unwrap();
+    }
+    assert_eq!(users.get(&ada.id).await.unwrap().token_version, 10);
+    assert_eq!(users.get(&grace.id).await.unwrap().token_version, 0);
+    assert!(matches!(
+        users.update("nobody", end()).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
