@@ -2,6 +2,7 @@
 
 mod api;
 pub mod client_address;
+pub mod cross_site;
 mod guest_session;
 pub mod health;
 pub mod limits;
@@ -29,8 +30,8 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use app::{shell, App};
 
 use self::{
-    client_address::TrustedProxies, limits::HttpLimits, sessions::PersistentSessions,
-    state::AppState,
+    client_address::TrustedProxies, cross_site::SiteGuard, limits::HttpLimits,
+    sessions::PersistentSessions, state::AppState,
 };
 use crate::{sheets::SheetPages, ws};
 
@@ -50,7 +51,21 @@ pub struct Site {
     pub trusted_proxies: TrustedProxies,
 }
 
+/// The session cookie's name. Over HTTPS it is `__Host-` prefixed: browsers then only accept
+/// it Secure, for the whole site (`Path=/`) and from this host alone (no `Domain`), so a
+/// neighbouring subdomain cannot plant one.
+pub fn session_cookie(cookie_secure: bool) -> &'static str {
+    match cookie_secure {
+        true => "__Host-pianorhythm.sid",
+        false => "pianorhythm.sid",
+    }
+}
+
 pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Router {
+    let guard = SiteGuard {
+        origins: state.realtime.origins.clone(),
+        cookie: session_cookie(site.cookie_secure),
+    };
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
@@ -111,6 +126,7 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .merge(limits::rate_limited(answered, site.limits))
         .layer(session_layer(site.cookie_secure, sessions));
     let router = limits::body_limited(router, site.limits);
+    let router = cross_site::guarded(router, guard);
     let router = with_security_headers(router, site.cookie_secure)
         .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .layer(TraceLayer::new_for_http());
@@ -164,7 +180,8 @@ fn session_layer(
     sessions: PersistentSessions,
 ) -> SessionManagerLayer<PersistentSessions> {
     SessionManagerLayer::new(sessions)
-        .with_name("pianorhythm.sid")
+        .with_name(session_cookie(cookie_secure))
+        .with_path("/")
         .with_secure(cookie_secure)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)))

@@ -80,7 +80,8 @@ pub struct Settings {
     #[arg(long, env = "OWNER_ACTIONS_PER_SECOND", default_value = "2",
           value_parser = positive_number)]
     pub owner_actions_per_second: f64,
-    /// Sites besides this one whose pages may open the WebSocket, comma-separated.
+    /// Sites besides this one whose pages may open the WebSocket and post with the visitor's
+    /// cookie, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,
     /// HTTP requests per address per second (pages, server functions, the API).
