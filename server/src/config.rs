@@ -215,6 +215,7 @@ impl From<Settings> for Config {
                     .jwt_private_key
                     .filter(|key| !key.trim().is_empty()),
                 key_dir: settings.data_dir.clone(),
+                cookie_secure: settings.cookie_secure,
                 access_ttl: settings.access_token_ttl_secs,
                 refresh_ttl: std::time::Duration::from_secs(
                     u64::from(settings.refresh_token_ttl_days) * 86_400,

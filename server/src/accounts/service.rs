@@ -15,6 +15,7 @@ use tower_sessions::Session;
 
 use super::{
     keys,
+    pending::PendingCookie,
     tokens::{refresh_hash, TokenIssuer},
     Caller, Identity, Providers,
 };
@@ -48,6 +49,8 @@ pub struct AccountsConfig {
     pub access_ttl: Duration,
     /// How long a refresh token is good for, if unused.
     pub refresh_ttl: Duration,
+    /// `COOKIE_SECURE`: the pending sign-in's cookie is Secure and `__Host-` prefixed too.
+    pub cookie_secure: bool,
 }
 
 /// An access token with the refresh token that renews it.
@@ -91,6 +94,8 @@ pub(super) struct Inner {
     pub rooms: Arc<Registry>,
     /// Open connections: a site-banned account's are ended at once.
     pub live: Arc<LiveConnections>,
+    /// Where a sign-in waits for the provider's answer.
+    pub pending: PendingCookie,
 }
 
 impl Accounts {
@@ -129,6 +134,7 @@ impl Accounts {
                 http,
                 rooms,
                 live,
+                pending: PendingCookie::new(key.as_bytes(), config.cookie_secure),
             }),
         })
     }
