@@ -80,9 +80,9 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         provide_context(sheets.clone());
     };
 
-    // Pages, server functions and the API are rate-limited per address. Probes, the client
-    // bundle, the samples and the instruments (a page load fetches many files) and the
-    // WebSocket (which has its own per-player limits) are not.
+    // Pages, server functions, the API and WebSocket handshakes are rate-limited per address.
+    // Probes, the client bundle, the samples and the instruments (a page load fetches many
+    // files) are not.
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
@@ -101,7 +101,6 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
     let router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/ws", get(ws::upgrade))
         .route_service(
             &format!("/{}/{}", site.pkg_dir, static_files::SOCKET_WORKER),
             static_files::worker(
@@ -124,6 +123,12 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             static_files::instruments(&site.root.join("instruments")),
         )
         .merge(limits::rate_limited(answered, site.limits))
+        // Handshakes on a budget of their own: refused ones never reach the handler, so
+        // they start no session.
+        .merge(limits::rate_limited(
+            Router::new().route("/ws", get(ws::upgrade)),
+            site.limits,
+        ))
         .layer(session_layer(site.cookie_secure, sessions));
     let router = limits::body_limited(router, site.limits);
     let router = cross_site::guarded(router, guard);
