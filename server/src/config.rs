@@ -17,7 +17,7 @@ use settings::Settings;
 
 use crate::{
     accounts::{AccountsConfig, Providers},
-    http::{client_address::TrustedProxies, limits::HttpLimits, Site},
+    http::{client_address::TrustedProxies, limits::HttpLimits, serve::ServeConfig, Site},
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -51,7 +51,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
-    /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`: what one address may ask.
+    /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_SECS`:
+    /// what one address may ask.
     pub http: HttpLimits,
     /// `PASSING_SESSIONS`: sessions of visitors who did nothing worth storing, kept in memory.
     pub passing_sessions: usize,
@@ -65,6 +66,8 @@ pub struct Config {
     pub sentry_dsn: Option<String>,
     /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `HEADER_TIMEOUT_SECS`, `MAX_OPEN_CONNECTIONS`: how connections are accepted.
+    pub serve: ServeConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,6 +197,11 @@ impl From<Settings> for Config {
                 burst: settings.http_burst,
                 max_body_bytes: settings.max_body_bytes as usize,
                 max_upload_bytes: crate::http::limits::upload_limit(),
+                request_timeout: settings.request_timeout_secs,
+            },
+            serve: ServeConfig {
+                header_timeout: settings.header_timeout_secs,
+                max_connections: settings.max_open_connections as usize,
             },
             passing_sessions: settings.passing_sessions as usize,
             metrics_addr: settings.metrics_addr,

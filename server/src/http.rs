@@ -7,6 +7,7 @@ mod guest_session;
 pub mod health;
 pub mod limits;
 mod request_metrics;
+pub mod serve;
 pub mod sessions;
 pub mod state;
 mod static_files;
@@ -130,7 +131,7 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             site.limits,
         ))
         .layer(session_layer(site.cookie_secure, sessions));
-    let router = limits::body_limited(router, site.limits);
+    let router = limits::timed(limits::body_limited(router, site.limits), site.limits);
     let router = cross_site::guarded(router, guard);
     let router = with_security_headers(router, site.cookie_secure)
         .layer(CompressionLayer::new().compress_when(worth_compressing()))

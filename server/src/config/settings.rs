@@ -94,6 +94,16 @@ pub struct Settings {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value = "65536", value_parser = positive_count)]
     pub max_body_bytes: u32,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value = "30", value_parser = seconds)]
+    pub header_timeout_secs: Duration,
+    /// Seconds reading a request's body and answering it may take (408 beyond).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value = "30", value_parser = seconds)]
+    pub request_timeout_secs: Duration,
+    /// Connections open at once, WebSockets included; more wait until one closes.
+    #[arg(long, env = "MAX_OPEN_CONNECTIONS", default_value = "20000",
+          value_parser = positive_count)]
+    pub max_open_connections: u32,
     /// How browsers reach this site (`https://piano.example`); builds OAuth callback URLs.
     /// Defaults to `http://<LEPTOS_SITE_ADDR>`.
     #[arg(long, env = "PUBLIC_URL")]
