@@ -1,4 +1,17 @@
 //! The HTTP surface: pages, client assets, the JSON API, health, and the WebSocket endpoint.
+//!
+//! - `api`: the JSON API under `/api/v1`
+//! - `client_address`: the player's address behind trusted proxies
+//! - `cross_site`: requests from other sites' pages refused when they carry the session cookie
+//! - `guest_session`: a page visit starts the visitor's session
+//! - `health`: liveness and readiness probes
+//! - `limits`: request rates per address, body sizes, the time to read and answer
+//! - `request_metrics`: requests counted for Prometheus
+//! - `serve`: accepting connections, with a header timeout and a cap on open ones
+//! - `sessions`: sessions stored or kept in memory
+//! - `state`: what handlers share
+//! - `static_files`: the client bundle, samples and instruments
+//! - `upload_gate`: uploads refused from their headers to those who may not make them
 
 mod api;
 pub mod client_address;
@@ -11,6 +24,7 @@ pub mod serve;
 pub mod sessions;
 pub mod state;
 mod static_files;
+mod upload_gate;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -98,7 +112,11 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_services, shell));
+        >(provide_services, shell))
+        .layer(middleware::from_fn_with_state(
+            state.accounts.clone(),
+            upload_gate::check,
+        ));
     let router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))

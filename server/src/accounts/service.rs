@@ -4,7 +4,10 @@
 use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use axum::http::{header, HeaderMap};
-use pianorhythm_core::domain::{auth::Redeemed, user::User};
+use pianorhythm_core::domain::{
+    auth::Redeemed,
+    user::{Role, User},
+};
 use pianorhythm_store::{
     ids, now_millis,
     ports::{AuditLog, RefreshTokens, UserStore},
@@ -229,6 +232,30 @@ impl Accounts {
             user_agent,
             by_token,
         })
+    }
+
+    /// Whether the caller may do `action`, asked before a request's body is read (an
+    /// upload): a visitor with neither an account nor a token is refused as a guest without
+    /// being given a guest identity for it.
+    pub async fn may(
+        &self,
+        headers: &HeaderMap,
+        session: &Session,
+        address: IpAddr,
+        action: Action,
+    ) -> Result<(), ServiceError> {
+        let signed_in = headers.contains_key(header::AUTHORIZATION)
+            || session
+                .get::<String>(ACCOUNT_KEY)
+                .await
+                .ok()
+                .flatten()
+                .is_some();
+        let role = match signed_in {
+            true => self.caller(headers, session, address).await?.role(),
+            false => Role::Guest,
+        };
+        Ok(policy::require(role, action)?)
     }
 
     /// The caller's account, if they may do `action`.
