@@ -227,9 +227,13 @@ fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spa
         .env_remove("MONGODB_URI")
         .env_remove("REDIS_URL")
         // Every bot comes from 127.0.0.1: as an operator would for a known gateway, let that
-        // one address carry as many players as the load needs. Per-player limits still apply.
+        // one address carry as many players as the load needs, and open their sockets as fast
+        // as it likes (idle runs open tens of thousands). Per-player limits still apply.
         .env("GUESTS_PER_ADDRESS", "1000000")
-        .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
+        .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000")
+        .env("HTTP_REQUESTS_PER_SECOND", "1000000")
+        .env("HTTP_BURST", "1000000")
+        .env("MAX_OPEN_CONNECTIONS", "1000000");
     if let Some(url) = redis_url {
         command.env("REDIS_URL", url);
     }

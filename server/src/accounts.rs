@@ -9,6 +9,7 @@
 //! - `identity`: who is asking (guest or account) and from where
 //! - `service`: [`Accounts`], the one service behind pages, server functions, REST and `/ws`
 //! - `pages`: [`Accounts`] as the account pages' server functions reach it
+//! - `pending`: the sign-in on its way to the provider, in a signed cookie of its own
 //! - `sign_in`: starting and finishing a sign-in, choosing a usertag, signing out
 //! - `profiles`: one's profile and settings, and public profiles
 //! - `staff`: roles and site bans
@@ -17,6 +18,7 @@ mod identity;
 pub mod keys;
 pub mod oauth;
 mod pages;
+mod pending;
 mod profiles;
 pub mod providers;
 pub mod purge;

@@ -17,7 +17,7 @@ use settings::Settings;
 
 use crate::{
     accounts::{AccountsConfig, Providers},
-    http::{client_address::TrustedProxies, limits::HttpLimits, Site},
+    http::{client_address::TrustedProxies, limits::HttpLimits, serve::ServeConfig, Site},
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -53,7 +53,8 @@ pub struct Config {
     pub upload_quota: UploadQuota,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
-    /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`: what one address may ask.
+    /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_SECS`:
+    /// what one address may ask.
     pub http: HttpLimits,
     /// `PASSING_SESSIONS`: sessions of visitors who did nothing worth storing, kept in memory.
     pub passing_sessions: usize,
@@ -67,6 +68,8 @@ pub struct Config {
     pub sentry_dsn: Option<String>,
     /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// `HEADER_TIMEOUT_SECS`, `MAX_OPEN_CONNECTIONS`: how connections are accepted.
+    pub serve: ServeConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +203,11 @@ impl From<Settings> for Config {
                 burst: settings.http_burst,
                 max_body_bytes: settings.max_body_bytes as usize,
                 max_upload_bytes: crate::http::limits::upload_limit(),
+                request_timeout: settings.request_timeout_secs,
+            },
+            serve: ServeConfig {
+                header_timeout: settings.header_timeout_secs,
+                max_connections: settings.max_open_connections as usize,
             },
             passing_sessions: settings.passing_sessions as usize,
             metrics_addr: settings.metrics_addr,
@@ -221,6 +229,7 @@ impl From<Settings> for Config {
                     .jwt_private_key
                     .filter(|key| !key.trim().is_empty()),
                 key_dir: settings.data_dir.clone(),
+                cookie_secure: settings.cookie_secure,
                 access_ttl: settings.access_token_ttl_secs,
                 refresh_ttl: std::time::Duration::from_secs(
                     u64::from(settings.refresh_token_ttl_days) * 86_400,

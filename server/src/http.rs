@@ -1,14 +1,30 @@
 //! The HTTP surface: pages, client assets, the JSON API, health, and the WebSocket endpoint.
+//!
+//! - `api`: the JSON API under `/api/v1`
+//! - `client_address`: the player's address behind trusted proxies
+//! - `cross_site`: requests from other sites' pages refused when they carry the session cookie
+//! - `guest_session`: a page visit starts the visitor's session
+//! - `health`: liveness and readiness probes
+//! - `limits`: request rates per address, body sizes, the time to read and answer
+//! - `request_metrics`: requests counted for Prometheus
+//! - `serve`: accepting connections, with a header timeout and a cap on open ones
+//! - `sessions`: sessions stored or kept in memory
+//! - `state`: what handlers share
+//! - `static_files`: the client bundle, samples and instruments
+//! - `upload_gate`: uploads refused from their headers to those who may not make them
 
 mod api;
 pub mod client_address;
+pub mod cross_site;
 mod guest_session;
 pub mod health;
 pub mod limits;
 mod request_metrics;
+pub mod serve;
 pub mod sessions;
 pub mod state;
 mod static_files;
+mod upload_gate;
 
 use std::{path::PathBuf, sync::Arc};
 
@@ -29,8 +45,8 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use app::{shell, App};
 
 use self::{
-    client_address::TrustedProxies, limits::HttpLimits, sessions::PersistentSessions,
-    state::AppState,
+    client_address::TrustedProxies, cross_site::SiteGuard, limits::HttpLimits,
+    sessions::PersistentSessions, state::AppState,
 };
 use crate::{sheets::SheetPages, ws};
 
@@ -50,7 +66,21 @@ pub struct Site {
     pub trusted_proxies: TrustedProxies,
 }
 
+/// The session cookie's name. Over HTTPS it is `__Host-` prefixed: browsers then only accept
+/// it Secure, for the whole site (`Path=/`) and from this host alone (no `Domain`), so a
+/// neighbouring subdomain cannot plant one.
+pub fn session_cookie(cookie_secure: bool) -> &'static str {
+    match cookie_secure {
+        true => "__Host-pianorhythm.sid",
+        false => "pianorhythm.sid",
+    }
+}
+
 pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Router {
+    let guard = SiteGuard {
+        origins: state.realtime.origins.clone(),
+        cookie: session_cookie(site.cookie_secure),
+    };
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let rooms = state.rooms.clone();
@@ -65,9 +95,9 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         provide_context(sheets.clone());
     };
 
-    // Pages, server functions and the API are rate-limited per address. Probes, the client
-    // bundle, the samples and the instruments (a page load fetches many files) and the
-    // WebSocket (which has its own per-player limits) are not.
+    // Pages, server functions, the API and WebSocket handshakes are rate-limited per address.
+    // Probes, the client bundle, the samples and the instruments (a page load fetches many
+    // files) are not.
     let pages = Router::new()
         .leptos_routes_with_context(&state, routes, provide_services.clone(), move || {
             shell(leptos_options.clone())
@@ -82,11 +112,14 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_services, shell));
+        >(provide_services, shell))
+        .layer(middleware::from_fn_with_state(
+            state.accounts.clone(),
+            upload_gate::check,
+        ));
     let router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/ws", get(ws::upgrade))
         .route_service(
             &format!("/{}/{}", site.pkg_dir, static_files::SOCKET_WORKER),
             static_files::worker(
@@ -109,8 +142,15 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             static_files::instruments(&site.root.join("instruments")),
         )
         .merge(limits::rate_limited(answered, site.limits))
+        // Handshakes on a budget of their own: refused ones never reach the handler, so
+        // they start no session.
+        .merge(limits::rate_limited(
+            Router::new().route("/ws", get(ws::upgrade)),
+            site.limits,
+        ))
         .layer(session_layer(site.cookie_secure, sessions));
-    let router = limits::body_limited(router, site.limits);
+    let router = limits::timed(limits::body_limited(router, site.limits), site.limits);
+    let router = cross_site::guarded(router, guard);
     let router = with_security_headers(router, site.cookie_secure)
         .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .layer(TraceLayer::new_for_http());
@@ -164,7 +204,8 @@ fn session_layer(
     sessions: PersistentSessions,
 ) -> SessionManagerLayer<PersistentSessions> {
     SessionManagerLayer::new(sessions)
-        .with_name("pianorhythm.sid")
+        .with_name(session_cookie(cookie_secure))
+        .with_path("/")
         .with_secure(cookie_secure)
         .with_same_site(SameSite::Lax)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(30)))

@@ -37,7 +37,6 @@ pub mod ws;
 
 use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 
-use axum::serve::ListenerExt;
 use pianorhythm_engine::{
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
@@ -174,19 +173,11 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         store,
     };
     let app = http::router(&config.site(), state, sessions);
+    let serve = config.serve;
     let task = tokio::spawn({
         let shutdown = shutdown.clone();
         async move {
-            // Notes are tiny and latency-critical: never let Nagle's algorithm hold one back.
-            let listener = listener.tap_io(|tcp| {
-                if let Err(error) = tcp.set_nodelay(true) {
-                    tracing::debug!(%error, "cannot set TCP_NODELAY");
-                }
-            });
-            let app = app.into_make_service_with_connect_info::<SocketAddr>();
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown.cancelled_owned())
-                .await;
+            let served = http::serve::serve(listener, app, serve, shutdown.cancelled_owned()).await;
             // Rooms end with the shutdown; what their journals still hold is written now.
             if tokio::time::timeout(JOURNAL_FLUSH_TIMEOUT, registry.flushed())
                 .await

@@ -29,13 +29,17 @@ use tower_sessions::Session;
 pub use origin::OriginPolicy;
 
 use pianorhythm_engine::{
-    limits::{Player, PlayerLimits},
+    limits::{ConnectionPermit, Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
     rooms::{Origin, Registry},
 };
 
-use crate::{accounts::Accounts, error::ApiError, service_error::ServiceError};
+use crate::{
+    accounts::{Accounts, Caller},
+    error::ApiError,
+    service_error::ServiceError,
+};
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
 #[derive(Clone, FromRef)]
@@ -105,16 +109,18 @@ pub async fn upgrade(
         return ApiError::Forbidden(refusal.into()).into_response();
     }
     let speaks_our_protocol = params.v.as_deref() == Some(PROTOCOL_VERSION.to_string().as_str());
-    // Only a client that speaks our protocol gets an identity.
-    let caller = match speaks_our_protocol {
+    // Only a client that speaks our protocol gets an identity, and a place among the
+    // connections before the upgrade: a handshake refused for its number of connections
+    // starts no session.
+    let admitted = match speaks_our_protocol {
         true => match realtime
             .accounts
             .caller(&headers, &session, peer.ip())
             .await
         {
-            Ok(caller) => Some(Ok(caller)),
+            Ok(caller) => Some(admit(&realtime, caller, peer, &session).await),
             // Told over the socket, so the page can say why it cannot play.
-            Err(ServiceError::Banned) => Some(Err(ServiceError::Banned)),
+            Err(ServiceError::Banned) => Some(Err(Refused::Banned)),
             Err(error) => return ApiError::from(error).into_response(),
         },
         false => None,
@@ -127,24 +133,21 @@ pub async fn upgrade(
         .max_message_size(HARD_FRAME_LIMIT)
         .max_frame_size(HARD_FRAME_LIMIT)
         .on_upgrade(move |socket| async move {
-            let caller = match caller {
+            let Admitted {
+                caller,
+                player,
+                connection,
+                permit,
+            } = match admitted {
                 None => return connection::refuse_protocol(socket).await,
-                Some(Err(banned)) => {
-                    return connection::refuse_banned(socket, &banned.to_string()).await
+                Some(Err(Refused::Banned)) => {
+                    let banned = ServiceError::Banned.to_string();
+                    return connection::refuse_banned(socket, &banned).await;
                 }
-                Some(Ok(caller)) => caller,
-            };
-            let player = Player::new(caller.identity.id(), peer.ip());
-            let connection = NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed);
-            let permit = match realtime
-                .limits
-                .connect_everywhere(&player, connection)
-                .await
-            {
-                Ok(permit) => permit,
-                Err(refusal) => {
-                    return connection::refuse_connection(socket, &refusal.to_string()).await
+                Some(Err(Refused::Connections(why))) => {
+                    return connection::refuse_connection(socket, &why).await
                 }
+                Some(Ok(admitted)) => admitted,
             };
             let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
             let origin = Arc::new(Origin {
@@ -174,4 +177,56 @@ pub async fn upgrade(
             .serve()
             .await;
         })
+}
+
+/// A caller let in: who they are, as limits count them, and their place among the
+/// connections.
+struct Admitted {
+    /// The guest or account connecting.
+    caller: Caller,
+    /// Who the connection is charged to.
+    player: Player,
+    /// The connection's id.
+    connection: u64,
+    /// Its place among the player's and the address's connections.
+    permit: ConnectionPermit,
+}
+
+/// Why a caller speaking our protocol is not let in (told over the socket).
+enum Refused {
+    /// Their account is banned from the site.
+    Banned,
+    /// They, or their address, hold as many connections as allowed; the limit's reason.
+    Connections(String),
+}
+
+/// Takes the caller's place among the open connections, or says why there is none. A visitor
+/// refused here whose session was only just started (no cookie yet) leaves none behind.
+async fn admit(
+    realtime: &Realtime,
+    caller: Caller,
+    peer: SocketAddr,
+    session: &Session,
+) -> Result<Admitted, Refused> {
+    let player = Player::new(caller.identity.id(), peer.ip());
+    let connection = NEXT_CONNECTION_ID.fetch_add(1, Ordering::Relaxed);
+    match realtime
+        .limits
+        .connect_everywhere(&player, connection)
+        .await
+    {
+        Ok(permit) => Ok(Admitted {
+            caller,
+            player,
+            connection,
+            permit,
+        }),
+        Err(refusal) => {
+            if session.id().is_none() {
+                // Emptied, the session manager stores nothing and sets no cookie.
+                session.clear().await;
+            }
+            Err(Refused::Connections(refusal.to_string()))
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::{collections::HashSet, io, net::IpAddr, path::PathBuf, sync::Arc, time:
 use axum::http::{header, HeaderMap};
 use pianorhythm_core::domain::{
     auth::Redeemed,
-    user::{ProfileUpdate, User},
+    user::{ProfileUpdate, Role, User},
     UnixMillis,
 };
 use pianorhythm_store::{
@@ -19,6 +19,7 @@ use tower_sessions::Session;
 
 use super::{
     keys,
+    pending::PendingCookie,
     tokens::{family_over, refresh_hash, Lifetimes, TokenIssuer},
     Caller, Identity, Providers,
 };
@@ -55,6 +56,8 @@ pub struct AccountsConfig {
     /// `REFRESH_FAMILY_MAX_AGE_DAYS`: how long a sign-in's refresh family lives, however
     /// often it is refreshed.
     pub family_lifetime: Duration,
+    /// `COOKIE_SECURE`: the pending sign-in's cookie is Secure and `__Host-` prefixed too.
+    pub cookie_secure: bool,
 }
 
 /// An access token with the refresh token that renews it.
@@ -98,6 +101,8 @@ pub(super) struct Inner {
     pub rooms: Arc<Registry>,
     /// Open connections: a site-banned account's are ended at once.
     pub live: Arc<LiveConnections>,
+    /// Where a sign-in waits for the provider's answer.
+    pub pending: PendingCookie,
 }
 
 impl Accounts {
@@ -136,6 +141,7 @@ impl Accounts {
                 http,
                 rooms,
                 live,
+                pending: PendingCookie::new(key.as_bytes(), config.cookie_secure),
             }),
         })
     }
@@ -234,6 +240,30 @@ impl Accounts {
             user_agent,
             by_token,
         })
+    }
+
+    /// Whether the caller may do `action`, asked before a request's body is read (an
+    /// upload): a visitor with neither an account nor a token is refused as a guest without
+    /// being given a guest identity for it.
+    pub async fn may(
+        &self,
+        headers: &HeaderMap,
+        session: &Session,
+        address: IpAddr,
+        action: Action,
+    ) -> Result<(), ServiceError> {
+        let signed_in = headers.contains_key(header::AUTHORIZATION)
+            || session
+                .get::<String>(ACCOUNT_KEY)
+                .await
+                .ok()
+                .flatten()
+                .is_some();
+        let role = match signed_in {
+            true => self.caller(headers, session, address).await?.role(),
+            false => Role::Guest,
+        };
+        Ok(policy::require(role, action)?)
     }
 
     /// The caller's account, if they may do `action`.

@@ -7,6 +7,7 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::StoreError;
 use serde::{Deserialize, Serialize};
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 use super::{
@@ -17,8 +18,6 @@ use super::{
 
 use crate::{guest, service_error::ServiceError};
 
-/// The session key of a sign-in sent to a provider and not yet back.
-const PENDING_AUTHORIZATION: &str = "oauth";
 /// The session key of a provider login that has no account yet (waiting for a usertag).
 const PENDING_ACCOUNT: &str = "new_account";
 /// Where a first sign-in picks its usertag.
@@ -51,11 +50,11 @@ impl Accounts {
             .ok_or_else(|| ServiceError::UnknownProvider(id.to_owned()))
     }
 
-    /// Where to send the browser to sign in with `provider`; the session remembers the
-    /// flow's state and PKCE verifier until the provider answers.
-    pub async fn start_sign_in(
+    /// Where to send the browser to sign in with `provider`; a cookie of its own (see
+    /// `pending`) remembers the flow's state and PKCE verifier until the provider answers.
+    pub fn start_sign_in(
         &self,
-        session: &Session,
+        cookies: &Cookies,
         provider: &str,
         return_to: Option<&str>,
     ) -> Result<String, ServiceError> {
@@ -63,27 +62,25 @@ impl Accounts {
         let return_to = local_path(return_to.unwrap_or("/"));
         let (url, pending) =
             oauth::authorize(provider, &self.callback_url(&provider.id), return_to)?;
-        session
-            .insert(PENDING_AUTHORIZATION, &pending)
-            .await
-            .map_err(session_error)?;
+        self.inner.pending.keep(cookies, pending, unix_seconds());
         Ok(url)
     }
 
     /// The provider's answer: signs an existing account in and returns where to go next, or
     /// keeps the login pending and sends the player to choose a usertag. The pending flow is
-    /// taken out of the session first, so an answer (or a code) works once only.
+    /// taken out of its cookie first, so an answer (or a code) works once only.
     pub async fn finish_sign_in(
         &self,
         session: &Session,
+        cookies: &Cookies,
         provider: &str,
         params: CallbackParams,
     ) -> Result<String, ServiceError> {
         let provider = self.provider(provider)?;
-        let pending: PendingAuthorization = session
-            .remove(PENDING_AUTHORIZATION)
-            .await
-            .map_err(session_error)?
+        let pending: PendingAuthorization = self
+            .inner
+            .pending
+            .take(cookies, unix_seconds())
             .ok_or(OAuthError::NotPending)?;
         let return_to = pending.return_to.clone();
         let callback = self.callback_url(&provider.id);
@@ -250,6 +247,11 @@ fn suggested_usertag(handle: &str) -> Option<String> {
         .take(user::MAX_USERTAG_CHARS)
         .collect();
     user::usertag(&tag).ok()
+}
+
+/// Now, in Unix seconds, for the pending sign-in's expiry.
+fn unix_seconds() -> i64 {
+    pianorhythm_store::now_millis() / 1000
 }
 
 #[cfg(test)]

@@ -87,7 +87,8 @@ pub struct Settings {
     /// Sheets one account may create in a day.
     #[arg(long, env = "SHEET_UPLOADS_PER_DAY", default_value = "200", value_parser = positive_count)]
     pub sheet_uploads_per_day: u32,
-    /// Sites besides this one whose pages may open the WebSocket, comma-separated.
+    /// Sites besides this one whose pages may open the WebSocket and post with the visitor's
+    /// cookie, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,
     /// HTTP requests per address per second (pages, server functions, the API).
@@ -100,6 +101,16 @@ pub struct Settings {
     /// The largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value = "65536", value_parser = positive_count)]
     pub max_body_bytes: u32,
+    /// Seconds a client may take to send a request's headers.
+    #[arg(long, env = "HEADER_TIMEOUT_SECS", default_value = "30", value_parser = seconds)]
+    pub header_timeout_secs: Duration,
+    /// Seconds reading a request's body and answering it may take (408 beyond).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value = "30", value_parser = seconds)]
+    pub request_timeout_secs: Duration,
+    /// Connections open at once, WebSockets included; more wait until one closes.
+    #[arg(long, env = "MAX_OPEN_CONNECTIONS", default_value = "20000",
+          value_parser = positive_count)]
+    pub max_open_connections: u32,
     /// How browsers reach this site (`https://piano.example`); builds OAuth callback URLs.
     /// Defaults to `http://<LEPTOS_SITE_ADDR>`.
     #[arg(long, env = "PUBLIC_URL")]

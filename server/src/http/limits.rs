@@ -1,6 +1,7 @@
 //! Limits on what one address may ask of the HTTP side: a request rate (pages, server
-//! functions, `/api/v1`) with `tower_governor`, and a size for every request body. Refusals
-//! use the API's error shape: 429 with `Retry-After`, 413.
+//! functions, `/api/v1`, and `/ws` handshakes on a budget of their own) with `tower_governor`,
+//! a size for every request body and a time to read it and answer. Refusals use the API's
+//! error shape: 429 with `Retry-After`, 413; a request out of time gets 408.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -18,7 +19,7 @@ use tower_governor::{
 
 use pianorhythm_engine::limits::address_key;
 use tower::{util::MapRequestLayer, Layer, ServiceExt};
-use tower_http::{body::Limited, limit::RequestBodyLimitLayer};
+use tower_http::{body::Limited, limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
 
 use crate::error::ApiError;
 
@@ -33,6 +34,9 @@ pub struct HttpLimits {
     pub max_body_bytes: usize,
     /// The largest sheet music upload (a file up to the sheet size limit, and its form).
     pub max_upload_bytes: usize,
+    /// `REQUEST_TIMEOUT_SECS`: how long reading a request's body and answering it may take;
+    /// a body dripped byte by byte holds a connection no longer than this.
+    pub request_timeout: Duration,
 }
 
 /// Where sheet music is uploaded (the REST route and the page's server function) and where a
@@ -51,6 +55,7 @@ impl Default for HttpLimits {
             burst: 100,
             max_body_bytes: 64 * 1024,
             max_upload_bytes: upload_limit(),
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -121,6 +126,15 @@ async fn limit_body(request: Request, next: Next, limits: HttpLimits) -> Respons
         return ApiError::TooLarge { limit }.into_response();
     }
     response
+}
+
+/// Answers 408 to a request not read and answered within the limit (a body sent a byte at a
+/// time, a client that stops half-way); the connection is then closed.
+pub fn timed<S: Clone + Send + Sync + 'static>(router: Router<S>, limits: HttpLimits) -> Router<S> {
+    router.layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        limits.request_timeout,
+    ))
 }
 
 fn refusal(error: GovernorError) -> Response {

@@ -1,11 +1,12 @@
 //! Which pages may open a WebSocket: cross-site WebSocket hijacking is a page on another site
 //! opening our socket with the visitor's cookie, so an upgrade whose `Origin` is neither this
-//! site nor listed in `ALLOWED_ORIGINS` is refused before it happens.
+//! site nor listed in `ALLOWED_ORIGINS` is refused before it happens. The same notion of
+//! "this site" guards every other request that changes something (`http::cross_site`).
 //!
 //! A request without `Origin` is allowed: only browsers run other sites' pages, and browsers
 //! always send it; tools and tests do not.
 
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OriginPolicy {
@@ -27,9 +28,15 @@ impl OriginPolicy {
 
     /// Whether a request with these headers may upgrade.
     pub fn allows(&self, headers: &HeaderMap) -> bool {
-        let Some(origin) = headers.get(header::ORIGIN) else {
-            return true;
-        };
+        match headers.get(header::ORIGIN) {
+            Some(origin) => self.trusts(origin, headers),
+            None => true,
+        }
+    }
+
+    /// Whether `origin` (a request's `Origin`) is this site, as the request's `Host` names
+    /// it, or one listed in `ALLOWED_ORIGINS`.
+    pub fn trusts(&self, origin: &HeaderValue, headers: &HeaderMap) -> bool {
         let Ok(origin) = origin.to_str() else {
             return false;
         };
@@ -37,7 +44,7 @@ impl OriginPolicy {
         if self.allowed.contains(&origin) {
             return true;
         }
-        // The site's own origin: the page was served by the host the socket is opened on.
+        // The site's own origin: the page was served by the host the request is sent to.
         let host = headers
             .get(header::HOST)
             .and_then(|host| host.to_str().ok())

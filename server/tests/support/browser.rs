@@ -29,8 +29,13 @@ impl Browser {
     /// A browser for the server listening on `address`.
     pub fn at(address: std::net::SocketAddr) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
+        // A browser names the page's origin on every request that changes something; the
+        // site's pages are this server's.
+        let mut origin = header::HeaderMap::new();
+        origin.insert(header::ORIGIN, format!("http://{address}").parse().unwrap());
         let http = reqwest::Client::builder()
             .cookie_provider(jar.clone())
+            .default_headers(origin)
             .redirect(reqwest::redirect::Policy::none())
             .user_agent("TestBrowser/1.0")
             .build()

@@ -9,6 +9,7 @@ use axum::{
 };
 use pianorhythm_api::account::ProviderButton;
 use serde::Deserialize;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 use url::{form_urlencoded, Position, Url};
 
@@ -41,17 +42,15 @@ struct LoginParams {
     return_to: Option<String>,
 }
 
-/// Starts signing in: off to the provider, with state and PKCE kept in the session.
+/// Starts signing in: off to the provider, with state and PKCE kept in a cookie of their own.
 async fn login(
     State(accounts): State<Accounts>,
-    session: Session,
+    cookies: Cookies,
     headers: HeaderMap,
     Query(params): Query<LoginParams>,
 ) -> Result<Redirect, ApiError> {
     let return_to = params.return_to.or_else(|| same_site_referer(&headers));
-    let url = accounts
-        .start_sign_in(&session, &params.provider, return_to.as_deref())
-        .await?;
+    let url = accounts.start_sign_in(&cookies, &params.provider, return_to.as_deref())?;
     Ok(Redirect::to(&url))
 }
 
@@ -70,10 +69,14 @@ fn same_site_referer(headers: &HeaderMap) -> Option<String> {
 async fn callback(
     State(accounts): State<Accounts>,
     session: Session,
+    cookies: Cookies,
     Path(provider): Path<String>,
     Query(params): Query<CallbackParams>,
 ) -> Redirect {
-    match accounts.finish_sign_in(&session, &provider, params).await {
+    match accounts
+        .finish_sign_in(&session, &cookies, &provider, params)
+        .await
+    {
         Ok(next) => Redirect::to(&next),
         Err(error) => {
             tracing::info!(%error, provider, "a sign-in failed");
