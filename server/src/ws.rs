@@ -29,13 +29,19 @@ use tower_sessions::Session;
 pub use origin::OriginPolicy;
 
 use pianorhythm_engine::{
+    clock,
     limits::{Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
     rooms::{Origin, Registry},
 };
 
-use crate::{accounts::Accounts, error::ApiError, service_error::ServiceError};
+use crate::{
+    accounts::{Accounts, Caller, Identity},
+    error::ApiError,
+    guest,
+    service_error::ServiceError,
+};
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
 #[derive(Clone, FromRef)]
@@ -146,6 +152,7 @@ pub async fn upgrade(
                     return connection::refuse_connection(socket, &refusal.to_string()).await
                 }
             };
+            let browser = browser_of(&caller, &session).await;
             let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
             let origin = Arc::new(Origin {
                 player,
@@ -153,6 +160,7 @@ pub async fn upgrade(
                 outbox,
                 role: caller.role(),
                 user_agent: caller.user_agent.as_deref().map(Arc::from),
+                browser,
             });
             let handler = handler::Handler::new(
                 origin,
@@ -174,4 +182,19 @@ pub async fn upgrade(
             .serve()
             .await;
         })
+}
+
+/// The guest id of the caller's browser, so a room ban holds for the browser whoever is signed
+/// in: a guest is their browser; a signed-in session keeps a guest of its own for after
+/// sign-out. A token has no browser.
+async fn browser_of(caller: &Caller, session: &Session) -> Option<Arc<str>> {
+    if caller.by_token {
+        return None;
+    }
+    match &caller.identity {
+        Identity::Guest(guest) => Some(Arc::from(guest.id.as_str())),
+        Identity::Member(_) => guest::of_browser(session, clock::today())
+            .await
+            .map(|guest| Arc::from(guest.id)),
+    }
 }

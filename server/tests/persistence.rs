@@ -115,14 +115,13 @@ async fn the_audit_log_records_room_creation_kicks_bans_and_crown_changes() {
     // The ban is part of the stored room too.
     let stored = store.rooms.get(&room.id).await.unwrap();
     assert_eq!(stored.owner_id.as_deref(), Some(bob_id.as_str()));
-    // Against the player and, since a guest is only a cookie, their address.
-    let mut banned: Vec<&str> = stored
-        .bans
-        .iter()
-        .map(|b| b.participant_id.as_str())
-        .collect();
-    banned.sort();
-    assert_eq!(banned, [alice_id.as_str(), "address:127.0.0.1"]);
+    // Against the player, their browser and, since a guest is only a cookie, their address.
+    let [ban] = stored.bans.as_slice() else {
+        panic!("one ban expected: {:?}", stored.bans)
+    };
+    assert_eq!(ban.participant_id, alice_id);
+    assert_eq!(ban.address, Some("127.0.0.1".parse().unwrap()));
+    assert_eq!(ban.browser.as_deref(), Some(alice_id.as_str()));
 }
 
 #[tokio::test]

@@ -175,12 +175,20 @@ impl Accounts {
         Ok(pending.return_to)
     }
 
-    /// Ends the session (a new id, nothing kept) and revokes the account's API tokens.
+    /// Ends the session (a new id, nothing kept but the browser's guest) and revokes the
+    /// account's API tokens.
     pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), ServiceError> {
         if let Some(user) = caller.identity.user() {
             self.inner.refresh_tokens.revoke_user(&user.id).await?;
         }
-        session.flush().await.map_err(session_error)
+        // The browser stays the guest it was (under a new session id): it is the same player
+        // signed out, and a room ban on the account still holds for it.
+        let guest = guest::current(session).await;
+        session.flush().await.map_err(session_error)?;
+        if let Some(guest) = guest {
+            guest::save(session, &guest).await.map_err(session_error)?;
+        }
+        Ok(())
     }
 
     /// Puts the account in the session under a new session id, so an id learnt before
