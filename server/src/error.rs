@@ -123,7 +123,7 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::SignIn(_) => ApiError::BadRequest(message),
             ServiceError::Field { field, message } => ApiError::Invalid { field, message },
-            ServiceError::Unavailable(_) => ApiError::NotReady(message),
+            ServiceError::Unavailable => ApiError::NotReady(message),
         }
     }
 }

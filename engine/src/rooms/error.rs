@@ -2,6 +2,9 @@ use pianorhythm_core::{protocol::ErrorCode, validation::Invalid};
 
 use crate::limits::LimitError;
 
+/// What a player is told when storage failed: the store's own words are for the log.
+pub const UNAVAILABLE: &str = "The service is busy; try again in a moment.";
+
 /// Why a room refused something; each maps to one protocol error code.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum RoomError {
@@ -66,8 +69,15 @@ impl RoomError {
         }
     }
 
-    /// The error as a frame for the player.
+    /// The error as a frame for the player. A store's own words go to the log only.
     pub fn frame(&self) -> bytes::Bytes {
-        crate::frames::error(self.code(), self.to_string())
+        let message = match self {
+            Self::Storage(detail) => {
+                tracing::error!(error = %detail, "a room's store failed");
+                UNAVAILABLE.to_owned()
+            }
+            other => other.to_string(),
+        };
+        crate::frames::error(self.code(), message)
     }
 }

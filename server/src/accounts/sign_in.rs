@@ -230,7 +230,7 @@ impl Accounts {
 }
 
 pub(super) fn session_error(error: tower_sessions::session::Error) -> ServiceError {
-    ServiceError::Unavailable(format!("the session could not be kept: {error}"))
+    ServiceError::unavailable(format_args!("the session could not be kept: {error}"))
 }
 
 /// `path` if it is a path on this site, else the home page: a sign-in never ends on a page
