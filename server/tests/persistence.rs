@@ -241,3 +241,91 @@ async fn a_password_stored_in_plain_text_is_hashed_once_on_restore() {
     guest.join_room("Old Room", Some("hunter2")).await;
     guest.joined().await;
 }
+
+/// Words of the drivers and the store that must never reach a player.
+const DRIVER_WORDS: [&str; 6] = [
+    "sqlx",
+    "sqlite",
+    "mongodb",
+    "error returned from database",
+    "no such table",
+    "server selection",
+];
+
+/// Fails if `text` carries any of the drivers' own words.
+fn assert_plain(text: &str) {
+    let lower = text.to_lowercase();
+    for word in DRIVER_WORDS {
+        assert!(!lower.contains(word), "{word:?} in {text:?}");
+    }
+}
+
+/// A store failure behind a REST call: 503 with the stable code and a plain sentence.
+async fn assert_store_failure_is_plain(server: &TestServer) {
+    let response = server.get("/api/v1/users/someone").await;
+    assert_eq!(response.status(), 503);
+    let body = response.text().await.unwrap();
+    assert_plain(&body);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["code"], "not_ready");
+    assert_eq!(body["error"], "The service is busy; try again in a moment.");
+}
+
+#[tokio::test]
+async fn a_failing_sqlite_store_tells_players_nothing_of_its_driver() {
+    let server = TestServer::start().await;
+    // The same file the server uses, through a connection of our own.
+    let path = server.data.path().join("pianorhythm.sqlite3");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE room_bans")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE rooms")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE users")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_store_failure_is_plain(&server).await;
+
+    // Over the socket too: a room that cannot be stored is refused in plain words.
+    let (mut player, _) = server.player().await;
+    player
+        .request(Request::Create(pianorhythm_core::protocol::CreateRoom {
+            settings: Some(RoomSettingsUpdate {
+                name: Some("Unstorable".into()),
+                ..Default::default()
+            }),
+        }))
+        .await;
+    let message = player
+        .wait_for(|kind| match kind {
+            Kind::Error(error) => Some(error.message),
+            Kind::RoomJoined(_) => panic!("a room that cannot be stored was opened"),
+            _ => None,
+        })
+        .await;
+    assert_plain(&message);
+}
+
+#[tokio::test]
+async fn a_vanished_mongodb_tells_players_nothing_of_its_driver() {
+    let dir = TempDir::new().unwrap();
+    let mongo = Secantus::start(&dir.path().join("mongo"));
+    // Give up on a vanished database quickly rather than after the driver's 30 s.
+    let uri = format!("{}&serverSelectionTimeoutMS=500", mongo.uri);
+    let server = TestServer::start_ready_with(|config| {
+        config.store = StoreConfig::MongoDb {
+            uri,
+            database: "server".into(),
+        };
+    })
+    .await;
+    drop(mongo);
+    assert_store_failure_is_plain(&server).await;
+}

@@ -81,3 +81,21 @@ impl RoomError {
         crate::frames::error(self.code(), message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_failure_reaches_the_player_in_plain_words_only() {
+        let driver = "error returned from database: (code: 1) no such table: rooms";
+        let frame = RoomError::Storage(driver.into()).frame();
+        // Protobuf keeps strings as they are: the frame's bytes show what the player reads.
+        let text = String::from_utf8_lossy(&frame);
+        assert!(text.contains(UNAVAILABLE), "{text}");
+        assert!(!text.contains("no such table"), "{text}");
+        // Other refusals still say what they are.
+        let full = String::from_utf8_lossy(&RoomError::RoomFull.frame()).into_owned();
+        assert!(full.contains("the room is full"));
+    }
+}
