@@ -23,6 +23,7 @@ macro_rules! stored_names {
 
 pub mod audit;
 pub mod auth;
+pub mod ban;
 pub mod room;
 pub mod room_settings;
 pub mod session;

@@ -127,6 +127,7 @@ fn sender(origin: &Origin) -> wire::Sender {
         connection: origin.connection,
         role: origin.role.as_str().to_owned(),
         user_agent: origin.user_agent.as_deref().map(str::to_owned),
+        browser: origin.browser.as_deref().map(str::to_owned),
     }
 }
 
@@ -301,6 +302,7 @@ fn origin(sender: wire::Sender, from: &Arc<PeerLink>) -> Option<Arc<Origin>> {
         outbox: Outbox::remote(from.clone(), sender.connection),
         role: Role::parse(&sender.role)?,
         user_agent: sender.user_agent.map(Arc::from),
+        browser: sender.browser.map(Arc::from),
     }))
 }
 

@@ -131,7 +131,7 @@ impl From<ServiceError> for ApiError {
                 message,
                 retry_after: exceeded.retry_after.as_millis().div_ceil(1_000) as u64,
             },
-            ServiceError::Unavailable(_) => ApiError::NotReady(message),
+            ServiceError::Unavailable => ApiError::NotReady(message),
         }
     }
 }

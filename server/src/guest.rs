@@ -101,6 +101,24 @@ pub async fn current(session: &Session) -> Option<Guest> {
     session.get::<Guest>(GUEST_KEY).await.ok().flatten()
 }
 
+/// The browser's own guest: a signed-in session keeps one beside its account (and keeps it
+/// on sign-out), so the browser is the same player signed in or out and a room ban on the
+/// account holds for it. Made and kept now if the session has none; `None` if the session
+/// store fails.
+pub async fn of_browser(session: &Session, today: i64) -> Option<Guest> {
+    if let Some(guest) = current(session).await {
+        return Some(guest);
+    }
+    let guest = from_session(session, today).await;
+    match save(session, &guest).await {
+        Ok(()) => Some(guest),
+        Err(error) => {
+            tracing::warn!(%error, "cannot keep the browser's guest");
+            None
+        }
+    }
+}
+
 /// Sessions expire after 30 days without a visit: once a day, touching the session makes the
 /// middleware save it with a new expiry and send the cookie again.
 async fn keep_alive(session: &Session, today: i64) {

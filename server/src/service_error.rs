@@ -46,8 +46,11 @@ pub enum ServiceError {
     /// The account used a quota up (sheets created an hour or a day).
     #[error(transparent)]
     Quota(#[from] QuotaExceeded),
-    #[error("{0}")]
-    Unavailable(String),
+    /// The store (or the session store) failed. What it said went to the log where it
+    /// happened (see [`ServiceError::unavailable`]); players get this plain sentence, never a
+    /// driver's words.
+    #[error("The service is busy; try again in a moment.")]
+    Unavailable,
 }
 
 impl ServiceError {
@@ -57,6 +60,13 @@ impl ServiceError {
             message: message.into(),
         }
     }
+
+    /// A failure below the services: `detail` (a driver's words, a path) is logged here and
+    /// goes no further.
+    pub fn unavailable(detail: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "a store failed");
+        Self::Unavailable
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -65,7 +75,7 @@ impl From<StoreError> for ServiceError {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict { what } => Self::field(what, format!("that {what} is taken")),
             StoreError::Invalid(message) => Self::field("form", message),
-            StoreError::Unavailable(message) => Self::Unavailable(message),
+            StoreError::Unavailable(detail) => Self::unavailable(detail),
         }
     }
 }

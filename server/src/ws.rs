@@ -29,6 +29,7 @@ use tower_sessions::Session;
 pub use origin::OriginPolicy;
 
 use pianorhythm_engine::{
+    clock,
     limits::{ConnectionPermit, Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
@@ -36,8 +37,9 @@ use pianorhythm_engine::{
 };
 
 use crate::{
-    accounts::{Accounts, Caller},
+    accounts::{Accounts, Caller, Identity},
     error::ApiError,
+    guest,
     service_error::ServiceError,
 };
 
@@ -149,6 +151,7 @@ pub async fn upgrade(
                 }
                 Some(Ok(admitted)) => admitted,
             };
+            let browser = browser_of(&caller, &session).await;
             let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
             let origin = Arc::new(Origin {
                 player,
@@ -156,6 +159,7 @@ pub async fn upgrade(
                 outbox,
                 role: caller.role(),
                 user_agent: caller.user_agent.as_deref().map(Arc::from),
+                browser,
             });
             let handler = handler::Handler::new(
                 origin,
@@ -228,5 +232,20 @@ async fn admit(
             }
             Err(Refused::Connections(refusal.to_string()))
         }
+    }
+}
+
+/// The guest id of the caller's browser, so a room ban holds for the browser whoever is signed
+/// in: a guest is their browser; a signed-in session keeps a guest of its own for after
+/// sign-out. A token has no browser.
+async fn browser_of(caller: &Caller, session: &Session) -> Option<Arc<str>> {
+    if caller.by_token {
+        return None;
+    }
+    match &caller.identity {
+        Identity::Guest(guest) => Some(Arc::from(guest.id.as_str())),
+        Identity::Member(_) => guest::of_browser(session, clock::today())
+            .await
+            .map(|guest| Arc::from(guest.id)),
     }
 }

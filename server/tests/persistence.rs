@@ -115,14 +115,13 @@ async fn the_audit_log_records_room_creation_kicks_bans_and_crown_changes() {
     // The ban is part of the stored room too.
     let stored = store.rooms.get(&room.id).await.unwrap();
     assert_eq!(stored.owner_id.as_deref(), Some(bob_id.as_str()));
-    // Against the player and, since a guest is only a cookie, their address.
-    let mut banned: Vec<&str> = stored
-        .bans
-        .iter()
-        .map(|b| b.participant_id.as_str())
-        .collect();
-    banned.sort();
-    assert_eq!(banned, [alice_id.as_str(), "address:127.0.0.1"]);
+    // Against the player, their browser and, since a guest is only a cookie, their address.
+    let [ban] = stored.bans.as_slice() else {
+        panic!("one ban expected: {:?}", stored.bans)
+    };
+    assert_eq!(ban.participant_id, alice_id);
+    assert_eq!(ban.address, Some("127.0.0.1".parse().unwrap()));
+    assert_eq!(ban.browser.as_deref(), Some(alice_id.as_str()));
 }
 
 #[tokio::test]
@@ -241,4 +240,92 @@ async fn a_password_stored_in_plain_text_is_hashed_once_on_restore() {
     let (mut guest, _) = server.player().await;
     guest.join_room("Old Room", Some("hunter2")).await;
     guest.joined().await;
+}
+
+/// Words of the drivers and the store that must never reach a player.
+const DRIVER_WORDS: [&str; 6] = [
+    "sqlx",
+    "sqlite",
+    "mongodb",
+    "error returned from database",
+    "no such table",
+    "server selection",
+];
+
+/// Fails if `text` carries any of the drivers' own words.
+fn assert_plain(text: &str) {
+    let lower = text.to_lowercase();
+    for word in DRIVER_WORDS {
+        assert!(!lower.contains(word), "{word:?} in {text:?}");
+    }
+}
+
+/// A store failure behind a REST call: 503 with the stable code and a plain sentence.
+async fn assert_store_failure_is_plain(server: &TestServer) {
+    let response = server.get("/api/v1/users/someone").await;
+    assert_eq!(response.status(), 503);
+    let body = response.text().await.unwrap();
+    assert_plain(&body);
+    let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["code"], "not_ready");
+    assert_eq!(body["error"], "The service is busy; try again in a moment.");
+}
+
+#[tokio::test]
+async fn a_failing_sqlite_store_tells_players_nothing_of_its_driver() {
+    let server = TestServer::start().await;
+    // The same file the server uses, through a connection of our own.
+    let path = server.data.path().join("pianorhythm.sqlite3");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE room_bans")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE rooms")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DROP TABLE users")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_store_failure_is_plain(&server).await;
+
+    // Over the socket too: a room that cannot be stored is refused in plain words.
+    let (mut player, _) = server.player().await;
+    player
+        .request(Request::Create(pianorhythm_core::protocol::CreateRoom {
+            settings: Some(RoomSettingsUpdate {
+                name: Some("Unstorable".into()),
+                ..Default::default()
+            }),
+        }))
+        .await;
+    let message = player
+        .wait_for(|kind| match kind {
+            Kind::Error(error) => Some(error.message),
+            Kind::RoomJoined(_) => panic!("a room that cannot be stored was opened"),
+            _ => None,
+        })
+        .await;
+    assert_plain(&message);
+}
+
+#[tokio::test]
+async fn a_vanished_mongodb_tells_players_nothing_of_its_driver() {
+    let dir = TempDir::new().unwrap();
+    let mongo = Secantus::start(&dir.path().join("mongo"));
+    // Give up on a vanished database quickly rather than after the driver's 30 s.
+    let uri = format!("{}&serverSelectionTimeoutMS=500", mongo.uri);
+    let server = TestServer::start_ready_with(|config| {
+        config.store = StoreConfig::MongoDb {
+            uri,
+            database: "server".into(),
+        };
+    })
+    .await;
+    drop(mongo);
+    assert_store_failure_is_plain(&server).await;
 }

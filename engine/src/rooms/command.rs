@@ -34,6 +34,10 @@ pub struct Origin {
     pub role: Role,
     /// The player's client (`User-Agent`), for the audit log.
     pub user_agent: Option<Arc<str>>,
+    /// The guest id of the browser session the player came from (a signed-in browser keeps
+    /// its guest for after sign-out), so a room ban holds for that browser whoever is signed
+    /// in; `None` without a browser session (an API token).
+    pub browser: Option<Arc<str>>,
 }
 
 impl Origin {

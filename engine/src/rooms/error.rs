@@ -2,6 +2,9 @@ use pianorhythm_core::{protocol::ErrorCode, validation::Invalid};
 
 use crate::limits::LimitError;
 
+/// What a player is told when storage failed: the store's own words are for the log.
+pub const UNAVAILABLE: &str = "The service is busy; try again in a moment.";
+
 /// Why a room refused something; each maps to one protocol error code.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum RoomError {
@@ -66,8 +69,33 @@ impl RoomError {
         }
     }
 
-    /// The error as a frame for the player.
+    /// The error as a frame for the player. A store's own words go to the log only.
     pub fn frame(&self) -> bytes::Bytes {
-        crate::frames::error(self.code(), self.to_string())
+        let message = match self {
+            Self::Storage(detail) => {
+                tracing::error!(error = %detail, "a room's store failed");
+                UNAVAILABLE.to_owned()
+            }
+            other => other.to_string(),
+        };
+        crate::frames::error(self.code(), message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_store_failure_reaches_the_player_in_plain_words_only() {
+        let driver = "error returned from database: (code: 1) no such table: rooms";
+        let frame = RoomError::Storage(driver.into()).frame();
+        // Protobuf keeps strings as they are: the frame's bytes show what the player reads.
+        let text = String::from_utf8_lossy(&frame);
+        assert!(text.contains(UNAVAILABLE), "{text}");
+        assert!(!text.contains("no such table"), "{text}");
+        // Other refusals still say what they are.
+        let full = String::from_utf8_lossy(&RoomError::RoomFull.frame()).into_owned();
+        assert!(full.contains("the room is full"));
     }
 }

@@ -87,8 +87,22 @@ impl Sandbox {
         self.connect_as(id, address, Role::Guest)
     }
 
-    /// Opens a connection for player `id` with `role`; returns its number.
+    /// Opens a connection for player `id` with `role`; returns its number. A guest's browser
+    /// is their own guest id; an account's has none (as with an API token).
     pub fn connect_as(&mut self, id: &str, address: IpAddr, role: Role) -> usize {
+        let browser = (role == Role::Guest).then_some(id);
+        self.connect_in_browser(id, address, role, browser)
+    }
+
+    /// Opens a connection for player `id` with `role` from the browser whose guest is
+    /// `browser`; returns its number.
+    pub fn connect_in_browser(
+        &mut self,
+        id: &str,
+        address: IpAddr,
+        role: Role,
+        browser: Option<&str>,
+    ) -> usize {
         let (outbox, inbox) = outbox(1 << 16);
         let origin = Arc::new(Origin {
             player: Player::new(id, address),
@@ -96,6 +110,7 @@ impl Sandbox {
             outbox,
             role,
             user_agent: Some("sandbox".into()),
+            browser: browser.map(Arc::from),
         });
         self.clients.push(Client { origin, inbox });
         self.clients.len() - 1

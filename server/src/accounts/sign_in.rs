@@ -172,15 +172,23 @@ impl Accounts {
         Ok(pending.return_to)
     }
 
-    /// Ends the session (a new id, nothing kept) and every API token of the account, on
-    /// every device: its refresh tokens are revoked and its token version bumped, which ends
-    /// its access tokens at once. Tokens are not tied to a device, so signing out anywhere
-    /// is the one way to end a stolen one. Other signed-in browser sessions stay.
+    /// Ends the session (a new id, nothing kept but the browser's guest) and every API token
+    /// of the account, on every device: its refresh tokens are revoked and its token version
+    /// bumped, which ends its access tokens at once. Tokens are not tied to a device, so
+    /// signing out anywhere is the one way to end a stolen one. Other signed-in browser
+    /// sessions stay.
     pub async fn sign_out(&self, session: &Session, caller: &Caller) -> Result<(), ServiceError> {
         if let Some(user) = caller.identity.user() {
             self.end_tokens(&user.id).await?;
         }
-        session.flush().await.map_err(session_error)
+        // The browser stays the guest it was (under a new session id): it is the same player
+        // signed out, and a room ban on the account still holds for it.
+        let guest = guest::current(session).await;
+        session.flush().await.map_err(session_error)?;
+        if let Some(guest) = guest {
+            guest::save(session, &guest).await.map_err(session_error)?;
+        }
+        Ok(())
     }
 
     /// Puts the account in the session under a new session id, so an id learnt before
@@ -222,7 +230,7 @@ impl Accounts {
 }
 
 pub(super) fn session_error(error: tower_sessions::session::Error) -> ServiceError {
-    ServiceError::Unavailable(format!("the session could not be kept: {error}"))
+    ServiceError::unavailable(format_args!("the session could not be kept: {error}"))
 }
 
 /// `path` if it is a path on this site, else the home page: a sign-in never ends on a page

@@ -8,6 +8,7 @@ use std::time::Duration;
 use pianorhythm_api::account::Profile;
 use pianorhythm_core::domain::{
     audit::{AuditAction, AuditEntry},
+    ban::BanLength,
     user::{ProfileUpdate, Role},
 };
 use pianorhythm_store::now_millis;
@@ -88,6 +89,8 @@ impl Accounts {
         duration: Duration,
     ) -> Result<(), ServiceError> {
         policy::require(caller.role(), Action::BanFromSite)?;
+        let length = BanLength::new(duration)
+            .map_err(|too_long| ServiceError::field("durationSeconds", too_long.0))?;
         let target = self.inner.users.get(target_id).await?;
         if target.role() >= caller.role() {
             return Err(policy::Denied {
@@ -96,7 +99,7 @@ impl Accounts {
             }
             .into());
         }
-        let until = (!duration.is_zero()).then(|| now_millis() + duration.as_millis() as i64);
+        let until = (!duration.is_zero()).then(|| length.ends_at(now_millis()));
         let update = ProfileUpdate {
             banned_until: Some(until),
             end_tokens: true,

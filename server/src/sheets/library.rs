@@ -283,7 +283,7 @@ fn changing_refused(caller: &Caller) -> ServiceError {
 }
 
 fn unreadable(error: sheet_format::FormatError) -> ServiceError {
-    ServiceError::Unavailable(format!("the stored sheet is unreadable: {error}"))
+    ServiceError::unavailable(format_args!("the stored sheet is unreadable: {error}"))
 }
 
 pub fn summary(sheet: &Sheet) -> SheetSummary {

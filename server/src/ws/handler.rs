@@ -520,6 +520,7 @@ impl Handler {
                 ServiceError::Denied(_) => {
                     RoomError::NotAllowed("only moderators can ban from the site")
                 }
+                ServiceError::Field { message, .. } => RoomError::Invalid(message),
                 _ => RoomError::Unavailable("the ban could not be saved; try again"),
             };
             self.reply(refusal.frame());

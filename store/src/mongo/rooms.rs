@@ -50,6 +50,12 @@ struct SettingsDocument {
 #[serde(rename_all = "camelCase")]
 struct BanDocument {
     participant_id: String,
+    /// Absent on bans written before addresses were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    address: Option<String>,
+    /// Absent on bans written before browsers were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    browser: Option<String>,
     until_ms: f64,
 }
 
@@ -132,6 +138,8 @@ impl RoomDocument {
                 .iter()
                 .map(|ban| BanDocument {
                     participant_id: ban.participant_id.clone(),
+                    address: ban.address.map(|address| address.to_string()),
+                    browser: ban.browser.clone(),
                     until_ms: ban.until_ms,
                 })
                 .collect(),
@@ -161,6 +169,8 @@ impl RoomDocument {
                 .into_iter()
                 .map(|ban| RoomBan {
                     participant_id: ban.participant_id,
+                    address: ban.address.and_then(|text| text.parse().ok()),
+                    browser: ban.browser,
                     until_ms: ban.until_ms,
                 })
                 .collect(),

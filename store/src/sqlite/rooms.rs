@@ -52,11 +52,13 @@ impl RoomStore for SqliteStore {
             .map_err(unavailable)?;
         for (position, ban) in room.bans.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO room_bans (room_id, participant_id, until_ms, position)
-                 VALUES (?, ?, ?, ?)",
+                "INSERT INTO room_bans (room_id, participant_id, address, browser, until_ms, position)
+                 VALUES (?, ?, ?, ?, ?, ?)",
             )
             .bind(&room.id)
             .bind(&ban.participant_id)
+            .bind(ban.address.map(|address| address.to_string()))
+            .bind(&ban.browser)
             .bind(ban.until_ms)
             .bind(position as i64)
             .execute(&mut *transaction)
@@ -117,17 +119,23 @@ impl SqliteStore {
             .await
             .map_err(unavailable)?;
         for room in &mut rooms {
-            room.bans = sqlx::query("SELECT participant_id, until_ms FROM room_bans WHERE room_id = ? ORDER BY position")
-                .bind(&room.id)
-                .try_map(|row: SqliteRow| {
-                    Ok(RoomBan {
-                        participant_id: row.try_get("participant_id")?,
-                        until_ms: row.try_get("until_ms")?,
-                    })
+            room.bans = sqlx::query(
+                "SELECT participant_id, address, browser, until_ms FROM room_bans
+                 WHERE room_id = ? ORDER BY position",
+            )
+            .bind(&room.id)
+            .try_map(|row: SqliteRow| {
+                let address: Option<String> = row.try_get("address")?;
+                Ok(RoomBan {
+                    participant_id: row.try_get("participant_id")?,
+                    address: address.as_deref().and_then(|text| text.parse().ok()),
+                    browser: row.try_get("browser")?,
+                    until_ms: row.try_get("until_ms")?,
                 })
-                .fetch_all(&self.pool)
-                .await
-                .map_err(unavailable)?;
+            })
+            .fetch_all(&self.pool)
+            .await
+            .map_err(unavailable)?;
         }
         Ok(rooms)
     }

@@ -1,10 +1,8 @@
 //! Joining (bans, password, capacity), tabs, leaving, and the crown passing on.
 
-use std::net::IpAddr;
-
 use bytes::Bytes;
 use pianorhythm_core::{
-    domain::audit::AuditAction,
+    domain::{audit::AuditAction, user::Role},
     protocol::{
         server_message::Kind, LeaveReason, Participant, ParticipantJoined, ParticipantLeft,
         ParticipantUpdated, RoomJoined, RoomLeft,
@@ -18,12 +16,6 @@ use crate::{
     rooms::{Origin, RoomError},
 };
 
-/// The ban key for an address: bans on a guest hold against their address too, since a new
-/// cookie makes a new guest.
-pub(super) fn address_ban_key(address: IpAddr) -> String {
-    format!("address:{address}")
-}
-
 impl Room {
     pub(super) fn join(
         &mut self,
@@ -31,7 +23,7 @@ impl Room {
         participant: Participant,
         proof: Option<String>,
     ) -> Result<(), RoomError> {
-        self.check_bans(&participant.id, origin.player.address, clock::now_ms())?;
+        self.check_bans(origin, &participant.id, clock::now_ms())?;
         match self.member_index(&participant.id) {
             // The same player in another tab: one participant, one more connection.
             Some(index) => {
@@ -60,6 +52,7 @@ impl Room {
                 self.members.push(Member {
                     participant,
                     address: origin.player.address,
+                    browser: origin.browser.clone(),
                     role: origin.role,
                     connections: vec![(origin.connection, origin.outbox.clone())],
                 });
@@ -79,22 +72,29 @@ impl Room {
         Ok(())
     }
 
-    /// Refuses a banned player, whether they come back as themselves or from the same address.
-    /// The owner is never kept out of their own room, even when they share an address.
-    fn check_bans(&mut self, player_id: &str, address: IpAddr, now: f64) -> Result<(), RoomError> {
+    /// Refuses a banned player, whether they come back as themselves, signed out in the same
+    /// browser, or as a new guest from the same address. The owner is never kept out of their
+    /// own room, even when they share a browser or an address.
+    fn check_bans(&mut self, origin: &Origin, player_id: &str, now: f64) -> Result<(), RoomError> {
         if self.is_owner(player_id) {
             return Ok(());
         }
-        for key in [player_id.to_owned(), address_ban_key(address)] {
-            if let Some(&until) = self.bans.get(&key) {
-                if until > now {
-                    let seconds_left = ((until - now) / 1000.0).ceil() as u64;
-                    return Err(RoomError::Banned { seconds_left });
-                }
-                self.bans.remove(&key);
-            }
+        self.bans.retain(|ban| ban.until_ms > now);
+        let browser = origin.browser.as_deref();
+        let guest_address = (origin.role == Role::Guest).then_some(origin.player.address);
+        let until = self
+            .bans
+            .iter()
+            .filter(|ban| ban.holds_against(player_id, browser, guest_address))
+            .map(|ban| ban.until_ms)
+            .reduce(f64::max);
+        match until {
+            Some(until) => Err(RoomError::Banned {
+                // Rounded up, so "0 seconds left" is never said to a player still kept out.
+                seconds_left: ((until - now) / 1000.0).ceil().max(1.0) as u64,
+            }),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     pub(super) fn leave(&mut self, origin: &Origin) {

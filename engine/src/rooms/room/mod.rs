@@ -92,6 +92,8 @@ struct Member {
     participant: Participant,
     /// Where the player joined from, for bans that a new cookie does not lift.
     address: IpAddr,
+    /// The guest id of the browser they joined from, for bans that signing out does not lift.
+    browser: Option<Arc<str>>,
     /// The player's role: staff cannot be removed by those below them.
     role: Role,
     /// The player's open connections here: one per tab.
@@ -119,9 +121,8 @@ pub struct Room {
     members: Vec<Member>,
     /// The last messages, shown to players who join.
     chat: VecDeque<ChatMessage>,
-    /// Ban key (a participant id, or an address as `address:<ip>`) to the server time (ms)
-    /// the ban ends.
-    bans: HashMap<String, f64>,
+    /// Who is banned (by participant, browser and address) and until when (server time, ms).
+    bans: Vec<RoomBan>,
     /// Participant id to the server time (ms) their mute ends: they may not chat here.
     mutes: HashMap<String, f64>,
     /// What each player (and address) may still play here; kept when they leave, so leaving
@@ -180,10 +181,7 @@ impl Room {
             owner_id,
             members: Vec::new(),
             chat: VecDeque::with_capacity(CHAT_HISTORY_LEN),
-            bans: bans
-                .into_iter()
-                .map(|ban| (ban.participant_id, ban.until_ms))
-                .collect(),
+            bans: bans.into_iter().map(RoomBan::upgraded).collect(),
             mutes: HashMap::new(),
             note_budgets,
             context,

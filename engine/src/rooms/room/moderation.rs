@@ -7,11 +7,11 @@
 use std::time::Duration;
 
 use pianorhythm_core::{
-    domain::{audit::AuditAction, user::Role},
+    domain::{audit::AuditAction, ban::BanLength, room::RoomBan, user::Role},
     protocol::{LeaveReason, RoomSettingsUpdate},
 };
 
-use super::{membership::address_ban_key, Room};
+use super::Room;
 use crate::{
     clock,
     policy::{self, Action},
@@ -106,7 +106,10 @@ impl Room {
         Ok(())
     }
 
-    /// Kick (no duration) or ban (for `ban`) a player, by the owner or a moderator.
+    /// Kick (no duration) or ban (for `ban`) a player, by the owner or a moderator. A ban
+    /// holds against the player's participant id, their browser and their address: a guest
+    /// comes back with a new cookie as a new guest, and an account signs out into its
+    /// browser's guest.
     pub(super) fn remove_player(
         &mut self,
         origin: &Origin,
@@ -115,20 +118,22 @@ impl Room {
     ) -> Result<(), RoomError> {
         self.require_moderator(origin)?;
         let index = self.target_index(origin, target)?;
+        // Checked before anyone is removed: a refused length changes nothing.
+        let length = ban.map(|duration| self.or_default(duration)).transpose()?;
         let removed = self.remove_member(index);
         let target = removed.participant.id.clone();
-        let frame = match ban {
-            Some(duration) => {
-                let duration = self.or_default(duration);
-                let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
-                self.bans.insert(removed.participant.id.clone(), until);
-                // A guest comes back with a new cookie as a new guest: their address is
-                // banned too. An account is the same account whatever the cookie.
-                if removed.role == Role::Guest {
-                    self.bans.insert(address_ban_key(removed.address), until);
-                }
+        let frame = match length {
+            Some(length) => {
+                let until = length.ends_at_server_time(clock::now_ms());
+                self.bans.retain(|ban| ban.participant_id != target);
+                self.bans.push(RoomBan {
+                    participant_id: target.clone(),
+                    address: Some(removed.address),
+                    browser: removed.browser.as_deref().map(str::to_owned),
+                    until_ms: until,
+                });
                 self.persist();
-                let details = format!("for {} s", duration.as_secs());
+                let details = format!("for {} s", length.duration().as_secs());
                 self.audit_by(origin, AuditAction::PlayerBanned, target, details);
                 self.left_frame(LeaveReason::BannedFromRoom, until)
             }
@@ -150,11 +155,11 @@ impl Room {
     ) -> Result<(), RoomError> {
         self.require_moderator(origin)?;
         let index = self.target_index(origin, target)?;
-        let duration = self.or_default(duration);
+        let duration = self.or_default(duration)?;
         let target = self.members[index].participant.id.clone();
-        let until = clock::now_ms() + duration.as_secs_f64() * 1000.0;
+        let until = duration.ends_at_server_time(clock::now_ms());
         self.mutes.insert(target.clone(), until);
-        let details = format!("for {} s", duration.as_secs());
+        let details = format!("for {} s", duration.duration().as_secs());
         self.audit_by(origin, AuditAction::PlayerMuted, target, details);
         Ok(())
     }
@@ -205,11 +210,12 @@ impl Room {
         }
     }
 
-    fn or_default(&self, duration: Duration) -> Duration {
-        if duration.is_zero() {
-            self.context.config.default_ban
-        } else {
-            duration
-        }
+    /// The length asked for (zero: the default ban length), within the one rule for bans.
+    fn or_default(&self, duration: Duration) -> Result<BanLength, RoomError> {
+        let duration = match duration.is_zero() {
+            true => self.context.config.default_ban,
+            false => duration,
+        };
+        Ok(BanLength::new(duration)?)
     }
 }

@@ -4,7 +4,7 @@
 use pianorhythm_core::{
     domain::{
         audit::{AuditAction, AuditEntry},
-        room::{RoomBan, StoredRoom},
+        room::StoredRoom,
     },
     rooms::CHAT_HISTORY_LEN,
 };
@@ -44,11 +44,8 @@ impl Room {
             bans: self
                 .bans
                 .iter()
-                .filter(|(_, until)| **until > now)
-                .map(|(participant_id, until)| RoomBan {
-                    participant_id: participant_id.clone(),
-                    until_ms: *until,
-                })
+                .filter(|ban| ban.until_ms > now)
+                .cloned()
                 .collect(),
             created_at: self.created_at,
             updated_at: now_millis(),

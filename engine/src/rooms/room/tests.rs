@@ -333,6 +333,85 @@ async fn an_account_ban_holds_against_the_account_not_its_address() {
 }
 
 #[tokio::test]
+async fn an_account_ban_holds_for_its_browser_after_sign_out_and_for_guests_at_its_address() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let owner = joined(room, "owner", "10.0.0.1");
+    let account = room.connect_in_browser(
+        "account-1",
+        "10.0.0.66".parse().unwrap(),
+        Role::Member,
+        Some("guest-1"),
+    );
+    room.join(account, None).unwrap();
+    room.handle(RoomCommand::Ban {
+        origin: room.origin(owner),
+        target: "account-1".into(),
+        duration: Duration::from_secs(60),
+    });
+    // Signed out: the same browser's guest, even from another address.
+    let signed_out = room.connect("guest-1", "10.0.0.70".parse().unwrap());
+    assert!(matches!(
+        room.join(signed_out, None),
+        Err(RoomError::Banned { .. })
+    ));
+    // A new cookie from the banned address.
+    let new_guest = room.connect("guest-2", "10.0.0.66".parse().unwrap());
+    assert!(matches!(
+        room.join(new_guest, None),
+        Err(RoomError::Banned { .. })
+    ));
+    // Another account signed in in that browser.
+    let other = room.connect_in_browser(
+        "account-3",
+        "10.0.0.80".parse().unwrap(),
+        Role::Member,
+        Some("guest-1"),
+    );
+    assert!(matches!(
+        room.join(other, None),
+        Err(RoomError::Banned { .. })
+    ));
+    // A guest elsewhere is welcome, and the owner is never kept out.
+    joined(room, "guest-3", "10.0.0.9");
+    let owner_again = room.connect_in_browser(
+        "owner",
+        "10.0.0.66".parse().unwrap(),
+        Role::Member,
+        Some("guest-1"),
+    );
+    room.join(owner_again, None).unwrap();
+}
+
+#[tokio::test]
+async fn a_ban_longer_than_ten_years_is_refused_and_changes_nothing() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let owner = joined(room, "owner", "10.0.0.1");
+    joined(room, "troll", "10.0.0.66");
+    room.handle(RoomCommand::Ban {
+        origin: room.origin(owner),
+        target: "troll".into(),
+        duration: Duration::from_secs(3_654 * 24 * 60 * 60),
+    });
+    assert_eq!(errors(room, owner), [ErrorCode::InvalidMessage]);
+    // Still in the room, and free to come back.
+    let again = room.connect("troll", "10.0.0.66".parse().unwrap());
+    room.join(again, None).unwrap();
+    room.handle(RoomCommand::Ban {
+        origin: room.origin(owner),
+        target: "troll".into(),
+        duration: Duration::from_secs(3_653 * 24 * 60 * 60),
+    });
+    assert_eq!(errors(room, owner), []);
+    let banned = room.connect("troll", "10.0.0.66".parse().unwrap());
+    assert!(matches!(
+        room.join(banned, None),
+        Err(RoomError::Banned { .. })
+    ));
+}
+
+#[tokio::test]
 async fn a_guest_who_signs_in_takes_their_rooms_along() {
     let mut harness = room_owned_by("guest-1", settings()).await;
     let room = &mut harness.room;

@@ -45,10 +45,14 @@ pub async fn rooms_keep_settings_owner_and_bans(backend: &mut Backend) {
     jazz.bans = vec![
         RoomBan {
             participant_id: "troll".into(),
+            address: Some("203.0.113.7".parse().unwrap()),
+            browser: Some("guest-of-troll".into()),
             until_ms: 1_700_000_600_000.25,
         },
         RoomBan {
             participant_id: "spammer".into(),
+            address: Some("2001:db8::".parse().unwrap()),
+            browser: None,
             until_ms: 1_700_000_900_000.5,
         },
     ];
