@@ -231,7 +231,10 @@ fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spa
         .env("GUESTS_PER_ADDRESS", "1000000")
         .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000");
     if let Some(url) = redis_url {
-        command.env("REDIS_URL", url);
+        // The instances of one run share the secret that signs the bus's messages.
+        command
+            .env("REDIS_URL", url)
+            .env("BUS_SECRET", "loadtest-bus-secret-0123456789abcdef");
     }
     let mut spawned = Spawned {
         child: command.spawn()?,

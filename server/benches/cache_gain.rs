@@ -80,7 +80,7 @@ fn main() {
 }
 
 fn key(id: &str) -> String {
-    format!("cache:user:{id}")
+    format!("pianorhythm:cache:user:{id}")
 }
 
 /// The account as a cache would keep it.

@@ -27,8 +27,11 @@ use pianorhythm_core::protocol::{
 };
 use prost::Message as _;
 use support::{
-    browser::Browser, cut::CuttableLink, oauth_provider::OAuthProvider, process::ServerProcess,
-    redis::RedisServer,
+    browser::Browser,
+    cut::CuttableLink,
+    oauth_provider::OAuthProvider,
+    process::ServerProcess,
+    redis::{RedisServer, BUS_SECRET},
 };
 use tempfile::TempDir;
 use tokio::time::{Duration, Instant};
@@ -62,6 +65,7 @@ impl Shared {
         let url = self.redis.url();
         let mut env = env.to_vec();
         env.push(("REDIS_URL", &url));
+        env.push(("BUS_SECRET", BUS_SECRET));
         // Tests ask again while a room moves between instances.
         env.push(("JOIN_ATTEMPTS_PER_MINUTE", "600"));
         let start = || ServerProcess::start_with(self.data.path(), self.site.path(), &env);
@@ -750,6 +754,7 @@ async fn join_attempts_count_on_every_instance() {
     // Three a minute: a burst of one.
     let env = [
         ("REDIS_URL", url.as_str()),
+        ("BUS_SECRET", BUS_SECRET),
         ("JOIN_ATTEMPTS_PER_MINUTE", "3"),
     ];
     let start = || ServerProcess::start_with(shared.data.path(), shared.site.path(), &env);
@@ -770,6 +775,7 @@ async fn chat_counts_on_every_instance() {
     // One message, then one every 100 s.
     let env = [
         ("REDIS_URL", url.as_str()),
+        ("BUS_SECRET", BUS_SECRET),
         ("CHAT_BURST", "1"),
         ("CHAT_PER_SECOND", "0.01"),
     ];
@@ -908,24 +914,19 @@ async fn a_site_ban_reaches_every_instance() {
 #[tokio::test]
 async fn an_instance_cut_off_from_redis_hands_its_rooms_over_when_back() {
     let shared = Shared::new();
-    let redis_address = shared
-        .redis
-        .url()
-        .trim_start_matches("redis://")
-        .parse()
-        .unwrap();
-    let link = CuttableLink::start(redis_address).await;
+    let link = CuttableLink::start(shared.redis.address()).await;
     let start = |redis_url: String| {
         let (data, site) = (shared.data.path(), shared.site.path());
         async move {
             let env = [
                 ("REDIS_URL", redis_url.as_str()),
+                ("BUS_SECRET", BUS_SECRET),
                 ("JOIN_ATTEMPTS_PER_MINUTE", "600"),
             ];
             ServerProcess::start_with(data, site, &env).await
         }
     };
-    let a = start(format!("redis://{}", link.address)).await;
+    let a = start(RedisServer::url_at(link.address)).await;
     let b = start(shared.redis.url()).await;
 
     let (mut alice, alice_id) = a.connect(None).await;
