@@ -981,3 +981,109 @@ async fn an_instance_cut_off_from_redis_hands_its_rooms_over_when_back() {
     // And Bob is heard by Alice.
     hears(&mut bob, &bob_id, &mut alice).await;
 }
+
+/// `pianorhythm_bus_rejected_total` on the server whose metrics listen at `metrics`.
+async fn bus_rejected(metrics: std::net::SocketAddr) -> u64 {
+    let text = reqwest::get(format!("http://{metrics}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|line| line.starts_with("pianorhythm_bus_rejected_total{"))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Anyone who can publish on Redis can write an envelope: one that tells every instance to
+/// close a player's connections, as a site-wide ban does. Unsigned, signed with another
+/// secret or cut short, it is dropped and counted, and the player plays on with a player on
+/// the other instance; sealed with the deployment's BUS_SECRET, the same envelope closes
+/// the connection (so the dropped ones would have, were they believed).
+#[tokio::test]
+async fn forged_envelopes_on_redis_are_dropped_and_counted() {
+    use pianorhythm_cluster::{bus::wire, BusKey};
+
+    let shared = Shared::new();
+    let url = shared.redis.url();
+    let metrics_b = support::process::free_address();
+    let metrics_b_text = metrics_b.to_string();
+    let env = |metrics: &str| {
+        vec![
+            ("REDIS_URL", url.clone()),
+            ("BUS_SECRET", BUS_SECRET.to_owned()),
+            ("METRICS_ADDR", metrics.to_owned()),
+        ]
+    };
+    let start = |env: Vec<(&'static str, String)>| {
+        let (data, site) = (shared.data.path(), shared.site.path());
+        async move {
+            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ServerProcess::start_with(data, site, &env).await
+        }
+    };
+    let (a, b) = tokio::join!(start(env("127.0.0.1:0")), start(env(&metrics_b_text)));
+    let (mut alice, alice_id) = a.connect(None).await;
+    alice.create_room(room("Forgery")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    bob.enter("forgery").await;
+    hears(&mut alice, &alice_id.id, &mut bob).await;
+
+    let close_bob = wire::Envelope {
+        from: "forger".to_owned(),
+        items: vec![wire::Item {
+            kind: Some(wire::item::Kind::ClosePlayer(bob_id.id.clone())),
+        }],
+    }
+    .encode_to_vec();
+    let channel = "pianorhythm:everyone";
+    let sealed = BusKey::new(BUS_SECRET).unwrap().seal(channel, &close_bob);
+    let other_secret = BusKey::new("another-secret-0123456789abcdef0123456789")
+        .unwrap()
+        .seal(channel, &close_bob);
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut redis = client.get_multiplexed_async_connection().await.unwrap();
+    let before = bus_rejected(metrics_b).await;
+    for forged in [
+        close_bob.clone(),
+        other_secret,
+        sealed[..sealed.len() - 1].to_vec(),
+    ] {
+        redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(forged)
+            .query_async::<u64>(&mut redis)
+            .await
+            .unwrap();
+    }
+
+    let deadline = Instant::now() + PATIENCE;
+    while bus_rejected(metrics_b).await < before + 3 {
+        assert!(
+            Instant::now() < deadline,
+            "B did not count the forged envelopes"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Bob is still in the room, and still hears Alice across the instances.
+    hears(&mut alice, &alice_id.id, &mut bob).await;
+
+    redis::cmd("PUBLISH")
+        .arg(channel)
+        .arg(sealed)
+        .query_async::<u64>(&mut redis)
+        .await
+        .unwrap();
+    let reason = until(
+        &mut bob,
+        PATIENCE,
+        "bob's goodbye on B",
+        |kind| match kind {
+            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(reason, DisconnectReason::BannedFromSite);
+}
