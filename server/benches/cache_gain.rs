@@ -7,7 +7,6 @@
 //! nothing about speed; compare the rows within one run.
 
 #[path = "../tests/support/redis.rs"]
-#[allow(dead_code)] // The bench starts Redis and never stops it early.
 mod redis_server;
 
 use hdrhistogram::Histogram;
