@@ -1007,7 +1007,12 @@ async fn forged_envelopes_on_redis_are_dropped_and_counted() {
 
     let shared = Shared::new();
     let url = shared.redis.url();
-    let metrics_b = support::process::free_address();
+    // B's metrics on an address of its own: a port merely found free on 127.0.0.1 may be
+    // taken meanwhile by another test's server (which picks any free port there).
+    let metrics_b = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let metrics_b_text = metrics_b.to_string();
     let env = |metrics: &str| {
         vec![
@@ -1050,19 +1055,21 @@ async fn forged_envelopes_on_redis_are_dropped_and_counted() {
         other_secret,
         sealed[..sealed.len() - 1].to_vec(),
     ] {
-        redis::cmd("PUBLISH")
+        let receivers = redis::cmd("PUBLISH")
             .arg(channel)
             .arg(forged)
             .query_async::<u64>(&mut redis)
             .await
             .unwrap();
+        assert_eq!(receivers, 2, "both instances listen on {channel}");
     }
 
     let deadline = Instant::now() + PATIENCE;
     while bus_rejected(metrics_b).await < before + 3 {
         assert!(
             Instant::now() < deadline,
-            "B did not count the forged envelopes"
+            "B counted {} forged envelopes of 3, {before} before",
+            bus_rejected(metrics_b).await - before
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
