@@ -2,24 +2,28 @@
 //!
 //! - `wire`: the messages instances exchange (`server/proto/bus.proto`)
 //! - `peer`: one ordered queue per other instance, published in batches
+//! - `seal`: the HMAC (`BUS_SECRET`) every message carries, and its check
 //!
 //! Each instance has a channel of its own (`pianorhythm:instance:<id>`) that it listens on for
 //! as long as it runs, and all listen on one more ([`EVERYONE`]) for what concerns them all, subscribing again whenever Redis comes back after a restart; commands go
 //! through one connection that reconnects by itself. Every publish is one [`wire::Envelope`];
-//! what arrives is handed on, decoded, through the receiver [`Bus::connect`] returns. The
+//! what arrives is checked (its seal), then handed on, decoded, through the receiver
+//! [`Bus::connect`] returns; a message that fails the check is dropped, counted
+//! ([`BUS_REJECTED`]) and logged. The
 //! instance probes its own channel every few seconds, which measures the bus's
 //! publish-to-receive lag (`pianorhythm_bus_lag_seconds`) and shows that the whole path works.
 //!
 //! Without `REDIS_URL` there is no bus: one process holds every room.
 
 pub mod peer;
+pub mod seal;
 pub mod wire;
 
 use std::{sync::Arc, time::Duration};
 
 use backon::{ExponentialBuilder, Retryable};
 use futures_util::StreamExt;
-use metrics::histogram;
+use metrics::{counter, histogram};
 use pianorhythm_engine::{clock, shutdown::Shutdown};
 use prost::Message as _;
 use redis::{
@@ -30,6 +34,9 @@ use tokio::sync::{mpsc, watch};
 
 /// From publishing on the bus to receiving, measured by probes.
 pub const BUS_LAG_SECONDS: &str = "pianorhythm_bus_lag_seconds";
+/// Messages on the bus dropped unread, by reason: not sealed with this deployment's
+/// `BUS_SECRET` for the channel they came on, or not an envelope.
+pub const BUS_REJECTED: &str = "pianorhythm_bus_rejected_total";
 
 /// How often an instance probes its own channel.
 const PROBE_INTERVAL: Duration = Duration::from_secs(2);
@@ -46,8 +53,14 @@ const EVERYONE: &str = "pianorhythm:everyone";
 const INCOMING_CAPACITY: usize = 4096;
 
 #[derive(Debug, thiserror::Error)]
-#[error("Redis at REDIS_URL: {0}")]
-pub struct BusError(#[from] pub redis::RedisError);
+pub enum BusError {
+    /// Redis refused or did not answer.
+    #[error("Redis at REDIS_URL: {0}")]
+    Redis(#[from] redis::RedisError),
+    /// `BUS_SECRET` is missing or too weak to seal messages with.
+    #[error("{0}")]
+    Secret(String),
+}
 
 /// This instance's end of the bus.
 #[derive(Clone)]
@@ -58,6 +71,8 @@ pub struct Bus {
     connection: ConnectionManager,
     /// Whether this instance is subscribed to its channel now (false while Redis is away).
     subscribed: watch::Receiver<bool>,
+    /// Seals what this instance publishes.
+    key: seal::BusKey,
 }
 
 impl Bus {
@@ -65,6 +80,7 @@ impl Bus {
     /// instances send arrives through the receiver.
     pub async fn connect(
         url: &str,
+        key: seal::BusKey,
         shutdown: Shutdown,
     ) -> Result<(Self, mpsc::Receiver<wire::Envelope>), BusError> {
         let client = Client::open(url)?;
@@ -83,9 +99,11 @@ impl Bus {
             instance,
             connection,
             subscribed,
+            key: key.clone(),
         };
         let listener = Listener {
             client,
+            key,
             channel: channel(&bus.instance),
             incoming: incoming_tx,
             subscribed: subscribed_tx,
@@ -124,24 +142,23 @@ impl Bus {
     }
 
     /// Publishes `items` to `instance`'s channel, in one envelope.
-    pub async fn publish(&self, instance: &str, items: Vec<wire::Item>) -> Result<(), BusError> {
+    pub async fn publish(&self, instance: &str, items: Vec<wire::Item>) -> RedisResult<()> {
         self.publish_on(channel(instance), items).await
     }
 
     /// Publishes `items` to every instance, this one included.
-    pub async fn broadcast(&self, items: Vec<wire::Item>) -> Result<(), BusError> {
+    pub async fn broadcast(&self, items: Vec<wire::Item>) -> RedisResult<()> {
         self.publish_on(EVERYONE.to_owned(), items).await
     }
 
-    async fn publish_on(&self, channel: String, items: Vec<wire::Item>) -> Result<(), BusError> {
+    async fn publish_on(&self, channel: String, items: Vec<wire::Item>) -> RedisResult<()> {
         let envelope = wire::Envelope {
             from: self.instance.to_string(),
             items,
         };
+        let payload = self.key.seal(&channel, &envelope.encode_to_vec());
         let mut connection = self.connection.clone();
-        connection
-            .publish::<_, _, ()>(channel, envelope.encode_to_vec())
-            .await?;
+        connection.publish::<_, _, ()>(channel, payload).await?;
         Ok(())
     }
 
@@ -173,6 +190,8 @@ async fn subscribe(client: Client, channel: String) -> RedisResult<PubSub> {
 struct Listener {
     /// Opens the subscription (again, after Redis restarts).
     client: Client,
+    /// Checks every message's seal before it is read.
+    key: seal::BusKey,
     /// This instance's own channel.
     channel: String,
     /// Where decoded envelopes go.
@@ -200,7 +219,8 @@ impl Listener {
             self.subscribed.send_replace(true);
             let mut messages = pubsub.on_message();
             while let Some(Some(message)) = shutdown.run_until_cancelled(messages.next()).await {
-                self.receive(message.get_payload_bytes()).await;
+                self.receive(message.get_channel_name(), message.get_payload_bytes())
+                    .await;
             }
             self.subscribed.send_replace(false);
             if !shutdown.is_cancelled() {
@@ -209,11 +229,26 @@ impl Listener {
         }
     }
 
-    /// One message on this instance's channel: probes are measured here, the rest handed on.
-    async fn receive(&self, payload: &[u8]) {
-        let mut envelope = match wire::Envelope::decode(payload) {
+    /// One message on `channel`: dropped unless sealed for it with this deployment's secret;
+    /// probes are measured here, the rest handed on.
+    async fn receive(&self, channel: &str, payload: &[u8]) {
+        let bytes = match self.key.open(channel, payload) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                let reason = match error {
+                    seal::Unsealed::Truncated => "truncated",
+                    seal::Unsealed::Version(_) => "version",
+                    seal::Unsealed::Forged => "forged",
+                };
+                counter!(BUS_REJECTED, "reason" => reason).increment(1);
+                tracing::warn!(%error, channel, "a message on the bus failed its check; dropped");
+                return;
+            }
+        };
+        let mut envelope = match wire::Envelope::decode(bytes) {
             Ok(envelope) => envelope,
             Err(error) => {
+                counter!(BUS_REJECTED, "reason" => "undecodable").increment(1);
                 tracing::warn!(%error, "an undecodable message on the bus");
                 return;
             }

@@ -5,7 +5,8 @@
 //! `Solo` stands in.
 //!
 //! - `bus`: this instance's channel on Redis, publishing and listening (`bus/wire`: the
-//!   messages, `bus/peer`: one ordered, batched queue per other instance)
+//!   messages, `bus/peer`: one ordered, batched queue per other instance, `bus/seal`: the
+//!   HMAC under `BUS_SECRET` that every message must carry)
 //! - `placement`: where each room lives, its name, and who is alive, as records in Redis
 //! - `redis_cluster`: the engine's `Cluster` over placement, peers and the bus
 //! - `remote`: commands for rooms held elsewhere, as they travel and as they arrive
@@ -27,7 +28,7 @@ use pianorhythm_engine::{
 };
 use tokio::sync::mpsc;
 
-pub use bus::{BusError, BUS_LAG_SECONDS};
+pub use bus::{seal::BusKey, BusError, BUS_LAG_SECONDS, BUS_REJECTED};
 pub use redis_cluster::RedisCluster;
 pub use shared_limits::RedisLimits;
 pub use tasks::{LINK_BACK, LINK_LOST};
@@ -43,13 +44,23 @@ pub struct Joined {
 }
 
 /// Connects to Redis (it must answer now) and says this instance is alive before it claims
-/// any room, so no other takes it for gone meanwhile.
+/// any room, so no other takes it for gone meanwhile. `secret` (`BUS_SECRET`, the same on
+/// every instance) seals every message; without it there is no joining.
 pub async fn join(
     url: &str,
+    secret: Option<&str>,
     limits: LimitsConfig,
     shutdown: &Shutdown,
 ) -> Result<Joined, BusError> {
-    let (bus, incoming) = bus::Bus::connect(url, shutdown.clone()).await?;
+    let secret = secret.ok_or_else(|| {
+        BusError::Secret(
+            "REDIS_URL is set but BUS_SECRET is not: every instance needs the same secret \
+             to sign what it sends on the bus (e.g. `openssl rand -hex 32`)"
+                .to_owned(),
+        )
+    })?;
+    let key = BusKey::new(secret).map_err(BusError::Secret)?;
+    let (bus, incoming) = bus::Bus::connect(url, key, shutdown.clone()).await?;
     let placement = placement::Placement::new(bus.instance().clone(), bus.redis());
     placement.starting().await?;
     let remotes = remote::Remotes {

@@ -212,10 +212,7 @@ impl ClusterTasks {
         };
         // Asked again at the next beat if this fails: until the others hear it, they drop
         // what this instance sends their players.
-        self.bus
-            .broadcast(vec![returned])
-            .await
-            .map_err(|error| error.0)
+        self.bus.broadcast(vec![returned]).await
     }
 
     /// Shares what the lobby shows of this instance's rooms (claiming them again, and their

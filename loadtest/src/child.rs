@@ -235,7 +235,10 @@ fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spa
         .env("HTTP_BURST", "1000000")
         .env("MAX_OPEN_CONNECTIONS", "1000000");
     if let Some(url) = redis_url {
-        command.env("REDIS_URL", url);
+        // The instances of one run share the secret that signs the bus's messages.
+        command
+            .env("REDIS_URL", url)
+            .env("BUS_SECRET", "loadtest-bus-secret-0123456789abcdef");
     }
     let mut spawned = Spawned {
         child: command.spawn()?,

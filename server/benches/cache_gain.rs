@@ -7,7 +7,6 @@
 //! nothing about speed; compare the rows within one run.
 
 #[path = "../tests/support/redis.rs"]
-#[allow(dead_code)] // The bench starts Redis and never stops it early.
 mod redis_server;
 
 use hdrhistogram::Histogram;
@@ -80,7 +79,7 @@ fn main() {
 }
 
 fn key(id: &str) -> String {
-    format!("cache:user:{id}")
+    format!("pianorhythm:cache:user:{id}")
 }
 
 /// The account as a cache would keep it.

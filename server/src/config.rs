@@ -64,6 +64,8 @@ pub struct Config {
     pub metrics_addr: SocketAddr,
     /// `REDIS_URL`: the bus between instances, if there are several.
     pub redis_url: Option<String>,
+    /// `BUS_SECRET`: signs the bus's messages, so an instance believes only its peers.
+    pub bus_secret: Option<String>,
     /// `SENTRY_DSN`: where errors and panics are reported, if anywhere.
     pub sentry_dsn: Option<String>,
     /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` names the client.
@@ -212,6 +214,9 @@ impl From<Settings> for Config {
             passing_sessions: settings.passing_sessions as usize,
             metrics_addr: settings.metrics_addr,
             redis_url: settings.redis_url.filter(|url| !url.trim().is_empty()),
+            bus_secret: settings
+                .bus_secret
+                .filter(|secret| !secret.trim().is_empty()),
             sentry_dsn: settings.sentry_dsn.filter(|dsn| !dsn.is_empty()),
             trusted_proxies: TrustedProxies::parse(&settings.trusted_proxies)
                 .expect("checked when the settings were read"),

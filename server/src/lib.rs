@@ -95,9 +95,14 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let (cluster, shared_limits, joined): (Arc<dyn Cluster>, Arc<dyn SharedLimits>, _) =
         match &config.redis_url {
             Some(url) => {
-                let joined = pianorhythm_cluster::join(url, config.limits.clone(), &shutdown)
-                    .await
-                    .map_err(io::Error::other)?;
+                let joined = pianorhythm_cluster::join(
+                    url,
+                    config.bus_secret.as_deref(),
+                    config.limits.clone(),
+                    &shutdown,
+                )
+                .await
+                .map_err(io::Error::other)?;
                 (joined.cluster.clone(), joined.limits.clone(), Some(joined))
             }
             None => (Arc::new(Solo), Arc::new(Solo), None),

@@ -66,6 +66,10 @@ fn describe() {
         Unit::Seconds,
         "From publishing on the bus (Redis) to receiving."
     );
+    describe_counter!(
+        pianorhythm_cluster::BUS_REJECTED,
+        "Bus messages dropped unread (not signed with BUS_SECRET, or undecodable), by reason."
+    );
     describe_counter!(HTTP_REQUESTS, "HTTP requests, by route and status.");
     describe_histogram!(
         HTTP_REQUEST_SECONDS,

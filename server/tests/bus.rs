@@ -10,11 +10,15 @@ mod support {
 use std::time::Duration;
 
 use common::TestServer;
-use support::redis::RedisServer;
+use support::redis::{RedisServer, BUS_SECRET};
 
 async fn server_on(redis: &RedisServer) -> TestServer {
     let url = redis.url();
-    TestServer::start_ready_with(move |config| config.redis_url = Some(url)).await
+    TestServer::start_ready_with(move |config| {
+        config.redis_url = Some(url);
+        config.bus_secret = Some(BUS_SECRET.to_owned());
+    })
+    .await
 }
 
 /// How many bus lag samples `/metrics` holds.
@@ -95,9 +99,8 @@ async fn redis_restarting_mid_session_turns_readiness_off_then_service_resumes()
     );
 }
 
-#[tokio::test]
-async fn a_server_whose_redis_is_away_does_not_start() {
-    let port = RedisServer::start().stop();
+/// Why a server on `redis_url` with `bus_secret` refuses to start.
+async fn start_error(redis_url: String, bus_secret: Option<&str>) -> String {
     let data = tempfile::TempDir::new().unwrap();
     let site = tempfile::TempDir::new().unwrap();
     let mut config = server::config::Config::from_lookup(|name| match name {
@@ -107,10 +110,48 @@ async fn a_server_whose_redis_is_away_does_not_start() {
         _ => None,
     })
     .unwrap();
-    config.redis_url = Some(format!("redis://127.0.0.1:{port}"));
-    let error = server::start(config)
+    config.redis_url = Some(redis_url);
+    config.bus_secret = bus_secret.map(str::to_owned);
+    server::start(config)
         .await
         .err()
-        .expect("no Redis, no start");
-    assert!(error.to_string().contains("REDIS_URL"), "{error}");
+        .expect("the server started")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_server_whose_redis_is_away_does_not_start() {
+    let port = RedisServer::start().stop();
+    let url = RedisServer::url_at(([127, 0, 0, 1], port).into());
+    let error = start_error(url, Some(BUS_SECRET)).await;
+    assert!(error.contains("REDIS_URL"), "{error}");
+}
+
+#[tokio::test]
+async fn a_server_with_redis_but_no_bus_secret_does_not_start() {
+    let redis = RedisServer::start();
+    let error = start_error(redis.url(), None).await;
+    assert!(error.contains("BUS_SECRET"), "{error}");
+    let error = start_error(redis.url(), Some("short")).await;
+    assert!(error.contains("BUS_SECRET"), "{error}");
+}
+
+/// Redis refuses whoever does not log in; a server without the credentials does not start,
+/// and one with them works (every other test on [`RedisServer`] uses them).
+#[tokio::test]
+async fn redis_refuses_clients_without_credentials() {
+    let redis = RedisServer::start();
+    let client = redis::Client::open(redis.url_without_credentials()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let refused = redis::cmd("PING")
+        .query_async::<String>(&mut connection)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("NOAUTH"), "{refused}");
+
+    let error = start_error(redis.url_without_credentials(), Some(BUS_SECRET)).await;
+    assert!(error.contains("REDIS_URL"), "{error}");
+
+    let server = server_on(&redis).await;
+    assert!(ready(&server).await);
 }

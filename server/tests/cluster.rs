@@ -27,8 +27,11 @@ use pianorhythm_core::protocol::{
 };
 use prost::Message as _;
 use support::{
-    browser::Browser, cut::CuttableLink, oauth_provider::OAuthProvider, process::ServerProcess,
-    redis::RedisServer,
+    browser::Browser,
+    cut::CuttableLink,
+    oauth_provider::OAuthProvider,
+    process::ServerProcess,
+    redis::{RedisServer, BUS_SECRET},
 };
 use tempfile::TempDir;
 use tokio::time::{Duration, Instant};
@@ -62,6 +65,7 @@ impl Shared {
         let url = self.redis.url();
         let mut env = env.to_vec();
         env.push(("REDIS_URL", &url));
+        env.push(("BUS_SECRET", BUS_SECRET));
         // Tests ask again while a room moves between instances.
         env.push(("JOIN_ATTEMPTS_PER_MINUTE", "600"));
         let start = || ServerProcess::start_with(self.data.path(), self.site.path(), &env);
@@ -750,6 +754,7 @@ async fn join_attempts_count_on_every_instance() {
     // Three a minute: a burst of one.
     let env = [
         ("REDIS_URL", url.as_str()),
+        ("BUS_SECRET", BUS_SECRET),
         ("JOIN_ATTEMPTS_PER_MINUTE", "3"),
     ];
     let start = || ServerProcess::start_with(shared.data.path(), shared.site.path(), &env);
@@ -770,6 +775,7 @@ async fn chat_counts_on_every_instance() {
     // One message, then one every 100 s.
     let env = [
         ("REDIS_URL", url.as_str()),
+        ("BUS_SECRET", BUS_SECRET),
         ("CHAT_BURST", "1"),
         ("CHAT_PER_SECOND", "0.01"),
     ];
@@ -1066,24 +1072,19 @@ async fn a_demoted_moderator_cannot_kick_from_a_connection_opened_before() {
 #[tokio::test]
 async fn an_instance_cut_off_from_redis_hands_its_rooms_over_when_back() {
     let shared = Shared::new();
-    let redis_address = shared
-        .redis
-        .url()
-        .trim_start_matches("redis://")
-        .parse()
-        .unwrap();
-    let link = CuttableLink::start(redis_address).await;
+    let link = CuttableLink::start(shared.redis.address()).await;
     let start = |redis_url: String| {
         let (data, site) = (shared.data.path(), shared.site.path());
         async move {
             let env = [
                 ("REDIS_URL", redis_url.as_str()),
+                ("BUS_SECRET", BUS_SECRET),
                 ("JOIN_ATTEMPTS_PER_MINUTE", "600"),
             ];
             ServerProcess::start_with(data, site, &env).await
         }
     };
-    let a = start(format!("redis://{}", link.address)).await;
+    let a = start(RedisServer::url_at(link.address)).await;
     let b = start(shared.redis.url()).await;
 
     let (mut alice, alice_id) = a.connect(None).await;
@@ -1137,4 +1138,117 @@ async fn an_instance_cut_off_from_redis_hands_its_rooms_over_when_back() {
     assert_eq!(heard, 1, "alice's note reached bob {heard} times");
     // And Bob is heard by Alice.
     hears(&mut bob, &bob_id, &mut alice).await;
+}
+
+/// `pianorhythm_bus_rejected_total` on the server whose metrics listen at `metrics`.
+async fn bus_rejected(metrics: std::net::SocketAddr) -> u64 {
+    let text = reqwest::get(format!("http://{metrics}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .filter(|line| line.starts_with("pianorhythm_bus_rejected_total{"))
+        .filter_map(|line| line.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Anyone who can publish on Redis can write an envelope: one that tells every instance to
+/// close a player's connections, as a site-wide ban does. Unsigned, signed with another
+/// secret or cut short, it is dropped and counted, and the player plays on with a player on
+/// the other instance; sealed with the deployment's BUS_SECRET, the same envelope closes
+/// the connection (so the dropped ones would have, were they believed).
+#[tokio::test]
+async fn forged_envelopes_on_redis_are_dropped_and_counted() {
+    use pianorhythm_cluster::{bus::wire, BusKey};
+
+    let shared = Shared::new();
+    let url = shared.redis.url();
+    // B's metrics on an address of its own: a port merely found free on 127.0.0.1 may be
+    // taken meanwhile by another test's server (which picks any free port there).
+    let metrics_b = std::net::TcpListener::bind("127.0.0.2:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let metrics_b_text = metrics_b.to_string();
+    let env = |metrics: &str| {
+        vec![
+            ("REDIS_URL", url.clone()),
+            ("BUS_SECRET", BUS_SECRET.to_owned()),
+            ("METRICS_ADDR", metrics.to_owned()),
+        ]
+    };
+    let start = |env: Vec<(&'static str, String)>| {
+        let (data, site) = (shared.data.path(), shared.site.path());
+        async move {
+            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            ServerProcess::start_with(data, site, &env).await
+        }
+    };
+    let (a, b) = tokio::join!(start(env("127.0.0.1:0")), start(env(&metrics_b_text)));
+    let (mut alice, alice_id) = a.connect(None).await;
+    alice.create_room(room("Forgery")).await;
+    let (mut bob, bob_id) = b.connect(None).await;
+    bob.enter("forgery").await;
+    hears(&mut alice, &alice_id.id, &mut bob).await;
+
+    let close_bob = wire::Envelope {
+        from: "forger".to_owned(),
+        items: vec![wire::Item {
+            kind: Some(wire::item::Kind::ClosePlayer(bob_id.id.clone())),
+        }],
+    }
+    .encode_to_vec();
+    let channel = "pianorhythm:everyone";
+    let sealed = BusKey::new(BUS_SECRET).unwrap().seal(channel, &close_bob);
+    let other_secret = BusKey::new("another-secret-0123456789abcdef0123456789")
+        .unwrap()
+        .seal(channel, &close_bob);
+    let client = redis::Client::open(url.as_str()).unwrap();
+    let mut redis = client.get_multiplexed_async_connection().await.unwrap();
+    let before = bus_rejected(metrics_b).await;
+    for forged in [
+        close_bob.clone(),
+        other_secret,
+        sealed[..sealed.len() - 1].to_vec(),
+    ] {
+        let receivers = redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(forged)
+            .query_async::<u64>(&mut redis)
+            .await
+            .unwrap();
+        assert_eq!(receivers, 2, "both instances listen on {channel}");
+    }
+
+    let deadline = Instant::now() + PATIENCE;
+    while bus_rejected(metrics_b).await < before + 3 {
+        assert!(
+            Instant::now() < deadline,
+            "B counted {} forged envelopes of 3, {before} before",
+            bus_rejected(metrics_b).await - before
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Bob is still in the room, and still hears Alice across the instances.
+    hears(&mut alice, &alice_id.id, &mut bob).await;
+
+    redis::cmd("PUBLISH")
+        .arg(channel)
+        .arg(sealed)
+        .query_async::<u64>(&mut redis)
+        .await
+        .unwrap();
+    let reason = until(
+        &mut bob,
+        PATIENCE,
+        "bob's goodbye on B",
+        |kind| match kind {
+            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(reason, DisconnectReason::BannedFromSite);
 }

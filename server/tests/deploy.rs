@@ -2,6 +2,9 @@
 //! here. The Kubernetes base must render with kustomize, pass the Kubernetes API schemas, and
 //! keep what a rollout relies on (probes, the drain before SIGTERM, autoscaling, WebSocket
 //! timeouts); the Compose file must run the whole stack; the dashboard must chart every metric.
+//! Both keep what hardening relies on: Redis and MongoDB refuse clients without credentials,
+//! the bus's secret is set, only the actual proxy's X-Forwarded-For is believed (and nginx
+//! writes it itself), and in Kubernetes NetworkPolicies allow only the paths the stack uses.
 //!
 //! `kubectl` and `kubernetes-validate` are required (`scripts/setup.sh --test` installs the
 //! latter): a missing tool is a loud failure, never a skipped test.
@@ -228,10 +231,24 @@ fn compose_file_runs_the_whole_stack() {
     let nginx = text("deploy/nginx.conf");
     for (name, app) in apps {
         let environment = &app["environment"];
-        assert_eq!(environment["REDIS_URL"], "redis://redis:6379", "{name}");
-        assert_eq!(
-            environment["MONGODB_URI"], "mongodb://mongo:27017/?replicaSet=rs0",
-            "{name}"
+        let redis_url = environment["REDIS_URL"].as_str().unwrap();
+        assert!(
+            redis_url.starts_with("redis://pianorhythm:${REDIS_PASSWORD")
+                && redis_url.ends_with("@redis:6379"),
+            "{name} logs in to Redis as its user: {redis_url}"
+        );
+        let mongodb_uri = environment["MONGODB_URI"].as_str().unwrap();
+        assert!(
+            mongodb_uri.starts_with("mongodb://pianorhythm:${MONGO_APP_PASSWORD")
+                && mongodb_uri
+                    .ends_with("@mongo:27017/pianorhythm?replicaSet=rs0&authSource=admin"),
+            "{name} logs in to MongoDB as its user: {mongodb_uri}"
+        );
+        assert!(
+            environment["BUS_SECRET"]
+                .as_str()
+                .is_some_and(|secret| secret.starts_with("${BUS_SECRET:?")),
+            "{name} must be given BUS_SECRET"
         );
         assert_eq!(environment["METRICS_ADDR"], "0.0.0.0:9100", "{name}");
         assert!(
@@ -309,5 +326,257 @@ fn grafana_dashboard_charts_every_metric() {
             charted(&format!("{histogram}_bucket{{")),
             "no panel shows {histogram}"
         );
+    }
+}
+
+/// Each network in a `TRUSTED_PROXIES` value: none may be as wide as a /16, where other
+/// hosts than the proxy could speak for any player.
+fn assert_narrow_proxies(value: &str, whence: &str) {
+    assert!(
+        !value.trim().is_empty(),
+        "{whence}: TRUSTED_PROXIES is empty"
+    );
+    for entry in value.split(',').map(str::trim) {
+        let prefix = entry.split_once('/').map_or(32, |(_, bits)| {
+            bits.parse::<u8>()
+                .unwrap_or_else(|_| panic!("{whence}: {entry}"))
+        });
+        assert!(
+            prefix >= 24,
+            "{whence}: TRUSTED_PROXIES names {entry}, wider than the proxies themselves"
+        );
+    }
+}
+
+/// A Redis command line that turns the default (password-less) user off and gives the
+/// servers' user a password and a key pattern.
+fn assert_redis_requires_auth(arguments: &[&str], whence: &str) {
+    let joined = arguments.join(" ");
+    assert!(
+        joined.contains("--user default off"),
+        "{whence}: Redis's default user stays on: {joined}"
+    );
+    assert!(
+        joined.contains("--user pianorhythm on >") && joined.contains("~pianorhythm:*"),
+        "{whence}: Redis has no servers' user with a password: {joined}"
+    );
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {value}"))
+        .iter()
+        .map(|item| item.as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn compose_requires_credentials_and_trusts_only_nginx() {
+    let compose_text = text("deploy/compose.yaml");
+    let documents = yaml_documents(compose_text.as_bytes());
+    let services = &documents[0]["services"];
+    assert_redis_requires_auth(&strings(&services["redis"]["command"]), "compose");
+    let mongo = &services["mongo"];
+    assert!(
+        strings(&mongo["command"]).contains(&"--keyFile"),
+        "compose: MongoDB runs without a key file (and so without access control)"
+    );
+    assert!(mongo["environment"]["MONGO_INITDB_ROOT_USERNAME"].is_string());
+    assert!(
+        !compose_text.contains("chmod 644"),
+        "compose: the signing key must not be readable by everyone"
+    );
+
+    let proxy_address = services["proxy"]["networks"]["default"]["ipv4_address"]
+        .as_str()
+        .expect("nginx has a fixed address for TRUSTED_PROXIES to name");
+    for name in ["app1", "app2"] {
+        let trusted = services[name]["environment"]["TRUSTED_PROXIES"]
+            .as_str()
+            .unwrap();
+        assert_eq!(
+            trusted, proxy_address,
+            "compose {name}: only nginx is trusted"
+        );
+        assert_narrow_proxies(trusted, name);
+    }
+
+    let nginx = text("deploy/nginx.conf");
+    assert!(
+        nginx.contains("proxy_set_header X-Forwarded-For $remote_addr;"),
+        "deploy/nginx.conf must write X-Forwarded-For itself"
+    );
+    assert!(
+        !nginx.contains("$proxy_add_x_forwarded_for"),
+        "deploy/nginx.conf passes on an X-Forwarded-For the client wrote"
+    );
+}
+
+#[test]
+fn kubernetes_redis_and_mongodb_require_credentials() {
+    let resources = yaml_documents(&render_kubernetes_base());
+
+    let redis = &find(&resources, "StatefulSet", "redis")["spec"]["template"]["spec"];
+    assert_redis_requires_auth(&strings(&redis["containers"][0]["args"]), "k8s");
+
+    let mongo = &find(&resources, "StatefulSet", "mongo")["spec"]["template"]["spec"];
+    let args = strings(&mongo["containers"][0]["args"]);
+    assert!(
+        args.contains(&"--keyFile"),
+        "k8s: MongoDB runs without a key file: {args:?}"
+    );
+    let keyfile = mongo["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|volume| volume["secret"]["secretName"] == "mongo-auth")
+        .expect("the key file comes from the mongo-auth Secret");
+    assert_eq!(keyfile["secret"]["defaultMode"], 0o400);
+    let mongo_env = mongo["containers"][0]["env"].to_string();
+    assert!(
+        mongo_env.contains("MONGO_INITDB_ROOT_PASSWORD"),
+        "{mongo_env}"
+    );
+
+    let server =
+        &find(&resources, "Deployment", "pianorhythm")["spec"]["template"]["spec"]["containers"][0];
+    let value = |name: &str| {
+        server["env"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|variable| variable["name"] == name)
+            .unwrap_or_else(|| panic!("the server has no {name}"))
+            .clone()
+    };
+    assert_eq!(
+        value("REDIS_URL")["value"],
+        "redis://pianorhythm:$(REDIS_PASSWORD)@redis:6379"
+    );
+    assert_eq!(
+        value("REDIS_PASSWORD")["valueFrom"]["secretKeyRef"]["name"],
+        "redis-auth"
+    );
+    let mongodb_uri = value("MONGODB_URI")["value"].as_str().unwrap().to_owned();
+    assert!(
+        mongodb_uri.starts_with("mongodb://pianorhythm:$(MONGO_APP_PASSWORD)@"),
+        "{mongodb_uri}"
+    );
+    assert_eq!(
+        value("MONGO_APP_PASSWORD")["valueFrom"]["secretKeyRef"]["name"],
+        "mongo-auth"
+    );
+
+    let secret = find(&resources, "Secret", "pianorhythm");
+    assert!(
+        secret["stringData"]["BUS_SECRET"].is_string(),
+        "k8s: the servers' Secret has no BUS_SECRET"
+    );
+    let config = resources
+        .iter()
+        .find(|resource| resource["kind"] == "ConfigMap")
+        .expect("the servers' ConfigMap");
+    for name in ["REDIS_URL", "MONGODB_URI"] {
+        assert!(
+            config["data"][name].is_null(),
+            "k8s: {name} in the ConfigMap would carry no credentials"
+        );
+    }
+    assert_narrow_proxies(
+        config["data"]["TRUSTED_PROXIES"].as_str().unwrap(),
+        "k8s config.env",
+    );
+}
+
+/// Default-deny, then one allow rule per path the stack uses; each selects pods that exist.
+#[test]
+fn kubernetes_network_policies_allow_only_what_the_stack_uses() {
+    let resources = yaml_documents(&render_kubernetes_base());
+    let policy = |name: &str| find(&resources, "NetworkPolicy", name)["spec"].clone();
+
+    let deny = policy("default-deny");
+    assert_eq!(deny["podSelector"], serde_json::json!({}));
+    assert_eq!(
+        deny["policyTypes"],
+        serde_json::json!(["Ingress", "Egress"])
+    );
+    assert!(deny["ingress"].is_null() && deny["egress"].is_null());
+
+    let dns = policy("allow-dns");
+    assert_eq!(dns["podSelector"], serde_json::json!({}));
+    assert!(dns["ingress"].is_null());
+    let dns_ports = dns["egress"][0]["ports"].to_string();
+    assert!(dns_ports.contains("53"), "{dns_ports}");
+
+    let server = policy("pianorhythm-server");
+    let ingress = server["ingress"].as_array().unwrap();
+    let from_namespace = |rule: &Value| {
+        rule["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let ports = |rule: &Value| -> Vec<Value> {
+        rule["ports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|port| port["port"].clone())
+            .collect()
+    };
+    assert_eq!(
+        ingress.len(),
+        2,
+        "only the ingress controller and Prometheus"
+    );
+    assert_eq!(from_namespace(&ingress[0]), "ingress-nginx");
+    assert_eq!(ports(&ingress[0]), ["http"]);
+    assert_eq!(from_namespace(&ingress[1]), "monitoring");
+    assert_eq!(ports(&ingress[1]), ["metrics"]);
+    let reached: Vec<(String, Vec<Value>)> = server["egress"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| {
+            let target = rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                .as_str()
+                .expect("egress only to pods of this stack")
+                .to_owned();
+            (target, ports(rule))
+        })
+        .collect();
+    assert_eq!(
+        reached,
+        [
+            ("redis".to_owned(), vec![6379.into()]),
+            ("mongodb".to_owned(), vec![27017.into()])
+        ]
+    );
+
+    let redis = policy("redis");
+    assert_eq!(redis["ingress"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        redis["ingress"][0]["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "pianorhythm"
+    );
+    assert!(redis["egress"].is_null(), "Redis reaches nothing");
+    policy("mongodb");
+    policy("mongodb-init");
+
+    // Every policy but the namespace-wide ones selects pods this base runs.
+    let pod_labels: Vec<&Map<String, Value>> = resources
+        .iter()
+        .filter_map(|resource| resource["spec"]["template"]["metadata"]["labels"].as_object())
+        .collect();
+    for resource in resources.iter().filter(|r| r["kind"] == "NetworkPolicy") {
+        let wanted = resource["spec"]["podSelector"]["matchLabels"].as_object();
+        let Some(wanted) = wanted else { continue };
+        let selects = pod_labels.iter().any(|labels| {
+            wanted
+                .iter()
+                .all(|(key, value)| labels.get(key) == Some(value))
+        });
+        assert!(selects, "{} selects no pod", resource["metadata"]["name"]);
     }
 }

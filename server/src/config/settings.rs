@@ -153,9 +153,15 @@ pub struct Settings {
     #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = trusted_proxies)]
     pub trusted_proxies: String,
 
-    /// Redis, the bus between instances (`redis://host:6379`); unset: one instance alone.
+    /// Redis, the bus between instances (`redis://user:password@host:6379`); unset: one
+    /// instance alone.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+
+    /// The secret (at least 32 characters, the same on every instance) that signs every
+    /// message on the bus; required with REDIS_URL.
+    #[arg(long, env = "BUS_SECRET", hide_env_values = true)]
+    pub bus_secret: Option<String>,
 
     /// Send errors and panics to this Sentry project (its DSN); empty or unset sends nothing.
     #[arg(long, env = "SENTRY_DSN", value_parser = crate::telemetry::valid_sentry_dsn)]

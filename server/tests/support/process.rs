@@ -51,6 +51,7 @@ impl ServerProcess {
                 .env("DATA_DIR", data_dir)
                 .env_remove("MONGODB_URI")
                 .env_remove("REDIS_URL")
+                .env_remove("BUS_SECRET")
                 // Every test client comes from 127.0.0.1: treat it as an address shared by many
                 // players, as TestServer does.
                 .env("GUESTS_PER_ADDRESS", "1000")
