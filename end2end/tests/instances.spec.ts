@@ -1,4 +1,5 @@
 import { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,8 @@ async function duet(browser: Browser) {
   const redis = await startRedis();
   const dataDir = mkdtempSync(join(tmpdir(), 'pianorhythm-instances-'));
   const [portA, portB] = [await freePort(), await freePort()];
-  const env = { REDIS_URL: redis.url };
+  // The instances sign what they say to each other on the bus with a secret they share.
+  const env = { REDIS_URL: redis.url, BUS_SECRET: randomBytes(32).toString('hex') };
   const children: ChildProcess[] = [redis.child];
   const first = await startServer(portA, dataDir, env);
   children.push(first);
