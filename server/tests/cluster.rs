@@ -1005,13 +1005,7 @@ async fn a_role_taken_away_reaches_open_connections_on_every_instance() {
 async fn a_demoted_moderator_cannot_kick_from_a_connection_opened_before() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let redis_address = shared
-        .redis
-        .url()
-        .trim_start_matches("redis://")
-        .parse()
-        .unwrap();
-    let link = CuttableLink::start(redis_address).await;
+    let link = CuttableLink::start(shared.redis.address()).await;
     let env = oauth_env(&provider);
     let start = |redis_url: String| {
         let (data, site, env) = (shared.data.path(), shared.site.path(), env.clone());
@@ -1021,11 +1015,12 @@ async fn a_demoted_moderator_cannot_kick_from_a_connection_opened_before() {
                 .map(|(key, value)| (*key, value.as_str()))
                 .collect();
             env.push(("REDIS_URL", redis_url.as_str()));
+            env.push(("BUS_SECRET", BUS_SECRET));
             ServerProcess::start_with(data, site, &env).await
         }
     };
     let a = start(shared.redis.url()).await;
-    let b = start(format!("redis://{}", link.address)).await;
+    let b = start(RedisServer::url_at(link.address)).await;
 
     let admin = signed_in(&provider, a.address, "root").await;
     let moe = signed_in(&provider, a.address, "moe").await;
