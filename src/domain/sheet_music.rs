@@ -41,6 +41,10 @@ pub struct NewSheet {
     pub difficulty: Difficulty,
     pub format: SheetFormat,
     pub content: Vec<u8>,
+    /// The content read once into a timeline (`sheet_format::timeline`), so pages and
+    /// downloads never read the source again; `None` for a sheet stored the old way, whose
+    /// timeline is computed at its first read.
+    pub timeline: Option<Vec<u8>>,
 }
 
 impl NewSheet {
@@ -284,6 +288,7 @@ mod tests {
             difficulty: Difficulty::Advanced,
             format: SheetFormat::MusicXml,
             content: b"<score/>".to_vec(),
+            timeline: None,
         }
         .validated()
         .unwrap();
