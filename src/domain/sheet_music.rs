@@ -14,6 +14,9 @@ pub const MAX_CONTENT_BYTES: usize = 1024 * 1024;
 pub const MAX_SEARCH_CHARS: usize = 200;
 pub const MAX_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// The furthest a search may page: far past what anyone browses (500 pages of 20), and a
+/// bound on the rows a store walks past before the page it answers.
+pub const MAX_SKIP: u64 = 10_000;
 
 /// A sheet's description; its content is fetched on its own, as it can be large.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,6 +156,9 @@ impl SheetSearch {
                 "limit must be between 1 and {MAX_PAGE_SIZE}"
             )));
         }
+        if skip > MAX_SKIP {
+            return Err(Invalid(format!("skip must be at most {MAX_SKIP}")));
+        }
         Ok(Self {
             text_key: match_key(&text),
             category: category.map(self::category).transpose()?,
@@ -264,6 +270,9 @@ mod tests {
         assert!(SheetSearch::new("a", None, None, 0, 0).is_err());
         assert!(SheetSearch::new("a", None, None, 0, 101).is_err());
         assert!(SheetSearch::new("a", None, None, 0, 100).is_ok());
+        assert!(SheetSearch::new("a", None, None, MAX_SKIP, 100).is_ok());
+        assert!(SheetSearch::new("a", None, None, MAX_SKIP + 1, 1).is_err());
+        assert!(SheetSearch::new("a", None, None, u64::MAX, 1).is_err());
         assert!(SheetSearch::new(&"a".repeat(201), None, None, 0, 1).is_err());
     }
 
