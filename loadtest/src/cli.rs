@@ -10,7 +10,7 @@ use pianorhythm_core::{
     validation,
 };
 
-use crate::wire::MAX_INSTANCES;
+use crate::{sheet_reads::Read, wire::MAX_INSTANCES};
 
 /// Load generator for the PianoRhythm server: bots join rooms, senders play notes at a steady
 /// rate, every bot measures how many relayed notes arrive and how late. Prints one JSON line on
@@ -96,6 +96,11 @@ pub struct Args {
     /// Notes in the sheet --sheet-reads reads (at most 50,000, the limit of a sheet).
     #[arg(long, default_value_t = 45_000)]
     pub sheet_notes: usize,
+
+    /// What --sheet-reads reads, in turn: `page` (`/sheets/<id>`), `json`
+    /// (`GET /api/v1/sheet_music/<id>`), `midi` (the download as MIDI).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Read::ALL)]
+    pub sheet_read_kinds: Vec<Read>,
 
     /// The server's WORKER_THREADS for --sheet-reads.
     #[arg(long, default_value_t = 1)]
@@ -196,6 +201,9 @@ impl Args {
         if !(1..=MAX_NOTES).contains(&self.sheet_notes) {
             return Err(format!("--sheet-notes must be between 1 and {MAX_NOTES}"));
         }
+        if self.sheet_read_kinds.is_empty() {
+            return Err("--sheet-read-kinds names at least one of page, json, midi".into());
+        }
         if self.worker_threads == 0 {
             return Err("--worker-threads must be at least 1".into());
         }
@@ -272,5 +280,8 @@ mod tests {
         assert!(args(&["--sheet-reads", "0"]).is_err());
         assert!(args(&["--sheet-reads", "90", "--sheet-notes", "50001"]).is_err());
         assert!(args(&["--sheet-reads", "90", "--idle-connections", "5"]).is_err());
+        let json_only = args(&["--sheet-reads", "9", "--sheet-read-kinds", "json,midi"]).unwrap();
+        assert_eq!(json_only.sheet_read_kinds, [Read::Json, Read::Midi]);
+        assert!(args(&["--sheet-reads", "9", "--sheet-read-kinds", "pdf"]).is_err());
     }
 }

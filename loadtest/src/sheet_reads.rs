@@ -54,6 +54,8 @@ pub struct SheetReadsReport {
     pub notes: usize,
     /// Readers running at once.
     pub readers: u32,
+    /// What they read, in turn.
+    pub kinds: Vec<String>,
     /// The server's async worker threads (`WORKER_THREADS`).
     pub worker_threads: u32,
     /// Length of the window, in seconds.
@@ -78,9 +80,9 @@ pub struct SheetReadsReport {
     pub ping_max_ms: f64,
 }
 
-/// The three reads, taken in turn by every reader.
-#[derive(Clone, Copy)]
-enum Read {
+/// The three reads, taken in turn by every reader (those `--sheet-read-kinds` names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Read {
     /// The practice page, rendered on the server.
     Page,
     /// The sheet with its notes, as JSON.
@@ -90,7 +92,12 @@ enum Read {
 }
 
 impl Read {
-    const ALL: [Read; 3] = [Read::Page, Read::Json, Read::Midi];
+    pub const ALL: [Read; 3] = [Read::Page, Read::Json, Read::Midi];
+
+    /// Its place in [`Read::ALL`], where its count is kept.
+    fn index(self) -> usize {
+        self as usize
+    }
 
     fn path(self, id: &str) -> String {
         match self {
@@ -136,15 +143,17 @@ pub async fn run(args: &Args, readers: u32) -> Result<SheetReadsReport, String> 
     let mut tasks = Vec::new();
     for reader in 0..readers {
         let (client, counts) = (client.clone(), counts.clone());
-        let urls: Vec<String> = Read::ALL
+        let reads: Vec<(usize, String)> = args
+            .sheet_read_kinds
             .iter()
-            .map(|read| format!("{http_base}{}", read.path(&id)))
+            .map(|read| (read.index(), format!("{http_base}{}", read.path(&id))))
             .collect();
         tasks.push(tokio::task::spawn_local(async move {
             let mut turn = reader as usize;
             while Instant::now() < end {
-                let kind = turn % Read::ALL.len();
-                let ok = read(&client, &urls[kind]).await;
+                let (kind, url) = &reads[turn % reads.len()];
+                let kind = *kind;
+                let ok = read(&client, url).await;
                 let finished = Instant::now();
                 if finished >= start && finished < end {
                     if ok {
@@ -173,6 +182,11 @@ pub async fn run(args: &Args, readers: u32) -> Result<SheetReadsReport, String> 
         mode: "sheet_reads",
         notes: args.sheet_notes,
         readers,
+        kinds: args
+            .sheet_read_kinds
+            .iter()
+            .map(|read| format!("{read:?}").to_lowercase())
+            .collect(),
         worker_threads: args.worker_threads,
         duration_s: args.duration,
         reads_per_sec: per_sec(done.iter().sum()),
