@@ -15,6 +15,7 @@
 //! - `midi`: Standard MIDI Files read (by part) and written
 //! - `properties`: random-input properties of the readers and the writer (tests only)
 //! - `tempo`: tempo as MIDI stores it, shared by the Virtual Piano reader and the MIDI writer
+//! - `timeline`: a score as compact bytes, stored beside a sheet so its source is read once
 //! - `vp`: Virtual Piano text
 
 mod keys;
@@ -22,6 +23,7 @@ mod midi;
 #[cfg(test)]
 mod properties;
 mod tempo;
+pub mod timeline;
 mod vp;
 
 pub use midi::{MidiParts, Part};

@@ -102,7 +102,7 @@ impl ScratchDir {
     }
 
     /// The DATA_DIR: shared by every instance given this folder.
-    fn data_dir(&self) -> PathBuf {
+    pub fn data_dir(&self) -> PathBuf {
         self.path.join("data")
     }
 }
@@ -152,12 +152,22 @@ const CARGO_RUN_VARIABLES: [&str; 6] = [
 /// copied elsewhere), the binary found next to this one is used as it is. Built once per run:
 /// every instance of every shape runs the same binary.
 fn server_binary() -> io::Result<PathBuf> {
-    static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    if let Some(program) = BUILT.get() {
+    if let Some(program) = SERVER.get() {
         return Ok(program.clone());
     }
     let program = build_server()?;
-    Ok(BUILT.get_or_init(|| program).clone())
+    Ok(SERVER.get_or_init(|| program).clone())
+}
+
+/// The server binary every spawn runs: the one `--server` names, or the workspace's, built
+/// once per run.
+static SERVER: OnceLock<PathBuf> = OnceLock::new();
+
+/// Runs `program` as the server instead of building the workspace's (`--server`): another
+/// version of it, to compare.
+pub fn use_server(program: PathBuf) {
+    // Set once, from the command line, before anything is spawned.
+    let _ = SERVER.set(program);
 }
 
 fn build_server() -> io::Result<PathBuf> {
@@ -201,8 +211,13 @@ fn build_server() -> io::Result<PathBuf> {
 /// Starts the `server` binary next to this one on its own scratch folder, with no bus (one
 /// instance alone), and waits for `GET /health` to answer 200.
 pub fn spawn_server() -> io::Result<Spawned> {
-    let scratch = ScratchDir::new()?;
-    let mut spawned = start_server(&scratch, None)?;
+    spawn_server_in(ScratchDir::new()?, &[])
+}
+
+/// [`spawn_server`] on a scratch folder prepared beforehand (e.g. a store already holding
+/// something), with extra environment variables; the server owns the folder from then on.
+pub fn spawn_server_in(scratch: ScratchDir, env: &[(&str, &str)]) -> io::Result<Spawned> {
+    let mut spawned = start_server(&scratch, None, env)?;
     spawned.scratch = Some(scratch);
     Ok(spawned)
 }
@@ -210,10 +225,14 @@ pub fn spawn_server() -> io::Result<Spawned> {
 /// Starts one instance of a cluster: the site root and DATA_DIR in `scratch` (shared by the
 /// instances, which outlive it only while the caller keeps it), the bus at `redis_url`.
 pub fn spawn_instance(scratch: &ScratchDir, redis_url: &str) -> io::Result<Spawned> {
-    start_server(scratch, Some(redis_url))
+    start_server(scratch, Some(redis_url), &[])
 }
 
-fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spawned> {
+fn start_server(
+    scratch: &ScratchDir,
+    redis_url: Option<&str>,
+    env: &[(&str, &str)],
+) -> io::Result<Spawned> {
     let program = server_binary()?;
     let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
     let mut command = command(program)?;
@@ -231,9 +250,11 @@ fn start_server(scratch: &ScratchDir, redis_url: Option<&str>) -> io::Result<Spa
         // as it likes (idle runs open tens of thousands). Per-player limits still apply.
         .env("GUESTS_PER_ADDRESS", "1000000")
         .env("MAX_CONNECTIONS_PER_ADDRESS", "1000000")
+        // Likewise for HTTP: the sheet readers all come from that address.
         .env("HTTP_REQUESTS_PER_SECOND", "1000000")
         .env("HTTP_BURST", "1000000")
-        .env("MAX_OPEN_CONNECTIONS", "1000000");
+        .env("MAX_OPEN_CONNECTIONS", "1000000")
+        .envs(env.iter().copied());
     if let Some(url) = redis_url {
         // The instances of one run share the secret that signs the bus's messages.
         command

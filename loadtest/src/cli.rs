@@ -6,10 +6,11 @@ use pianorhythm_core::{
     rooms::{
         DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
     },
+    sheet_format::MAX_NOTES,
     validation,
 };
 
-use crate::wire::MAX_INSTANCES;
+use crate::{sheet_reads::Read, wire::MAX_INSTANCES};
 
 /// Load generator for the PianoRhythm server: bots join rooms, senders play notes at a steady
 /// rate, every bot measures how many relayed notes arrive and how late. Prints one JSON line on
@@ -64,6 +65,11 @@ pub struct Args {
     #[arg(long)]
     pub url: Option<String>,
 
+    /// Run this server binary instead of building and running the workspace's: e.g. one built
+    /// from an earlier commit, to compare with.
+    #[arg(long, conflicts_with = "url")]
+    pub server: Option<std::path::PathBuf>,
+
     /// With --url: the process to take CPU and memory figures from.
     #[arg(long)]
     pub server_pid: Option<u32>,
@@ -80,6 +86,25 @@ pub struct Args {
     /// memory per connection.
     #[arg(long)]
     pub idle_connections: Option<u32>,
+
+    /// Instead of playing notes, read one big sheet with this many readers at once (its page,
+    /// its JSON and its MIDI download in turn) while a player in the Lobby pings, and report
+    /// the ping's round trip and the reads per second.
+    #[arg(long, conflicts_with_all = ["idle_connections", "baseline", "baseline_only", "url"])]
+    pub sheet_reads: Option<u32>,
+
+    /// Notes in the sheet --sheet-reads reads (at most 50,000, the limit of a sheet).
+    #[arg(long, default_value_t = 45_000)]
+    pub sheet_notes: usize,
+
+    /// What --sheet-reads reads, in turn: `page` (`/sheets/<id>`), `json`
+    /// (`GET /api/v1/sheet_music/<id>`), `midi` (the download as MIDI).
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Read::ALL)]
+    pub sheet_read_kinds: Vec<Read>,
+
+    /// The server's WORKER_THREADS for --sheet-reads.
+    #[arg(long, default_value_t = 1)]
+    pub worker_threads: u32,
 
     /// Note quota (notes/s per player) asked for when creating load-N rooms or --room; 0 picks
     /// max(1000, 4 × rate). Capped at the server's maximum.
@@ -106,6 +131,9 @@ impl Args {
             return Ok(());
         }
         self.validate_instances()?;
+        if let Some(readers) = self.sheet_reads {
+            return self.validate_sheet_reads(readers);
+        }
         if self.idle_connections.is_some() {
             return Ok(());
         }
@@ -166,6 +194,28 @@ impl Args {
         Ok(())
     }
 
+    fn validate_sheet_reads(&self, readers: u32) -> Result<(), String> {
+        if readers == 0 {
+            return Err("--sheet-reads must be at least 1".into());
+        }
+        if !(1..=MAX_NOTES).contains(&self.sheet_notes) {
+            return Err(format!("--sheet-notes must be between 1 and {MAX_NOTES}"));
+        }
+        if self.sheet_read_kinds.is_empty() {
+            return Err("--sheet-read-kinds names at least one of page, json, midi".into());
+        }
+        if self.worker_threads == 0 {
+            return Err("--worker-threads must be at least 1".into());
+        }
+        if self.instances > 1 {
+            return Err("--sheet-reads runs one server: it does not go with --instances".into());
+        }
+        if self.duration <= 0.0 || !self.duration.is_finite() {
+            return Err("--duration must be a positive number".into());
+        }
+        Ok(())
+    }
+
     /// Settings that will work but skew the figures: the Lobby's quota cannot be raised, so
     /// notes above it are dropped by design and show up as a low delivery ratio.
     pub fn warning(&self) -> Option<String> {
@@ -222,5 +272,16 @@ mod tests {
         assert!(room("Dense", "51").is_err());
         assert!(room(" ", "10").is_err());
         assert!(args(&["--room", "Dense", "--rooms", "2", "--senders", "2"]).is_err());
+    }
+
+    #[test]
+    fn sheet_reads_take_a_sheet_of_a_possible_size() {
+        assert!(args(&["--sheet-reads", "90"]).is_ok());
+        assert!(args(&["--sheet-reads", "0"]).is_err());
+        assert!(args(&["--sheet-reads", "90", "--sheet-notes", "50001"]).is_err());
+        assert!(args(&["--sheet-reads", "90", "--idle-connections", "5"]).is_err());
+        let json_only = args(&["--sheet-reads", "9", "--sheet-read-kinds", "json,midi"]).unwrap();
+        assert_eq!(json_only.sheet_read_kinds, [Read::Json, Read::Midi]);
+        assert!(args(&["--sheet-reads", "9", "--sheet-read-kinds", "pdf"]).is_err());
     }
 }

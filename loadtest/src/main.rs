@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! loadtest --players 100 --senders 100 --rate 10 --duration 10 [--rooms N | --room NAME]
-//!          [--music] [--start-on-stdin] [--url ws://host:port]
+//!          [--music] [--start-on-stdin] [--url ws://host:port | --server PATH]
 //!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
+//! loadtest --sheet-reads 90 [--sheet-notes 45000] [--worker-threads 1] [--duration 10]
 //! ```
 //!
 //! Run it with `cargo run --release -p loadtest -- <flags>`. By default it builds (if stale)
@@ -42,6 +43,7 @@
 //! - `wire`: the frames bots send and read, for the server and for the relay.
 //! - `clock`: the one clock notes are stamped and read with.
 //! - `stats`: what the bots count (deliveries, latency histograms).
+//! - `sheet_reads`: sheet-reads mode: a big sheet read at once by many, while a player pings.
 //! - `idle`: idle mode: the server memory one silent connection costs.
 //! - `procfs`: CPU time and memory of the processes, from /proc.
 //! - `relay`: the baseline, a minimal WebSocket fan-out relay.
@@ -59,6 +61,7 @@ mod plan;
 mod procfs;
 mod relay;
 mod report;
+mod sheet_reads;
 mod stats;
 mod wire;
 
@@ -88,6 +91,9 @@ fn main() -> ExitCode {
     if let Some(warning) = args.warning() {
         eprintln!("loadtest: warning: {warning}");
     }
+    if let Some(program) = &args.server {
+        child::use_server(program.clone());
+    }
     clock::start();
     // Before any child is spawned, so the server under test inherits the higher limit too.
     let open_files = procfs::raise_open_file_limit();
@@ -111,7 +117,15 @@ fn main() -> ExitCode {
     };
     // Bots share counters through `Rc`, so they run as local tasks on this one thread.
     let local = tokio::task::LocalSet::new();
-    match local.block_on(&runtime, run(&args)) {
+    if let Some(readers) = args.sheet_reads {
+        return print(local.block_on(&runtime, sheet_reads::run(&args, readers)));
+    }
+    print(local.block_on(&runtime, run(&args)))
+}
+
+/// The report as the one JSON line on stdout, or the error on stderr.
+fn print(report: Result<impl serde::Serialize, String>) -> ExitCode {
+    match report {
         Ok(report) => {
             println!(
                 "{}",

@@ -9,6 +9,11 @@ mod support {
 }
 
 use common::TestServer;
+use pianorhythm_core::{
+    domain::sheet_music::{Difficulty, NewSheet, SheetFormat, MAX_SKIP},
+    sheet_format::{self, timeline},
+};
+use pianorhythm_store::{ports::SheetMusicStore, sqlite::SqliteStore};
 use reqwest::{multipart, StatusCode};
 use serde_json::{json, Value};
 use support::{browser::Browser, oauth_provider::OAuthProvider};
@@ -516,4 +521,145 @@ async fn an_accounts_upload_quota_holds_across_cookies_tokens_and_every_way_of_c
     let (grace, _) = member(&server, &provider, "grace").await;
     let (status, body) = upload(&grace, form("Hers", "hers.txt", SHEET.into())).await;
     assert!(status.is_success(), "{body}");
+}
+
+/// What the source of `content` reads as, in the practice view's JSON shape. Written out and
+/// parsed back, as the server's answer is: serde_json's parser may land an ULP off a float's
+/// exact value, the same way for the same text.
+fn practice_json(format: SheetFormat, content: &[u8]) -> Value {
+    let score = sheet_format::read(format, content).unwrap();
+    let expected = json!({
+        "notes": score.notes.iter().map(|note| json!({
+            "startMs": note.start_ms,
+            "durationMs": note.duration_ms,
+            "key": note.key,
+            "velocity": note.velocity,
+        })).collect::<Vec<_>>(),
+        "pedal": score.pedal.iter().map(|change| json!({
+            "atMs": change.at_ms,
+            "down": change.down,
+        })).collect::<Vec<_>>(),
+        "tempoBpm": score.tempo_bpm,
+    });
+    serde_json::from_str(&expected.to_string()).unwrap()
+}
+
+/// The sheet read every way a player reads it: the JSON's notes, pedal and tempo, the MIDI
+/// download's bytes, and whether its page renders.
+async fn read_every_way(server: &TestServer, id: &str) -> (Value, Vec<u8>) {
+    let detail: Value = server
+        .get(&format!("/api/v1/sheet_music/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let timeline = json!({
+        "notes": detail["notes"],
+        "pedal": detail["pedal"],
+        "tempoBpm": detail["tempoBpm"],
+    });
+    let midi = server
+        .get(&format!("/api/v1/sheet_music/{id}/download?format=midi"))
+        .await;
+    assert_eq!(midi.status(), StatusCode::OK);
+    let midi = midi.bytes().await.unwrap().to_vec();
+    let page = server.get(&format!("/sheets/{id}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let title = detail["sheet"]["title"].as_str().unwrap().to_owned();
+    assert!(page.text().await.unwrap().contains(&title));
+    (timeline, midi)
+}
+
+#[tokio::test]
+async fn pages_json_and_midi_come_from_the_timeline_stored_at_upload() {
+    let provider = OAuthProvider::start().await;
+    let server = server(&provider).await;
+    let (ada, _) = member(&server, &provider, "ada").await;
+    let text = "tempo: 132\n[tu] y | o\n[1qa] 2 [@Q] p";
+    let (status, sheet) = upload(&ada, form("Stored", "stored.txt", text.into())).await;
+    assert_eq!(status, StatusCode::CREATED, "{sheet}");
+    let id = sheet["id"].as_str().unwrap();
+
+    let store = SqliteStore::open(server.data.path()).await.unwrap();
+    let score = sheet_format::read(SheetFormat::VirtualPiano, text.as_bytes()).unwrap();
+    assert_eq!(
+        store.timeline(id).await.unwrap(),
+        Some(timeline::encode(&score)),
+        "the upload stored its timeline"
+    );
+    let (read, midi) = read_every_way(&server, id).await;
+    assert_eq!(
+        read,
+        practice_json(SheetFormat::VirtualPiano, text.as_bytes())
+    );
+    assert_eq!(midi, sheet_format::to_midi(&score));
+
+    // Proof that reads use the stored timeline rather than the source: a changed timeline
+    // is what they serve.
+    let mut changed = score.clone();
+    changed.notes.truncate(1);
+    store
+        .set_timeline(id, timeline::encode(&changed))
+        .await
+        .unwrap();
+    let (read, midi) = read_every_way(&server, id).await;
+    assert_eq!(read["notes"].as_array().unwrap().len(), 1);
+    assert_eq!(midi, sheet_format::to_midi(&changed));
+}
+
+#[tokio::test]
+async fn a_sheet_stored_without_a_timeline_is_served_and_gets_one() {
+    let server = TestServer::start().await;
+    let store = SqliteStore::open(server.data.path()).await.unwrap();
+    let text = "tempo: 90\nq w e | [rt] y";
+    let old = store
+        .create(NewSheet {
+            title: "Stored the old way".into(),
+            creator_id: "someone-1".into(),
+            creator_name: "someone".into(),
+            tags: Vec::new(),
+            category: "Classical".into(),
+            difficulty: Difficulty::Beginner,
+            format: SheetFormat::VirtualPiano,
+            content: text.into(),
+            timeline: None,
+        })
+        .await
+        .unwrap();
+    let score = sheet_format::read(SheetFormat::VirtualPiano, text.as_bytes()).unwrap();
+
+    let (read, midi) = read_every_way(&server, &old.id).await;
+    assert_eq!(
+        read,
+        practice_json(SheetFormat::VirtualPiano, text.as_bytes())
+    );
+    assert_eq!(midi, sheet_format::to_midi(&score));
+    assert_eq!(
+        store.timeline(&old.id).await.unwrap(),
+        Some(timeline::encode(&score)),
+        "its first read stored its timeline"
+    );
+    // A timeline in a layout this server does not know is computed again, not served.
+    store.set_timeline(&old.id, vec![0xff]).await.unwrap();
+    let (read, _) = read_every_way(&server, &old.id).await;
+    assert_eq!(
+        read,
+        practice_json(SheetFormat::VirtualPiano, text.as_bytes())
+    );
+    assert_eq!(
+        store.timeline(&old.id).await.unwrap(),
+        Some(timeline::encode(&score))
+    );
+}
+
+#[tokio::test]
+async fn search_pages_no_further_than_the_skip_limit() {
+    let server = TestServer::start().await;
+    let (status, found) = search(&server, json!({ "query": "", "skip": MAX_SKIP })).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    for skip in [MAX_SKIP + 1, u64::MAX] {
+        let (status, refused) = search(&server, json!({ "query": "", "skip": skip })).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(refused.to_string().contains("skip"), "{refused}");
+    }
 }

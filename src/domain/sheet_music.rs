@@ -14,6 +14,9 @@ pub const MAX_CONTENT_BYTES: usize = 1024 * 1024;
 pub const MAX_SEARCH_CHARS: usize = 200;
 pub const MAX_PAGE_SIZE: u32 = 100;
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// The furthest a search may page: far past what anyone browses (500 pages of 20), and a
+/// bound on the rows a store walks past before the page it answers.
+pub const MAX_SKIP: u64 = 10_000;
 
 /// A sheet's description; its content is fetched on its own, as it can be large.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +44,10 @@ pub struct NewSheet {
     pub difficulty: Difficulty,
     pub format: SheetFormat,
     pub content: Vec<u8>,
+    /// The content read once into a timeline (`sheet_format::timeline`), so pages and
+    /// downloads never read the source again; `None` for a sheet stored the old way, whose
+    /// timeline is computed at its first read.
+    pub timeline: Option<Vec<u8>>,
 }
 
 impl NewSheet {
@@ -148,6 +155,9 @@ impl SheetSearch {
             return Err(Invalid(format!(
                 "limit must be between 1 and {MAX_PAGE_SIZE}"
             )));
+        }
+        if skip > MAX_SKIP {
+            return Err(Invalid(format!("skip must be at most {MAX_SKIP}")));
         }
         Ok(Self {
             text_key: match_key(&text),
@@ -260,6 +270,9 @@ mod tests {
         assert!(SheetSearch::new("a", None, None, 0, 0).is_err());
         assert!(SheetSearch::new("a", None, None, 0, 101).is_err());
         assert!(SheetSearch::new("a", None, None, 0, 100).is_ok());
+        assert!(SheetSearch::new("a", None, None, MAX_SKIP, 100).is_ok());
+        assert!(SheetSearch::new("a", None, None, MAX_SKIP + 1, 1).is_err());
+        assert!(SheetSearch::new("a", None, None, u64::MAX, 1).is_err());
         assert!(SheetSearch::new(&"a".repeat(201), None, None, 0, 1).is_err());
     }
 
@@ -284,6 +297,7 @@ mod tests {
             difficulty: Difficulty::Advanced,
             format: SheetFormat::MusicXml,
             content: b"<score/>".to_vec(),
+            timeline: None,
         }
         .validated()
         .unwrap();

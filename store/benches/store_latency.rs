@@ -277,6 +277,7 @@ fn new_sheet(n: usize, creator_id: &str) -> NewSheet {
         difficulty: DIFFICULTIES[n % 4],
         format: SheetFormat::VirtualPiano,
         content: vec![b'a'; 512],
+        timeline: None,
     }
 }
 

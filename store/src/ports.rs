@@ -80,6 +80,12 @@ pub trait SheetMusicStore: Send + Sync {
     async fn create(&self, sheet: NewSheet) -> StoreResult<Sheet>;
     async fn get(&self, id: &str) -> StoreResult<Sheet>;
     async fn content(&self, id: &str) -> StoreResult<Vec<u8>>;
+    /// The sheet's stored timeline (`sheet_format::timeline`), or `None` for a sheet stored
+    /// before timelines were; NotFound("sheet") for an unknown id.
+    async fn timeline(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+    /// Keeps a timeline computed for a sheet stored without one (or with an outdated one);
+    /// NotFound("sheet") for an unknown id.
+    async fn set_timeline(&self, id: &str, timeline: Vec<u8>) -> StoreResult<()>;
     async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage>;
     /// Counts a download (atomically) and returns the new count.
     async fn record_download(&self, id: &str) -> StoreResult<u64>;

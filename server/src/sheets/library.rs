@@ -1,5 +1,11 @@
 //! [`SheetLibrary`]: uploading, finding, favouriting, downloading, editing and deleting sheet
 //! music. The REST API and the pages' server functions are thin adapters over it.
+//!
+//! A sheet's source is read once, at upload, into its timeline (`sheet_format::timeline`),
+//! stored with it; the practice view and the MIDI download are made from that. A sheet
+//! stored before timelines were is read at its first read and its timeline written back (a
+//! lazy migration: nothing to wait for at startup, and sheets nobody opens cost nothing).
+//! Reading, converting and serialising a big sheet is CPU work: it runs on [`HeavyWork`].
 
 use std::sync::Arc;
 
@@ -11,10 +17,10 @@ use pianorhythm_api::sheets::{
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
-use pianorhythm_core::sheet_format;
+use pianorhythm_core::sheet_format::{self, timeline, Score};
 use pianorhythm_store::ports::SheetMusicStore;
 
-use super::recording;
+use super::{heavy::HeavyWork, recording};
 use pianorhythm_engine::{
     metrics,
     policy::{self, Action},
@@ -39,11 +45,17 @@ pub struct SheetLibrary {
     sheets: Arc<dyn SheetMusicStore>,
     /// Sheets each account may create an hour and a day; every way of creating one draws on it.
     uploads: Arc<AccountQuota>,
+    /// Where reading, converting and serialising big sheets runs, off the async workers.
+    heavy: HeavyWork,
 }
 
 impl SheetLibrary {
     pub fn new(sheets: Arc<dyn SheetMusicStore>, uploads: Arc<AccountQuota>) -> Self {
-        Self { sheets, uploads }
+        Self {
+            sheets,
+            uploads,
+            heavy: HeavyWork::for_this_machine(),
+        }
     }
 
     /// Stores a Member's upload once its fields and file check out.
@@ -65,7 +77,14 @@ impl SheetLibrary {
             return Err(ServiceError::field("file", "choose a file to upload"));
         }
         let format = format_of(&upload.file_name)?;
-        sheet_format::read(format, &upload.file)?;
+        let file = upload.file;
+        let (content, timeline) = self
+            .heavy
+            .run(move || {
+                let score = sheet_format::read(format, &file)?;
+                Ok::<_, ServiceError>((file, timeline::encode(&score)))
+            })
+            .await??;
         // Charged to the account once the sheet would be stored: a mistake costs nothing.
         self.uploads.take(&user.id).await?;
         let sheet = NewSheet {
@@ -76,7 +95,8 @@ impl SheetLibrary {
             category,
             difficulty,
             format,
-            content: upload.file,
+            content,
+            timeline: Some(timeline),
         };
         Ok(summary(&self.sheets.create(sheet).await?))
     }
@@ -109,29 +129,59 @@ impl SheetLibrary {
 
     /// A sheet with its notes, for the practice view.
     pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, ServiceError> {
+        self.detail_then(caller, id, |detail| detail).await
+    }
+
+    /// [`SheetLibrary::detail`] as JSON, serialised off the async workers: the JSON of a
+    /// 50,000-note sheet is about 3 MB.
+    pub async fn detail_json(&self, caller: &Caller, id: &str) -> Result<Vec<u8>, ServiceError> {
+        self.detail_then(caller, id, |detail| serde_json::to_vec(&detail))
+            .await?
+            .map_err(|error| ServiceError::unavailable(format_args!("the sheet as JSON: {error}")))
+    }
+
+    /// The sheet's detail, handed to `finish` on the heavy-work threads.
+    async fn detail_then<T: Send + 'static>(
+        &self,
+        caller: &Caller,
+        id: &str,
+        finish: impl FnOnce(SheetDetail) -> T + Send + 'static,
+    ) -> Result<T, ServiceError> {
         let sheet = self.sheets.get(id).await?;
-        let content = self.sheets.content(id).await?;
-        let score = sheet_format::read(sheet.format, &content).map_err(unreadable)?;
-        Ok(SheetDetail {
-            can_edit: may_change(caller, &sheet),
-            sheet: summary(&sheet),
-            tempo_bpm: score.tempo_bpm,
-            notes: score
-                .notes
-                .iter()
-                .map(|note| {
-                    PracticeNote::new(note.start_ms, note.duration_ms, note.key, note.velocity)
-                })
-                .collect(),
-            pedal: score
-                .pedal
-                .iter()
-                .map(|change| PracticePedal {
-                    at_ms: change.at_ms,
-                    down: change.down,
-                })
-                .collect(),
-        })
+        let can_edit = may_change(caller, &sheet);
+        let score = self.score(&sheet).await?;
+        self.heavy
+            .run(move || finish(detail_of(&sheet, can_edit, &score)))
+            .await
+    }
+
+    /// The sheet's timeline: the stored one, or (for a sheet stored before timelines were, or
+    /// in an older layout) its source read now and the timeline written back for next time.
+    async fn score(&self, sheet: &Sheet) -> Result<Score, ServiceError> {
+        if let Some(stored) = self.sheets.timeline(&sheet.id).await? {
+            match self.heavy.run(move || timeline::decode(&stored)).await? {
+                Ok(score) => return Ok(score),
+                Err(error) => {
+                    tracing::info!(sheet = %sheet.id, %error, "computing the timeline again");
+                }
+            }
+        }
+        let content = self.sheets.content(&sheet.id).await?;
+        let format = sheet.format;
+        let (score, encoded) = self
+            .heavy
+            .run(move || {
+                let score = sheet_format::read(format, &content)?;
+                let encoded = timeline::encode(&score);
+                Ok((score, encoded))
+            })
+            .await?
+            .map_err(unreadable)?;
+        // Served either way: a failed write only means the next read computes it again.
+        if let Err(error) = self.sheets.set_timeline(&sheet.id, encoded).await {
+            tracing::warn!(sheet = %sheet.id, %error, "the timeline could not be stored");
+        }
+        Ok(score)
     }
 
     /// Keeps a room's recording as a MIDI sheet, uploaded by the caller (Members and up).
@@ -177,22 +227,27 @@ impl SheetLibrary {
     /// The file as uploaded, or (`as_midi`) the sheet as a MIDI file; counted as a download.
     pub async fn download(&self, id: &str, as_midi: bool) -> Result<Download, ServiceError> {
         let sheet = self.sheets.get(id).await?;
-        let content = self.sheets.content(id).await?;
         let stem = file_stem(&sheet.title);
+        if as_midi && sheet.format != SheetFormat::Midi {
+            let score = self.score(&sheet).await?;
+            let bytes = self
+                .heavy
+                .run(move || sheet_format::to_midi(&score))
+                .await?;
+            self.sheets.record_download(id).await?;
+            return Ok(Download {
+                bytes,
+                content_type: "audio/midi",
+                file_name: format!("{stem}.mid"),
+            });
+        }
+        let content = self.sheets.content(id).await?;
         let download = match sheet.format {
             SheetFormat::Midi => Download {
                 bytes: content,
                 content_type: "audio/midi",
                 file_name: format!("{stem}.mid"),
             },
-            _ if as_midi => {
-                let score = sheet_format::read(sheet.format, &content).map_err(unreadable)?;
-                Download {
-                    bytes: sheet_format::to_midi(&score),
-                    content_type: "audio/midi",
-                    file_name: format!("{stem}.mid"),
-                }
-            }
             SheetFormat::VirtualPiano => Download {
                 bytes: content,
                 content_type: "text/plain; charset=utf-8",
@@ -284,6 +339,28 @@ fn changing_refused(caller: &Caller) -> ServiceError {
 
 fn unreadable(error: sheet_format::FormatError) -> ServiceError {
     ServiceError::unavailable(format_args!("the stored sheet is unreadable: {error}"))
+}
+
+/// What the practice view shows of a sheet.
+fn detail_of(sheet: &Sheet, can_edit: bool, score: &Score) -> SheetDetail {
+    SheetDetail {
+        can_edit,
+        sheet: summary(sheet),
+        tempo_bpm: score.tempo_bpm,
+        notes: score
+            .notes
+            .iter()
+            .map(|note| PracticeNote::new(note.start_ms, note.duration_ms, note.key, note.velocity))
+            .collect(),
+        pedal: score
+            .pedal
+            .iter()
+            .map(|change| PracticePedal {
+                at_ms: change.at_ms,
+                down: change.down,
+            })
+            .collect(),
+    }
 }
 
 pub fn summary(sheet: &Sheet) -> SheetSummary {

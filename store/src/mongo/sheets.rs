@@ -52,9 +52,23 @@ struct ContentDocument {
     content: Binary,
 }
 
-/// Reads never fetch the content.
+/// A sheet's timeline alone; absent on sheets stored before timelines were.
+#[derive(Deserialize)]
+struct TimelineDocument {
+    /// The stored timeline, if it was ever computed.
+    timeline: Option<Binary>,
+}
+
+/// Reads never fetch the content or the timeline, which are read on their own.
 fn without_content() -> Document {
-    doc! { "content": 0 }
+    doc! { "content": 0, "timeline": 0 }
+}
+
+fn binary(bytes: Vec<u8>) -> Binary {
+    Binary {
+        subtype: BinarySubtype::Generic,
+        bytes,
+    }
 }
 
 impl MongoStore {
@@ -128,13 +142,10 @@ impl SheetMusicStore for MongoStore {
         };
         let mut stored = bson::to_document(&document)
             .map_err(|error| StoreError::Unavailable(error.to_string()))?;
-        stored.insert(
-            "content",
-            Binary {
-                subtype: BinarySubtype::Generic,
-                bytes: sheet.content,
-            },
-        );
+        stored.insert("content", binary(sheet.content));
+        if let Some(timeline) = sheet.timeline {
+            stored.insert("timeline", binary(timeline));
+        }
         self.database
             .collection::<Document>("sheet_music")
             .insert_one(stored)
@@ -163,6 +174,33 @@ impl SheetMusicStore for MongoStore {
             .map_err(unavailable)?
             .ok_or(StoreError::NotFound("sheet"))?;
         Ok(found.content.bytes)
+    }
+
+    async fn timeline(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        let found = self
+            .database
+            .collection::<TimelineDocument>("sheet_music")
+            .find_one(doc! { "_id": id })
+            .projection(doc! { "timeline": 1 })
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound("sheet"))?;
+        Ok(found.timeline.map(|timeline| timeline.bytes))
+    }
+
+    async fn set_timeline(&self, id: &str, timeline: Vec<u8>) -> StoreResult<()> {
+        let updated = self
+            .sheets()
+            .update_one(
+                doc! { "_id": id },
+                doc! { "$set": { "timeline": binary(timeline) } },
+            )
+            .await
+            .map_err(unavailable)?;
+        if updated.matched_count == 0 {
+            return Err(StoreError::NotFound("sheet"));
+        }
+        Ok(())
     }
 
     async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage> {

@@ -19,7 +19,7 @@ use sqlx::{
 use super::{corrupt, unavailable, SqliteStore};
 use crate::{ids, now_millis, ports::SheetMusicStore, StoreError, StoreResult};
 
-/// Everything but the content, which only `content` reads.
+/// Everything but the content and the timeline, which only `content` and `timeline` read.
 const COLUMNS: &str = "id, title, creator_id, creator_name, tags, category, difficulty, format,
     favorite_count, download_count, created_at";
 
@@ -30,8 +30,9 @@ impl SheetMusicStore for SqliteStore {
         let now = now_millis();
         sqlx::query(&format!(
             "INSERT INTO sheet_music (id, title, title_key, creator_id, creator_name, creator_key,
-                tags, tags_key, category, difficulty, format, content, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+                tags, tags_key, category, difficulty, format, content, timeline, created_at,
+                updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {COLUMNS}"
         ))
         .bind(ids::new_id())
         .bind(&sheet.title)
@@ -45,6 +46,7 @@ impl SheetMusicStore for SqliteStore {
         .bind(sheet.difficulty.as_str())
         .bind(sheet.format.as_str())
         .bind(&sheet.content)
+        .bind(&sheet.timeline)
         .bind(now)
         .bind(now)
         .try_map(|row: SqliteRow| sheet_from_row(&row))
@@ -70,6 +72,28 @@ impl SheetMusicStore for SqliteStore {
             .await
             .map_err(unavailable)?
             .ok_or(StoreError::NotFound("sheet"))
+    }
+
+    async fn timeline(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+        sqlx::query_scalar("SELECT timeline FROM sheet_music WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)?
+            .ok_or(StoreError::NotFound("sheet"))
+    }
+
+    async fn set_timeline(&self, id: &str, timeline: Vec<u8>) -> StoreResult<()> {
+        let updated = sqlx::query("UPDATE sheet_music SET timeline = ? WHERE id = ?")
+            .bind(timeline)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound("sheet"));
+        }
+        Ok(())
     }
 
     async fn search(&self, search: &SheetSearch) -> StoreResult<SheetPage> {

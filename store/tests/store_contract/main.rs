@@ -54,6 +54,7 @@ contract!(
     concurrent_favorites_are_all_counted_exactly_once,
     concurrent_downloads_are_all_counted,
     sheet_content_round_trips_byte_for_byte,
+    a_sheet_keeps_its_timeline_and_an_old_one_gets_one_later,
     audit_log_is_newest_first_and_per_room,
     audit_entries_keep_every_action_and_where_it_came_from,
     sessions_expire_and_their_ids_are_unique,

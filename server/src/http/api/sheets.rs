@@ -7,7 +7,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use pianorhythm_api::sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary};
+use pianorhythm_api::sheets::{FavoriteState, SheetQuery, SheetResults, SheetSummary};
 use pianorhythm_core::domain::sheet_music::SheetUpdate;
 use serde::Deserialize;
 
@@ -65,12 +65,14 @@ async fn search(
     Ok(Json(library.search(&query).await?))
 }
 
+/// The sheet with its notes, serialised by the library off the async workers.
 async fn detail(
     State(library): State<SheetLibrary>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<SheetDetail>, ApiError> {
-    Ok(Json(library.detail(&caller, &id).await?))
+) -> Result<Response, ApiError> {
+    let json = library.detail_json(&caller, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// What an edit may change; fields left out keep their value.

@@ -212,6 +212,7 @@ mod tests {
             difficulty: Difficulty::Beginner,
             format: SheetFormat::Midi,
             content: Vec::new(),
+            timeline: None,
         }
     }
 

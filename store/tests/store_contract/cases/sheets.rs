@@ -17,6 +17,7 @@ pub fn new_sheet(title: &str, creator: &str, tags: &[&str]) -> NewSheet {
         difficulty: Difficulty::Intermediate,
         format: SheetFormat::VirtualPiano,
         content: b"[tf] y u i".to_vec(),
+        timeline: None,
     }
 }
 
