@@ -8,6 +8,7 @@ mod rooms;
 mod sheet_search;
 mod sheet_updates;
 mod sheets;
+mod staff;
 mod users;
 
 pub use chat_audit_sessions::*;
@@ -18,4 +19,5 @@ pub use rooms::*;
 pub use sheet_search::*;
 pub use sheet_updates::*;
 pub use sheets::*;
+pub use staff::*;
 pub use users::*;
