@@ -11,6 +11,7 @@
 //! - `sign_in`: starting and finishing a sign-in, choosing a usertag, signing out
 //! - `profiles`: one's profile and settings, and public profiles
 //! - `staff`: roles and site bans
+//! - `staff_pages`: the audit log by filter and the site bans in force, for the staff pages
 
 mod identity;
 pub mod keys;
@@ -21,8 +22,10 @@ pub mod providers;
 mod service;
 mod sign_in;
 mod staff;
+mod staff_pages;
 pub mod tokens;
 
 pub use identity::{Caller, Identity};
 pub use providers::{Provider, Providers};
 pub use service::{Accounts, AccountsConfig, TokenPair};
+pub use staff_pages::{AuditQuery, MAX_PAGE};

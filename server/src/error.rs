@@ -22,6 +22,9 @@ pub enum ApiError {
     NotReady(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The request clashes with the record's state (e.g. a report closed already).
+    #[error("{0}")]
+    Conflict(String),
     /// No credentials, or ones that are expired or not ours.
     #[error("{0}")]
     Unauthorized(String),
@@ -56,6 +59,7 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -71,6 +75,7 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::NotReady(_) => "not_ready",
             Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
             Self::Unauthorized(_) => "unauthorized",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
@@ -123,6 +128,8 @@ impl From<ServiceError> for ApiError {
             }
             ServiceError::SignIn(_) => ApiError::BadRequest(message),
             ServiceError::Field { field, message } => ApiError::Invalid { field, message },
+            ServiceError::TooMany { retry_after, .. } => ApiError::TooManyRequests { retry_after },
+            ServiceError::AlreadyDone(_) => ApiError::Conflict(message),
             ServiceError::Unavailable(_) => ApiError::NotReady(message),
         }
     }

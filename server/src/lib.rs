@@ -11,11 +11,13 @@
 //! adapts them to HTTP and the WebSocket.
 //!
 //! - `accounts`: signing in, sessions' identities, API tokens, profiles, staff actions
+//! - `audit_trail`: audit entries for what a person did through a request
 //! - `config`: settings from the environment, grouped for each part
 //! - `error`: the HTTP error shape, `ApiError`
 //! - `guest`: guest identities in the session cookie
 //! - `http`: the routes: pages, server functions, `/api/v1`, health, assets, sessions
 //! - `metrics`: the Prometheus exporter on its own listener, and the gauges read at scrape time
+//! - `reports`: players' reports about other players, and staff closing them
 //! - `service_error`: the one error of the services (accounts, sheet music)
 //! - `sheets`: sheet music: formats, the library, recordings
 //! - `telemetry`: logs and Sentry
@@ -25,11 +27,13 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod audit_trail;
 pub mod config;
 pub mod error;
 pub mod guest;
 pub mod http;
 pub mod metrics;
+pub mod reports;
 pub mod service_error;
 pub mod sheets;
 pub mod telemetry;
@@ -144,6 +148,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
         registry: registry.clone(),
+        reports: reports::Reports::new(&store, registry.clone(), limits.clone()),
         realtime: ws::Realtime {
             registry: registry.clone(),
             limits,
@@ -153,7 +158,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             accounts: accounts.clone(),
         },
         accounts,
-        sheets: sheets::SheetLibrary::new(store.sheets.clone()),
+        sheets: sheets::SheetLibrary::new(store.sheets.clone(), store.audit.clone()),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

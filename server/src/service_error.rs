@@ -43,6 +43,18 @@ pub enum ServiceError {
         /// What is wrong with it.
         message: String,
     },
+    /// A limit of the player's was reached (e.g. reports); `retry_after` seconds from now
+    /// it has room again.
+    #[error("{message}")]
+    TooMany {
+        /// What was refused, fit for the player.
+        message: String,
+        /// Seconds until the allowance has room for one more.
+        retry_after: u64,
+    },
+    /// A request the other side may repeat unchanged later; already done, it changes nothing.
+    #[error("that {0} was handled already")]
+    AlreadyDone(&'static str),
     #[error("{0}")]
     Unavailable(String),
 }
@@ -60,6 +72,7 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict { what: "report" } => Self::AlreadyDone("report"),
             StoreError::Conflict { what } => Self::field(what, format!("that {what} is taken")),
             StoreError::Invalid(message) => Self::field("form", message),
             StoreError::Unavailable(message) => Self::Unavailable(message),

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap};
 use pianorhythm_core::domain::{auth::Redeemed, user::User};
 use pianorhythm_store::{
     ids, now_millis,
-    ports::{AuditLog, RefreshTokens, UserStore},
+    ports::{AuditLog, RefreshTokens, SiteBans, UserStore},
     Store, StoreError,
 };
 use serde::Serialize;
@@ -75,8 +75,10 @@ pub(super) struct Inner {
     pub users: Arc<dyn UserStore>,
     /// The API's refresh tokens, by family.
     pub refresh_tokens: Arc<dyn RefreshTokens>,
-    /// Where staff actions on accounts are recorded.
+    /// Where staff actions on accounts, and sign-ins, are recorded.
     pub audit: Arc<dyn AuditLog>,
+    /// Why and by whom accounts were banned from the site.
+    pub site_bans: Arc<dyn SiteBans>,
     /// Signs and checks access tokens.
     pub issuer: TokenIssuer,
     /// Who players may sign in with.
@@ -122,6 +124,7 @@ impl Accounts {
                 users: store.users.clone(),
                 refresh_tokens: store.refresh_tokens.clone(),
                 audit: store.audit.clone(),
+                site_bans: store.site_bans.clone(),
                 issuer,
                 providers: config.providers.clone(),
                 admins: config.admins.clone(),

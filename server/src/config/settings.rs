@@ -80,6 +80,12 @@ pub struct Settings {
     #[arg(long, env = "OWNER_ACTIONS_PER_SECOND", default_value = "2",
           value_parser = positive_number)]
     pub owner_actions_per_second: f64,
+    /// Reports about other players per player per minute (also the burst).
+    #[arg(long, env = "REPORTS_PER_MINUTE", default_value = "5", value_parser = positive_number)]
+    pub reports_per_minute: f64,
+    /// Reports about other players per player per day.
+    #[arg(long, env = "REPORTS_PER_DAY", default_value = "30", value_parser = positive_number)]
+    pub reports_per_day: f64,
     /// Sites besides this one whose pages may open the WebSocket, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,

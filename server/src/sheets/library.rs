@@ -8,11 +8,12 @@ use pianorhythm_api::sheets::{
     FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit, SheetQuery,
     SheetResults, SheetSummary,
 };
+use pianorhythm_core::domain::audit::AuditAction;
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
 use pianorhythm_core::sheet_format;
-use pianorhythm_store::ports::SheetMusicStore;
+use pianorhythm_store::ports::{AuditLog, SheetMusicStore};
 
 use super::recording;
 use pianorhythm_engine::{
@@ -20,7 +21,7 @@ use pianorhythm_engine::{
     policy::{self, Action},
 };
 
-use crate::{accounts::Caller, service_error::ServiceError};
+use crate::{accounts::Caller, audit_trail, service_error::ServiceError};
 
 /// A file to download.
 pub struct Download {
@@ -36,11 +37,23 @@ pub struct Download {
 pub struct SheetLibrary {
     /// Where sheets, their content and favourites are kept.
     sheets: Arc<dyn SheetMusicStore>,
+    /// Where uploads, edits and deletions are recorded for staff.
+    audit: Arc<dyn AuditLog>,
 }
 
 impl SheetLibrary {
-    pub fn new(sheets: Arc<dyn SheetMusicStore>) -> Self {
-        Self { sheets }
+    pub fn new(sheets: Arc<dyn SheetMusicStore>, audit: Arc<dyn AuditLog>) -> Self {
+        Self { sheets, audit }
+    }
+
+    async fn audit(
+        &self,
+        caller: &Caller,
+        action: AuditAction,
+        sheet: &Sheet,
+    ) -> Result<(), ServiceError> {
+        let details = sheet.title.clone();
+        audit_trail::record(&*self.audit, caller, action, &sheet.id, details).await
     }
 
     /// Stores a Member's upload once its fields and file check out.
@@ -73,7 +86,10 @@ impl SheetLibrary {
             format,
             content: upload.file,
         };
-        Ok(summary(&self.sheets.create(sheet).await?))
+        let created = self.sheets.create(sheet).await?;
+        self.audit(caller, AuditAction::SheetUploaded, &created)
+            .await?;
+        Ok(summary(&created))
     }
 
     pub async fn search(&self, query: &SheetQuery) -> Result<SheetResults, ServiceError> {
@@ -230,7 +246,10 @@ impl SheetLibrary {
                 .transpose()?,
             difficulty: update.difficulty,
         };
-        Ok(summary(&self.sheets.update(id, update).await?))
+        let edited = self.sheets.update(id, update).await?;
+        self.audit(caller, AuditAction::SheetEdited, &edited)
+            .await?;
+        Ok(summary(&edited))
     }
 
     /// [`SheetLibrary::edit`] with every field as the sheet page's form sends it.
@@ -255,7 +274,8 @@ impl SheetLibrary {
         if !may_change(caller, &sheet) {
             return Err(changing_refused(caller));
         }
-        Ok(self.sheets.delete(id).await?)
+        self.sheets.delete(id).await?;
+        self.audit(caller, AuditAction::SheetDeleted, &sheet).await
     }
 }
 
