@@ -6,6 +6,10 @@
 //! staff see what was said even after it is deleted. Reports draw on a per-player allowance
 //! (the account, else the guest, and the address, on every instance) and are read from the
 //! store on every request, so a new one is in the staff's list at once.
+//!
+//! - `pages`: this service and the staff reads of accounts as the server functions see them
+
+mod pages;
 
 use std::sync::Arc;
 
@@ -25,6 +29,8 @@ use pianorhythm_store::{
     ports::{AuditLog, ChatStore, ReportStore, RoomStore, UserStore},
     Store, StoreError,
 };
+
+pub use pages::StaffPages;
 
 use crate::{
     accounts::{Caller, Identity, MAX_PAGE},

@@ -495,3 +495,84 @@ async fn bans_in_force_list_an_active_ban_with_its_reason_and_not_a_lifted_one()
     let (carl, _) = member(&server, &provider, "carl").await;
     assert_eq!(get(&carl, "/api/v1/bans").await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_server_functions_are_the_same_service() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (moe, _) = moderator(&server, &provider, "moe").await;
+    let (mia, _) = member(&server, &provider, "mia").await;
+    let (_, bob_id) = member(&server, &provider, "bob").await;
+    let reporter = guest(&server).await;
+    let call = |browser: &Browser, name: &str, fields: Vec<(&str, String)>| {
+        browser
+            .http
+            .post(browser.url(&format!("/api/{name}")))
+            .form(&fields)
+            .send()
+    };
+    let filed = call(
+        &reporter,
+        "report_player",
+        vec![
+            ("form[targetId]", bob_id.clone()),
+            ("form[reason]", "griefing".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(filed.status(), StatusCode::OK);
+    let filed: Value = filed.json().await.unwrap();
+    assert_eq!(filed["targetName"], "bob");
+    let refused = call(
+        &reporter,
+        "report_player",
+        vec![
+            ("form[targetId]", bob_id.clone()),
+            ("form[reason]", "x".repeat(501)),
+        ],
+    )
+    .await
+    .unwrap();
+    // Refused, and not filed: the list below holds the first report only.
+    assert!(!refused.status().is_success(), "{}", refused.status());
+
+    let page = vec![("skip", "0".to_owned()), ("limit", "10".to_owned())];
+    let listed = call(&moe, "list_reports", page.clone()).await.unwrap();
+    assert_eq!(listed.status(), StatusCode::OK);
+    assert_eq!(
+        ids(&listed.json().await.unwrap()),
+        [filed["id"].as_str().unwrap()]
+    );
+    let denied = call(&mia, "list_reports", page.clone()).await.unwrap();
+    assert!(!denied.status().is_success());
+    let id = filed["id"].as_str().unwrap().to_owned();
+    let closed = call(
+        &moe,
+        "close_report",
+        vec![("id", id.clone()), ("resolved", "false".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(closed.status(), StatusCode::OK);
+    let closed: Value = closed.json().await.unwrap();
+    assert_eq!(closed["status"], "dismissed");
+    let audit = call(
+        &moe,
+        "audit_log",
+        vec![
+            ("action", "report_dismissed".into()),
+            ("skip", "0".into()),
+            ("limit", "10".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(audit.status(), StatusCode::OK);
+    let audit: Value = audit.json().await.unwrap();
+    assert_eq!(actions(&audit).len(), 1);
+    assert_eq!(audit[0]["targetId"], id.as_str());
+    let bans = call(&moe, "bans_in_force", page).await.unwrap();
+    assert_eq!(bans.status(), StatusCode::OK);
+    assert_eq!(bans.json::<Value>().await.unwrap(), json!([]));
+}
