@@ -1,4 +1,5 @@
-//! What the server keeps: users, rooms that persist, sheet music, the audit log and sessions.
+//! What the server keeps: users, rooms that persist, sheet music, the audit log, sessions,
+//! player reports and site bans.
 //!
 //! Plain data and the rules for it, with no storage driver in sight: the server's storage ports
 //! take and return these types, and each backend maps them to its own records.
@@ -24,6 +25,7 @@ macro_rules! stored_names {
 pub mod audit;
 pub mod auth;
 pub mod ban;
+pub mod report;
 pub mod room;
 pub mod room_settings;
 pub mod session;
@@ -60,6 +62,12 @@ mod stored_name_tests {
             "chat_message_deleted",
             "site_banned",
             "role_changed",
+            "signed_in",
+            "sheet_uploaded",
+            "sheet_edited",
+            "sheet_deleted",
+            "report_resolved",
+            "report_dismissed",
         ];
         assert_eq!(actions, expected);
         assert_eq!(

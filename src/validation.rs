@@ -10,6 +10,8 @@ pub const MAX_PLAYER_NAME_CHARS: usize = 40;
 pub const MAX_WELCOME_MESSAGE_CHARS: usize = 500;
 pub const MAX_PASSWORD_CHARS: usize = 100;
 pub const MAX_INSTRUMENT_NAME_CHARS: usize = 40;
+pub const MAX_REPORT_REASON_CHARS: usize = 500;
+pub const MAX_BAN_REASON_CHARS: usize = 500;
 /// SoundFont banks: 0-127 for melodic presets, 128 for percussion kits.
 pub const MAX_BANK: u32 = 128;
 
@@ -53,6 +55,41 @@ pub fn room_name(name: &str) -> Result<String, Invalid> {
 
 pub fn chat_text(text: &str) -> Result<String, Invalid> {
     bounded(text, "message", MAX_CHAT_CHARS)
+}
+
+/// Text staff read and act on (a report's reason, a ban's): refused, not cleaned, when it has
+/// control characters, so what is stored is what the writer saw. (The server also refuses
+/// invisible ones: `pianorhythm_engine::names`.)
+fn staff_text(
+    text: &str,
+    what: &str,
+    min_chars: usize,
+    max_chars: usize,
+) -> Result<String, Invalid> {
+    if text.chars().any(char::is_control) {
+        return Err(Invalid(format!("{what} cannot contain control characters")));
+    }
+    let trimmed = text.trim();
+    let length = trimmed.chars().count();
+    if length < min_chars {
+        return Err(Invalid(format!("{what} cannot be empty")));
+    }
+    if length > max_chars {
+        return Err(Invalid(format!(
+            "{what} is {length} characters; the limit is {max_chars}"
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Why a player reports another: 1 to 500 characters on one line.
+pub fn report_reason(text: &str) -> Result<String, Invalid> {
+    staff_text(text, "reason", 1, MAX_REPORT_REASON_CHARS)
+}
+
+/// Why a moderator bans an account from the site: up to 500 characters, maybe none.
+pub fn ban_reason(text: &str) -> Result<String, Invalid> {
+    staff_text(text, "reason", 0, MAX_BAN_REASON_CHARS)
 }
 
 pub fn player_name(name: &str) -> Result<String, Invalid> {
@@ -184,5 +221,20 @@ mod tests {
         assert!(instrument(0, 128, "Piano").is_err());
         assert!(instrument(0, 0, " \t").is_err());
         assert!(instrument(0, 0, &"x".repeat(41)).is_err());
+    }
+
+    #[test]
+    fn report_reasons_are_refused_rather_than_cleaned() {
+        assert_eq!(
+            report_reason("  spamming the lobby "),
+            Ok("spamming the lobby".into())
+        );
+        assert_eq!(report_reason(&"é".repeat(500)), Ok("é".repeat(500)));
+        assert!(report_reason(&"x".repeat(501)).is_err());
+        assert!(report_reason("   ").is_err());
+        assert!(report_reason("line\nbreak").is_err());
+        assert!(report_reason("bell\u{7}").is_err());
+        assert_eq!(ban_reason(""), Ok(String::new()));
+        assert!(ban_reason(&"x".repeat(501)).is_err());
     }
 }

@@ -4,9 +4,11 @@
 //!
 //! - `account`: the signed-in player, profiles, settings and form errors
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
+//! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
 //! - `services` (feature `server`): the services the server gives the pages' server functions
 
 pub mod account;
 #[cfg(feature = "server")]
 pub mod services;
 pub mod sheets;
+pub mod staff;

@@ -13,6 +13,7 @@ use crate::{
         FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
         SheetSummary,
     },
+    staff::{AuditView, BanView, ReportForm, ReportView},
 };
 
 /// Read access to the live rooms.
@@ -124,3 +125,52 @@ pub trait SheetService: Send + Sync {
 }
 
 pub type SharedSheets = Arc<dyn SheetService>;
+
+/// Which audit entries the staff pages ask for; every filter given must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilterForm {
+    /// Only this room's entries.
+    pub room_id: Option<String>,
+    /// Only this action, by its stored name (e.g. `site_banned`).
+    pub action: Option<String>,
+    /// Only what this account or guest did.
+    pub actor_id: Option<String>,
+    /// Only what was done to this account, player, sheet or report.
+    pub target_id: Option<String>,
+    /// How many matching entries, newest first, to pass over.
+    pub skip: u64,
+    /// How many at most.
+    pub limit: u32,
+}
+
+/// Players' reports, and what the staff pages read. Errors are messages fit for the player.
+#[async_trait::async_trait]
+pub trait StaffService: Send + Sync {
+    /// Any player reports another.
+    async fn report(&self, request: &Parts, form: ReportForm) -> Result<ReportView, String>;
+    /// Moderators: reports of a status ("open", "resolved", "dismissed", "all"), newest first.
+    async fn reports(
+        &self,
+        request: &Parts,
+        status: Option<String>,
+        skip: u64,
+        limit: u32,
+    ) -> Result<Vec<ReportView>, String>;
+    /// Moderators: closes an open report as resolved (`resolved`) or dismissed.
+    async fn close_report(
+        &self,
+        request: &Parts,
+        id: String,
+        resolved: bool,
+    ) -> Result<ReportView, String>;
+    /// Moderators: the audit log by filter, newest first.
+    async fn audit(
+        &self,
+        request: &Parts,
+        filter: AuditFilterForm,
+    ) -> Result<Vec<AuditView>, String>;
+    /// Moderators: the site bans in force, newest first.
+    async fn bans(&self, request: &Parts, skip: u64, limit: u32) -> Result<Vec<BanView>, String>;
+}
+
+pub type SharedStaff = Arc<dyn StaffService>;

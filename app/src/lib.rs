@@ -10,6 +10,7 @@
 //! - `music`: a sheet's playback, a room's recorder and the sheet player's state
 //! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
 //! - `server_fns`: the server functions, adapters to the server's services
+//! - `server_fns_staff`: the server functions for reports and the staff pages
 //! - `preload` (ssr): naming the lazy modules a server-rendered page will need
 //! - `security` (ssr): the Content Security Policy of the pages
 //! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
@@ -39,6 +40,7 @@ mod room;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server_fns;
+pub mod server_fns_staff;
 pub mod sheets;
 #[cfg(feature = "ssr")]
 mod shell;

@@ -136,27 +136,54 @@ impl RedisLimits {
 
     async fn take_event(&self, bucket: SharedBucket, player: &Player) -> Result<(), LimitError> {
         let config = &self.config;
-        let share = config.guests_per_address;
-        let (name, per_second, burst, refusal) = match bucket {
-            SharedBucket::Joins => (
-                "joins",
-                config.joins_per_minute / 60.0,
-                (config.joins_per_minute / 3.0).max(1.0),
-                LimitError::TooManyJoins,
-            ),
-            SharedBucket::RoomCreations => (
-                "creations",
-                config.rooms_per_minute / 60.0,
-                config.rooms_per_minute,
-                LimitError::TooManyRoomsCreated,
-            ),
-            SharedBucket::Chat => (
-                "chat",
-                config.chat_per_second,
-                config.chat_burst,
-                LimitError::ChatTooFast,
-            ),
-        };
+        match bucket {
+            SharedBucket::Joins => {
+                let burst = (config.joins_per_minute / 3.0).max(1.0);
+                let rate = config.joins_per_minute / 60.0;
+                self.take_one("joins", rate, burst, player, LimitError::TooManyJoins)
+                    .await
+            }
+            SharedBucket::RoomCreations => {
+                let (rate, burst) = (config.rooms_per_minute / 60.0, config.rooms_per_minute);
+                let refusal = LimitError::TooManyRoomsCreated;
+                self.take_one("creations", rate, burst, player, refusal)
+                    .await
+            }
+            SharedBucket::Chat => {
+                let (rate, burst) = (config.chat_per_second, config.chat_burst);
+                self.take_one("chat", rate, burst, player, LimitError::ChatTooFast)
+                    .await
+            }
+            SharedBucket::Reports => {
+                let per_day = config.reports_per_day;
+                let refusal = LimitError::TooManyReportsToday;
+                self.take_one(
+                    "reports_today",
+                    per_day / limits::DAY_SECONDS,
+                    per_day,
+                    player,
+                    refusal,
+                )
+                .await?;
+                let per_minute = config.reports_per_minute;
+                let refusal = LimitError::ReportsTooFast;
+                self.take_one("reports", per_minute / 60.0, per_minute, player, refusal)
+                    .await
+            }
+        }
+    }
+
+    /// Draws one event from the bucket `name` of the player and of their address (worth
+    /// `guests_per_address` players); a Redis failure lets it through (the local limits hold).
+    async fn take_one(
+        &self,
+        name: &str,
+        per_second: f64,
+        burst: f64,
+        player: &Player,
+        refusal: LimitError,
+    ) -> Result<(), LimitError> {
+        let share = self.config.guests_per_address;
         let keys = Self::keys(name, player);
         let interval = 1_000.0 / per_second;
         let taken: RedisResult<i64> = Script::new(TAKE)

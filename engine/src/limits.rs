@@ -33,6 +33,8 @@ pub enum SharedBucket {
     Joins,
     RoomCreations,
     Chat,
+    /// Reports about other players (a per-minute and a per-day allowance).
+    Reports,
 }
 
 /// A connection's place in the count every instance shares; given back when dropped.
@@ -82,6 +84,10 @@ pub struct LimitsConfig {
     /// changes of the instrument kept for their next visit (the burst is ten seconds' worth);
     /// each one is broadcast to the room and written down.
     pub owner_actions_per_second: f64,
+    /// `REPORTS_PER_MINUTE` and `REPORTS_PER_DAY`: reports about other players, per player;
+    /// each is also its own burst. Reports land in front of staff, so they stay scarce.
+    pub reports_per_minute: f64,
+    pub reports_per_day: f64,
 }
 
 impl Default for LimitsConfig {
@@ -96,6 +102,8 @@ impl Default for LimitsConfig {
             chat_per_second: 1.0,
             chat_burst: 5.0,
             owner_actions_per_second: 2.0,
+            reports_per_minute: 5.0,
+            reports_per_day: 30.0,
         }
     }
 }
@@ -115,7 +123,14 @@ pub enum LimitError {
     ChatTooFast,
     #[error("too many changes at once; wait a moment")]
     TooManyOwnerActions,
+    #[error("too many reports; wait a minute")]
+    ReportsTooFast,
+    #[error("too many reports today; try again tomorrow")]
+    TooManyReportsToday,
 }
+
+/// Seconds in a day, the period of the daily report allowance.
+pub const DAY_SECONDS: f64 = 24.0 * 60.0 * 60.0;
 
 /// Who an action is charged to: the player and the address they came from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -174,6 +189,10 @@ struct Allowance {
     chat: TokenBucket,
     /// Settings changes, kicks, bans and crowns.
     owner_actions: TokenBucket,
+    /// Reports about other players, per minute.
+    reports: TokenBucket,
+    /// Reports about other players, per day.
+    reports_today: TokenBucket,
     /// When it was last drawn on, to sweep the idle ones.
     last_used: f64,
 }
@@ -209,13 +228,26 @@ impl Allowance {
                 config.owner_actions_per_second * 10.0 * share,
                 now,
             ),
+            reports: per_minute(
+                config.reports_per_minute * share,
+                config.reports_per_minute * share,
+            ),
+            reports_today: TokenBucket::new(
+                config.reports_per_day * share / DAY_SECONDS,
+                config.reports_per_day * share,
+                now,
+            ),
             last_used: now,
         }
     }
 
-    /// Nothing open and nothing that would not be back to full by now.
-    fn is_idle(&self, now: f64) -> bool {
-        self.connections == 0 && self.live_rooms == 0 && now - self.last_used > IDLE_AFTER_SECONDS
+    /// Nothing open and nothing that would not be back to full by now (a day's reports take
+    /// a day to come back, so an allowance that reported stays until they have).
+    fn is_idle(&mut self, now: f64) -> bool {
+        self.connections == 0
+            && self.live_rooms == 0
+            && now - self.last_used > IDLE_AFTER_SECONDS
+            && self.reports_today.is_full(now)
     }
 }
 
@@ -385,6 +417,33 @@ impl PlayerLimits {
         )
     }
 
+    /// A report about another player, drawn on the minute's and the day's allowance of the
+    /// player and their address (or on none).
+    pub fn try_report(&self, player: &Player) -> Result<(), LimitError> {
+        self.charge(
+            player,
+            |allowance, now| {
+                if allowance.reports_today.available(now) == 0 {
+                    Err(LimitError::TooManyReportsToday)
+                } else if allowance.reports.available(now) == 0 {
+                    Err(LimitError::ReportsTooFast)
+                } else {
+                    Ok(())
+                }
+            },
+            |allowance, now| {
+                allowance.reports.take_up_to(1, now);
+                allowance.reports_today.take_up_to(1, now);
+            },
+        )
+    }
+
+    /// [`PlayerLimits::try_report`], drawn on every instance's allowance too.
+    pub async fn try_report_everywhere(&self, player: &Player) -> Result<(), LimitError> {
+        self.try_report(player)?;
+        self.shared.take(SharedBucket::Reports, player).await
+    }
+
     /// Counts a new room against the player's creation rate and live rooms; the room holds
     /// the permit for as long as it lives.
     pub fn create_room(self: &Arc<Self>, player: &Player) -> Result<RoomPermit, LimitError> {
@@ -494,6 +553,32 @@ mod tests {
         assert!(limits.connect(&player("dave", "10.0.0.2")).is_ok());
         drop(first);
         assert!(limits.connect(&alice).is_ok());
+    }
+
+    #[test]
+    fn reports_are_bounded_per_minute_and_per_day_per_player_and_address() {
+        let limits = limits(|c| {
+            c.reports_per_minute = 2.0;
+            c.reports_per_day = 3.0;
+            c.guests_per_address = 2.0;
+        });
+        let alice = player("alice", "10.0.0.1");
+        assert!(limits.try_report(&alice).is_ok());
+        assert!(limits.try_report(&alice).is_ok());
+        assert_eq!(limits.try_report(&alice), Err(LimitError::ReportsTooFast));
+        // New cookies from the same address share its allowance: 2 players' worth.
+        assert!(limits.try_report(&player("bob", "10.0.0.1")).is_ok());
+        assert!(limits.try_report(&player("carol", "10.0.0.1")).is_ok());
+        assert!(limits.try_report(&player("dave", "10.0.0.1")).is_err());
+        assert!(limits.try_report(&player("erin", "10.0.0.2")).is_ok());
+        // The day's allowance runs out before the minute's comes back.
+        let mut bucket = Allowance::new(limits.config(), &Key::Player("x".into()), 0.0);
+        for _ in 0..3 {
+            assert_eq!(bucket.reports_today.take_up_to(1, 0.0), 1);
+        }
+        assert_eq!(bucket.reports_today.available(120.0), 0);
+        assert!(!bucket.is_idle(IDLE_AFTER_SECONDS + 1.0));
+        assert!(bucket.reports_today.available(DAY_SECONDS / 3.0 + 1.0) >= 1);
     }
 
     #[test]

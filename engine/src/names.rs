@@ -4,7 +4,8 @@
 //! The shared rules in `pianorhythm_core::validation` (length, control characters) run in the
 //! browser too; the Unicode tables needed here would only make the client bigger, so these
 //! rules are the server's. Text is NFC-normalised, names refuse invisible format characters
-//! (Unicode category Cf: zero-width spaces, bidi overrides) and room names are compared by
+//! (Unicode category Cf: zero-width spaces, bidi overrides), and so do the reasons staff read
+//! (reports, bans); room names are compared by
 //! their confusable skeleton (UTS #39), so "Lobby" spelt with a Cyrillic "о" is the Lobby.
 
 use pianorhythm_core::{
@@ -72,6 +73,21 @@ pub fn chat_text(text: &str) -> Result<String, Invalid> {
     validation::chat_text(&nfc(text))
 }
 
+/// Why a player reports another, as staff will read it: invisible characters are refused
+/// too, since they could make the reason read differently from what was stored.
+pub fn report_reason(text: &str) -> Result<String, Invalid> {
+    visible(validation::report_reason(&nfc(text))?, "reason")
+}
+
+/// Why a moderator banned an account: like a report's reason, but it may be left empty.
+pub fn ban_reason(text: &str) -> Result<String, Invalid> {
+    let reason = validation::ban_reason(&nfc(text))?;
+    match reason.is_empty() {
+        true => Ok(reason),
+        false => visible(reason, "reason"),
+    }
+}
+
 /// What makes two room names the same room: case and look-alike letters are ignored.
 pub fn room_key(name: &str) -> String {
     let folded: String = nfc(name).to_lowercase();
@@ -81,6 +97,17 @@ pub fn room_key(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reasons_refuse_invisible_and_control_characters_and_keep_the_rest() {
+        assert_eq!(report_reason(" cafe\u{301} spam "), Ok("café spam".into()));
+        assert!(report_reason("abc\u{202E}fed").is_err());
+        assert!(report_reason("zero\u{200B}width").is_err());
+        assert!(report_reason("bell\u{7}").is_err());
+        assert!(report_reason(&"x".repeat(501)).is_err());
+        assert_eq!(ban_reason(""), Ok(String::new()));
+        assert!(ban_reason("\u{2066}").is_err());
+    }
 
     #[test]
     fn invisible_and_bidi_characters_are_refused_in_names() {

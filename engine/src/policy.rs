@@ -26,10 +26,12 @@ pub enum Action {
     SeePrivateProfiles,
     /// Give and take roles.
     AssignRoles,
+    /// Read players' reports and resolve or dismiss them.
+    HandleReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 11] = [
         Action::EditOwnProfile,
         Action::UseApiTokens,
         Action::ShareSheets,
@@ -40,6 +42,7 @@ impl Action {
         Action::ModerateSheets,
         Action::SeePrivateProfiles,
         Action::AssignRoles,
+        Action::HandleReports,
     ];
 
     /// The least role that may do it; every higher role may too.
@@ -53,7 +56,8 @@ impl Action {
             | Action::BanFromSite
             | Action::ReadAuditLog
             | Action::ModerateSheets
-            | Action::SeePrivateProfiles => Role::Moderator,
+            | Action::SeePrivateProfiles
+            | Action::HandleReports => Role::Moderator,
             Action::AssignRoles => Role::Admin,
         }
     }
@@ -70,6 +74,7 @@ impl Action {
             Action::ReadAuditLog => "read the audit log",
             Action::SeePrivateProfiles => "see private profiles",
             Action::AssignRoles => "assign roles",
+            Action::HandleReports => "handle reports",
         }
     }
 }
@@ -136,7 +141,8 @@ mod tests {
             | Action::BanFromSite
             | Action::ReadAuditLog
             | Action::ModerateSheets
-            | Action::SeePrivateProfiles => matches!(role, Moderator | Admin),
+            | Action::SeePrivateProfiles
+            | Action::HandleReports => matches!(role, Moderator | Admin),
             Action::AssignRoles => role == Admin,
         };
         for role in Role::ALL {

@@ -198,6 +198,8 @@ impl From<Settings> for Config {
                 chat_per_second: settings.chat_per_second,
                 chat_burst: settings.chat_burst,
                 owner_actions_per_second: settings.owner_actions_per_second,
+                reports_per_minute: settings.reports_per_minute,
+                reports_per_day: settings.reports_per_day,
             },
             allowed_origins: OriginPolicy::from_list(&settings.allowed_origins),
             http: HttpLimits {

@@ -22,6 +22,9 @@ pub enum ApiError {
     NotReady(String),
     #[error("{0}")]
     Forbidden(String),
+    /// The request clashes with the record's state (e.g. a report closed already).
+    #[error("{0}")]
+    Conflict(String),
     /// No credentials, or ones that are expired or not ours.
     #[error("{0}")]
     Unauthorized(String),
@@ -59,6 +62,7 @@ impl ApiError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Invalid { .. } => StatusCode::BAD_REQUEST,
             Self::TooManyRequests { .. } | Self::OverQuota { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -74,6 +78,7 @@ impl ApiError {
             Self::BadRequest(_) => "bad_request",
             Self::NotReady(_) => "not_ready",
             Self::Forbidden(_) => "forbidden",
+            Self::Conflict(_) => "conflict",
             Self::Unauthorized(_) => "unauthorized",
             Self::Invalid { .. } => "invalid",
             Self::TooManyRequests { .. } => "rate_limited",
@@ -131,6 +136,8 @@ impl From<ServiceError> for ApiError {
                 message,
                 retry_after: exceeded.retry_after.as_millis().div_ceil(1_000) as u64,
             },
+            ServiceError::TooMany { retry_after, .. } => ApiError::TooManyRequests { retry_after },
+            ServiceError::AlreadyDone(_) => ApiError::Conflict(message),
             ServiceError::Unavailable => ApiError::NotReady(message),
         }
     }

@@ -89,10 +89,15 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         library: state.sheets.clone(),
         accounts: state.accounts.clone(),
     });
+    let staff: pianorhythm_api::services::SharedStaff = Arc::new(crate::reports::StaffPages {
+        reports: state.reports.clone(),
+        accounts: state.accounts.clone(),
+    });
     let provide_services = move || {
         provide_context(rooms.clone());
         provide_context(accounts.clone());
         provide_context(sheets.clone());
+        provide_context(staff.clone());
     };
 
     // Pages, server functions, the API and WebSocket handshakes are rate-limited per address.

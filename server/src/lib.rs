@@ -16,6 +16,7 @@
 //! - `guest`: guest identities in the session cookie
 //! - `http`: the routes: pages, server functions, `/api/v1`, health, assets, sessions
 //! - `metrics`: the Prometheus exporter on its own listener, and the gauges read at scrape time
+//! - `reports`: players' reports about other players, and staff closing them
 //! - `service_error`: the one error of the services (accounts, sheet music)
 //! - `sheets`: sheet music: formats, the library, recordings
 //! - `telemetry`: logs and Sentry
@@ -30,6 +31,7 @@ pub mod error;
 pub mod guest;
 pub mod http;
 pub mod metrics;
+pub mod reports;
 pub mod service_error;
 pub mod sheets;
 pub mod telemetry;
@@ -159,6 +161,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
         registry: registry.clone(),
+        reports: reports::Reports::new(&store, registry.clone(), limits.clone()),
         realtime: ws::Realtime {
             registry: registry.clone(),
             limits,
@@ -168,7 +171,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             accounts: accounts.clone(),
         },
         accounts,
-        sheets: sheets::SheetLibrary::new(store.sheets.clone(), uploads),
+        sheets: sheets::SheetLibrary::new(store.sheets.clone(), uploads, store.audit.clone()),
         readiness: Readiness {
             client_bundle,
             shutdown: shutdown.clone(),

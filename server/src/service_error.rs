@@ -46,6 +46,18 @@ pub enum ServiceError {
     /// The account used a quota up (sheets created an hour or a day).
     #[error(transparent)]
     Quota(#[from] QuotaExceeded),
+    /// A limit of the player's was reached (e.g. reports); `retry_after` seconds from now
+    /// it has room again.
+    #[error("{message}")]
+    TooMany {
+        /// What was refused, fit for the player.
+        message: String,
+        /// Seconds until the allowance has room for one more.
+        retry_after: u64,
+    },
+    /// A request the other side may repeat unchanged later; already done, it changes nothing.
+    #[error("that {0} was handled already")]
+    AlreadyDone(&'static str),
     /// The store (or the session store) failed. What it said went to the log where it
     /// happened (see [`ServiceError::unavailable`]); players get this plain sentence, never a
     /// driver's words.
@@ -73,6 +85,7 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Conflict { what: "report" } => Self::AlreadyDone("report"),
             StoreError::Conflict { what } => Self::field(what, format!("that {what} is taken")),
             StoreError::Invalid(message) => Self::field("form", message),
             StoreError::Unavailable(detail) => Self::unavailable(detail),

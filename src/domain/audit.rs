@@ -33,10 +33,19 @@ pub enum AuditAction {
     /// Banned from the whole site, not one room.
     SiteBanned,
     RoleChanged,
+    /// A player signed in to an account.
+    SignedIn,
+    SheetUploaded,
+    SheetEdited,
+    SheetDeleted,
+    /// A moderator acted on a player's report.
+    ReportResolved,
+    /// A moderator found nothing to act on in a report.
+    ReportDismissed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 8] = [
+    pub const ALL: [AuditAction; 14] = [
         AuditAction::RoomCreated,
         AuditAction::PlayerKicked,
         AuditAction::PlayerBanned,
@@ -45,7 +54,30 @@ impl AuditAction {
         AuditAction::ChatMessageDeleted,
         AuditAction::SiteBanned,
         AuditAction::RoleChanged,
+        AuditAction::SignedIn,
+        AuditAction::SheetUploaded,
+        AuditAction::SheetEdited,
+        AuditAction::SheetDeleted,
+        AuditAction::ReportResolved,
+        AuditAction::ReportDismissed,
     ];
 }
 
 stored_names!(AuditAction);
+
+/// Which entries to read, newest first; every filter given must match.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this room's entries.
+    pub room_id: Option<String>,
+    /// Only this kind of action.
+    pub action: Option<AuditAction>,
+    /// Only what this account or guest did.
+    pub actor_id: Option<String>,
+    /// Only what was done to this account, player, sheet or report.
+    pub target_id: Option<String>,
+    /// How many of the newest matching entries to pass over (paging).
+    pub skip: u64,
+    /// How many to return at most.
+    pub limit: u32,
+}

@@ -1,5 +1,5 @@
 //! Persistence: users, rooms that persist, chat history, sheet music, the audit log,
-//! sessions and API refresh tokens, behind one small trait per aggregate ([`ports`]).
+//! sessions, API refresh tokens, player reports and site bans, behind one small trait per aggregate ([`ports`]).
 //!
 //! Two backends implement every port: SQLite under `DATA_DIR` (the default: one machine, no
 //! database server) and MongoDB (when `MONGODB_URI` is set). One contract test suite holds both
@@ -9,10 +9,12 @@
 //! - [`ports`]: the traits, one per aggregate, that every backend implements.
 //! - `error`: the one error type of the layer, [`StoreError`] (re-exported here).
 //! - [`ids`]: record ids, the same ObjectId-shaped ones on both backends (the engine's).
+//! - `chat_lines`: a report's chat lines as both backends keep them.
 //! - `room_records`: the engine's `RoomRecords` (what rooms keep) over these ports.
 //! - [`sqlite`]: the embedded backend, with its migrations (`migrations/sqlite`).
 //! - [`mongo`]: the MongoDB backend, with the indexes it creates at start-up.
 
+mod chat_lines;
 mod error;
 pub mod mongo;
 pub mod ports;
@@ -24,8 +26,8 @@ use std::{path::PathBuf, sync::Arc};
 pub use error::{StoreError, StoreResult};
 pub use pianorhythm_engine::ids;
 use ports::{
-    AuditLog, ChatStore, Health, RefreshTokens, RoomStore, SessionRecords, SheetMusicStore,
-    UserStore,
+    AuditLog, ChatStore, Health, RefreshTokens, ReportStore, RoomStore, SessionRecords,
+    SheetMusicStore, SiteBans, UserStore,
 };
 
 /// Which backend to open, from the configuration.
@@ -46,6 +48,8 @@ pub trait Backend:
     + AuditLog
     + SessionRecords
     + RefreshTokens
+    + ReportStore
+    + SiteBans
     + Health
     + 'static
 {
@@ -59,6 +63,8 @@ impl<T> Backend for T where
         + AuditLog
         + SessionRecords
         + RefreshTokens
+        + ReportStore
+        + SiteBans
         + Health
         + 'static
 {
@@ -81,6 +87,10 @@ pub struct Store {
     pub sessions: Arc<dyn SessionRecords>,
     /// The API's refresh tokens.
     pub refresh_tokens: Arc<dyn RefreshTokens>,
+    /// Players' reports about other players.
+    pub reports: Arc<dyn ReportStore>,
+    /// Why and by whom accounts were banned from the site.
+    pub site_bans: Arc<dyn SiteBans>,
     /// Whether the backend answers, for readiness.
     pub health: Arc<dyn Health>,
     /// "sqlite" or "mongodb", for logs.
@@ -110,6 +120,8 @@ impl Store {
             audit: backend.clone(),
             sessions: backend.clone(),
             refresh_tokens: backend.clone(),
+            reports: backend.clone(),
+            site_bans: backend.clone(),
             health: backend,
             backend: name,
         }

@@ -1,7 +1,7 @@
 //! The MongoDB backend, through the official `mongodb` driver.
 //!
 //! Collections: `users`, `rooms`, `sheet_music`, `audit_logs` (the seed's), plus
-//! `sheet_favorites`, `chat_messages`, `sessions` and `refresh_tokens`. Indexes are created at
+//! `sheet_favorites`, `chat_messages`, `sessions`, `refresh_tokens`, `reports` and `site_bans`. Indexes are created at
 //! start-up; creating an index that exists is a no-op, so this is idempotent. Case-insensitive
 //! lookups use lower-cased copies (`usertagLower`, `nameLower`...) computed by the server, so
 //! "ignoring case" means the same as on SQLite and no user text is ever a pattern.
@@ -9,9 +9,11 @@
 mod audit;
 mod chat;
 mod indexes;
+mod reports;
 mod rooms;
 mod sessions;
 mod sheets;
+mod site_bans;
 mod tokens;
 mod users;
 

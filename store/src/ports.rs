@@ -7,8 +7,9 @@
 use async_trait::async_trait;
 use pianorhythm_core::{
     domain::{
-        audit::AuditEntry,
+        audit::{AuditEntry, AuditFilter},
         auth::{Login, Redeemed, RefreshToken},
+        report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
         sheet_music::{NewSheet, Sheet, SheetPage, SheetSearch, SheetUpdate},
@@ -105,8 +106,54 @@ pub trait SheetMusicStore: Send + Sync {
 #[async_trait]
 pub trait AuditLog: Send + Sync {
     async fn append(&self, entry: &AuditEntry) -> StoreResult<()>;
+    /// The entries that match every filter given, newest first, after skipping `skip` of them.
+    async fn search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
     /// The newest `limit` entries, newest first, of one room or of all.
-    async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        let filter = AuditFilter {
+            room_id: room_id.map(str::to_owned),
+            limit,
+            ..AuditFilter::default()
+        };
+        self.search(&filter).await
+    }
+}
+
+/// Players' reports about other players, for staff.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// Stores a new report; its id is new.
+    async fn create(&self, report: &Report) -> StoreResult<()>;
+    async fn get(&self, id: &str) -> StoreResult<Report>;
+    /// Reports of one status, or of all, newest first, after skipping `skip` of them.
+    async fn list(
+        &self,
+        status: Option<ReportStatus>,
+        skip: u64,
+        limit: u32,
+    ) -> StoreResult<Vec<Report>>;
+    /// Closes an open report as `status` (resolved or dismissed) by `by` at `at`, atomically:
+    /// of two moderators closing it at once, one does. One already closed is a
+    /// `Conflict { what: "report" }`; an unknown one `NotFound("report")`.
+    async fn close(
+        &self,
+        id: &str,
+        status: ReportStatus,
+        by: &str,
+        at: UnixMillis,
+    ) -> StoreResult<Report>;
+}
+
+/// Why and by whom accounts were banned from the site. Whether an account is banned is its
+/// record's `banned_until` (checked on every request); this keeps what staff read.
+#[async_trait]
+pub trait SiteBans: Send + Sync {
+    /// Records the account's ban, replacing one it had.
+    async fn record(&self, ban: &SiteBan) -> StoreResult<()>;
+    /// Forgets the account's ban (it was lifted); forgetting none is not an error.
+    async fn lift(&self, account_id: &str) -> StoreResult<()>;
+    /// The bans still in force at `now`, newest first, after skipping `skip` of them.
+    async fn in_force(&self, now: UnixMillis, skip: u64, limit: u32) -> StoreResult<Vec<SiteBan>>;
 }
 
 /// Session records for tower-sessions (the server's `http::sessions` adapts them).

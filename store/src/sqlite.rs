@@ -8,9 +8,11 @@
 
 mod audit;
 mod chat;
+mod reports;
 mod rooms;
 mod sessions;
 mod sheets;
+mod site_bans;
 mod tokens;
 mod users;
 

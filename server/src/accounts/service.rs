@@ -11,7 +11,7 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::{
     ids, now_millis,
-    ports::{AuditLog, RefreshTokens, UserStore},
+    ports::{AuditLog, RefreshTokens, SiteBans, UserStore},
     Store, StoreError,
 };
 use serde::Serialize;
@@ -85,8 +85,10 @@ pub(super) struct Inner {
     pub users: Arc<dyn UserStore>,
     /// The API's refresh tokens, by family.
     pub refresh_tokens: Arc<dyn RefreshTokens>,
-    /// Where staff actions on accounts are recorded.
+    /// Where staff actions on accounts, and sign-ins, are recorded.
     pub audit: Arc<dyn AuditLog>,
+    /// Why and by whom accounts were banned from the site.
+    pub site_bans: Arc<dyn SiteBans>,
     /// Signs and checks access tokens.
     pub issuer: TokenIssuer,
     /// Who players may sign in with.
@@ -134,6 +136,7 @@ impl Accounts {
                 users: store.users.clone(),
                 refresh_tokens: store.refresh_tokens.clone(),
                 audit: store.audit.clone(),
+                site_bans: store.site_bans.clone(),
                 issuer,
                 providers: config.providers.clone(),
                 admins: config.admins.clone(),

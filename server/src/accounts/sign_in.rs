@@ -2,6 +2,7 @@
 //! account, and the session changes each step makes.
 
 use pianorhythm_core::domain::{
+    audit::{AuditAction, AuditEntry},
     auth::Login,
     user::{self, NewUser, ProfileUpdate, Role, User},
 };
@@ -211,7 +212,19 @@ impl Accounts {
                 .await;
         }
         tracing::info!(user = %user.id, "signed in");
-        Ok(())
+        // Staff see sign-ins beside what accounts did; the provider's callback carries no
+        // caller, so the entry names the account only.
+        let entry = AuditEntry {
+            at: pianorhythm_store::now_millis(),
+            action: AuditAction::SignedIn,
+            actor_id: Some(user.id.clone()),
+            room_id: None,
+            target_id: Some(user.id.clone()),
+            details: user.usertag.clone(),
+            address: None,
+            user_agent: None,
+        };
+        Ok(self.inner.audit.append(&entry).await?)
     }
 
     /// Makes a login listed in `ADMINS` an admin, once.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use pianorhythm_api::account::Profile;
 use pianorhythm_core::domain::{
-    audit::{AuditAction, AuditEntry},
+    audit::AuditAction,
     ban::BanLength,
     user::{ProfileUpdate, Role},
 };
@@ -15,6 +15,7 @@ use pianorhythm_store::now_millis;
 
 use super::{profiles::profile_of, Accounts, Caller, Identity};
 use pianorhythm_engine::{
+    names::ban_reason,
     outbox::Goodbye,
     policy::{self, Action},
 };
@@ -79,14 +80,15 @@ impl Accounts {
         })
     }
 
-    /// Bans an account from the whole site for `duration` (zero lifts a ban). Its API
-    /// tokens end (access and refresh alike, so none comes back when the ban is lifted); its
-    /// sessions and connections are refused from now on.
+    /// Bans an account from the whole site for `duration` (zero lifts a ban), for `reason`
+    /// (kept for the staff pages). Its API tokens end (access and refresh alike, so none comes
+    /// back when the ban is lifted); its sessions and connections are refused from now on.
     pub async fn site_ban(
         &self,
         caller: &Caller,
         target_id: &str,
         duration: Duration,
+        reason: &str,
     ) -> Result<(), ServiceError> {
         policy::require(caller.role(), Action::BanFromSite)?;
         let length = BanLength::new(duration)
@@ -99,6 +101,8 @@ impl Accounts {
             }
             .into());
         }
+        let reason =
+            ban_reason(reason).map_err(|invalid| ServiceError::field("reason", invalid.0))?;
         let until = (!duration.is_zero()).then(|| length.ends_at(now_millis()));
         let update = ProfileUpdate {
             banned_until: Some(until),
@@ -107,6 +111,7 @@ impl Accounts {
         };
         self.inner.users.update(&target.id, update).await?;
         self.inner.refresh_tokens.revoke_user(&target.id).await?;
+        self.keep_ban_record(caller, &target, until, reason).await?;
         if until.is_some() {
             self.inner
                 .live
@@ -120,21 +125,6 @@ impl Accounts {
             .await
     }
 
-    /// The newest audit entries, of one room or all, for moderators.
-    pub async fn audit_log(
-        &self,
-        caller: &Caller,
-        room_id: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<AuditEntry>, ServiceError> {
-        policy::require(caller.role(), Action::ReadAuditLog)?;
-        Ok(self
-            .inner
-            .audit
-            .recent(room_id, limit.clamp(1, 500))
-            .await?)
-    }
-
     async fn audit(
         &self,
         caller: &Caller,
@@ -142,16 +132,6 @@ impl Accounts {
         target_id: &str,
         details: String,
     ) -> Result<(), ServiceError> {
-        let entry = AuditEntry {
-            at: now_millis(),
-            action,
-            actor_id: Some(caller.identity.id().to_owned()),
-            room_id: None,
-            target_id: Some(target_id.to_owned()),
-            details,
-            address: Some(caller.address.to_string()),
-            user_agent: caller.user_agent.clone(),
-        };
-        Ok(self.inner.audit.append(&entry).await?)
+        super::audit_trail::record(&*self.inner.audit, caller, action, target_id, details).await
     }
 }

@@ -87,6 +87,12 @@ pub struct Settings {
     /// Sheets one account may create in a day.
     #[arg(long, env = "SHEET_UPLOADS_PER_DAY", default_value = "200", value_parser = positive_count)]
     pub sheet_uploads_per_day: u32,
+    /// Reports about other players per player per minute (also the burst).
+    #[arg(long, env = "REPORTS_PER_MINUTE", default_value = "5", value_parser = positive_number)]
+    pub reports_per_minute: f64,
+    /// Reports about other players per player per day.
+    #[arg(long, env = "REPORTS_PER_DAY", default_value = "30", value_parser = positive_number)]
+    pub reports_per_day: f64,
     /// Sites besides this one whose pages may open the WebSocket and post with the visitor's
     /// cookie, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]

@@ -5,12 +5,16 @@
 //! - `caller`: who is asking (bearer token or session), as an extractor
 //! - `auth`: sign-in, sign-out, tokens, the signing key
 //! - `users`: profiles, settings, roles and site bans
-//! - `audit`: the audit log, for moderators
+//! - `audit`: the audit log by filter, for moderators
+//! - `bans`: the site bans in force, for moderators
+//! - `reports`: players' reports, and moderators closing them
 //! - `sheets`: sheet music
 
 mod audit;
 mod auth;
+mod bans;
 mod caller;
+mod reports;
 mod sheets;
 mod users;
 
@@ -29,6 +33,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/rooms/active", get(active_rooms))
         .route("/audit", get(audit::recent))
+        .route("/bans", get(bans::in_force))
+        .nest("/reports", reports::router())
         .nest("/auth", auth::router())
         .nest("/users", users::router())
         .nest("/sheet_music", sheets::router())

@@ -11,7 +11,7 @@ use pianorhythm_engine::rooms::Registry;
 use pianorhythm_store::Store;
 
 use super::health::Readiness;
-use crate::{accounts::Accounts, sheets::SheetLibrary, ws::Realtime};
+use crate::{accounts::Accounts, reports::Reports, sheets::SheetLibrary, ws::Realtime};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -31,6 +31,8 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Sheet music: for the API and server functions.
     pub sheets: SheetLibrary,
+    /// Players' reports: for the API and server functions.
+    pub reports: Reports,
 }
 
 /// The live rooms, as server functions see them.

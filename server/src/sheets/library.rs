@@ -14,11 +14,12 @@ use pianorhythm_api::sheets::{
     FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit, SheetQuery,
     SheetResults, SheetSummary,
 };
+use pianorhythm_core::domain::audit::AuditAction;
 use pianorhythm_core::domain::sheet_music::{
     self, Difficulty, NewSheet, Sheet, SheetFormat, SheetSearch, SheetUpdate, DEFAULT_PAGE_SIZE,
 };
 use pianorhythm_core::sheet_format::{self, timeline, Score};
-use pianorhythm_store::ports::SheetMusicStore;
+use pianorhythm_store::ports::{AuditLog, SheetMusicStore};
 
 use super::{heavy::HeavyWork, recording};
 use pianorhythm_engine::{
@@ -27,7 +28,10 @@ use pianorhythm_engine::{
     quotas::AccountQuota,
 };
 
-use crate::{accounts::Caller, service_error::ServiceError};
+use crate::{
+    accounts::{audit_trail, Caller},
+    service_error::ServiceError,
+};
 
 /// A file to download.
 pub struct Download {
@@ -47,15 +51,32 @@ pub struct SheetLibrary {
     uploads: Arc<AccountQuota>,
     /// Where reading, converting and serialising big sheets runs, off the async workers.
     heavy: HeavyWork,
+    /// Where uploads, edits and deletions are recorded for staff.
+    audit: Arc<dyn AuditLog>,
 }
 
 impl SheetLibrary {
-    pub fn new(sheets: Arc<dyn SheetMusicStore>, uploads: Arc<AccountQuota>) -> Self {
+    pub fn new(
+        sheets: Arc<dyn SheetMusicStore>,
+        uploads: Arc<AccountQuota>,
+        audit: Arc<dyn AuditLog>,
+    ) -> Self {
         Self {
             sheets,
             uploads,
             heavy: HeavyWork::for_this_machine(),
+            audit,
         }
+    }
+
+    async fn audit(
+        &self,
+        caller: &Caller,
+        action: AuditAction,
+        sheet: &Sheet,
+    ) -> Result<(), ServiceError> {
+        let details = sheet.title.clone();
+        audit_trail::record(&*self.audit, caller, action, &sheet.id, details).await
     }
 
     /// Stores a Member's upload once its fields and file check out.
@@ -98,7 +119,10 @@ impl SheetLibrary {
             content,
             timeline: Some(timeline),
         };
-        Ok(summary(&self.sheets.create(sheet).await?))
+        let created = self.sheets.create(sheet).await?;
+        self.audit(caller, AuditAction::SheetUploaded, &created)
+            .await?;
+        Ok(summary(&created))
     }
 
     pub async fn search(&self, query: &SheetQuery) -> Result<SheetResults, ServiceError> {
@@ -290,7 +314,10 @@ impl SheetLibrary {
                 .transpose()?,
             difficulty: update.difficulty,
         };
-        Ok(summary(&self.sheets.update(id, update).await?))
+        let edited = self.sheets.update(id, update).await?;
+        self.audit(caller, AuditAction::SheetEdited, &edited)
+            .await?;
+        Ok(summary(&edited))
     }
 
     /// [`SheetLibrary::edit`] with every field as the sheet page's form sends it.
@@ -315,7 +342,8 @@ impl SheetLibrary {
         if !may_change(caller, &sheet) {
             return Err(changing_refused(caller));
         }
-        Ok(self.sheets.delete(id).await?)
+        self.sheets.delete(id).await?;
+        self.audit(caller, AuditAction::SheetDeleted, &sheet).await
     }
 }
 

@@ -510,7 +510,8 @@ impl Handler {
         };
         if let Err(error) = self
             .accounts
-            .site_ban(&self.caller, &target, duration)
+            // The protocol's ban carries no reason; the staff pages' and the API's do.
+            .site_ban(&self.caller, &target, duration, "")
             .await
         {
             let refusal = match error {

@@ -4,7 +4,7 @@ use mongodb::{
     bson::{doc, DateTime, Document},
     Collection,
 };
-use pianorhythm_core::domain::audit::{AuditAction, AuditEntry};
+use pianorhythm_core::domain::audit::{AuditAction, AuditEntry, AuditFilter};
 use serde::{Deserialize, Serialize};
 
 use super::{corrupt, unavailable, MongoStore};
@@ -54,16 +54,26 @@ impl AuditLog for MongoStore {
         Ok(())
     }
 
-    async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>> {
-        let filter = match room_id {
-            Some(room_id) => doc! { "roomId": room_id },
-            None => Document::new(),
-        };
+    async fn search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut query = Document::new();
+        if let Some(room_id) = &filter.room_id {
+            query.insert("roomId", room_id);
+        }
+        if let Some(action) = filter.action {
+            query.insert("action", action.as_str());
+        }
+        if let Some(actor_id) = &filter.actor_id {
+            query.insert("actorId", actor_id);
+        }
+        if let Some(target_id) = &filter.target_id {
+            query.insert("targetId", target_id);
+        }
         let documents: Vec<AuditDocument> = self
             .audit_logs()
-            .find(filter)
+            .find(query)
             .sort(doc! { "_id": -1 })
-            .limit(i64::from(limit))
+            .skip(filter.skip)
+            .limit(i64::from(filter.limit))
             .await
             .map_err(unavailable)?
             .try_collect()

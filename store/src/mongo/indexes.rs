@@ -5,7 +5,8 @@
 //! (partial indexes); room lookups by name use `nameLower`. The seed's text index on sheet
 //! music is created only where the server supports text indexes: search itself never depends
 //! on it (see `sheets.rs`). Refresh tokens are found by family (to revoke it) and by account,
-//! and a TTL index on their expiry removes them once expired.
+//! and a TTL index on their expiry removes them once expired. The staff pages filter the audit
+//! log by action, actor and target, list reports by status and site bans still in force.
 
 use mongodb::{
     bson::{doc, Document},
@@ -56,7 +57,7 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
-    let wanted: [(&str, Vec<IndexModel>); 8] = [
+    let wanted: [(&str, Vec<IndexModel>); 10] = [
         (
             "users",
             vec![unique(doc! { "usertagLower": 1 }), email, logins],
@@ -88,7 +89,20 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
             "chat_messages",
             vec![plain(doc! { "roomId": 1, "_id": -1 })],
         ),
-        ("audit_logs", vec![plain(doc! { "roomId": 1, "_id": -1 })]),
+        (
+            "audit_logs",
+            vec![
+                plain(doc! { "roomId": 1, "_id": -1 }),
+                plain(doc! { "action": 1, "_id": -1 }),
+                plain(doc! { "actorId": 1, "_id": -1 }),
+                plain(doc! { "targetId": 1, "_id": -1 }),
+            ],
+        ),
+        ("reports", vec![plain(doc! { "status": 1, "_id": -1 })]),
+        (
+            "site_bans",
+            vec![plain(doc! { "until": 1 }), plain(doc! { "bannedAt": -1 })],
+        ),
         ("sessions", vec![plain(doc! { "expiresAt": 1 })]),
         (
             "refresh_tokens",

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use pianorhythm_core::domain::audit::{AuditAction, AuditEntry};
+use pianorhythm_core::domain::audit::{AuditAction, AuditEntry, AuditFilter};
 use sqlx::{sqlite::SqliteRow, Row};
 
 use super::{corrupt, unavailable, SqliteStore};
@@ -27,12 +27,19 @@ impl AuditLog for SqliteStore {
         Ok(())
     }
 
-    async fn recent(&self, room_id: Option<&str>, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+    async fn search(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
         sqlx::query(
-            "SELECT * FROM audit_logs WHERE ?1 IS NULL OR room_id = ?1 ORDER BY seq DESC LIMIT ?2",
+            "SELECT * FROM audit_logs
+             WHERE (?1 IS NULL OR room_id = ?1) AND (?2 IS NULL OR action = ?2)
+                AND (?3 IS NULL OR actor_id = ?3) AND (?4 IS NULL OR target_id = ?4)
+             ORDER BY seq DESC LIMIT ?5 OFFSET ?6",
         )
-        .bind(room_id)
-        .bind(limit)
+        .bind(&filter.room_id)
+        .bind(filter.action.map(AuditAction::as_str))
+        .bind(&filter.actor_id)
+        .bind(&filter.target_id)
+        .bind(filter.limit)
+        .bind(i64::try_from(filter.skip).unwrap_or(i64::MAX))
         .try_map(|row: SqliteRow| {
             let action: String = row.try_get("action")?;
             Ok(AuditEntry {

@@ -9,6 +9,7 @@ mod sheet_search;
 mod sheet_timelines;
 mod sheet_updates;
 mod sheets;
+mod staff;
 mod users;
 
 pub use chat_audit_sessions::*;
@@ -20,4 +21,5 @@ pub use sheet_search::*;
 pub use sheet_timelines::*;
 pub use sheet_updates::*;
 pub use sheets::*;
+pub use staff::*;
 pub use users::*;

@@ -1,59 +1,47 @@
-//! `/api/v1/audit`: the newest audit entries, for moderators.
+//! `/api/v1/audit`: the audit log for moderators, newest first, filtered by room, action,
+//! actor and target, a page at a time.
 
 use axum::{
     extract::{Query, State},
     Json,
 };
-use serde::{Deserialize, Serialize};
+use pianorhythm_api::staff::AuditView;
+use serde::Deserialize;
 
 use crate::{
-    accounts::{Accounts, Caller},
+    accounts::{Accounts, AuditQuery, Caller},
     error::ApiError,
 };
 
 #[derive(Deserialize)]
-pub struct AuditQuery {
+pub struct AuditParams {
     /// Only this room's entries.
     room: Option<String>,
-    /// How many, newest first (default 50, at most 500).
+    /// Only this action (e.g. `site_banned`).
+    action: Option<String>,
+    /// Only what this account or guest did.
+    actor: Option<String>,
+    /// Only what was done to this account, player, sheet or report.
+    target: Option<String>,
+    /// How many of the newest matching entries to pass over.
+    #[serde(default)]
+    skip: u64,
+    /// How many, newest first (default 50, at most 200).
     limit: Option<u32>,
 }
 
-/// One entry as the API shows it.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuditView {
-    at: i64,
-    action: &'static str,
-    actor_id: Option<String>,
-    room_id: Option<String>,
-    target_id: Option<String>,
-    details: String,
-    address: Option<String>,
-    user_agent: Option<String>,
-}
-
 pub async fn recent(
-    axum::extract::State(accounts): State<Accounts>,
+    State(accounts): State<Accounts>,
     caller: Caller,
-    Query(query): Query<AuditQuery>,
+    Query(params): Query<AuditParams>,
 ) -> Result<Json<Vec<AuditView>>, ApiError> {
-    let entries = accounts
-        .audit_log(&caller, query.room.as_deref(), query.limit.unwrap_or(50))
-        .await?;
-    Ok(Json(
-        entries
-            .into_iter()
-            .map(|entry| AuditView {
-                at: entry.at,
-                action: entry.action.as_str(),
-                actor_id: entry.actor_id,
-                room_id: entry.room_id,
-                target_id: entry.target_id,
-                details: entry.details,
-                address: entry.address,
-                user_agent: entry.user_agent,
-            })
-            .collect(),
-    ))
+    let query = AuditQuery {
+        room_id: params.room,
+        action: params.action,
+        actor_id: params.actor,
+        target_id: params.target,
+        skip: params.skip,
+        limit: params.limit.unwrap_or(50),
+    };
+    Ok(Json(accounts.audit_views(&caller, query).await?))
 }

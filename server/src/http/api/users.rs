@@ -109,6 +109,9 @@ async fn set_roles(
 #[serde(rename_all = "camelCase")]
 struct Ban {
     duration_seconds: u64,
+    /// Why, shown to staff with the bans in force (0 to 500 characters).
+    #[serde(default)]
+    reason: String,
 }
 
 async fn ban(
@@ -124,7 +127,9 @@ async fn ban(
         });
     }
     let duration = Duration::from_secs(ban.duration_seconds);
-    accounts.site_ban(&caller, &id, duration).await?;
+    accounts
+        .site_ban(&caller, &id, duration, &ban.reason)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -133,7 +138,7 @@ async fn lift_ban(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    accounts.site_ban(&caller, &id, Duration::ZERO).await?;
+    accounts.site_ban(&caller, &id, Duration::ZERO, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -156,6 +161,7 @@ fn field_name(field: &str) -> &'static str {
         "location" => "location",
         "theme" => "theme",
         "privacy" => "privacy",
+        "reason" => "reason",
         _ => "form",
     }
 }

@@ -1,0 +1,32 @@
+//! `/api/v1/bans`: the site bans in force, for moderators (lifting one is
+//! `DELETE /api/v1/users/{id}/ban`).
+
+use axum::{
+    extract::{Query, State},
+    Json,
+};
+use pianorhythm_api::staff::BanView;
+use serde::Deserialize;
+
+use crate::{
+    accounts::{Accounts, Caller},
+    error::ApiError,
+};
+
+#[derive(Deserialize)]
+pub struct BansParams {
+    /// How many of the newest to pass over.
+    #[serde(default)]
+    skip: u64,
+    /// How many at most (default 50, at most 200).
+    limit: Option<u32>,
+}
+
+pub async fn in_force(
+    State(accounts): State<Accounts>,
+    caller: Caller,
+    Query(params): Query<BansParams>,
+) -> Result<Json<Vec<BanView>>, ApiError> {
+    let limit = params.limit.unwrap_or(50);
+    Ok(Json(accounts.ban_views(&caller, params.skip, limit).await?))
+}
