@@ -10,7 +10,7 @@ use pianorhythm_core::{
     validation,
 };
 
-use crate::{sheet_reads::Read, wire::MAX_INSTANCES};
+use crate::wire::MAX_INSTANCES;
 
 /// Load generator for the PianoRhythm server: bots join rooms, senders play notes at a steady
 /// rate, every bot measures how many relayed notes arrive and how late. Prints one JSON line on
@@ -240,6 +240,21 @@ impl Args {
         };
         wanted.min(MAX_NOTE_RATE)
     }
+}
+
+/// The three reads, taken in turn by every reader (those `--sheet-read-kinds` names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Read {
+    /// The practice page, rendered on the server.
+    Page,
+    /// The sheet with its notes, as JSON.
+    Json,
+    /// The sheet as a MIDI file.
+    Midi,
+}
+
+impl Read {
+    pub const ALL: [Read; 3] = [Read::Page, Read::Json, Read::Midi];
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::{
     bot::{self, Entry},
     child::{self, ScratchDir},
-    cli::Args,
+    cli::{Args, Read},
     clock,
     wire::{self, Target},
 };
@@ -80,20 +80,7 @@ pub struct SheetReadsReport {
     pub ping_max_ms: f64,
 }
 
-/// The three reads, taken in turn by every reader (those `--sheet-read-kinds` names).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Read {
-    /// The practice page, rendered on the server.
-    Page,
-    /// The sheet with its notes, as JSON.
-    Json,
-    /// The sheet as a MIDI file.
-    Midi,
-}
-
 impl Read {
-    pub const ALL: [Read; 3] = [Read::Page, Read::Json, Read::Midi];
-
     /// Its place in [`Read::ALL`], where its count is kept.
     fn index(self) -> usize {
         self as usize
