@@ -539,10 +539,14 @@ fn kubernetes_network_policies_allow_only_what_the_stack_uses() {
         .unwrap()
         .iter()
         .map(|rule| {
-            let target = rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
-                .as_str()
-                .expect("egress only to pods of this stack")
-                .to_owned();
+            let to = &rule["to"][0];
+            let target = match to["ipBlock"]["cidr"].as_str() {
+                Some(cidr) => cidr.to_owned(),
+                None => to["podSelector"]["matchLabels"]["app.kubernetes.io/name"]
+                    .as_str()
+                    .expect("egress to pods of this stack, or to an address block")
+                    .to_owned(),
+            };
             (target, ports(rule))
         })
         .collect();
@@ -550,9 +554,21 @@ fn kubernetes_network_policies_allow_only_what_the_stack_uses() {
         reached,
         [
             ("redis".to_owned(), vec![6379.into()]),
-            ("mongodb".to_owned(), vec![27017.into()])
+            ("mongodb".to_owned(), vec![27017.into()]),
+            ("0.0.0.0/0".to_owned(), vec![443.into()]),
         ]
     );
+    // HTTPS out (OAuth providers, Sentry) reaches the internet only: never this cluster's
+    // private ranges nor the cloud's metadata address.
+    let internet = server["egress"][2]["to"][0]["ipBlock"]["except"].to_string();
+    for private in [
+        "10.0.0.0/8",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "169.254.0.0/16",
+    ] {
+        assert!(internet.contains(private), "{internet}");
+    }
 
     let redis = policy("redis");
     assert_eq!(redis["ingress"].as_array().unwrap().len(), 1);
