@@ -1073,10 +1073,7 @@ async fn signing_out_ends_the_accounts_access_tokens_at_once_on_every_device() {
 async fn a_role_change_ends_the_old_token_and_a_refresh_brings_the_new_role() {
     let provider = OAuthProvider::start().await;
     let server = server_for(&provider, |_| {}).await;
-    let admin = Browser::new(&server);
-    admin
-        .sign_in(&provider, claims("root-1", "root"), "root")
-        .await;
+    let (admin, _) = member(&server, &provider, "root").await;
     let (mia, mia_id) = member(&server, &provider, "mia").await;
     let pair = token_pair(&mia).await;
     let old = pair["accessToken"].as_str().unwrap().to_owned();
@@ -1115,10 +1112,7 @@ async fn a_role_change_ends_the_old_token_and_a_refresh_brings_the_new_role() {
 async fn a_site_ban_ends_the_accounts_tokens_and_lifting_it_brings_none_back() {
     let provider = OAuthProvider::start().await;
     let server = server_for(&provider, |_| {}).await;
-    let admin = Browser::new(&server);
-    admin
-        .sign_in(&provider, claims("root-1", "root"), "root")
-        .await;
+    let (admin, _) = member(&server, &provider, "root").await;
     let (ben, ben_id) = member(&server, &provider, "ben").await;
     let pair = token_pair(&ben).await;
     let access = pair["accessToken"].as_str().unwrap();

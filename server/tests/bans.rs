@@ -18,7 +18,10 @@ use pianorhythm_core::protocol::{
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::{config::Config, http::client_address::TrustedProxies};
-use support::{browser::Browser, oauth_provider::OAuthProvider};
+use support::{
+    browser::{member, Browser},
+    oauth_provider::OAuthProvider,
+};
 
 /// The login `ADMINS` names in these tests.
 const ROOT: &str = "local:root-1";
@@ -37,18 +40,6 @@ async fn server_for(provider: &OAuthProvider) -> TestServer {
         config.trusted_proxies = TrustedProxies::parse("127.0.0.1").unwrap();
     })
     .await
-}
-
-/// A browser signed in as a new account `handle` (after a first visit as a guest); returns it
-/// with the account id.
-async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> (Browser, String) {
-    let browser = Browser::new(server);
-    browser.visit().await;
-    let claims = json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
-    browser.sign_in(provider, claims, handle).await;
-    let (status, profile) = browser.profile().await;
-    assert_eq!(status, StatusCode::OK, "{profile}");
-    (browser, profile["id"].as_str().unwrap().to_owned())
 }
 
 async fn site_ban(admin: &Browser, id: &str, seconds: u64) -> (StatusCode, Value) {

@@ -880,16 +880,7 @@ async fn a_site_ban_reaches_every_instance() {
         }))
         .await;
 
-    let reason = until(
-        &mut bob_on_b,
-        PATIENCE,
-        "bob's goodbye on B",
-        |kind| match kind {
-            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
-            _ => None,
-        },
-    )
-    .await;
+    let reason = goodbye(&mut bob_on_b, "bob's goodbye on B").await;
     assert_eq!(reason, DisconnectReason::BannedFromSite);
 }
 
@@ -1235,15 +1226,6 @@ async fn forged_envelopes_on_redis_are_dropped_and_counted() {
         .query_async::<u64>(&mut redis)
         .await
         .unwrap();
-    let reason = until(
-        &mut bob,
-        PATIENCE,
-        "bob's goodbye on B",
-        |kind| match kind {
-            Kind::Disconnect(goodbye) => Some(goodbye.reason()),
-            _ => None,
-        },
-    )
-    .await;
+    let reason = goodbye(&mut bob, "bob's goodbye on B").await;
     assert_eq!(reason, DisconnectReason::BannedFromSite);
 }

@@ -13,7 +13,7 @@ use common::TestServer;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::{config::Config, ws::OriginPolicy};
-use support::{browser::Browser, oauth_provider::OAuthProvider};
+use support::{browser::member, oauth_provider::OAuthProvider};
 
 const EVIL: &str = "https://evil.example";
 
@@ -24,15 +24,6 @@ async fn server_for(provider: &OAuthProvider, adjust: impl FnOnce(&mut Config)) 
         adjust(config);
     })
     .await
-}
-
-async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> Browser {
-    let browser = Browser::new(server);
-    browser.visit().await;
-    let claims = json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
-    browser.sign_in(provider, claims, handle).await;
-    assert_eq!(browser.profile().await.0, StatusCode::OK);
-    browser
 }
 
 /// A client with no jar and no default headers: each request says exactly what it sends.
@@ -64,7 +55,7 @@ async fn update_profile(
 async fn another_sites_posts_with_a_signed_in_cookie_are_refused_and_the_session_survives() {
     let provider = OAuthProvider::start().await;
     let server = server_for(&provider, |_| {}).await;
-    let browser = member(&server, &provider, "vera").await;
+    let (browser, _) = member(&server, &provider, "vera").await;
     let cookie = browser.cookie().unwrap();
     let http = bare();
 
@@ -144,7 +135,7 @@ async fn a_bearer_token_needs_no_origin_and_a_listed_site_is_let_in() {
         config.allowed_origins = OriginPolicy::from_list("https://friend.example");
     })
     .await;
-    let browser = member(&server, &provider, "wim").await;
+    let (browser, _) = member(&server, &provider, "wim").await;
     let pair: Value = browser
         .post("/api/v1/auth/token")
         .await

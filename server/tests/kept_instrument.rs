@@ -19,9 +19,9 @@ use pianorhythm_core::{
 };
 use pianorhythm_store::{Store, StoreConfig};
 use pianorhythm_test_support::secantus::Secantus;
-use serde_json::{json, Value};
+use serde_json::Value;
 use server::config::Config;
-use support::{browser::Browser, oauth_provider::OAuthProvider};
+use support::{browser::member, oauth_provider::OAuthProvider};
 use tempfile::TempDir;
 
 fn flute() -> Instrument {
@@ -54,16 +54,6 @@ async fn server(provider: &OAuthProvider, mongo: Option<&Secantus>) -> TestServe
         }
     })
     .await
-}
-
-/// A browser signed in as a new account `handle`; returns it with the account id.
-async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> (Browser, String) {
-    let browser = Browser::new(server);
-    browser.visit().await;
-    let claims = json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
-    browser.sign_in(provider, claims, handle).await;
-    let (_, profile) = browser.profile().await;
-    (browser, profile["id"].as_str().unwrap().to_owned())
 }
 
 /// A guest's socket, with the cookie its session came back with, and the welcome.

@@ -16,7 +16,10 @@ use pianorhythm_core::{
 use pianorhythm_store::{ports::SheetMusicStore, sqlite::SqliteStore};
 use reqwest::{multipart, StatusCode};
 use serde_json::{json, Value};
-use support::{browser::Browser, oauth_provider::OAuthProvider};
+use support::{
+    browser::{member, Browser},
+    oauth_provider::OAuthProvider,
+};
 
 const SHEET: &str = "tempo: 100\nt y u [tu] | o p";
 
@@ -27,15 +30,6 @@ async fn server(provider: &OAuthProvider) -> TestServer {
         config.accounts.admins = ["local:root-1".to_owned()].into();
     })
     .await
-}
-
-async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> (Browser, String) {
-    let browser = Browser::new(server);
-    browser.visit().await;
-    let claims = json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
-    browser.sign_in(provider, claims, handle).await;
-    let (_, profile) = browser.profile().await;
-    (browser, profile["id"].as_str().unwrap().to_owned())
 }
 
 fn form(title: &str, file_name: &str, file: Vec<u8>) -> multipart::Form {

@@ -13,7 +13,10 @@ use pianorhythm_core::protocol::{client_message::Kind as Request, ChatSend};
 use reqwest::{multipart, StatusCode};
 use serde_json::{json, Value};
 use server::config::Config;
-use support::{browser::Browser, oauth_provider::OAuthProvider};
+use support::{
+    browser::{member, Browser},
+    oauth_provider::OAuthProvider,
+};
 
 async fn server_for(provider: &OAuthProvider, adjust: impl FnOnce(&mut Config)) -> TestServer {
     let providers = provider.providers();
@@ -27,16 +30,6 @@ async fn server_for(provider: &OAuthProvider, adjust: impl FnOnce(&mut Config)) 
 
 fn claims(handle: &str) -> Value {
     json!({ "sub": format!("{handle}-1"), "preferred_username": handle })
-}
-
-/// A browser signed in as the account `handle` (made on first use), with the account's id.
-async fn member(server: &TestServer, provider: &OAuthProvider, handle: &str) -> (Browser, String) {
-    let browser = Browser::new(server);
-    browser.visit().await;
-    browser.sign_in(provider, claims(handle), handle).await;
-    let (status, profile) = browser.profile().await;
-    assert_eq!(status, StatusCode::OK, "{profile}");
-    (browser, profile["id"].as_str().unwrap().to_owned())
 }
 
 /// A browser signed in as a moderator `handle`, made so by the admin.

@@ -163,6 +163,22 @@ impl Browser {
     }
 }
 
+/// A browser signed in as a new account `handle` (OAuth subject `<handle>-1`), after a first
+/// visit as a guest; returns it with the account id.
+pub async fn member(
+    server: &TestServer,
+    provider: &OAuthProvider,
+    handle: &str,
+) -> (Browser, String) {
+    let browser = Browser::new(server);
+    browser.visit().await;
+    let claims = serde_json::json!({ "sub": format!("{handle}-1"), "preferred_username": handle });
+    browser.sign_in(provider, claims, handle).await;
+    let (status, profile) = browser.profile().await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    (browser, profile["id"].as_str().unwrap().to_owned())
+}
+
 pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()
