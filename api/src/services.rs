@@ -10,8 +10,8 @@ use pianorhythm_core::rooms::RoomSummary;
 use crate::{
     account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
-        SheetSummary,
+        FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
+        SheetResults, SheetSummary,
     },
     staff::{AuditView, BanView, ReportForm, ReportView},
 };
@@ -94,7 +94,8 @@ impl UploadFields {
 #[async_trait::async_trait]
 pub trait SheetService: Send + Sync {
     async fn search(&self, query: SheetQuery) -> Result<SheetResults, String>;
-    async fn detail(&self, request: &Parts, id: String) -> Result<SheetDetail, String>;
+    /// A sheet for its page, without its notes.
+    async fn overview(&self, request: &Parts, id: String) -> Result<SheetOverview, String>;
     async fn upload(
         &self,
         request: &Parts,

@@ -134,7 +134,19 @@ pub struct SavedRecording {
     pub recording: Recording,
 }
 
-/// A sheet with its notes, for `/sheets/<id>`.
+/// What `/sheets/<id>` renders on the server: the sheet without its notes, which the page
+/// fetches once it runs in the browser (a big sheet's notes are megabytes of JSON, too much to
+/// render and embed in every page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetOverview {
+    /// What the library lists of it.
+    pub sheet: SheetSummary,
+    /// Whether the viewer may edit or delete it (its uploader, or a moderator).
+    pub can_edit: bool,
+}
+
+/// A sheet with its notes, as `GET /api/v1/sheet_music/<id>` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SheetDetail {

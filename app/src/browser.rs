@@ -5,6 +5,7 @@ use leptos::{ev, prelude::*};
 pub mod audio;
 pub mod download;
 mod events;
+pub mod fetch;
 mod frames;
 pub mod instruments;
 pub mod keyboard;
@@ -43,6 +44,16 @@ pub async fn next_task() {
         let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(later).await;
+}
+
+/// A browser error as the player may read it.
+pub fn in_words(error: wasm_bindgen::JsValue) -> String {
+    error.as_string().unwrap_or_else(|| {
+        js_sys::Reflect::get(&error, &"message".into())
+            .ok()
+            .and_then(|message| message.as_string())
+            .unwrap_or_else(|| "the browser refused".to_owned())
+    })
 }
 
 fn performance() -> web_sys::Performance {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use pianorhythm_api::{
     account::{Checked, Profile, ProviderButton, Settings, SignedIn},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
-        SheetSummary,
+        FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
+        SheetResults, SheetSummary,
     },
 };
 use pianorhythm_core::rooms::RoomSummary;
@@ -146,11 +146,12 @@ pub async fn search_sheets(query: SheetQuery) -> Result<SheetResults, ServerFnEr
     sheets.search(query).await.map_err(ServerFnError::new)
 }
 
-#[server(endpoint = "get_sheet")]
-pub async fn get_sheet(id: String) -> Result<SheetDetail, ServerFnError> {
+/// A sheet for its page, without its notes (see [`SheetOverview`]).
+#[server(endpoint = "get_sheet_overview")]
+pub async fn get_sheet_overview(id: String) -> Result<SheetOverview, ServerFnError> {
     let (sheets, request) = sheets();
     sheets
-        .detail(&request, id)
+        .overview(&request, id)
         .await
         .map_err(ServerFnError::new)
 }

@@ -602,6 +602,54 @@ async fn pages_json_and_midi_come_from_the_timeline_stored_at_upload() {
 }
 
 #[tokio::test]
+async fn a_sheets_page_is_rendered_without_its_notes() {
+    let server = TestServer::start().await;
+    let store = SqliteStore::open(server.data.path()).await.unwrap();
+    // 4,000 notes: their JSON is a few hundred kilobytes.
+    let text = format!("tempo: 240\n{}", "q w e r ".repeat(1_000));
+    let sheet = store
+        .create(NewSheet {
+            title: "Four thousand notes".into(),
+            creator_id: "someone-1".into(),
+            creator_name: "someone".into(),
+            tags: Vec::new(),
+            category: "Etudes".into(),
+            difficulty: Difficulty::Expert,
+            format: SheetFormat::VirtualPiano,
+            content: text.into(),
+            timeline: None,
+        })
+        .await
+        .unwrap();
+    let notes = server
+        .get(&format!("/api/v1/sheet_music/{}", sheet.id))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        notes.matches("startMs").count() >= 4_000,
+        "the API has the notes"
+    );
+
+    let page = server.get(&format!("/sheets/{}", sheet.id)).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Four thousand notes"), "{page}");
+    assert!(
+        page.contains("Loading the notes"),
+        "the browser fetches them: {page}"
+    );
+    assert!(!page.contains("startMs"), "no note is embedded in the page");
+    assert!(
+        page.len() * 4 < notes.len(),
+        "the page ({} bytes) is a fraction of its notes ({} bytes)",
+        page.len(),
+        notes.len()
+    );
+}
+
+#[tokio::test]
 async fn a_sheet_stored_without_a_timeline_is_served_and_gets_one() {
     let server = TestServer::start().await;
     let store = SqliteStore::open(server.data.path()).await.unwrap();

@@ -17,17 +17,18 @@ use std::{
     collections::{HashMap, HashSet},
 };
 
-use js_sys::ArrayBuffer;
-use leptos::prelude::window;
 use pianorhythm_core::{
     polyphony::{Fading, Polyphony},
     protocol::Instrument,
 };
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AudioContext, AudioContextLatencyCategory, AudioContextOptions, AudioContextState,
-    AudioScheduledSourceNode, File, GainNode, PeriodicWave, Response,
+    AudioScheduledSourceNode, File, GainNode, PeriodicWave,
+};
+
+use super::{
+    fetch::{fetch, fetch_bytes},
+    in_words,
 };
 
 pub use catalogue::list as built_in_instruments;
@@ -412,32 +413,6 @@ impl Engine {
             self.damp_held(&key, at.max(self.context.current_time()), DAMPING * 1.5);
         }
     }
-}
-
-/// A browser error as the player may read it.
-fn in_words(error: JsValue) -> String {
-    error.as_string().unwrap_or_else(|| {
-        js_sys::Reflect::get(&error, &"message".into())
-            .ok()
-            .and_then(|message| message.as_string())
-            .unwrap_or_else(|| "the browser refused".to_owned())
-    })
-}
-
-/// Fetches `url`, refusing an answer other than 2xx.
-async fn fetch(url: &str) -> Result<Response, JsValue> {
-    let response: Response = JsFuture::from(window().fetch_with_str(url))
-        .await?
-        .dyn_into()?;
-    if !response.ok() {
-        return Err(format!("{url} answered {}", response.status()).into());
-    }
-    Ok(response)
-}
-
-async fn fetch_bytes(url: &str) -> Result<ArrayBuffer, JsValue> {
-    let response = fetch(url).await?;
-    JsFuture::from(response.array_buffer()?).await?.dyn_into()
 }
 
 fn release(voice: &Voice, at: f64, time_constant: f64) {

@@ -1,27 +1,31 @@
 //! `/sheets/<id>`: one sheet, its details, and its practice view (see `player`), with
 //! favourite, download and (for its uploader or a moderator) edit and delete.
+//!
+//! The server renders the sheet's details alone; the notes (megabytes of JSON for a big
+//! sheet) are fetched from the API once the page runs in the browser, so a crowd reading a
+//! big sheet costs the server no rendering and each page stays small.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use pianorhythm_api::sheets::{SheetDetail, SheetEdit, SheetSummary};
+use pianorhythm_api::sheets::{SheetDetail, SheetEdit, SheetOverview, SheetSummary};
 
 use super::{difficulty_options, player::Practice};
 use crate::{
     account::field_error,
-    server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet},
+    server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet_overview},
 };
 
 #[component]
 pub fn SheetPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
-    let detail = Resource::new(id, get_sheet);
+    let overview = Resource::new(id, get_sheet_overview);
     view! {
         <section class="page sheet">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(detail) => view! { <SheetView detail/> }.into_any(),
+                    match overview.await {
+                        Ok(overview) => view! { <SheetView overview/> }.into_any(),
                         Err(error) => view! {
                             <h1>"Sheet music"</h1>
                             <p class="notice" role="alert">{error.to_string()}</p>
@@ -35,9 +39,25 @@ pub fn SheetPage() -> impl IntoView {
 }
 
 #[component]
-fn SheetView(detail: SheetDetail) -> impl IntoView {
-    let sheet = detail.sheet;
+fn SheetView(overview: SheetOverview) -> impl IntoView {
+    let SheetOverview { sheet, can_edit } = overview;
     let id = sheet.id.clone();
+    // The notes, once fetched. Not a resource: the server renders them as loading and the
+    // browser hydrates that same view, then fetches them (an effect runs in the browser only).
+    let notes = RwSignal::new(None::<Result<SheetDetail, String>>);
+    Effect::new({
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            leptos::task::spawn_local(async move { notes.set(Some(notes_of(id).await)) });
+        }
+    });
+    let tempo = move || {
+        notes.with(|notes| match notes {
+            Some(Ok(detail)) => format!("{:.0} bpm", detail.tempo_bpm),
+            _ => String::new(),
+        })
+    };
     // What is shown of the sheet; an edit replaces it.
     let shown = RwSignal::new(sheet.clone());
     let favorites = RwSignal::new(sheet.favorites);
@@ -77,20 +97,39 @@ fn SheetView(detail: SheetDetail) -> impl IntoView {
             <dt>"Tags"</dt><dd>{move || shown.with(|sheet| sheet.tags.join(", "))}</dd>
             <dt>"Favourites"</dt><dd>{move || favorites.get()}</dd>
             <dt>"Downloads"</dt><dd>{sheet.downloads}</dd>
-            <dt>"Tempo"</dt><dd>{format!("{:.0} bpm", detail.tempo_bpm)}</dd>
+            <dt>"Tempo"</dt><dd>{tempo}</dd>
         </dl>
         <div class="sheet-actions">
             <button on:click=move |_| { favorite.dispatch(true); }>"Favourite"</button>
             <button on:click=move |_| { favorite.dispatch(false); }>"Unfavourite"</button>
             <a class="button" href=download.clone() rel="external" download>"Download"</a>
             <a class="button" href=format!("{download}?format=midi") rel="external" download>"Download as MIDI"</a>
-            {detail.can_edit.then(|| view! {
+            {can_edit.then(|| view! {
                 <button class="danger" on:click=move |_| { remove.dispatch(()); }>"Delete"</button>
             })}
         </div>
         {failure}
-        {detail.can_edit.then(|| view! { <EditSheet id=id.clone() shown/> })}
-        <Practice notes=detail.notes pedal=detail.pedal tempo_bpm=detail.tempo_bpm/>
+        {can_edit.then(|| view! { <EditSheet id=id.clone() shown/> })}
+        {move || match notes.get() {
+            None => view! { <p class="loading">"Loading the notes…"</p> }.into_any(),
+            Some(Ok(SheetDetail { notes, pedal, tempo_bpm, .. })) => {
+                view! { <Practice notes pedal tempo_bpm/> }.into_any()
+            }
+            Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
+        }}
+    }
+}
+
+/// The sheet's notes, from the API; only the browser fetches them.
+async fn notes_of(id: String) -> Result<SheetDetail, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::browser::fetch::fetch_json(&format!("/api/v1/sheet_music/{id}")).await
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        Err("the server does not fetch the notes".to_owned())
     }
 }
 

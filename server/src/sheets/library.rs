@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use pianorhythm_api::services::UploadFields;
 use pianorhythm_api::sheets::{
-    FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit, SheetQuery,
-    SheetResults, SheetSummary,
+    FavoriteState, PracticeNote, PracticePedal, SavedRecording, SheetDetail, SheetEdit,
+    SheetOverview, SheetQuery, SheetResults, SheetSummary,
 };
 use pianorhythm_core::domain::audit::AuditAction;
 use pianorhythm_core::domain::sheet_music::{
@@ -151,32 +151,26 @@ impl SheetLibrary {
         })
     }
 
-    /// A sheet with its notes, for the practice view.
-    pub async fn detail(&self, caller: &Caller, id: &str) -> Result<SheetDetail, ServiceError> {
-        self.detail_then(caller, id, |detail| detail).await
+    /// A sheet for its page: what the library lists of it, without its notes (the page
+    /// fetches them from [`SheetLibrary::detail_json`] once it runs in the browser).
+    pub async fn overview(&self, caller: &Caller, id: &str) -> Result<SheetOverview, ServiceError> {
+        let sheet = self.sheets.get(id).await?;
+        Ok(SheetOverview {
+            can_edit: may_change(caller, &sheet),
+            sheet: summary(&sheet),
+        })
     }
 
-    /// [`SheetLibrary::detail`] as JSON, serialised off the async workers: the JSON of a
-    /// 50,000-note sheet is about 3 MB.
+    /// A sheet with its notes as JSON, for the practice view and API clients. Decoded and
+    /// serialised off the async workers: the JSON of a 50,000-note sheet is about 3 MB.
     pub async fn detail_json(&self, caller: &Caller, id: &str) -> Result<Vec<u8>, ServiceError> {
-        self.detail_then(caller, id, |detail| serde_json::to_vec(&detail))
-            .await?
-            .map_err(|error| ServiceError::unavailable(format_args!("the sheet as JSON: {error}")))
-    }
-
-    /// The sheet's detail, handed to `finish` on the heavy-work threads.
-    async fn detail_then<T: Send + 'static>(
-        &self,
-        caller: &Caller,
-        id: &str,
-        finish: impl FnOnce(SheetDetail) -> T + Send + 'static,
-    ) -> Result<T, ServiceError> {
         let sheet = self.sheets.get(id).await?;
         let can_edit = may_change(caller, &sheet);
         let score = self.score(&sheet).await?;
         self.heavy
-            .run(move || finish(detail_of(&sheet, can_edit, &score)))
-            .await
+            .run(move || serde_json::to_vec(&detail_of(&sheet, can_edit, &score)))
+            .await?
+            .map_err(|error| ServiceError::unavailable(format_args!("the sheet as JSON: {error}")))
     }
 
     /// The sheet's timeline: the stored one, or (for a sheet stored before timelines were, or

@@ -6,8 +6,8 @@ use pianorhythm_api::{
     account::{Checked, FieldError},
     services::{SheetService, UploadFields},
     sheets::{
-        FavoriteState, Recording, SavedRecording, SheetDetail, SheetEdit, SheetQuery, SheetResults,
-        SheetSummary,
+        FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
+        SheetResults, SheetSummary,
     },
 };
 
@@ -54,9 +54,9 @@ impl SheetService for SheetPages {
         self.library.search(&query).await.map_err(message)
     }
 
-    async fn detail(&self, request: &Parts, id: String) -> Result<SheetDetail, String> {
+    async fn overview(&self, request: &Parts, id: String) -> Result<SheetOverview, String> {
         let caller = self.caller(request).await?;
-        self.library.detail(&caller, &id).await.map_err(message)
+        self.library.overview(&caller, &id).await.map_err(message)
     }
 
     async fn upload(
