@@ -72,9 +72,23 @@ struct Voice {
     kind: VoiceKind,
     /// Whether the key coming up silences it.
     damped: bool,
-    /// When it falls silent by itself (the recording or the oscillators end), audio time.
+    /// When it falls silent (the recording or the oscillators end, or the release stops
+    /// them), audio time.
     ends_at: f64,
 }
+
+/// A sample voice's envelope, kept for a later note once nothing plays into it: each node a
+/// note creates is one more for the browser to delete later, on the page's main thread, and
+/// a dense room makes thousands a second (deleted in bursts that block the page).
+struct SpareEnvelope {
+    /// Connected to the master volume already.
+    envelope: GainNode,
+    /// When its last voice has stopped, audio time: from then on it may be used again.
+    free_from: f64,
+}
+
+/// Spare envelopes kept at most: enough for every voice to have just ended.
+const MAX_SPARE_ENVELOPES: usize = 2 * MAX_VOICES;
 
 /// A voice with the key that plays it.
 struct Sounding {
@@ -112,6 +126,8 @@ struct Engine {
     held_by_pedal: HashSet<(Source, u8)>,
     /// Notes sounding through a SoundFont: their note off goes there too.
     soundfont_notes: HashSet<(Source, u8)>,
+    /// Envelopes of ended sample voices, for the next ones.
+    spare_envelopes: Vec<SpareEnvelope>,
 }
 
 thread_local! {
@@ -269,6 +285,7 @@ impl Engine {
             pedal_down: HashSet::new(),
             held_by_pedal: HashSet::new(),
             soundfont_notes: HashSet::new(),
+            spare_envelopes: Vec::new(),
         })
     }
 
@@ -277,8 +294,9 @@ impl Engine {
         let key = (source.to_owned(), note);
         if let Some(previous) = self.held.remove(&key) {
             // Struck again: the string stops ringing as the hammer hits it.
-            if let Some(previous) = self.forget(previous) {
-                release(&previous, at, 0.03);
+            if let Some(mut previous) = self.forget(previous) {
+                release(&mut previous, at, 0.03);
+                self.retire(previous);
             }
         }
         self.held_by_pedal.remove(&key);
@@ -310,8 +328,9 @@ impl Engine {
         let id = self.next_voice;
         self.next_voice += 1;
         for stolen in self.polyphony.start(id, velocity, at) {
-            if let Some(stolen) = self.forget(stolen) {
-                release(&stolen, at, STOLEN_FADE);
+            if let Some(mut stolen) = self.forget(stolen) {
+                release(&mut stolen, at, STOLEN_FADE);
+                self.retire(stolen);
             }
         }
         self.held.insert(key.clone(), id);
@@ -328,8 +347,39 @@ impl Engine {
             .map(|(id, _)| *id)
             .collect();
         for id in ended.into_iter().chain(self.polyphony.faded(now)) {
-            self.forget(id);
+            if let Some(voice) = self.forget(id) {
+                self.retire(voice);
+            }
         }
+    }
+
+    /// Keeps a forgotten sample voice's envelope for a later voice, once the voice has
+    /// stopped. (A synthesizer voice's envelope has its filter in front: not kept.)
+    fn retire(&mut self, voice: Voice) {
+        if voice.kind == VoiceKind::Piano && self.spare_envelopes.len() < MAX_SPARE_ENVELOPES {
+            self.spare_envelopes.push(SpareEnvelope {
+                envelope: voice.envelope,
+                free_from: voice.ends_at,
+            });
+        }
+    }
+
+    /// An envelope into the master volume for a voice starting at `at`: a spare one free
+    /// by then, else a new one.
+    fn envelope_for(&mut self, at: f64) -> Option<GainNode> {
+        let free = self
+            .spare_envelopes
+            .iter()
+            .position(|spare| spare.free_from <= at);
+        if let Some(index) = free {
+            let envelope = self.spare_envelopes.swap_remove(index).envelope;
+            // Its last release's automation is over: none of it may reach the new note.
+            envelope.gain().cancel_scheduled_values(0.0).ok()?;
+            return Some(envelope);
+        }
+        let envelope = self.context.create_gain().ok()?;
+        envelope.connect_with_audio_node(&self.master).ok()?;
+        Some(envelope)
     }
 
     /// Takes voice `id` out of every list; the caller silences it if it still sounds.
@@ -348,25 +398,24 @@ impl Engine {
         let Some(id) = self.held.remove(key) else {
             return;
         };
-        if let Some(sounding) = self.sounding.get(&id) {
+        if let Some(sounding) = self.sounding.get_mut(&id) {
             if sounding.voice.damped {
-                release(&sounding.voice, at, time_constant);
+                release(&mut sounding.voice, at, time_constant);
                 self.polyphony.release(id, at);
             }
         }
     }
 
-    fn sampled(&self, sample: samples::Pick, at: f64) -> Option<Voice> {
+    fn sampled(&mut self, sample: samples::Pick, at: f64) -> Option<Voice> {
         let player = self.context.create_buffer_source().ok()?;
         player.set_buffer(Some(&sample.buffer));
         player
             .playback_rate()
             .set_value_at_time(sample.rate, at)
             .ok()?;
-        let envelope = self.context.create_gain().ok()?;
+        let envelope = self.envelope_for(at)?;
         envelope.gain().set_value_at_time(sample.gain, at).ok()?;
         player.connect_with_audio_node(&envelope).ok()?;
-        envelope.connect_with_audio_node(&self.master).ok()?;
         // It stops by itself where the recording ends.
         player.start_with_when(at).ok()?;
         Some(Voice {
@@ -415,11 +464,13 @@ impl Engine {
     }
 }
 
-fn release(voice: &Voice, at: f64, time_constant: f64) {
+fn release(voice: &mut Voice, at: f64, time_constant: f64) {
     let gain = voice.envelope.gain();
     let _ = gain.cancel_scheduled_values(at);
     let _ = gain.set_target_at_time(0.0, at, time_constant);
+    let stop_at = at + time_constant * 8.0;
     for source in &voice.sources {
-        let _ = source.stop_with_when(at + time_constant * 8.0);
+        let _ = source.stop_with_when(stop_at);
     }
+    voice.ends_at = voice.ends_at.min(stop_at);
 }

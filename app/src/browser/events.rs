@@ -24,23 +24,36 @@ pub struct NoteEvent<'a> {
     pub voice: Option<&'static str>,
 }
 
+thread_local! {
+    /// The detail's field names as JavaScript strings, made once: a string crossing into
+    /// JavaScript is decoded each time, and a dense room dispatches thousands of these
+    /// events a second.
+    static FIELDS: [JsValue; 10] = [
+        "source", "sender", "note", "velocity", "on", "sentAt", "receivedAt", "handledAt",
+        "scheduledAt", "voice",
+    ]
+    .map(JsValue::from);
+}
+
 pub fn dispatch(event: NoteEvent) {
     let detail = Object::new();
-    let fields: [(&str, JsValue); 10] = [
-        ("source", event.source.into()),
-        ("sender", event.sender.into()),
-        ("note", event.note.into()),
-        ("velocity", event.velocity.into()),
-        ("on", event.on.into()),
-        ("sentAt", event.sent_at.into()),
-        ("receivedAt", event.received_at.into()),
-        ("handledAt", event.handled_at.into()),
-        ("scheduledAt", event.scheduled_at.into()),
-        ("voice", event.voice.map_or(JsValue::NULL, JsValue::from)),
+    let values: [JsValue; 10] = [
+        event.source.into(),
+        event.sender.into(),
+        event.note.into(),
+        event.velocity.into(),
+        event.on.into(),
+        event.sent_at.into(),
+        event.received_at.into(),
+        event.handled_at.into(),
+        event.scheduled_at.into(),
+        event.voice.map_or(JsValue::NULL, JsValue::from),
     ];
-    for (name, value) in fields {
-        let _ = Reflect::set(&detail, &name.into(), &value);
-    }
+    FIELDS.with(|fields| {
+        for (name, value) in fields.iter().zip(values) {
+            let _ = Reflect::set(&detail, name, &value);
+        }
+    });
     let init = CustomEventInit::new();
     init.set_detail(&detail);
     if let Ok(event) = CustomEvent::new_with_event_init_dict("pianorhythm:note", &init) {

@@ -2,7 +2,10 @@
 //! in their rhythm by an adaptive playout delay, then played on the audio clock and sent to
 //! the chosen MIDI output at the same moment).
 
-use std::{cell::RefCell, collections::HashMap};
+use std::{
+    cell::{Cell, RefCell},
+    collections::HashMap,
+};
 
 use leptos::prelude::*;
 use pianorhythm_core::{
@@ -25,6 +28,8 @@ const CONTROL_CHANGE: u8 = 0xB0;
 thread_local! {
     /// One playout delay per remote player: each has their own network path.
     static PLAYOUT: RefCell<HashMap<String, PlayoutDelay>> = RefCell::default();
+    /// When the audio output's latency was last read (page time, ms).
+    static LATENCY_READ_AT: Cell<f64> = const { Cell::new(f64::NEG_INFINITY) };
 }
 
 pub fn play_local(live: &Live, note: u8, velocity: u8, on: bool) {
@@ -120,7 +125,7 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch, received: f64) 
         .with_untracked(|muted| muted.iter().any(|id| id == sender));
     let audio_now = audio::current_time();
     let page_now = super::page_ms();
-    let delay_ms = PLAYOUT.with_borrow_mut(|playout| {
+    PLAYOUT.with_borrow_mut(|playout| {
         let playout = playout.entry(sender.to_owned()).or_default();
         for event in &batch.events {
             let sent = batch.time + f64::from(event.offset_ms);
@@ -183,15 +188,32 @@ pub fn play_remote(live: &Live, sender: &str, batch: &NoteBatch, received: f64) 
                 }
             }
         }
-        playout.delay_ms()
     });
-    // Shown in whole ms: the page redraws the figure only when it changes that much, not
-    // for every batch.
-    set_if_moved(live.playout_ms, delay_ms);
-    // The output's latency can change (another device, another buffer size): read again.
-    if let Some(audio_ms) = audio::output_latency_ms() {
-        set_if_moved(live.audio_latency_ms, audio_ms);
+    // The figure shown is the longest delay of any player, so it does not flip between
+    // players' delays batch after batch (each change is a restyle and a layout). It is
+    // redrawn only when it moves by half a millisecond.
+    set_if_moved(live.playout_ms, longest_delay_ms());
+    // The output's latency can change (another device, another buffer size): read again
+    // now and then, not for every batch.
+    if LATENCY_READ_AT.get() + LATENCY_READ_EVERY_MS <= page_now {
+        LATENCY_READ_AT.set(page_now);
+        if let Some(audio_ms) = audio::output_latency_ms() {
+            set_if_moved(live.audio_latency_ms, audio_ms);
+        }
     }
+}
+
+/// How often the audio output's latency is read again while notes arrive, in ms.
+const LATENCY_READ_EVERY_MS: f64 = 1_000.0;
+
+/// The longest playout delay of the players heard, in ms.
+fn longest_delay_ms() -> f64 {
+    PLAYOUT.with_borrow(|playout| {
+        playout
+            .values()
+            .map(PlayoutDelay::delay_ms)
+            .fold(0.0, f64::max)
+    })
 }
 
 fn set_if_moved(figure: RwSignal<f64>, value: f64) {
