@@ -105,3 +105,34 @@ test('another player hears the piano too', async ({ browser, baseURL }) => {
     .poll(() => bob.evaluate(() => (window as any).__notes.find((n: any) => n.source === 'remote' && n.on)?.voice))
     .toBe('piano');
 });
+
+test('sample voices reuse the envelopes of voices that have stopped', async ({ browser, baseURL }) => {
+  // Every audio node a note makes is one more for the browser to delete later on the page's
+  // main thread; in a dense room those deletions come in bursts that block the page.
+  const context = await browser.newContext({ baseURL });
+  await context.addInitScript(() => {
+    // The page's own context only: the samples are decoded by offline ones.
+    const made = ((window as any).__audioNodesMade = { gains: 0, players: 0 });
+    const base = BaseAudioContext.prototype as any;
+    const createGain = base.createGain;
+    const createBufferSource = base.createBufferSource;
+    const proto = AudioContext.prototype as any;
+    proto.createGain = function (...args: any[]) { made.gains += 1; return createGain.apply(this, args); };
+    proto.createBufferSource = function (...args: any[]) { made.players += 1; return createBufferSource.apply(this, args); };
+  });
+  const page = await pianist(context);
+  await createRoom(page, 'Etude'); // its clicks are the gesture that starts audio
+  await expect.poll(() => voiceOfD6(page), { timeout: 30_000 }).toBe('piano');
+
+  const made = () => page.evaluate(() => ({ ...(window as any).__audioNodesMade }));
+  const strike = async (times: number) => {
+    for (let i = 0; i < times; i += 1) await page.keyboard.press('z');
+  };
+  await strike(12);
+  // Their releases stop the recordings within 0.64 s: then their envelopes are free.
+  await page.waitForTimeout(1_000);
+  const before = await made();
+  await strike(12);
+  await expect.poll(async () => (await made()).players - before.players).toBe(12);
+  expect((await made()).gains - before.gains, 'envelopes made anew').toBe(0);
+});

@@ -87,8 +87,10 @@ struct SpareEnvelope {
     free_from: f64,
 }
 
-/// Spare envelopes kept at most: enough for every voice to have just ended.
-const MAX_SPARE_ENVELOPES: usize = 2 * MAX_VOICES;
+/// Spare envelopes kept at most. One waits until its voice's release has stopped the
+/// recording (up to eight damping time constants, 0.64 s), so at 1,000 notes a second several
+/// hundred wait at once; past this, an envelope is left to the garbage collector.
+const MAX_SPARE_ENVELOPES: usize = 16 * MAX_VOICES;
 
 /// A voice with the key that plays it.
 struct Sounding {
@@ -308,6 +310,8 @@ impl Engine {
                 return Some(VoiceKind::SoundFont);
             }
         }
+        // Ended voices first: their envelopes may serve this one.
+        self.make_room(at);
         let voice = match samples::pick(note, velocity) {
             Some(sample) => self.sampled(sample, at),
             None => synth::voice(
@@ -324,7 +328,6 @@ impl Engine {
             ..voice
         };
         let kind = voice.kind;
-        self.make_room(at);
         let id = self.next_voice;
         self.next_voice += 1;
         for stolen in self.polyphony.start(id, velocity, at) {
