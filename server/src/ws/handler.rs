@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::domain::user::Role;
+use pianorhythm_core::domain::{ban::BanLength, user::Role};
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
     Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
@@ -508,12 +508,15 @@ impl Handler {
         } else {
             duration
         };
-        if let Err(error) = self
-            .accounts
+        let banned = match BanLength::new(duration) {
             // The protocol's ban carries no reason; the staff pages' and the API's do.
-            .site_ban(&self.caller, &target, duration, "")
-            .await
-        {
+            Ok(length) => {
+                let ban = self.accounts.site_ban(&self.caller, &target, Some(length), "");
+                ban.await
+            }
+            Err(too_long) => Err(ServiceError::field("durationSeconds", too_long.0)),
+        };
+        if let Err(error) = banned {
             let refusal = match error {
                 ServiceError::NotFound(_) => {
                     RoomError::NotAllowed("only accounts can be banned from the site")
