@@ -689,3 +689,57 @@ async fn the_apis_permanent_ban_is_taken_and_ten_years_and_a_day_refused() {
     let (_, bans) = get(&moe, "/api/v1/bans").await;
     assert_eq!(bans[0]["until"], i64::MAX);
 }
+
+#[tokio::test]
+async fn a_banned_player_is_told_why_and_until_when_on_the_open_socket_and_the_next() {
+    use pianorhythm_core::protocol::{server_message::Kind, Disconnect, DisconnectReason};
+    let told = |kind: Kind| match kind {
+        Kind::Disconnect(goodbye) => Some(goodbye),
+        _ => None,
+    };
+    let expect_told = |goodbye: Disconnect, until: &str| {
+        assert_eq!(goodbye.reason(), DisconnectReason::BannedFromSite);
+        assert_eq!(goodbye.ban_reason, "hate speech");
+        assert!(
+            goodbye.message.starts_with("this account is banned from the site")
+                && goodbye.message.contains(until)
+                && goodbye.message.ends_with(": hate speech"),
+            "{}",
+            goodbye.message
+        );
+        goodbye.banned_until
+    };
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (moe, _) = moderator(&server, &provider, "moe").await;
+    let (bob, bob_id) = member(&server, &provider, "bob").await;
+    let (mut socket, _) = bob.connect().await;
+    socket.enter("Lobby").await;
+    let ban = |body: Value| {
+        moe.http
+            .put(moe.url(&format!("/api/v1/users/{bob_id}/ban")))
+            .json(&body)
+            .send()
+    };
+    let banned = ban(json!({ "durationSeconds": 3_600, "reason": "hate speech" }))
+        .await
+        .unwrap();
+    assert_eq!(banned.status(), StatusCode::NO_CONTENT);
+    let until = expect_told(socket.wait_for(told).await, " UTC");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!((now + 3_590_000..=now + 3_600_000).contains(&until), "{until}");
+
+    // Coming back: refused at once, with the same words; made permanent, it says so.
+    let mut refused = bob.open_socket().await;
+    expect_told(refused.wait_for(told).await, " UTC");
+    let permanent = ban(json!({ "permanent": true, "reason": "hate speech" }))
+        .await
+        .unwrap();
+    assert_eq!(permanent.status(), StatusCode::NO_CONTENT);
+    let mut refused = bob.open_socket().await;
+    let until = expect_told(refused.wait_for(told).await, "permanently");
+    assert_eq!(until, i64::MAX);
+}

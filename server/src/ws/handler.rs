@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::domain::{ban::BanLength, user::Role};
+use pianorhythm_core::domain::{ban::BanLength, report::SiteBan, user::Role};
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
     Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
@@ -100,6 +100,14 @@ impl Handler {
             room: None,
             instrument,
             kept_instrument,
+        }
+    }
+
+    /// This connection's account's site ban as recorded, to tell the player why it ends.
+    pub async fn site_ban(&self) -> Option<SiteBan> {
+        match self.identity() {
+            Identity::Member(user) => self.accounts.site_ban_of(&user.id).await,
+            Identity::Guest(_) => None,
         }
     }
 
