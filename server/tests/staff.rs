@@ -597,7 +597,11 @@ async fn staff_server_functions_ban_permanently_lift_and_set_roles_and_refuse_ev
     // A member calling the staff's server function directly is refused, and bob is not banned.
     let refused = call(&mia, "site_ban", ban_form(0, true)).await.unwrap();
     assert!(!refused.status().is_success(), "{}", refused.status());
-    assert!(refused.text().await.unwrap().contains("only a moderator or above"));
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("only a moderator or above"));
     assert_eq!(bob.profile().await.0, StatusCode::OK);
     // The moderator's own cookie, posted from another site's page: refused before the service.
     let cross_site = moe
@@ -634,7 +638,10 @@ async fn staff_server_functions_ban_permanently_lift_and_set_roles_and_refuse_ev
     let lift = vec![("account_id", bob_id.clone())];
     let refused = call(&mia, "lift_ban", lift.clone()).await.unwrap();
     assert!(!refused.status().is_success());
-    assert_eq!(get(&moe, "/api/v1/bans").await.1.as_array().unwrap().len(), 1);
+    assert_eq!(
+        get(&moe, "/api/v1/bans").await.1.as_array().unwrap().len(),
+        1
+    );
     let lifted = call(&moe, "lift_ban", lift).await.unwrap();
     assert_eq!(lifted.status(), StatusCode::OK);
     assert_eq!(get(&moe, "/api/v1/bans").await.1, json!([]));
@@ -701,7 +708,9 @@ async fn a_banned_player_is_told_why_and_until_when_on_the_open_socket_and_the_n
         assert_eq!(goodbye.reason(), DisconnectReason::BannedFromSite);
         assert_eq!(goodbye.ban_reason, "hate speech");
         assert!(
-            goodbye.message.starts_with("this account is banned from the site")
+            goodbye
+                .message
+                .starts_with("this account is banned from the site")
                 && goodbye.message.contains(until)
                 && goodbye.message.ends_with(": hate speech"),
             "{}",
@@ -730,7 +739,10 @@ async fn a_banned_player_is_told_why_and_until_when_on_the_open_socket_and_the_n
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64;
-    assert!((now + 3_590_000..=now + 3_600_000).contains(&until), "{until}");
+    assert!(
+        (now + 3_590_000..=now + 3_600_000).contains(&until),
+        "{until}"
+    );
 
     // Coming back: refused at once, with the same words; made permanent, it says so.
     let mut refused = bob.open_socket().await;

@@ -124,8 +124,14 @@ mod tests {
         assert_eq!(permanent.ends_at_server_time(NOW as f64), f64::INFINITY);
         assert_eq!(permanent.describe(), "permanently");
         // A number of seconds is still held to ten years, and zero is no ban.
-        assert_eq!(BanLength::asked(3_600, false).unwrap().ends_at(NOW), NOW + 3_600_000);
-        assert_eq!(BanLength::asked(3_600, false).unwrap().describe(), "for 3600 s");
+        assert_eq!(
+            BanLength::asked(3_600, false).unwrap().ends_at(NOW),
+            NOW + 3_600_000
+        );
+        assert_eq!(
+            BanLength::asked(3_600, false).unwrap().describe(),
+            "for 3600 s"
+        );
         let zero = BanLength::asked(0, false).unwrap_err();
         assert_eq!(zero.0, "A ban lasts at least a second.");
         assert!(BanLength::asked(3_654 * DAY, false).is_err());

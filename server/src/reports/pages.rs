@@ -91,7 +91,9 @@ impl StaffService for StaffPages {
         let caller = self.caller(request).await?;
         let length = Accounts::asked_ban_length(form.duration_seconds, form.permanent)
             .map_err(|error| error.to_string())?;
-        let ban = self.accounts.site_ban(&caller, &form.account_id, Some(length), &form.reason);
+        let ban = self
+            .accounts
+            .site_ban(&caller, &form.account_id, Some(length), &form.reason);
         ban.await.map_err(|error| error.to_string())
     }
 

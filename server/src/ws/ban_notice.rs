@@ -65,7 +65,10 @@ mod tests {
     #[test]
     fn a_permanent_ban_says_so_and_no_reason_adds_nothing() {
         let goodbye = banned_goodbye(Some(&ban(PERMANENT_UNTIL, "")));
-        assert_eq!(goodbye.message, "this account is banned from the site permanently");
+        assert_eq!(
+            goodbye.message,
+            "this account is banned from the site permanently"
+        );
         assert_eq!(goodbye.banned_until, PERMANENT_UNTIL);
         assert_eq!(goodbye.ban_reason, "");
     }

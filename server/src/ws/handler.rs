@@ -519,7 +519,9 @@ impl Handler {
         let banned = match BanLength::new(duration) {
             // The protocol's ban carries no reason; the staff pages' and the API's do.
             Ok(length) => {
-                let ban = self.accounts.site_ban(&self.caller, &target, Some(length), "");
+                let ban = self
+                    .accounts
+                    .site_ban(&self.caller, &target, Some(length), "");
                 ban.await
             }
             Err(too_long) => Err(ServiceError::field("durationSeconds", too_long.0)),
