@@ -16,6 +16,18 @@ pub struct SignedIn {
     pub role: String,
 }
 
+impl SignedIn {
+    /// Whether the player is staff: a moderator or an admin (the staff pages, site bans).
+    pub fn is_staff(&self) -> bool {
+        matches!(self.role.as_str(), "moderator" | "admin")
+    }
+
+    /// Whether the player is an admin (roles).
+    pub fn is_admin(&self) -> bool {
+        self.role == "admin"
+    }
+}
+
 /// A provider to sign in with: the button says "Sign in with {label}".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderButton {

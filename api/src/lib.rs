@@ -5,6 +5,7 @@
 //! - `account`: the signed-in player, profiles, settings and form errors
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
 //! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
+//! - `when`: stored times as the pages show them
 //! - `services` (feature `server`): the services the server gives the pages' server functions
 
 pub mod account;
@@ -12,3 +13,4 @@ pub mod account;
 pub mod services;
 pub mod sheets;
 pub mod staff;
+pub mod when;

@@ -13,7 +13,7 @@ use crate::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
         SheetResults, SheetSummary,
     },
-    staff::{AuditView, BanView, ReportForm, ReportView},
+    staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
 };
 
 /// Read access to the live rooms.
@@ -172,6 +172,17 @@ pub trait StaffService: Send + Sync {
     ) -> Result<Vec<AuditView>, String>;
     /// Moderators: the site bans in force, newest first.
     async fn bans(&self, request: &Parts, skip: u64, limit: u32) -> Result<Vec<BanView>, String>;
+    /// Moderators: bans an account from the site.
+    async fn site_ban(&self, request: &Parts, form: SiteBanForm) -> Result<(), String>;
+    /// Moderators: lifts an account's site ban.
+    async fn lift_ban(&self, request: &Parts, account_id: String) -> Result<(), String>;
+    /// Admins: sets an account's roles; answers its profile as it now is.
+    async fn set_roles(
+        &self,
+        request: &Parts,
+        account_id: String,
+        roles: Vec<String>,
+    ) -> Result<Profile, String>;
 }
 
 pub type SharedStaff = Arc<dyn StaffService>;

@@ -1,6 +1,8 @@
-//! What players send to report another player, and what the staff pages read: reports, the
-//! audit log and the site bans in force. The REST API answers with the same shapes.
+//! What players send to report another player, what staff send to ban from the site, and what
+//! the staff pages read: reports, the audit log and the site bans in force. The REST API
+//! answers with the same shapes.
 
+pub use pianorhythm_core::domain::ban::PERMANENT_UNTIL;
 use serde::{Deserialize, Serialize};
 
 /// A player's report about another, as sent.
@@ -88,6 +90,23 @@ pub struct AuditView {
     pub user_agent: Option<String>,
 }
 
+/// A moderator's site ban of an account, as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteBanForm {
+    /// The account to ban.
+    pub account_id: String,
+    /// How long, when not permanent (1 s to ten years).
+    #[serde(default)]
+    pub duration_seconds: u64,
+    /// Until lifted; `duration_seconds` is then not read.
+    #[serde(default)]
+    pub permanent: bool,
+    /// Why, shown to staff with the bans in force (0 to 500 characters).
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// A site ban in force as staff read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -98,10 +117,17 @@ pub struct BanView {
     pub display_name: String,
     /// When it was banned, Unix ms.
     pub at: i64,
-    /// When the ban ends, Unix ms.
+    /// When the ban ends, Unix ms ([`PERMANENT_UNTIL`] for a permanent ban).
     pub until: i64,
     /// Why, in the moderator's words.
     pub reason: String,
     /// The moderator who banned it.
     pub by: String,
+}
+
+impl BanView {
+    /// Whether it lasts until lifted.
+    pub fn is_permanent(&self) -> bool {
+        self.until == PERMANENT_UNTIL
+    }
 }

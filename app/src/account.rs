@@ -1,8 +1,20 @@
 //! Accounts in the UI: signing in and out, the first sign-in's usertag, one's profile and
-//! settings, and public profiles.
+//! settings, public profiles, and the staff's tools.
+//!
+//! - `header`: the header's account corner
+//! - `navigation`: loading a fresh page
+//! - `profile`: one's own profile, edited
+//! - `public_profile`: `/user/<usertag>`, with reporting and the staff's controls
+//! - `settings`: one's settings
+//! - `sign_in`: the sign-in page
+//! - `welcome`: the first sign-in's usertag
+//! - `moderation`: `/moderation`, the staff pages
+//! - `player_tools`: report, site ban and roles forms, shared by profiles and rooms
 
 mod header;
+mod moderation;
 mod navigation;
+mod player_tools;
 mod profile;
 mod public_profile;
 mod settings;
@@ -10,7 +22,9 @@ mod sign_in;
 mod welcome;
 
 pub use header::{fill_account_corner, AccountMenu};
+pub use moderation::ModerationPage;
 pub(crate) use navigation::load_page;
+pub use player_tools::{PlayerTool, PlayerToolForm};
 pub use profile::ProfilePage;
 pub use public_profile::PublicProfilePage;
 pub use settings::SettingsPage;

@@ -72,6 +72,10 @@ grouped_route!(
     PublicProfile => account_group(AccountPage::PublicProfile), loaded by __preload_account_group
 );
 grouped_route!(
+    /// `/moderation`: the staff pages.
+    Moderation => account_group(AccountPage::Moderation), loaded by __preload_account_group
+);
+grouped_route!(
     /// `/sheets`: the sheet music library.
     SheetLibrary => sheet_page(sheets::Page::Library), loaded by sheets::__preload_sheet_music
 );
@@ -98,6 +102,7 @@ enum AccountPage {
     Profile,
     Settings,
     PublicProfile,
+    Moderation,
 }
 
 /// The account pages' module.
@@ -110,6 +115,7 @@ fn account_group(page: AccountPage) -> AnyView {
         AccountPage::Profile => view! { <account::ProfilePage/> }.into_any(),
         AccountPage::Settings => view! { <account::SettingsPage/> }.into_any(),
         AccountPage::PublicProfile => view! { <account::PublicProfilePage/> }.into_any(),
+        AccountPage::Moderation => view! { <account::ModerationPage/> }.into_any(),
     }
 }
 

@@ -1,9 +1,12 @@
-//! Server functions for players' reports and the staff pages: thin adapters to the server's
+//! Server functions for players' reports, the staff pages and staff's site bans and roles: thin adapters to the server's
 //! staff service (provided as context), the same one the REST API uses. Fixed endpoints
 //! (`/api/<name>`), so API clients and tests can reach them by name.
 
 use leptos::prelude::*;
-use pianorhythm_api::staff::{AuditView, BanView, ReportForm, ReportView};
+use pianorhythm_api::{
+    account::Profile,
+    staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
+};
 
 /// The staff service and the request being served.
 #[cfg(feature = "ssr")]
@@ -76,6 +79,36 @@ pub async fn bans_in_force(skip: u64, limit: u32) -> Result<Vec<BanView>, Server
     let (staff, request) = staff();
     staff
         .bans(&request, skip, limit)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// Moderators: bans an account from the site, for a number of seconds or permanently.
+#[server(endpoint = "site_ban")]
+pub async fn site_ban(form: SiteBanForm) -> Result<(), ServerFnError> {
+    let (staff, request) = staff();
+    staff
+        .site_ban(&request, form)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// Moderators: lifts an account's site ban.
+#[server(endpoint = "lift_ban")]
+pub async fn lift_ban(account_id: String) -> Result<(), ServerFnError> {
+    let (staff, request) = staff();
+    staff
+        .lift_ban(&request, account_id)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// Admins: sets an account's roles; answers its profile as it now is.
+#[server(endpoint = "set_roles", input = leptos::server_fn::codec::Json)]
+pub async fn set_roles(account_id: String, roles: Vec<String>) -> Result<Profile, ServerFnError> {
+    let (staff, request) = staff();
+    staff
+        .set_roles(&request, account_id, roles)
         .await
         .map_err(ServerFnError::new)
 }

@@ -21,7 +21,7 @@ mod upload;
 pub use midi_file::MidiFilePanel;
 #[cfg(feature = "hydrate")]
 pub use module::__preload_sheet_music;
-pub use module::{sheet_music, Page};
+pub use module::{fetch_for_tool, sheet_music, Page, SheetMusic};
 pub use record::RecordPanel;
 
 /// The difficulties, as stored and as shown.

@@ -1,27 +1,6 @@
 import { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
-import { newPlayer, online } from './helpers';
-import { oauthControl } from '../playwright.config';
-
-/** Whoever signs in next at the local provider. */
-async function nextUser(claims: Record<string, string>) {
-  const response = await fetch(`${oauthControl}/user`, { method: 'POST', body: JSON.stringify(claims) });
-  expect(response.ok).toBeTruthy();
-}
-
-/** Signs in from the header's link; a first sign-in keeps the offered usertag. */
-async function signIn(page: Page, subject: string, handle: string) {
-  await nextUser({ sub: subject, preferred_username: handle });
-  await page.getByRole('link', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Sign in with Local ID' }).click();
-  if (page.url().endsWith('/welcome')) {
-    // A page behind a lazy route takes its form over once its module is there.
-    await online(page);
-    await expect(page.getByLabel('Usertag')).toHaveValue(handle);
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
+import { newPlayer, nextUser, online, signIn } from './helpers';
 
 test('sign in, keep the account across a reload, share a profile, moderate the Lobby, sign out', async ({ page, browser, baseURL }) => {
   // A long journey through eight pages and three players: more than the default 30 s when the

@@ -1,5 +1,6 @@
 import { Browser, BrowserContext, expect, Page } from '@playwright/test';
 import { guard } from './fixtures';
+import { oauthControl } from '../playwright.config';
 
 /** Every `pianorhythm:note` event the page dispatches, collected from the start. */
 export async function recordNotes(context: BrowserContext) {
@@ -60,4 +61,24 @@ export async function myName(page: Page): Promise<string> {
 /** Remote note-on events the page has scheduled so far. */
 export async function remoteNoteOns(page: Page): Promise<Array<{ note: number; velocity: number; sender: string; sentAt: number; scheduledAt: number }>> {
   return page.evaluate(() => (window as any).__notes.filter((n: any) => n.source === 'remote' && n.on));
+}
+
+/** Whoever signs in next at the local provider. */
+export async function nextUser(claims: Record<string, string>) {
+  const response = await fetch(`${oauthControl}/user`, { method: 'POST', body: JSON.stringify(claims) });
+  expect(response.ok).toBeTruthy();
+}
+
+/** Signs in from the header's link; a first sign-in keeps the offered usertag. */
+export async function signIn(page: Page, subject: string, handle: string) {
+  await nextUser({ sub: subject, preferred_username: handle });
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Sign in with Local ID' }).click();
+  if (page.url().endsWith('/welcome')) {
+    // A page behind a lazy route takes its form over once its module is there.
+    await online(page);
+    await expect(page.getByLabel('Usertag')).toHaveValue(handle);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }

@@ -1,9 +1,11 @@
 //! The real-time WebSocket endpoint, `/ws`.
 //!
+//! - `ban_notice`: what a player banned from the site is told, why and until when
 //! - `connection`: the socket loop (reading, decoding, writing, pings, closing)
 //! - `handler`: what each request does
 //! - `origin`: which pages may open a connection
 
+mod ban_notice;
 mod connection;
 mod handler;
 mod origin;
@@ -22,7 +24,10 @@ use axum::{
     http::HeaderMap,
     response::{IntoResponse, Response},
 };
-use pianorhythm_core::protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use pianorhythm_core::{
+    domain::report::SiteBan,
+    protocol::{MAX_FRAME_BYTES, PROTOCOL_VERSION},
+};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -122,7 +127,10 @@ pub async fn upgrade(
         {
             Ok(caller) => Some(admit(&realtime, caller, peer, &session).await),
             // Told over the socket, so the page can say why it cannot play.
-            Err(ServiceError::Banned) => Some(Err(Refused::Banned)),
+            Err(ServiceError::Banned) => {
+                let ban = realtime.accounts.site_ban_of_session(&session).await;
+                Some(Err(Refused::Banned(ban)))
+            }
             Err(error) => return ApiError::from(error).into_response(),
         },
         false => None,
@@ -142,9 +150,8 @@ pub async fn upgrade(
                 permit,
             } = match admitted {
                 None => return connection::refuse_protocol(socket).await,
-                Some(Err(Refused::Banned)) => {
-                    let banned = ServiceError::Banned.to_string();
-                    return connection::refuse_banned(socket, &banned).await;
+                Some(Err(Refused::Banned(ban))) => {
+                    return connection::refuse_banned(socket, ban.as_ref()).await;
                 }
                 Some(Err(Refused::Connections(why))) => {
                     return connection::refuse_connection(socket, &why).await
@@ -198,8 +205,8 @@ struct Admitted {
 
 /// Why a caller speaking our protocol is not let in (told over the socket).
 enum Refused {
-    /// Their account is banned from the site.
-    Banned,
+    /// Their account is banned from the site: its ban as recorded, to say why and until when.
+    Banned(Option<SiteBan>),
     /// They, or their address, hold as many connections as allowed; the limit's reason.
     Connections(String),
 }

@@ -569,3 +569,189 @@ async fn the_server_functions_are_the_same_service() {
     assert_eq!(bans.status(), StatusCode::OK);
     assert_eq!(bans.json::<Value>().await.unwrap(), json!([]));
 }
+
+#[tokio::test]
+async fn staff_server_functions_ban_permanently_lift_and_set_roles_and_refuse_everyone_else() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (moe, moe_id) = moderator(&server, &provider, "moe").await;
+    let (root, _) = member(&server, &provider, "root").await;
+    let (mia, _) = member(&server, &provider, "mia").await;
+    let (bob, bob_id) = member(&server, &provider, "bob").await;
+    let call = |browser: &Browser, name: &str, fields: Vec<(&str, String)>| {
+        browser
+            .http
+            .post(browser.url(&format!("/api/{name}")))
+            .form(&fields)
+            .send()
+    };
+    let ban_form = |seconds: u64, permanent: bool| {
+        vec![
+            ("form[accountId]", bob_id.clone()),
+            ("form[durationSeconds]", seconds.to_string()),
+            ("form[permanent]", permanent.to_string()),
+            ("form[reason]", "hate speech".to_owned()),
+        ]
+    };
+
+    // A member calling the staff's server function directly is refused, and bob is not banned.
+    let refused = call(&mia, "site_ban", ban_form(0, true)).await.unwrap();
+    assert!(!refused.status().is_success(), "{}", refused.status());
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("only a moderator or above"));
+    assert_eq!(bob.profile().await.0, StatusCode::OK);
+    // The moderator's own cookie, posted from another site's page: refused before the service.
+    let cross_site = moe
+        .http
+        .post(moe.url("/api/site_ban"))
+        .header("origin", "https://evil.example")
+        .form(&ban_form(0, true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    assert_eq!(bob.profile().await.0, StatusCode::OK);
+    // Over ten years by number is refused; so is no length at all.
+    let too_long = call(&moe, "site_ban", ban_form(3_654 * 86_400, false))
+        .await
+        .unwrap();
+    assert!(!too_long.status().is_success());
+    assert!(too_long.text().await.unwrap().contains("at most ten years"));
+    let none = call(&moe, "site_ban", ban_form(0, false)).await.unwrap();
+    assert!(none.text().await.unwrap().contains("at least a second"));
+    assert_eq!(bob.profile().await.0, StatusCode::OK);
+
+    // Permanent is a ban that holds, listed with its reason and the end no date reaches.
+    let banned = call(&moe, "site_ban", ban_form(0, true)).await.unwrap();
+    assert_eq!(banned.status(), StatusCode::OK);
+    assert_eq!(bob.profile().await.0, StatusCode::FORBIDDEN);
+    let (_, bans) = get(&moe, "/api/v1/bans").await;
+    assert_eq!(bans[0]["accountId"], bob_id.as_str());
+    assert_eq!(bans[0]["until"], i64::MAX);
+    assert_eq!(bans[0]["reason"], "hate speech");
+    let (_, audit) = get(&moe, &format!("/api/v1/audit?target={bob_id}")).await;
+    assert_eq!(audit[0]["details"], "permanently");
+    // Lifting it is one call; a member's lift is refused like their ban.
+    let lift = vec![("account_id", bob_id.clone())];
+    let refused = call(&mia, "lift_ban", lift.clone()).await.unwrap();
+    assert!(!refused.status().is_success());
+    assert_eq!(
+        get(&moe, "/api/v1/bans").await.1.as_array().unwrap().len(),
+        1
+    );
+    let lifted = call(&moe, "lift_ban", lift).await.unwrap();
+    assert_eq!(lifted.status(), StatusCode::OK);
+    assert_eq!(get(&moe, "/api/v1/bans").await.1, json!([]));
+
+    // Roles: only an admin sets them; the moderator demoted loses the staff pages at once.
+    let roles = |browser: &Browser, id: &str, roles: Value| {
+        browser
+            .http
+            .post(browser.url("/api/set_roles"))
+            .json(&json!({ "account_id": id, "roles": roles }))
+            .send()
+    };
+    let refused = roles(&moe, &moe_id, json!(["admin"])).await.unwrap();
+    assert!(!refused.status().is_success());
+    let refused = roles(&mia, &bob_id, json!(["moderator"])).await.unwrap();
+    assert!(!refused.status().is_success());
+    let unknown = roles(&root, &moe_id, json!(["emperor"])).await.unwrap();
+    assert!(unknown.text().await.unwrap().contains("is not a role"));
+    let demoted = roles(&root, &moe_id, json!([])).await.unwrap();
+    assert_eq!(demoted.status(), StatusCode::OK);
+    let demoted: Value = demoted.json().await.unwrap();
+    assert_eq!(demoted["roles"], json!(["member"]));
+    let page = vec![("skip", "0".to_owned()), ("limit", "10".to_owned())];
+    let denied = call(&moe, "list_reports", page).await.unwrap();
+    assert!(!denied.status().is_success());
+}
+
+#[tokio::test]
+async fn the_apis_permanent_ban_is_taken_and_ten_years_and_a_day_refused() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (moe, _) = moderator(&server, &provider, "moe").await;
+    let (ann, ann_id) = member(&server, &provider, "ann").await;
+    let ban = |body: Value| {
+        moe.http
+            .put(moe.url(&format!("/api/v1/users/{ann_id}/ban")))
+            .json(&body)
+            .send()
+    };
+    let refused = ban(json!({ "durationSeconds": 3_654 * 86_400_u64 }))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let refused = ban(json!({})).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(ann.profile().await.0, StatusCode::OK);
+    let banned = ban(json!({ "permanent": true, "reason": "ban evasion" }))
+        .await
+        .unwrap();
+    assert_eq!(banned.status(), StatusCode::NO_CONTENT);
+    assert_eq!(ann.profile().await.0, StatusCode::FORBIDDEN);
+    let (_, bans) = get(&moe, "/api/v1/bans").await;
+    assert_eq!(bans[0]["until"], i64::MAX);
+}
+
+#[tokio::test]
+async fn a_banned_player_is_told_why_and_until_when_on_the_open_socket_and_the_next() {
+    use pianorhythm_core::protocol::{server_message::Kind, Disconnect, DisconnectReason};
+    let told = |kind: Kind| match kind {
+        Kind::Disconnect(goodbye) => Some(goodbye),
+        _ => None,
+    };
+    let expect_told = |goodbye: Disconnect, until: &str| {
+        assert_eq!(goodbye.reason(), DisconnectReason::BannedFromSite);
+        assert_eq!(goodbye.ban_reason, "hate speech");
+        assert!(
+            goodbye
+                .message
+                .starts_with("this account is banned from the site")
+                && goodbye.message.contains(until)
+                && goodbye.message.ends_with(": hate speech"),
+            "{}",
+            goodbye.message
+        );
+        goodbye.banned_until
+    };
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let (moe, _) = moderator(&server, &provider, "moe").await;
+    let (bob, bob_id) = member(&server, &provider, "bob").await;
+    let (mut socket, _) = bob.connect().await;
+    socket.enter("Lobby").await;
+    let ban = |body: Value| {
+        moe.http
+            .put(moe.url(&format!("/api/v1/users/{bob_id}/ban")))
+            .json(&body)
+            .send()
+    };
+    let banned = ban(json!({ "durationSeconds": 3_600, "reason": "hate speech" }))
+        .await
+        .unwrap();
+    assert_eq!(banned.status(), StatusCode::NO_CONTENT);
+    let until = expect_told(socket.wait_for(told).await, " UTC");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    assert!(
+        (now + 3_590_000..=now + 3_600_000).contains(&until),
+        "{until}"
+    );
+
+    // Coming back: refused at once, with the same words; made permanent, it says so.
+    let mut refused = bob.open_socket().await;
+    expect_told(refused.wait_for(told).await, " UTC");
+    let permanent = ban(json!({ "permanent": true, "reason": "hate speech" }))
+        .await
+        .unwrap();
+    assert_eq!(permanent.status(), StatusCode::NO_CONTENT);
+    let mut refused = bob.open_socket().await;
+    let until = expect_told(refused.wait_for(told).await, "permanently");
+    assert_eq!(until, i64::MAX);
+}

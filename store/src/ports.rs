@@ -154,6 +154,8 @@ pub trait SiteBans: Send + Sync {
     async fn lift(&self, account_id: &str) -> StoreResult<()>;
     /// The bans still in force at `now`, newest first, after skipping `skip` of them.
     async fn in_force(&self, now: UnixMillis, skip: u64, limit: u32) -> StoreResult<Vec<SiteBan>>;
+    /// The account's ban as recorded (in force or not), to tell its player why and until when.
+    async fn of(&self, account_id: &str) -> StoreResult<Option<SiteBan>>;
 }
 
 /// Session records for tower-sessions (the server's `http::sessions` adapts them).

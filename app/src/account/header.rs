@@ -1,5 +1,5 @@
 //! The header's account corner: "Sign in" for guests; the account's name and "Sign out" for
-//! signed-in players.
+//! signed-in players, and "Moderation" for staff.
 //!
 //! Asking the server who is signed in takes a server function and its data format, code that
 //! no page needs to hear or play a note; so the app does not carry it. Every page's lazily
@@ -51,7 +51,10 @@ fn corner() -> impl IntoView {
     let me = LocalResource::new(who_am_i);
     move || {
         me.get().map(|me| match me.ok().flatten() {
-            Some(me) => view! { <SignedInMenu username=me.username/> }.into_any(),
+            Some(me) => {
+                let staff = me.is_staff();
+                view! { <SignedInMenu username=me.username staff/> }.into_any()
+            }
             None => view! { <SignInLink/> }.into_any(),
         })
     }
@@ -69,7 +72,7 @@ fn SignInLink() -> impl IntoView {
 }
 
 #[component]
-fn SignedInMenu(username: String) -> impl IntoView {
+fn SignedInMenu(username: String, staff: bool) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     // Signed out: a fresh page, so everything (the connection too) starts again as a guest.
     Effect::new(move |_| {
@@ -80,6 +83,9 @@ fn SignedInMenu(username: String) -> impl IntoView {
     view! {
         <a class="me" href="/profile">{username}</a>
         <a href="/settings">"Settings"</a>
+        // Always there, hidden from others: cheaper than a link that comes and goes, in the
+        // code every page's module carries.
+        <a href="/moderation" hidden=!staff>"Moderation"</a>
         <ActionForm action=sign_out attr:class="inline">
             <button type="submit">"Sign out"</button>
         </ActionForm>

@@ -1,22 +1,30 @@
-//! `/user/<usertag>`: a player's public profile, as its owner's privacy setting allows.
+//! `/user/<usertag>`: a player's public profile, as its owner's privacy setting allows. Others
+//! may report the player; staff see "Ban from site" instead, and admins "Roles".
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use pianorhythm_api::account::Profile;
+use pianorhythm_api::account::{Profile, SignedIn};
 
-use crate::server_fns::user_profile;
+use super::player_tools::{ReportPlayerForm, RolesForm, SiteBanPlayerForm};
+use crate::server_fns::{user_profile, who_am_i};
 
 #[component]
 pub fn PublicProfilePage() -> impl IntoView {
     let params = use_params_map();
     let usertag = move || params.read().get("usertag").unwrap_or_default();
     let profile = Resource::new(usertag, user_profile);
+    let me = Resource::new(|| (), |_| who_am_i());
     view! {
         <section class="page public-profile">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let me = me.await.ok().flatten();
                     match profile.await {
-                        Ok(profile) => view! { <ProfileCard profile/> }.into_any(),
+                        Ok(profile) => view! {
+                            <ProfileCard profile=profile.clone()/>
+                            <ProfileTools profile me/>
+                        }
+                        .into_any(),
                         Err(error) => view! {
                             <h1>"Profile"</h1>
                             <p class="notice" role="alert">{error.to_string()}</p>
@@ -48,4 +56,40 @@ fn ProfileCard(profile: Profile) -> impl IntoView {
         {profile.location.map(|location| view! { <p class="location">"📍 " {location}</p> })}
         {profile.avatar_url.map(|url| view! { <p><a href=url rel="nofollow noopener">"Avatar"</a></p> })}
     }
+}
+
+/// What the visitor may do about the player: nothing on their own profile; staff ban from the
+/// site (and admins set roles); everyone else, signed in or guest, reports.
+#[component]
+fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
+    if me.as_ref().is_some_and(|me| me.id == profile.id) {
+        return None;
+    }
+    let (staff, admin) = me
+        .as_ref()
+        .map_or((false, false), |me| (me.is_staff(), me.is_admin()));
+    let name = profile.username.clone();
+    let tools = match staff {
+        false => view! {
+            <section class="panel">
+                <h2>"Report"</h2>
+                <ReportPlayerForm target_id=profile.id target_name=name room_id=None/>
+            </section>
+        }
+        .into_any(),
+        true => view! {
+            <section class="panel">
+                <h2>"Ban from site"</h2>
+                <SiteBanPlayerForm target_id=profile.id.clone() target_name=name/>
+            </section>
+            {admin.then(|| view! {
+                <section class="panel">
+                    <h2>"Roles"</h2>
+                    <RolesForm account_id=profile.id roles=profile.roles/>
+                </section>
+            })}
+        }
+        .into_any(),
+    };
+    Some(view! { <div class="profile-tools">{tools}</div> })
 }

@@ -2,7 +2,7 @@
 //! the last attempt failed, if it did.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::server_fns::sign_in_providers;
 
@@ -11,7 +11,17 @@ pub fn SignInPage() -> impl IntoView {
     let providers = Resource::new(|| (), |_| sign_in_providers());
     let query = use_query_map();
     let error = move || query.read().get("error");
-    let return_to = move || query.read().get("return_to").unwrap_or_else(|| "/".into());
+    // Shown in place of a page that needs an account (`/moderation`), it brings the player back.
+    let here = use_location().pathname;
+    let return_to = move || {
+        query
+            .read()
+            .get("return_to")
+            .unwrap_or_else(|| match here.get() {
+                path if path == "/signin" => "/".into(),
+                path => path,
+            })
+    };
     view! {
         <section class="page sign-in">
             <h1>"Sign in"</h1>

@@ -1,10 +1,15 @@
 //! Who is in the room: colours, the crown, the owner's (and moderators') kick / ban / silence,
-//! and the owner's give-crown.
+//! the owner's give-crown, and "Report" on every other player (with staff's "Ban from site"),
+//! whose forms come with the room's occasional tools, fetched when first opened.
 
 use leptos::prelude::*;
 use pianorhythm_core::protocol::Participant;
 
-use crate::live::use_live;
+use crate::{
+    account::PlayerTool,
+    live::use_live,
+    sheets::{fetch_for_tool, SheetMusic},
+};
 
 /// Ban length offered in the player list.
 const BAN_SECONDS: u32 = 10 * 60;
@@ -80,6 +85,10 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
             })
         }
     };
+    // The report (and, for staff, site ban) forms opened about this player.
+    let open = RwSignal::new(false);
+    let module = RwSignal::new(None::<SheetMusic>);
+    // "Mute" and "Report", for every player but oneself.
     let mute_button = {
         let (live, id, name, is_me) =
             (live.clone(), id.clone(), player.name.clone(), is_me.clone());
@@ -87,14 +96,29 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
             (!is_me()).then(|| {
                 let (live, id) = (live.clone(), id.clone());
                 let label = format!("Mute {name}");
+                let toggle_tools = move |_| {
+                    open.update(|open| *open = !*open);
+                    fetch_for_tool(module);
+                };
                 view! {
                     <button class="small" aria-label=label aria-pressed=move || muted.get().to_string()
                         on:click=move |_| live.toggle_mute(&id)>
                         {move || if muted.get() { "Unmute" } else { "Mute" }}
                     </button>
+                    <button class="small" aria-label=format!("Report {name}") on:click=toggle_tools>"Report"</button>
                 }
             })
         }
+    };
+
+    let tool = PlayerTool {
+        target_id: id.clone(),
+        target_name: player.name.clone(),
+    };
+    let tools = move || {
+        Some((module.get().filter(|_| open.get())?.player_tool)(
+            tool.clone(),
+        ))
     };
 
     view! {
@@ -109,6 +133,7 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
                 </span>
             })}
             <span class="actions">{mute_button} {actions}</span>
+            {tools}
         </li>
     }
 }

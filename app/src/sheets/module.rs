@@ -1,14 +1,14 @@
-//! The sheet music module: the sheet pages, and the room's tools that play and record music
-//! (a MIDI file's player, the recorder), in one wasm module fetched on first use. A room's
-//! first visit does not wait for code most visits never run: each tool's panel (its heading
-//! and the control that starts it) is in the room's module and works at once, and what the
-//! tool shows once started comes from here. One module rather than one per tool: every module
-//! brings the code it shares with each other module as further files.
+//! The sheet music module: the sheet pages, and the room's occasional tools (a MIDI file's
+//! player, the recorder, the player list's report and site ban forms), in one wasm module
+//! fetched on first use. A room's first visit does not wait for code most visits never run:
+//! each tool's control (a heading, the button that starts it) is in the room's module and works
+//! at once, and what the tool shows once started comes from here. One module rather than one
+//! per tool: every module brings the code it shares with each other module as further files.
 
 use leptos::prelude::*;
 
 use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
-use crate::account;
+use crate::account::{self, PlayerTool, PlayerToolForm};
 
 /// The sheet music pages.
 pub enum Page {
@@ -29,6 +29,9 @@ pub struct SheetMusic {
     pub midi_file_player: fn(midi_file::ChosenFile) -> AnyView,
     /// A recording under way, and what to do with it once stopped.
     pub recorder: fn() -> AnyView,
+    /// The player list's report or site ban form, about one player (the forms are the
+    /// profile pages' too).
+    pub player_tool: fn(PlayerTool) -> AnyView,
 }
 
 /// The module.
@@ -45,6 +48,7 @@ pub fn sheet_music() -> SheetMusic {
         },
         midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
         recorder: || view! { <record::Recorder/> }.into_any(),
+        player_tool: |tool| view! { <PlayerToolForm tool/> }.into_any(),
     }
 }
 

@@ -3,8 +3,6 @@
 //! Either ends the account's open connections on every instance, so none keeps powers its
 //! player has lost; and a connection's staff action is checked against the stored role.
 
-use std::time::Duration;
-
 use pianorhythm_api::account::Profile;
 use pianorhythm_core::domain::{
     audit::AuditAction,
@@ -71,6 +69,12 @@ impl Accounts {
         Ok(profile_of(&saved))
     }
 
+    /// A site ban's length as staff ask for it (see [`BanLength::asked`]), or why not.
+    pub fn asked_ban_length(seconds: u64, permanent: bool) -> Result<BanLength, ServiceError> {
+        BanLength::asked(seconds, permanent)
+            .map_err(|invalid| ServiceError::field("durationSeconds", invalid.0))
+    }
+
     /// The role a player holds now: an account's as stored, which a connection's copy (taken
     /// when it opened) may no longer be.
     pub async fn current_role(&self, identity: &Identity) -> Result<Role, ServiceError> {
@@ -80,19 +84,17 @@ impl Accounts {
         })
     }
 
-    /// Bans an account from the whole site for `duration` (zero lifts a ban), for `reason`
+    /// Bans an account from the whole site for `length` (none lifts a ban), for `reason`
     /// (kept for the staff pages). Its API tokens end (access and refresh alike, so none comes
     /// back when the ban is lifted); its sessions and connections are refused from now on.
     pub async fn site_ban(
         &self,
         caller: &Caller,
         target_id: &str,
-        duration: Duration,
+        length: Option<BanLength>,
         reason: &str,
     ) -> Result<(), ServiceError> {
         policy::require(caller.role(), Action::BanFromSite)?;
-        let length = BanLength::new(duration)
-            .map_err(|too_long| ServiceError::field("durationSeconds", too_long.0))?;
         let target = self.inner.users.get(target_id).await?;
         if target.role() >= caller.role() {
             return Err(policy::Denied {
@@ -103,7 +105,7 @@ impl Accounts {
         }
         let reason =
             ban_reason(reason).map_err(|invalid| ServiceError::field("reason", invalid.0))?;
-        let until = (!duration.is_zero()).then(|| length.ends_at(now_millis()));
+        let until = length.map(|length| length.ends_at(now_millis()));
         let update = ProfileUpdate {
             banned_until: Some(until),
             end_tokens: true,
@@ -117,10 +119,7 @@ impl Accounts {
                 .live
                 .close_player(&target.id, Goodbye::BannedFromSite);
         }
-        let details = match until {
-            Some(_) => format!("for {} s", duration.as_secs()),
-            None => "lifted".to_owned(),
-        };
+        let details = length.map_or_else(|| "lifted".to_owned(), BanLength::describe);
         self.audit(caller, AuditAction::SiteBanned, &target.id, details)
             .await
     }

@@ -1,5 +1,5 @@
 //! What the staff pages read about accounts: the audit log by filter, and the site bans in
-//! force with why and by whom. Both are read from the store on every request (no caching), so
+//! force with why and by whom (and what a banned player is told of their own). Both are read from the store on every request (no caching), so
 //! what staff did a moment ago is there.
 
 use pianorhythm_api::staff::{AuditView, BanView};
@@ -12,7 +12,9 @@ use pianorhythm_core::domain::{
 use pianorhythm_engine::policy::{self, Action};
 use pianorhythm_store::now_millis;
 
-use super::{Accounts, Caller};
+use tower_sessions::Session;
+
+use super::{service::ACCOUNT_KEY, Accounts, Caller};
 use crate::service_error::ServiceError;
 
 /// The most entries or bans one page holds.
@@ -119,6 +121,25 @@ impl Accounts {
                 by: ban.by,
             })
             .collect())
+    }
+
+    /// The account's site ban as recorded, to tell its player why and until when; none when
+    /// there is none or it cannot be read now (the player is then told only that they are
+    /// banned: the ban itself is the account's and holds either way).
+    pub async fn site_ban_of(&self, account_id: &str) -> Option<SiteBan> {
+        match self.inner.site_bans.of(account_id).await {
+            Ok(ban) => ban,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a site ban to tell its player");
+                None
+            }
+        }
+    }
+
+    /// [`Accounts::site_ban_of`] the account `session` is signed in to.
+    pub async fn site_ban_of_session(&self, session: &Session) -> Option<SiteBan> {
+        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten()?;
+        self.site_ban_of(&account).await
     }
 
     /// Keeps why and by whom `target` was banned until `until`, or forgets it when lifted.

@@ -1,11 +1,12 @@
-//! [`Reports`] and the staff reads of [`Accounts`] as the pages' server functions see them
-//! ([`StaffService`]): each call finds the caller of the request it serves, then asks the
-//! same services the REST API does.
+//! [`Reports`] and the staff reads and actions of [`Accounts`] (site bans, roles) as the pages'
+//! server functions see them ([`StaffService`]): each call finds the caller of the request it
+//! serves, then asks the same services the REST API does.
 
 use axum::http::request::Parts;
 use pianorhythm_api::{
+    account::Profile,
     services::{AuditFilterForm, StaffService},
-    staff::{AuditView, BanView, ReportForm, ReportView},
+    staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
 };
 use pianorhythm_core::domain::report::ReportStatus;
 
@@ -84,5 +85,32 @@ impl StaffService for StaffPages {
         let caller = self.caller(request).await?;
         let bans = self.accounts.ban_views(&caller, skip, limit).await;
         bans.map_err(|error| error.to_string())
+    }
+
+    async fn site_ban(&self, request: &Parts, form: SiteBanForm) -> Result<(), String> {
+        let caller = self.caller(request).await?;
+        let length = Accounts::asked_ban_length(form.duration_seconds, form.permanent)
+            .map_err(|error| error.to_string())?;
+        let ban = self
+            .accounts
+            .site_ban(&caller, &form.account_id, Some(length), &form.reason);
+        ban.await.map_err(|error| error.to_string())
+    }
+
+    async fn lift_ban(&self, request: &Parts, account_id: String) -> Result<(), String> {
+        let caller = self.caller(request).await?;
+        let lifted = self.accounts.site_ban(&caller, &account_id, None, "").await;
+        lifted.map_err(|error| error.to_string())
+    }
+
+    async fn set_roles(
+        &self,
+        request: &Parts,
+        account_id: String,
+        roles: Vec<String>,
+    ) -> Result<Profile, String> {
+        let caller = self.caller(request).await?;
+        let saved = self.accounts.set_roles(&caller, &account_id, &roles).await;
+        saved.map_err(|error| error.to_string())
     }
 }

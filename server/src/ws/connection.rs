@@ -13,6 +13,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use bytes::Bytes;
 use futures_util::SinkExt;
 use pianorhythm_core::{
+    domain::report::SiteBan,
     protocol::{
         server_message::Kind, ClientMessage, Disconnect, DisconnectReason, ErrorCode, Welcome,
         MAX_FRAME_BYTES, PROTOCOL_VERSION,
@@ -21,7 +22,11 @@ use pianorhythm_core::{
 };
 use prost::Message as _;
 
-use super::{handler::Handler, ConnectionConfig};
+use super::{
+    ban_notice::{banned_goodbye, BANNED},
+    handler::Handler,
+    ConnectionConfig,
+};
 use pianorhythm_engine::{
     clock, frames,
     limits::ConnectionPermit,
@@ -144,8 +149,9 @@ impl Connection {
                                 CLOSE_SERVICE_RESTART, "server restarting").await;
                         }
                         Some(Goodbye::BannedFromSite) => {
-                            return self.goodbye(DisconnectReason::BannedFromSite,
-                                CLOSE_POLICY_VIOLATION, "this account is banned from the site").await;
+                            let ban = self.handler.site_ban().await;
+                            return self.say(banned_goodbye(ban.as_ref()), CLOSE_POLICY_VIOLATION,
+                                BANNED).await;
                         }
                         Some(Goodbye::RolesChanged) => {
                             return self.goodbye(DisconnectReason::RolesChanged,
@@ -300,11 +306,18 @@ impl Connection {
         code: u16,
         message: &str,
     ) -> Result<(), Closed> {
-        let _ = tokio::time::timeout(
-            GOODBYE_TIMEOUT,
-            say_goodbye(&mut self.socket, reason, code, message),
-        )
-        .await;
+        self.say(goodbye(reason, message), code, message).await
+    }
+
+    /// Sends `goodbye` and closes with `code` and `close_reason` (at most 123 bytes).
+    async fn say(
+        &mut self,
+        goodbye: Disconnect,
+        code: u16,
+        close_reason: &str,
+    ) -> Result<(), Closed> {
+        let said = say_goodbye(&mut self.socket, goodbye, code, close_reason);
+        let _ = tokio::time::timeout(GOODBYE_TIMEOUT, said).await;
         Err(Closed)
     }
 }
@@ -329,26 +342,16 @@ fn take_frames(
 
 /// For a player over their connection limit: why, then close.
 pub async fn refuse_connection(mut socket: WebSocket, message: &str) {
-    say_goodbye(
-        &mut socket,
-        DisconnectReason::TooManyConnections,
-        CLOSE_POLICY_VIOLATION,
-        message,
-    )
-    .await;
+    let goodbye = goodbye(DisconnectReason::TooManyConnections, message);
+    say_goodbye(&mut socket, goodbye, CLOSE_POLICY_VIOLATION, message).await;
 }
 
-/// For a player whose account is banned from the site: why, then close.
-pub async fn refuse_banned(mut socket: WebSocket, message: &str) {
-    let error = frames::error(ErrorCode::Banned, message);
+/// For a player whose account is banned from the site: why and until when, then close.
+pub async fn refuse_banned(mut socket: WebSocket, ban: Option<&SiteBan>) {
+    let goodbye = banned_goodbye(ban);
+    let error = frames::error(ErrorCode::Banned, &goodbye.message);
     if socket.send(Message::Binary(error)).await.is_ok() {
-        say_goodbye(
-            &mut socket,
-            DisconnectReason::BannedFromSite,
-            CLOSE_POLICY_VIOLATION,
-            message,
-        )
-        .await;
+        say_goodbye(&mut socket, goodbye, CLOSE_POLICY_VIOLATION, BANNED).await;
     }
 }
 
@@ -358,25 +361,27 @@ pub async fn refuse_protocol(mut socket: WebSocket) {
         format!("this server speaks protocol version {PROTOCOL_VERSION}; reload the page");
     let error = frames::error(ErrorCode::UnsupportedProtocol, &message);
     if socket.send(Message::Binary(error)).await.is_ok() {
-        say_goodbye(
-            &mut socket,
-            DisconnectReason::ProtocolMismatch,
-            CLOSE_PROTOCOL_ERROR,
-            &message,
-        )
-        .await;
+        let goodbye = goodbye(DisconnectReason::ProtocolMismatch, &message);
+        say_goodbye(&mut socket, goodbye, CLOSE_PROTOCOL_ERROR, &message).await;
     }
 }
 
-async fn say_goodbye(socket: &mut WebSocket, reason: DisconnectReason, code: u16, message: &str) {
-    let disconnect = frames::encode(Kind::Disconnect(Disconnect {
+/// A goodbye that says no more than why, in `message`.
+fn goodbye(reason: DisconnectReason, message: &str) -> Disconnect {
+    Disconnect {
         reason: reason as i32,
         message: message.to_owned(),
-    }));
+        ..Default::default()
+    }
+}
+
+/// Sends `goodbye`, then closes with `code` and `close_reason`.
+async fn say_goodbye(socket: &mut WebSocket, goodbye: Disconnect, code: u16, close_reason: &str) {
+    let disconnect = frames::encode(Kind::Disconnect(goodbye));
     if socket.send(Message::Binary(disconnect)).await.is_ok() {
         let close = CloseFrame {
             code,
-            reason: message.into(),
+            reason: close_reason.into(),
         };
         let _ = socket.send(Message::Close(Some(close))).await;
     }

@@ -4,7 +4,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use pianorhythm_core::domain::user::Role;
+use pianorhythm_core::domain::{ban::BanLength, report::SiteBan, user::Role};
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
     Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
@@ -100,6 +100,14 @@ impl Handler {
             room: None,
             instrument,
             kept_instrument,
+        }
+    }
+
+    /// This connection's account's site ban as recorded, to tell the player why it ends.
+    pub async fn site_ban(&self) -> Option<SiteBan> {
+        match self.identity() {
+            Identity::Member(user) => self.accounts.site_ban_of(&user.id).await,
+            Identity::Guest(_) => None,
         }
     }
 
@@ -508,12 +516,17 @@ impl Handler {
         } else {
             duration
         };
-        if let Err(error) = self
-            .accounts
+        let banned = match BanLength::new(duration) {
             // The protocol's ban carries no reason; the staff pages' and the API's do.
-            .site_ban(&self.caller, &target, duration, "")
-            .await
-        {
+            Ok(length) => {
+                let ban = self
+                    .accounts
+                    .site_ban(&self.caller, &target, Some(length), "");
+                ban.await
+            }
+            Err(too_long) => Err(ServiceError::field("durationSeconds", too_long.0)),
+        };
+        if let Err(error) = banned {
             let refusal = match error {
                 ServiceError::NotFound(_) => {
                     RoomError::NotAllowed("only accounts can be banned from the site")

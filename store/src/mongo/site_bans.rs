@@ -68,16 +68,28 @@ impl SiteBans for MongoStore {
             .try_collect()
             .await
             .map_err(unavailable)?;
-        Ok(documents
-            .into_iter()
-            .map(|document| SiteBan {
-                account_id: document.account_id,
-                display_name: document.display_name,
-                at: document.banned_at.timestamp_millis(),
-                until: document.until.timestamp_millis(),
-                reason: document.reason,
-                by: document.banned_by,
-            })
-            .collect())
+        Ok(documents.into_iter().map(SiteBanDocument::ban).collect())
+    }
+
+    async fn of(&self, account_id: &str) -> StoreResult<Option<SiteBan>> {
+        let document = self
+            .site_bans()
+            .find_one(doc! { "_id": account_id })
+            .await
+            .map_err(unavailable)?;
+        Ok(document.map(SiteBanDocument::ban))
+    }
+}
+
+impl SiteBanDocument {
+    fn ban(self) -> SiteBan {
+        SiteBan {
+            account_id: self.account_id,
+            display_name: self.display_name,
+            at: self.banned_at.timestamp_millis(),
+            until: self.until.timestamp_millis(),
+            reason: self.reason,
+            by: self.banned_by,
+        }
     }
 }

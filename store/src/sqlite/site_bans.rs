@@ -42,18 +42,29 @@ impl SiteBans for SqliteStore {
         .bind(now)
         .bind(limit)
         .bind(i64::try_from(skip).unwrap_or(i64::MAX))
-        .try_map(|row: SqliteRow| {
-            Ok(SiteBan {
-                account_id: row.try_get("account_id")?,
-                display_name: row.try_get("display_name")?,
-                at: row.try_get("at")?,
-                until: row.try_get("until")?,
-                reason: row.try_get("reason")?,
-                by: row.try_get("banned_by")?,
-            })
-        })
+        .try_map(site_ban)
         .fetch_all(&self.pool)
         .await
         .map_err(unavailable)
     }
+
+    async fn of(&self, account_id: &str) -> StoreResult<Option<SiteBan>> {
+        sqlx::query("SELECT * FROM site_bans WHERE account_id = ?")
+            .bind(account_id)
+            .try_map(site_ban)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(unavailable)
+    }
+}
+
+fn site_ban(row: SqliteRow) -> Result<SiteBan, sqlx::Error> {
+    Ok(SiteBan {
+        account_id: row.try_get("account_id")?,
+        display_name: row.try_get("display_name")?,
+        at: row.try_get("at")?,
+        until: row.try_get("until")?,
+        reason: row.try_get("reason")?,
+        by: row.try_get("banned_by")?,
+    })
 }

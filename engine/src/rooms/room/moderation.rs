@@ -133,7 +133,7 @@ impl Room {
                     until_ms: until,
                 });
                 self.persist();
-                let details = format!("for {} s", length.duration().as_secs());
+                let details = length.describe();
                 self.audit_by(origin, AuditAction::PlayerBanned, target, details);
                 self.left_frame(LeaveReason::BannedFromRoom, until)
             }
@@ -159,7 +159,7 @@ impl Room {
         let target = self.members[index].participant.id.clone();
         let until = duration.ends_at_server_time(clock::now_ms());
         self.mutes.insert(target.clone(), until);
-        let details = format!("for {} s", duration.duration().as_secs());
+        let details = duration.describe();
         self.audit_by(origin, AuditAction::PlayerMuted, target, details);
         Ok(())
     }

@@ -1,8 +1,6 @@
 //! `/api/v1/users`: one's profile and settings, public profiles, and staff's role changes
 //! and site bans.
 
-use std::time::Duration;
-
 use axum::{
     extract::{Path, State},
     http::StatusCode,
@@ -105,10 +103,16 @@ async fn set_roles(
     Ok(Json(accounts.set_roles(&caller, &id, &roles.roles).await?))
 }
 
+/// A site ban as the API takes it: a number of seconds, or permanent.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Ban {
+    /// How long, when not permanent (1 s to ten years).
+    #[serde(default)]
     duration_seconds: u64,
+    /// A ban that lasts until lifted; `durationSeconds` is then not read.
+    #[serde(default)]
+    permanent: bool,
     /// Why, shown to staff with the bans in force (0 to 500 characters).
     #[serde(default)]
     reason: String,
@@ -120,15 +124,9 @@ async fn ban(
     Path(id): Path<String>,
     Json(ban): Json<Ban>,
 ) -> Result<StatusCode, ApiError> {
-    if ban.duration_seconds == 0 {
-        return Err(ApiError::Invalid {
-            field: "durationSeconds",
-            message: "a ban lasts at least a second".into(),
-        });
-    }
-    let duration = Duration::from_secs(ban.duration_seconds);
+    let length = Accounts::asked_ban_length(ban.duration_seconds, ban.permanent)?;
     accounts
-        .site_ban(&caller, &id, duration, &ban.reason)
+        .site_ban(&caller, &id, Some(length), &ban.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -138,7 +136,7 @@ async fn lift_ban(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    accounts.site_ban(&caller, &id, Duration::ZERO, "").await?;
+    accounts.site_ban(&caller, &id, None, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

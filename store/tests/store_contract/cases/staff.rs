@@ -274,6 +274,18 @@ pub async fn site_bans_in_force_are_newest_first_and_lifted_ones_are_gone(backen
     bans.lift("never-banned").await.unwrap();
     assert_eq!(
         bans.in_force(now, 0, 10).await.unwrap(),
-        [again, ban("c", now - 1_000, now + 1)]
+        [again.clone(), ban("c", now - 1_000, now + 1)]
     );
+    // One account's ban, to tell its player: in force, expired, or none.
+    assert_eq!(bans.of("a").await.unwrap(), Some(again));
+    assert_eq!(
+        bans.of("expired").await.unwrap(),
+        Some(ban("expired", now - 9_000, now - 1))
+    );
+    assert_eq!(bans.of("b").await.unwrap(), None);
+    // A permanent ban ends at the last instant a time can name, and is kept as that.
+    let permanent = ban("forever", now, i64::MAX);
+    bans.record(&permanent).await.unwrap();
+    assert_eq!(bans.of("forever").await.unwrap(), Some(permanent.clone()));
+    assert_eq!(bans.in_force(now, 0, 1).await.unwrap(), [permanent]);
 }
