@@ -112,11 +112,13 @@ split_client() {
     esbuild --minify --log-level=error --allow-overwrite "$script" --outfile="$script"
   done
   if [[ -x "$WASM_OPT" ]]; then
-    log "client: wasm-opt -Oz"
+    log "client: wasm-opt -Oz --converge"
     local module
+    # --converge repeats the passes while they still shrink a module: about 1.6 KB gzip less
+    # on a room's first visit, for seconds more of build.
     # (wasm-split leaves a kind of name subsection binaryen does not know: it warns, and strips it.)
     for module in "$pkg_dir"/*.wasm; do
-      "$WASM_OPT" -Oz --strip-debug --strip-producers --enable-bulk-memory \
+      "$WASM_OPT" -Oz --converge --strip-debug --strip-producers --enable-bulk-memory \
         --enable-nontrapping-float-to-int --enable-reference-types "$module" -o "$module" \
         2> >(grep -v "unknown name subsection" >&2)
     done
