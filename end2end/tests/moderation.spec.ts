@@ -53,6 +53,13 @@ test('players report from a room and a profile; staff resolve, ban, lift and cha
   await roomForm.getByRole('button', { name: 'Report' }).click();
   await expect(roomForm.getByRole('status')).toHaveText('Reported: staff will look at it.');
 
+  // The moderator has the staff pages open: the room's report is there.
+  await moderator.goto('/');
+  await moderator.getByRole('link', { name: 'Moderation' }).click();
+  await expect(moderator).toHaveURL(/\/moderation$/);
+  const reports = moderator.getByRole('list', { name: 'Reports' });
+  await expect(reports.locator('.staff-item')).toHaveCount(1);
+
   // From the profile page: a guest sees "Report" and no staff controls.
   await reporter.goto('/user/troll');
   await online(reporter);
@@ -63,12 +70,9 @@ test('players report from a room and a profile; staff resolve, ban, lift and cha
   await profileForm.getByRole('button', { name: 'Report' }).click();
   await expect(profileForm.getByRole('status')).toHaveText('Reported: staff will look at it.');
 
-  // The moderator finds both at once, newest first, the room's with its chat lines; resolves one.
-  await moderator.goto('/');
-  await moderator.getByRole('link', { name: 'Moderation' }).click();
-  await expect(moderator).toHaveURL(/\/moderation$/);
-  const reports = moderator.getByRole('list', { name: 'Reports' });
-  await expect(reports.locator('.staff-item')).toHaveCount(2);
+  // The moderator's open page shows the new report within seconds, with no click; newest
+  // first, the room's with its chat lines; resolves one.
+  await expect(reports.locator('.staff-item')).toHaveCount(2, { timeout: 15_000 });
   await expect(reports.locator('.staff-item').first()).toContainText('ads on the profile too');
   const fromRoom = reports.locator('.staff-item').filter({ hasText: 'spamming gold ads in chat' });
   await expect(fromRoom).toContainText('Report Hall');

@@ -16,6 +16,9 @@ const STATUSES: [(&str, &str); 4] = [
 
 /// How many reports the tab shows.
 const SHOWN: u32 = 100;
+/// How often the open tab reads the reports again.
+#[cfg(feature = "hydrate")]
+const POLL_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[component]
 pub fn Reports() -> impl IntoView {
@@ -27,6 +30,11 @@ pub fn Reports() -> impl IntoView {
         move || (status.get(), close.version().get(), refresh.get()),
         |(status, _, _)| list_reports(Some(status), 0, SHOWN),
     );
+    // Staff keep this tab open: a new report shows within seconds, without a click.
+    #[cfg(feature = "hydrate")]
+    if let Ok(poll) = set_interval_with_handle(move || refresh.update(|n| *n += 1), POLL_EVERY) {
+        on_cleanup(move || poll.clear());
+    }
     let options = STATUSES
         .map(|(value, label)| view! { <option value=value>{label}</option> })
         .collect_view();
