@@ -7,7 +7,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // One room summary for the wire, the JSON API and server functions alike.
         .type_attribute(
             ".pianorhythm.v1.RoomSummary",
-            "#[derive(serde::Serialize, serde::Deserialize)] #[serde(rename_all = \"camelCase\")]",
+            // Fields an older instance does not send take their defaults.
+            "#[derive(serde::Serialize, serde::Deserialize)] #[serde(rename_all = \"camelCase\", default)]",
         )
         // One instrument for the wire, an account's settings and a guest's session alike.
         .type_attribute(

@@ -1,11 +1,15 @@
 //! The lobby page: the live rooms (rendered on the server, then kept current by the server's
-//! pushes), creating a room, and joining a private one by name.
+//! pushes), searched and ordered as the player asks (`finder`), creating a room, and joining a
+//! private one by name.
+
+mod finder;
 
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use pianorhythm_core::{protocol, rooms::RoomSummary};
 
+use self::finder::{find, Finder, Order};
 use crate::{
     components::settings_form::SettingsForm,
     error_page::ErrorList,
@@ -16,6 +20,7 @@ use crate::{
 #[component]
 pub fn LobbyPage() -> impl IntoView {
     let initial = Resource::new(|| (), |_| list_rooms());
+    let finder = RwSignal::new(Finder::default());
 
     view! {
         <section class="page lobby">
@@ -23,11 +28,12 @@ pub fn LobbyPage() -> impl IntoView {
                 <h1>"Rooms"</h1>
                 <CreateRoom/>
             </div>
+            <RoomFinder finder/>
             <Suspense fallback=|| view! { <p class="loading">"Loading rooms…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors/> }>
                     {move || Suspend::new(async move {
                         let initial = initial.await?;
-                        Ok::<_, ServerFnError>(view! { <LiveRoomList initial/> })
+                        Ok::<_, ServerFnError>(view! { <LiveRoomList initial finder/> })
                     })}
                 </ErrorBoundary>
             </Suspense>
@@ -36,9 +42,36 @@ pub fn LobbyPage() -> impl IntoView {
     }
 }
 
-/// The list the server rendered, then the server's pushes once this part of the page is live.
+/// "Search rooms", the order, and "Hide full rooms".
 #[component]
-fn LiveRoomList(initial: Vec<RoomSummary>) -> impl IntoView {
+fn RoomFinder(finder: RwSignal<Finder>) -> impl IntoView {
+    let orders = Order::ALL
+        .map(|(_, value, label)| view! { <option value=value>{label}</option> })
+        .collect_view();
+    view! {
+        <div class="room-finder" role="search">
+            <label>"Search rooms"
+                <input type="search" prop:value=move || finder.with(|f| f.query.clone())
+                    on:input=move |e| finder.update(|f| f.query = event_target_value(&e))/>
+            </label>
+            <label>"Sort by"
+                <select on:change=move |e| finder.update(|f| f.order = Order::from_value(&event_target_value(&e)))>
+                    {orders}
+                </select>
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || finder.with(|f| f.hide_full)
+                    on:change=move |e| finder.update(|f| f.hide_full = event_target_checked(&e))/>
+                "Hide full rooms"
+            </label>
+        </div>
+    }
+}
+
+/// The list the server rendered, then the server's pushes once this part of the page is live;
+/// either as the finder asks.
+#[component]
+fn LiveRoomList(initial: Vec<RoomSummary>, finder: RwSignal<Finder>) -> impl IntoView {
     let live = use_live();
     let pushed = live.rooms;
     // Hydration must see exactly what the server rendered, even if a push came in meanwhile:
@@ -57,9 +90,10 @@ fn LiveRoomList(initial: Vec<RoomSummary>) -> impl IntoView {
             live.show_room_list(false);
         }
     });
-    move || match pushed.get().filter(|_| hydrated.get()) {
-        Some(rooms) => view! { <RoomList rooms=rooms/> },
-        None => view! { <RoomList rooms=initial.clone()/> },
+    move || {
+        let rooms = pushed.get().filter(|_| hydrated.get());
+        let rooms = finder.with(|finder| find(rooms.as_ref().unwrap_or(&initial), finder));
+        view! { <RoomList rooms/> }
     }
 }
 
@@ -77,6 +111,9 @@ pub fn room_path(name: &str) -> String {
 
 #[component]
 fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
+    if rooms.is_empty() {
+        return view! { <p class="hint" role="status">"No room matches."</p> }.into_any();
+    }
     view! {
         <ul class="room-list" aria-label="Rooms">
             {rooms
@@ -97,6 +134,7 @@ fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
+    .into_any()
 }
 
 #[component]

@@ -40,14 +40,14 @@ export async function online(page: Page) {
   await expect(page.getByRole('status').first()).toHaveAttribute('data-state', 'online', { timeout: 15_000 });
 }
 
-export async function createRoom(page: Page, name: string, options: { password?: string; isPrivate?: boolean } = {}) {
+export async function createRoom(page: Page, name: string, options: { password?: string; isPrivate?: boolean; maxPlayers?: number } = {}) {
   await page.goto('/');
   await online(page);
   await page.getByRole('button', { name: 'Create room' }).click();
   const dialog = page.getByRole('dialog', { name: 'Create room' });
   await dialog.getByLabel('Room name').fill(name);
   if (options.password) await dialog.getByLabel('Password').fill(options.password);
-  await dialog.getByLabel('Max players').fill('8');
+  await dialog.getByLabel('Max players').fill(String(options.maxPlayers ?? 8));
   if (options.isPrivate) await dialog.getByLabel('Private').check();
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/room/${encodeURIComponent(name)}$`));

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { createRoom, newPlayer, online } from './helpers';
 
 test('the lobby is rendered on the server, before any JavaScript runs', async ({ request }) => {
   const response = await request.get('/');
@@ -52,4 +53,34 @@ test('an unknown address shows the not-found page with status 404', async ({ pag
   const response = await page.goto('/no/such/room');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('rooms are found by name, ordered by players, name or age, and full ones can be hidden', async ({ page, browser, baseURL }) => {
+  // Beta (one player), then Alpha (full with its one place), then Gamma (two players).
+  const beta = await newPlayer(browser, baseURL);
+  await createRoom(beta, 'Finder Beta');
+  const alpha = await newPlayer(browser, baseURL);
+  await createRoom(alpha, 'Finder Alpha', { maxPlayers: 1 });
+  const gamma = await newPlayer(browser, baseURL);
+  await createRoom(gamma, 'Finder Gamma');
+  const guest = await newPlayer(browser, baseURL);
+  await guest.goto('/room/Finder%20Gamma');
+  await expect(guest.getByRole('list', { name: 'Players' }).getByRole('listitem')).toHaveCount(2);
+
+  await page.goto('/');
+  await online(page);
+  const listed = page.getByRole('list', { name: 'Rooms' }).locator('.room-name');
+  await page.getByLabel('Search rooms').fill('  FINDER ');
+  await expect(listed).toHaveText(['Finder Gamma', 'Finder Alpha', 'Finder Beta']);
+  await page.getByLabel('Sort by').selectOption({ label: 'Name' });
+  await expect(listed).toHaveText(['Finder Alpha', 'Finder Beta', 'Finder Gamma']);
+  await page.getByLabel('Sort by').selectOption({ label: 'Newest' });
+  await expect(listed).toHaveText(['Finder Gamma', 'Finder Alpha', 'Finder Beta']);
+  await page.getByLabel('Hide full rooms').check();
+  await expect(listed).toHaveText(['Finder Gamma', 'Finder Beta']);
+  // Cleared, the Lobby is first again; a name nothing has says so.
+  await page.getByLabel('Search rooms').fill('');
+  await expect(listed.first()).toHaveText('Lobby');
+  await page.getByLabel('Search rooms').fill('no such room');
+  await expect(page.getByRole('status').filter({ hasText: 'No room matches.' })).toBeVisible();
 });

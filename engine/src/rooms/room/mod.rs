@@ -393,6 +393,7 @@ impl Room {
             max_players: self.settings.max_players,
             has_password: self.settings.password.is_some(),
             owner,
+            created_at: self.created_at,
         };
         self.context
             .directory
