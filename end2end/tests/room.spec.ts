@@ -94,6 +94,11 @@ test('chat goes both ways and the history is there after a reload', async ({ bro
   await alice.getByLabel('Chat message').fill('hello from Alice');
   await alice.getByLabel('Chat message').press('Enter');
   await expect(bob.getByRole('list', { name: 'Chat' })).toContainText('hello from Alice');
+  // Each line shows its time on the reader's clock, the full date on hover.
+  const stamp = bob.getByRole('list', { name: 'Chat' }).locator('li', { hasText: 'hello from Alice' }).locator('time');
+  await expect(stamp).toHaveText(/^\d\d:\d\d$/);
+  const shown = await bob.evaluate(() => { const d = new Date(); return `${d.getFullYear()}`; });
+  await expect(stamp).toHaveAttribute('title', new RegExp(shown));
   await bob.getByLabel('Chat message').fill('hi Alice');
   await bob.getByRole('button', { name: 'Send' }).click();
   await expect(alice.getByRole('list', { name: 'Chat' })).toContainText('hi Alice');

@@ -1,4 +1,5 @@
-//! The room's chat: history on arrival, new messages live, one line to write.
+//! The room's chat: history on arrival, new messages live (each with its time on the reader's
+//! clock), one line to write.
 
 use leptos::prelude::*;
 
@@ -46,8 +47,11 @@ pub fn Chat() -> impl IntoView {
                                     on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
                             }
                         });
+                        let (clock, date) = shown_time(message.time);
                         view! {
                             <li>
+                                <time class="meta" title=date>{clock}</time>
+                                " "
                                 <span class="sender" style=format!("color: {}", sender.color)>
                                     {sender.name}
                                 </span>
@@ -72,5 +76,22 @@ pub fn Chat() -> impl IntoView {
                 <button type="submit">"Send"</button>
             </form>
         </section>
+    }
+}
+
+/// When a message was sent, on the reader's clock: "hh:mm", and the full date and time (for
+/// hovering). Only the browser shows chat lines, and only it knows the reader's time zone.
+fn shown_time(unix_ms: f64) -> (String, String) {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = js_sys::Date::new(&unix_ms.into());
+        let clock = format!("{:02}:{:02}", date.get_hours(), date.get_minutes());
+        let full = date.to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED);
+        (clock, full.into())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = unix_ms;
+        (String::new(), String::new())
     }
 }
