@@ -21,5 +21,24 @@ pub const NOTE_BURST_SECONDS: u32 = 3;
 pub const CHAT_HISTORY_LEN: usize = 50;
 
 /// One line of the lobby's room list, as the protocol pushes it and the REST API and server
-/// functions return it (as JSON: `{id, name, playerCount, maxPlayers, hasPassword, owner}`).
+/// functions return it (as JSON: `{id, name, playerCount, maxPlayers, hasPassword, owner,
+/// createdAt}`).
 pub use crate::protocol::RoomSummary;
+
+/// The room list's own order: the Lobby first, then the busiest, then by name ignoring case.
+/// The server lists rooms so, and the lobby page's "Players" order is this one.
+pub fn busiest_first(a: &RoomSummary, b: &RoomSummary) -> std::cmp::Ordering {
+    lobby_first(a, b)
+        .then(b.player_count.cmp(&a.player_count))
+        .then_with(|| by_name(a, b))
+}
+
+/// The Lobby before every other room.
+pub fn lobby_first(a: &RoomSummary, b: &RoomSummary) -> std::cmp::Ordering {
+    (b.id == LOBBY_ROOM_ID).cmp(&(a.id == LOBBY_ROOM_ID))
+}
+
+/// By name, ignoring case.
+pub fn by_name(a: &RoomSummary, b: &RoomSummary) -> std::cmp::Ordering {
+    a.name.to_lowercase().cmp(&b.name.to_lowercase())
+}

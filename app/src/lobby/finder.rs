@@ -1,7 +1,7 @@
 //! Finding a room in the lobby's list: by name, in an order the player picks, full rooms
 //! hidden or not. The permanent Lobby stays first whenever it is shown.
 
-use pianorhythm_core::rooms::{RoomSummary, LOBBY_ROOM_ID};
+use pianorhythm_core::rooms::{busiest_first, by_name, lobby_first, RoomSummary};
 
 /// The orders the list can take.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,18 +52,12 @@ pub fn find(rooms: &[RoomSummary], finder: &Finder) -> Vec<RoomSummary> {
         .filter(|room| !(finder.hide_full && is_full(room)))
         .cloned()
         .collect();
-    let by_name =
-        |a: &RoomSummary, b: &RoomSummary| a.name.to_lowercase().cmp(&b.name.to_lowercase());
-    found.sort_by(|a, b| {
-        let lobby_first = (b.id == LOBBY_ROOM_ID).cmp(&(a.id == LOBBY_ROOM_ID));
-        lobby_first.then_with(|| match finder.order {
-            Order::Players => b
-                .player_count
-                .cmp(&a.player_count)
-                .then_with(|| by_name(a, b)),
-            Order::Name => by_name(a, b),
-            Order::Newest => b.created_at.cmp(&a.created_at).then_with(|| by_name(a, b)),
-        })
+    found.sort_by(|a, b| match finder.order {
+        Order::Players => busiest_first(a, b),
+        Order::Name => lobby_first(a, b).then_with(|| by_name(a, b)),
+        Order::Newest => lobby_first(a, b)
+            .then(b.created_at.cmp(&a.created_at))
+            .then_with(|| by_name(a, b)),
     });
     found
 }
@@ -75,6 +69,8 @@ fn is_full(room: &RoomSummary) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use pianorhythm_core::rooms::LOBBY_ROOM_ID;
+
     use super::*;
 
     fn room(id: &str, name: &str, players: u32, max: u32, created_at: i64) -> RoomSummary {

@@ -6,7 +6,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use parking_lot::Mutex;
-use pianorhythm_core::rooms::{RoomSummary, LOBBY_ROOM_ID};
+use pianorhythm_core::rooms::{busiest_first, RoomSummary};
 use tokio::sync::Notify;
 
 use super::{RoomError, RoomHandle};
@@ -141,12 +141,7 @@ impl Directory {
             .filter(|(_, private)| !private)
             .map(|(summary, _)| summary.clone())
             .collect();
-        rooms.sort_by(|a, b| {
-            (b.id == LOBBY_ROOM_ID)
-                .cmp(&(a.id == LOBBY_ROOM_ID))
-                .then(b.player_count.cmp(&a.player_count))
-                .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-        });
+        rooms.sort_by(busiest_first);
         rooms
     }
 }
