@@ -4,6 +4,7 @@
 //!
 //! - `account`: the signed-in player, profiles, settings and form errors
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
+//! - `social`: players among themselves: whom they block
 //! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
 //! - `when`: stored times as the pages show them
 //! - `services` (feature `server`): the services the server gives the pages' server functions
@@ -12,5 +13,6 @@ pub mod account;
 #[cfg(feature = "server")]
 pub mod services;
 pub mod sheets;
+pub mod social;
 pub mod staff;
 pub mod when;

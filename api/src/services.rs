@@ -13,6 +13,7 @@ use crate::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
         SheetResults, SheetSummary,
     },
+    social::{BlockForm, BlockedPlayer},
     staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
 };
 
@@ -186,3 +187,16 @@ pub trait StaffService: Send + Sync {
 }
 
 pub type SharedStaff = Arc<dyn StaffService>;
+
+/// What players do about each other, for the pages. Errors are messages fit for the player.
+#[async_trait::async_trait]
+pub trait SocialService: Send + Sync {
+    /// Whom the caller blocks, newest first.
+    async fn blocks(&self, request: &Parts) -> Result<Vec<BlockedPlayer>, String>;
+    /// Blocks a player; answers them as the list now shows them.
+    async fn block(&self, request: &Parts, form: BlockForm) -> Result<BlockedPlayer, String>;
+    /// Unblocks a player (one not blocked is no error).
+    async fn unblock(&self, request: &Parts, player_id: String) -> Result<(), String>;
+}
+
+pub type SharedSocial = Arc<dyn SocialService>;

@@ -40,6 +40,7 @@ mod room;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server_fns;
+pub mod server_fns_social;
 pub mod server_fns_staff;
 pub mod sheets;
 #[cfg(feature = "ssr")]

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use pianorhythm_engine::{
+    blocks::BlockedPlayers,
     outbox::Goodbye,
     rooms::{Claim, Cluster, RemoteRoom, RoomError, Whereabouts},
 };
@@ -12,7 +13,7 @@ use pianorhythm_engine::{
 use crate::{
     bus::{wire, Bus},
     placement::Placement,
-    remote::Remotes,
+    remote::{self, Remotes},
 };
 
 /// This instance among those sharing one Redis.
@@ -129,6 +130,19 @@ impl Cluster for RedisCluster {
         tokio::spawn(async move {
             if let Err(error) = bus.broadcast(vec![close]).await {
                 tracing::warn!(%error, "cannot end a player's connections elsewhere");
+            }
+        });
+    }
+
+    fn blocks_elsewhere(&self, player: &str, blocked: &BlockedPlayers) {
+        let kind = wire::item::Kind::PlayerBlocks(wire::PlayerBlocks {
+            player_id: player.to_owned(),
+            blocks: Some(remote::blocks_on_the_wire(blocked)),
+        });
+        let bus = self.bus.clone();
+        tokio::spawn(async move {
+            if let Err(error) = bus.broadcast(vec![wire::Item { kind: Some(kind) }]).await {
+                tracing::warn!(%error, "cannot tell a player's connections elsewhere of their blocks");
             }
         });
     }

@@ -25,6 +25,7 @@ use pianorhythm_core::{
     },
 };
 use pianorhythm_engine::{
+    blocks::BlockedPlayers,
     limits::Player,
     outbox::{Outbox, PeerLink as _},
     rooms::{self, Origin, PasswordChange, RoomCommand, RoomError},
@@ -146,16 +147,21 @@ fn request(
             origin,
             participant,
             proof,
+            blocked,
             reply,
         } => {
             let join = wire::Join {
                 request_id: joins.add(to, reply),
                 participant: Some(participant),
                 proof,
+                blocked: blocked.ids().map(str::to_owned).collect(),
             };
             (Some(origin), Kind::Join(join))
         }
         RoomCommand::Leave { origin } => (Some(origin), Kind::Leave(wire::Leave {})),
+        RoomCommand::Blocks { origin, blocked } => {
+            (Some(origin), Kind::Blocks(blocks_on_the_wire(&blocked)))
+        }
         RoomCommand::Notes { origin, batch } => (Some(origin), forwarded(Request::Notes(batch))),
         RoomCommand::Chat { origin, text } => {
             (Some(origin), forwarded(Request::Chat(ChatSend { text })))
@@ -261,12 +267,17 @@ pub fn arrived(request: wire::RoomRequest, from: &Arc<PeerLink>) -> Option<Arriv
                     origin,
                     participant: join.participant?,
                     proof: join.proof,
+                    blocked: BlockedPlayers::new(join.blocked),
                     reply,
                 },
                 join: Some((join.request_id, answer)),
             })
         }
         (Kind::Leave(_), Some(origin)) => simple(RoomCommand::Leave { origin }),
+        (Kind::Blocks(blocks), Some(origin)) => simple(RoomCommand::Blocks {
+            origin,
+            blocked: BlockedPlayers::new(blocks.players),
+        }),
         (Kind::Forwarded(message), Some(origin)) => {
             simple(RoomCommand::forwarded(origin, message.kind?)?)
         }
@@ -291,6 +302,13 @@ pub fn arrived(request: wire::RoomRequest, from: &Arc<PeerLink>) -> Option<Arriv
             tracing::warn!("a room request on the bus without a valid sender");
             None
         }
+    }
+}
+
+/// A block list as it goes over the bus.
+pub fn blocks_on_the_wire(blocked: &BlockedPlayers) -> wire::Blocks {
+    wire::Blocks {
+        players: blocked.ids().map(str::to_owned).collect(),
     }
 }
 

@@ -21,6 +21,7 @@ use std::{
 use parking_lot::Mutex;
 use pianorhythm_core::protocol::ErrorCode;
 use pianorhythm_engine::{
+    blocks::BlockedPlayers,
     frames,
     live::LiveConnections,
     names,
@@ -93,6 +94,11 @@ impl ClusterTasks {
                         .close_player_here(&player, Goodbye::BannedFromSite),
                     Some(Item::RolesChanged(player)) => {
                         self.live.close_player_here(&player, Goodbye::RolesChanged)
+                    }
+                    Some(Item::PlayerBlocks(update)) => {
+                        let players = update.blocks.map(|blocks| blocks.players);
+                        let blocked = BlockedPlayers::new(players.unwrap_or_default());
+                        self.live.set_blocks_here(&update.player_id, &blocked);
                     }
                     Some(Item::Returned(_)) => {
                         self.gone.lock().remove(envelope.from.as_str());

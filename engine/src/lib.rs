@@ -6,6 +6,7 @@
 //! [`rooms::RoomRecords`] (what rooms keep in the store). One instance alone uses
 //! [`solo::Solo`] for the first three; the cluster crate implements them over Redis.
 //!
+//! - `blocks`: whom a player blocks, consulted by rooms on everything they relay
 //! - `clock`: the server's time, which clients synchronise to
 //! - `frames`: server messages encoded once, shared by every recipient
 //! - `ids`: ids of rooms and chat messages
@@ -20,6 +21,7 @@
 //! - `shutdown`: the token every long-lived task watches
 //! - `solo`: one instance alone, standing in for the cluster
 
+pub mod blocks;
 pub mod clock;
 pub mod frames;
 pub mod ids;

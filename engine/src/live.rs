@@ -1,5 +1,6 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
-//! site ban or a change of roles can end a player's connections at once.
+//! site ban or a change of roles can end a player's connections at once, and a new block
+//! reaches their rooms.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -7,6 +8,7 @@ use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
 
 use crate::{
+    blocks::BlockedPlayers,
     outbox::{Goodbye, Outbox, Rejoin},
     rooms::{Cluster, ConnectionId},
     shutdown::Shutdown,
@@ -59,6 +61,21 @@ impl LiveConnections {
         for (owner, outbox) in self.lock().values() {
             if &**owner == player {
                 outbox.close(why);
+            }
+        }
+    }
+
+    /// Tells every connection of a player, on every instance, that their block list changed.
+    pub fn set_blocks(&self, player: &str, blocked: &BlockedPlayers) {
+        self.set_blocks_here(player, blocked);
+        self.cluster.blocks_elsewhere(player, blocked);
+    }
+
+    /// Tells every connection of a player on this instance that their block list changed.
+    pub fn set_blocks_here(&self, player: &str, blocked: &BlockedPlayers) {
+        for (owner, outbox) in self.lock().values() {
+            if &**owner == player {
+                outbox.blocks(blocked.clone());
             }
         }
     }

@@ -22,7 +22,7 @@ use std::{
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
-use crate::metrics;
+use crate::{blocks::BlockedPlayers, metrics};
 
 /// Frames a connection may have waiting before it counts as too slow.
 pub const OUTBOX_CAPACITY: usize = 1024;
@@ -35,6 +35,8 @@ pub enum Outgoing {
     Close(Goodbye),
     /// The connection's room may have moved to another instance: join it again there.
     Rejoin(Rejoin),
+    /// The player's block list changed (on any instance): their rooms must know.
+    Blocks(BlockedPlayers),
 }
 
 /// Which connections should join their room again, wherever it lives now.
@@ -146,6 +148,11 @@ impl Outbox {
     /// Tells the connection its room may have moved.
     pub fn rejoin(&self, which: Rejoin) {
         self.send(Outgoing::Rejoin(which));
+    }
+
+    /// Tells the connection its player's block list changed.
+    pub fn blocks(&self, blocked: BlockedPlayers) {
+        self.send(Outgoing::Blocks(blocked));
     }
 
     fn send(&self, item: Outgoing) {

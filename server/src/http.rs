@@ -93,7 +93,12 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         reports: state.reports.clone(),
         accounts: state.accounts.clone(),
     });
+    let social: pianorhythm_api::services::SharedSocial = Arc::new(crate::social::SocialPages {
+        social: state.social.clone(),
+        accounts: state.accounts.clone(),
+    });
     let provide_services = move || {
+        provide_context(social.clone());
         provide_context(rooms.clone());
         provide_context(accounts.clone());
         provide_context(sheets.clone());

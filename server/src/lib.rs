@@ -19,6 +19,7 @@
 //! - `reports`: players' reports about other players, and staff closing them
 //! - `service_error`: the one error of the services (accounts, sheet music)
 //! - `sheets`: sheet music: formats, the library, recordings
+//! - `social`: what players do about each other: blocking
 //! - `telemetry`: logs and Sentry
 //! - `ws`: the WebSocket endpoint: the socket loop, and requests turned into room commands
 
@@ -34,6 +35,7 @@ pub mod metrics;
 pub mod reports;
 pub mod service_error;
 pub mod sheets;
+pub mod social;
 pub mod telemetry;
 pub mod ws;
 
@@ -157,6 +159,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
     accounts::purge::spawn(store.refresh_tokens.clone(), shutdown.clone());
+    let social = social::Social::new(&store, live.clone());
     let state = http::state::AppState {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
@@ -169,7 +172,9 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             connection: config.connection,
             origins: Arc::new(config.allowed_origins.clone()),
             accounts: accounts.clone(),
+            social: social.clone(),
         },
+        social,
         accounts,
         sheets: sheets::SheetLibrary::new(store.sheets.clone(), uploads, store.audit.clone()),
         readiness: Readiness {

@@ -65,6 +65,24 @@ pub enum ServiceError {
     Unavailable,
 }
 
+/// The longest participant or room id taken (ids are 24 characters; the Lobby's is a word).
+const MAX_ID_CHARS: usize = 64;
+
+/// An id from a form or a request, trimmed; anything that cannot be an id is an error of
+/// `field`.
+pub fn id_field(field: &'static str, id: &str) -> Result<String, ServiceError> {
+    let id = id.trim();
+    let fits = !id.is_empty()
+        && id.chars().count() <= MAX_ID_CHARS
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    match fits {
+        true => Ok(id.to_owned()),
+        false => Err(ServiceError::field(field, "not an id")),
+    }
+}
+
 impl ServiceError {
     pub fn field(field: &'static str, message: impl Into<String>) -> Self {
         Self::Field {
@@ -89,6 +107,20 @@ impl From<StoreError> for ServiceError {
             StoreError::Conflict { what } => Self::field(what, format!("that {what} is taken")),
             StoreError::Invalid(message) => Self::field("form", message),
             StoreError::Unavailable(detail) => Self::unavailable(detail),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_words_never_patterns() {
+        assert_eq!(id_field("roomId", " lobby ").ok(), Some("lobby".to_owned()));
+        let long = "a".repeat(MAX_ID_CHARS + 1);
+        for bad in ["", " ", ".*", "{\"$gt\": \"\"}", "a b", long.as_str()] {
+            assert!(id_field("roomId", bad).is_err(), "{bad}");
         }
     }
 }

@@ -46,6 +46,7 @@ use crate::{
     error::ApiError,
     guest,
     service_error::ServiceError,
+    social::Social,
 };
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
@@ -59,6 +60,8 @@ pub struct Realtime {
     pub origins: Arc<OriginPolicy>,
     /// Who connects: the session's guest or account, or a bearer token's account.
     pub accounts: Accounts,
+    /// Whom each player blocks, which their rooms must know.
+    pub social: Social,
 }
 
 /// Connection ids start at a random point, so that the ids of two instances sharing a bus
@@ -168,9 +171,14 @@ pub async fn upgrade(
                 user_agent: caller.user_agent.as_deref().map(Arc::from),
                 browser,
             });
+            let blocked = realtime
+                .social
+                .blocked_players(&caller.identity, &session)
+                .await;
             let handler = handler::Handler::new(
                 origin,
                 caller,
+                blocked,
                 session,
                 realtime.registry,
                 realtime.limits,

@@ -1229,3 +1229,102 @@ async fn forged_envelopes_on_redis_are_dropped_and_counted() {
     let reason = goodbye(&mut bob, "bob's goodbye on B").await;
     assert_eq!(reason, DisconnectReason::BannedFromSite);
 }
+
+/// One round: the troll plays and says `spam <n>`; once the troll has their echo, the
+/// bystander says `mark <n>`. Answers whether the listener got anything of the troll's before
+/// the mark (everything from the room reaches them in order).
+async fn troll_heard_before_mark(
+    troll: &mut WsClient,
+    bystander: &mut WsClient,
+    listener: &mut WsClient,
+    troll_id: &str,
+    n: u32,
+) -> bool {
+    let (spam, mark) = (format!("spam {n}"), format!("mark {n}"));
+    troll.request(note(60)).await;
+    troll.request(chat(&spam)).await;
+    until(troll, PATIENCE, "the troll's echo", |kind| match kind {
+        Kind::Chat(message) if message.text == spam => Some(()),
+        _ => None,
+    })
+    .await;
+    bystander.request(chat(&mark)).await;
+    let mut heard = false;
+    until(
+        listener,
+        PATIENCE,
+        "the bystander's mark",
+        |kind| match kind {
+            Kind::Chat(message) if message.text == mark => Some(()),
+            Kind::Chat(message) if message.text == spam => {
+                heard = true;
+                None
+            }
+            Kind::Notes(notes) if notes.sender_id == troll_id => {
+                heard = true;
+                None
+            }
+            _ => None,
+        },
+    )
+    .await;
+    heard
+}
+
+/// A block made over HTTP on one instance reaches the blocker's socket on the other at once,
+/// and through it their room, held by the first; a socket that joins later carries the list
+/// over the bus with its join.
+#[tokio::test]
+async fn a_block_reaches_the_blockers_sockets_and_room_on_every_instance() {
+    let shared = Shared::new();
+    let (a, b) = shared.two_instances(&[("CHAT_BURST", "1000")]).await;
+    let (mut troll, troll_you) = a.connect(None).await;
+    troll.create_room(room("Quiet")).await;
+    let (mut ana, _, cookie) = remembered_player(&b).await;
+    ana.enter("Quiet").await;
+    let (mut bo, _) = b.connect(None).await;
+    bo.enter("Quiet").await;
+    assert!(troll_heard_before_mark(&mut troll, &mut bo, &mut ana, &troll_you.id, 0).await);
+
+    let on_a = Browser::at(a.address);
+    on_a.set_cookie(&cookie);
+    let blocked = on_a
+        .http
+        .post(on_a.url("/api/v1/blocks"))
+        .json(&serde_json::json!({ "playerId": troll_you.id, "name": "Troll" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blocked.status(), reqwest::StatusCode::CREATED);
+    // The block crosses the bus twice (to Ana's socket on B, then to the room on A): it holds
+    // within a round or two, and from then on for good.
+    let deadline = Instant::now() + PATIENCE;
+    let mut n = 1;
+    while troll_heard_before_mark(&mut troll, &mut bo, &mut ana, &troll_you.id, n).await {
+        assert!(
+            Instant::now() < deadline,
+            "the block never reached the room"
+        );
+        n += 1;
+    }
+    for n in n + 1..n + 4 {
+        assert!(!troll_heard_before_mark(&mut troll, &mut bo, &mut ana, &troll_you.id, n).await);
+    }
+    // A second tab on B joins with the list: the troll's lines are not in its history.
+    let (mut second_tab, _) = b.connect(Some(&cookie)).await;
+    let history: Vec<String> = second_tab
+        .enter("Quiet")
+        .await
+        .recent_chat
+        .into_iter()
+        .map(|message| message.text)
+        .collect();
+    assert!(history.iter().any(|line| line.starts_with("mark")));
+    assert!(
+        !history.iter().any(|line| line.starts_with("spam")),
+        "{history:?}"
+    );
+    assert!(
+        !troll_heard_before_mark(&mut troll, &mut bo, &mut second_tab, &troll_you.id, 99).await
+    );
+}

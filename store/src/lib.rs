@@ -1,5 +1,6 @@
 //! Persistence: users, rooms that persist, chat history, sheet music, the audit log,
-//! sessions, API refresh tokens, player reports and site bans, behind one small trait per aggregate ([`ports`]).
+//! sessions, API refresh tokens, player reports, site bans and members' blocks, behind one
+//! small trait per aggregate ([`ports`]).
 //!
 //! Two backends implement every port: SQLite under `DATA_DIR` (the default: one machine, no
 //! database server) and MongoDB (when `MONGODB_URI` is set). One contract test suite holds both
@@ -26,7 +27,7 @@ use std::{path::PathBuf, sync::Arc};
 pub use error::{StoreError, StoreResult};
 pub use pianorhythm_engine::ids;
 use ports::{
-    AuditLog, ChatStore, Health, RefreshTokens, ReportStore, RoomStore, SessionRecords,
+    AuditLog, BlockStore, ChatStore, Health, RefreshTokens, ReportStore, RoomStore, SessionRecords,
     SheetMusicStore, SiteBans, UserStore,
 };
 
@@ -50,6 +51,7 @@ pub trait Backend:
     + RefreshTokens
     + ReportStore
     + SiteBans
+    + BlockStore
     + Health
     + 'static
 {
@@ -65,6 +67,7 @@ impl<T> Backend for T where
         + RefreshTokens
         + ReportStore
         + SiteBans
+        + BlockStore
         + Health
         + 'static
 {
@@ -91,6 +94,8 @@ pub struct Store {
     pub reports: Arc<dyn ReportStore>,
     /// Why and by whom accounts were banned from the site.
     pub site_bans: Arc<dyn SiteBans>,
+    /// Whom each member blocks.
+    pub blocks: Arc<dyn BlockStore>,
     /// Whether the backend answers, for readiness.
     pub health: Arc<dyn Health>,
     /// "sqlite" or "mongodb", for logs.
@@ -122,6 +127,7 @@ impl Store {
             refresh_tokens: backend.clone(),
             reports: backend.clone(),
             site_bans: backend.clone(),
+            blocks: backend.clone(),
             health: backend,
             backend: name,
         }

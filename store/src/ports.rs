@@ -9,6 +9,7 @@ use pianorhythm_core::{
     domain::{
         audit::{AuditEntry, AuditFilter},
         auth::{Login, Redeemed, RefreshToken},
+        block::Block,
         report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
@@ -156,6 +157,18 @@ pub trait SiteBans: Send + Sync {
     async fn in_force(&self, now: UnixMillis, skip: u64, limit: u32) -> StoreResult<Vec<SiteBan>>;
     /// The account's ban as recorded (in force or not), to tell its player why and until when.
     async fn of(&self, account_id: &str) -> StoreResult<Option<SiteBan>>;
+}
+
+/// Whom each member blocks (a guest's list lives in their session).
+#[async_trait]
+pub trait BlockStore: Send + Sync {
+    /// Adds `block` to the owner's list; a player already there keeps their place and takes
+    /// the new name.
+    async fn block(&self, owner_id: &str, block: &Block) -> StoreResult<()>;
+    /// Takes a player off the owner's list; whether they were on it.
+    async fn unblock(&self, owner_id: &str, player_id: &str) -> StoreResult<bool>;
+    /// The owner's list, newest first.
+    async fn blocks(&self, owner_id: &str) -> StoreResult<Vec<Block>>;
 }
 
 /// Session records for tower-sessions (the server's `http::sessions` adapts them).

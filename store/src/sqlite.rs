@@ -7,6 +7,7 @@
 //! writer at a time, which `busy_timeout` queues up.
 
 mod audit;
+mod blocks;
 mod chat;
 mod reports;
 mod rooms;

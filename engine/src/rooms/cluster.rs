@@ -1,8 +1,8 @@
 //! Where rooms live when several instances serve them, as the traits the registry asks:
 //! [`Cluster`] (where each room lives, its name across instances) and [`RemoteRoom`] (a room
-//! held elsewhere). [`Cluster`] also carries the two other things the engine asks of the
-//! other instances: ending a player's connections there (a site ban, changed roles), and whether they can be
-//! reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
+//! held elsewhere). [`Cluster`] also carries the other things the engine asks of the other
+//! instances: ending a player's connections there (a site ban, changed roles), telling them
+//! of a new block list, and whether they can be reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
 //! answers that every room is here and every name free unless a room here has it, so the
 //! registry never asks whether there is a cluster.
 
@@ -11,7 +11,7 @@ use std::{fmt::Debug, sync::Arc};
 use async_trait::async_trait;
 
 use super::{RoomCommand, RoomError};
-use crate::{outbox::Goodbye, solo::Solo};
+use crate::{blocks::BlockedPlayers, outbox::Goodbye, solo::Solo};
 
 /// Where a claim left a room.
 pub enum Claim {
@@ -52,6 +52,8 @@ pub trait Cluster: Send + Sync {
     async fn rooms_elsewhere(&self) -> Result<Vec<(String, Arc<dyn RemoteRoom>)>, RoomError>;
     /// Ends a player's connections on the other instances (a site ban, changed roles).
     fn close_player_elsewhere(&self, player: &str, why: Goodbye);
+    /// Tells a player's connections on the other instances that their block list changed.
+    fn blocks_elsewhere(&self, player: &str, blocked: &BlockedPlayers);
     /// Whether the link to the other instances works now, for readiness checks.
     async fn reachable(&self) -> Result<(), String>;
     /// Says this instance is leaving, so the others may take its rooms over at once.
@@ -97,6 +99,8 @@ impl Cluster for Solo {
     }
 
     fn close_player_elsewhere(&self, _: &str, _: Goodbye) {}
+
+    fn blocks_elsewhere(&self, _: &str, _: &BlockedPlayers) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())

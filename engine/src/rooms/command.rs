@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::RemoteRoom;
 use super::{password, RoomError};
-use crate::{limits::Player, outbox::Outbox};
+use crate::{blocks::BlockedPlayers, limits::Player, outbox::Outbox};
 
 /// How long a join waits for the room's answer (from another instance, at worst).
 pub const JOIN_ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -65,10 +65,17 @@ pub enum RoomCommand {
         participant: Participant,
         /// The room's password hash, once the joiner has shown they know the password.
         proof: Option<String>,
+        /// Whom the player blocks: the room sends them nothing from those players.
+        blocked: BlockedPlayers,
         reply: oneshot::Sender<Result<(), RoomError>>,
     },
     Leave {
         origin: Arc<Origin>,
+    },
+    /// The player's block list changed.
+    Blocks {
+        origin: Arc<Origin>,
+        blocked: BlockedPlayers,
     },
     Notes {
         origin: Arc<Origin>,
@@ -235,6 +242,7 @@ impl RoomHandle {
         &self,
         origin: Arc<Origin>,
         participant: Participant,
+        blocked: BlockedPlayers,
         password: Option<String>,
     ) -> Result<Option<String>, RoomError> {
         let mut proof = None;
@@ -242,7 +250,12 @@ impl RoomHandle {
         // Twice at most: the password may change between the two asks.
         for _ in 0..2 {
             let answer = self
-                .ask_to_join(origin.clone(), participant.clone(), proof.clone())
+                .ask_to_join(
+                    origin.clone(),
+                    participant.clone(),
+                    blocked.clone(),
+                    proof.clone(),
+                )
                 .await;
             let Err(RoomError::PasswordCheck { hash, private }) = answer else {
                 return answer.map(|()| proof);
@@ -268,9 +281,10 @@ impl RoomHandle {
         &self,
         origin: Arc<Origin>,
         participant: Participant,
+        blocked: BlockedPlayers,
         proof: Option<String>,
     ) -> Result<(), RoomError> {
-        match self.ask_to_join(origin, participant, proof).await {
+        match self.ask_to_join(origin, participant, blocked, proof).await {
             Err(RoomError::PasswordCheck { .. }) => Err(RoomError::WrongPassword),
             answer => answer,
         }
@@ -280,6 +294,7 @@ impl RoomHandle {
         &self,
         origin: Arc<Origin>,
         participant: Participant,
+        blocked: BlockedPlayers,
         proof: Option<String>,
     ) -> Result<(), RoomError> {
         let (reply, answer) = oneshot::channel();
@@ -287,6 +302,7 @@ impl RoomHandle {
             origin,
             participant,
             proof,
+            blocked,
             reply,
         })
         .await?;

@@ -24,6 +24,7 @@ use super::{
     Origin, PasswordChange, RoomCommand, RoomError, RoomRecords, RoomSettings, RoomsConfig,
 };
 use crate::{
+    blocks::BlockedPlayers,
     limits::{LimitsConfig, Player, PlayerLimits},
     names,
     outbox::{outbox, OutboxReceiver, Outgoing},
@@ -37,6 +38,8 @@ struct Client {
     origin: Arc<Origin>,
     /// What the room sent it.
     inbox: OutboxReceiver,
+    /// Whom its player blocks, as the connection tells the room when joining.
+    blocked: BlockedPlayers,
 }
 
 pub struct Sandbox {
@@ -112,7 +115,11 @@ impl Sandbox {
             user_agent: Some("sandbox".into()),
             browser: browser.map(Arc::from),
         });
-        self.clients.push(Client { origin, inbox });
+        self.clients.push(Client {
+            origin,
+            inbox,
+            blocked: BlockedPlayers::default(),
+        });
         self.clients.len() - 1
     }
 
@@ -133,9 +140,17 @@ impl Sandbox {
             participant: participant(&origin),
             origin,
             proof,
+            blocked: self.clients[client].blocked.clone(),
             reply,
         });
         answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))
+    }
+
+    /// Sets whom `client`'s player blocks, as their connection tells the room.
+    pub fn set_blocks(&mut self, client: usize, blocked: BlockedPlayers) {
+        self.clients[client].blocked = blocked.clone();
+        let origin = self.origin(client);
+        self.room.handle(RoomCommand::Blocks { origin, blocked });
     }
 
     /// Decodes `frame` as a connection does and carries out what it asks of the room.

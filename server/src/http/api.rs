@@ -7,12 +7,14 @@
 //! - `users`: profiles, settings, roles and site bans
 //! - `audit`: the audit log by filter, for moderators
 //! - `bans`: the site bans in force, for moderators
+//! - `blocks`: whom the caller blocks
 //! - `reports`: players' reports, and moderators closing them
 //! - `sheets`: sheet music
 
 mod audit;
 mod auth;
 mod bans;
+mod blocks;
 mod caller;
 mod reports;
 mod sheets;
@@ -34,6 +36,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/rooms/active", get(active_rooms))
         .route("/audit", get(audit::recent))
         .route("/bans", get(bans::in_force))
+        .nest("/blocks", blocks::router())
         .nest("/reports", reports::router())
         .nest("/auth", auth::router())
         .nest("/users", users::router())

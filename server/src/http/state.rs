@@ -11,7 +11,9 @@ use pianorhythm_engine::rooms::Registry;
 use pianorhythm_store::Store;
 
 use super::health::Readiness;
-use crate::{accounts::Accounts, reports::Reports, sheets::SheetLibrary, ws::Realtime};
+use crate::{
+    accounts::Accounts, reports::Reports, sheets::SheetLibrary, social::Social, ws::Realtime,
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -33,6 +35,8 @@ pub struct AppState {
     pub sheets: SheetLibrary,
     /// Players' reports: for the API and server functions.
     pub reports: Reports,
+    /// What players do about each other (blocks): for the API and server functions.
+    pub social: Social,
 }
 
 /// The live rooms, as server functions see them.

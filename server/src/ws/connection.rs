@@ -28,6 +28,7 @@ use super::{
     ConnectionConfig,
 };
 use pianorhythm_engine::{
+    blocks::BlockedPlayers,
     clock, frames,
     limits::ConnectionPermit,
     live::LiveConnections,
@@ -133,17 +134,19 @@ impl Connection {
                         return Err(Closed);
                     }
                     self.gather_more(&mut items).await;
-                    let mut rejoins = Vec::new();
-                    let close_requested = take_frames(&mut items, &mut frames, &mut rejoins);
+                    let asked = take_frames(&mut items, &mut frames);
                     if self.outbox.overflowed() {
                         return self.goodbye(DisconnectReason::TooSlow, CLOSE_POLICY_VIOLATION,
                             "connection too slow to keep up with the room").await;
                     }
                     self.write(&mut frames).await?;
-                    for which in rejoins {
+                    if let Some(blocked) = asked.blocks {
+                        self.handler.set_blocks(blocked).await;
+                    }
+                    for which in asked.rejoins {
                         self.handler.rejoin(&which).await;
                     }
-                    match close_requested {
+                    match asked.close {
                         Some(Goodbye::ServerRestarting) => {
                             return self.goodbye(DisconnectReason::ServerRestarting,
                                 CLOSE_SERVICE_RESTART, "server restarting").await;
@@ -324,20 +327,29 @@ impl Connection {
 
 /// Moves the frames out of `items` into `frames`, and the requests to join again into
 /// `rejoins`; says whether a close was among them.
-fn take_frames(
-    items: &mut Vec<Outgoing>,
-    frames: &mut Vec<Bytes>,
-    rejoins: &mut Vec<Rejoin>,
-) -> Option<Goodbye> {
-    let mut close_requested = None;
+/// What the outbox asked of the connection besides frames to write.
+#[derive(Default)]
+struct Asked {
+    /// Say goodbye and close, after writing the frames.
+    close: Option<Goodbye>,
+    /// Rooms that may have moved: join them again.
+    rejoins: Vec<Rejoin>,
+    /// The player's newest block list, for their room.
+    blocks: Option<BlockedPlayers>,
+}
+
+/// Moves the frames to write into `frames`; answers what else was asked.
+fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> Asked {
+    let mut asked = Asked::default();
     for item in items.drain(..) {
         match item {
             Outgoing::Frame(frame) => frames.push(frame),
-            Outgoing::Close(goodbye) => close_requested = Some(goodbye),
-            Outgoing::Rejoin(which) => rejoins.push(which),
+            Outgoing::Close(goodbye) => asked.close = Some(goodbye),
+            Outgoing::Rejoin(which) => asked.rejoins.push(which),
+            Outgoing::Blocks(blocked) => asked.blocks = Some(blocked),
         }
     }
-    close_requested
+    asked
 }
 
 /// For a player over their connection limit: why, then close.

@@ -10,6 +10,7 @@ use pianorhythm_core::protocol::{
     Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
 };
 use pianorhythm_engine::{
+    blocks::BlockedPlayers,
     clock, frames,
     limits::PlayerLimits,
     names,
@@ -39,6 +40,8 @@ pub struct Handler {
     pub origin: Arc<Origin>,
     /// Who the player is (guest or account), changed by profile updates, and where from.
     caller: Caller,
+    /// Whom the player blocks, as the rooms they join must know.
+    blocked: BlockedPlayers,
     /// Where a guest's identity is kept between visits.
     session: Session,
     /// Finds and creates rooms, and feeds the room list.
@@ -78,6 +81,7 @@ impl Handler {
     pub async fn new(
         origin: Arc<Origin>,
         caller: Caller,
+        blocked: BlockedPlayers,
         session: Session,
         registry: Arc<Registry>,
         limits: Arc<PlayerLimits>,
@@ -93,6 +97,7 @@ impl Handler {
         Self {
             origin,
             caller,
+            blocked,
             session,
             registry,
             limits,
@@ -316,6 +321,15 @@ impl Handler {
     /// The connection's room may have moved to another instance: if `which` concerns it,
     /// joins the room again wherever it lives now (adopting it here if no live instance has),
     /// as the same player.
+    /// The player's block list changed (here or on another instance): their room follows it.
+    pub async fn set_blocks(&mut self, blocked: BlockedPlayers) {
+        self.blocked = blocked.clone();
+        if let Some(Joined { room, .. }) = &self.room {
+            let origin = self.origin.clone();
+            let _ = room.send(RoomCommand::Blocks { origin, blocked }).await;
+        }
+    }
+
     pub async fn rejoin(&mut self, which: &Rejoin) {
         let concerned = |joined: &mut Joined| {
             let home = joined.room.home();
@@ -380,10 +394,14 @@ impl Handler {
     /// Asks `room` to let the player in; answers the proof that did.
     async fn ask(&self, room: &RoomHandle, entry: &Entry) -> Result<Option<String>, RoomError> {
         let (origin, participant) = (self.origin.clone(), self.participant());
+        let blocked = self.blocked.clone();
         match entry {
-            Entry::Password(password) => room.join(origin, participant, password.clone()).await,
+            Entry::Password(password) => {
+                room.join(origin, participant, blocked, password.clone())
+                    .await
+            }
             Entry::Proof(proof) => room
-                .rejoin(origin, participant, proof.clone())
+                .rejoin(origin, participant, blocked, proof.clone())
                 .await
                 .map(|()| proof.clone()),
         }

@@ -57,7 +57,7 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
-    let wanted: [(&str, Vec<IndexModel>); 10] = [
+    let wanted: [(&str, Vec<IndexModel>); 11] = [
         (
             "users",
             vec![unique(doc! { "usertagLower": 1 }), email, logins],
@@ -104,6 +104,10 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
             vec![plain(doc! { "until": 1 }), plain(doc! { "bannedAt": -1 })],
         ),
         ("sessions", vec![plain(doc! { "expiresAt": 1 })]),
+        (
+            "blocks",
+            vec![plain(doc! { "ownerId": 1, "blockedAt": -1 })],
+        ),
         (
             "refresh_tokens",
             vec![

@@ -1,5 +1,6 @@
 //! The contract's cases, by aggregate. Each takes a fresh backend.
 
+mod blocks;
 mod chat_audit_sessions;
 mod durability;
 mod logins;
@@ -12,6 +13,7 @@ mod sheets;
 mod staff;
 mod users;
 
+pub use blocks::*;
 pub use chat_audit_sessions::*;
 pub use durability::*;
 pub use logins::*;

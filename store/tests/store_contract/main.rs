@@ -62,6 +62,7 @@ contract!(
     a_report_is_closed_once_and_keeps_who_closed_it,
     concurrent_closes_of_one_report_close_it_once,
     site_bans_in_force_are_newest_first_and_lifted_ones_are_gone,
+    blocks_are_per_owner_newest_first_and_unblocked_once,
     sessions_expire_and_their_ids_are_unique,
     a_refresh_token_is_fresh_once_then_reuse_revokes_its_family,
     expired_and_unknown_refresh_tokens_are_invalid,

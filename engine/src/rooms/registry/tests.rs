@@ -109,6 +109,8 @@ impl Cluster for Scripted {
 
     fn close_player_elsewhere(&self, _: &str, _: crate::outbox::Goodbye) {}
 
+    fn blocks_elsewhere(&self, _: &str, _: &crate::blocks::BlockedPlayers) {}
+
     async fn reachable(&self) -> Result<(), String> {
         Ok(())
     }

@@ -46,8 +46,14 @@ impl Room {
         if self.chat.len() == pianorhythm_core::rooms::CHAT_HISTORY_LEN {
             self.chat.pop_front();
         }
+        let sender_id = message.sender.as_ref().map(|sender| sender.id.clone());
         self.chat.push_back(message.clone());
-        self.broadcast(&frames::encode(Kind::Chat(message)));
+        let frame = frames::encode(Kind::Chat(message));
+        match sender_id {
+            // The sender's own echo tells them it is stored.
+            Some(sender_id) => self.send_from(&sender_id, &frame, true),
+            None => self.broadcast(&frame),
+        }
     }
 
     /// Takes a message out of the room's history, here and in the store, and tells everyone.

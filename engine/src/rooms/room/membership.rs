@@ -11,6 +11,7 @@ use pianorhythm_core::{
 
 use super::{Member, Room};
 use crate::{
+    blocks::BlockedPlayers,
     clock, frames,
     outbox::Rejoin,
     rooms::{Origin, RoomError},
@@ -22,15 +23,24 @@ impl Room {
         origin: &Origin,
         participant: Participant,
         proof: Option<String>,
+        blocked: BlockedPlayers,
     ) -> Result<(), RoomError> {
         self.check_bans(origin, &participant.id, clock::now_ms())?;
         match self.member_index(&participant.id) {
             // The same player in another tab: one participant, one more connection.
             Some(index) => {
-                let connections = &mut self.members[index].connections;
-                if !connections.iter().any(|(id, _)| *id == origin.connection) {
-                    connections.push((origin.connection, origin.outbox.clone()));
+                let member = &mut self.members[index];
+                if !member
+                    .connections
+                    .iter()
+                    .any(|(id, _)| *id == origin.connection)
+                {
+                    member
+                        .connections
+                        .push((origin.connection, origin.outbox.clone()));
                 }
+                // The newest connection knows the player's newest list.
+                member.blocked = blocked.clone();
             }
             None => {
                 // The password first: a private room's other answers would tell it exists.
@@ -55,6 +65,7 @@ impl Room {
                     browser: origin.browser.clone(),
                     role: origin.role,
                     connections: vec![(origin.connection, origin.outbox.clone())],
+                    blocked: blocked.clone(),
                 });
                 self.empty_since = None;
                 self.publish();
@@ -63,7 +74,15 @@ impl Room {
         let snapshot = RoomJoined {
             room: Some(self.info()),
             participants: self.members.iter().map(|m| m.participant.clone()).collect(),
-            recent_chat: self.chat.iter().cloned().collect(),
+            recent_chat: self
+                .chat
+                .iter()
+                .filter(|message| {
+                    let sender = message.sender.as_ref().map(|sender| sender.id.as_str());
+                    !sender.is_some_and(|sender| blocked.contains(sender))
+                })
+                .cloned()
+                .collect(),
         };
         origin
             .outbox
@@ -176,6 +195,13 @@ impl Room {
         self.context.directory.remove(&self.id, &self.settings.name);
         self.moved = true;
         tracing::warn!(room = %self.id, "another instance holds this room now; handed over");
+    }
+
+    /// The player's block list changed: from now on the room follows the new one.
+    pub(super) fn set_blocks(&mut self, origin: &Origin, blocked: BlockedPlayers) {
+        if let Some(index) = self.member_index(origin.participant_id()) {
+            self.members[index].blocked = blocked;
+        }
     }
 
     pub(super) fn update_profile(&mut self, participant: Participant) {

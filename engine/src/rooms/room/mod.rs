@@ -33,6 +33,7 @@ use super::{
     RoomsConfig,
 };
 use crate::{
+    blocks::BlockedPlayers,
     clock::now_millis,
     frames,
     limits::{PlayerLimits, RoomPermit},
@@ -98,6 +99,8 @@ struct Member {
     role: Role,
     /// The player's open connections here: one per tab.
     connections: Vec<(u64, Outbox)>,
+    /// Whom the player blocks: their notes and chat are not sent to this member.
+    blocked: BlockedPlayers,
 }
 
 impl Member {
@@ -241,9 +244,14 @@ impl Room {
                 origin,
                 participant,
                 proof,
+                blocked,
                 reply,
             } => {
-                let _ = reply.send(self.join(&origin, participant, proof));
+                let _ = reply.send(self.join(&origin, participant, proof, blocked));
+                return;
+            }
+            RoomCommand::Blocks { origin, blocked } => {
+                self.set_blocks(&origin, blocked);
                 return;
             }
             RoomCommand::Leave { origin } => {
@@ -356,9 +364,12 @@ impl Room {
         }
     }
 
-    fn broadcast_except(&self, except: usize, frame: &Bytes) {
-        for (index, member) in self.members.iter().enumerate() {
-            if index != except {
+    /// Sends what a player said or played to everyone who does not block them; `echo`: to
+    /// the sender too.
+    fn send_from(&self, sender_id: &str, frame: &Bytes, echo: bool) {
+        for member in &self.members {
+            let sender = member.participant.id == sender_id;
+            if (echo || !sender) && (sender || !member.blocked.contains(sender_id)) {
                 member.push(frame);
             }
         }

@@ -149,7 +149,7 @@ impl Room {
         origin: &Origin,
         mut batch: NoteBatch,
     ) -> Result<(), RoomError> {
-        let index = self.sender_index(origin)?;
+        self.sender_index(origin)?;
         if self.settings.who_can_play == PlayPermission::OwnerOnly
             && !self.is_owner(origin.participant_id())
         {
@@ -201,7 +201,7 @@ impl Room {
             sender_id: origin.participant_id().to_owned(),
             batch: Some(batch),
         }));
-        self.broadcast_except(index, &frame);
+        self.send_from(origin.participant_id(), &frame, false);
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use pianorhythm_core::{
 };
 
 use crate::{
+    blocks::BlockedPlayers,
     clock,
     limits::LimitsConfig,
     rooms::{
@@ -437,4 +438,88 @@ async fn a_guest_who_signs_in_takes_their_rooms_along() {
     room.join(account, None).unwrap();
     kick(room, account, "watcher");
     assert!(left(room, watcher), "the account owns the room now");
+}
+
+/// A chat line from `sender` as the journal hands it back once stored.
+fn stored_chat(room: &mut Sandbox, sender: &str, text: &str) {
+    let message = pianorhythm_core::protocol::ChatMessage {
+        id: crate::ids::new_id(),
+        sender: Some(pianorhythm_core::protocol::Participant {
+            id: sender.into(),
+            name: sender.into(),
+            ..Default::default()
+        }),
+        text: text.into(),
+        time: clock::now_ms(),
+    };
+    room.handle(RoomCommand::ChatStored { message });
+}
+
+/// What `client` was sent since last asked: how many note batches, and the chat lines' texts.
+fn notes_and_chat(room: &mut Sandbox, client: usize) -> (usize, Vec<String>) {
+    let received = room.received(client);
+    let notes = received
+        .iter()
+        .filter(|kind| matches!(kind, Kind::Notes(_)))
+        .count();
+    let chat = received
+        .into_iter()
+        .filter_map(|kind| match kind {
+            Kind::Chat(message) => Some(message.text),
+            _ => None,
+        })
+        .collect();
+    (notes, chat)
+}
+
+#[tokio::test]
+async fn a_blocked_players_notes_and_chat_never_reach_the_blocker() {
+    let mut harness = room_owned_by("owner", settings()).await;
+    let room = &mut harness.room;
+    let troll = joined(room, "troll", "10.0.0.1");
+    let blocker = joined(room, "blocker", "10.0.0.2");
+    let bystander = joined(room, "bystander", "10.0.0.3");
+    stored_chat(room, "troll", "before");
+    room.set_blocks(blocker, BlockedPlayers::new(["troll"]));
+    for client in [troll, blocker, bystander] {
+        room.received(client);
+    }
+    play(room, troll, note_ons(3));
+    stored_chat(room, "troll", "spam");
+    stored_chat(room, "bystander", "hello");
+    assert_eq!(notes_and_chat(room, blocker), (0, vec!["hello".to_owned()]));
+    assert_eq!(
+        notes_and_chat(room, bystander),
+        (1, vec!["spam".to_owned(), "hello".to_owned()])
+    );
+    // The troll still gets their own echo, and hears the blocker as before.
+    assert_eq!(
+        notes_and_chat(room, troll),
+        (0, vec!["spam".to_owned(), "hello".to_owned()])
+    );
+    play(room, blocker, note_ons(1));
+    assert_eq!(notes_and_chat(room, troll).0, 1);
+
+    // A second tab joining with the list leaves the troll's lines out of the history too.
+    let second_tab = room.connect("blocker", "10.0.0.2".parse().unwrap());
+    room.set_blocks(second_tab, BlockedPlayers::new(["troll"]));
+    room.join(second_tab, None).unwrap();
+    let history: Vec<String> = room
+        .received(second_tab)
+        .into_iter()
+        .find_map(|kind| match kind {
+            Kind::RoomJoined(joined) => Some(joined.recent_chat),
+            _ => None,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|message| message.text)
+        .collect();
+    assert_eq!(history, ["hello"]);
+
+    // Unblocked, the troll is heard again.
+    room.set_blocks(blocker, BlockedPlayers::default());
+    room.received(blocker);
+    play(room, troll, note_ons(1));
+    assert_eq!(notes_and_chat(room, blocker).0, 1);
 }

@@ -1,0 +1,41 @@
+//! [`Social`] as the pages' server functions see it ([`SocialService`]): each call finds the
+//! caller and session of the request it serves, then asks the same service the REST API does.
+
+use axum::http::request::Parts;
+use pianorhythm_api::{
+    services::SocialService,
+    social::{BlockForm, BlockedPlayer},
+};
+
+use super::Social;
+use crate::accounts::Accounts;
+
+/// The service with what it takes to know who is asking.
+#[derive(Clone)]
+pub struct SocialPages {
+    /// What players do about each other.
+    pub social: Social,
+    /// Who is asking, from the request's session.
+    pub accounts: Accounts,
+}
+
+#[async_trait::async_trait]
+impl SocialService for SocialPages {
+    async fn blocks(&self, request: &Parts) -> Result<Vec<BlockedPlayer>, String> {
+        let (session, caller) = self.accounts.caller_of(request).await?;
+        let blocks = self.social.blocks(&caller, &session).await;
+        blocks.map_err(|error| error.to_string())
+    }
+
+    async fn block(&self, request: &Parts, form: BlockForm) -> Result<BlockedPlayer, String> {
+        let (session, caller) = self.accounts.caller_of(request).await?;
+        let block = self.social.block(&caller, &session, form).await;
+        block.map_err(|error| error.to_string())
+    }
+
+    async fn unblock(&self, request: &Parts, player_id: String) -> Result<(), String> {
+        let (session, caller) = self.accounts.caller_of(request).await?;
+        let unblocked = self.social.unblock(&caller, &session, &player_id).await;
+        unblocked.map_err(|error| error.to_string())
+    }
+}
