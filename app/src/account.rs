@@ -9,7 +9,8 @@
 //! - `sign_in`: the sign-in page
 //! - `welcome`: the first sign-in's usertag
 //! - `moderation`: `/moderation`, the staff pages
-//! - `player_tools`: report, site ban and roles forms, shared by profiles and rooms
+//! - `player_tools`: a room's player menu, and block, report, site ban and roles, shared by
+//!   profiles and rooms
 
 mod header;
 mod moderation;
@@ -24,7 +25,7 @@ mod welcome;
 pub use header::{fill_account_corner, AccountMenu};
 pub use moderation::ModerationPage;
 pub(crate) use navigation::load_page;
-pub use player_tools::{PlayerTool, PlayerToolForm};
+pub use player_tools::{PlayerMenu, PlayerTool};
 pub use profile::ProfilePage;
 pub use public_profile::PublicProfilePage;
 pub use settings::SettingsPage;

@@ -65,12 +65,24 @@ fn performance() -> web_sys::Performance {
 /// Everything the page needs once it runs in the browser.
 pub fn start(live: crate::live::Live) {
     live.show_trail.set(trail::wanted());
+    remember_mutes(live.muted);
     hear_players_with_their_instruments(live.players);
     keyboard::install(live.clone());
     start_audio_on_first_gesture(live.clone());
     // Connecting, and the work the server's first messages bring, in a task of their own: the
     // task that hydrates the page stays short, and the browser may paint in between.
     set_timeout(move || socket::connect(live), std::time::Duration::ZERO);
+}
+
+/// Where the players this browser mutes are remembered (their ids, space-separated).
+const REMEMBERED_MUTES: &str = "pianorhythm.muted";
+
+/// The players muted on an earlier visit stay muted; each change is kept.
+fn remember_mutes(muted: RwSignal<Vec<String>>) {
+    if let Some(kept) = storage::get(REMEMBERED_MUTES) {
+        muted.set(kept.split_whitespace().map(str::to_owned).collect());
+    }
+    Effect::new(move |_| muted.with(|muted| storage::set(REMEMBERED_MUTES, &muted.join(" "))));
 }
 
 /// Each player is heard with the SoundFont preset their profile names, when this page has it.

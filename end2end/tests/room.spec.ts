@@ -171,8 +171,10 @@ test('owner settings, the MPP layout, muting a player and leaving for the lobby'
   await alice.keyboard.press('z');
   await expect.poll(async () => (await remoteNoteOns(bob)).map((n) => n.note)).toEqual([48]);
 
-  // Muting is per listener: Bob's button says so, and notes still light Alice's keys for him.
+  // Muting is per listener, from the player's menu: Bob's button says so, and notes still
+  // light Alice's keys for him.
   const aliceName = await myName(alice);
+  await bob.getByRole('list', { name: 'Players' }).getByRole('button', { name: aliceName, exact: true }).click();
   await bob.getByRole('button', { name: `Mute ${aliceName}` }).click();
   await expect(bob.getByRole('button', { name: `Mute ${aliceName}` })).toHaveAttribute('aria-pressed', 'true');
 

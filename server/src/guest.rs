@@ -48,6 +48,7 @@ impl Guest {
             name: self.name.clone(),
             color: self.color.clone(),
             instrument: None,
+            usertag: String::new(),
         }
     }
 }

@@ -298,6 +298,7 @@ fn chat_message(n: usize) -> ChatMessage {
             name: "Bench".into(),
             color: "#123456".into(),
             instrument: None,
+            usertag: String::new(),
         }),
         text: format!("message number {n}"),
         time: n as f64,

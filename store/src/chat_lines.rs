@@ -44,6 +44,7 @@ impl From<ChatLine> for ChatMessage {
                 name: line.sender_name,
                 color: line.sender_color,
                 instrument: None,
+                usertag: String::new(),
             }),
             text: line.text,
             time: line.time,

@@ -1,12 +1,17 @@
-//! What a player can do about another from a profile or a room's player list: anyone reports
-//! them; staff ban their account from the site; admins set its roles. A room shows them from
-//! its occasional tools' module (`sheets::module`), loaded only when a player opens one.
+//! What a player can do about another from a profile or a room's player list: anyone blocks
+//! or reports them; staff ban their account from the site; admins set its roles. A room's
+//! player menu (profile, mute, block, report) comes from its occasional tools' module
+//! (`sheets::module`), loaded only when a player opens one.
 
 use leptos::{ev::SubmitEvent, prelude::*};
-use pianorhythm_api::staff::{ReportForm, SiteBanForm};
+use pianorhythm_api::{
+    social::BlockForm,
+    staff::{ReportForm, SiteBanForm},
+};
 
 use crate::{
     live::use_live,
+    server_fns_social::{block_player, list_blocks, unblock_player},
     server_fns_staff::{ReportPlayer, SetRoles, SiteBan},
 };
 
@@ -38,6 +43,95 @@ pub struct PlayerTool {
     pub target_id: String,
     /// Their name, for the form's label.
     pub target_name: String,
+    /// A member's usertag, for their profile's link; empty for a guest.
+    pub usertag: String,
+}
+
+/// A player's menu in a room's player list: their profile (members), "Mute" (this device's
+/// sound, remembered), "Block", and "Report" with its forms.
+#[component]
+pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
+    let live = use_live();
+    let PlayerTool {
+        target_id,
+        target_name,
+        usertag,
+    } = tool.clone();
+    let profile = (!usertag.is_empty()).then(|| {
+        view! { <a class="button small" href=format!("/user/{usertag}")>"Profile"</a> }
+    });
+    let muted = {
+        let (live, id) = (live.clone(), target_id.clone());
+        Signal::derive(move || live.muted.with(|muted| muted.contains(&id)))
+    };
+    let toggle_mute = {
+        let id = target_id.clone();
+        move |_| live.toggle_mute(&id)
+    };
+    let reporting = RwSignal::new(false);
+    view! {
+        <div class="player-menu" role="group" aria-label=format!("{target_name}: menu")>
+            {profile}
+            <button class="small" aria-label=format!("Mute {target_name}")
+                aria-pressed=move || muted.get().to_string() on:click=toggle_mute>
+                {move || if muted.get() { "Unmute" } else { "Mute" }}
+            </button>
+            <BlockButton player_id=target_id name=target_name.clone()/>
+            <button class="small" aria-label=format!("Report {target_name}")
+                aria-expanded=move || reporting.get().to_string()
+                on:click=move |_| reporting.update(|open| *open = !*open)>"Report"</button>
+            {move || reporting.get().then(|| view! { <PlayerToolForm tool=tool.clone()/> })}
+        </div>
+    }
+}
+
+/// "Block" or "Unblock": a blocked player's notes and chat no longer reach this player, in
+/// any room. What the list holds is asked when the button appears (in the browser), so the
+/// button waits for it.
+#[component]
+pub fn BlockButton(player_id: String, name: String) -> impl IntoView {
+    let blocked = RwSignal::new(None::<bool>);
+    let outcome = RwSignal::new(None::<Result<&'static str, String>>);
+    Effect::new({
+        let player_id = player_id.clone();
+        move || {
+            let player_id = player_id.clone();
+            leptos::task::spawn_local(async move {
+                match list_blocks().await {
+                    Ok(list) => blocked.set(Some(list.iter().any(|b| b.player_id == player_id))),
+                    Err(error) => outcome.set(Some(Err(error.to_string()))),
+                }
+            });
+        }
+    });
+    let toggle = move |_| {
+        let Some(was_blocked) = blocked.get_untracked() else {
+            return;
+        };
+        let (player_id, name) = (player_id.clone(), name.clone());
+        leptos::task::spawn_local(async move {
+            let done = match was_blocked {
+                true => unblock_player(player_id).await.map(|()| "Unblocked."),
+                false => block_player(BlockForm { player_id, name })
+                    .await
+                    .map(|_| "Blocked: you no longer hear or read them."),
+            };
+            if done.is_ok() {
+                blocked.set(Some(!was_blocked));
+            }
+            outcome.set(Some(done.map_err(|error| error.to_string())));
+        });
+    };
+    view! {
+        <button class="small" disabled=move || blocked.get().is_none()
+            aria-pressed=move || blocked.get().unwrap_or_default().to_string() on:click=toggle>
+            {move || if blocked.get() == Some(true) { "Unblock" } else { "Block" }}
+        </button>
+        {move || outcome.get().map(|outcome| match outcome {
+            Ok(done) => view! { <p class="saved" role="status">{done}</p> }.into_any(),
+            Err(error) => view! { <p class="field-error" role="alert">{error}</p> }.into_any(),
+        })}
+    }
 }
 
 /// The forms a room's player list opens about a player: "Report", and for staff (who may
@@ -47,6 +141,7 @@ pub fn PlayerToolForm(tool: PlayerTool) -> impl IntoView {
     let PlayerTool {
         target_id,
         target_name,
+        ..
     } = tool;
     let live = use_live();
     // The room they are in: its last chat lines go with the report.

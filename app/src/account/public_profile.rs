@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pianorhythm_api::account::{Profile, SignedIn};
 
-use super::player_tools::{ReportPlayerForm, RolesForm, SiteBanPlayerForm};
+use super::player_tools::{BlockButton, ReportPlayerForm, RolesForm, SiteBanPlayerForm};
 use crate::server_fns::{user_profile, who_am_i};
 
 #[component]
@@ -58,8 +58,8 @@ fn ProfileCard(profile: Profile) -> impl IntoView {
     }
 }
 
-/// What the visitor may do about the player: nothing on their own profile; staff ban from the
-/// site (and admins set roles); everyone else, signed in or guest, reports.
+/// What the visitor may do about the player: nothing on their own profile; anyone blocks them;
+/// staff ban from the site (and admins set roles); everyone else, signed in or guest, reports.
 #[component]
 fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
     if me.as_ref().is_some_and(|me| me.id == profile.id) {
@@ -68,6 +68,13 @@ fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
     let (staff, admin) = me
         .as_ref()
         .map_or((false, false), |me| (me.is_staff(), me.is_admin()));
+    let block = view! {
+        <section class="panel">
+            <h2>"Block"</h2>
+            <p class="meta">"You will no longer hear or read them, in any room."</p>
+            <BlockButton player_id=profile.id.clone() name=profile.username.clone()/>
+        </section>
+    };
     let name = profile.username.clone();
     let tools = match staff {
         false => view! {
@@ -91,5 +98,5 @@ fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
         }
         .into_any(),
     };
-    Some(view! { <div class="profile-tools">{tools}</div> })
+    Some(view! { <div class="profile-tools">{block} {tools}</div> })
 }

@@ -1,10 +1,14 @@
-//! `/settings`: theme, notifications and who sees one's profile.
+//! `/settings`: theme, notifications and who sees one's profile (members), and whom one blocks
+//! (everyone: a guest's list is kept with their session).
 
-use leptos::{form::ActionForm, prelude::*};
-use pianorhythm_api::account::Settings;
+use leptos::{form::ActionForm, prelude::*, task::spawn_local};
+use pianorhythm_api::{account::Settings, social::BlockedPlayer};
 
 use super::{field_error, profile::SignInFirst};
-use crate::server_fns::{my_settings, UpdateSettings};
+use crate::{
+    server_fns::{my_settings, UpdateSettings},
+    server_fns_social::{list_blocks, unblock_player},
+};
 
 const THEMES: [(&str, &str); 3] = [("default", "Default"), ("light", "Light"), ("dark", "Dark")];
 const PRIVACY: [(&str, &str); 3] = [
@@ -27,6 +31,63 @@ pub fn SettingsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <BlockedList/>
+        </section>
+    }
+}
+
+/// Whom the player blocks, each with "Unblock". Read in the browser: the list is the
+/// player's own and changes from any room.
+#[component]
+fn BlockedList() -> impl IntoView {
+    let blocks = RwSignal::new(None::<Result<Vec<BlockedPlayer>, String>>);
+    Effect::new(move || {
+        spawn_local(async move {
+            let list = list_blocks().await.map_err(|error| error.to_string());
+            blocks.set(Some(list));
+        })
+    });
+    let unblock = move |player_id: String| {
+        spawn_local(async move {
+            match unblock_player(player_id.clone()).await {
+                Ok(()) => blocks.update(|blocks| {
+                    if let Some(Ok(list)) = blocks {
+                        list.retain(|blocked| blocked.player_id != player_id);
+                    }
+                }),
+                Err(error) => blocks.set(Some(Err(error.to_string()))),
+            }
+        })
+    };
+    let list = move || match blocks.get() {
+        None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+        Some(Err(error)) => view! { <p class="notice" role="alert">{error}</p> }.into_any(),
+        Some(Ok(list)) if list.is_empty() => {
+            view! { <p class="meta">"You block no one."</p> }.into_any()
+        }
+        Some(Ok(list)) => {
+            let rows = list
+                .into_iter()
+                .map(|blocked| {
+                    let label = format!("Unblock {}", blocked.name);
+                    let id = blocked.player_id;
+                    view! {
+                        <li>
+                            <span class="name">{blocked.name}</span>
+                            <button class="small" aria-label=label
+                                on:click=move |_| unblock(id.clone())>"Unblock"</button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="blocked" aria-label="Blocked players">{rows}</ul> }.into_any()
+        }
+    };
+    view! {
+        <section class="panel">
+            <h2>"Blocked players"</h2>
+            <p class="meta">"You do not hear or read them, in any room."</p>
+            {list}
         </section>
     }
 }

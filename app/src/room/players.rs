@@ -1,6 +1,7 @@
 //! Who is in the room: colours, the crown, the owner's (and moderators') kick / ban / silence,
-//! the owner's give-crown, and "Report" on every other player (with staff's "Ban from site"),
-//! whose forms come with the room's occasional tools, fetched when first opened.
+//! the owner's give-crown, and each other player's menu (profile, mute, block, report, and
+//! staff's "Ban from site"), which comes with the room's occasional tools, fetched when first
+//! opened.
 
 use leptos::prelude::*;
 use pianorhythm_core::protocol::Participant;
@@ -85,37 +86,33 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
             })
         }
     };
-    // The report (and, for staff, site ban) forms opened about this player.
+    // The player's menu (profile, mute, block, report), from the room's occasional tools'
+    // module, fetched when first opened.
     let open = RwSignal::new(false);
     let module = RwSignal::new(None::<SheetMusic>);
-    // "Mute" and "Report", for every player but oneself.
-    let mute_button = {
-        let (live, id, name, is_me) =
-            (live.clone(), id.clone(), player.name.clone(), is_me.clone());
-        move || {
-            (!is_me()).then(|| {
-                let (live, id) = (live.clone(), id.clone());
-                let label = format!("Mute {name}");
-                let toggle_tools = move |_| {
+    let name = {
+        let (name, is_me) = (player.name.clone(), is_me.clone());
+        move || match is_me() {
+            true => view! { <span class="name">{name.clone()}</span> }.into_any(),
+            false => {
+                let toggle_menu = move |_| {
                     open.update(|open| *open = !*open);
                     fetch_for_tool(module);
                 };
                 view! {
-                    <button class="small" aria-label=label aria-pressed=move || muted.get().to_string()
-                        on:click=move |_| live.toggle_mute(&id)>
-                        {move || if muted.get() { "Unmute" } else { "Mute" }}
-                    </button>
-                    <button class="small" aria-label=format!("Report {name}") on:click=toggle_tools>"Report"</button>
+                    <button class="name" aria-expanded=move || open.get().to_string()
+                        on:click=toggle_menu>{name.clone()}</button>
                 }
-            })
+                .into_any()
+            }
         }
     };
-
     let tool = PlayerTool {
         target_id: id.clone(),
         target_name: player.name.clone(),
+        usertag: player.usertag.clone(),
     };
-    let tools = move || {
+    let menu = move || {
         Some((module.get().filter(|_| open.get())?.player_tool)(
             tool.clone(),
         ))
@@ -124,7 +121,8 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
     view! {
         <li class="player">
             <span class="swatch" style=format!("background: {}", player.color)></span>
-            <span class="name">{player.name.clone()}</span>
+            {name}
+            {move || muted.get().then(|| view! { <span class="muted" title="Muted on this device">"🔇"</span> })}
             {move || is_owner().then(|| view! { <span class="crown" title="Room owner" aria-label="owner">"♛"</span> })}
             {move || is_me().then(|| view! { <span class="you">"(you)"</span> })}
             {player.instrument.map(|instrument| view! {
@@ -132,8 +130,8 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
                     "♪ " {instrument.name}
                 </span>
             })}
-            <span class="actions">{mute_button} {actions}</span>
-            {tools}
+            <span class="actions">{actions}</span>
+            {menu}
         </li>
     }
 }

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 
 use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
-use crate::account::{self, PlayerTool, PlayerToolForm};
+use crate::account::{self, PlayerMenu, PlayerTool};
 
 /// The sheet music pages.
 pub enum Page {
@@ -29,8 +29,8 @@ pub struct SheetMusic {
     pub midi_file_player: fn(midi_file::ChosenFile) -> AnyView,
     /// A recording under way, and what to do with it once stopped.
     pub recorder: fn() -> AnyView,
-    /// The player list's report or site ban form, about one player (the forms are the
-    /// profile pages' too).
+    /// The player list's menu about one player: profile, mute, block, report (and staff's
+    /// site ban); the forms are the profile pages' too.
     pub player_tool: fn(PlayerTool) -> AnyView,
 }
 
@@ -48,7 +48,7 @@ pub fn sheet_music() -> SheetMusic {
         },
         midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
         recorder: || view! { <record::Recorder/> }.into_any(),
-        player_tool: |tool| view! { <PlayerToolForm tool/> }.into_any(),
+        player_tool: |tool| view! { <PlayerMenu tool/> }.into_any(),
     }
 }
 

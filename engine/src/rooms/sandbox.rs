@@ -235,5 +235,6 @@ fn participant(origin: &Origin) -> Participant {
         name: format!("Player {}", origin.participant_id()),
         color: "#336699".into(),
         instrument: None,
+        usertag: String::new(),
     }
 }

@@ -41,6 +41,7 @@ impl Identity {
                 name: user.username.clone(),
                 color: user.color.clone(),
                 instrument: None,
+                usertag: user.usertag.clone(),
             },
         }
     }

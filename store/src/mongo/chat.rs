@@ -82,6 +82,7 @@ impl ChatStore for MongoStore {
                     name: document.sender.name,
                     color: document.sender.color,
                     instrument: None,
+                    usertag: String::new(),
                 }),
                 text: document.text,
                 time: document.time,

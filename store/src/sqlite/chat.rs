@@ -49,6 +49,7 @@ impl ChatStore for SqliteStore {
                             name: row.try_get("sender_name")?,
                             color: row.try_get("sender_color")?,
                             instrument: None,
+                            usertag: String::new(),
                         }),
                         text: row.try_get("text")?,
                         time: row.try_get("time_ms")?,
