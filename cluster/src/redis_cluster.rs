@@ -147,6 +147,19 @@ impl Cluster for RedisCluster {
         });
     }
 
+    fn tell_players_elsewhere(&self, players: &[String], frame: &bytes::Bytes) {
+        let kind = wire::item::Kind::PlayerDelivery(wire::PlayerDelivery {
+            frame: frame.to_vec(),
+            players: players.to_vec(),
+        });
+        let bus = self.bus.clone();
+        tokio::spawn(async move {
+            if let Err(error) = bus.broadcast(vec![wire::Item { kind: Some(kind) }]).await {
+                tracing::warn!(%error, "cannot send players a frame on the other instances");
+            }
+        });
+    }
+
     async fn reachable(&self) -> Result<(), String> {
         self.bus.ping().await
     }

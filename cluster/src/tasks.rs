@@ -95,6 +95,13 @@ impl ClusterTasks {
                     Some(Item::RolesChanged(player)) => {
                         self.live.close_player_here(&player, Goodbye::RolesChanged)
                     }
+                    // What this instance broadcast, its own players had at once.
+                    Some(Item::PlayerDelivery(_) | Item::PlayerBlocks(_))
+                        if envelope.from == **self.placement.here() => {}
+                    Some(Item::PlayerDelivery(delivery)) => {
+                        let frame = bytes::Bytes::from(delivery.frame);
+                        self.live.tell_players_here(&delivery.players, &frame);
+                    }
                     Some(Item::PlayerBlocks(update)) => {
                         let players = update.blocks.map(|blocks| blocks.players);
                         let blocked = BlockedPlayers::new(players.unwrap_or_default());

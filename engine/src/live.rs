@@ -2,7 +2,10 @@
 //! site ban or a change of roles can end a player's connections at once, and a new block
 //! reaches their rooms.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use bytes::Bytes;
 use parking_lot::{Mutex, MutexGuard};
@@ -76,6 +79,26 @@ impl LiveConnections {
         for (owner, outbox) in self.lock().values() {
             if &**owner == player {
                 outbox.blocks(blocked.clone());
+            }
+        }
+    }
+
+    /// Sends a frame to every connection of these players, on every instance (a direct
+    /// message, a friend's presence, a notification).
+    pub fn tell_players(&self, players: &[String], frame: &Bytes) {
+        if players.is_empty() {
+            return;
+        }
+        self.tell_players_here(players, frame);
+        self.cluster.tell_players_elsewhere(players, frame);
+    }
+
+    /// Sends a frame to every connection of these players on this instance.
+    pub fn tell_players_here(&self, players: &[String], frame: &Bytes) {
+        let players: HashSet<&str> = players.iter().map(String::as_str).collect();
+        for (owner, outbox) in self.lock().values() {
+            if players.contains(&**owner) {
+                outbox.push(frame.clone());
             }
         }
     }

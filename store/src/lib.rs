@@ -1,6 +1,6 @@
 //! Persistence: users, rooms that persist, chat history, sheet music, the audit log,
-//! sessions, API refresh tokens, player reports, site bans and members' blocks, behind one
-//! small trait per aggregate ([`ports`]).
+//! sessions, API refresh tokens, player reports, site bans, members' blocks and friends,
+//! behind one small trait per aggregate ([`ports`]).
 //!
 //! Two backends implement every port: SQLite under `DATA_DIR` (the default: one machine, no
 //! database server) and MongoDB (when `MONGODB_URI` is set). One contract test suite holds both
@@ -27,8 +27,8 @@ use std::{path::PathBuf, sync::Arc};
 pub use error::{StoreError, StoreResult};
 pub use pianorhythm_engine::ids;
 use ports::{
-    AuditLog, BlockStore, ChatStore, Health, RefreshTokens, ReportStore, RoomStore, SessionRecords,
-    SheetMusicStore, SiteBans, UserStore,
+    AuditLog, BlockStore, ChatStore, FriendStore, Health, RefreshTokens, ReportStore, RoomStore,
+    SessionRecords, SheetMusicStore, SiteBans, UserStore,
 };
 
 /// Which backend to open, from the configuration.
@@ -52,6 +52,7 @@ pub trait Backend:
     + ReportStore
     + SiteBans
     + BlockStore
+    + FriendStore
     + Health
     + 'static
 {
@@ -68,6 +69,7 @@ impl<T> Backend for T where
         + ReportStore
         + SiteBans
         + BlockStore
+        + FriendStore
         + Health
         + 'static
 {
@@ -96,6 +98,8 @@ pub struct Store {
     pub site_bans: Arc<dyn SiteBans>,
     /// Whom each member blocks.
     pub blocks: Arc<dyn BlockStore>,
+    /// Friendships, requests, and when members were last seen.
+    pub friends: Arc<dyn FriendStore>,
     /// Whether the backend answers, for readiness.
     pub health: Arc<dyn Health>,
     /// "sqlite" or "mongodb", for logs.
@@ -128,6 +132,7 @@ impl Store {
             reports: backend.clone(),
             site_bans: backend.clone(),
             blocks: backend.clone(),
+            friends: backend.clone(),
             health: backend,
             backend: name,
         }

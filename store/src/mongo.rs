@@ -1,15 +1,16 @@
 //! The MongoDB backend, through the official `mongodb` driver.
 //!
 //! Collections: `users`, `rooms`, `sheet_music`, `audit_logs` (the seed's), plus
-//! `sheet_favorites`, `chat_messages`, `sessions`, `refresh_tokens`, `reports`, `site_bans`
-//! and `blocks`. Indexes are created at start-up; creating an index that exists is a no-op,
-//! so this is idempotent. Case-insensitive lookups use lower-cased copies (`usertagLower`,
-//! `nameLower`...) computed by the server, so "ignoring case" means the same as on SQLite and
-//! no user text is ever a pattern.
+//! `sheet_favorites`, `chat_messages`, `sessions`, `refresh_tokens`, `reports`, `site_bans`,
+//! `blocks`, `friendships` and `last_seen`. Indexes are created at start-up; creating an
+//! index that exists is a no-op, so this is idempotent. Case-insensitive lookups use
+//! lower-cased copies (`usertagLower`, `nameLower`...) computed by the server, so "ignoring
+//! case" means the same as on SQLite and no user text is ever a pattern.
 
 mod audit;
 mod blocks;
 mod chat;
+mod friends;
 mod indexes;
 mod reports;
 mod rooms;

@@ -10,6 +10,7 @@ use pianorhythm_core::{
         audit::{AuditEntry, AuditFilter},
         auth::{Login, Redeemed, RefreshToken},
         block::Block,
+        friend::Friendship,
         report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
@@ -169,6 +170,26 @@ pub trait BlockStore: Send + Sync {
     async fn unblock(&self, owner_id: &str, player_id: &str) -> StoreResult<bool>;
     /// The owner's list, newest first.
     async fn blocks(&self, owner_id: &str) -> StoreResult<Vec<Block>>;
+}
+
+/// Friendships and friend requests between members, one record per pair, and when each
+/// member was last seen.
+#[async_trait]
+pub trait FriendStore: Send + Sync {
+    /// `from` asks `to`. Answers the pair as it stands: a new request; unchanged when `from`
+    /// asked already or they are friends; friends now when `to` had asked `from`.
+    async fn request(&self, from: &str, to: &str, at: UnixMillis) -> StoreResult<Friendship>;
+    /// `me` accepts `other`'s request; `NotFound` when `other` asked nothing (friends already
+    /// are answered as they are).
+    async fn accept(&self, me: &str, other: &str, at: UnixMillis) -> StoreResult<Friendship>;
+    /// Ends a friendship, or withdraws or declines a request; whether there was one.
+    async fn remove(&self, one: &str, other: &str) -> StoreResult<bool>;
+    /// Every friendship and request `member` is in, newest first.
+    async fn friendships(&self, member: &str) -> StoreResult<Vec<Friendship>>;
+    /// Notes that `member` was last connected at `at`.
+    async fn seen(&self, member: &str, at: UnixMillis) -> StoreResult<()>;
+    /// When each of `members` was last seen, for those ever seen.
+    async fn last_seen(&self, members: &[String]) -> StoreResult<Vec<(String, UnixMillis)>>;
 }
 
 /// Session records for tower-sessions (the server's `http::sessions` adapts them).

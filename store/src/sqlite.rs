@@ -9,6 +9,7 @@
 mod audit;
 mod blocks;
 mod chat;
+mod friends;
 mod reports;
 mod rooms;
 mod sessions;

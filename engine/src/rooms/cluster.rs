@@ -2,13 +2,15 @@
 //! [`Cluster`] (where each room lives, its name across instances) and [`RemoteRoom`] (a room
 //! held elsewhere). [`Cluster`] also carries the other things the engine asks of the other
 //! instances: ending a player's connections there (a site ban, changed roles), telling them
-//! of a new block list, and whether they can be reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
+//! of a new block list, sending frames to players wherever they are, and whether they can be
+//! reached. The cluster crate implements them over Redis; for one instance alone, [`Solo`]
 //! answers that every room is here and every name free unless a room here has it, so the
 //! registry never asks whether there is a cluster.
 
 use std::{fmt::Debug, sync::Arc};
 
 use async_trait::async_trait;
+use bytes::Bytes;
 
 use super::{RoomCommand, RoomError};
 use crate::{blocks::BlockedPlayers, outbox::Goodbye, solo::Solo};
@@ -54,6 +56,8 @@ pub trait Cluster: Send + Sync {
     fn close_player_elsewhere(&self, player: &str, why: Goodbye);
     /// Tells a player's connections on the other instances that their block list changed.
     fn blocks_elsewhere(&self, player: &str, blocked: &BlockedPlayers);
+    /// Sends a frame to these players' connections on the other instances.
+    fn tell_players_elsewhere(&self, players: &[String], frame: &Bytes);
     /// Whether the link to the other instances works now, for readiness checks.
     async fn reachable(&self) -> Result<(), String>;
     /// Says this instance is leaving, so the others may take its rooms over at once.
@@ -101,6 +105,8 @@ impl Cluster for Solo {
     fn close_player_elsewhere(&self, _: &str, _: Goodbye) {}
 
     fn blocks_elsewhere(&self, _: &str, _: &BlockedPlayers) {}
+
+    fn tell_players_elsewhere(&self, _: &[String], _: &Bytes) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())

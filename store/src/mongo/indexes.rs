@@ -57,7 +57,7 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
-    let wanted: [(&str, Vec<IndexModel>); 11] = [
+    let wanted: [(&str, Vec<IndexModel>); 12] = [
         (
             "users",
             vec![unique(doc! { "usertagLower": 1 }), email, logins],
@@ -104,6 +104,10 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
             vec![plain(doc! { "until": 1 }), plain(doc! { "bannedAt": -1 })],
         ),
         ("sessions", vec![plain(doc! { "expiresAt": 1 })]),
+        (
+            "friendships",
+            vec![plain(doc! { "members": 1, "since": -1 })],
+        ),
         (
             "blocks",
             vec![plain(doc! { "ownerId": 1, "blockedAt": -1 })],

@@ -3,6 +3,7 @@
 mod blocks;
 mod chat_audit_sessions;
 mod durability;
+mod friends;
 mod logins;
 mod refresh_tokens;
 mod rooms;
@@ -16,6 +17,7 @@ mod users;
 pub use blocks::*;
 pub use chat_audit_sessions::*;
 pub use durability::*;
+pub use friends::*;
 pub use logins::*;
 pub use refresh_tokens::*;
 pub use rooms::*;
