@@ -4,7 +4,7 @@
 //!
 //! - `account`: the signed-in player, profiles, settings and form errors
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
-//! - `social`: players among themselves: whom they block
+//! - `social`: players among themselves: blocks, friends and their presence
 //! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
 //! - `when`: stored times as the pages show them
 //! - `services` (feature `server`): the services the server gives the pages' server functions

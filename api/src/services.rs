@@ -13,7 +13,7 @@ use crate::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
         SheetResults, SheetSummary,
     },
-    social::{BlockForm, BlockedPlayer},
+    social::{BlockForm, BlockedPlayer, FriendView},
     staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
 };
 
@@ -197,6 +197,14 @@ pub trait SocialService: Send + Sync {
     async fn block(&self, request: &Parts, form: BlockForm) -> Result<BlockedPlayer, String>;
     /// Unblocks a player (one not blocked is no error).
     async fn unblock(&self, request: &Parts, player_id: String) -> Result<(), String>;
+    /// Members: their friends, with where they are, and requests either way.
+    async fn friends(&self, request: &Parts) -> Result<Vec<FriendView>, String>;
+    /// Members: asks the member `usertag` to be friends (accepts, if they had asked).
+    async fn add_friend(&self, request: &Parts, usertag: String) -> Result<FriendView, String>;
+    /// Members: accepts the request of the member `usertag`.
+    async fn accept_friend(&self, request: &Parts, usertag: String) -> Result<FriendView, String>;
+    /// Members: removes a friend, withdraws or declines a request.
+    async fn remove_friend(&self, request: &Parts, usertag: String) -> Result<(), String>;
 }
 
 pub type SharedSocial = Arc<dyn SocialService>;

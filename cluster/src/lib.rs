@@ -8,6 +8,7 @@
 //!   messages, `bus/peer`: one ordered, batched queue per other instance, `bus/seal`: the
 //!   HMAC under `BUS_SECRET` that every message must carry)
 //! - `placement`: where each room lives, its name, and who is alive, as records in Redis
+//! - `presence`: the engine's `PresenceBoard`, where each player's connections are
 //! - `redis_cluster`: the engine's `Cluster` over placement, peers and the bus
 //! - `remote`: commands for rooms held elsewhere, as they travel and as they arrive
 //! - `shared_limits`: the engine's `SharedLimits`, counted in Redis
@@ -16,6 +17,7 @@
 
 pub mod bus;
 pub mod placement;
+mod presence;
 mod redis_cluster;
 pub mod remote;
 mod shared_limits;
@@ -29,6 +31,7 @@ use pianorhythm_engine::{
 use tokio::sync::mpsc;
 
 pub use bus::{seal::BusKey, BusError, BUS_LAG_SECONDS, BUS_REJECTED};
+pub use presence::RedisPresence;
 pub use redis_cluster::RedisCluster;
 pub use shared_limits::RedisLimits;
 pub use tasks::{LINK_BACK, LINK_LOST};
@@ -39,6 +42,8 @@ pub struct Joined {
     pub cluster: Arc<RedisCluster>,
     /// Allowances counted on every instance: the limits' `SharedLimits`.
     pub limits: Arc<RedisLimits>,
+    /// Where each player's connections are, on every instance.
+    pub presence: Arc<RedisPresence>,
     /// What other instances send, until [`Joined::serve`] hands it on.
     incoming: mpsc::Receiver<bus::wire::Envelope>,
 }
@@ -73,6 +78,10 @@ pub async fn join(
         limits,
         shutdown.clone(),
     );
+    let presence = Arc::new(RedisPresence {
+        redis: bus.redis(),
+        placement: placement.clone(),
+    });
     let cluster = Arc::new(RedisCluster {
         placement,
         remotes,
@@ -81,6 +90,7 @@ pub async fn join(
     Ok(Joined {
         cluster,
         limits,
+        presence,
         incoming,
     })
 }

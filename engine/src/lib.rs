@@ -15,6 +15,7 @@
 //! - `metrics`: the engine's counters, through the `metrics` facade
 //! - `names`: player and room names, normalised and compared as people read them
 //! - `outbox`: a connection's bounded outbound queue
+//! - `presence`: where each player's connections are, for their friends
 //! - `policy`: what each role may do, in one table
 //! - `quotas`: allowances per account (sheets created an hour and a day)
 //! - `rooms`: the room actors, their registry, journal, room list, and where rooms live
@@ -31,6 +32,7 @@ pub mod metrics;
 pub mod names;
 pub mod outbox;
 pub mod policy;
+pub mod presence;
 pub mod quotas;
 pub mod rooms;
 pub mod shutdown;

@@ -19,7 +19,7 @@
 //! - `reports`: players' reports about other players, and staff closing them
 //! - `service_error`: the one error of the services (accounts, sheet music)
 //! - `sheets`: sheet music: formats, the library, recordings
-//! - `social`: what players do about each other: blocking
+//! - `social`: what players do about each other: blocks, friends and where they are
 //! - `telemetry`: logs and Sentry
 //! - `ws`: the WebSocket endpoint: the socket loop, and requests turned into room commands
 
@@ -44,6 +44,7 @@ use std::{io, net::SocketAddr, sync::Arc, time::Duration};
 use pianorhythm_engine::{
     limits::{PlayerLimits, SharedLimits},
     live::LiveConnections,
+    presence::{LocalPresence, PresenceBoard},
     quotas::{AccountQuota, SharedQuotas},
     rooms::{Cluster, Registry},
     shutdown::Shutdown,
@@ -118,7 +119,7 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let uploads = Arc::new(AccountQuota::new(
         "sheet_uploads",
         config.upload_quota.windows(),
-        shared_quotas,
+        shared_quotas.clone(),
     ));
     let limits = PlayerLimits::new(config.limits.clone(), shared_limits);
     limits.spawn_sweeper(shutdown.clone());
@@ -138,6 +139,10 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         .clone()
         .unwrap_or_else(|| format!("http://{local_addr}"));
     let live = LiveConnections::start(shutdown.clone(), cluster.clone());
+    let presence: Arc<dyn PresenceBoard> = match &joined {
+        Some(joined) => joined.presence.clone(),
+        None => Arc::new(LocalPresence::default()),
+    };
     if let Some(joined) = joined {
         joined.serve(registry.clone(), live.clone(), shutdown.clone());
     }
@@ -159,7 +164,15 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
     let sessions = PersistentSessions::new(store.sessions.clone(), config.passing_sessions);
     sessions.spawn_cleanup(shutdown.clone());
     accounts::purge::spawn(store.refresh_tokens.clone(), shutdown.clone());
-    let social = social::Social::new(&store, live.clone());
+    let social = social::Social::new(
+        &store,
+        social::SocialParts {
+            live: live.clone(),
+            presence,
+            registry: registry.clone(),
+            quotas: shared_quotas,
+        },
+    );
     let state = http::state::AppState {
         leptos_options,
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),

@@ -46,7 +46,7 @@ use crate::{
     error::ApiError,
     guest,
     service_error::ServiceError,
-    social::Social,
+    social::{PresenceReport, Social},
 };
 
 /// What the WebSocket endpoint needs from the application, and nothing more.
@@ -175,11 +175,18 @@ pub async fn upgrade(
                 .social
                 .blocked_players(&caller.identity, &session)
                 .await;
+            let presence = caller.identity.user().map(|user| {
+                PresenceReport::new(realtime.social.clone(), user.id.clone(), connection)
+            });
+            let client = handler::Client {
+                caller,
+                session,
+                blocked,
+                presence,
+            };
             let handler = handler::Handler::new(
                 origin,
-                caller,
-                blocked,
-                session,
+                client,
                 realtime.registry,
                 realtime.limits,
                 realtime.accounts,

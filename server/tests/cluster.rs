@@ -1328,3 +1328,68 @@ async fn a_block_reaches_the_blockers_sockets_and_room_on_every_instance() {
         !troll_heard_before_mark(&mut troll, &mut bo, &mut second_tab, &troll_you.id, 99).await
     );
 }
+
+/// Where a friend is crosses instances within two seconds: Mia plays on A, her friend Bo
+/// watches on B.
+#[tokio::test]
+async fn a_friends_whereabouts_reach_them_on_another_instance() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let env = oauth_env(&provider);
+    let env: Vec<_> = env
+        .iter()
+        .map(|(key, value)| (*key, value.as_str()))
+        .collect();
+    let (a, b) = shared.two_instances(&env).await;
+    let mia = signed_in(&provider, a.address, "mia").await;
+    let bob = signed_in(&provider, b.address, "bob").await;
+    let asked = mia
+        .http
+        .post(mia.url("/api/v1/friends"))
+        .json(&serde_json::json!({ "usertag": "bob" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
+    let accepted = bob
+        .http
+        .post(bob.url("/api/v1/friends/mia/accept"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), reqwest::StatusCode::OK);
+
+    let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
+    let (mut mia_on_a, mia_you) = a.connect(mia.cookie().as_deref()).await;
+    let online = friend_presence(&mut bob_on_b, &mia_you.id).await;
+    assert_eq!(
+        online.state(),
+        pianorhythm_core::protocol::presence::State::Online
+    );
+    mia_on_a.enter("Lobby").await;
+    let in_room = friend_presence(&mut bob_on_b, &mia_you.id).await;
+    assert_eq!(in_room.room_name, "Lobby");
+    drop(mia_on_a);
+    let gone = friend_presence(&mut bob_on_b, &mia_you.id).await;
+    assert_eq!(
+        gone.state(),
+        pianorhythm_core::protocol::presence::State::Offline
+    );
+}
+
+/// The next whereabouts of `friend` that `client` is sent, within two seconds.
+async fn friend_presence(
+    client: &mut WsClient,
+    friend: &str,
+) -> pianorhythm_core::protocol::Presence {
+    until(
+        client,
+        Duration::from_secs(2),
+        "a friend's whereabouts",
+        |kind| match kind {
+            Kind::FriendPresence(update) if update.player_id == friend => update.presence,
+            _ => None,
+        },
+    )
+    .await
+}

@@ -8,6 +8,7 @@
 //! - `audit`: the audit log by filter, for moderators
 //! - `bans`: the site bans in force, for moderators
 //! - `blocks`: whom the caller blocks
+//! - `friends`: the caller's friends and friend requests
 //! - `reports`: players' reports, and moderators closing them
 //! - `sheets`: sheet music
 
@@ -16,6 +17,7 @@ mod auth;
 mod bans;
 mod blocks;
 mod caller;
+mod friends;
 mod reports;
 mod sheets;
 mod users;
@@ -37,6 +39,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/audit", get(audit::recent))
         .route("/bans", get(bans::in_force))
         .nest("/blocks", blocks::router())
+        .nest("/friends", friends::router())
         .nest("/reports", reports::router())
         .nest("/auth", auth::router())
         .nest("/users", users::router())

@@ -82,7 +82,14 @@ impl Social {
             at: now_millis(),
         };
         match &caller.identity {
-            Identity::Member(user) => self.inner.blocks.block(&user.id, &block).await?,
+            Identity::Member(user) => {
+                self.inner.blocks.block(&user.id, &block).await?;
+                // A blocked friend is a friend no more.
+                self.inner
+                    .friends
+                    .remove(&user.id, &block.player_id)
+                    .await?;
+            }
             Identity::Guest(guest) => {
                 list.retain(|kept| kept.player_id != block.player_id);
                 list.insert(0, block.clone());
@@ -129,6 +136,16 @@ impl Social {
                 Ok(kept.unwrap_or_default().into_iter().map(block).collect())
             }
         }
+    }
+
+    /// Whether `owner` (a member) blocks `player`.
+    pub(super) async fn blocks_player(
+        &self,
+        owner: &str,
+        player: &str,
+    ) -> Result<bool, ServiceError> {
+        let list = self.inner.blocks.blocks(owner).await?;
+        Ok(list.iter().any(|block| block.player_id == player))
     }
 
     /// A member is named as their profile names them; anyone else as the blocker saw them.

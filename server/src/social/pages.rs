@@ -4,7 +4,7 @@
 use axum::http::request::Parts;
 use pianorhythm_api::{
     services::SocialService,
-    social::{BlockForm, BlockedPlayer},
+    social::{BlockForm, BlockedPlayer, FriendView},
 };
 
 use super::Social;
@@ -37,5 +37,29 @@ impl SocialService for SocialPages {
         let (session, caller) = self.accounts.caller_of(request).await?;
         let unblocked = self.social.unblock(&caller, &session, &player_id).await;
         unblocked.map_err(|error| error.to_string())
+    }
+
+    async fn friends(&self, request: &Parts) -> Result<Vec<FriendView>, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let friends = self.social.friends(&caller).await;
+        friends.map_err(|error| error.to_string())
+    }
+
+    async fn add_friend(&self, request: &Parts, usertag: String) -> Result<FriendView, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let added = self.social.add_friend(&caller, &usertag).await;
+        added.map_err(|error| error.to_string())
+    }
+
+    async fn accept_friend(&self, request: &Parts, usertag: String) -> Result<FriendView, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let accepted = self.social.accept_friend(&caller, &usertag).await;
+        accepted.map_err(|error| error.to_string())
+    }
+
+    async fn remove_friend(&self, request: &Parts, usertag: String) -> Result<(), String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let removed = self.social.remove_friend(&caller, &usertag).await;
+        removed.map_err(|error| error.to_string())
     }
 }

@@ -115,11 +115,13 @@ impl Connection {
             role: self.handler.identity().role().as_str().to_owned(),
         }));
         self.reply(welcome);
+        self.handler.report_presence().await;
         let _ = self.run().await;
         let connection = self.handler.origin.connection;
         self.handler.unsubscribe_room_list();
         self.live.remove(connection);
         self.handler.leave().await;
+        self.handler.presence_closed().await;
     }
 
     async fn run(&mut self) -> Result<(), Closed> {
@@ -146,6 +148,7 @@ impl Connection {
                     for which in asked.rejoins {
                         self.handler.rejoin(&which).await;
                     }
+                    self.handler.report_presence().await;
                     match asked.close {
                         Some(Goodbye::ServerRestarting) => {
                             return self.goodbye(DisconnectReason::ServerRestarting,
@@ -266,7 +269,10 @@ impl Connection {
         match ClientMessage::decode(bytes.as_ref()) {
             Ok(ClientMessage {
                 kind: Some(request),
-            }) => self.handler.handle(request, received_at).await,
+            }) => {
+                self.handler.handle(request, received_at).await;
+                self.handler.report_presence().await;
+            }
             Ok(ClientMessage { kind: None }) => {
                 self.reply_error(ErrorCode::InvalidMessage, "unknown or empty message");
             }

@@ -26,6 +26,7 @@ use crate::{
     accounts::{Accounts, Caller, Identity},
     guest,
     service_error::ServiceError,
+    social::PresenceReport,
 };
 
 /// A site ban asked for without a length lasts this long.
@@ -42,6 +43,8 @@ pub struct Handler {
     caller: Caller,
     /// Whom the player blocks, as the rooms they join must know.
     blocked: BlockedPlayers,
+    /// A member's whereabouts, for their friends (guests have none).
+    presence: Option<PresenceReport>,
     /// Where a guest's identity is kept between visits.
     session: Session,
     /// Finds and creates rooms, and feeds the room list.
@@ -76,17 +79,33 @@ struct Joined {
     proof: Option<String>,
 }
 
+/// Who is at the other end of a connection, as its handler starts with them.
+pub struct Client {
+    /// Who they are (guest or account), and where from.
+    pub caller: Caller,
+    /// Where a guest's identity is kept between visits.
+    pub session: Session,
+    /// Whom they block, as stored.
+    pub blocked: BlockedPlayers,
+    /// A member's whereabouts, for their friends.
+    pub presence: Option<PresenceReport>,
+}
+
 impl Handler {
     /// The player's handler, playing the instrument kept from their last visit.
     pub async fn new(
         origin: Arc<Origin>,
-        caller: Caller,
-        blocked: BlockedPlayers,
-        session: Session,
+        client: Client,
         registry: Arc<Registry>,
         limits: Arc<PlayerLimits>,
         accounts: Accounts,
     ) -> Self {
+        let Client {
+            caller,
+            session,
+            blocked,
+            presence,
+        } = client;
         let kept_instrument = accounts.kept_instrument(&session, &caller.identity).await;
         // Kept under the rules of its day: a value that no longer passes is the piano.
         let instrument = kept_instrument.as_ref().and_then(|kept| {
@@ -98,6 +117,7 @@ impl Handler {
             origin,
             caller,
             blocked,
+            presence,
             session,
             registry,
             limits,
@@ -321,6 +341,22 @@ impl Handler {
     /// The connection's room may have moved to another instance: if `which` concerns it,
     /// joins the room again wherever it lives now (adopting it here if no live instance has),
     /// as the same player.
+    /// Tells a member's friends where this connection is now, if it has moved.
+    pub async fn report_presence(&mut self) {
+        if let Some(presence) = &mut self.presence {
+            presence
+                .at(self.room.as_ref().map(|joined| &joined.room.id))
+                .await;
+        }
+    }
+
+    /// The connection has closed: its member was last seen now.
+    pub async fn presence_closed(&mut self) {
+        if let Some(presence) = self.presence.take() {
+            presence.closed().await;
+        }
+    }
+
     /// The player's block list changed (here or on another instance): their room follows it.
     pub async fn set_blocks(&mut self, blocked: BlockedPlayers) {
         self.blocked = blocked.clone();
