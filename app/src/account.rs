@@ -1,6 +1,7 @@
 //! Accounts in the UI: signing in and out, the first sign-in's usertag, one's profile and
-//! settings, public profiles, and the staff's tools.
+//! settings, public profiles, friends, and the staff's tools.
 //!
+//! - `friends`: `/friends`, a profile's "Add friend" and the lobby's "Friends online"
 //! - `header`: the header's account corner
 //! - `navigation`: loading a fresh page
 //! - `profile`: one's own profile, edited
@@ -12,6 +13,7 @@
 //! - `player_tools`: a room's player menu, and block, report, site ban and roles, shared by
 //!   profiles and rooms
 
+mod friends;
 mod header;
 mod moderation;
 mod navigation;
@@ -22,6 +24,7 @@ mod settings;
 mod sign_in;
 mod welcome;
 
+pub use friends::{FriendsOnline, FriendsPage};
 pub use header::{fill_account_corner, AccountMenu};
 pub use moderation::ModerationPage;
 pub(crate) use navigation::load_page;

@@ -72,6 +72,10 @@ grouped_route!(
     PublicProfile => account_group(AccountPage::PublicProfile), loaded by __preload_account_group
 );
 grouped_route!(
+    /// `/friends`: friends and friend requests.
+    Friends => account_group(AccountPage::Friends), loaded by __preload_account_group
+);
+grouped_route!(
     /// `/moderation`: the staff pages.
     Moderation => account_group(AccountPage::Moderation), loaded by __preload_account_group
 );
@@ -102,6 +106,7 @@ enum AccountPage {
     Profile,
     Settings,
     PublicProfile,
+    Friends,
     Moderation,
 }
 
@@ -115,6 +120,7 @@ fn account_group(page: AccountPage) -> AnyView {
         AccountPage::Profile => view! { <account::ProfilePage/> }.into_any(),
         AccountPage::Settings => view! { <account::SettingsPage/> }.into_any(),
         AccountPage::PublicProfile => view! { <account::PublicProfilePage/> }.into_any(),
+        AccountPage::Friends => view! { <account::FriendsPage/> }.into_any(),
         AccountPage::Moderation => view! { <account::ModerationPage/> }.into_any(),
     }
 }

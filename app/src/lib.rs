@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("profile") view={Lazy::<lazy_pages::Profile>::new()}/>
                     <Route path=StaticSegment("settings") view={Lazy::<lazy_pages::Settings>::new()}/>
                     <Route path=(StaticSegment("user"), ParamSegment("usertag")) view={Lazy::<lazy_pages::PublicProfile>::new()}/>
+                    <Route path=StaticSegment("friends") view={Lazy::<lazy_pages::Friends>::new()}/>
                     <Route path=StaticSegment("moderation") view={Lazy::<lazy_pages::Moderation>::new()}/>
                     <Route path=StaticSegment("sheets") view={Lazy::<lazy_pages::SheetLibrary>::new()}/>
                     <Route path=(StaticSegment("sheets"), StaticSegment("new")) view={Lazy::<lazy_pages::NewSheet>::new()}/>

@@ -16,9 +16,9 @@ use pianorhythm_core::{
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
         client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
-        CreateRoom, DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice,
-        JoinRoom, KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate,
-        RoomSummary, SetProfile, SubscribeRoomList,
+        CreateRoom, DeleteChatMessage, ErrorCode, FriendPresence, GiveCrown, Instrument,
+        InstrumentChoice, JoinRoom, KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo,
+        RoomSettingsUpdate, RoomSummary, SetProfile, SubscribeRoomList,
     },
 };
 
@@ -48,6 +48,8 @@ pub struct Live {
     pub role: RwSignal<String>,
     /// Public rooms, pushed by the server; `None` until the first list arrives.
     pub rooms: RwSignal<Option<Vec<RoomSummary>>>,
+    /// Where friends are, as the server last told (newer than any list of friends read).
+    pub friend_presence: RwSignal<Vec<FriendPresence>>,
     /// Whether a page showing the room list is open: the server pushes it only then, and is
     /// asked again after a reconnect.
     pub shows_room_list: RwSignal<bool>,
@@ -149,6 +151,7 @@ impl Live {
             instrument: RwSignal::new(None),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
+            friend_presence: RwSignal::new(Vec::new()),
             layout: RwSignal::new(Layout::VirtualPiano),
             octave_shift: RwSignal::new(0),
             midi: RwSignal::new(MidiState::default()),

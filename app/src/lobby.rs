@@ -11,6 +11,7 @@ use pianorhythm_core::{protocol, rooms::RoomSummary};
 
 use self::finder::{find, Finder, Order};
 use crate::{
+    account::FriendsOnline,
     components::settings_form::SettingsForm,
     error_page::ErrorList,
     live::{use_live, JoinState},
@@ -38,6 +39,7 @@ pub fn LobbyPage() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
             <JoinByName/>
+            <FriendsOnline/>
         </section>
     }
 }

@@ -1,5 +1,5 @@
-//! The header's account corner: "Sign in" for guests; the account's name and "Sign out" for
-//! signed-in players, and "Moderation" for staff.
+//! The header's account corner: "Sign in" for guests; the account's name, "Friends",
+//! "Settings" and "Sign out" for signed-in players, and "Moderation" for staff.
 //!
 //! Asking the server who is signed in takes a server function and its data format, code that
 //! no page needs to hear or play a note; so the app does not carry it. Every page's lazily
@@ -82,6 +82,7 @@ fn SignedInMenu(username: String, staff: bool) -> impl IntoView {
     });
     view! {
         <a class="me" href="/profile">{username}</a>
+        <a href="/friends">"Friends"</a>
         <a href="/settings">"Settings"</a>
         // Always there, hidden from others: cheaper than a link that comes and goes, in the
         // code every page's module carries.

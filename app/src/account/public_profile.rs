@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pianorhythm_api::account::{Profile, SignedIn};
 
+use super::friends::FriendButton;
 use super::player_tools::{BlockButton, ReportPlayerForm, RolesForm, SiteBanPlayerForm};
 use crate::server_fns::{user_profile, who_am_i};
 
@@ -68,6 +69,15 @@ fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
     let (staff, admin) = me
         .as_ref()
         .map_or((false, false), |me| (me.is_staff(), me.is_admin()));
+    // Friends are members: a signed-in visitor may ask.
+    let befriend = me.is_some().then(|| {
+        view! {
+            <section class="panel">
+                <h2>"Friends"</h2>
+                <FriendButton player_id=profile.id.clone() usertag=profile.usertag.clone()/>
+            </section>
+        }
+    });
     let block = view! {
         <section class="panel">
             <h2>"Block"</h2>
@@ -98,5 +108,5 @@ fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
         }
         .into_any(),
     };
-    Some(view! { <div class="profile-tools">{block} {tools}</div> })
+    Some(view! { <div class="profile-tools">{befriend} {block} {tools}</div> })
 }

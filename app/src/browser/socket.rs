@@ -189,6 +189,10 @@ impl Client {
                 }
             }
             Kind::RoomList(list) => live.rooms.set(Some(list.rooms)),
+            Kind::FriendPresence(update) => live.friend_presence.update(|known| {
+                known.retain(|friend| friend.player_id != update.player_id);
+                known.push(update);
+            }),
             Kind::RoomJoined(joined) => {
                 self.recreating.set(false);
                 live.room.set(joined.room);
