@@ -14,14 +14,14 @@ use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{
         client_message, server_message::Kind, socket_path, ClientMessage, DisconnectReason,
-        ErrorCode, LeaveReason, ServerMessage, TimePing, TimePong,
+        ErrorCode, LeaveReason, RoomInfo, ServerMessage, TimePing, TimePong,
     },
     time_sync::{ClockSync, SyncSample},
 };
 use prost::Message;
 
 use super::{instruments, notes, now};
-use crate::live::{ConnectionStatus, JoinState, Live};
+use crate::live::{ChatLine, ConnectionStatus, JoinState, Live};
 
 mod link;
 
@@ -193,7 +193,13 @@ impl Client {
                 self.recreating.set(false);
                 live.room.set(joined.room);
                 live.players.set(joined.participants);
-                live.chat.set(joined.recent_chat);
+                live.chat.set(
+                    joined
+                        .recent_chat
+                        .into_iter()
+                        .map(ChatLine::Message)
+                        .collect(),
+                );
                 live.join.set(JoinState::Joined);
                 live.notice.set(None);
                 // A connection starts on the instrument the server kept: if this page plays
@@ -221,6 +227,10 @@ impl Client {
             }
             Kind::ParticipantJoined(joined) => {
                 if let Some(participant) = joined.participant {
+                    // A second tab of someone here is no arrival.
+                    if live.player(&participant.id).is_none() {
+                        live.say(format!("{} joined", participant.name));
+                    }
                     live.players.update(|players| {
                         players.retain(|p| p.id != participant.id);
                         players.push(participant);
@@ -228,6 +238,9 @@ impl Client {
                 }
             }
             Kind::ParticipantLeft(left) => {
+                if let Some(player) = live.player(&left.participant_id) {
+                    live.say(format!("{} left", player.name));
+                }
                 notes::forget(&left.participant_id);
                 live.players
                     .update(|players| players.retain(|p| p.id != left.participant_id));
@@ -248,18 +261,23 @@ impl Client {
                     });
                 }
             }
-            Kind::RoomUpdated(updated) => live.room.set(updated.room),
+            Kind::RoomUpdated(updated) => {
+                let owner = |room: &Option<RoomInfo>| room.as_ref().map(|r| r.owner_id.clone());
+                let (before, after) = (live.room.with_untracked(owner), owner(&updated.room));
+                if before.is_some() && after != before {
+                    if let Some(player) = live.player(&after.unwrap_or_default()) {
+                        live.say(format!("The crown passed to {}", player.name));
+                    }
+                }
+                live.room.set(updated.room);
+            }
             Kind::Notes(relayed) => {
                 if let Some(batch) = relayed.batch {
                     let received = to_server_time(arrived_at);
                     notes::play_remote(live, &relayed.sender_id, &batch, received);
                 }
             }
-            Kind::Chat(message) => live.chat.update(|chat| {
-                chat.push(message);
-                let excess = chat.len().saturating_sub(200);
-                chat.drain(..excess);
-            }),
+            Kind::Chat(message) => live.show_message(message),
             Kind::NoteQuota(quota) if quota.dropped > 0 => live.notice.set(Some(format!(
                 "Playing too fast: {} notes were not sent (limit {} per second).",
                 quota.dropped, quota.rate
@@ -267,7 +285,7 @@ impl Client {
             Kind::NoteQuota(_) => {}
             Kind::ChatDeleted(deleted) => live
                 .chat
-                .update(|chat| chat.retain(|message| message.id != deleted.message_id)),
+                .update(|chat| chat.retain(|line| line.id() != deleted.message_id)),
             Kind::Error(error) => self.handle_error(error.code(), error.message),
             Kind::Disconnect(goodbye) => {
                 if goodbye.reason() == DisconnectReason::TooManyConnections {

@@ -1,9 +1,20 @@
 //! The room's chat: history on arrival, new messages live (each with its time on the reader's
-//! clock), one line to write.
+//! clock), the page's own lines (arrivals, departures, the crown, commands' answers), one line
+//! to write. Web links open only when clicked, in a new tab; a line mentioning the reader
+//! stands out. A line starting with "/" is a command, run with the room's occasional tools
+//! (fetched then), except `/me`, sent as it is.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
+use pianorhythm_core::{
+    chat_command,
+    chat_text::{mentions, pieces, Piece},
+    protocol::ChatMessage,
+};
 
-use crate::live::use_live;
+use crate::{
+    live::{use_live, ChatLine},
+    sheets::sheet_music,
+};
 
 #[component]
 pub fn Chat() -> impl IntoView {
@@ -21,9 +32,17 @@ pub fn Chat() -> impl IntoView {
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let text = draft.get_untracked();
-            if !text.trim().is_empty() {
+            if text.trim().is_empty() {
+                return;
+            }
+            draft.set(String::new());
+            if text.trim_start().starts_with('/') && chat_command::action(&text).is_none() {
+                let live = live.clone();
+                leptos::task::spawn_local(async move {
+                    (sheet_music().await.chat_command)(&live, text);
+                });
+            } else {
                 live.chat(text);
-                draft.set(String::new());
             }
         }
     };
@@ -35,31 +54,10 @@ pub fn Chat() -> impl IntoView {
             <ol class="messages" aria-label="Chat" aria-live="polite">
                 <For
                     each=move || chat.get()
-                    key=|message| message.id.clone()
-                    children=move |message| {
-                        let sender = message.sender.unwrap_or_default();
-                        let live = use_live();
-                        let id = message.id.clone();
-                        let delete = move || live.may_moderate().then(|| {
-                            let (live, id) = (live.clone(), id.clone());
-                            view! {
-                                <button class="small" aria-label="Delete message"
-                                    on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
-                            }
-                        });
-                        let (clock, date) = shown_time(message.time);
-                        view! {
-                            <li>
-                                <time class="meta" title=date>{clock}</time>
-                                " "
-                                <span class="sender" style=format!("color: {}", sender.color)>
-                                    {sender.name}
-                                </span>
-                                " "
-                                <span class="text">{message.text}</span>
-                                {delete}
-                            </li>
-                        }
+                    key=|line| line.id().to_owned()
+                    children=|line| match line {
+                        ChatLine::Message(message) => Either::Left(view! { <Message message/> }),
+                        ChatLine::Notice { text, .. } => Either::Right(view! { <li class="system">{text}</li> }),
                     }
                 />
             </ol>
@@ -77,6 +75,60 @@ pub fn Chat() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// A message: "/me" lines read "* name action"; links are links; a mention of the reader
+/// (by the name they show when it arrives) is marked, for eyes and for screen readers.
+#[component]
+fn Message(message: ChatMessage) -> impl IntoView {
+    let sender = message.sender.unwrap_or_default();
+    let live = use_live();
+    let mentioned = live.me.with_untracked(|me| {
+        me.as_ref()
+            .is_some_and(|me| mentions(&message.text, &me.name))
+    });
+    let action = chat_command::action(&message.text).map(str::to_owned);
+    let is_action = action.is_some();
+    let text = action.unwrap_or(message.text);
+    let id = message.id;
+    let delete = move || {
+        live.may_moderate().then(|| {
+            let (live, id) = (live.clone(), id.clone());
+            view! {
+                <button class="small" aria-label="Delete message"
+                    on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
+            }
+        })
+    };
+    let (clock, date) = shown_time(message.time);
+    view! {
+        <li class:mention=mentioned class:action=is_action>
+            <time class="meta" title=date>{clock}</time>
+            " "
+            {is_action.then_some("* ")}
+            <span class="sender" style=format!("color: {}", sender.color)>{sender.name}</span>
+            " "
+            <span class="text">{linked(&text)}</span>
+            {mentioned.then(|| view! { <span class="visually-hidden">" (mentions you)"</span> })}
+            {delete}
+        </li>
+    }
+}
+
+/// Chat text with its web links as links: the address shown as it is, opened in a new tab
+/// that cannot reach back into this one. The text stays text: nothing in it becomes markup.
+fn linked(text: &str) -> Vec<Either<String, impl IntoView>> {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => Either::Left(text.to_owned()),
+            Piece::Link(address) => Either::Right(view! {
+                <a href=address.to_owned() target="_blank" rel="noopener noreferrer nofollow">
+                    {address.to_owned()}
+                </a>
+            }),
+        })
+        .collect()
 }
 
 /// When a message was sent, on the reader's clock: "hh:mm", and the full date and time (for

@@ -1,5 +1,5 @@
 //! The sheet music module: the sheet pages, and the room's occasional tools (a MIDI file's
-//! player, the recorder, the player list's report and site ban forms), in one wasm module
+//! player, the recorder, the player list's report and site ban forms, the chat's commands), in one wasm module
 //! fetched on first use. A room's first visit does not wait for code most visits never run:
 //! each tool's control (a heading, the button that starts it) is in the room's module and works
 //! at once, and what the tool shows once started comes from here. One module rather than one
@@ -8,7 +8,11 @@
 use leptos::prelude::*;
 
 use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
-use crate::account::{self, PlayerTool, PlayerToolForm};
+use crate::{
+    account::{self, PlayerTool, PlayerToolForm},
+    live::Live,
+    room::commands,
+};
 
 /// The sheet music pages.
 pub enum Page {
@@ -32,6 +36,8 @@ pub struct SheetMusic {
     /// The player list's report or site ban form, about one player (the forms are the
     /// profile pages' too).
     pub player_tool: fn(PlayerTool) -> AnyView,
+    /// Runs a chat command the player typed.
+    pub chat_command: fn(&Live, String),
 }
 
 /// The module.
@@ -49,6 +55,7 @@ pub fn sheet_music() -> SheetMusic {
         midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
         recorder: || view! { <record::Recorder/> }.into_any(),
         player_tool: |tool| view! { <PlayerToolForm tool/> }.into_any(),
+        chat_command: commands::run,
     }
 }
 
