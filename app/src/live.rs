@@ -16,10 +16,10 @@ use pianorhythm_core::{
     keyboard_layout::Layout,
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
-        client_message::Kind as Request, BanPlayer, ChatSend, ClientMessage, CreateRoom,
-        DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice, JoinRoom,
-        KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate, RoomSummary,
-        SetProfile, SubscribeRoomList,
+        client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
+        CreateRoom, DeleteChatMessage, ErrorCode, GiveCrown, Instrument, InstrumentChoice,
+        JoinRoom, KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo, RoomSettingsUpdate,
+        RoomSummary, SetProfile, SubscribeRoomList,
     },
 };
 
@@ -27,7 +27,6 @@ mod chat_lines;
 mod connection;
 mod outlet;
 
-pub use chat_lines::ChatLine;
 pub use connection::ConnectionStatus;
 pub use outlet::Outlet;
 
@@ -56,7 +55,8 @@ pub struct Live {
     pub shows_room_list: RwSignal<bool>,
     pub room: RwSignal<Option<RoomInfo>>,
     pub players: RwSignal<Vec<Participant>>,
-    pub chat: RwSignal<Vec<ChatLine>>,
+    /// The room's chat as shown; lines without a sender are the page's own (`chat_lines`).
+    pub chat: RwSignal<Vec<ChatMessage>>,
     pub join: RwSignal<JoinState>,
     /// The room this page wants to be in (name and password), joined again after a reconnect.
     pub wanted_room: RwSignal<Option<(String, Option<String>)>>,

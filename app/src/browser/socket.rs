@@ -21,7 +21,7 @@ use pianorhythm_core::{
 use prost::Message;
 
 use super::{instruments, notes, now};
-use crate::live::{ChatLine, ConnectionStatus, JoinState, Live};
+use crate::live::{ConnectionStatus, JoinState, Live};
 
 mod link;
 
@@ -193,13 +193,7 @@ impl Client {
                 self.recreating.set(false);
                 live.room.set(joined.room);
                 live.players.set(joined.participants);
-                live.chat.set(
-                    joined
-                        .recent_chat
-                        .into_iter()
-                        .map(ChatLine::Message)
-                        .collect(),
-                );
+                live.chat.set(joined.recent_chat);
                 live.join.set(JoinState::Joined);
                 live.notice.set(None);
                 // A connection starts on the instrument the server kept: if this page plays
@@ -285,7 +279,7 @@ impl Client {
             Kind::NoteQuota(_) => {}
             Kind::ChatDeleted(deleted) => live
                 .chat
-                .update(|chat| chat.retain(|line| line.id() != deleted.message_id)),
+                .update(|chat| chat.retain(|message| message.id != deleted.message_id)),
             Kind::Error(error) => self.handle_error(error.code(), error.message),
             Kind::Disconnect(goodbye) => {
                 if goodbye.reason() == DisconnectReason::TooManyConnections {

@@ -8,13 +8,9 @@ use leptos::{either::Either, prelude::*};
 use pianorhythm_core::{
     chat_command,
     chat_text::{mentions, pieces, Piece},
-    protocol::ChatMessage,
 };
 
-use crate::{
-    live::{use_live, ChatLine},
-    sheets::sheet_music,
-};
+use crate::{live::use_live, sheets::sheet_music};
 
 #[component]
 pub fn Chat() -> impl IntoView {
@@ -54,10 +50,46 @@ pub fn Chat() -> impl IntoView {
             <ol class="messages" aria-label="Chat" aria-live="polite">
                 <For
                     each=move || chat.get()
-                    key=|line| line.id().to_owned()
-                    children=|line| match line {
-                        ChatLine::Message(message) => Either::Left(view! { <Message message/> }),
-                        ChatLine::Notice { text, .. } => Either::Right(view! { <li class="system">{text}</li> }),
+                    key=|message| message.id.clone()
+                    children=move |message| {
+                        let live = use_live();
+                        // The page's own lines (arrivals, answers) have no sender.
+                        let own_line = message.sender.is_none();
+                        let sender = message.sender.unwrap_or_default();
+                        // A mention of the reader, by the name they show when it arrives.
+                        let mentioned = live.me.with_untracked(|me| {
+                            me.as_ref().is_some_and(|me| mentions(&message.text, &me.name))
+                        });
+                        let class = match (own_line, mentioned) {
+                            (true, _) => "system",
+                            (false, true) => "mention",
+                            (false, false) => "",
+                        };
+                        let action = chat_command::action(&message.text).map(str::to_owned);
+                        let star = action.is_some().then_some("* ");
+                        let text = action.unwrap_or(message.text);
+                        let id = message.id;
+                        let delete = move || (!own_line && live.may_moderate()).then(|| {
+                            let (live, id) = (live.clone(), id.clone());
+                            view! {
+                                <button class="small" aria-label="Delete message"
+                                    on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
+                            }
+                        });
+                        let (clock, date) = shown_time(message.time);
+                        view! {
+                            <li class=class>
+                                <time class="meta" title=date>{clock}</time>
+                                " "
+                                {star}
+                                <span class="sender" style=format!("color: {}", sender.color)>
+                                    {sender.name}
+                                </span>
+                                " "
+                                <span class="text">{linked(&text)}</span>
+                                {delete}
+                            </li>
+                        }
                     }
                 />
             </ol>
@@ -74,44 +106,6 @@ pub fn Chat() -> impl IntoView {
                 <button type="submit">"Send"</button>
             </form>
         </section>
-    }
-}
-
-/// A message: "/me" lines read "* name action"; links are links; a mention of the reader
-/// (by the name they show when it arrives) is marked, for eyes and for screen readers.
-#[component]
-fn Message(message: ChatMessage) -> impl IntoView {
-    let sender = message.sender.unwrap_or_default();
-    let live = use_live();
-    let mentioned = live.me.with_untracked(|me| {
-        me.as_ref()
-            .is_some_and(|me| mentions(&message.text, &me.name))
-    });
-    let action = chat_command::action(&message.text).map(str::to_owned);
-    let is_action = action.is_some();
-    let text = action.unwrap_or(message.text);
-    let id = message.id;
-    let delete = move || {
-        live.may_moderate().then(|| {
-            let (live, id) = (live.clone(), id.clone());
-            view! {
-                <button class="small" aria-label="Delete message"
-                    on:click=move |_| live.delete_chat(id.clone())>"Delete"</button>
-            }
-        })
-    };
-    let (clock, date) = shown_time(message.time);
-    view! {
-        <li class:mention=mentioned class:action=is_action>
-            <time class="meta" title=date>{clock}</time>
-            " "
-            {is_action.then_some("* ")}
-            <span class="sender" style=format!("color: {}", sender.color)>{sender.name}</span>
-            " "
-            <span class="text">{linked(&text)}</span>
-            {mentioned.then(|| view! { <span class="visually-hidden">" (mentions you)"</span> })}
-            {delete}
-        </li>
     }
 }
 

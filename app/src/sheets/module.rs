@@ -1,16 +1,18 @@
 //! The sheet music module: the sheet pages, and the room's occasional tools (a MIDI file's
-//! player, the recorder, the player list's report and site ban forms, the chat's commands), in one wasm module
-//! fetched on first use. A room's first visit does not wait for code most visits never run:
+//! player, the recorder, the player list's report and site ban forms, the owner's settings
+//! form, the chat's commands), in one wasm module fetched on first use. A room's first visit does not wait for code most visits never run:
 //! each tool's control (a heading, the button that starts it) is in the room's module and works
 //! at once, and what the tool shows once started comes from here. One module rather than one
 //! per tool: every module brings the code it shares with each other module as further files.
 
 use leptos::prelude::*;
+use pianorhythm_core::protocol::RoomInfo;
 
 use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
 use crate::{
     account::{self, PlayerTool, PlayerToolForm},
-    live::Live,
+    components::settings_form::SettingsForm,
+    live::{use_live, Live},
     room::commands,
 };
 
@@ -36,6 +38,8 @@ pub struct SheetMusic {
     /// The player list's report or site ban form, about one player (the forms are the
     /// profile pages' too).
     pub player_tool: fn(PlayerTool) -> AnyView,
+    /// The owner's settings form for the room as it is now.
+    pub owner_settings: fn(RoomInfo) -> AnyView,
     /// Runs a chat command the player typed.
     pub chat_command: fn(&Live, String),
 }
@@ -55,6 +59,11 @@ pub fn sheet_music() -> SheetMusic {
         midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
         recorder: || view! { <record::Recorder/> }.into_any(),
         player_tool: |tool| view! { <PlayerToolForm tool/> }.into_any(),
+        owner_settings: |current| {
+            let live = use_live();
+            let on_submit = Callback::new(move |update| live.update_settings(update));
+            view! { <SettingsForm current submit_label="Save settings" on_submit/> }.into_any()
+        },
         chat_command: commands::run,
     }
 }
