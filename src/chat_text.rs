@@ -79,8 +79,18 @@ fn trim_trailing(mut link: &str) -> &str {
 
 /// A name as it is compared: Latin letters in lower case, words separated by one space.
 fn name_key(name: &str) -> String {
-    let mut key = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    key.make_ascii_lowercase();
+    let mut key = String::with_capacity(name.len());
+    let mut space = false;
+    for c in name.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if std::mem::take(&mut space) {
+            key.push(' ');
+        }
+        key.push(c.to_ascii_lowercase());
+    }
     key
 }
 

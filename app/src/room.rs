@@ -2,11 +2,9 @@
 //! Rendered on the server with the room's name and an idle piano; once hydrated it joins.
 //!
 //! - `chat`: the room's chat
-//! - `commands`: the chat's commands, run with the room's occasional tools
 //! - `players`: who is in the room, and what may be done about them
 
 mod chat;
-pub(crate) mod commands;
 mod players;
 
 use leptos::prelude::*;
