@@ -4,6 +4,8 @@
 //! rate limiting, validation rules and the data types that both sides exchange, so that the
 //! rules live in exactly one place.
 //!
+//! - `chat_command`: the chat's commands (`/help`, `/me`, ...), read from what a player typed
+//! - `chat_text`: how a chat line reads: its links, its mentions, when two names are one
 //! - `domain`: what the server keeps (users, rooms, sheets, audit, sessions) and its rules
 //! - `keyboard_layout`: which computer key plays which note
 //! - `notes`: piano keys, note names and batch limits
@@ -17,6 +19,8 @@
 //! - `time_sync`: clock synchronisation with the server
 //! - `validation`: what players may type
 
+pub mod chat_command;
+pub mod chat_text;
 pub mod domain;
 pub mod keyboard_layout;
 pub mod notes;

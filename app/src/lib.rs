@@ -17,6 +17,7 @@
 //! - `account`: signing in and out, profiles and settings, the header's account corner
 //! - `components`: pieces shared by pages: the header, the piano, the instrument panel
 //! - `room`: a room's page
+//! - `room_tools`: what a room's page runs now and then (chat commands, moderation buttons)
 //! - `lobby`: the lobby's page
 //! - `sheets`: the sheet music pages
 //! - `lazy_pages`: the routes whose code loads on their first visit
@@ -37,6 +38,7 @@ mod not_found;
 #[cfg(feature = "ssr")]
 mod preload;
 mod room;
+mod room_tools;
 #[cfg(feature = "ssr")]
 pub mod security;
 pub mod server_fns;

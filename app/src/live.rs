@@ -5,6 +5,7 @@
 //! it, and the methods here send the player's actions through the [`Outlet`] the app gives it.
 //! Components never touch the socket.
 //!
+//! - `chat_lines`: the chat as shown: the room's messages and the page's own lines
 //! - `connection`: where the connection to the server stands
 //! - `outlet`: where the player's actions go (the socket and the synthesizer, or nowhere)
 
@@ -22,6 +23,7 @@ use pianorhythm_core::{
     },
 };
 
+mod chat_lines;
 mod connection;
 mod outlet;
 
@@ -55,6 +57,7 @@ pub struct Live {
     pub shows_room_list: RwSignal<bool>,
     pub room: RwSignal<Option<RoomInfo>>,
     pub players: RwSignal<Vec<Participant>>,
+    /// The room's chat as shown; lines without a sender are the page's own (`chat_lines`).
     pub chat: RwSignal<Vec<ChatMessage>>,
     pub join: RwSignal<JoinState>,
     /// The room this page wants to be in (name and password), joined again after a reconnect.
@@ -183,14 +186,15 @@ impl Live {
         self.am_owner() || self.am_staff()
     }
 
+    /// A player in the room, by participant id.
+    pub fn player(&self, participant_id: &str) -> Option<Participant> {
+        self.players
+            .with_untracked(|players| players.iter().find(|p| p.id == participant_id).cloned())
+    }
+
     /// The colour a participant plays in.
     pub fn color_of(&self, participant_id: &str) -> Option<String> {
-        self.players.with_untracked(|players| {
-            players
-                .iter()
-                .find(|p| p.id == participant_id)
-                .map(|p| p.color.clone())
-        })
+        self.player(participant_id).map(|p| p.color)
     }
 
     /// Sends to the server; on the server side of SSR there is no connection, and nothing to do.

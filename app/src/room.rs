@@ -1,5 +1,8 @@
 //! The room page, `/room/<name>`: the piano, the players, chat, the owner's settings.
 //! Rendered on the server with the room's name and an idle piano; once hydrated it joins.
+//!
+//! - `chat`: the room's chat
+//! - `players`: who is in the room, and what may be done about them
 
 mod chat;
 mod players;
@@ -12,11 +15,9 @@ use leptos_router::{
 use pianorhythm_core::protocol::{ErrorCode, RoomSettingsUpdate};
 
 use crate::{
-    components::{
-        instrument::InstrumentPanel, notice::Notice, piano::Piano, settings_form::SettingsForm,
-    },
+    components::{instrument::InstrumentPanel, notice::Notice, piano::Piano},
     live::{use_live, ConnectionStatus, JoinState},
-    sheets::{MidiFilePanel, RecordPanel},
+    sheets::{fetch_for_tool, MidiFilePanel, RecordPanel, SheetMusic},
 };
 
 #[component]
@@ -190,20 +191,28 @@ fn AudioPrompt() -> impl IntoView {
     }
 }
 
+/// The owner's settings. Most players never own the room they visit, so the form comes with
+/// the room's occasional tools, fetched once the player owns it.
 #[component]
 fn OwnerSettings() -> impl IntoView {
     let live = use_live();
-    let on_submit = {
+    let module = RwSignal::new(None::<SheetMusic>);
+    Effect::new({
         let live = live.clone();
-        Callback::new(move |update| live.update_settings(update))
-    };
+        move || {
+            if live.am_owner() {
+                fetch_for_tool(module);
+            }
+        }
+    });
     move || {
         let room = live.room.get()?;
+        let form = module.get()?.owner_settings;
         live.am_owner().then(|| {
             view! {
                 <section class="owner panel" aria-label="Room settings">
                     <h2>"Room settings"</h2>
-                    <SettingsForm current=room submit_label="Save settings" on_submit/>
+                    {form(room)}
                 </section>
             }
         })

@@ -55,4 +55,16 @@ test('a block from the player menu silences a player until unblocked in settings
   await expect(players.getByTitle('Muted on this device')).toHaveCount(1);
   await players.getByRole('button', { name: trollName, exact: true }).click();
   await expect(ana.getByRole('button', { name: `Mute ${trollName}` })).toHaveAttribute('aria-pressed', 'true');
+
+  // "/block <name>" in the chat blocks too.
+  await ana.getByLabel('Chat message').fill(`/block ${trollName.toUpperCase()}`);
+  await ana.keyboard.press('Enter');
+  await expect(ana.locator('.chat .messages')).toContainText(`You blocked ${trollName}`);
+  await troll.getByLabel('Chat message').fill('psst');
+  await troll.keyboard.press('Enter');
+  await expect(troll.locator('.chat .messages')).toContainText('psst');
+  await ana.getByLabel('Chat message').fill('quiet now');
+  await ana.keyboard.press('Enter');
+  await expect(ana.locator('.chat .messages')).toContainText('quiet now');
+  await expect(ana.locator('.chat .messages')).not.toContainText('psst');
 });

@@ -506,6 +506,54 @@ async fn chat_is_cleaned_limited_and_kept_for_newcomers() {
 }
 
 #[tokio::test]
+async fn commands_are_refused_to_their_sender_and_me_lines_are_relayed() {
+    let server = TestServer::start().await;
+    let ((mut alice, alice_id), (mut bob, _)) = two_in_a_room(&server, "Commands").await;
+
+    // A client that skips the page's own commands: the room refuses them, to the sender alone.
+    for line in ["/x", "/help", "/me", " /nick Eve"] {
+        alice.request(chat(line)).await;
+        let error = alice
+            .wait_for(|kind| match kind {
+                Kind::Error(error) => Some(error),
+                _ => None,
+            })
+            .await;
+        assert_eq!(error.code(), ErrorCode::InvalidMessage, "{line}");
+        if line == "/x" {
+            assert_eq!(error.message, "Unknown command /x — /help lists them");
+        }
+    }
+    alice.request(chat("/me waves")).await;
+    // Bob's first chat line is the action: nothing refused reached him.
+    let message = bob
+        .wait_for(|kind| match kind {
+            Kind::Chat(message) => Some(message),
+            _ => None,
+        })
+        .await;
+    assert_eq!(message.text, "/me waves");
+    assert_eq!(message.sender.unwrap().id, alice_id);
+    assert!(!bob
+        .drain()
+        .await
+        .iter()
+        .any(|kind| matches!(kind, Kind::Error(_) | Kind::Chat(_))));
+
+    // Only the action was stored.
+    let (mut carol, _) = server.player().await;
+    carol.join_room("Commands", None).await;
+    let history: Vec<String> = carol
+        .joined()
+        .await
+        .recent_chat
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(history, ["/me waves"]);
+}
+
+#[tokio::test]
 async fn chat_history_keeps_the_last_fifty() {
     let server = TestServer::start().await;
     // Eleven players, five messages each (the burst): 55 messages without waiting.

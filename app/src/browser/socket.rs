@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{
         client_message, server_message::Kind, socket_path, ClientMessage, DisconnectReason,
-        ErrorCode, LeaveReason, ServerMessage, TimePing, TimePong,
+        ErrorCode, LeaveReason, RoomInfo, ServerMessage, TimePing, TimePong,
     },
     time_sync::{ClockSync, SyncSample},
 };
@@ -225,6 +225,10 @@ impl Client {
             }
             Kind::ParticipantJoined(joined) => {
                 if let Some(participant) = joined.participant {
+                    // A second tab of someone here is no arrival.
+                    if live.player(&participant.id).is_none() {
+                        live.say(format!("{} joined", participant.name));
+                    }
                     live.players.update(|players| {
                         players.retain(|p| p.id != participant.id);
                         players.push(participant);
@@ -232,6 +236,9 @@ impl Client {
                 }
             }
             Kind::ParticipantLeft(left) => {
+                if let Some(player) = live.player(&left.participant_id) {
+                    live.say(format!("{} left", player.name));
+                }
                 notes::forget(&left.participant_id);
                 live.players
                     .update(|players| players.retain(|p| p.id != left.participant_id));
@@ -252,18 +259,23 @@ impl Client {
                     });
                 }
             }
-            Kind::RoomUpdated(updated) => live.room.set(updated.room),
+            Kind::RoomUpdated(updated) => {
+                let owner = |room: &Option<RoomInfo>| room.as_ref().map(|r| r.owner_id.clone());
+                let (before, after) = (live.room.with_untracked(owner), owner(&updated.room));
+                if before.is_some() && after != before {
+                    if let Some(player) = live.player(&after.unwrap_or_default()) {
+                        live.say(format!("The crown passed to {}", player.name));
+                    }
+                }
+                live.room.set(updated.room);
+            }
             Kind::Notes(relayed) => {
                 if let Some(batch) = relayed.batch {
                     let received = to_server_time(arrived_at);
                     notes::play_remote(live, &relayed.sender_id, &batch, received);
                 }
             }
-            Kind::Chat(message) => live.chat.update(|chat| {
-                chat.push(message);
-                let excess = chat.len().saturating_sub(200);
-                chat.drain(..excess);
-            }),
+            Kind::Chat(message) => live.show_message(message),
             Kind::NoteQuota(quota) if quota.dropped > 0 => live.notice.set(Some(format!(
                 "Playing too fast: {} notes were not sent (limit {} per second).",
                 quota.dropped, quota.rate

@@ -1,9 +1,16 @@
 //! The room's chat: history on arrival, new messages live (each with its time on the reader's
-//! clock), one line to write.
+//! clock), the page's own lines (arrivals, departures, the crown, commands' answers), one line
+//! to write. Web links open only when clicked, in a new tab; a line mentioning the reader
+//! stands out. A line starting with "/" is a command, run with the room's occasional tools
+//! (fetched then), except `/me`, sent as it is.
 
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
+use pianorhythm_core::{
+    chat_command,
+    chat_text::{mentions, pieces, Piece},
+};
 
-use crate::live::use_live;
+use crate::{live::use_live, sheets::sheet_music};
 
 #[component]
 pub fn Chat() -> impl IntoView {
@@ -21,9 +28,17 @@ pub fn Chat() -> impl IntoView {
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             let text = draft.get_untracked();
-            if !text.trim().is_empty() {
+            if text.trim().is_empty() {
+                return;
+            }
+            draft.set(String::new());
+            if text.trim_start().starts_with('/') && chat_command::action(&text).is_none() {
+                let live = live.clone();
+                leptos::task::spawn_local(async move {
+                    (sheet_music().await.chat_command)(&live, text);
+                });
+            } else {
                 live.chat(text);
-                draft.set(String::new());
             }
         }
     };
@@ -37,10 +52,24 @@ pub fn Chat() -> impl IntoView {
                     each=move || chat.get()
                     key=|message| message.id.clone()
                     children=move |message| {
-                        let sender = message.sender.unwrap_or_default();
                         let live = use_live();
-                        let id = message.id.clone();
-                        let delete = move || live.may_moderate().then(|| {
+                        // The page's own lines (arrivals, answers) have no sender.
+                        let own_line = message.sender.is_none();
+                        let sender = message.sender.unwrap_or_default();
+                        // A mention of the reader, by the name they show when it arrives.
+                        let mentioned = live.me.with_untracked(|me| {
+                            me.as_ref().is_some_and(|me| mentions(&message.text, &me.name))
+                        });
+                        let class = match (own_line, mentioned) {
+                            (true, _) => "system",
+                            (false, true) => "mention",
+                            (false, false) => "",
+                        };
+                        let action = chat_command::action(&message.text).map(str::to_owned);
+                        let star = action.is_some().then_some("* ");
+                        let text = action.unwrap_or(message.text);
+                        let id = message.id;
+                        let delete = move || (!own_line && live.may_moderate()).then(|| {
                             let (live, id) = (live.clone(), id.clone());
                             view! {
                                 <button class="small" aria-label="Delete message"
@@ -49,14 +78,15 @@ pub fn Chat() -> impl IntoView {
                         });
                         let (clock, date) = shown_time(message.time);
                         view! {
-                            <li>
+                            <li class=class>
                                 <time class="meta" title=date>{clock}</time>
                                 " "
+                                {star}
                                 <span class="sender" style=format!("color: {}", sender.color)>
                                     {sender.name}
                                 </span>
                                 " "
-                                <span class="text">{message.text}</span>
+                                <span class="text">{linked(&text)}</span>
                                 {delete}
                             </li>
                         }
@@ -77,6 +107,22 @@ pub fn Chat() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// Chat text with its web links as links: the address shown as it is, opened in a new tab
+/// that cannot reach back into this one. The text stays text: nothing in it becomes markup.
+fn linked(text: &str) -> Vec<Either<String, impl IntoView>> {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Text(text) => Either::Left(text.to_owned()),
+            Piece::Link(address) => Either::Right(view! {
+                <a href=address.to_owned() target="_blank" rel="noopener noreferrer nofollow">
+                    {address.to_owned()}
+                </a>
+            }),
+        })
+        .collect()
 }
 
 /// When a message was sent, on the reader's clock: "hh:mm", and the full date and time (for

@@ -1,7 +1,7 @@
 //! Who is in the room: colours, the crown, the owner's (and moderators') kick / ban / silence,
 //! the owner's give-crown, and each other player's menu (profile, mute, block, report, and
-//! staff's "Ban from site"), which comes with the room's occasional tools, fetched when first
-//! opened.
+//! staff's "Ban from site"). The menu, and the owner's and staff's buttons, come with the
+//! room's occasional tools, fetched when first needed.
 
 use leptos::prelude::*;
 use pianorhythm_core::protocol::Participant;
@@ -11,9 +11,6 @@ use crate::{
     live::use_live,
     sheets::{fetch_for_tool, SheetMusic},
 };
-
-/// Ban length offered in the player list.
-const BAN_SECONDS: u32 = 10 * 60;
 
 #[component]
 pub fn Players() -> impl IntoView {
@@ -52,44 +49,25 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
         let (live, is_me) = (live.clone(), is_me.clone());
         move || live.may_moderate() && !is_me()
     };
-    let can_give_crown = {
-        let live = live.clone();
-        move || live.am_owner()
-    };
     let muted = {
         let (live, id) = (live.clone(), id.clone());
         Signal::derive(move || live.muted.get().contains(&id))
     };
-    let actions = {
-        let (live, id, name) = (live.clone(), id.clone(), player.name.clone());
-        move || {
-            can_moderate().then(|| {
-                let (kick, ban, silence, crown) = (live.clone(), live.clone(), live.clone(), live.clone());
-                let (kick_id, ban_id, silence_id, crown_id) = (id.clone(), id.clone(), id.clone(), id.clone());
-                let crown_name = name.clone();
-                let can_give_crown = can_give_crown.clone();
-                view! {
-                    <button class="small" aria-label=format!("Kick {name}")
-                        on:click=move |_| kick.kick(kick_id.clone())>"Kick"</button>
-                    <button class="small" aria-label=format!("Ban {name}")
-                        on:click=move |_| ban.ban(ban_id.clone(), BAN_SECONDS)>"Ban"</button>
-                    <button class="small" aria-label=format!("Silence {name}")
-                        on:click=move |_| silence.silence(silence_id.clone(), BAN_SECONDS)>"Silence"</button>
-                    {move || can_give_crown().then(|| {
-                        let (crown, crown_id) = (crown.clone(), crown_id.clone());
-                        view! {
-                            <button class="small" aria-label=format!("Give crown to {crown_name}")
-                                on:click=move |_| crown.give_crown(crown_id.clone())>"Give crown"</button>
-                        }
-                    })}
-                }
-            })
-        }
-    };
-    // The player's menu (profile, mute, block, report), from the room's occasional tools'
-    // module, fetched when first opened.
+    // The player's menu (profile, mute, block, report), and the owner's and staff's buttons:
+    // the room's occasional tools, fetched when first needed.
     let open = RwSignal::new(false);
     let module = RwSignal::new(None::<SheetMusic>);
+    let actions = {
+        let (id, name) = (id.clone(), player.name.clone());
+        move || {
+            if !can_moderate() {
+                return None;
+            }
+            // Fetched once this player may moderate (at once if the module is here).
+            fetch_for_tool(module);
+            Some((module.get()?.moderation)(id.clone(), name.clone()))
+        }
+    };
     let name = {
         let (name, is_me) = (player.name.clone(), is_me.clone());
         move || match is_me() {

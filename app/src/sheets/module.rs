@@ -1,14 +1,20 @@
 //! The sheet music module: the sheet pages, and the room's occasional tools (a MIDI file's
-//! player, the recorder, the player list's report and site ban forms), in one wasm module
-//! fetched on first use. A room's first visit does not wait for code most visits never run:
+//! player, the recorder, the player list's report and site ban forms and the owner's and
+//! staff's buttons, the owner's settings form, the chat's commands), in one wasm module fetched on first use. A room's first visit does not wait for code most visits never run:
 //! each tool's control (a heading, the button that starts it) is in the room's module and works
 //! at once, and what the tool shows once started comes from here. One module rather than one
 //! per tool: every module brings the code it shares with each other module as further files.
 
 use leptos::prelude::*;
+use pianorhythm_core::protocol::RoomInfo;
 
 use super::{detail::SheetPage, library::SheetsPage, midi_file, record, upload::NewSheetPage};
-use crate::account::{self, PlayerMenu, PlayerTool};
+use crate::{
+    account::{self, PlayerMenu, PlayerTool},
+    components::settings_form::SettingsForm,
+    live::{use_live, Live},
+    room_tools::{commands, moderation::ModerationButtons},
+};
 
 /// The sheet music pages.
 pub enum Page {
@@ -32,6 +38,12 @@ pub struct SheetMusic {
     /// The player list's menu about one player: profile, mute, block, report (and staff's
     /// site ban); the forms are the profile pages' too.
     pub player_tool: fn(PlayerTool) -> AnyView,
+    /// The owner's and staff's buttons about a player (participant id, name).
+    pub moderation: fn(String, String) -> AnyView,
+    /// The owner's settings form for the room as it is now.
+    pub owner_settings: fn(RoomInfo) -> AnyView,
+    /// Runs a chat command the player typed.
+    pub chat_command: fn(&Live, String),
 }
 
 /// The module.
@@ -49,6 +61,13 @@ pub fn sheet_music() -> SheetMusic {
         midi_file_player: |chosen| view! { <midi_file::Player chosen/> }.into_any(),
         recorder: || view! { <record::Recorder/> }.into_any(),
         player_tool: |tool| view! { <PlayerMenu tool/> }.into_any(),
+        moderation: |id, name| view! { <ModerationButtons id name/> }.into_any(),
+        owner_settings: |current| {
+            let live = use_live();
+            let on_submit = Callback::new(move |update| live.update_settings(update));
+            view! { <SettingsForm current submit_label="Save settings" on_submit/> }.into_any()
+        },
+        chat_command: commands::run,
     }
 }
 

@@ -1,7 +1,11 @@
 //! Chat: checked, stored, then shown. A message is broadcast only once the journal has stored
-//! it, so the sender's echo means it is on disk.
+//! it, so the sender's echo means it is on disk. Of the chat commands only `/me` lines are
+//! messages: any other line starting with "/" is refused to its sender, whatever the client.
 
-use pianorhythm_core::protocol::{server_message::Kind, ChatDeleted, ChatMessage};
+use pianorhythm_core::{
+    chat_command,
+    protocol::{server_message::Kind, ChatDeleted, ChatMessage},
+};
 
 use super::Room;
 use crate::{
@@ -24,6 +28,7 @@ impl Room {
             return Err(RoomError::NotAllowed("chat is turned off in this room"));
         }
         let text = names::chat_text(text)?;
+        chat_command::sendable(&text)?;
         if !self.journal.has_room_for(1) {
             return Err(RoomError::Unavailable(
                 "the room is busy; send it again in a moment",
