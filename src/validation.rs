@@ -12,6 +12,8 @@ pub const MAX_PASSWORD_CHARS: usize = 100;
 pub const MAX_INSTRUMENT_NAME_CHARS: usize = 40;
 pub const MAX_REPORT_REASON_CHARS: usize = 500;
 pub const MAX_BAN_REASON_CHARS: usize = 500;
+/// The longest avatar address kept.
+pub const MAX_AVATAR_URL_CHARS: usize = 500;
 /// SoundFont banks: 0-127 for melodic presets, 128 for percussion kits.
 pub const MAX_BANK: u32 = 128;
 
@@ -236,5 +238,61 @@ mod tests {
         assert!(report_reason("bell\u{7}").is_err());
         assert_eq!(ban_reason(""), Ok(String::new()));
         assert!(ban_reason(&"x".repeat(501)).is_err());
+    }
+}
+
+/// Where avatars may come from: `https` addresses on hosts the operator allows
+/// (`AVATAR_HOSTS`), which the pages' Content Security Policy names, so no page loads an image
+/// from anywhere else and an avatar cannot be used to track who looks at it from any host.
+pub mod avatar {
+    /// The host of an `https` address fit for an `<img>`: no user, no port, no character an
+    /// address does not need; `None` for anything else.
+    pub fn https_host(url: &str) -> Option<&str> {
+        let rest = url.strip_prefix("https://")?;
+        let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let host_fits = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+        let url_fits = url.len() <= super::MAX_AVATAR_URL_CHARS
+            && url
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"\"'<>\\`".contains(&b));
+        (host_fits && url_fits).then_some(host)
+    }
+
+    /// Whether `url` is an avatar the pages may show: `https`, on one of `hosts`.
+    pub fn allowed(url: &str, hosts: &[String]) -> bool {
+        https_host(url).is_some_and(|host| hosts.iter().any(|h| h.eq_ignore_ascii_case(host)))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn only_https_on_an_allowed_host_passes() {
+            let hosts = ["avatars.githubusercontent.com".to_owned()];
+            let good = "https://avatars.githubusercontent.com/u/1?v=4";
+            assert!(allowed(good, &hosts));
+            assert!(allowed("https://AVATARS.githubusercontent.com/u/1", &hosts));
+            for bad in [
+                "http://avatars.githubusercontent.com/u/1",
+                "https://evil.example/u/1",
+                "https://avatars.githubusercontent.com.evil.example/x",
+                "https://user@avatars.githubusercontent.com/x",
+                "https://avatars.githubusercontent.com:8443/x",
+                "https://avatars.githubusercontent.com/x\" onerror=\"alert(1)",
+                "https://avatars.githubusercontent.com/a b",
+                "javascript:alert(1)",
+                "data:image/png;base64,AAAA",
+                "https:///x",
+            ] {
+                assert!(!allowed(bad, &hosts), "{bad}");
+            }
+            assert!(!allowed(good, &[]), "no host allowed: no avatar");
+            let long = format!("{good}&{}", "a".repeat(super::super::MAX_AVATAR_URL_CHARS));
+            assert!(!allowed(&long, &hosts));
+        }
     }
 }

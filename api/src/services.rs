@@ -25,6 +25,11 @@ pub trait RoomDirectory: Send + Sync {
 
 pub type SharedRoomDirectory = Arc<dyn RoomDirectory>;
 
+/// Hosts avatars may come from (`AVATAR_HOSTS`): the pages' Content Security Policy lets
+/// images load from them, and from nowhere else.
+#[derive(Clone, Debug, Default)]
+pub struct AvatarHosts(pub Arc<[String]>);
+
 /// Accounts, for the account pages. Each call names the request it serves (its session
 /// cookie and address say who is asking); errors are messages fit for the player.
 #[async_trait::async_trait]

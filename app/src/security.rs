@@ -2,19 +2,24 @@
 //! inline scripts (the hydration script), so no other inline script can run.
 
 use leptos::{nonce::use_nonce, prelude::use_context};
+use pianorhythm_api::services::AvatarHosts;
 
 /// What pages may load: their own scripts (and the one inline hydration script, by nonce), the
 /// wasm (`'wasm-unsafe-eval'`), their own styles plus `style` attributes (the keys' colours),
-/// images from here or inline, and connections (fetches, the WebSocket) to this site only.
-/// Workers run only this site's scripts (the sheet player's ticker): no `blob:` or `data:`.
-/// Nothing may frame them, and forms post only here.
-pub fn content_security_policy(nonce: &str) -> String {
+/// images from here, inline, or (avatars) `https` from `avatar_hosts`, and connections
+/// (fetches, the WebSocket) to this site only. Workers run only this site's scripts (the sheet
+/// player's ticker): no `blob:` or `data:`. Nothing may frame them, and forms post only here.
+pub fn content_security_policy(nonce: &str, avatar_hosts: &[String]) -> String {
+    let avatars: String = avatar_hosts
+        .iter()
+        .map(|host| format!(" https://{host}"))
+        .collect();
     [
         "default-src 'self'".to_owned(),
         format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
         "style-src 'self'".to_owned(),
         "style-src-attr 'unsafe-inline'".to_owned(),
-        "img-src 'self' data:".to_owned(),
+        format!("img-src 'self' data:{avatars}"),
         "connect-src 'self'".to_owned(),
         "worker-src 'self'".to_owned(),
         "object-src 'none'".to_owned(),
@@ -32,7 +37,8 @@ pub fn send_content_security_policy() {
     else {
         return;
     };
-    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce)) {
+    let hosts = use_context::<AvatarHosts>().unwrap_or_default();
+    if let Ok(policy) = http::HeaderValue::from_str(&content_security_policy(&nonce, &hosts.0)) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
     }
 }
@@ -43,11 +49,21 @@ mod tests {
 
     #[test]
     fn the_policy_allows_this_nonce_and_nothing_inline_otherwise() {
-        let policy = content_security_policy("abc123");
+        let policy = content_security_policy("abc123", &[]);
         assert!(policy.contains("script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"));
         assert!(policy.contains("frame-ancestors 'none'"));
         assert!(policy.contains("worker-src 'self';"));
         assert!(!policy.contains("'unsafe-eval'"));
         assert!(!policy.contains("script-src 'self' 'unsafe-inline'"));
+        assert!(policy.contains("img-src 'self' data:;"));
+    }
+
+    #[test]
+    fn images_come_from_the_avatar_hosts_over_https_only() {
+        let hosts = ["cdn.discordapp.com".to_owned(), "a.example".to_owned()];
+        let policy = content_security_policy("n", &hosts);
+        assert!(
+            policy.contains("img-src 'self' data: https://cdn.discordapp.com https://a.example;")
+        );
     }
 }

@@ -232,6 +232,12 @@ impl From<Settings> for Config {
                     .filter(|login| !login.is_empty())
                     .map(str::to_owned)
                     .collect(),
+                avatar_hosts: settings
+                    .avatar_hosts
+                    .split(',')
+                    .map(|host| host.trim().to_ascii_lowercase())
+                    .filter(|host| !host.is_empty())
+                    .collect(),
                 jwt_private_key: settings
                     .jwt_private_key
                     .filter(|key| !key.trim().is_empty()),

@@ -47,8 +47,7 @@ impl Guest {
             id: self.id.clone(),
             name: self.name.clone(),
             color: self.color.clone(),
-            instrument: None,
-            usertag: String::new(),
+            ..Default::default()
         }
     }
 }

@@ -97,7 +97,9 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         social: state.social.clone(),
         accounts: state.accounts.clone(),
     });
+    let avatar_hosts = pianorhythm_api::services::AvatarHosts(state.accounts.avatar_hosts());
     let provide_services = move || {
+        provide_context(avatar_hosts.clone());
         provide_context(social.clone());
         provide_context(rooms.clone());
         provide_context(accounts.clone());

@@ -1175,3 +1175,50 @@ async fn a_refresh_family_past_its_absolute_lifetime_is_refused_however_fresh_it
         StatusCode::OK
     );
 }
+
+/// Avatars come only from the hosts the site allows, over https: the profile refuses others,
+/// rooms show the one kept, and the pages' policy lets images load from those hosts alone.
+#[tokio::test]
+async fn avatars_come_only_from_the_allowed_hosts() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |config| {
+        config.accounts.avatar_hosts = vec!["img.example".to_owned()];
+    })
+    .await;
+    let (ann, _) = member(&server, &provider, "ann").await;
+    let set_avatar = |url: &'static str| {
+        let request = ann.http.put(ann.url("/api/v1/users/profile"));
+        async move {
+            let response = request
+                .json(&json!({ "avatarUrl": url }))
+                .send()
+                .await
+                .unwrap();
+            (response.status(), response.json::<Value>().await.unwrap())
+        }
+    };
+    for refused in [
+        "https://evil.example/a.png",
+        "http://img.example/a.png",
+        "https://img.example.evil.example/a.png",
+        "https://img.example/a.png\" onerror=\"alert(1)",
+    ] {
+        let (status, error) = set_avatar(refused).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert_eq!(error["field"], "avatarUrl");
+    }
+    let (status, profile) = set_avatar("https://img.example/ann.png").await;
+    assert_eq!(status, StatusCode::OK, "{profile}");
+    assert_eq!(profile["avatarUrl"], "https://img.example/ann.png");
+    let (_, welcome) = ann.connect().await;
+    assert_eq!(
+        welcome.you.unwrap().avatar_url,
+        "https://img.example/ann.png"
+    );
+    let page = server.get("/").await;
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("img-src 'self' data: https://img.example;"),
+        "{policy}"
+    );
+}

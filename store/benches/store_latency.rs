@@ -297,8 +297,7 @@ fn chat_message(n: usize) -> ChatMessage {
             id: "bench".into(),
             name: "Bench".into(),
             color: "#123456".into(),
-            instrument: None,
-            usertag: String::new(),
+            ..Default::default()
         }),
         text: format!("message number {n}"),
         time: n as f64,

@@ -43,8 +43,7 @@ impl From<ChatLine> for ChatMessage {
                 id: line.sender_id,
                 name: line.sender_name,
                 color: line.sender_color,
-                instrument: None,
-                usertag: String::new(),
+                ..Default::default()
             }),
             text: line.text,
             time: line.time,

@@ -9,6 +9,7 @@ use pianorhythm_api::{
     staff::{ReportForm, SiteBanForm},
 };
 
+use super::friends::FriendButton;
 use crate::{
     live::use_live,
     server_fns_social::{block_player, list_blocks, unblock_player},
@@ -47,8 +48,8 @@ pub struct PlayerTool {
     pub usertag: String,
 }
 
-/// A player's menu in a room's player list: their profile (members), "Mute" (this device's
-/// sound, remembered), "Block", and "Report" with its forms.
+/// A player's menu in a room's player list: their profile and "Add friend" (members), "Mute"
+/// (this device's sound, remembered), "Block", and "Report" with its forms.
 #[component]
 pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
     let live = use_live();
@@ -59,6 +60,11 @@ pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
     } = tool.clone();
     let profile = (!usertag.is_empty()).then(|| {
         view! { <a class="button small" href=format!("/user/{usertag}")>"Profile"</a> }
+    });
+    // Friends are members, asked by members.
+    let signed_in = live.role.get_untracked() != "guest";
+    let befriend = (signed_in && !usertag.is_empty()).then(|| {
+        view! { <FriendButton player_id=target_id.clone() usertag=usertag.clone()/> }
     });
     let muted = {
         let (live, id) = (live.clone(), target_id.clone());
@@ -72,6 +78,7 @@ pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
     view! {
         <div class="player-menu" role="group" aria-label=format!("{target_name}: menu")>
             {profile}
+            {befriend}
             <button class="small" aria-label=format!("Mute {target_name}")
                 aria-pressed=move || muted.get().to_string() on:click=toggle_mute>
                 {move || if muted.get() { "Unmute" } else { "Mute" }}

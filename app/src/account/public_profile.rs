@@ -55,7 +55,9 @@ fn ProfileCard(profile: Profile) -> impl IntoView {
         {staff.map(|role| view! { <p class="role">{role}</p> })}
         {profile.bio.map(|bio| view! { <p class="bio">{bio}</p> })}
         {profile.location.map(|location| view! { <p class="location">"📍 " {location}</p> })}
-        {profile.avatar_url.map(|url| view! { <p><a href=url rel="nofollow noopener">"Avatar"</a></p> })}
+        {profile.avatar_url.map(|url| view! {
+            <img class="avatar large" src=url alt="Avatar" width="96" height="96" referrerpolicy="no-referrer"/>
+        })}
     }
 }
 

@@ -98,7 +98,10 @@ fn PlayerEntry(player: Participant) -> impl IntoView {
 
     view! {
         <li class="player">
-            <span class="swatch" style=format!("background: {}", player.color)></span>
+            // A member's avatar, when they have one, fills their colour's dot (the address is
+            // checked: https, an allowed host, no quotes).
+            <span class="swatch" class:avatar=!player.avatar_url.is_empty()
+                style=format!("background: {} center / cover url(\"{}\")", player.color, player.avatar_url)></span>
             {name}
             {move || muted.get().then(|| view! { <span class="muted" title="Muted on this device">"🔇"</span> })}
             {move || is_owner().then(|| view! { <span class="crown" title="Room owner" aria-label="owner">"♛"</span> })}

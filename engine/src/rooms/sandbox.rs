@@ -234,7 +234,6 @@ fn participant(origin: &Origin) -> Participant {
         id: origin.participant_id().to_owned(),
         name: format!("Player {}", origin.participant_id()),
         color: "#336699".into(),
-        instrument: None,
-        usertag: String::new(),
+        ..Default::default()
     }
 }

@@ -40,8 +40,9 @@ impl Identity {
                 id: user.id.clone(),
                 name: user.username.clone(),
                 color: user.color.clone(),
-                instrument: None,
                 usertag: user.usertag.clone(),
+                // Shown only from the hosts the site allows: see `Accounts::shown_avatar`.
+                ..Participant::default()
             },
         }
     }

@@ -1,10 +1,12 @@
 //! One's own profile and settings, and other players' public profiles.
 
 use pianorhythm_api::account::{Checked, FieldError, Profile, ProfileForm, Settings};
+use std::sync::Arc;
+
 use pianorhythm_core::{
     domain::user::{ProfileUpdate, User, UserSettings},
     protocol::Instrument,
-    validation,
+    validation::{self, avatar, Invalid},
 };
 use pianorhythm_store::StoreError;
 use tower_sessions::Session;
@@ -17,7 +19,7 @@ use crate::{guest, service_error::ServiceError};
 impl Accounts {
     pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
-        Ok(profile_of(user))
+        Ok(self.profile_of(user))
     }
 
     /// Saves the form, or says what is wrong with each field (nothing is saved then).
@@ -81,11 +83,21 @@ impl Accounts {
         ] {
             check(field, single.validated().map(|_| String::new()));
         }
+        if let Some(Some(url)) = &update.avatar_url {
+            if !avatar::allowed(url, &self.inner.avatar_hosts) {
+                let hosts = self.inner.avatar_hosts.join(", ");
+                let why = match hosts.is_empty() {
+                    true => "this site shows no avatars".to_owned(),
+                    false => format!("an avatar must be an https address on one of: {hosts}"),
+                };
+                check("avatarUrl", Err(Invalid(why)));
+            }
+        }
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
         let saved = self.inner.users.update(&user.id, update).await?;
-        Ok(Ok(profile_of(&saved)))
+        Ok(Ok(self.profile_of(&saved)))
     }
 
     /// A name or colour change from the piano: kept in the guest's session, or written to
@@ -225,18 +237,39 @@ impl Accounts {
         if let (false, Some(action)) = (own, needed) {
             policy::require(viewer.role(), action)?;
         }
-        Ok(profile_of(&user))
+        Ok(self.profile_of(&user))
     }
 }
 
-pub fn profile_of(user: &User) -> Profile {
+impl Accounts {
+    /// A profile as pages and the API show it: an avatar only from the allowed hosts.
+    pub(super) fn profile_of(&self, user: &User) -> Profile {
+        Profile {
+            avatar_url: self.shown_avatar(user.avatar_url.as_deref()),
+            ..plain_profile(user)
+        }
+    }
+
+    /// `url` if the pages may show it as an avatar (`AVATAR_HOSTS`).
+    pub fn shown_avatar(&self, url: Option<&str>) -> Option<String> {
+        url.filter(|url| avatar::allowed(url, &self.inner.avatar_hosts))
+            .map(str::to_owned)
+    }
+
+    /// Where avatars may come from, for the pages' Content Security Policy.
+    pub fn avatar_hosts(&self) -> Arc<[String]> {
+        self.inner.avatar_hosts.clone()
+    }
+}
+
+fn plain_profile(user: &User) -> Profile {
     Profile {
         id: user.id.clone(),
         usertag: user.usertag.clone(),
         username: user.username.clone(),
         color: user.color.clone(),
         bio: user.bio.clone(),
-        avatar_url: user.avatar_url.clone(),
+        avatar_url: None,
         location: user.location.clone(),
         roles: user
             .roles

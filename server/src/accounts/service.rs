@@ -45,6 +45,8 @@ pub struct AccountsConfig {
     pub public_url: Option<String>,
     /// `ADMINS`: logins (`provider:subject`) that are made admins when they sign in.
     pub admins: HashSet<String>,
+    /// `AVATAR_HOSTS`: where avatars may come from (https only).
+    pub avatar_hosts: Vec<String>,
     /// `JWT_PRIVATE_KEY`: the token signing key, PEM; generated under `key_dir` when unset.
     pub jwt_private_key: Option<String>,
     /// Where a generated signing key is kept (`DATA_DIR`).
@@ -95,6 +97,8 @@ pub(super) struct Inner {
     pub providers: Providers,
     /// Logins (`provider:subject`) made admins when they sign in.
     pub admins: HashSet<String>,
+    /// Where avatars may come from: others are neither kept nor shown.
+    pub avatar_hosts: Arc<[String]>,
     /// This site's address, without a trailing slash: callbacks are built on it.
     pub public_url: String,
     /// Talks to the OAuth providers; never follows redirects (no SSRF through them).
@@ -140,6 +144,7 @@ impl Accounts {
                 issuer,
                 providers: config.providers.clone(),
                 admins: config.admins.clone(),
+                avatar_hosts: config.avatar_hosts.clone().into(),
                 public_url,
                 http,
                 rooms,

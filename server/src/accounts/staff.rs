@@ -11,7 +11,7 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::now_millis;
 
-use super::{profiles::profile_of, Accounts, Caller, Identity};
+use super::{Accounts, Caller, Identity};
 use pianorhythm_engine::{
     names::ban_reason,
     outbox::Goodbye,
@@ -66,7 +66,7 @@ impl Accounts {
             names.join(","),
         )
         .await?;
-        Ok(profile_of(&saved))
+        Ok(self.profile_of(&saved))
     }
 
     /// A site ban's length as staff ask for it (see [`BanLength::asked`]), or why not.

@@ -131,6 +131,15 @@ pub struct Settings {
     #[arg(long, env = "ADMINS", default_value = "")]
     pub admins: String,
 
+    /// Hosts avatars may come from (https only), comma-separated: pages load images from
+    /// these and nowhere else. Empty: no avatars.
+    #[arg(
+        long,
+        env = "AVATAR_HOSTS",
+        default_value = "avatars.githubusercontent.com,cdn.discordapp.com,lh3.googleusercontent.com"
+    )]
+    pub avatar_hosts: String,
+
     /// How long an API access token is good for.
     #[arg(long, env = "ACCESS_TOKEN_TTL_SECS", default_value = "900", value_parser = seconds)]
     pub access_token_ttl_secs: Duration,

@@ -455,8 +455,13 @@ impl Handler {
 
     /// The player as rooms show them: who they are, and what they play with.
     pub fn participant(&self) -> Participant {
+        let avatar = self
+            .identity()
+            .user()
+            .and_then(|user| user.avatar_url.as_deref());
         Participant {
             instrument: self.instrument.clone(),
+            avatar_url: self.accounts.shown_avatar(avatar).unwrap_or_default(),
             ..self.identity().participant()
         }
     }

@@ -81,8 +81,7 @@ impl ChatStore for MongoStore {
                     id: document.sender.id,
                     name: document.sender.name,
                     color: document.sender.color,
-                    instrument: None,
-                    usertag: String::new(),
+                    ..Default::default()
                 }),
                 text: document.text,
                 time: document.time,

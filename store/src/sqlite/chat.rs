@@ -48,8 +48,7 @@ impl ChatStore for SqliteStore {
                             id: row.try_get("sender_id")?,
                             name: row.try_get("sender_name")?,
                             color: row.try_get("sender_color")?,
-                            instrument: None,
-                            usertag: String::new(),
+                            ..Default::default()
                         }),
                         text: row.try_get("text")?,
                         time: row.try_get("time_ms")?,

@@ -16,8 +16,7 @@ pub fn chat_message(number: usize, text: &str) -> ChatMessage {
             id: format!("player-{}", number % 3),
             name: format!("Player {}", number % 3),
             color: "#123456".into(),
-            instrument: None,
-            usertag: String::new(),
+            ..Default::default()
         }),
         text: text.into(),
         time: 1_700_000_000_000.5 + number as f64,
