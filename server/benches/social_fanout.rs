@@ -1,0 +1,224 @@
+//! Presence fan-out next to the relay's: how long after a member moves (joins another room)
+//! each of their 200 online friends is told, compared in the same run with how long a note
+//! takes to reach each of 99 listeners in the Lobby (the largest room).
+//!
+//! `cargo bench -p server --bench social_fanout` (a real server in this process, signing its
+//! members in through the test suite's local OAuth provider). Prints p50, p99 and max in ms
+//! for one recipient and for the last recipient of each round, and the ratios presence / relay.
+//! A benchmark, not a test: it asserts nothing about speed; compare the rows within one run.
+
+#[allow(dead_code)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "../tests/support"]
+mod support {
+    pub mod browser;
+    pub mod oauth_provider;
+}
+
+use std::time::{Duration, Instant};
+
+use common::{TestServer, WsClient};
+use futures_util::future::join_all;
+use hdrhistogram::Histogram;
+use pianorhythm_core::protocol::{
+    client_message::Kind as Request, server_message::Kind, CreateRoom, NoteBatch, NoteEvent,
+    NoteEventKind, RoomSettingsUpdate,
+};
+use pianorhythm_store::{now_millis, Store, StoreConfig};
+use support::{browser::member, oauth_provider::OAuthProvider};
+
+/// Friends online, each told when the star moves.
+const FRIENDS: usize = 200;
+/// Listeners of a note: the Lobby holds 100 players, the player who plays included.
+const LISTENERS: usize = 99;
+/// Moves and notes measured, after a few to warm up.
+const ROUNDS: usize = 60;
+const WARM_UP: usize = 5;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(run());
+}
+
+async fn run() {
+    let provider = OAuthProvider::start().await;
+    let providers = provider.providers();
+    let server = TestServer::start_ready_with(move |config| {
+        config.accounts.providers = providers;
+        config.http.burst = 100_000;
+        config.limits.joins_per_minute = 100_000.0;
+        config.limits.rooms_per_minute = 100.0;
+    })
+    .await;
+    eprintln!("signing in {} members…", FRIENDS + 1);
+    let (star, star_id) = member(&server, &provider, "star").await;
+    let mut friends = Vec::with_capacity(FRIENDS);
+    for n in 0..FRIENDS {
+        friends.push(member(&server, &provider, &format!("fan{n:03}")).await);
+    }
+    // Friendships straight into the store: over HTTP the request allowance would take days.
+    let store = Store::open(&StoreConfig::Embedded {
+        data_dir: server.data.path().to_owned(),
+    })
+    .await
+    .unwrap();
+    for (_, id) in &friends {
+        store
+            .friends
+            .request(&star_id, id, now_millis())
+            .await
+            .unwrap();
+        store
+            .friends
+            .accept(id, &star_id, now_millis())
+            .await
+            .unwrap();
+    }
+    let mut sockets = Vec::with_capacity(FRIENDS);
+    for (browser, _) in &friends {
+        sockets.push(browser.connect().await.0);
+    }
+    let (mut star_socket, _) = star.connect().await;
+    settle(&mut sockets).await;
+
+    // Presence: the star goes back and forth between two rooms.
+    let mut presence = Histograms::default();
+    for round in 0..WARM_UP + ROUNDS {
+        let room = format!("Stage {}", round % 2);
+        let started = Instant::now();
+        if round < 2 {
+            star_socket
+                .request(Request::Create(CreateRoom {
+                    settings: Some(RoomSettingsUpdate {
+                        name: Some(room.clone()),
+                        ..Default::default()
+                    }),
+                }))
+                .await;
+        } else {
+            star_socket.join_room(&room, None).await;
+        }
+        let arrivals = join_all(sockets.iter_mut().map(|socket| {
+            let star_id = star_id.clone();
+            async move {
+                socket
+                    .wait_for(|kind| match kind {
+                        Kind::FriendPresence(update) if update.player_id == star_id => {
+                            Some(started.elapsed())
+                        }
+                        _ => None,
+                    })
+                    .await
+            }
+        }))
+        .await;
+        if round >= WARM_UP {
+            presence.record(&arrivals);
+        }
+        star_socket.drain().await;
+    }
+
+    // The relay: the star and 99 friends in the Lobby; the star plays one note a round.
+    star_socket.enter("Lobby").await;
+    let listeners = &mut sockets[..LISTENERS];
+    join_all(listeners.iter_mut().map(|socket| socket.enter("Lobby"))).await;
+    settle(listeners).await;
+    let mut relay = Histograms::default();
+    for round in 0..WARM_UP + ROUNDS {
+        let started = Instant::now();
+        star_socket.request(note(21 + (round % 88) as u32)).await;
+        let arrivals = join_all(listeners.iter_mut().map(|socket| {
+            let star_id = star_id.clone();
+            async move {
+                socket
+                    .wait_for(|kind| match kind {
+                        Kind::Notes(notes) if notes.sender_id == star_id => Some(started.elapsed()),
+                        _ => None,
+                    })
+                    .await
+            }
+        }))
+        .await;
+        if round >= WARM_UP {
+            relay.record(&arrivals);
+        }
+        // One note in flight at a time, well under the note quota.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+
+    println!(
+        "{:<58} {:>8} {:>8} {:>8}",
+        "fan-out (ms)", "p50", "p99", "max"
+    );
+    presence.print(&format!("presence, to each of {FRIENDS} friends"), &relay);
+    relay.print(
+        &format!("note relay, to each of {LISTENERS} listeners"),
+        &relay,
+    );
+}
+
+/// Waits until every socket has read what it was sent so far.
+async fn settle(sockets: &mut [WsClient]) {
+    join_all(sockets.iter_mut().map(|socket| socket.drain())).await;
+}
+
+fn note(key: u32) -> Request {
+    Request::Notes(NoteBatch {
+        time: 1.0,
+        events: vec![NoteEvent {
+            offset_ms: 0,
+            kind: NoteEventKind::NoteOn as i32,
+            key,
+            value: 90,
+        }],
+    })
+}
+
+/// Arrival times, per recipient and per round's last recipient, in µs.
+struct Histograms {
+    each: Histogram<u64>,
+    last: Histogram<u64>,
+}
+
+impl Default for Histograms {
+    fn default() -> Self {
+        Self {
+            each: Histogram::new(3).unwrap(),
+            last: Histogram::new(3).unwrap(),
+        }
+    }
+}
+
+impl Histograms {
+    fn record(&mut self, arrivals: &[Duration]) {
+        for arrival in arrivals {
+            self.each.record(arrival.as_micros() as u64).unwrap();
+        }
+        let last = arrivals.iter().max().copied().unwrap_or_default();
+        self.last.record(last.as_micros() as u64).unwrap();
+    }
+
+    fn print(&self, what: &str, baseline: &Self) {
+        let ms =
+            |histogram: &Histogram<u64>, q: f64| histogram.value_at_quantile(q) as f64 / 1000.0;
+        for (label, histogram, base) in [
+            ("one recipient", &self.each, &baseline.each),
+            ("last of the round", &self.last, &baseline.last),
+        ] {
+            println!(
+                "{:<58} {:>8.2} {:>8.2} {:>8.2}   (x{:.2} / x{:.2} the relay's p50 / p99)",
+                format!("{what}: {label}"),
+                ms(histogram, 0.5),
+                ms(histogram, 0.99),
+                histogram.max() as f64 / 1000.0,
+                ms(histogram, 0.5) / ms(base, 0.5),
+                ms(histogram, 0.99) / ms(base, 0.99),
+            );
+        }
+    }
+}
