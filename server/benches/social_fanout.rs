@@ -7,7 +7,6 @@
 //! for one recipient and for the last recipient of each round, and the ratios presence / relay.
 //! A benchmark, not a test: it asserts nothing about speed; compare the rows within one run.
 
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[allow(dead_code)]
