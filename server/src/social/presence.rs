@@ -129,9 +129,14 @@ impl PresenceReport {
     }
 
     /// The connection is in `room` now (`None`: in no room); nothing is written when it has
-    /// not moved.
+    /// not moved. Asked after every request, note batches included, so the unchanged case
+    /// only compares.
     pub async fn at(&mut self, room: Option<&Arc<str>>) {
-        if self.reported.as_ref() == Some(&room.cloned()) {
+        if self
+            .reported
+            .as_ref()
+            .is_some_and(|reported| reported.as_deref() == room.map(|room| &**room))
+        {
             return;
         }
         self.reported = Some(room.cloned());
@@ -140,6 +145,7 @@ impl PresenceReport {
         if let Err(error) = board.set(&self.member, self.connection, room).await {
             tracing::warn!(%error, "cannot report where a player is");
         }
+        // Told in turn, on this connection's loop: friends never get two moves out of order.
         self.social.presence_moved(&self.member).await;
     }
 
