@@ -5,6 +5,7 @@
 
 mod common;
 mod support {
+    pub mod backends;
     pub mod browser;
     pub mod oauth_provider;
 }
@@ -17,12 +18,11 @@ use pianorhythm_core::{
         NoteEventKind,
     },
 };
-use pianorhythm_store::StoreConfig;
 use pianorhythm_test_support::secantus::Secantus;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use server::config::Config;
 use support::{
+    backends::server_on,
     browser::{member, Browser},
     oauth_provider::OAuthProvider,
 };
@@ -259,27 +259,11 @@ async fn a_block_list_refuses_oneself_bad_ids_and_more_than_its_cap() {
     );
 }
 
-/// A server that signs in with `provider`, on SQLite or, given one, on MongoDB.
-async fn server_on(provider: &OAuthProvider, mongo: Option<&Secantus>) -> TestServer {
-    let providers = provider.providers();
-    let uri = mongo.map(|mongo| mongo.uri.clone());
-    TestServer::start_ready_with(move |config: &mut Config| {
-        config.accounts.providers = providers;
-        if let Some(uri) = uri {
-            config.store = StoreConfig::MongoDb {
-                uri,
-                database: "blocks".into(),
-            };
-        }
-    })
-    .await
-}
-
 /// A member's list is on the account: another browser signed in as them finds it, and their
 /// socket there is sent nothing of the blocked player.
 async fn a_members_blocks_follow_the_account(mongo: Option<&Secantus>) {
     let provider = OAuthProvider::start().await;
-    let server = server_on(&provider, mongo).await;
+    let server = server_on(&provider, mongo, |_| {}).await;
     let (mia, mia_id) = member(&server, &provider, "mia").await;
     let (troll, troll_id) = member(&server, &provider, "troll").await;
     let bystander = guest(&server).await;

@@ -5,6 +5,7 @@
 
 mod common;
 mod support {
+    pub mod backends;
     pub mod browser;
     pub mod oauth_provider;
 }
@@ -13,32 +14,20 @@ use common::{TestServer, WsClient};
 use pianorhythm_core::protocol::{
     presence::State, server_message::Kind, CreateRoom, Presence, RoomSettingsUpdate,
 };
-use pianorhythm_store::StoreConfig;
 use pianorhythm_test_support::secantus::Secantus;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use server::config::Config;
 use support::{
+    backends::server_on,
     browser::{member, Browser},
     oauth_provider::OAuthProvider,
 };
 use tempfile::TempDir;
 
-async fn server_on(provider: &OAuthProvider, mongo: Option<&Secantus>) -> TestServer {
-    let providers = provider.providers();
-    let uri = mongo.map(|mongo| mongo.uri.clone());
-    TestServer::start_ready_with(move |config: &mut Config| {
-        config.accounts.providers = providers;
-        // Each test signs many members in from one address.
-        config.http.burst = 1_000;
-        if let Some(uri) = uri {
-            config.store = StoreConfig::MongoDb {
-                uri,
-                database: "friends".into(),
-            };
-        }
-    })
-    .await
+/// Each test signs many members in from one address.
+fn many_sign_ins(config: &mut Config) {
+    config.http.burst = 1_000;
 }
 
 async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
@@ -86,7 +75,7 @@ fn entry(usertag: &str, status: &str, state: Option<&str>) -> (String, String, O
 
 async fn members_befriend_and_part(mongo: Option<&Secantus>) {
     let provider = OAuthProvider::start().await;
-    let server = server_on(&provider, mongo).await;
+    let server = server_on(&provider, mongo, many_sign_ins).await;
     let (mia, _) = member(&server, &provider, "mia").await;
     let (bo, _) = member(&server, &provider, "boa").await;
     let (cy, _) = member(&server, &provider, "cyd").await;
@@ -203,7 +192,7 @@ async fn next_presence(socket: &mut WsClient, friend: &str) -> Presence {
 #[tokio::test]
 async fn friends_are_told_where_a_friend_is_as_it_changes() {
     let provider = OAuthProvider::start().await;
-    let server = server_on(&provider, None).await;
+    let server = server_on(&provider, None, many_sign_ins).await;
     let (mia, mia_id) = member(&server, &provider, "mia").await;
     let (bo, _) = member(&server, &provider, "boa").await;
     let (cy, _) = member(&server, &provider, "cyd").await;
@@ -268,7 +257,7 @@ async fn friends_are_told_where_a_friend_is_as_it_changes() {
 #[tokio::test]
 async fn friend_requests_are_limited_per_account_across_its_sessions() {
     let provider = OAuthProvider::start().await;
-    let server = server_on(&provider, None).await;
+    let server = server_on(&provider, None, many_sign_ins).await;
     let (mia, _) = member(&server, &provider, "mia").await;
     // A second session of the same account draws on the same allowance.
     let second = Browser::new(&server);

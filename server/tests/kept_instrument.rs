@@ -5,6 +5,7 @@
 
 mod common;
 mod support {
+    pub mod backends;
     pub mod browser;
     pub mod oauth_provider;
 }
@@ -20,8 +21,7 @@ use pianorhythm_core::{
 use pianorhythm_store::{Store, StoreConfig};
 use pianorhythm_test_support::secantus::Secantus;
 use serde_json::Value;
-use server::config::Config;
-use support::{browser::member, oauth_provider::OAuthProvider};
+use support::{backends::server_on, browser::member, oauth_provider::OAuthProvider};
 use tempfile::TempDir;
 
 fn flute() -> Instrument {
@@ -38,22 +38,6 @@ fn choose(instrument: Option<Instrument>) -> Request {
         instrument: Some(InstrumentChoice { instrument }),
         ..Default::default()
     })
-}
-
-/// A server that signs in with `provider`, on SQLite or, given one, on MongoDB.
-async fn server(provider: &OAuthProvider, mongo: Option<&Secantus>) -> TestServer {
-    let providers = provider.providers();
-    let uri = mongo.map(|mongo| mongo.uri.clone());
-    TestServer::start_ready_with(move |config: &mut Config| {
-        config.accounts.providers = providers;
-        if let Some(uri) = uri {
-            config.store = StoreConfig::MongoDb {
-                uri,
-                database: "server".into(),
-            };
-        }
-    })
-    .await
 }
 
 /// A guest's socket, with the cookie its session came back with, and the welcome.
@@ -186,7 +170,7 @@ async fn a_member_keeps_their_instrument(server: &TestServer, provider: &OAuthPr
 #[tokio::test]
 async fn a_guest_keeps_their_instrument_on_sqlite() {
     let provider = OAuthProvider::start().await;
-    a_guest_keeps_their_instrument(&server(&provider, None).await).await;
+    a_guest_keeps_their_instrument(&server_on(&provider, None, |_| {}).await).await;
 }
 
 #[tokio::test]
@@ -194,13 +178,13 @@ async fn a_guest_keeps_their_instrument_on_mongodb() {
     let dir = TempDir::new().unwrap();
     let mongo = Secantus::start(&dir.path().join("mongo"));
     let provider = OAuthProvider::start().await;
-    a_guest_keeps_their_instrument(&server(&provider, Some(&mongo)).await).await;
+    a_guest_keeps_their_instrument(&server_on(&provider, Some(&mongo), |_| {}).await).await;
 }
 
 #[tokio::test]
 async fn a_member_keeps_their_instrument_on_sqlite() {
     let provider = OAuthProvider::start().await;
-    let server = server(&provider, None).await;
+    let server = server_on(&provider, None, |_| {}).await;
     a_member_keeps_their_instrument(&server, &provider).await;
 }
 
@@ -209,7 +193,7 @@ async fn a_member_keeps_their_instrument_on_mongodb() {
     let dir = TempDir::new().unwrap();
     let mongo = Secantus::start(&dir.path().join("mongo"));
     let provider = OAuthProvider::start().await;
-    let server = server(&provider, Some(&mongo)).await;
+    let server = server_on(&provider, Some(&mongo), |_| {}).await;
     a_member_keeps_their_instrument(&server, &provider).await;
 }
 
@@ -224,7 +208,7 @@ async fn store_of(server: &TestServer) -> Store {
 #[tokio::test]
 async fn a_kept_instrument_the_rules_now_refuse_is_the_piano() {
     let provider = OAuthProvider::start().await;
-    let server = server(&provider, None).await;
+    let server = server_on(&provider, None, |_| {}).await;
     // A name with a direction override: the store's own rules let it through, the rooms'
     // do not, as for a value kept under older rules.
     let reversed = Instrument {
