@@ -22,10 +22,17 @@ pub enum Command<'a> {
     Clear,
     /// `/block <name>`: the player hears and reads nothing more of that player.
     Block(&'a str),
+    /// `/msg <usertag> <text>`: a direct message to a member, wherever they are.
+    Msg {
+        /// Whom, by usertag ("@" before it is allowed).
+        usertag: &'a str,
+        /// What.
+        text: &'a str,
+    },
 }
 
 /// Every command as `/help` lists it: how it is typed, and what it does.
-pub const HELP: [(&str, &str); 6] = [
+pub const HELP: [(&str, &str); 7] = [
     ("/help", "lists these commands"),
     ("/me <action>", "shows everyone \"* your-name action\""),
     ("/nick <name>", "changes your name"),
@@ -37,6 +44,10 @@ pub const HELP: [(&str, &str); 6] = [
     (
         "/block <name>",
         "you no longer hear or read that player (Settings lists whom you block)",
+    ),
+    (
+        "/msg <usertag> <text>",
+        "sends a member a direct message (members)",
     ),
 ];
 
@@ -57,6 +68,7 @@ pub fn parse(text: &str) -> Option<Result<Command<'_>, Invalid>> {
         "mute" => required(rest, "/mute").map(|words| Command::Mute(Mute { words })),
         "clear" => Ok(Command::Clear),
         "block" => required(rest, "/block").map(Command::Block),
+        "msg" => message(rest),
         _ => Err(Invalid(format!(
             "Unknown command /{name} — /help lists them"
         ))),
@@ -92,14 +104,28 @@ fn split(text: &str) -> Option<(&str, &str)> {
 
 /// A command's argument, or how the command is typed.
 fn required<'a>(rest: &'a str, command: &str) -> Result<&'a str, Invalid> {
-    if !rest.is_empty() {
-        return Ok(rest);
+    match rest.is_empty() {
+        false => Ok(rest),
+        true => Err(usage(command)),
     }
-    let usage = HELP
+}
+
+/// How a command is typed, as its line in [`HELP`] says.
+fn usage(command: &str) -> Invalid {
+    let typed = HELP
         .iter()
         .find(|(typed, _)| typed.split(' ').next() == Some(command))
         .map_or(command, |(typed, _)| typed);
-    Err(Invalid(format!("Usage: {usage}")))
+    Invalid(format!("Usage: {typed}"))
+}
+
+/// `/msg`'s usertag and text, both needed.
+fn message(rest: &str) -> Result<Command<'_>, Invalid> {
+    let (usertag, text) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    match (usertag.trim_start_matches('@'), text.trim()) {
+        ("", _) | (_, "") => Err(usage("/msg")),
+        (usertag, text) => Ok(Command::Msg { usertag, text }),
+    }
 }
 
 /// What follows `/mute`: a player's name, perhaps then minutes. A name may end in a number
@@ -196,6 +222,15 @@ mod tests {
             Some(Ok(Command::Nick("Ana Bell")))
         );
         assert_eq!(parse("/clear"), Some(Ok(Command::Clear)));
+        assert_eq!(
+            parse("/msg @ana  see you  at eight"),
+            Some(Ok(Command::Msg {
+                usertag: "ana",
+                text: "see you  at eight"
+            }))
+        );
+        assert_eq!(error("/msg ana"), "Usage: /msg <usertag> <text>");
+        assert_eq!(error("/msg"), "Usage: /msg <usertag> <text>");
         assert!(matches!(parse("/mute Bob 5"), Some(Ok(Command::Mute(_)))));
         assert_eq!(parse("hello /me"), None);
         assert_eq!(parse(""), None);

@@ -114,6 +114,29 @@ pub fn mentions(text: &str, name: &str) -> bool {
         })
 }
 
+/// The usertags a line names with "@" at a word's start ("hi @ana and @bo.k!" names "ana"
+/// and "bo.k"), each once, the first `limit`: the members it may mention wherever they are.
+pub fn mentioned_tags(text: &str, limit: usize) -> Vec<&str> {
+    let mut tags: Vec<&str> = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        if tags.len() == limit {
+            break;
+        }
+        if in_word(text[..at].chars().next_back()) {
+            continue;
+        }
+        let rest = &text[at + 1..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .unwrap_or(rest.len());
+        let tag = rest[..end].trim_end_matches('.');
+        if !tag.is_empty() && !tags.iter().any(|known| known.eq_ignore_ascii_case(tag)) {
+            tags.push(tag);
+        }
+    }
+    tags
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +233,16 @@ mod tests {
         assert!(!mentions("mail ana@x.org", "x"));
         assert!(mentions("(@x)", "x"));
         assert!(!mentions("@", ""));
+    }
+
+    #[test]
+    fn mentioned_tags_are_the_words_after_an_at_sign() {
+        assert_eq!(
+            mentioned_tags("hi @ana and @bo.k! mail me at x@y.org, @ANA", 5),
+            ["ana", "bo.k"],
+            "once each, ignoring case; an address mentions no one"
+        );
+        assert_eq!(mentioned_tags("@a @b @c", 2), ["a", "b"]);
+        assert!(mentioned_tags("@ @. @!", 5).is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! What the server keeps: users, rooms that persist, sheet music, the audit log, sessions,
-//! player reports, site bans, whom players block and who are friends.
+//! player reports, site bans, whom players block, who are friends, and members' messages and
+//! notifications.
 //!
 //! Plain data and the rules for it, with no storage driver in sight: the server's storage ports
 //! take and return these types, and each backend maps them to its own records.
@@ -27,6 +28,7 @@ pub mod auth;
 pub mod ban;
 pub mod block;
 pub mod friend;
+pub mod inbox;
 pub mod report;
 pub mod room;
 pub mod room_settings;

@@ -6,6 +6,8 @@
 use crate::rooms::{MAX_PLAYERS_LIMIT, MAX_ROOM_NAME_CHARS};
 
 pub const MAX_CHAT_CHARS: usize = 500;
+/// A direct message is longer than a room's line: it is read, not scrolled past.
+pub const MAX_DIRECT_MESSAGE_CHARS: usize = 2_000;
 pub const MAX_PLAYER_NAME_CHARS: usize = 40;
 pub const MAX_WELCOME_MESSAGE_CHARS: usize = 500;
 pub const MAX_PASSWORD_CHARS: usize = 100;
@@ -57,6 +59,11 @@ pub fn room_name(name: &str) -> Result<String, Invalid> {
 
 pub fn chat_text(text: &str) -> Result<String, Invalid> {
     bounded(text, "message", MAX_CHAT_CHARS)
+}
+
+/// A direct message: the chat's rules, up to [`MAX_DIRECT_MESSAGE_CHARS`].
+pub fn direct_message(text: &str) -> Result<String, Invalid> {
+    bounded(text, "message", MAX_DIRECT_MESSAGE_CHARS)
 }
 
 /// Text staff read and act on (a report's reason, a ban's): refused, not cleaned, when it has

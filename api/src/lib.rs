@@ -3,6 +3,7 @@
 //! the server needs the UI crate only for the pages it renders).
 //!
 //! - `account`: the signed-in player, profiles, settings and form errors
+//! - `inbox`: direct messages and their conversations, and notifications
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
 //! - `social`: players among themselves: blocks, friends and their presence
 //! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
@@ -10,6 +11,7 @@
 //! - `services` (feature `server`): the services the server gives the pages' server functions
 
 pub mod account;
+pub mod inbox;
 #[cfg(feature = "server")]
 pub mod services;
 pub mod sheets;

@@ -9,6 +9,7 @@ use pianorhythm_core::rooms::RoomSummary;
 
 use crate::{
     account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
+    inbox::{ConversationPage, ConversationSummary, MessageView, NotificationView},
     sheets::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
         SheetResults, SheetSummary,
@@ -210,6 +211,28 @@ pub trait SocialService: Send + Sync {
     async fn accept_friend(&self, request: &Parts, usertag: String) -> Result<FriendView, String>;
     /// Members: removes a friend, withdraws or declines a request.
     async fn remove_friend(&self, request: &Parts, usertag: String) -> Result<(), String>;
+    /// Members: their conversations, the latest first.
+    async fn conversations(&self, request: &Parts) -> Result<Vec<ConversationSummary>, String>;
+    /// Members: a page of the conversation with the member `usertag`, before a message.
+    async fn conversation(
+        &self,
+        request: &Parts,
+        usertag: String,
+        before: Option<String>,
+    ) -> Result<ConversationPage, String>;
+    /// Members: marks what the member `usertag` sent the caller read.
+    async fn read_conversation(&self, request: &Parts, usertag: String) -> Result<(), String>;
+    /// Members: sends the member `usertag` a direct message.
+    async fn send_message(
+        &self,
+        request: &Parts,
+        usertag: String,
+        text: String,
+    ) -> Result<MessageView, String>;
+    /// Members: their notifications, newest first.
+    async fn notifications(&self, request: &Parts) -> Result<Vec<NotificationView>, String>;
+    /// Members: marks every notification read.
+    async fn read_notifications(&self, request: &Parts) -> Result<(), String>;
 }
 
 pub type SharedSocial = Arc<dyn SocialService>;

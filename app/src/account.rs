@@ -1,8 +1,9 @@
 //! Accounts in the UI: signing in and out, the first sign-in's usertag, one's profile and
-//! settings, public profiles, friends, and the staff's tools.
+//! settings, public profiles, friends, messages and notifications, and the staff's tools.
 //!
 //! - `friends`: `/friends`, a profile's "Add friend" and the lobby's "Friends online"
 //! - `header`: the header's account corner
+//! - `inbox`: `/messages`, a conversation, and `/notifications`
 //! - `navigation`: loading a fresh page
 //! - `profile`: one's own profile, edited
 //! - `public_profile`: `/user/<usertag>`, with reporting and the staff's controls
@@ -15,6 +16,7 @@
 
 mod friends;
 mod header;
+mod inbox;
 mod moderation;
 mod navigation;
 mod player_tools;
@@ -26,6 +28,7 @@ mod welcome;
 
 pub use friends::{FriendsOnline, FriendsPage};
 pub use header::{fill_account_corner, AccountMenu};
+pub use inbox::{MessagesPage, NotificationsPage};
 pub use moderation::ModerationPage;
 pub(crate) use navigation::load_page;
 pub use player_tools::{PlayerMenu, PlayerTool};

@@ -2,6 +2,7 @@
 
 use leptos::{ev, prelude::*};
 
+pub mod alerts;
 pub mod audio;
 pub mod download;
 mod events;
@@ -24,6 +25,8 @@ pub const OUTLET: crate::live::Outlet = crate::live::Outlet {
     send: socket::send,
     play: notes::play_local,
     pedal: notes::pedal_local,
+    // The app brings its own (`notices`): the code that shows them is fetched when needed.
+    notify: |_| {},
 };
 
 /// Wall-clock milliseconds since the Unix epoch, with the monotonic timer's precision.

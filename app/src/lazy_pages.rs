@@ -72,8 +72,9 @@ grouped_route!(
     PublicProfile => account_group(AccountPage::PublicProfile), loaded by __preload_account_group
 );
 grouped_route!(
-    /// `/friends`: friends and friend requests.
-    Friends => account_group(AccountPage::Friends), loaded by __preload_account_group
+    /// `/friends`, `/messages`, `/messages/<usertag>` and `/notifications`: a member's friends
+    /// and inbox. One route type for the four keeps the app's router small.
+    Social => account_group(AccountPage::Social), loaded by __preload_account_group
 );
 grouped_route!(
     /// `/moderation`: the staff pages.
@@ -106,7 +107,7 @@ enum AccountPage {
     Profile,
     Settings,
     PublicProfile,
-    Friends,
+    Social,
     Moderation,
 }
 
@@ -120,7 +121,16 @@ fn account_group(page: AccountPage) -> AnyView {
         AccountPage::Profile => view! { <account::ProfilePage/> }.into_any(),
         AccountPage::Settings => view! { <account::SettingsPage/> }.into_any(),
         AccountPage::PublicProfile => view! { <account::PublicProfilePage/> }.into_any(),
-        AccountPage::Friends => view! { <account::FriendsPage/> }.into_any(),
+        AccountPage::Social => {
+            let path = leptos_router::hooks::use_location()
+                .pathname
+                .get_untracked();
+            match path.split('/').nth(1) {
+                Some("messages") => view! { <account::MessagesPage/> }.into_any(),
+                Some("notifications") => view! { <account::NotificationsPage/> }.into_any(),
+                _ => view! { <account::FriendsPage/> }.into_any(),
+            }
+        }
         AccountPage::Moderation => view! { <account::ModerationPage/> }.into_any(),
     }
 }

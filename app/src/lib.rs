@@ -11,6 +11,7 @@
 //! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
 //! - `server_fns`: the server functions, adapters to the server's services
 //! - `server_fns_staff`: the server functions for reports and the staff pages
+//! - `server_fns_social`: the server functions for blocks, friends, messages, notifications
 //! - `preload` (ssr): naming the lazy modules a server-rendered page will need
 //! - `security` (ssr): the Content Security Policy of the pages
 //! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
@@ -20,6 +21,7 @@
 //! - `room_tools`: what a room's page runs now and then (chat commands, moderation buttons)
 //! - `lobby`: the lobby's page
 //! - `sheets`: the sheet music pages
+//! - `notices` (hydrate): the browser's own notifications of a member's notices
 //! - `lazy_pages`: the routes whose code loads on their first visit
 //! - `shell` (ssr): the HTML document around the app, and the script that brings it to life
 // Leptos view types nest deeply; the default limit is too low for whole pages.
@@ -35,6 +37,8 @@ pub mod live;
 mod lobby;
 pub mod music;
 mod not_found;
+#[cfg(feature = "hydrate")]
+mod notices;
 #[cfg(feature = "ssr")]
 mod preload;
 mod room;
@@ -61,7 +65,10 @@ pub use shell::shell;
 pub fn App() -> impl IntoView {
     provide_meta_context();
     #[cfg(feature = "hydrate")]
-    let outlet = browser::OUTLET;
+    let outlet = live::Outlet {
+        notify: notices::show,
+        ..browser::OUTLET
+    };
     #[cfg(not(feature = "hydrate"))]
     let outlet = live::Outlet::NONE;
     let live = live::Live::new(outlet);
@@ -87,7 +94,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("profile") view={Lazy::<lazy_pages::Profile>::new()}/>
                     <Route path=StaticSegment("settings") view={Lazy::<lazy_pages::Settings>::new()}/>
                     <Route path=(StaticSegment("user"), ParamSegment("usertag")) view={Lazy::<lazy_pages::PublicProfile>::new()}/>
-                    <Route path=StaticSegment("friends") view={Lazy::<lazy_pages::Friends>::new()}/>
+                    <Route path=StaticSegment("friends") view={Lazy::<lazy_pages::Social>::new()}/>
+                    <Route path=StaticSegment("messages") view={Lazy::<lazy_pages::Social>::new()}/>
+                    <Route path=(StaticSegment("messages"), ParamSegment("usertag")) view={Lazy::<lazy_pages::Social>::new()}/>
+                    <Route path=StaticSegment("notifications") view={Lazy::<lazy_pages::Social>::new()}/>
                     <Route path=StaticSegment("moderation") view={Lazy::<lazy_pages::Moderation>::new()}/>
                     <Route path=StaticSegment("sheets") view={Lazy::<lazy_pages::SheetLibrary>::new()}/>
                     <Route path=(StaticSegment("sheets"), StaticSegment("new")) view={Lazy::<lazy_pages::NewSheet>::new()}/>

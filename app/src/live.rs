@@ -17,7 +17,7 @@ use pianorhythm_core::{
     notes::{HIGHEST_KEY, LOWEST_KEY},
     protocol::{
         client_message::Kind as Request, BanPlayer, ChatMessage, ChatSend, ClientMessage,
-        CreateRoom, DeleteChatMessage, ErrorCode, FriendPresence, GiveCrown, Instrument,
+        CreateRoom, DeleteChatMessage, ErrorCode, FriendPresence, GiveCrown, Inbox, Instrument,
         InstrumentChoice, JoinRoom, KickPlayer, LeaveRoom, MutePlayer, Participant, RoomInfo,
         RoomSettingsUpdate, RoomSummary, SetProfile, SubscribeRoomList,
     },
@@ -39,6 +39,17 @@ pub enum JoinState {
     Refused { code: ErrorCode, message: String },
 }
 
+/// What the server pushes a member about their friends and inbox, in one signal (each signal
+/// type costs the page code of its own).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SocialNews {
+    /// Where friends are, as the server last told (newer than any list of friends read).
+    pub friends: Vec<FriendPresence>,
+    /// The inbox as last told: the header's counts, and the message or notice that changed
+    /// them (empty until told).
+    pub inbox: Inbox,
+}
+
 /// A key's light: the colour of whoever is playing it.
 pub type KeyLight = Option<String>;
 
@@ -50,8 +61,8 @@ pub struct Live {
     pub role: RwSignal<String>,
     /// Public rooms, pushed by the server; `None` until the first list arrives.
     pub rooms: RwSignal<Option<Vec<RoomSummary>>>,
-    /// Where friends are, as the server last told (newer than any list of friends read).
-    pub friend_presence: RwSignal<Vec<FriendPresence>>,
+    /// What the server pushes a member about their friends and inbox.
+    pub social: RwSignal<SocialNews>,
     /// Whether a page showing the room list is open: the server pushes it only then, and is
     /// asked again after a reconnect.
     pub shows_room_list: RwSignal<bool>,
@@ -154,7 +165,7 @@ impl Live {
             instrument: RwSignal::new(None),
             volume: RwSignal::new(0.8),
             muted: RwSignal::new(Vec::new()),
-            friend_presence: RwSignal::new(Vec::new()),
+            social: RwSignal::new(SocialNews::default()),
             layout: RwSignal::new(Layout::VirtualPiano),
             octave_shift: RwSignal::new(0),
             midi: RwSignal::new(MidiState::default()),
@@ -309,6 +320,11 @@ impl Live {
     /// Sustain pedal down or up.
     pub fn pedal(&self, down: bool) {
         (self.outlet.pedal)(self, down);
+    }
+
+    /// Shows a notification the server pushed as the browser's own (see [`Outlet::notify`]).
+    pub fn notify(&self, notice: String) {
+        (self.outlet.notify)(notice);
     }
 }
 

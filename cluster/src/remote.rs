@@ -163,7 +163,15 @@ fn request(
             (Some(origin), Kind::Blocks(blocks_on_the_wire(&blocked)))
         }
         RoomCommand::Notes { origin, batch } => (Some(origin), forwarded(Request::Notes(batch))),
-        RoomCommand::Chat { origin, text } => {
+        RoomCommand::Chat {
+            origin,
+            text,
+            taken,
+        } => {
+            // Its room answers a refusal to the sender; this instance cannot wait for it.
+            if let Some(taken) = taken {
+                let _ = taken.send(());
+            }
             (Some(origin), forwarded(Request::Chat(ChatSend { text })))
         }
         RoomCommand::UpdateSettings {

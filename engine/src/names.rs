@@ -73,6 +73,11 @@ pub fn chat_text(text: &str) -> Result<String, Invalid> {
     validation::chat_text(&nfc(text))
 }
 
+/// A direct message: the chat's rules, longer.
+pub fn direct_message(text: &str) -> Result<String, Invalid> {
+    validation::direct_message(&nfc(text))
+}
+
 /// Why a player reports another, as staff will read it: invisible characters are refused
 /// too, since they could make the reason read differently from what was stored.
 pub fn report_reason(text: &str) -> Result<String, Invalid> {

@@ -60,9 +60,10 @@ impl UploadQuota {
     }
 }
 
-/// The account has used its quota; it may try again after `retry_after`.
+/// The account has used its quota (sheets, friend requests, messages, mentions); it may try
+/// again after `retry_after`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("this account has created as many sheets as allowed for now; try again in {} s", .retry_after.as_secs())]
+#[error("this account has done that as often as allowed for now; try again in {} s", .retry_after.as_secs())]
 pub struct QuotaExceeded {
     /// How long until the next one is allowed, in whole seconds (at least one).
     pub retry_after: Duration,
@@ -74,6 +75,40 @@ impl QuotaExceeded {
         Self {
             retry_after: Duration::from_secs(seconds as u64),
         }
+    }
+}
+
+/// `DIRECT_MESSAGES_BURST`, `DIRECT_MESSAGES_PER_DAY`: direct messages one account may send,
+/// one a second after the burst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MessageQuota {
+    /// Messages an account may send at once; one more each second.
+    pub burst: u32,
+    /// Messages an account may send in a day.
+    pub per_day: u32,
+}
+
+impl Default for MessageQuota {
+    fn default() -> Self {
+        Self {
+            burst: 5,
+            per_day: 500,
+        }
+    }
+}
+
+impl MessageQuota {
+    pub fn windows(&self) -> [Window; 2] {
+        [
+            Window {
+                limit: self.burst,
+                per: Duration::from_secs(u64::from(self.burst)),
+            },
+            Window {
+                limit: self.per_day,
+                per: Duration::from_secs(86_400),
+            },
+        ]
     }
 }
 

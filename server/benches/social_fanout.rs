@@ -1,6 +1,8 @@
-//! Presence fan-out next to the relay's: how long after a member moves (joins another room)
-//! each of their 200 online friends is told, compared in the same run with how long a note
-//! takes to reach each of 99 listeners in the Lobby (the largest room).
+//! Presence fan-out and direct messages next to the relay's: how long after a member moves
+//! (joins another room) each of their 200 online friends is told, and how long a direct
+//! message takes from being sent (over HTTP, stored, then pushed) to its reader's socket while
+//! 20 members write to that reader at once, compared in the same run with how long a note takes
+//! to reach each of 99 listeners in the Lobby (the largest room).
 //!
 //! `cargo bench -p server --bench social_fanout` (a real server in this process, signing its
 //! members in through the test suite's local OAuth provider). Prints p50, p99 and max in ms
@@ -32,6 +34,8 @@ use support::{browser::member, oauth_provider::OAuthProvider};
 const FRIENDS: usize = 200;
 /// Listeners of a note: the Lobby holds 100 players, the player who plays included.
 const LISTENERS: usize = 99;
+/// Members writing to the star at once, each round of the messages' phase.
+const WRITERS: usize = 20;
 /// Moves and notes measured, after a few to warm up.
 const ROUNDS: usize = 60;
 const WARM_UP: usize = 5;
@@ -52,6 +56,7 @@ async fn run() {
         config.http.burst = 100_000;
         config.limits.joins_per_minute = 100_000.0;
         config.limits.rooms_per_minute = 100.0;
+        config.message_quota.burst = 100_000;
     })
     .await;
     eprintln!("signing in {} members…", FRIENDS + 1);
@@ -150,11 +155,48 @@ async fn run() {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
 
+    // Messages: 20 friends write to the star at once; each message's time to the star's socket.
+    let mut messages = Histograms::default();
+    for round in 0..WARM_UP + ROUNDS {
+        let started = Instant::now();
+        let writers = &friends[..WRITERS];
+        let sent = join_all(writers.iter().map(|(browser, _)| async move {
+            let text = format!("round {round}");
+            let url = browser.url("/api/v1/messages/star");
+            let answer = browser
+                .http
+                .post(url)
+                .json(&serde_json::json!({ "text": text }));
+            assert!(answer.send().await.unwrap().status().is_success());
+        }));
+        let arrivals = async {
+            let mut arrivals = Vec::with_capacity(WRITERS);
+            while arrivals.len() < WRITERS {
+                star_socket
+                    .wait_for(|kind| match kind {
+                        Kind::Inbox(inbox) if !inbox.message_id.is_empty() => Some(()),
+                        _ => None,
+                    })
+                    .await;
+                arrivals.push(started.elapsed());
+            }
+            arrivals
+        };
+        let (_, arrivals) = tokio::join!(sent, arrivals);
+        if round >= WARM_UP {
+            messages.record(&arrivals);
+        }
+    }
+
     println!(
         "{:<58} {:>8} {:>8} {:>8}",
         "fan-out (ms)", "p50", "p99", "max"
     );
     presence.print(&format!("presence, to each of {FRIENDS} friends"), &relay);
+    messages.print(
+        &format!("direct messages, {WRITERS} writers at once"),
+        &relay,
+    );
     relay.print(
         &format!("note relay, to each of {LISTENERS} listeners"),
         &relay,

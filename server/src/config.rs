@@ -12,7 +12,11 @@ use leptos::config::{Env, LeptosOptions};
 use pianorhythm_store::StoreConfig;
 
 pub use crate::telemetry::LogFormat;
-use pianorhythm_engine::{limits::LimitsConfig, quotas::UploadQuota, rooms::RoomsConfig};
+use pianorhythm_engine::{
+    limits::LimitsConfig,
+    quotas::{MessageQuota, UploadQuota},
+    rooms::RoomsConfig,
+};
 use settings::Settings;
 
 use crate::{
@@ -51,6 +55,8 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// `SHEET_UPLOADS_PER_HOUR`, `SHEET_UPLOADS_PER_DAY`: sheets one account may create.
     pub upload_quota: UploadQuota,
+    /// `DIRECT_MESSAGES_BURST`, `DIRECT_MESSAGES_PER_DAY`: direct messages one account may send.
+    pub message_quota: MessageQuota,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
     /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_SECS`:
@@ -187,6 +193,10 @@ impl From<Settings> for Config {
             upload_quota: UploadQuota {
                 per_hour: settings.sheet_uploads_per_hour,
                 per_day: settings.sheet_uploads_per_day,
+            },
+            message_quota: MessageQuota {
+                burst: settings.direct_messages_burst,
+                per_day: settings.direct_messages_per_day,
             },
             limits: LimitsConfig {
                 connections_per_session: settings.max_connections_per_session,

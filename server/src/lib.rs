@@ -171,6 +171,8 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             presence,
             registry: registry.clone(),
             quotas: shared_quotas,
+            message_quota: config.message_quota,
+            avatar_hosts: accounts.avatar_hosts(),
         },
     );
     let state = http::state::AppState {

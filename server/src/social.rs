@@ -1,16 +1,20 @@
 //! [`Social`]: what players do about each other. A player blocks another: a member's list is
 //! kept on the account, a guest's in their session, and every connection of the blocker, on
 //! every instance, passes the new list to its room at once. Members befriend each other and
-//! see where their friends are, live. The REST API and the server functions are thin adapters
-//! over it.
+//! see where their friends are, live, message each other and are notified. The REST API and
+//! the server functions are thin adapters over it.
 //!
 //! - `blocks`: whom a player blocks, and where the list is kept
 //! - `friends`: friend requests, friends, and their limits
 //! - `presence`: where friends are, reported by connections and pushed to friends
+//! - `inbox`: direct messages and notifications, stored and pushed to the member's tabs
+//! - `mentions`: "@usertag" in a room's chat notifies a member who is elsewhere
 //! - `pages`: this service as the server functions see it
 
 mod blocks;
 mod friends;
+mod inbox;
+mod mentions;
 mod pages;
 mod presence;
 
@@ -19,11 +23,11 @@ use std::sync::Arc;
 use pianorhythm_engine::{
     live::LiveConnections,
     presence::PresenceBoard,
-    quotas::{AccountQuota, SharedQuotas},
+    quotas::{AccountQuota, MessageQuota, SharedQuotas},
     rooms::Registry,
 };
 use pianorhythm_store::{
-    ports::{BlockStore, FriendStore, UserStore},
+    ports::{BlockStore, FriendStore, MessageStore, NotificationStore, UserStore},
     Store,
 };
 
@@ -52,6 +56,16 @@ struct Inner {
     registry: Arc<Registry>,
     /// Friend requests each account may still send.
     friend_requests: AccountQuota,
+    /// Direct messages and conversations.
+    messages: Arc<dyn MessageStore>,
+    /// What members are told about.
+    notifications: Arc<dyn NotificationStore>,
+    /// Direct messages each account may still send.
+    direct_messages: AccountQuota,
+    /// Mention notifications each account may still cause.
+    mentions: AccountQuota,
+    /// Where avatars may come from (`AVATAR_HOSTS`): conversations show no other.
+    avatar_hosts: Arc<[String]>,
 }
 
 /// What the service is made of, besides the store.
@@ -64,12 +78,25 @@ pub struct SocialParts {
     pub registry: Arc<Registry>,
     /// Per-account quotas counted on every instance.
     pub quotas: Arc<dyn SharedQuotas>,
+    /// Direct messages one account may send.
+    pub message_quota: MessageQuota,
+    /// Where avatars may come from.
+    pub avatar_hosts: Arc<[String]>,
 }
 
 impl Social {
     pub fn new(store: &Store, parts: SocialParts) -> Self {
-        let friend_requests =
-            AccountQuota::new("friend_requests", friends::FRIEND_REQUESTS, parts.quotas);
+        let friend_requests = AccountQuota::new(
+            "friend_requests",
+            friends::FRIEND_REQUESTS,
+            parts.quotas.clone(),
+        );
+        let direct_messages = AccountQuota::new(
+            "direct_messages",
+            parts.message_quota.windows(),
+            parts.quotas.clone(),
+        );
+        let mentions = AccountQuota::new("mentions", mentions::MENTIONS, parts.quotas);
         Self {
             inner: Arc::new(Inner {
                 blocks: store.blocks.clone(),
@@ -79,7 +106,17 @@ impl Social {
                 presence: parts.presence,
                 registry: parts.registry,
                 friend_requests,
+                messages: store.messages.clone(),
+                notifications: store.notifications.clone(),
+                direct_messages,
+                mentions,
+                avatar_hosts: parts.avatar_hosts,
             }),
         }
     }
+}
+
+/// A room's name as one segment of a path ("/room/<name>").
+fn path_segment(name: &str) -> String {
+    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
 }

@@ -183,6 +183,7 @@ pub async fn upgrade(
                 session,
                 blocked,
                 presence,
+                social: realtime.social.clone(),
             };
             let handler = handler::Handler::new(
                 origin,

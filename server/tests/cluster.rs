@@ -1377,6 +1377,51 @@ async fn a_friends_whereabouts_reach_them_on_another_instance() {
     );
 }
 
+#[tokio::test]
+async fn a_direct_message_reaches_its_reader_on_another_instance() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let env = oauth_env(&provider);
+    let env: Vec<_> = env
+        .iter()
+        .map(|(key, value)| (*key, value.as_str()))
+        .collect();
+    let (a, b) = shared.two_instances(&env).await;
+    let mia = signed_in(&provider, a.address, "mia").await;
+    let bob = signed_in(&provider, b.address, "bob").await;
+    let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
+    let (mut mia_on_b, _) = b.connect(mia.cookie().as_deref()).await;
+    let sent = mia
+        .http
+        .post(mia.url("/api/v1/messages/bob"))
+        .json(&serde_json::json!({ "text": "over here" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), reqwest::StatusCode::CREATED);
+    let arrived = message_arriving(&mut bob_on_b).await;
+    assert_eq!(arrived.message_text, "over here");
+    assert_eq!(arrived.unread_conversations, 1);
+    assert_eq!(arrived.notice, "mia sent you a message");
+    // The sender's tab on the other instance shows it too.
+    let echoed = message_arriving(&mut mia_on_b).await;
+    assert_eq!(echoed.message_text, "over here");
+}
+
+/// The next inbox change carrying a message that `client` is sent, within two seconds.
+async fn message_arriving(client: &mut WsClient) -> pianorhythm_core::protocol::Inbox {
+    until(
+        client,
+        Duration::from_secs(2),
+        "a message",
+        |kind| match kind {
+            Kind::Inbox(inbox) if !inbox.message_id.is_empty() => Some(inbox),
+            _ => None,
+        },
+    )
+    .await
+}
+
 /// The next whereabouts of `friend` that `client` is sent, within two seconds.
 async fn friend_presence(
     client: &mut WsClient,

@@ -79,7 +79,8 @@ stored_names!(Role);
 pub struct UserSettings {
     pub theme: String,
     pub notifications: bool,
-    /// Who may see the profile: "public", "members" or "private".
+    /// Who may see the profile: "public", "members", "friends" or "private". "friends" also
+    /// takes direct messages from friends only.
     pub privacy: String,
     /// The instrument last chosen at the piano (`None`: the piano), played with again on the
     /// next visit. Changed only through [`ProfileUpdate::instrument`].
@@ -88,7 +89,7 @@ pub struct UserSettings {
 
 impl UserSettings {
     pub const THEMES: [&'static str; 3] = ["default", "light", "dark"];
-    pub const PRIVACY: [&'static str; 3] = ["public", "members", "private"];
+    pub const PRIVACY: [&'static str; 4] = ["public", "members", "friends", "private"];
 
     pub fn validated(self) -> Result<Self, Invalid> {
         if !Self::THEMES.contains(&self.theme.as_str()) {

@@ -1,5 +1,6 @@
 //! Persistence: users, rooms that persist, chat history, sheet music, the audit log,
-//! sessions, API refresh tokens, player reports, site bans, members' blocks and friends,
+//! sessions, API refresh tokens, player reports, site bans, members' blocks, friends, direct
+//! messages and notifications,
 //! behind one small trait per aggregate ([`ports`]).
 //!
 //! Two backends implement every port: SQLite under `DATA_DIR` (the default: one machine, no
@@ -27,8 +28,8 @@ use std::{path::PathBuf, sync::Arc};
 pub use error::{StoreError, StoreResult};
 pub use pianorhythm_engine::ids;
 use ports::{
-    AuditLog, BlockStore, ChatStore, FriendStore, Health, RefreshTokens, ReportStore, RoomStore,
-    SessionRecords, SheetMusicStore, SiteBans, UserStore,
+    AuditLog, BlockStore, ChatStore, FriendStore, Health, MessageStore, NotificationStore,
+    RefreshTokens, ReportStore, RoomStore, SessionRecords, SheetMusicStore, SiteBans, UserStore,
 };
 
 /// Which backend to open, from the configuration.
@@ -53,6 +54,8 @@ pub trait Backend:
     + SiteBans
     + BlockStore
     + FriendStore
+    + MessageStore
+    + NotificationStore
     + Health
     + 'static
 {
@@ -70,6 +73,8 @@ impl<T> Backend for T where
         + SiteBans
         + BlockStore
         + FriendStore
+        + MessageStore
+        + NotificationStore
         + Health
         + 'static
 {
@@ -100,6 +105,10 @@ pub struct Store {
     pub blocks: Arc<dyn BlockStore>,
     /// Friendships, requests, and when members were last seen.
     pub friends: Arc<dyn FriendStore>,
+    /// Direct messages and conversations.
+    pub messages: Arc<dyn MessageStore>,
+    /// What members are told about.
+    pub notifications: Arc<dyn NotificationStore>,
     /// Whether the backend answers, for readiness.
     pub health: Arc<dyn Health>,
     /// "sqlite" or "mongodb", for logs.
@@ -133,6 +142,8 @@ impl Store {
             site_bans: backend.clone(),
             blocks: backend.clone(),
             friends: backend.clone(),
+            messages: backend.clone(),
+            notifications: backend.clone(),
             health: backend,
             backend: name,
         }

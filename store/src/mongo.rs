@@ -11,6 +11,7 @@ mod audit;
 mod blocks;
 mod chat;
 mod friends;
+mod inbox;
 mod indexes;
 mod reports;
 mod rooms;

@@ -11,6 +11,7 @@ use pianorhythm_core::{
         auth::{Login, Redeemed, RefreshToken},
         block::Block,
         friend::Friendship,
+        inbox::{Conversation, DirectMessage, Notification},
         report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
@@ -190,6 +191,43 @@ pub trait FriendStore: Send + Sync {
     async fn seen(&self, member: &str, at: UnixMillis) -> StoreResult<()>;
     /// When each of `members` was last seen, for those ever seen.
     async fn last_seen(&self, members: &[String]) -> StoreResult<Vec<(String, UnixMillis)>>;
+}
+
+/// Direct messages between members, and each member's conversations with their unread counts.
+#[async_trait]
+pub trait MessageStore: Send + Sync {
+    /// Stores a message and counts it unread for its recipient; durable when this returns.
+    async fn send(&self, message: &DirectMessage) -> StoreResult<()>;
+    /// Up to `limit` messages between `me` and `other`, newest first, older than the message
+    /// `before` when given.
+    async fn conversation(
+        &self,
+        me: &str,
+        other: &str,
+        before: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<DirectMessage>>;
+    /// `member`'s conversations, the latest first.
+    async fn conversations(&self, member: &str) -> StoreResult<Vec<Conversation>>;
+    /// `me` has read what `other` sent them; whether any of it was unread.
+    async fn mark_read(&self, me: &str, other: &str) -> StoreResult<bool>;
+    /// How many of `member`'s conversations have a message they have not read.
+    async fn unread_conversations(&self, member: &str) -> StoreResult<u32>;
+}
+
+/// What members are told about, the newest [`KEPT_NOTIFICATIONS`] each.
+///
+/// [`KEPT_NOTIFICATIONS`]: pianorhythm_core::domain::inbox::KEPT_NOTIFICATIONS
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    /// Stores a notification, unread, and lets the owner's oldest beyond the kept number go.
+    async fn notify(&self, notification: &Notification) -> StoreResult<()>;
+    /// The owner's notifications, newest first.
+    async fn notifications(&self, owner: &str) -> StoreResult<Vec<Notification>>;
+    /// Marks every notification of the owner read; whether any was not.
+    async fn mark_all_read(&self, owner: &str) -> StoreResult<bool>;
+    /// How many of the owner's notifications are unread.
+    async fn unread_notifications(&self, owner: &str) -> StoreResult<u32>;
 }
 
 /// Session records for tower-sessions (the server's `http::sessions` adapts them).

@@ -10,6 +10,7 @@ mod audit;
 mod blocks;
 mod chat;
 mod friends;
+mod inbox;
 mod reports;
 mod rooms;
 mod sessions;

@@ -1,7 +1,7 @@
 //! Friends, for members: the `/friends` page (requests either way, friends with where they
 //! are, "Add friend" by usertag), the "Add friend" button of a profile, and the lobby's
 //! "Friends online". Where a friend is comes with the list, then live from the server
-//! (`Live::friend_presence`), so a friend who moves shows within moments.
+//! (`Live::social`), so a friend who moves shows within moments.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use pianorhythm_api::{
@@ -37,8 +37,8 @@ fn whereabouts(friend: &FriendView) -> Signal<Option<PresenceView>> {
     let live = use_live();
     let (id, listed) = (friend.player_id.clone(), friend.presence.clone());
     Signal::derive(move || {
-        live.friend_presence.with(|known| {
-            known
+        live.social.with(|news| {
+            news.friends
                 .iter()
                 .find(|update| update.player_id == id)
                 .and_then(|update| update.presence.clone())
@@ -201,6 +201,8 @@ fn FriendRow(friend: FriendView, friends: FriendList) -> impl IntoView {
         .into_any(),
         _ => view! {
             <Whereabouts presence/>
+            <a class="button small" href=format!("/messages/{}", friend.usertag)
+                aria-label=format!("Message {name}")>"Message"</a>
             <button class="small" aria-label=format!("Remove {name} from friends")
                 on:click=move |_| act(false, tag.clone())>"Remove friend"</button>
         }

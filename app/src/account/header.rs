@@ -1,5 +1,6 @@
 //! The header's account corner: "Sign in" for guests; the account's name, "Friends",
-//! "Settings" and "Sign out" for signed-in players, and "Moderation" for staff.
+//! "Messages" and "Notifications" with their unread counts, "Settings" and "Sign out" for
+//! signed-in players, and "Moderation" for staff.
 //!
 //! Asking the server who is signed in takes a server function and its data format, code that
 //! no page needs to hear or play a note; so the app does not carry it. Every page's lazily
@@ -10,7 +11,10 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
 
 use super::navigation::load_page;
-use crate::server_fns::{who_am_i, SignOut};
+use crate::{
+    live::use_live,
+    server_fns::{who_am_i, SignOut},
+};
 
 thread_local! {
     /// What the corner shows: nothing until a page's module fills it. Outside any component, so
@@ -80,9 +84,18 @@ fn SignedInMenu(username: String, staff: bool) -> impl IntoView {
             load_page("/");
         }
     });
+    let social = use_live().social;
+    let count = move |unread: fn(&pianorhythm_core::protocol::Inbox) -> u32| {
+        move || match social.with(|news| unread(&news.inbox)) {
+            0 => String::new(),
+            unread => format!(" ({unread})"),
+        }
+    };
     view! {
         <a class="me" href="/profile">{username}</a>
         <a href="/friends">"Friends"</a>
+        <a href="/messages">"Messages" {count(|inbox| inbox.unread_conversations)}</a>
+        <a href="/notifications">"Notifications" {count(|inbox| inbox.unread_notifications)}</a>
         <a href="/settings">"Settings"</a>
         // Always there, hidden from others: cheaper than a link that comes and goes, in the
         // code every page's module carries.

@@ -48,8 +48,8 @@ pub struct PlayerTool {
     pub usertag: String,
 }
 
-/// A player's menu in a room's player list: their profile and "Add friend" (members), "Mute"
-/// (this device's sound, remembered), "Block", and "Report" with its forms.
+/// A player's menu in a room's player list: their profile, "Add friend" and "Message"
+/// (members), "Mute" (this device's sound, remembered), "Block", and "Report" with its forms.
 #[component]
 pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
     let live = use_live();
@@ -64,7 +64,10 @@ pub fn PlayerMenu(tool: PlayerTool) -> impl IntoView {
     // Friends are members, asked by members.
     let signed_in = live.role.get_untracked() != "guest";
     let befriend = (signed_in && !usertag.is_empty()).then(|| {
-        view! { <FriendButton player_id=target_id.clone() usertag=usertag.clone()/> }
+        view! {
+            <FriendButton player_id=target_id.clone() usertag=usertag.clone()/>
+            <a class="button small" href=format!("/messages/{usertag}")>"Message"</a>
+        }
     });
     let muted = {
         let (live, id) = (live.clone(), target_id.clone());

@@ -77,6 +77,8 @@ fn ProfileTools(profile: Profile, me: Option<SignedIn>) -> impl IntoView {
             <section class="panel">
                 <h2>"Friends"</h2>
                 <FriendButton player_id=profile.id.clone() usertag=profile.usertag.clone()/>
+                " "
+                <a class="button small" href=format!("/messages/{}", profile.usertag)>"Message"</a>
             </section>
         }
     });

@@ -11,9 +11,10 @@ use crate::{
 };
 
 const THEMES: [(&str, &str); 3] = [("default", "Default"), ("light", "Light"), ("dark", "Dark")];
-const PRIVACY: [(&str, &str); 3] = [
+const PRIVACY: [(&str, &str); 4] = [
     ("public", "Everyone"),
     ("members", "Signed-in players"),
+    ("friends", "Friends (who alone may message me)"),
     ("private", "Only me"),
 ];
 
@@ -97,10 +98,10 @@ fn SettingsForm(settings: Settings) -> impl IntoView {
     let save = ServerAction::<UpdateSettings>::new();
     let result = save.value();
     let error = move |field: &'static str| field_error(result, field);
-    let options = |choices: [(&'static str, &'static str); 3], current: String| {
+    let options = |choices: &'static [(&'static str, &'static str)], current: String| {
         choices
-            .into_iter()
-            .map(|(value, label)| {
+            .iter()
+            .map(|&(value, label)| {
                 view! { <option value=value selected=current == value>{label}</option> }
             })
             .collect_view()
@@ -108,14 +109,18 @@ fn SettingsForm(settings: Settings) -> impl IntoView {
     view! {
         <ActionForm action=save attr:class="form">
             <label for="theme">"Theme"</label>
-            <select id="theme" name="theme">{options(THEMES, settings.theme)}</select>
+            <select id="theme" name="theme">{options(&THEMES, settings.theme)}</select>
             {error("theme")}
             <label class="check">
-                <input type="checkbox" name="notifications" checked=settings.notifications/>
-                "Notifications"
+                <input type="checkbox" name="notifications" checked=settings.notifications
+                    on:change=move |_event| {
+                        #[cfg(feature = "hydrate")]
+                        crate::browser::alerts::choose(event_target_checked(&_event));
+                    }/>
+                "Notifications (also the browser's own while this tab is hidden)"
             </label>
             <label for="privacy">"Who sees my profile"</label>
-            <select id="privacy" name="privacy">{options(PRIVACY, settings.privacy)}</select>
+            <select id="privacy" name="privacy">{options(&PRIVACY, settings.privacy)}</select>
             {error("privacy")}
             <button type="submit">"Save"</button>
             {error("form")}

@@ -189,9 +189,16 @@ impl Client {
                 }
             }
             Kind::RoomList(list) => live.rooms.set(Some(list.rooms)),
-            Kind::FriendPresence(update) => live.friend_presence.update(|known| {
-                known.retain(|friend| friend.player_id != update.player_id);
-                known.push(update);
+            Kind::Inbox(inbox) => {
+                if !inbox.notice.is_empty() {
+                    live.notify(inbox.notice.clone());
+                }
+                live.social.update(|news| news.inbox = inbox);
+            }
+            Kind::FriendPresence(update) => live.social.update(|news| {
+                news.friends
+                    .retain(|friend| friend.player_id != update.player_id);
+                news.friends.push(update);
             }),
             Kind::RoomJoined(joined) => {
                 self.recreating.set(false);

@@ -1,6 +1,7 @@
 //! Where the player's actions go beyond the page's own signals: in the browser, to the
-//! WebSocket and the synthesizer (the app hands `browser::OUTLET` to [`Live::new`]); on the
-//! server, nowhere, as there is no connection and no sound. Passed in, so that the live state
+//! WebSocket and the synthesizer, and the browser's own notifications (the app hands
+//! `browser::OUTLET` to [`Live::new`]); on the server, nowhere, as there is no connection and
+//! no sound. Passed in, so that the live state
 //! does not depend on the browser code that fills it.
 
 use pianorhythm_core::protocol::ClientMessage;
@@ -17,6 +18,9 @@ pub struct Outlet {
     pub play: fn(&Live, u8, u8, bool),
     /// Sustain pedal down (`true`) or up: heard at once, sent to the room.
     pub pedal: fn(&Live, bool),
+    /// Shows a notification the server pushed as the browser's own, if the tab is hidden and
+    /// the player wants those.
+    pub notify: fn(String),
 }
 
 impl Outlet {
@@ -25,5 +29,6 @@ impl Outlet {
         send: |_| {},
         play: |_, _, _, _| {},
         pedal: |_, _| {},
+        notify: |_| {},
     };
 }

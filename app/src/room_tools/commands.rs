@@ -1,5 +1,5 @@
-//! The chat's commands, run by the page: `/help`, `/nick`, `/mute`, `/clear`, `/block`, and
-//! `/me`, the one that is sent. Their code comes with the room's occasional tools
+//! The chat's commands, run by the page: `/help`, `/nick`, `/mute`, `/clear`, `/block`, `/msg`,
+//! and `/me`, the one that is sent to the room. Their code comes with the room's occasional tools
 //! (`sheets::module`), fetched the first time a player types a command; the answers are lines
 //! for this player alone.
 
@@ -13,7 +13,10 @@ use pianorhythm_core::{
     validation::{self, Invalid},
 };
 
-use crate::{live::Live, server_fns_social::block_player};
+use crate::{
+    live::Live,
+    server_fns_social::{block_player, send_message},
+};
 
 /// Runs what the player typed; what went wrong is told in the chat, to them alone.
 pub fn run(live: &Live, text: String) {
@@ -74,6 +77,15 @@ fn run_typed(live: &Live, text: &str) -> Result<(), Invalid> {
                         player.name
                     ),
                     Err(error) => format!("{} is not blocked: {error}", player.name),
+                });
+            });
+        }
+        Command::Msg { usertag, text } => {
+            let (live, usertag, text) = (live.clone(), usertag.to_owned(), text.to_owned());
+            spawn_local(async move {
+                live.say(match send_message(usertag.clone(), text).await {
+                    Ok(_) => format!("Message sent to @{usertag}"),
+                    Err(error) => format!("Not sent to @{usertag}: {error}"),
                 });
             });
         }

@@ -1,6 +1,7 @@
 //! The sheet music module: the sheet pages, and the room's occasional tools (a MIDI file's
 //! player, the recorder, the player list's report and site ban forms and the owner's and
-//! staff's buttons, the owner's settings form, the chat's commands), in one wasm module fetched on first use. A room's first visit does not wait for code most visits never run:
+//! staff's buttons, the owner's settings form, the chat's commands, the browser's own
+//! notifications), in one wasm module fetched on first use. A room's first visit does not wait for code most visits never run:
 //! each tool's control (a heading, the button that starts it) is in the room's module and works
 //! at once, and what the tool shows once started comes from here. One module rather than one
 //! per tool: every module brings the code it shares with each other module as further files.
@@ -44,6 +45,9 @@ pub struct SheetMusic {
     pub owner_settings: fn(RoomInfo) -> AnyView,
     /// Runs a chat command the player typed.
     pub chat_command: fn(&Live, String),
+    /// Shows a notice as the browser's own notification, if the player wants those and the
+    /// tab is hidden (browser only).
+    pub notify: fn(&str),
 }
 
 /// The module.
@@ -68,6 +72,10 @@ pub fn sheet_music() -> SheetMusic {
             view! { <SettingsForm current submit_label="Save settings" on_submit/> }.into_any()
         },
         chat_command: commands::run,
+        #[cfg(feature = "hydrate")]
+        notify: crate::browser::alerts::show_if_hidden,
+        #[cfg(not(feature = "hydrate"))]
+        notify: |_| {},
     }
 }
 

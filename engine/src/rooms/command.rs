@@ -84,6 +84,9 @@ pub enum RoomCommand {
     Chat {
         origin: Arc<Origin>,
         text: String,
+        /// Told once the room has taken the line (for mentions; a room on another instance is
+        /// taken to have).
+        taken: Option<oneshot::Sender<()>>,
     },
     UpdateSettings {
         origin: Arc<Origin>,
@@ -147,6 +150,7 @@ impl RoomCommand {
             Request::Chat(chat) => Self::Chat {
                 origin,
                 text: chat.text,
+                taken: None,
             },
             Request::Kick(KickPlayer { participant_id }) => Self::Kick {
                 origin,

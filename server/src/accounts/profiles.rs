@@ -218,7 +218,8 @@ impl Accounts {
     }
 
     /// A profile by usertag (or account id), as `viewer` may see it: public profiles to
-    /// anyone, members-only ones to members, private ones to their owner and moderators.
+    /// anyone, members-only ones to members, friends-only ones to friends, private ones to
+    /// their owner and moderators.
     pub async fn public_profile(
         &self,
         viewer: &Caller,
@@ -232,6 +233,7 @@ impl Accounts {
         let needed = match user.settings.privacy.as_str() {
             "public" => None,
             "members" => Some(Action::SeeMembersOnlyProfiles),
+            "friends" if self.are_friends(viewer, &user.id).await? => None,
             _ => Some(Action::SeePrivateProfiles),
         };
         if let (false, Some(action)) = (own, needed) {
@@ -242,6 +244,17 @@ impl Accounts {
 }
 
 impl Accounts {
+    /// Whether `viewer` is a member and a friend of the member `other`.
+    async fn are_friends(&self, viewer: &Caller, other: &str) -> Result<bool, ServiceError> {
+        let Some(me) = viewer.identity.user() else {
+            return Ok(false);
+        };
+        let friendships = self.inner.friends.friendships(&me.id).await?;
+        Ok(friendships
+            .iter()
+            .any(|friendship| friendship.accepted && friendship.other(&me.id) == other))
+    }
+
     /// A profile as pages and the API show it: an avatar only from the allowed hosts.
     pub(super) fn profile_of(&self, user: &User) -> Profile {
         Profile {

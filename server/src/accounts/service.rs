@@ -11,7 +11,7 @@ use pianorhythm_core::domain::{
 };
 use pianorhythm_store::{
     ids, now_millis,
-    ports::{AuditLog, RefreshTokens, SiteBans, UserStore},
+    ports::{AuditLog, FriendStore, RefreshTokens, SiteBans, UserStore},
     Store, StoreError,
 };
 use serde::Serialize;
@@ -91,6 +91,8 @@ pub(super) struct Inner {
     pub audit: Arc<dyn AuditLog>,
     /// Why and by whom accounts were banned from the site.
     pub site_bans: Arc<dyn SiteBans>,
+    /// Friendships: a profile kept for friends is shown to them.
+    pub friends: Arc<dyn FriendStore>,
     /// Signs and checks access tokens.
     pub issuer: TokenIssuer,
     /// Who players may sign in with.
@@ -141,6 +143,7 @@ impl Accounts {
                 refresh_tokens: store.refresh_tokens.clone(),
                 audit: store.audit.clone(),
                 site_bans: store.site_bans.clone(),
+                friends: store.friends.clone(),
                 issuer,
                 providers: config.providers.clone(),
                 admins: config.admins.clone(),

@@ -87,6 +87,12 @@ pub struct Settings {
     /// Sheets one account may create in a day.
     #[arg(long, env = "SHEET_UPLOADS_PER_DAY", default_value = "200", value_parser = positive_count)]
     pub sheet_uploads_per_day: u32,
+    /// Direct messages one account may send at once, on every instance; then one a second.
+    #[arg(long, env = "DIRECT_MESSAGES_BURST", default_value = "5", value_parser = positive_count)]
+    pub direct_messages_burst: u32,
+    /// Direct messages one account may send in a day.
+    #[arg(long, env = "DIRECT_MESSAGES_PER_DAY", default_value = "500", value_parser = positive_count)]
+    pub direct_messages_per_day: u32,
     /// Reports about other players per player per minute (also the burst).
     #[arg(long, env = "REPORTS_PER_MINUTE", default_value = "5", value_parser = positive_number)]
     pub reports_per_minute: f64,

@@ -9,6 +9,8 @@
 //! - `bans`: the site bans in force, for moderators
 //! - `blocks`: whom the caller blocks
 //! - `friends`: the caller's friends and friend requests
+//! - `messages`: the caller's conversations and direct messages
+//! - `notifications`: what the caller has been told about
 //! - `reports`: players' reports, and moderators closing them
 //! - `sheets`: sheet music
 
@@ -18,6 +20,8 @@ mod bans;
 mod blocks;
 mod caller;
 mod friends;
+mod messages;
+mod notifications;
 mod reports;
 mod sheets;
 mod users;
@@ -40,6 +44,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/bans", get(bans::in_force))
         .nest("/blocks", blocks::router())
         .nest("/friends", friends::router())
+        .nest("/messages", messages::router())
+        .nest("/notifications", notifications::router())
         .nest("/reports", reports::router())
         .nest("/auth", auth::router())
         .nest("/users", users::router())

@@ -9,6 +9,7 @@ use std::time::Duration;
 use pianorhythm_api::social::{FriendView, PresenceView};
 use pianorhythm_core::domain::{
     friend::{Friendship, MAX_FRIENDS},
+    inbox::NotificationKind,
     user::User,
 };
 use pianorhythm_engine::quotas::Window;
@@ -109,9 +110,16 @@ impl Social {
             .friends
             .request(&me.id, &other.id, now_millis())
             .await?;
+        let (kind, text) = match friendship.accepted {
+            true => (NotificationKind::FriendAccepted, "you are friends now"),
+            false => (NotificationKind::FriendRequest, "sent you a friend request"),
+        };
         if friendship.accepted {
             self.became_friends(&me.id, &other.id).await;
         }
+        let text = format!("{} {text}", me.username);
+        self.notify_now(&other.id, kind, &me.id, text, "/friends".into())
+            .await;
         Ok(view(&me.id, &friendship, &other, None))
     }
 
@@ -123,12 +131,22 @@ impl Social {
     ) -> Result<FriendView, ServiceError> {
         let me = member(caller)?;
         let other = self.member_named(usertag).await?;
-        let friendship = self
-            .inner
-            .friends
-            .accept(&me.id, &other.id, now_millis())
-            .await?;
+        let now = now_millis();
+        let friendship = self.inner.friends.accept(&me.id, &other.id, now).await?;
         self.became_friends(&me.id, &other.id).await;
+        // Accepting again changes nothing and tells no one.
+        if friendship.since == now {
+            let text = format!("{} accepted your friend request", me.username);
+            let link = format!("/user/{}", me.usertag);
+            self.notify_now(
+                &other.id,
+                NotificationKind::FriendAccepted,
+                &me.id,
+                text,
+                link,
+            )
+            .await;
+        }
         Ok(view(&me.id, &friendship, &other, None))
     }
 
@@ -156,7 +174,7 @@ impl Social {
         self.presence_moved(other).await;
     }
 
-    async fn member_named(&self, usertag: &str) -> Result<User, ServiceError> {
+    pub(super) async fn member_named(&self, usertag: &str) -> Result<User, ServiceError> {
         match self.inner.users.by_usertag(usertag.trim()).await {
             Ok(user) => Ok(user),
             Err(StoreError::NotFound(_)) => Err(ServiceError::NotFound("player")),
@@ -165,8 +183,8 @@ impl Social {
     }
 }
 
-/// Friends are members: a guest is asked to sign in.
-fn member(caller: &Caller) -> Result<&User, ServiceError> {
+/// Friends and inboxes are members': a guest is asked to sign in.
+pub(super) fn member(caller: &Caller) -> Result<&User, ServiceError> {
     match &caller.identity {
         Identity::Member(user) => Ok(user),
         Identity::Guest(_) => Err(ServiceError::NotSignedIn),

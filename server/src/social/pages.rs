@@ -3,6 +3,7 @@
 
 use axum::http::request::Parts;
 use pianorhythm_api::{
+    inbox::{ConversationPage, ConversationSummary, MessageView, NotificationView},
     services::SocialService,
     social::{BlockForm, BlockedPlayer, FriendView},
 };
@@ -61,5 +62,54 @@ impl SocialService for SocialPages {
         let (_, caller) = self.accounts.caller_of(request).await?;
         let removed = self.social.remove_friend(&caller, &usertag).await;
         removed.map_err(|error| error.to_string())
+    }
+
+    async fn conversations(&self, request: &Parts) -> Result<Vec<ConversationSummary>, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let conversations = self.social.conversations(&caller).await;
+        conversations.map_err(|error| error.to_string())
+    }
+
+    async fn conversation(
+        &self,
+        request: &Parts,
+        usertag: String,
+        before: Option<String>,
+    ) -> Result<ConversationPage, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let page = self
+            .social
+            .conversation(&caller, &usertag, before.as_deref())
+            .await;
+        page.map_err(|error| error.to_string())
+    }
+
+    async fn read_conversation(&self, request: &Parts, usertag: String) -> Result<(), String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let read = self.social.read_conversation(&caller, &usertag).await;
+        read.map_err(|error| error.to_string())
+    }
+
+    async fn send_message(
+        &self,
+        request: &Parts,
+        usertag: String,
+        text: String,
+    ) -> Result<MessageView, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let sent = self.social.send_message(&caller, &usertag, &text).await;
+        sent.map_err(|error| error.to_string())
+    }
+
+    async fn notifications(&self, request: &Parts) -> Result<Vec<NotificationView>, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let notifications = self.social.notifications(&caller).await;
+        notifications.map_err(|error| error.to_string())
+    }
+
+    async fn read_notifications(&self, request: &Parts) -> Result<(), String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        let read = self.social.read_notifications(&caller).await;
+        read.map_err(|error| error.to_string())
     }
 }

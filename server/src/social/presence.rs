@@ -139,7 +139,14 @@ impl PresenceReport {
         {
             return;
         }
+        let first = self.reported.is_none();
         self.reported = Some(room.cloned());
+        if first {
+            // A member's new connection starts with their inbox's counts.
+            self.social
+                .tell_inbox_to(&self.member, self.connection)
+                .await;
+        }
         let board = &self.social.inner.presence;
         let room = room.map(|room| &**room);
         if let Err(error) = board.set(&self.member, self.connection, room).await {

@@ -20,13 +20,14 @@ use pianorhythm_engine::{
         RoomSettings,
     },
 };
+use tokio::sync::oneshot;
 use tower_sessions::Session;
 
 use crate::{
     accounts::{Accounts, Caller, Identity},
     guest,
     service_error::ServiceError,
-    social::PresenceReport,
+    social::{PresenceReport, Social},
 };
 
 /// A site ban asked for without a length lasts this long.
@@ -45,6 +46,8 @@ pub struct Handler {
     blocked: BlockedPlayers,
     /// A member's whereabouts, for their friends (guests have none).
     presence: Option<PresenceReport>,
+    /// Where a member's mentions of other members go.
+    social: Social,
     /// Where a guest's identity is kept between visits.
     session: Session,
     /// Finds and creates rooms, and feeds the room list.
@@ -89,6 +92,8 @@ pub struct Client {
     pub blocked: BlockedPlayers,
     /// A member's whereabouts, for their friends.
     pub presence: Option<PresenceReport>,
+    /// Mentions in the member's chat lines notify the members they name.
+    pub social: Social,
 }
 
 impl Handler {
@@ -105,6 +110,7 @@ impl Handler {
             session,
             blocked,
             presence,
+            social,
         } = client;
         let kept_instrument = accounts.kept_instrument(&session, &caller.identity).await;
         // Kept under the rules of its day: a value that no longer passes is the piano.
@@ -118,6 +124,7 @@ impl Handler {
             caller,
             blocked,
             presence,
+            social,
             session,
             registry,
             limits,
@@ -214,9 +221,11 @@ impl Handler {
                 if let Err(error) = self.limits.try_chat_across_instances(&origin.player).await {
                     return self.reply(RoomError::from(error).frame());
                 }
+                let taken = self.mentions_in(&chat.text);
                 RoomCommand::Chat {
                     origin,
                     text: chat.text,
+                    taken,
                 }
             }
             forwarded => match RoomCommand::forwarded(origin, forwarded) {
@@ -342,6 +351,24 @@ impl Handler {
     /// joins the room again wherever it lives now (adopting it here if no live instance has),
     /// as the same player.
     /// Tells a member's friends where this connection is now, if it has moved.
+    /// For a member's line that may mention someone: the signal that the room took it, on
+    /// which the members it names are notified (in a task: the connection goes on).
+    fn mentions_in(&self, text: &str) -> Option<oneshot::Sender<()>> {
+        let sender = self.caller.identity.user()?.clone();
+        let room_id = self.room.as_ref()?.room.id.clone();
+        if !text.contains('@') {
+            return None;
+        }
+        let (taken, shown) = oneshot::channel();
+        let (social, text) = (self.social.clone(), text.to_owned());
+        tokio::spawn(async move {
+            if shown.await.is_ok() {
+                social.mentioned(&sender, &room_id, &text).await;
+            }
+        });
+        Some(taken)
+    }
+
     pub async fn report_presence(&mut self) {
         if let Some(presence) = &mut self.presence {
             presence

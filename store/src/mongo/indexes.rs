@@ -57,7 +57,7 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
                 .build(),
         )
         .build();
-    let wanted: [(&str, Vec<IndexModel>); 12] = [
+    let wanted: [(&str, Vec<IndexModel>); 15] = [
         (
             "users",
             vec![unique(doc! { "usertagLower": 1 }), email, logins],
@@ -108,6 +108,15 @@ pub async fn create(database: &Database) -> StoreResult<bool> {
             "friendships",
             vec![plain(doc! { "members": 1, "since": -1 })],
         ),
+        (
+            "direct_messages",
+            vec![plain(doc! { "pair": 1, "_id": -1 })],
+        ),
+        (
+            "conversations",
+            vec![plain(doc! { "owner": 1, "lastId": -1 })],
+        ),
+        ("notifications", vec![plain(doc! { "owner": 1, "_id": -1 })]),
         (
             "blocks",
             vec![plain(doc! { "ownerId": 1, "blockedAt": -1 })],

@@ -66,6 +66,8 @@ contract!(
     a_request_is_accepted_once_and_either_side_ends_it,
     crossing_requests_make_friends,
     last_seen_keeps_the_latest_time,
+    conversations_page_back_and_count_what_is_unread,
+    notifications_keep_the_newest_and_are_read_together,
     sessions_expire_and_their_ids_are_unique,
     a_refresh_token_is_fresh_once_then_reuse_revokes_its_family,
     expired_and_unknown_refresh_tokens_are_invalid,

@@ -282,8 +282,15 @@ impl Room {
                 let result = self.relay_notes(&origin, batch);
                 (origin, result)
             }
-            RoomCommand::Chat { origin, text } => {
+            RoomCommand::Chat {
+                origin,
+                text,
+                taken,
+            } => {
                 let result = self.chat(&origin, &text);
+                if let (Ok(()), Some(taken)) = (&result, taken) {
+                    let _ = taken.send(());
+                }
                 (origin, result)
             }
             RoomCommand::UpdateSettings {

@@ -195,6 +195,7 @@ async fn chat_budget_survives_leaving_and_rejoining() {
         room.handle(RoomCommand::Chat {
             origin: room.origin(chatter),
             text: format!("hello {n}"),
+            taken: None,
         });
         let refused = room
             .received(chatter)
@@ -302,6 +303,7 @@ async fn a_muted_player_cannot_chat_here_until_the_mute_ends() {
     room.handle(RoomCommand::Chat {
         origin,
         text: "hello".into(),
+        taken: None,
     });
     assert_eq!(errors(room, chatter), [ErrorCode::NotAllowed]);
     // Deleting a message that is not in the recent chat says so.
