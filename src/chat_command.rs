@@ -245,8 +245,8 @@ mod tests {
         );
         assert_eq!(error("/"), "Unknown command / — /help lists them");
         assert_eq!(
-            error("/msg Bob hi"),
-            "Unknown command /msg — /help lists them"
+            error("/whisper Bob hi"),
+            "Unknown command /whisper — /help lists them"
         );
         assert_eq!(error("/me"), "Usage: /me <action>");
         assert_eq!(error("/nick   "), "Usage: /nick <name>");

@@ -61,6 +61,16 @@ impl Shared {
     }
 
     /// Instances A and B on the shared Redis and DATA_DIR, with `env` set on both.
+    /// Two instances whose players sign in with `provider`.
+    async fn two_signing_in(&self, provider: &OAuthProvider) -> (ServerProcess, ServerProcess) {
+        let env = oauth_env(provider);
+        let env: Vec<_> = env
+            .iter()
+            .map(|(key, value)| (*key, value.as_str()))
+            .collect();
+        self.two_instances(&env).await
+    }
+
     async fn two_instances(&self, env: &[(&str, &str)]) -> (ServerProcess, ServerProcess) {
         let url = self.redis.url();
         let mut env = env.to_vec();
@@ -857,12 +867,7 @@ async fn a_redis_restart_is_survived() {
 async fn a_site_ban_reaches_every_instance() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let env = oauth_env(&provider);
-    let env: Vec<_> = env
-        .iter()
-        .map(|(key, value)| (*key, value.as_str()))
-        .collect();
-    let (a, b) = shared.two_instances(&env).await;
+    let (a, b) = shared.two_signing_in(&provider).await;
 
     // Bob signs in on A and plays on B.
     let bob = signed_in(&provider, a.address, "bob").await;
@@ -945,12 +950,7 @@ async fn goodbye(client: &mut WsClient, what: &str) -> DisconnectReason {
 async fn a_role_taken_away_reaches_open_connections_on_every_instance() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let env = oauth_env(&provider);
-    let env: Vec<_> = env
-        .iter()
-        .map(|(key, value)| (*key, value.as_str()))
-        .collect();
-    let (a, b) = shared.two_instances(&env).await;
+    let (a, b) = shared.two_signing_in(&provider).await;
 
     let admin = signed_in(&provider, a.address, "root").await;
     let moe = signed_in(&provider, a.address, "moe").await;
@@ -1335,12 +1335,7 @@ async fn a_block_reaches_the_blockers_sockets_and_room_on_every_instance() {
 async fn a_friends_whereabouts_reach_them_on_another_instance() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let env = oauth_env(&provider);
-    let env: Vec<_> = env
-        .iter()
-        .map(|(key, value)| (*key, value.as_str()))
-        .collect();
-    let (a, b) = shared.two_instances(&env).await;
+    let (a, b) = shared.two_signing_in(&provider).await;
     let mia = signed_in(&provider, a.address, "mia").await;
     let bob = signed_in(&provider, b.address, "bob").await;
     let asked = mia
@@ -1381,12 +1376,7 @@ async fn a_friends_whereabouts_reach_them_on_another_instance() {
 async fn a_direct_message_reaches_its_reader_on_another_instance() {
     let shared = Shared::new();
     let provider = OAuthProvider::start().await;
-    let env = oauth_env(&provider);
-    let env: Vec<_> = env
-        .iter()
-        .map(|(key, value)| (*key, value.as_str()))
-        .collect();
-    let (a, b) = shared.two_instances(&env).await;
+    let (a, b) = shared.two_signing_in(&provider).await;
     let mia = signed_in(&provider, a.address, "mia").await;
     let bob = signed_in(&provider, b.address, "bob").await;
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;

@@ -8,6 +8,7 @@ mod common;
 mod support {
     pub mod backends;
     pub mod browser;
+    pub mod json_api;
     pub mod oauth_provider;
 }
 
@@ -18,24 +19,13 @@ use pianorhythm_core::protocol::{
 use pianorhythm_test_support::secantus::Secantus;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use server::config::Config;
 use support::{
     backends::server_on,
     browser::{member, Browser},
+    json_api::{many_sign_ins, send},
     oauth_provider::OAuthProvider,
 };
 use tempfile::TempDir;
-
-/// Each test signs many members in from one address.
-fn many_sign_ins(config: &mut Config) {
-    config.http.burst = 1_000;
-}
-
-async fn send(request: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
 
 async fn message(browser: &Browser, usertag: &str, text: &str) -> (StatusCode, Value) {
     let url = browser.url(&format!("/api/v1/messages/{usertag}"));
