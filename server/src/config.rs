@@ -21,7 +21,10 @@ use settings::Settings;
 
 use crate::{
     accounts::{AccountsConfig, Providers},
-    http::{client_address::TrustedProxies, limits::HttpLimits, serve::ServeConfig, Site},
+    http::{
+        client_address::TrustedProxies, cors::CorsOrigins, limits::HttpLimits, serve::ServeConfig,
+        Site,
+    },
     ws::{ConnectionConfig, OriginPolicy},
 };
 
@@ -59,6 +62,8 @@ pub struct Config {
     pub message_quota: MessageQuota,
     /// `ALLOWED_ORIGINS`: sites besides this one whose pages may open the WebSocket.
     pub allowed_origins: OriginPolicy,
+    /// `CORS_ORIGINS`: sites whose pages may call the API with a bearer token.
+    pub cors_origins: CorsOrigins,
     /// `HTTP_REQUESTS_PER_SECOND`, `HTTP_BURST`, `MAX_BODY_BYTES`, `REQUEST_TIMEOUT_SECS`:
     /// what one address may ask.
     pub http: HttpLimits,
@@ -127,7 +132,6 @@ impl Config {
             .map_err(|error| ConfigError::Invalid(error.to_string()))
     }
 
-    /// The folder the client bundle is served from.
     /// How the HTTP surface is set up.
     pub fn site(&self) -> Site {
         Site {
@@ -136,9 +140,11 @@ impl Config {
             cookie_secure: self.cookie_secure,
             limits: self.http,
             trusted_proxies: self.trusted_proxies.clone(),
+            cors_origins: self.cors_origins.clone(),
         }
     }
 
+    /// The folder the client bundle is served from.
     pub fn pkg_dir(&self) -> PathBuf {
         self.site_root.join(&self.site_pkg_dir)
     }
@@ -212,6 +218,7 @@ impl From<Settings> for Config {
                 reports_per_day: settings.reports_per_day,
             },
             allowed_origins: OriginPolicy::from_list(&settings.allowed_origins),
+            cors_origins: settings.cors_origins,
             http: HttpLimits {
                 requests_per_second: settings.http_requests_per_second,
                 burst: settings.http_burst,
@@ -270,6 +277,41 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
+
+    #[test]
+    fn help_names_every_variable_the_server_reads() {
+        let help = Settings::command().render_help().to_string();
+        for variable in [
+            "LEPTOS_SITE_ADDR",
+            "CORS_ORIGINS",
+            "ALLOWED_ORIGINS",
+            "DIRECT_MESSAGES_BURST",
+            "AVATAR_HOSTS",
+            "REDIS_URL",
+            "OAUTH_<ID>_CLIENT_ID",
+            "OAUTH_<ID>_CLIENT_SECRET",
+            "OAUTH_<ID>_AUTH_URL",
+            "OAUTH_<ID>_TOKEN_URL",
+            "OAUTH_<ID>_USERINFO_URL",
+            "OAUTH_<ID>_SCOPES",
+            "OAUTH_<ID>_LABEL",
+            "RUST_LOG",
+        ] {
+            assert!(help.contains(variable), "{variable} is missing from --help");
+        }
+    }
+
+    #[test]
+    fn cors_origins_are_read_and_checked() {
+        let listed = config(&[(
+            "CORS_ORIGINS",
+            "https://tools.example, http://localhost:5173",
+        )])
+        .unwrap();
+        assert_eq!(listed.cors_origins.0.len(), 2);
+        assert!(config(&[]).unwrap().cors_origins.0.is_empty());
+        assert!(config(&[("CORS_ORIGINS", "tools.example")]).is_err());
+    }
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         Config::from_lookup(|name| {

@@ -2,6 +2,7 @@
 //!
 //! - `api`: the JSON API under `/api/v1`
 //! - `client_address`: the player's address behind trusted proxies
+//! - `cors`: the API answering the pages of the sites `CORS_ORIGINS` names, never with cookies
 //! - `cross_site`: requests from other sites' pages refused when they carry the session cookie
 //! - `guest_session`: a page visit starts the visitor's session
 //! - `health`: liveness and readiness probes
@@ -15,6 +16,7 @@
 
 mod api;
 pub mod client_address;
+pub mod cors;
 pub mod cross_site;
 mod guest_session;
 pub mod health;
@@ -28,7 +30,7 @@ mod upload_gate;
 
 use std::{path::PathBuf, sync::Arc};
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::{middleware, routing::get, Router};
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -64,6 +66,8 @@ pub struct Site {
     pub limits: HttpLimits,
     /// Proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: TrustedProxies,
+    /// Sites whose pages may call the API with a bearer token.
+    pub cors_origins: cors::CorsOrigins,
 }
 
 /// The session cookie's name. Over HTTPS it is `__Host-` prefixed: browsers then only accept
@@ -119,7 +123,10 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             guest_session::start,
         ));
     let answered = Router::new()
-        .nest("/api/v1", api::router(&state))
+        .nest(
+            "/api/v1",
+            cors::for_api(api::router(&state), &site.cors_origins),
+        )
         .merge(pages)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -161,6 +168,7 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             site.limits,
         ))
         .layer(session_layer(site.cookie_secure, sessions));
+    let router = cors::without_foreign_api_cookies(router, guard.origins.clone());
     let router = limits::timed(limits::body_limited(router, site.limits), site.limits);
     let router = cross_site::guarded(router, guard);
     let router = with_security_headers(router, site.cookie_secure)
@@ -201,6 +209,11 @@ fn with_security_headers<S: Clone + Send + Sync + 'static>(
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        // A page this site opens, or that opens it, gets no handle on the other's window.
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
         ))
         // Only over HTTPS (COOKIE_SECURE): browsers then refuse plain HTTP for a year.
         .layer(SetResponseHeaderLayer::overriding(

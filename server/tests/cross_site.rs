@@ -158,3 +158,117 @@ async fn a_bearer_token_needs_no_origin_and_a_listed_site_is_let_in() {
     let stranger = update_profile(&server, &cookie, &[("origin", EVIL)]).await;
     assert_eq!(stranger.status(), StatusCode::FORBIDDEN);
 }
+
+const TOOLS: &str = "https://tools.example";
+
+/// A signed-in browser's cookie and an access token of the same account.
+async fn cookie_and_token(server: &TestServer, provider: &OAuthProvider) -> (String, String) {
+    let (browser, _) = member(server, provider, "tia").await;
+    let pair: Value = browser
+        .post("/api/v1/auth/token")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = pair["accessToken"].as_str().unwrap().to_owned();
+    (browser.cookie().unwrap(), token)
+}
+
+#[tokio::test]
+async fn a_listed_sites_pages_call_the_api_with_a_token_and_never_with_a_cookie() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |config| {
+        config.cors_origins = server::http::cors::origins(TOOLS).unwrap();
+    })
+    .await;
+    let (cookie, token) = cookie_and_token(&server, &provider).await;
+    let http = bare();
+
+    // The preflight of a bearer call from the listed site is answered, without credentials.
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, server.url("/api/v1/friends"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    let answered = preflight(TOOLS).await.unwrap();
+    assert!(answered.status().is_success(), "{}", answered.status());
+    let headers = answered.headers();
+    assert_eq!(headers["access-control-allow-origin"], TOOLS);
+    let allowed = headers["access-control-allow-headers"].to_str().unwrap();
+    assert!(allowed.contains("authorization"), "{allowed}");
+    assert!(headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert!(!headers.contains_key("access-control-allow-credentials"));
+    let refused = preflight(EVIL).await.unwrap();
+    assert!(!refused
+        .headers()
+        .contains_key("access-control-allow-origin"));
+
+    // The call itself: the token acts, and the answer may be read by the listed site only.
+    let call = |origin: &'static str| {
+        http.get(server.url("/api/v1/users/profile"))
+            .header("origin", origin)
+            .bearer_auth(&token)
+            .send()
+    };
+    let by_token = call(TOOLS).await.unwrap();
+    assert_eq!(by_token.status(), StatusCode::OK);
+    assert_eq!(by_token.headers()["access-control-allow-origin"], TOOLS);
+    assert!(!by_token
+        .headers()
+        .contains_key("access-control-allow-credentials"));
+    assert!(!call(EVIL)
+        .await
+        .unwrap()
+        .headers()
+        .contains_key("access-control-allow-origin"));
+
+    // The cookie of a request from another site's page is not taken, listed or not.
+    for origin in [TOOLS, EVIL] {
+        let by_cookie = http
+            .get(server.url("/api/v1/users/profile"))
+            .header("origin", origin)
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_cookie.status(), StatusCode::UNAUTHORIZED, "{origin}");
+    }
+    let own_page = http
+        .get(server.url("/api/v1/users/profile"))
+        .header("origin", server.url("").trim_end_matches('/'))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        own_page.status(),
+        StatusCode::OK,
+        "this site's own pages keep their cookie"
+    );
+}
+
+#[tokio::test]
+async fn without_cors_origins_no_site_is_answered_and_pages_keep_their_window_to_themselves() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let preflight = bare()
+        .request(reqwest::Method::OPTIONS, server.url("/api/v1/friends"))
+        .header("origin", TOOLS)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(!preflight
+        .headers()
+        .contains_key("access-control-allow-origin"));
+    let page = bare().get(server.url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["cross-origin-opener-policy"], "same-origin");
+}

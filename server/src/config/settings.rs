@@ -8,8 +8,23 @@ use clap::{builder::BoolishValueParser, ArgAction, Parser};
 
 use crate::telemetry::LogFormat;
 
+/// The variables read beside the flags' own: families named by a provider's id, and the log
+/// filter, which `tracing` reads.
+const MORE_VARIABLES: &str = "\
+Also read from the environment:
+  OAUTH_<ID>_CLIENT_ID, OAUTH_<ID>_CLIENT_SECRET
+      One sign-in provider per <ID> (upper case: GITHUB, DISCORD and GOOGLE have presets;
+      any other OAuth 2 / OpenID Connect provider names its endpoints below).
+  OAUTH_<ID>_AUTH_URL, OAUTH_<ID>_TOKEN_URL, OAUTH_<ID>_USERINFO_URL
+      The provider's endpoints (required without a preset).
+  OAUTH_<ID>_SCOPES, OAUTH_<ID>_LABEL
+      Scopes asked for (space or comma separated; default the preset's, else \"openid profile\")
+      and the sign-in button's label.
+  RUST_LOG
+      Which logs are written, in tracing's filter syntax (default: info).";
+
 #[derive(Debug, Parser)]
-#[command(name = "server", about = "The PianoRhythm server", version)]
+#[command(name = "server", about = "The PianoRhythm server", version, after_help = MORE_VARIABLES)]
 pub struct Settings {
     /// Address and port to listen on.
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
@@ -103,6 +118,10 @@ pub struct Settings {
     /// cookie, comma-separated.
     #[arg(long, env = "ALLOWED_ORIGINS", default_value = "")]
     pub allowed_origins: String,
+    /// Sites whose pages may call `/api/v1` with a bearer token (CORS), comma-separated
+    /// `scheme://host[:port]`; their requests never act with a cookie.
+    #[arg(long, env = "CORS_ORIGINS", default_value = "", value_parser = crate::http::cors::origins)]
+    pub cors_origins: crate::http::cors::CorsOrigins,
     /// HTTP requests per address per second (pages, server functions, the API).
     #[arg(long, env = "HTTP_REQUESTS_PER_SECOND", default_value = "20",
           value_parser = positive_count)]
