@@ -59,6 +59,9 @@ pub struct Profile {
     pub roles: Vec<String>,
     /// When the account was made, Unix ms.
     pub created_at: i64,
+    /// The email the sign-in provider verified: in one's own profile only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// A change to one's own profile; an empty text clears an optional field.

@@ -1222,3 +1222,42 @@ async fn avatars_come_only_from_the_allowed_hosts() {
         "{policy}"
     );
 }
+
+#[tokio::test]
+async fn a_verified_email_is_kept_shown_to_its_owner_alone_and_never_joins_accounts() {
+    let provider = OAuthProvider::start().await;
+    let server = server_for(&provider, |_| {}).await;
+    let sign_in = |subject: &'static str, handle: &'static str, email: Value| {
+        let (server, provider) = (&server, &provider);
+        async move {
+            let browser = Browser::new(server);
+            browser.visit().await;
+            let mut claims = claims(subject, handle);
+            claims["email"] = email;
+            claims["email_verified"] = json!(true);
+            browser.sign_in(provider, claims, handle).await;
+            browser
+        }
+    };
+    let ada = sign_in("ada-1", "ada", json!("Ada@Example.org")).await;
+    let (status, own) = ada.profile().await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(own["email"], "ada@example.org");
+    let public: Value = ada.get("/api/v1/users/ada").await.json().await.unwrap();
+    assert!(public.get("email").is_none(), "{public}");
+
+    // Another login with the same address is another account, without it.
+    let other = sign_in("ada-2", "ada2", json!("ada@example.org")).await;
+    let (_, second) = other.profile().await;
+    assert_eq!(second["usertag"], "ada2");
+    assert!(second.get("email").is_none(), "{second}");
+
+    // An address the provider did not verify is not taken.
+    let browser = Browser::new(&server);
+    browser.visit().await;
+    let mut unverified = claims("bo-1", "bo1");
+    unverified["email"] = json!("bo@example.org");
+    unverified["email_verified"] = json!(false);
+    browser.sign_in(&provider, unverified, "bo1").await;
+    assert!(browser.profile().await.1.get("email").is_none());
+}

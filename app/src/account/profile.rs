@@ -44,6 +44,9 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
     let public_path = format!("/user/{}", profile.usertag);
     view! {
         <p>"Others see this at " <a href=public_path.clone()>{public_path.clone()}</a> "."</p>
+        {profile.email.map(|email| view! {
+            <p class="meta">"Email: " {email} " (from your sign-in provider; only you see it)"</p>
+        })}
         <ActionForm action=save attr:class="form">
             <label for="username">"Display name"</label>
             <input id="username" name="username" value=profile.username required maxlength="32"/>

@@ -8,7 +8,7 @@ use oauth2::{
     basic::BasicClient, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken,
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, TokenUrl,
 };
-use pianorhythm_core::domain::auth::Login;
+use pianorhythm_core::domain::{auth::Login, user};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
@@ -38,6 +38,10 @@ pub struct ProviderIdentity {
     pub display_name: Option<String>,
     /// A handle to offer as the usertag, if the provider gave one.
     pub handle: Option<String>,
+    /// An email address the provider says it verified (OpenID Connect's `email` with
+    /// `email_verified`, GitHub's primary verified one). Kept on a new account, shown to its
+    /// owner alone, and never used to find or join accounts.
+    pub verified_email: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,7 +147,38 @@ pub async fn finish(
         .json()
         .await
         .map_err(|error| OAuthError::Provider(format!("user info is not JSON: {error}")))?;
-    identity_from_userinfo(&provider.id, &info)
+    let mut identity = identity_from_userinfo(&provider.id, &info)?;
+    if identity.verified_email.is_none() && provider.id == "github" {
+        let emails = format!("{}/emails", provider.userinfo_url.trim_end_matches('/'));
+        identity.verified_email = github_email(http, &emails, token.access_token().secret()).await;
+    }
+    Ok(identity)
+}
+
+/// GitHub's primary email, if verified: its user info shows a public email only, so the
+/// addresses are read from `/user/emails` (scope `user:email`). Any failure is no email.
+async fn github_email(http: &reqwest::Client, url: &str, token: &str) -> Option<String> {
+    let answer = http
+        .get(url)
+        .bearer_auth(token)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .ok()?
+        .error_for_status()
+        .ok()?;
+    primary_verified_email(&answer.json().await.ok()?)
+}
+
+/// The primary, verified address in GitHub's list of a user's emails.
+fn primary_verified_email(emails: &Value) -> Option<String> {
+    emails.as_array()?.iter().find_map(|entry| {
+        let flag = |key: &str| entry.get(key).and_then(Value::as_bool) == Some(true);
+        let address = entry.get("email")?.as_str()?;
+        (flag("primary") && flag("verified"))
+            .then(|| user::email(address).ok())
+            .flatten()
+    })
 }
 
 /// The account key and names in a provider's user info: `sub` (OpenID Connect) or `id`
@@ -171,7 +206,20 @@ pub fn identity_from_userinfo(
             "username",
         ]),
         handle: first(&["preferred_username", "login", "username", "name"]),
+        verified_email: verified_email(info),
     })
+}
+
+/// OpenID Connect's `email`, when `email_verified` says so (as `true` or `"true"`) and it is
+/// an address.
+fn verified_email(info: &Value) -> Option<String> {
+    let verified = match info.get("email_verified") {
+        Some(Value::Bool(verified)) => *verified,
+        Some(Value::String(verified)) => verified == "true",
+        _ => false,
+    };
+    let address = info.get("email")?.as_str()?;
+    verified.then(|| user::email(address).ok()).flatten()
 }
 
 fn parse<T>(url: Result<T, oauth2::url::ParseError>) -> Result<T, OAuthError> {
@@ -199,6 +247,32 @@ mod tests {
 
         assert!(identity_from_userinfo("x", &json!({"name": "nobody"})).is_err());
         assert!(identity_from_userinfo("x", &json!({"sub": ""})).is_err());
+    }
+
+    #[test]
+    fn only_an_email_the_provider_verified_is_taken() {
+        let email = |info: Value| identity_from_userinfo("x", &info).unwrap().verified_email;
+        let verified = json!({"sub": "a", "email": "Ada@Example.org", "email_verified": true});
+        assert_eq!(email(verified).as_deref(), Some("ada@example.org"));
+        let said_so = json!({"sub": "a", "email": "ada@example.org", "email_verified": "true"});
+        assert!(email(said_so).is_some());
+        assert!(email(json!({"sub": "a", "email": "ada@example.org"})).is_none());
+        let unverified = json!({"sub": "a", "email": "ada@example.org", "email_verified": false});
+        assert!(email(unverified).is_none());
+        let not_an_address = json!({"sub": "a", "email": "ada", "email_verified": true});
+        assert!(email(not_an_address).is_none());
+
+        let github = json!([
+            {"email": "old@example.org", "primary": false, "verified": true},
+            {"email": "Octo@Example.org", "primary": true, "verified": true},
+        ]);
+        assert_eq!(
+            primary_verified_email(&github).as_deref(),
+            Some("octo@example.org")
+        );
+        let unverified = json!([{"email": "octo@example.org", "primary": true, "verified": false}]);
+        assert!(primary_verified_email(&unverified).is_none());
+        assert!(primary_verified_email(&json!({"message": "Not Found"})).is_none());
     }
 
     #[test]

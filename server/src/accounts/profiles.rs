@@ -17,9 +17,13 @@ use pianorhythm_engine::policy::{self, Action};
 use crate::{guest, service_error::ServiceError};
 
 impl Accounts {
+    /// One's own profile, with the email only its owner sees.
     pub async fn own_profile(&self, caller: &Caller) -> Result<Profile, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
-        Ok(self.profile_of(user))
+        Ok(Profile {
+            email: user.email.clone(),
+            ..self.profile_of(user)
+        })
     }
 
     /// Saves the form, or says what is wrong with each field (nothing is saved then).
@@ -290,6 +294,7 @@ fn plain_profile(user: &User) -> Profile {
             .map(|role| role.as_str().to_owned())
             .collect(),
         created_at: user.created_at,
+        email: None,
     }
 }
 

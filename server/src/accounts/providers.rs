@@ -39,7 +39,8 @@ const PRESETS: [Preset; 2] = [
         auth_url: "https://github.com/login/oauth/authorize",
         token_url: "https://github.com/login/oauth/access_token",
         userinfo_url: "https://api.github.com/user",
-        scopes: "read:user",
+        // `user:email` reads the verified addresses (`oauth::github_email`).
+        scopes: "read:user user:email",
     },
     Preset {
         id: "discord",
@@ -157,7 +158,7 @@ mod tests {
         let github = found.get("github").unwrap();
         assert_eq!(github.label, "GitHub");
         assert_eq!(github.userinfo_url, "https://api.github.com/user");
-        assert_eq!(github.scopes, ["read:user"]);
+        assert_eq!(github.scopes, ["read:user", "user:email"]);
     }
 
     #[test]

@@ -35,6 +35,9 @@ struct PendingAccount {
     display_name: Option<String>,
     /// The usertag to offer.
     suggested_usertag: Option<String>,
+    /// The email the provider verified, for the new account.
+    #[serde(default)]
+    email: Option<String>,
     /// The page to go back to once the account exists.
     return_to: String,
 }
@@ -89,6 +92,7 @@ impl Accounts {
         match self.inner.users.by_login(&found.login).await {
             Ok(user) => {
                 let user = self.promote_if_admin(user, &found.login).await?;
+                let user = self.keep_email(user, found.verified_email).await;
                 if user.is_banned(pianorhythm_store::now_millis()) {
                     return Err(ServiceError::Banned);
                 }
@@ -101,6 +105,7 @@ impl Accounts {
                     subject: found.login.subject,
                     suggested_usertag: found.handle.as_deref().and_then(suggested_usertag),
                     display_name: found.display_name,
+                    email: found.verified_email,
                     return_to,
                 };
                 session
@@ -150,10 +155,27 @@ impl Accounts {
         let new_user = NewUser {
             username,
             usertag,
-            email: None,
+            email: pending.email.clone(),
             color,
         };
-        let user = match self.inner.users.create_with_login(new_user, &login).await {
+        let created = match self
+            .inner
+            .users
+            .create_with_login(new_user.clone(), &login)
+            .await
+        {
+            // An address another account has already: this one goes without it (an email never
+            // joins accounts).
+            Err(StoreError::Conflict { what: "email" }) => {
+                let without = NewUser {
+                    email: None,
+                    ..new_user
+                };
+                self.inner.users.create_with_login(without, &login).await
+            }
+            created => created,
+        };
+        let user = match created {
             Ok(user) => user,
             // Created meanwhile (a second tab): that account it is.
             Err(StoreError::Conflict { what: "login" }) => {
@@ -171,6 +193,26 @@ impl Accounts {
             .map_err(session_error)?;
         self.sign_session_in(session, &user).await?;
         Ok(pending.return_to)
+    }
+
+    /// A member without an email takes the one their provider verified now, unless another
+    /// account has it; a failure keeps the account as it was (logged).
+    async fn keep_email(&self, user: User, verified: Option<String>) -> User {
+        let (None, Some(email)) = (&user.email, verified) else {
+            return user;
+        };
+        let update = ProfileUpdate {
+            email: Some(Some(email)),
+            ..ProfileUpdate::default()
+        };
+        match self.inner.users.update(&user.id, update).await {
+            Ok(updated) => updated,
+            Err(StoreError::Conflict { .. }) => user,
+            Err(error) => {
+                tracing::warn!(%error, "cannot keep a member's verified email");
+                user
+            }
+        }
     }
 
     /// Ends the session (a new id, nothing kept but the browser's guest) and every API token
