@@ -180,8 +180,19 @@ build_assets() {
   # The sheet player's ticker, a worker so that a hidden tab keeps its pace (app/src/browser/ticker.rs).
   cp "$REPO_ROOT/frontend/ticker.js" "$pkg_dir/ticker.js"
   cp -r "$ASSETS_DIR/." "$LEPTOS_SITE_ROOT/"
+  build_api_docs
   step "$pkg_dir/.compress-stamp" compress_bundle "$pkg_dir"/*.wasm "$pkg_dir"/*.js "$pkg_dir"/*.css \
     "$(brotli --version)" "zopfli $(dpkg-query -W -f='${Version}' zopfli 2>/dev/null)"
+}
+
+# The API reference at /api/docs: Swagger UI's bundle (scripts/setup.sh installs it) and the
+# page that shows the API's document with it.
+build_api_docs() {
+  local out="$LEPTOS_SITE_ROOT/api-docs"
+  [[ -f "$SWAGGER_UI_DIR/swagger-ui-bundle.js" ]] || { log "swagger-ui-dist is missing: run scripts/setup.sh"; exit 1; }
+  mkdir -p "$out"
+  cp "$SWAGGER_UI_DIR/swagger-ui-bundle.js" "$SWAGGER_UI_DIR/swagger-ui.css" "$SWAGGER_UI_DIR/LICENSE" "$out/"
+  cp "$REPO_ROOT/server/api-docs/index.html" "$REPO_ROOT/server/api-docs/api-docs.js" "$out/"
 }
 
 # Served as they are to browsers that accept brotli (or else gzip), so the server never

@@ -21,6 +21,9 @@ WASM_SPLIT_VERSION="0.2.4"
 PIANO_SAMPLES_VERSION="1.0.5"
 PIANO_SAMPLE_LAYERS=(4 10 16)
 PIANO_SAMPLES_DIR="$TOOLS_DIR/piano-samples/node_modules/@audio-samples"
+# The API reference's viewer at /api/docs (scripts/build.sh copies it into the site).
+SWAGGER_UI_VERSION="5.36.0"
+SWAGGER_UI_DIR="$TOOLS_DIR/swagger-ui/node_modules/swagger-ui-dist"
 # The built-in General MIDI instruments: FluidR3 GM (Frank Wen, MIT), Debian's fluid-soundfont-gm;
 # scripts/build.sh splits it into one small SoundFont per instrument.
 GM_SOUNDFONT="/usr/share/sounds/sf2/FluidR3_GM.sf2"

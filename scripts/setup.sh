@@ -92,6 +92,22 @@ install_kubernetes_validate() {
     "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
 }
 
+# openapi-spec-validator checks the REST API's OpenAPI document (server/tests/openapi.rs finds
+# it here, else on PATH). A virtualenv of its own, as for kubernetes-validate.
+OPENAPI_SPEC_VALIDATOR_VERSION="0.7.2"
+install_openapi_spec_validator() {
+  local venv="$TOOLS_DIR/openapi-spec-validator"
+  if "$venv/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('openapi-spec-validator') != '$OPENAPI_SPEC_VALIDATOR_VERSION')" 2>/dev/null; then
+    return
+  fi
+  python3 -c 'import ensurepip' 2>/dev/null || apt_packages+=(python3-venv)
+  install_apt_packages
+  log "pip install openapi-spec-validator $OPENAPI_SPEC_VALIDATOR_VERSION"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check \
+    "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
+}
+
 install_test_tools() {
   need_apt chromium chromium
   # Tests start their own redis-server on free ports; the package's service is not used.
@@ -99,6 +115,7 @@ install_test_tools() {
   install_apt_packages
   install_secantus
   install_kubernetes_validate
+  install_openapi_spec_validator
   command -v cargo-nextest >/dev/null 2>&1 || cargo install cargo-nextest --locked
   # Installed again whenever the lockfile differs from the one last installed.
   local lock="$REPO_ROOT/end2end/package-lock.json"
@@ -132,6 +149,15 @@ install_piano_samples() {
   npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/piano-samples" "${packages[@]}"
 }
 
+# Swagger UI (the viewer of /api/docs), from npm; scripts/build.sh copies its bundle into the
+# site, which serves it itself.
+install_swagger_ui() {
+  [[ -f "$SWAGGER_UI_DIR/package.json" ]] && grep -q "\"version\": \"$SWAGGER_UI_VERSION\"" "$SWAGGER_UI_DIR/package.json" && return
+  log "npm install swagger-ui-dist $SWAGGER_UI_VERSION"
+  mkdir -p "$TOOLS_DIR/swagger-ui"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/swagger-ui" "swagger-ui-dist@$SWAGGER_UI_VERSION"
+}
+
 # The General MIDI SoundFont (data, not code) scripts/build.sh splits into the built-in instruments.
 install_gm_soundfont() {
   [[ -f "$GM_SOUNDFONT" ]] || apt_packages+=(fluid-soundfont-gm)
@@ -145,6 +171,7 @@ install_wasm_split
 install_wasm_opt
 install_bundle_tools
 install_piano_samples
+install_swagger_ui
 install_gm_soundfont
 $want_test_tools && install_test_tools
 log "setup complete"

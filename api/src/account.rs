@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// The signed-in player, as the header and pages need them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SignedIn {
     /// The account id (also the player's id in rooms).
@@ -30,6 +31,7 @@ impl SignedIn {
 
 /// A provider to sign in with: the button says "Sign in with {label}".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct ProviderButton {
     /// Goes in the sign-in link (`?provider=<id>`).
     pub id: String,
@@ -39,6 +41,7 @@ pub struct ProviderButton {
 
 /// A profile as shown on `/profile` and `/user/<usertag>`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     /// The account id.
@@ -66,6 +69,7 @@ pub struct Profile {
 
 /// A change to one's own profile; an empty text clears an optional field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileForm {
     /// The name shown in rooms.
@@ -82,6 +86,7 @@ pub struct ProfileForm {
 
 /// One's settings, as shown and as changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Settings {
     /// "default", "light" or "dark".
     pub theme: String,
@@ -93,6 +98,7 @@ pub struct Settings {
 
 /// What is wrong with one field of a form, shown next to it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name in the form (`usertag`, `avatarUrl`...), or `form` for the whole.
     pub field: String,

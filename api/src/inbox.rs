@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A direct message, as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageForm {
     /// 1 to 2,000 characters, on one line.
@@ -13,6 +14,7 @@ pub struct MessageForm {
 
 /// The other member of a conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Correspondent {
     /// Their account id, which live messages name.
@@ -29,6 +31,7 @@ pub struct Correspondent {
 
 /// One message, as a conversation shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageView {
     pub id: String,
@@ -41,6 +44,7 @@ pub struct MessageView {
 
 /// A page of one conversation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationPage {
     /// With whom.
@@ -53,6 +57,7 @@ pub struct ConversationPage {
 
 /// One conversation, as the list of conversations shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationSummary {
     /// With whom.
@@ -65,6 +70,7 @@ pub struct ConversationSummary {
 
 /// A notification, as the notifications page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NotificationView {
     pub id: String,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A sheet as listed and shown (the seed's sheet JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SheetSummary {
     /// Its address: `/sheets/<id>`.
@@ -30,6 +31,7 @@ pub struct SheetSummary {
 
 /// One page of search results and how many match in all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SheetResults {
     /// This page, newest first.
     pub data: Vec<SheetSummary>,
@@ -39,6 +41,7 @@ pub struct SheetResults {
 
 /// A search, as the seed defines it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SheetQuery {
     /// Literal text, found anywhere in a title, a creator's usertag or a tag, ignoring case.
     #[serde(default)]
@@ -55,6 +58,7 @@ pub struct SheetQuery {
 
 /// Whether the caller keeps a sheet among their favourites, and its count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct FavoriteState {
     /// Whether the caller keeps it now: the button's state.
     pub favorited: bool,
@@ -64,6 +68,7 @@ pub struct FavoriteState {
 
 /// One note of a sheet, for the practice view.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PracticeNote {
     /// From the start, at the sheet's own tempo.
@@ -89,6 +94,7 @@ impl PracticeNote {
 
 /// The sustain pedal going down or up, for the practice view.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PracticePedal {
     /// From the start, at the sheet's own tempo.
@@ -99,6 +105,7 @@ pub struct PracticePedal {
 
 /// What a room heard while it was recorded: notes and pedal from the recording's start.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Recording {
     /// Every note, in order of its start.
     pub notes: Vec<PracticeNote>,
@@ -108,6 +115,7 @@ pub struct Recording {
 
 /// A sheet's fields as its edit form sends them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SheetEdit {
     /// The new title.
     pub title: String,
@@ -121,6 +129,7 @@ pub struct SheetEdit {
 
 /// A recording to keep as a sheet, with the fields an upload has.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SavedRecording {
     /// The sheet's title.
     pub title: String,
@@ -138,6 +147,7 @@ pub struct SavedRecording {
 /// fetches once it runs in the browser (a big sheet's notes are megabytes of JSON, too much to
 /// render and embed in every page).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SheetOverview {
     /// What the library lists of it.
@@ -148,6 +158,7 @@ pub struct SheetOverview {
 
 /// A sheet with its notes, as `GET /api/v1/sheet_music/<id>` answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SheetDetail {
     /// What the library lists of it.

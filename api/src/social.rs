@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A block, as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockForm {
     /// Whom: their participant id (an account id, or a guest's id).
@@ -16,6 +17,7 @@ pub struct BlockForm {
 
 /// A blocked player, as the blocker's list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BlockedPlayer {
     /// Their participant id, for "Unblock".
@@ -28,6 +30,7 @@ pub struct BlockedPlayer {
 
 /// "Add friend", as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FriendRequest {
     /// Whom: the member's usertag.
@@ -36,6 +39,7 @@ pub struct FriendRequest {
 
 /// A friend, or a friend request either way, as the friends list shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FriendView {
     /// Their account id, which presence updates name.
@@ -56,6 +60,7 @@ pub struct FriendView {
 
 /// Where a friend is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct PresenceView {
     /// `offline`, `online` or `in_room`.

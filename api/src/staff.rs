@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A player's report about another, as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportForm {
     /// The reported player's participant id (an account id, or a guest's id).
@@ -20,6 +21,7 @@ pub struct ReportForm {
 
 /// One chat line kept with a report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportedLine {
     /// Who said it, by participant id.
@@ -34,6 +36,7 @@ pub struct ReportedLine {
 
 /// A report as staff read it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReportView {
     /// Its id, for resolving or dismissing it.
@@ -70,6 +73,7 @@ pub struct ReportView {
 
 /// One audit entry as staff read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuditView {
     /// When, Unix ms.
@@ -92,6 +96,7 @@ pub struct AuditView {
 
 /// A moderator's site ban of an account, as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SiteBanForm {
     /// The account to ban.
@@ -109,6 +114,7 @@ pub struct SiteBanForm {
 
 /// A site ban in force as staff read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct BanView {
     /// The banned account.

@@ -45,9 +45,13 @@ pub enum ApiError {
 }
 
 /// The JSON body of an error response.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
+    /// What went wrong, for people; it may change between versions.
     pub error: String,
+    /// What went wrong, for programs: `not_found`, `method_not_allowed`, `bad_request`,
+    /// `not_ready`, `forbidden`, `conflict`, `unauthorized`, `invalid`, `rate_limited`,
+    /// `over_quota` or `too_large`.
     pub code: &'static str,
     /// The field at fault, for an invalid request.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,7 @@
 //! The HTTP surface: pages, client assets, the JSON API, health, and the WebSocket endpoint.
 //!
 //! - `api`: the JSON API under `/api/v1`
+//! - `api_docs`: the API's reference pages at `/api/docs`
 //! - `client_address`: the player's address behind trusted proxies
 //! - `cors`: the API answering the pages of the sites `CORS_ORIGINS` names, never with cookies
 //! - `cross_site`: requests from other sites' pages refused when they carry the session cookie
@@ -15,6 +16,7 @@
 //! - `upload_gate`: uploads refused from their headers to those who may not make them
 
 mod api;
+mod api_docs;
 pub mod client_address;
 pub mod cors;
 pub mod cross_site;
@@ -152,6 +154,7 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
             &format!("/{}", site.pkg_dir),
             static_files::bundle(&site.root.join(&site.pkg_dir)),
         )
+        .nest_service("/api/docs", api_docs::viewer(&site.root.join("api-docs")))
         .nest(
             "/samples",
             static_files::samples(&site.root.join("samples")),

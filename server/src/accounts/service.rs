@@ -63,7 +63,7 @@ pub struct AccountsConfig {
 }
 
 /// An access token with the refresh token that renews it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenPair {
     /// The JWT to send as `Authorization: Bearer`.

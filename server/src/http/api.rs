@@ -11,6 +11,7 @@
 //! - `friends`: the caller's friends and friend requests
 //! - `messages`: the caller's conversations and direct messages
 //! - `notifications`: what the caller has been told about
+//! - `openapi`: the OpenAPI document of these routes, from the handlers' annotations
 //! - `reports`: players' reports, and moderators closing them
 //! - `sheets`: sheet music
 
@@ -22,6 +23,7 @@ mod caller;
 mod friends;
 mod messages;
 mod notifications;
+mod openapi;
 mod reports;
 mod sheets;
 mod users;
@@ -30,18 +32,22 @@ use axum::{
     extract::{Request, State},
     middleware::{self, Next},
     response::Response,
-    routing::{get, post},
-    Json, Router,
+    Extension, Json, Router,
 };
 use pianorhythm_core::rooms::RoomSummary;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Accounts, error::ApiError, http::state::AppState};
 
+/// The API's routes, each registered with its handler's OpenAPI annotation, so the router and
+/// the document at `/openapi.json` are built from the same list.
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/rooms/active", get(active_rooms))
-        .route("/audit", get(audit::recent))
-        .route("/bans", get(bans::in_force))
+    let (guarded, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(active_rooms))
+        .routes(routes!(openapi::document))
+        .routes(routes!(audit::recent))
+        .routes(routes!(bans::in_force))
         .nest("/blocks", blocks::router())
         .nest("/friends", friends::router())
         .nest("/messages", messages::router())
@@ -50,16 +56,26 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .nest("/auth", auth::router())
         .nest("/users", users::router())
         .nest("/sheet_music", sheets::router())
+        .split_for_parts();
+    // Refreshing is for clients whose access token has expired: it may come along, so it is
+    // routed outside the layer that refuses bad tokens.
+    let (refresh, refresh_document) = OpenApiRouter::new()
+        .routes(routes!(auth::refresh))
+        .split_for_parts();
+    document.merge(refresh_document);
+    guarded
         .fallback(|| async { ApiError::NotFound("no such API route".into()) })
-        .method_not_allowed_fallback(|| async {
-            ApiError::MethodNotAllowed("method not allowed on this API route".into())
-        })
+        .method_not_allowed_fallback(no_such_method)
         .layer(middleware::from_fn_with_state(
             state.accounts.clone(),
             refuse_bad_tokens,
         ))
-        // Refreshing is for clients whose access token has expired: it may come along.
-        .route("/auth/refresh", post(auth::refresh))
+        .merge(refresh.method_not_allowed_fallback(no_such_method))
+        .layer(Extension(openapi::Served::new(document)))
+}
+
+async fn no_such_method() -> ApiError {
+    ApiError::MethodNotAllowed("method not allowed on this API route".into())
 }
 
 /// A request that sends a token must send a good one, whatever the route (but the refresh):
@@ -73,7 +89,35 @@ async fn refuse_bad_tokens(
     Ok(next.run(request).await)
 }
 
+/// One room of the list (`pianorhythm_core::rooms::RoomSummary`, a protocol message, as JSON).
+#[derive(ToSchema)]
+#[schema(as = RoomSummary)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct RoomSummaryJson {
+    /// The room's id, used in its address.
+    id: String,
+    /// The room's name as shown.
+    name: String,
+    /// Players in it now.
+    player_count: u32,
+    /// How many players it holds.
+    max_players: u32,
+    /// Whether joining asks for a password.
+    has_password: bool,
+    /// The owner's display name; absent for the Lobby and rooms whose owner is away.
+    owner: Option<String>,
+    /// When the room was first created, Unix ms; 0 when not known.
+    created_at: i64,
+}
+
 /// The public rooms with their player counts, the Lobby first.
+#[utoipa::path(
+    get,
+    path = "/rooms/active",
+    tag = "rooms",
+    responses((status = 200, description = "The public rooms", body = Vec<RoomSummaryJson>)),
+)]
 async fn active_rooms(State(state): State<AppState>) -> Json<Vec<RoomSummary>> {
     Json(state.registry.public_rooms())
 }

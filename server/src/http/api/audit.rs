@@ -7,13 +7,15 @@ use axum::{
 };
 use pianorhythm_api::staff::AuditView;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
     accounts::{Accounts, AuditQuery, Caller},
     error::ApiError,
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditParams {
     /// Only this room's entries.
     room: Option<String>,
@@ -30,6 +32,15 @@ pub struct AuditParams {
     limit: Option<u32>,
 }
 
+/// The audit log, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/audit",
+    tag = "moderation",
+    params(AuditParams),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 200, description = "The matching entries", body = Vec<AuditView>)),
+)]
 pub async fn recent(
     State(accounts): State<Accounts>,
     caller: Caller,

@@ -4,14 +4,15 @@ use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::account::ProviderButton;
 use serde::Deserialize;
 use tower_cookies::Cookies;
 use tower_sessions::Session;
 use url::{form_urlencoded, Position, Url};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     accounts::{oauth::CallbackParams, Accounts, Caller, TokenPair},
@@ -20,29 +21,45 @@ use crate::{
     service_error::ServiceError,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/providers", get(providers))
-        .route("/login", get(login))
-        .route("/callback/{provider}", get(callback))
-        .route("/usertag", post(choose_usertag))
-        .route("/logout", post(logout))
-        .route("/token", post(token))
-        .route("/jwks", get(jwks))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(providers))
+        .routes(routes!(login))
+        .routes(routes!(callback))
+        .routes(routes!(choose_usertag))
+        .routes(routes!(logout))
+        .routes(routes!(token))
+        .routes(routes!(jwks))
 }
 
+/// The sign-in providers configured, as the sign-in page shows them.
+#[utoipa::path(
+    get,
+    path = "/providers",
+    tag = "auth",
+    responses((status = 200, description = "The providers", body = Vec<ProviderButton>)),
+)]
 async fn providers(State(accounts): State<Accounts>) -> Json<Vec<ProviderButton>> {
     Json(accounts.provider_buttons())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LoginParams {
+    /// The provider's id (`GET /auth/providers`).
     provider: String,
     /// The page to come back to; else the page the player came from (`Referer`).
     return_to: Option<String>,
 }
 
 /// Starts signing in: off to the provider, with state and PKCE kept in a cookie of their own.
+#[utoipa::path(
+    get,
+    path = "/login",
+    tag = "auth",
+    params(LoginParams),
+    responses((status = 303, description = "To the provider's sign-in page")),
+)]
 async fn login(
     State(accounts): State<Accounts>,
     cookies: Cookies,
@@ -66,6 +83,19 @@ fn same_site_referer(headers: &HeaderMap) -> Option<String> {
 
 /// The provider's answer. Success goes back to where the player came from (or to choose a
 /// usertag); any failure to the sign-in page, which says what went wrong.
+#[utoipa::path(
+    get,
+    path = "/callback/{provider}",
+    tag = "auth",
+    params(
+        ("provider" = String, Path, description = "The provider's id"),
+        ("code" = Option<String>, Query, description = "The authorization code, on success"),
+        ("state" = Option<String>, Query, description = "The `state` sent, echoed back"),
+        ("error" = Option<String>, Query, description = "The provider's error code, on failure"),
+        ("error_description" = Option<String>, Query, description = "The provider's words about the error"),
+    ),
+    responses((status = 303, description = "Back to the page signing in started from, to choose a usertag, or to `/signin?error=...`")),
+)]
 async fn callback(
     State(accounts): State<Accounts>,
     session: Session,
@@ -88,12 +118,31 @@ async fn callback(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct UsertagChoice {
+    /// The usertag wanted: unique, shown as `@usertag`.
     usertag: String,
 }
 
-/// A first sign-in picks its usertag; answers where to go next.
+/// Where to go once the account exists.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+struct NextPage {
+    /// The page signing in started from.
+    return_to: String,
+}
+
+/// A first sign-in picks its usertag; answers where to go next. Needs the session of a
+/// sign-in the provider confirmed.
+#[utoipa::path(
+    post,
+    path = "/usertag",
+    tag = "auth",
+    request_body = UsertagChoice,
+    security(("session" = [])),
+    responses((status = 200, description = "The account is made", body = NextPage)),
+)]
 async fn choose_usertag(
     State(accounts): State<Accounts>,
     session: Session,
@@ -103,6 +152,14 @@ async fn choose_usertag(
     Ok(Json(serde_json::json!({ "returnTo": next })))
 }
 
+/// Signs the session out.
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "auth",
+    security(("session" = [])),
+    responses((status = 204, description = "Signed out")),
+)]
 async fn logout(
     State(accounts): State<Accounts>,
     session: Session,
@@ -113,6 +170,13 @@ async fn logout(
 }
 
 /// A token pair for the signed-in session's account.
+#[utoipa::path(
+    post,
+    path = "/token",
+    tag = "auth",
+    security(("session" = ["member"])),
+    responses((status = 200, description = "A new token pair", body = TokenPair)),
+)]
 async fn token(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -122,6 +186,13 @@ async fn token(
 
 /// A new pair for the refresh token in `X-Refresh-Token` (`/auth/refresh`, routed beside
 /// the rest: an expired access token may come along).
+#[utoipa::path(
+    post,
+    path = "/auth/refresh",
+    tag = "auth",
+    params(("X-Refresh-Token" = String, Header, description = "The refresh token of the last pair")),
+    responses((status = 200, description = "The next token pair; the refresh token sent is spent", body = TokenPair)),
+)]
 pub async fn refresh(
     State(accounts): State<Accounts>,
     headers: HeaderMap,
@@ -134,6 +205,12 @@ pub async fn refresh(
 }
 
 /// The public key that checks access tokens.
+#[utoipa::path(
+    get,
+    path = "/jwks",
+    tag = "auth",
+    responses((status = 200, description = "A JSON Web Key Set (RFC 7517) with the Ed25519 key", content_type = "application/json")),
+)]
 async fn jwks(State(accounts): State<Accounts>) -> Response {
     (
         [(header::CACHE_CONTROL, "public, max-age=300")],

@@ -7,13 +7,15 @@ use axum::{
 };
 use pianorhythm_api::staff::BanView;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
     accounts::{Accounts, Caller},
     error::ApiError,
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BansParams {
     /// How many of the newest to pass over.
     #[serde(default)]
@@ -22,6 +24,15 @@ pub struct BansParams {
     limit: Option<u32>,
 }
 
+/// The site bans in force, newest first.
+#[utoipa::path(
+    get,
+    path = "/bans",
+    tag = "moderation",
+    params(BansParams),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 200, description = "The bans in force", body = Vec<BanView>)),
+)]
 pub async fn in_force(
     State(accounts): State<Accounts>,
     caller: Caller,

@@ -4,20 +4,28 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    routing::{delete, get},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::social::{BlockForm, BlockedPlayer};
 use tower_sessions::Session;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list).post(block))
-        .route("/{player_id}", delete(unblock))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, block))
+        .routes(routes!(unblock))
 }
 
+/// The players the caller blocks.
+#[utoipa::path(
+    get,
+    path = "",
+    tag = "blocks",
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, description = "The blocked players", body = Vec<BlockedPlayer>)),
+)]
 async fn list(
     State(social): State<Social>,
     caller: Caller,
@@ -26,6 +34,15 @@ async fn list(
     Ok(Json(social.blocks(&caller, &session).await?))
 }
 
+/// Blocks a player: their chat and notes no longer reach the caller.
+#[utoipa::path(
+    post,
+    path = "",
+    tag = "blocks",
+    request_body = BlockForm,
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 201, description = "Blocked", body = BlockedPlayer)),
+)]
 async fn block(
     State(social): State<Social>,
     caller: Caller,
@@ -36,6 +53,15 @@ async fn block(
     Ok((StatusCode::CREATED, Json(blocked)))
 }
 
+/// Unblocks a player.
+#[utoipa::path(
+    delete,
+    path = "/{player_id}",
+    tag = "blocks",
+    params(("player_id" = String, Path, description = "The blocked player's id")),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 204, description = "Unblocked")),
+)]
 async fn unblock(
     State(social): State<Social>,
     caller: Caller,

@@ -4,20 +4,28 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::social::{FriendRequest, FriendView};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list).post(add))
-        .route("/{usertag}", axum::routing::delete(remove))
-        .route("/{usertag}/accept", post(accept))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, add))
+        .routes(routes!(remove))
+        .routes(routes!(accept))
 }
 
+/// The caller's friends and friend requests, with where each friend is.
+#[utoipa::path(
+    get,
+    path = "",
+    tag = "friends",
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "Friends and requests", body = Vec<FriendView>)),
+)]
 async fn list(
     State(social): State<Social>,
     caller: Caller,
@@ -25,6 +33,15 @@ async fn list(
     Ok(Json(social.friends(&caller).await?))
 }
 
+/// Asks a member to be friends (or accepts their request).
+#[utoipa::path(
+    post,
+    path = "",
+    tag = "friends",
+    request_body = FriendRequest,
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 201, description = "Asked, or friends now", body = FriendView)),
+)]
 async fn add(
     State(social): State<Social>,
     caller: Caller,
@@ -34,6 +51,15 @@ async fn add(
     Ok((StatusCode::CREATED, Json(friend)))
 }
 
+/// Accepts a member's friend request.
+#[utoipa::path(
+    post,
+    path = "/{usertag}/accept",
+    tag = "friends",
+    params(("usertag" = String, Path, description = "The other member's usertag")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "Friends now", body = FriendView)),
+)]
 async fn accept(
     State(social): State<Social>,
     caller: Caller,
@@ -42,6 +68,15 @@ async fn accept(
     Ok(Json(social.accept_friend(&caller, &usertag).await?))
 }
 
+/// Ends a friendship, or withdraws or declines a request.
+#[utoipa::path(
+    delete,
+    path = "/{usertag}",
+    tag = "friends",
+    params(("usertag" = String, Path, description = "The other member's usertag")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 204, description = "Removed")),
+)]
 async fn remove(
     State(social): State<Social>,
     caller: Caller,

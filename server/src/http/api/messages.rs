@@ -4,28 +4,38 @@
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::inbox::{ConversationPage, ConversationSummary, MessageForm, MessageView};
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(conversations))
-        .route("/{usertag}", get(conversation).post(send))
-        .route("/{usertag}/read", post(read))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(conversations))
+        .routes(routes!(conversation, send))
+        .routes(routes!(read))
 }
 
 /// Which page of a conversation.
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PageParams {
     /// Messages older than this one's id; none: the newest.
     before: Option<String>,
 }
 
+/// The caller's conversations, the latest first, each with its last message.
+#[utoipa::path(
+    get,
+    path = "",
+    tag = "messages",
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The conversations", body = Vec<ConversationSummary>)),
+)]
 async fn conversations(
     State(social): State<Social>,
     caller: Caller,
@@ -33,6 +43,15 @@ async fn conversations(
     Ok(Json(social.conversations(&caller).await?))
 }
 
+/// A page of the conversation with a member, newest messages first.
+#[utoipa::path(
+    get,
+    path = "/{usertag}",
+    tag = "messages",
+    params(("usertag" = String, Path, description = "The other member's usertag"), PageParams),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The page", body = ConversationPage)),
+)]
 async fn conversation(
     State(social): State<Social>,
     caller: Caller,
@@ -43,6 +62,16 @@ async fn conversation(
     Ok(Json(social.conversation(&caller, &usertag, before).await?))
 }
 
+/// Sends a member a direct message.
+#[utoipa::path(
+    post,
+    path = "/{usertag}",
+    tag = "messages",
+    params(("usertag" = String, Path, description = "The other member's usertag")),
+    request_body = MessageForm,
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 201, description = "Sent", body = MessageView)),
+)]
 async fn send(
     State(social): State<Social>,
     caller: Caller,
@@ -53,6 +82,15 @@ async fn send(
     Ok((StatusCode::CREATED, Json(message)))
 }
 
+/// Marks the conversation with a member read.
+#[utoipa::path(
+    post,
+    path = "/{usertag}/read",
+    tag = "messages",
+    params(("usertag" = String, Path, description = "The other member's usertag")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 204, description = "Read")),
+)]
 async fn read(
     State(social): State<Social>,
     caller: Caller,

@@ -4,22 +4,32 @@
 use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::staff::{ReportForm, ReportView};
 use pianorhythm_core::domain::report::ReportStatus;
 use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, reports::Reports};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(list).post(report))
-        .route("/{id}/resolve", post(resolve))
-        .route("/{id}/dismiss", post(dismiss))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, report))
+        .routes(routes!(resolve))
+        .routes(routes!(dismiss))
 }
 
+/// Reports a player to the moderators, with the room's recent chat.
+#[utoipa::path(
+    post,
+    path = "",
+    tag = "moderation",
+    request_body = ReportForm,
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 201, description = "Reported", body = ReportView)),
+)]
 async fn report(
     State(reports): State<Reports>,
     caller: Caller,
@@ -31,7 +41,8 @@ async fn report(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
     /// "open", "resolved", "dismissed" or "all" (the default).
     status: Option<String>,
@@ -42,6 +53,15 @@ struct ListQuery {
     limit: Option<u32>,
 }
 
+/// Players' reports, newest first.
+#[utoipa::path(
+    get,
+    path = "",
+    tag = "moderation",
+    params(ListQuery),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 200, description = "The reports", body = Vec<ReportView>)),
+)]
 async fn list(
     State(reports): State<Reports>,
     caller: Caller,
@@ -54,6 +74,15 @@ async fn list(
     ))
 }
 
+/// Closes an open report as acted on.
+#[utoipa::path(
+    post,
+    path = "/{id}/resolve",
+    tag = "moderation",
+    params(("id" = String, Path, description = "The report's id")),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 200, description = "Resolved", body = ReportView)),
+)]
 async fn resolve(
     State(reports): State<Reports>,
     caller: Caller,
@@ -63,6 +92,15 @@ async fn resolve(
     Ok(Json(closed))
 }
 
+/// Closes an open report as needing nothing.
+#[utoipa::path(
+    post,
+    path = "/{id}/dismiss",
+    tag = "moderation",
+    params(("id" = String, Path, description = "The report's id")),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 200, description = "Dismissed", body = ReportView)),
+)]
 async fn dismiss(
     State(reports): State<Reports>,
     caller: Caller,

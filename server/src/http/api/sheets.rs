@@ -4,12 +4,13 @@ use axum::{
     extract::{Multipart, Path, Query, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
-use pianorhythm_api::sheets::{FavoriteState, SheetQuery, SheetResults, SheetSummary};
+use pianorhythm_api::sheets::{FavoriteState, SheetDetail, SheetQuery, SheetResults, SheetSummary};
 use pianorhythm_core::domain::sheet_music::SheetUpdate;
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     accounts::Caller,
@@ -22,16 +23,41 @@ use crate::{
     },
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/upload", post(upload))
-        .route("/search", post(search))
-        .route("/{id}", get(detail).put(edit).delete(delete))
-        .route("/{id}/favorite", post(favorite).delete(unfavorite))
-        .route("/{id}/download", get(download))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .routes(routes!(search))
+        .routes(routes!(detail, edit, delete))
+        .routes(routes!(favorite, unfavorite))
+        .routes(routes!(download))
+}
+
+/// The upload form's fields.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct UploadForm {
+    /// The sheet's title.
+    title: String,
+    /// One of the library's categories.
+    category: String,
+    /// `beginner`, `intermediate`, `advanced` or `expert`.
+    difficulty: String,
+    /// Comma-separated.
+    tags: Option<String>,
+    /// A MIDI file or a sheet in one of the formats the library reads.
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    file: String,
 }
 
 /// `multipart/form-data` with `title`, `category`, `difficulty`, `tags` and `file`.
+#[utoipa::path(
+    post,
+    path = "/upload",
+    tag = "sheet_music",
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 201, description = "Uploaded", body = SheetSummary)),
+)]
 async fn upload(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -58,6 +84,14 @@ fn bad_form(error: axum::extract::multipart::MultipartError) -> ApiError {
     ))
 }
 
+/// Sheets by words, category, difficulty and tags, a page at a time.
+#[utoipa::path(
+    post,
+    path = "/search",
+    tag = "sheet_music",
+    request_body = SheetQuery,
+    responses((status = 200, description = "The matching sheets", body = SheetResults)),
+)]
 async fn search(
     State(library): State<SheetLibrary>,
     Json(query): Json<SheetQuery>,
@@ -66,6 +100,14 @@ async fn search(
 }
 
 /// The sheet with its notes, serialised by the library off the async workers.
+#[utoipa::path(
+    get,
+    path = "/{id}",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id")),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, description = "The sheet and its notes", body = SheetDetail)),
+)]
 async fn detail(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -76,22 +118,35 @@ async fn detail(
 }
 
 /// What an edit may change; fields left out keep their value.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct SheetChange {
+    /// The sheet's title.
     title: Option<String>,
     /// Comma-separated, as in the upload form, or a list.
     tags: Option<Tags>,
+    /// One of the library's categories.
     category: Option<String>,
+    /// `beginner`, `intermediate`, `advanced` or `expert`.
     difficulty: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(untagged)]
 enum Tags {
     Text(String),
     List(Vec<String>),
 }
 
+/// Changes a sheet's details: its uploader, or a moderator.
+#[utoipa::path(
+    put,
+    path = "/{id}",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id")),
+    request_body = SheetChange,
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The sheet as changed", body = SheetSummary)),
+)]
 async fn edit(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -110,6 +165,15 @@ async fn edit(
     Ok(Json(library.edit(&caller, &id, update).await?))
 }
 
+/// Deletes a sheet: its uploader, or a moderator.
+#[utoipa::path(
+    delete,
+    path = "/{id}",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 204, description = "Deleted")),
+)]
 async fn delete(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -119,6 +183,15 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Adds a sheet to the caller's favourites.
+#[utoipa::path(
+    post,
+    path = "/{id}/favorite",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "Favourited", body = FavoriteState)),
+)]
 async fn favorite(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -127,6 +200,15 @@ async fn favorite(
     Ok(Json(library.favorite(&caller, &id, true).await?))
 }
 
+/// Takes a sheet out of the caller's favourites.
+#[utoipa::path(
+    delete,
+    path = "/{id}/favorite",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id")),
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "No longer a favourite", body = FavoriteState)),
+)]
 async fn unfavorite(
     State(library): State<SheetLibrary>,
     caller: Caller,
@@ -135,12 +217,21 @@ async fn unfavorite(
     Ok(Json(library.favorite(&caller, &id, false).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct DownloadParams {
     /// `midi` for the sheet as a MIDI file.
     format: Option<String>,
 }
 
+/// The sheet's file as uploaded, or as a MIDI file.
+#[utoipa::path(
+    get,
+    path = "/{id}/download",
+    tag = "sheet_music",
+    params(("id" = String, Path, description = "The sheet's id"), DownloadParams),
+    responses((status = 200, description = "The file, as an attachment", content_type = "application/octet-stream")),
+)]
 async fn download(
     State(library): State<SheetLibrary>,
     Path(id): Path<String>,

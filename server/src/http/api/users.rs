@@ -4,11 +4,12 @@
 use axum::{
     extract::{Path, State},
     http::StatusCode,
-    routing::{get, put},
-    Json, Router,
+    Json,
 };
 use pianorhythm_api::account::{Profile, ProfileForm, Settings};
 use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{
     accounts::{Accounts, Caller},
@@ -16,15 +17,23 @@ use crate::{
     http::state::AppState,
 };
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/profile", get(profile).put(update_profile))
-        .route("/settings", get(settings).put(update_settings))
-        .route("/{id}", get(public_profile))
-        .route("/{id}/roles", put(set_roles))
-        .route("/{id}/ban", put(ban).delete(lift_ban))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(profile, update_profile))
+        .routes(routes!(settings, update_settings))
+        .routes(routes!(public_profile))
+        .routes(routes!(set_roles))
+        .routes(routes!(ban, lift_ban))
 }
 
+/// The caller's own profile.
+#[utoipa::path(
+    get,
+    path = "/profile",
+    tag = "users",
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The profile", body = Profile)),
+)]
 async fn profile(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -33,16 +42,30 @@ async fn profile(
 }
 
 /// A profile change; fields left out keep their value.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ProfileChange {
+    /// The name shown to others.
     username: Option<String>,
+    /// The player's colour, `#rrggbb`.
     color: Option<String>,
+    /// A few words about the player.
     bio: Option<String>,
+    /// An `https` image from an allowed host.
     avatar_url: Option<String>,
+    /// Where the player is, in their words.
     location: Option<String>,
 }
 
+/// Changes the caller's profile; fields left out keep their value.
+#[utoipa::path(
+    put,
+    path = "/profile",
+    tag = "users",
+    request_body = ProfileChange,
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The profile as changed", body = Profile)),
+)]
 async fn update_profile(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -62,6 +85,14 @@ async fn update_profile(
     }
 }
 
+/// The caller's settings.
+#[utoipa::path(
+    get,
+    path = "/settings",
+    tag = "users",
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The settings", body = Settings)),
+)]
 async fn settings(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -69,6 +100,15 @@ async fn settings(
     Ok(Json(accounts.settings(&caller).await?))
 }
 
+/// Replaces the caller's settings.
+#[utoipa::path(
+    put,
+    path = "/settings",
+    tag = "users",
+    request_body = Settings,
+    security(("session" = ["member"]), ("bearer" = ["member"])),
+    responses((status = 200, description = "The settings as stored", body = Settings)),
+)]
 async fn update_settings(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -81,6 +121,14 @@ async fn update_settings(
 }
 
 /// A profile by usertag or account id, as the caller may see it.
+#[utoipa::path(
+    get,
+    path = "/{id}",
+    tag = "users",
+    params(("id" = String, Path, description = "A usertag or an account id")),
+    security(("session" = []), ("bearer" = [])),
+    responses((status = 200, description = "The profile", body = Profile)),
+)]
 async fn public_profile(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -89,11 +137,22 @@ async fn public_profile(
     Ok(Json(accounts.public_profile(&caller, &id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 struct Roles {
+    /// The account's roles from now on: `member`, `moderator`, `admin`.
     roles: Vec<String>,
 }
 
+/// Sets an account's roles.
+#[utoipa::path(
+    put,
+    path = "/{id}/roles",
+    tag = "users",
+    params(("id" = String, Path, description = "A usertag or an account id")),
+    request_body = Roles,
+    security(("session" = ["admin"]), ("bearer" = ["admin"])),
+    responses((status = 200, description = "The profile with its new roles", body = Profile)),
+)]
 async fn set_roles(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -104,7 +163,7 @@ async fn set_roles(
 }
 
 /// A site ban as the API takes it: a number of seconds, or permanent.
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Ban {
     /// How long, when not permanent (1 s to ten years).
@@ -118,6 +177,16 @@ struct Ban {
     reason: String,
 }
 
+/// Bans an account from the site, for a time or until lifted.
+#[utoipa::path(
+    put,
+    path = "/{id}/ban",
+    tag = "users",
+    params(("id" = String, Path, description = "A usertag or an account id")),
+    request_body = Ban,
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 204, description = "Banned")),
+)]
 async fn ban(
     State(accounts): State<Accounts>,
     caller: Caller,
@@ -131,6 +200,15 @@ async fn ban(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Lifts an account's site ban.
+#[utoipa::path(
+    delete,
+    path = "/{id}/ban",
+    tag = "users",
+    params(("id" = String, Path, description = "A usertag or an account id")),
+    security(("session" = ["moderator"]), ("bearer" = ["moderator"])),
+    responses((status = 204, description = "Lifted")),
+)]
 async fn lift_ban(
     State(accounts): State<Accounts>,
     caller: Caller,
