@@ -129,8 +129,9 @@ test('sample voices reuse the envelopes of voices that have stopped', async ({ b
     for (let i = 0; i < times; i += 1) await page.keyboard.press('z');
   };
   await strike(12);
-  // Their releases stop the recordings within 0.64 s: then their envelopes are free.
-  await page.waitForTimeout(1_000);
+  // Their releases stop the recordings within 0.64 s: then their envelopes are free (waited
+  // for with room to spare, as a machine running other tests is slow to call back).
+  await page.waitForTimeout(2_000);
   const before = await made();
   await strike(12);
   await expect.poll(async () => (await made()).players - before.players).toBe(12);

@@ -116,22 +116,26 @@ impl Social {
             sent_at: now_millis(),
         };
         self.inner.messages.send(&message).await?;
-        self.tell_inbox(&me.id, Some(&message), None).await;
         let notice = Notice {
             text: format!("{} sent you a message", me.username),
             link: format!("/messages/{}", me.usertag),
         };
-        // Kept for a member who is away, once per unread conversation (a conversation does
-        // not flood the list); one who is here sees it come, and is only told.
+        // Both members' tabs at once, before anything else is read.
+        tokio::join!(
+            self.tell_inbox(&other.id, Some(&message), Some(&notice)),
+            self.tell_inbox(&me.id, Some(&message), None),
+        );
+        // Kept for a member who is away (who had no tab to tell), once per unread
+        // conversation: a conversation does not flood the list.
         if !self.is_connected(&other.id).await && self.first_unread(&other.id, &me.id).await? {
             let kind = NotificationKind::Message;
-            let (text, link) = (notice.text.clone(), notice.link.clone());
-            if let Err(error) = self.notify(&other.id, kind, &me.id, text, link).await {
+            if let Err(error) = self
+                .notify(&other.id, kind, &me.id, notice.text, notice.link)
+                .await
+            {
                 tracing::warn!(%error, "cannot store a notification");
             }
         }
-        self.tell_inbox(&other.id, Some(&message), Some(&notice))
-            .await;
         Ok(message_view(&me.id, &message))
     }
 
