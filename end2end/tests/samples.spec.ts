@@ -122,6 +122,8 @@ test('sample voices reuse the envelopes of voices that have stopped', async ({ b
   });
   const page = await pianist(context);
   await createRoom(page, 'Etude'); // its clicks are the gesture that starts audio
+  // Every sample in: a layer arriving meanwhile would bring voices of its own.
+  await expect(page.locator('.samples')).toContainText('grand piano (', { timeout: 60_000 });
   await expect.poll(() => voiceOfD6(page), { timeout: 30_000 }).toBe('piano');
 
   const made = () => page.evaluate(() => ({ ...(window as any).__audioNodesMade }));
@@ -129,9 +131,8 @@ test('sample voices reuse the envelopes of voices that have stopped', async ({ b
     for (let i = 0; i < times; i += 1) await page.keyboard.press('z');
   };
   await strike(12);
-  // Their releases stop the recordings within 0.64 s: then their envelopes are free (waited
-  // for with room to spare, as a machine running other tests is slow to call back).
-  await page.waitForTimeout(2_000);
+  // Their releases stop the recordings within 0.64 s: then their envelopes are free.
+  await page.waitForTimeout(1_000);
   const before = await made();
   await strike(12);
   await expect.poll(async () => (await made()).players - before.players).toBe(12);
