@@ -272,13 +272,7 @@ impl Social {
 
     /// Whether one of `member`'s connections is open, on any instance.
     async fn is_connected(&self, member: &str) -> bool {
-        match self.inner.presence.read(&[member.to_owned()]).await {
-            Ok(board) => board.iter().any(|whereabouts| !whereabouts.is_empty()),
-            Err(error) => {
-                tracing::warn!(%error, "cannot read where players are");
-                false
-            }
-        }
+        !self.whereabouts_of(member).await.is_empty()
     }
 
     /// Whether `from`'s latest message is the only one `member` has not read of theirs.

@@ -70,16 +70,8 @@ impl Social {
 
     /// Whether one of `member`'s connections is in the room.
     async fn is_in_room(&self, member: &str, room_id: &str) -> bool {
-        match self.inner.presence.read(&[member.to_owned()]).await {
-            Ok(board) => board
-                .iter()
-                .flatten()
-                .any(|room| room.as_deref() == Some(room_id)),
-            Err(error) => {
-                tracing::warn!(%error, "cannot read where players are");
-                false
-            }
-        }
+        let rooms = self.whereabouts_of(member).await;
+        rooms.iter().any(|room| room.as_deref() == Some(room_id))
     }
 
     /// The room's name, if the lobby lists it.

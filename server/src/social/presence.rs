@@ -61,6 +61,18 @@ impl Social {
             .collect()
     }
 
+    /// The room of each of `member`'s open connections (`None`: in no room), on every
+    /// instance; none when the board cannot be read (logged).
+    pub(super) async fn whereabouts_of(&self, member: &str) -> Vec<Option<String>> {
+        match self.inner.presence.read(&[member.to_owned()]).await {
+            Ok(mut board) => board.pop().unwrap_or_default(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read where players are");
+                Vec::new()
+            }
+        }
+    }
+
     /// Tells `member`'s friends where they are now.
     pub async fn presence_moved(&self, member: &str) {
         let friends = match self.friend_ids(member).await {
