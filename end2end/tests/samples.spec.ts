@@ -36,6 +36,7 @@ async function voiceOfD6(page: Page): Promise<string | null> {
 }
 
 test('the synthesizer plays until samples arrive, the small first set brings the piano, the rest follows', async ({ browser, baseURL }) => {
+  test.slow(); // decoding audio in the page is slow when the machine is shared
   const context = await browser.newContext({ baseURL });
   const list: { samples: Listed[] } = await (await context.request.get('/samples/piano.json')).json();
   const first = list.samples.filter((sample) => sample.first);
@@ -107,6 +108,7 @@ test('another player hears the piano too', async ({ browser, baseURL }) => {
 });
 
 test('sample voices reuse the envelopes of voices that have stopped', async ({ browser, baseURL }) => {
+  test.slow(); // decoding audio in the page is slow when the machine is shared
   // Every audio node a note makes is one more for the browser to delete later on the page's
   // main thread; in a dense room those deletions come in bursts that block the page.
   const context = await browser.newContext({ baseURL });

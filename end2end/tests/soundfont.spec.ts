@@ -60,6 +60,7 @@ function loudest(page: Page): Promise<number> {
 }
 
 test('a SoundFont from disk switches the voice; players who have it hear it, the others the built-in instrument', async ({ browser, baseURL }) => {
+  test.slow(); // decoding audio in the page is slow when the machine is shared
   const alice = await newPlayer(browser, baseURL);
   const bob = await newPlayer(browser, baseURL);
   const carol = await newPlayer(browser, baseURL);
@@ -108,6 +109,7 @@ test('a SoundFont from disk switches the voice; players who have it hear it, the
 });
 
 test('the chosen instrument is kept: after a reload the player plays it and newcomers see it', async ({ browser, baseURL }) => {
+  test.slow(); // decoding audio in three pages at once is slow when the machine is shared
   const alice = await newPlayer(browser, baseURL);
   const bob = await newPlayer(browser, baseURL);
   await createRoom(alice, 'Kept');
