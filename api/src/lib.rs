@@ -4,6 +4,7 @@
 //!
 //! - `account`: the signed-in player, profiles, settings and form errors
 //! - `inbox`: direct messages and their conversations, and notifications
+//! - `rooms`: creating and entering rooms through the REST API
 //! - `sheets`: sheet music as listed, searched, edited and played, and a room's recordings
 //! - `social`: players among themselves: blocks, friends and their presence
 //! - `staff`: players' reports, and what the staff pages read (reports, audit log, bans)
@@ -12,6 +13,7 @@
 
 pub mod account;
 pub mod inbox;
+pub mod rooms;
 #[cfg(feature = "server")]
 pub mod services;
 pub mod sheets;

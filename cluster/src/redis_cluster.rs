@@ -147,6 +147,19 @@ impl Cluster for RedisCluster {
         });
     }
 
+    fn leave_room_elsewhere(&self, player: &str, room_id: &str) {
+        let kind = wire::item::Kind::PlayerLeaves(wire::PlayerLeaves {
+            player_id: player.to_owned(),
+            room_id: room_id.to_owned(),
+        });
+        let bus = self.bus.clone();
+        tokio::spawn(async move {
+            if let Err(error) = bus.broadcast(vec![wire::Item { kind: Some(kind) }]).await {
+                tracing::warn!(%error, "cannot take a player's connections elsewhere out of a room");
+            }
+        });
+    }
+
     fn tell_players_elsewhere(&self, players: &[String], frame: &bytes::Bytes) {
         let kind = wire::item::Kind::PlayerDelivery(wire::PlayerDelivery {
             frame: frame.to_vec(),

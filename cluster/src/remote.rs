@@ -148,6 +148,7 @@ fn request(
             participant,
             proof,
             blocked,
+            check_only,
             reply,
         } => {
             let join = wire::Join {
@@ -155,6 +156,7 @@ fn request(
                 participant: Some(participant),
                 proof,
                 blocked: blocked.ids().map(str::to_owned).collect(),
+                check_only,
             };
             (Some(origin), Kind::Join(join))
         }
@@ -276,6 +278,7 @@ pub fn arrived(request: wire::RoomRequest, from: &Arc<PeerLink>) -> Option<Arriv
                     participant: join.participant?,
                     proof: join.proof,
                     blocked: BlockedPlayers::new(join.blocked),
+                    check_only: join.check_only,
                     reply,
                 },
                 join: Some((join.request_id, answer)),

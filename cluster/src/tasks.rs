@@ -96,8 +96,9 @@ impl ClusterTasks {
                         self.live.close_player_here(&player, Goodbye::RolesChanged)
                     }
                     // What this instance broadcast, its own players had at once.
-                    Some(Item::PlayerDelivery(_) | Item::PlayerBlocks(_))
-                        if envelope.from == **self.placement.here() => {}
+                    Some(
+                        Item::PlayerDelivery(_) | Item::PlayerBlocks(_) | Item::PlayerLeaves(_),
+                    ) if envelope.from == **self.placement.here() => {}
                     Some(Item::PlayerDelivery(delivery)) => {
                         let frame = bytes::Bytes::from(delivery.frame);
                         self.live.tell_players_here(&delivery.players, &frame);
@@ -106,6 +107,10 @@ impl ClusterTasks {
                         let players = update.blocks.map(|blocks| blocks.players);
                         let blocked = BlockedPlayers::new(players.unwrap_or_default());
                         self.live.set_blocks_here(&update.player_id, &blocked);
+                    }
+                    Some(Item::PlayerLeaves(leaves)) => {
+                        self.live
+                            .leave_room_here(&leaves.player_id, &leaves.room_id);
                     }
                     Some(Item::Returned(_)) => {
                         self.gone.lock().remove(envelope.from.as_str());

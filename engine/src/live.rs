@@ -1,6 +1,6 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
-//! site ban or a change of roles can end a player's connections at once, and a new block
-//! reaches their rooms.
+//! site ban or a change of roles can end a player's connections at once, a new block
+//! reaches their rooms, and a player can take all their connections out of a room.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -79,6 +79,22 @@ impl LiveConnections {
         for (owner, outbox) in self.lock().values() {
             if &**owner == player {
                 outbox.blocks(blocked.clone());
+            }
+        }
+    }
+
+    /// Asks every connection of a player, on every instance, to leave a room.
+    pub fn leave_room(&self, player: &str, room_id: &str) {
+        self.leave_room_here(player, room_id);
+        self.cluster.leave_room_elsewhere(player, room_id);
+    }
+
+    /// Asks every connection of a player on this instance to leave a room.
+    pub fn leave_room_here(&self, player: &str, room_id: &str) {
+        let room_id: Arc<str> = room_id.into();
+        for (owner, outbox) in self.lock().values() {
+            if &**owner == player {
+                outbox.leave_room(room_id.clone());
             }
         }
     }

@@ -37,6 +37,8 @@ pub enum Outgoing {
     Rejoin(Rejoin),
     /// The player's block list changed (on any instance): their rooms must know.
     Blocks(BlockedPlayers),
+    /// The player asked (through the API) that their connections leave this room.
+    Leave(Arc<str>),
 }
 
 /// Which connections should join their room again, wherever it lives now.
@@ -153,6 +155,11 @@ impl Outbox {
     /// Tells the connection its player's block list changed.
     pub fn blocks(&self, blocked: BlockedPlayers) {
         self.send(Outgoing::Blocks(blocked));
+    }
+
+    /// Asks the connection to leave room `room_id` if it is in it.
+    pub fn leave_room(&self, room_id: Arc<str>) {
+        self.send(Outgoing::Leave(room_id));
     }
 
     fn send(&self, item: Outgoing) {

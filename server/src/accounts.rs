@@ -35,3 +35,4 @@ pub use identity::{Caller, Identity};
 pub use providers::{Provider, Providers};
 pub use service::{Accounts, AccountsConfig, TokenPair};
 pub use staff_pages::{AuditQuery, MAX_PAGE};
+pub use tokens::TicketClaims;

@@ -6,6 +6,7 @@ use axum::{
     response::{IntoResponse, Response},
     Json,
 };
+use pianorhythm_engine::{limits::LimitError, rooms::RoomError};
 use serde::Serialize;
 
 use crate::service_error::ServiceError;
@@ -124,13 +125,15 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::NotSignedIn
             | ServiceError::InvalidToken
-            | ServiceError::InvalidRefreshToken => ApiError::Unauthorized(message),
+            | ServiceError::InvalidRefreshToken
+            | ServiceError::InvalidTicket => ApiError::Unauthorized(message),
             ServiceError::Denied(denied) if denied.needs_sign_in() => {
                 ApiError::Unauthorized(message)
             }
-            ServiceError::Denied(_) | ServiceError::Banned | ServiceError::NotYours => {
-                ApiError::Forbidden(message)
-            }
+            ServiceError::Denied(_)
+            | ServiceError::Banned
+            | ServiceError::NotYours
+            | ServiceError::NotYourTicket => ApiError::Forbidden(message),
             ServiceError::UnknownProvider(_) | ServiceError::NotFound(_) => {
                 ApiError::NotFound(message)
             }
@@ -143,6 +146,31 @@ impl From<ServiceError> for ApiError {
             ServiceError::TooMany { retry_after, .. } => ApiError::TooManyRequests { retry_after },
             ServiceError::AlreadyDone(_) => ApiError::Conflict(message),
             ServiceError::Unavailable => ApiError::NotReady(message),
+        }
+    }
+}
+
+impl From<RoomError> for ApiError {
+    fn from(error: RoomError) -> Self {
+        let message = error.to_string();
+        match error {
+            RoomError::RoomNotFound | RoomError::PlayerNotFound => ApiError::NotFound(message),
+            RoomError::RoomFull
+            | RoomError::NameTaken
+            | RoomError::NotInRoom
+            | RoomError::Limited(LimitError::TooManyLiveRooms) => ApiError::Conflict(message),
+            RoomError::WrongPassword
+            | RoomError::PasswordCheck { .. }
+            | RoomError::Banned { .. }
+            | RoomError::NotAllowed(_) => ApiError::Forbidden(message),
+            RoomError::Invalid(_) => ApiError::BadRequest(message),
+            RoomError::RateLimited(_) | RoomError::Limited(_) => ApiError::OverQuota {
+                message,
+                // The allowances refill within a minute.
+                retry_after: 60,
+            },
+            RoomError::Unavailable(_) => ApiError::NotReady(message),
+            RoomError::Storage(detail) => ServiceError::unavailable(detail).into(),
         }
     }
 }

@@ -17,6 +17,7 @@
 //! - `http`: the routes: pages, server functions, `/api/v1`, health, assets, sessions
 //! - `metrics`: the Prometheus exporter on its own listener, and the gauges read at scrape time
 //! - `reports`: players' reports about other players, and staff closing them
+//! - `rooms`: creating rooms, room tickets and leaving, for the socket and the REST API alike
 //! - `service_error`: the one error of the services (accounts, sheet music)
 //! - `sheets`: sheet music: formats, the library, recordings
 //! - `social`: what players do about each other: blocks, friends and where they are
@@ -33,6 +34,7 @@ pub mod guest;
 pub mod http;
 pub mod metrics;
 pub mod reports;
+pub mod rooms;
 pub mod service_error;
 pub mod sheets;
 pub mod social;
@@ -180,6 +182,12 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
         rooms: Arc::new(http::state::LiveRooms(registry.clone())),
         registry: registry.clone(),
         reports: reports::Reports::new(&store, registry.clone(), limits.clone()),
+        room_service: rooms::RoomService::new(
+            registry.clone(),
+            limits.clone(),
+            live.clone(),
+            accounts.clone(),
+        ),
         realtime: ws::Realtime {
             registry: registry.clone(),
             limits,

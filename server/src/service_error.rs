@@ -21,6 +21,11 @@ pub enum ServiceError {
     InvalidToken,
     #[error("the refresh token is unknown, used or expired")]
     InvalidRefreshToken,
+    #[error("the room ticket is expired or not ours; ask for a new one")]
+    InvalidTicket,
+    /// A room ticket shown by another player than the one it was issued to.
+    #[error("this room ticket was issued to another player")]
+    NotYourTicket,
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error("this account is banned from the site")]

@@ -34,7 +34,6 @@ use tower_sessions::Session;
 pub use origin::OriginPolicy;
 
 use pianorhythm_engine::{
-    clock,
     limits::{ConnectionPermit, Player, PlayerLimits},
     live::LiveConnections,
     outbox::outbox,
@@ -42,9 +41,9 @@ use pianorhythm_engine::{
 };
 
 use crate::{
-    accounts::{Accounts, Caller, Identity},
+    accounts::{Accounts, Caller},
     error::ApiError,
-    guest,
+    rooms,
     service_error::ServiceError,
     social::{PresenceReport, Social},
 };
@@ -104,6 +103,9 @@ pub struct ConnectParams {
     /// The protocol version the client speaks; kept as text so a malformed value still gets
     /// the protocol's own error rather than an HTTP rejection.
     v: Option<String>,
+    /// A room ticket (`POST /api/v1/rooms/{id}/join`): the connection enters its room once
+    /// welcomed.
+    ticket: Option<String>,
 }
 
 pub async fn upgrade(
@@ -122,13 +124,25 @@ pub async fn upgrade(
     // Only a client that speaks our protocol gets an identity, and a place among the
     // connections before the upgrade: a handshake refused for its number of connections
     // starts no session.
+    let mut ticket = None;
     let admitted = match speaks_our_protocol {
         true => match realtime
             .accounts
             .caller(&headers, &session, peer.ip())
             .await
         {
-            Ok(caller) => Some(admit(&realtime, caller, peer, &session).await),
+            Ok(caller) => {
+                if let Some(shown) = &params.ticket {
+                    match rooms::check_ticket(&realtime.accounts, &caller, shown) {
+                        Ok(claims) => ticket = Some(claims),
+                        Err(error) => {
+                            forget_new_session(&session).await;
+                            return ApiError::from(error).into_response();
+                        }
+                    }
+                }
+                Some(admit(&realtime, caller, peer, &session).await)
+            }
             // Told over the socket, so the page can say why it cannot play.
             Err(ServiceError::Banned) => {
                 let ban = realtime.accounts.site_ban_of_session(&session).await;
@@ -161,7 +175,7 @@ pub async fn upgrade(
                 }
                 Some(Ok(admitted)) => admitted,
             };
-            let browser = browser_of(&caller, &session).await;
+            let browser = rooms::browser_of(&caller, &session).await;
             let (outbox, receiver) = outbox(realtime.connection.outbox_capacity);
             let origin = Arc::new(Origin {
                 player,
@@ -184,6 +198,7 @@ pub async fn upgrade(
                 blocked,
                 presence,
                 social: realtime.social.clone(),
+                ticket,
             };
             let handler = handler::Handler::new(
                 origin,
@@ -249,26 +264,16 @@ async fn admit(
             permit,
         }),
         Err(refusal) => {
-            if session.id().is_none() {
-                // Emptied, the session manager stores nothing and sets no cookie.
-                session.clear().await;
-            }
+            forget_new_session(session).await;
             Err(Refused::Connections(refusal.to_string()))
         }
     }
 }
 
-/// The guest id of the caller's browser, so a room ban holds for the browser whoever is signed
-/// in: a guest is their browser; a signed-in session keeps a guest of its own for after
-/// sign-out. A token has no browser.
-async fn browser_of(caller: &Caller, session: &Session) -> Option<Arc<str>> {
-    if caller.by_token {
-        return None;
-    }
-    match &caller.identity {
-        Identity::Guest(guest) => Some(Arc::from(guest.id.as_str())),
-        Identity::Member(_) => guest::of_browser(session, clock::today())
-            .await
-            .map(|guest| Arc::from(guest.id)),
+/// A visitor refused at the handshake whose session was only just started (no cookie yet)
+/// leaves none behind: emptied, the session manager stores nothing and sets no cookie.
+async fn forget_new_session(session: &Session) {
+    if session.id().is_none() {
+        session.clear().await;
     }
 }

@@ -1428,3 +1428,72 @@ async fn friend_presence(
     )
     .await
 }
+
+#[tokio::test]
+async fn a_room_made_through_the_api_on_one_instance_is_entered_and_left_from_the_other() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let (a, b) = shared.two_signing_in(&provider).await;
+    // Tokens name the instance that issued them (`iss`, from PUBLIC_URL, which differs
+    // between these two): each is used where it was issued.
+    let mia = token_of(&signed_in(&provider, a.address, "mia").await).await;
+    let bob = token_of(&signed_in(&provider, b.address, "bob").await).await;
+    let bob_on_a = signed_in(&provider, a.address, "bob").await;
+    let http = reqwest::Client::new();
+    let post = |url: String, token: &str, body: serde_json::Value| {
+        let request = http.post(url).bearer_auth(token).json(&body);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            (status, response.json::<serde_json::Value>().await.ok())
+        }
+    };
+
+    let (status, room) = post(
+        a.url("/api/v1/rooms/create"),
+        &mia,
+        serde_json::json!({"name": "Far away", "password": "keys"}),
+    )
+    .await;
+    assert_eq!(status, reqwest::StatusCode::CREATED, "{room:?}");
+    let id = room.unwrap()["id"].as_str().unwrap().to_owned();
+    // Bob asks instance B, which checks the password with the room on A.
+    let join = b.url(&format!("/api/v1/rooms/{id}/join"));
+    let (status, _) = post(join.clone(), &bob, serde_json::json!({"password": "lock"})).await;
+    assert_eq!(status, reqwest::StatusCode::FORBIDDEN);
+    let (status, ticket) = post(join, &bob, serde_json::json!({"password": "keys"})).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let ticket = ticket.unwrap()["ticket"].as_str().unwrap().to_owned();
+    let path = format!("/ws?v=1&ticket={ticket}");
+    let bearer = format!("Bearer {bob}");
+    let headers = [("authorization", bearer.as_str())];
+    let mut bob_on_b = common::connect_ws_with_headers(b.address, &path, &headers).await;
+    let joined = until(
+        &mut bob_on_b,
+        Duration::from_secs(5),
+        "the room",
+        |kind| match kind {
+            Kind::RoomJoined(joined) => Some(joined),
+            Kind::Error(error) => panic!("expected to join, got {error:?}"),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(joined.room.unwrap().id, id);
+
+    // Leaving, asked of instance A, reaches Bob's connection on B.
+    let left = bob_on_a.post(&format!("/api/v1/rooms/{id}/leave")).await;
+    assert_eq!(left.status(), reqwest::StatusCode::NO_CONTENT);
+    until(&mut bob_on_b, Duration::from_secs(2), "leaving", |kind| {
+        matches!(kind, Kind::RoomLeft(_)).then_some(())
+    })
+    .await;
+}
+
+/// A fresh access token for the browser's signed-in account.
+async fn token_of(browser: &Browser) -> String {
+    let pair = browser.post("/api/v1/auth/token").await;
+    assert_eq!(pair.status(), reqwest::StatusCode::OK);
+    let pair: serde_json::Value = pair.json().await.unwrap();
+    pair["accessToken"].as_str().unwrap().to_owned()
+}

@@ -56,6 +56,8 @@ pub trait Cluster: Send + Sync {
     fn close_player_elsewhere(&self, player: &str, why: Goodbye);
     /// Tells a player's connections on the other instances that their block list changed.
     fn blocks_elsewhere(&self, player: &str, blocked: &BlockedPlayers);
+    /// Asks a player's connections on the other instances to leave a room.
+    fn leave_room_elsewhere(&self, player: &str, room_id: &str);
     /// Sends a frame to these players' connections on the other instances.
     fn tell_players_elsewhere(&self, players: &[String], frame: &Bytes);
     /// Whether the link to the other instances works now, for readiness checks.
@@ -105,6 +107,8 @@ impl Cluster for Solo {
     fn close_player_elsewhere(&self, _: &str, _: Goodbye) {}
 
     fn blocks_elsewhere(&self, _: &str, _: &BlockedPlayers) {}
+
+    fn leave_room_elsewhere(&self, _: &str, _: &str) {}
 
     fn tell_players_elsewhere(&self, _: &[String], _: &Bytes) {}
 

@@ -63,10 +63,14 @@ pub enum RoomCommand {
     Join {
         origin: Arc<Origin>,
         participant: Participant,
-        /// The room's password hash, once the joiner has shown they know the password.
+        /// A digest of the room's password hash (`password::proof_of`), once the joiner has
+        /// shown they know the password.
         proof: Option<String>,
         /// Whom the player blocks: the room sends them nothing from those players.
         blocked: BlockedPlayers,
+        /// Only asks whether the player would be let in now (bans, password, capacity), for a
+        /// room ticket: nothing changes and nothing is sent to the connection.
+        check_only: bool,
         reply: oneshot::Sender<Result<(), RoomError>>,
     },
     Leave {
@@ -239,7 +243,7 @@ impl RoomHandle {
     }
 
     /// Joins the room. A room with a password answers with its hash first; the password is
-    /// checked here, off the room's actor, and the join repeated with the hash as proof.
+    /// checked here, off the room's actor, and the join repeated with a proof of it.
     /// Answers with the proof that let the player in, for joining again without the password
     /// when the room moves to another instance.
     pub async fn join(
@@ -248,6 +252,31 @@ impl RoomHandle {
         participant: Participant,
         blocked: BlockedPlayers,
         password: Option<String>,
+    ) -> Result<Option<String>, RoomError> {
+        self.enter(origin, participant, blocked, password, false)
+            .await
+    }
+
+    /// Whether the player would be let in now, with this password (bans, password, capacity),
+    /// without joining: answers the proof a later join may show instead of the password.
+    pub async fn check_entry(
+        &self,
+        origin: Arc<Origin>,
+        participant: Participant,
+        password: Option<String>,
+    ) -> Result<Option<String>, RoomError> {
+        let blocked = BlockedPlayers::default();
+        self.enter(origin, participant, blocked, password, true)
+            .await
+    }
+
+    async fn enter(
+        &self,
+        origin: Arc<Origin>,
+        participant: Participant,
+        blocked: BlockedPlayers,
+        password: Option<String>,
+        check_only: bool,
     ) -> Result<Option<String>, RoomError> {
         let mut proof = None;
         let mut refusal = RoomError::WrongPassword;
@@ -259,6 +288,7 @@ impl RoomHandle {
                     participant.clone(),
                     blocked.clone(),
                     proof.clone(),
+                    check_only,
                 )
                 .await;
             let Err(RoomError::PasswordCheck { hash, private }) = answer else {
@@ -274,7 +304,7 @@ impl RoomHandle {
             if !password::verify(password, hash.clone()).await {
                 return Err(refusal);
             }
-            proof = Some(hash);
+            proof = Some(password::proof_of(&hash));
         }
         Err(refusal)
     }
@@ -288,7 +318,10 @@ impl RoomHandle {
         blocked: BlockedPlayers,
         proof: Option<String>,
     ) -> Result<(), RoomError> {
-        match self.ask_to_join(origin, participant, blocked, proof).await {
+        match self
+            .ask_to_join(origin, participant, blocked, proof, false)
+            .await
+        {
             Err(RoomError::PasswordCheck { .. }) => Err(RoomError::WrongPassword),
             answer => answer,
         }
@@ -300,6 +333,7 @@ impl RoomHandle {
         participant: Participant,
         blocked: BlockedPlayers,
         proof: Option<String>,
+        check_only: bool,
     ) -> Result<(), RoomError> {
         let (reply, answer) = oneshot::channel();
         self.send(RoomCommand::Join {
@@ -307,6 +341,7 @@ impl RoomHandle {
             participant,
             proof,
             blocked,
+            check_only,
             reply,
         })
         .await?;

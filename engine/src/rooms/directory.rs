@@ -131,6 +131,12 @@ impl Directory {
         (rooms.by_id.len(), players)
     }
 
+    /// What the lobby shows of a room held here, private or not.
+    pub fn summary(&self, id: &str) -> Option<RoomSummary> {
+        let rooms = self.rooms.lock();
+        rooms.summaries.get(id).map(|(summary, _)| summary.clone())
+    }
+
     /// Public rooms: the Lobby first, then the busiest.
     pub fn public_rooms(&self) -> Vec<RoomSummary> {
         let rooms = self.rooms.lock();

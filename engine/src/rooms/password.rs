@@ -41,6 +41,14 @@ pub async fn verify_nothing(password: String) {
     verify(password, decoy).await;
 }
 
+/// What shows a room that its joiner knew the password: a digest of the room's hash. Unlike
+/// the hash (which holds the salt), it gives nothing to guess the password with, so it may
+/// travel in a room ticket, which is signed but readable; a new password makes it worthless.
+pub fn proof_of(hash: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(hash.as_bytes()))
+}
+
 /// Whether a stored value is already a hash (rooms stored before hashing hold plain text).
 pub fn is_hash(stored: &str) -> bool {
     PasswordHash::new(stored).is_ok()
@@ -75,6 +83,20 @@ mod tests {
         assert!(!verify("hunter3".into(), hashed.clone()).await);
         assert!(!verify("hunter2".into(), "hunter2".into()).await);
         assert_ne!(hash("hunter2".into()).await, hashed, "salted");
+    }
+
+    #[test]
+    fn a_proof_names_one_hash_and_does_not_contain_it() {
+        let proof = proof_of("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA");
+        assert_eq!(
+            proof,
+            proof_of("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA")
+        );
+        assert_ne!(
+            proof,
+            proof_of("$argon2id$v=19$m=19456,t=2,p=1$c2FsdB$aGFzaA")
+        );
+        assert!(!proof.contains("c2FsdA"));
     }
 
     #[test]

@@ -141,6 +141,22 @@ impl Sandbox {
             origin,
             proof,
             blocked: self.clients[client].blocked.clone(),
+            check_only: false,
+            reply,
+        });
+        answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))
+    }
+
+    /// Whether `client`'s player would be let in with `proof`, without joining.
+    pub fn check(&mut self, client: usize, proof: Option<String>) -> Result<(), RoomError> {
+        let origin = self.origin(client);
+        let (reply, mut answer) = oneshot::channel();
+        self.room.handle(RoomCommand::Join {
+            participant: participant(&origin),
+            origin,
+            proof,
+            blocked: BlockedPlayers::default(),
+            check_only: true,
             reply,
         });
         answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))

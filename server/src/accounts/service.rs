@@ -20,7 +20,7 @@ use tower_sessions::Session;
 use super::{
     keys,
     pending::PendingCookie,
-    tokens::{family_over, refresh_hash, Lifetimes, TokenIssuer},
+    tokens::{self, family_over, refresh_hash, Lifetimes, TokenIssuer},
     Caller, Identity, Providers,
 };
 use pianorhythm_engine::{
@@ -172,6 +172,21 @@ impl Accounts {
     /// The public key that checks our access tokens, as a JWKS.
     pub fn jwks(&self) -> jsonwebtoken::jwk::JwkSet {
         self.inner.issuer.jwks()
+    }
+
+    /// A room ticket for `player` into `room`, and how many seconds it is good for.
+    pub fn room_ticket(&self, player: &str, room: &str, proof: Option<String>) -> (String, u64) {
+        let now_secs = u64::try_from(now_millis() / 1000).unwrap_or_default();
+        let ticket = self.inner.issuer.room_ticket(player, room, proof, now_secs);
+        (ticket, tokens::TICKET_LIFETIME.as_secs())
+    }
+
+    /// What a room ticket says, if this site signed it and it is in date.
+    pub fn check_room_ticket(&self, ticket: &str) -> Result<tokens::TicketClaims, ServiceError> {
+        self.inner
+            .issuer
+            .verify_room_ticket(ticket)
+            .map_err(|_| ServiceError::InvalidTicket)
     }
 
     /// Who the session belongs to: its account, else its guest (made on first use).

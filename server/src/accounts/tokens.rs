@@ -1,5 +1,6 @@
-//! API tokens: short-lived access tokens (JWTs signed with Ed25519, `alg: EdDSA`) and
-//! long-lived, single-use refresh tokens kept only as hashes.
+//! API tokens: short-lived access tokens (JWTs signed with Ed25519, `alg: EdDSA`),
+//! long-lived, single-use refresh tokens kept only as hashes, and room tickets (JWTs too, for
+//! another audience) that let one player into one room over the WebSocket.
 //!
 //! An access token carries its account's token version (`ver`): the account is read on every
 //! request, and a token of an older version is refused, so sign-out, a role change and a site
@@ -41,6 +42,34 @@ pub struct Claims {
     /// moved on. Tokens from before versions read as 0, the version every account began at.
     #[serde(default)]
     pub ver: u64,
+}
+
+/// Every room ticket's audience: a ticket is never taken for an access token (which has no
+/// audience), nor an access token for a ticket.
+const TICKET_AUDIENCE: &str = "room-ticket";
+
+/// How long a room ticket is good for: long enough to open a connection, short enough that
+/// one found in a log is of no use.
+pub const TICKET_LIFETIME: Duration = Duration::from_secs(60);
+
+/// What a room ticket says: this player may enter this room (its password, bans and
+/// capacity were checked when it was issued; bans and capacity are checked again on entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketClaims {
+    /// The player it was issued to (account or guest id): no one else may use it.
+    pub sub: String,
+    /// The room's id.
+    pub room: String,
+    /// For a room with a password, the proof that the player gave it (a digest of the
+    /// room's hash, never the hash); a new password makes it worthless.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proof: Option<String>,
+    /// Always [`TICKET_AUDIENCE`].
+    pub aud: String,
+    /// This site's public URL.
+    pub iss: String,
+    /// Expires at, Unix seconds.
+    pub exp: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +167,40 @@ impl TokenIssuer {
         validation.set_required_spec_claims(&["exp", "iss", "sub"]);
         validation.leeway = 5;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .map(|data| data.claims)
+            .map_err(|_| InvalidToken)
+    }
+
+    /// A signed room ticket for `player` into `room`, valid for [`TICKET_LIFETIME`] from
+    /// `now_secs`.
+    pub fn room_ticket(
+        &self,
+        player: &str,
+        room: &str,
+        proof: Option<String>,
+        now_secs: u64,
+    ) -> String {
+        let claims = TicketClaims {
+            sub: player.to_owned(),
+            room: room.to_owned(),
+            proof,
+            aud: TICKET_AUDIENCE.to_owned(),
+            iss: self.issuer.clone(),
+            exp: now_secs + TICKET_LIFETIME.as_secs(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.encoding).expect("an Ed25519 key always signs")
+    }
+
+    /// The claims of a room ticket this server signed and that has not expired.
+    pub fn verify_room_ticket(&self, ticket: &str) -> Result<TicketClaims, InvalidToken> {
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[TICKET_AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
+        validation.leeway = 5;
+        jsonwebtoken::decode::<TicketClaims>(ticket, &self.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|_| InvalidToken)
     }
@@ -269,6 +332,30 @@ mod tests {
         );
         assert!(ours.verify(&none).is_err(), "alg none");
         assert!(ours.verify("garbage").is_err());
+    }
+
+    #[test]
+    fn room_tickets_are_neither_access_tokens_nor_the_other_way_round() {
+        let (ours, theirs) = (issuer(), issuer());
+        let ticket = ours.room_ticket("u1", "room1", Some("proof".into()), now());
+        let claims = ours.verify_room_ticket(&ticket).unwrap();
+        assert_eq!((claims.sub.as_str(), claims.room.as_str()), ("u1", "room1"));
+        assert_eq!(claims.proof.as_deref(), Some("proof"));
+        assert_eq!(claims.exp, now() + TICKET_LIFETIME.as_secs());
+
+        assert!(ours.verify(&ticket).is_err(), "a ticket is no access token");
+        let token = ours.access_token(&user("u1", 0), now());
+        assert!(
+            ours.verify_room_ticket(&token).is_err(),
+            "nor a token a ticket"
+        );
+        let forged = theirs.room_ticket("u1", "room1", None, now());
+        assert!(
+            ours.verify_room_ticket(&forged).is_err(),
+            "signed by another key"
+        );
+        let expired = ours.room_ticket("u1", "room1", None, now() - 3_600);
+        assert!(ours.verify_room_ticket(&expired).is_err(), "expired");
     }
 
     #[test]

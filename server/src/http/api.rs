@@ -13,6 +13,7 @@
 //! - `notifications`: what the caller has been told about
 //! - `openapi`: the OpenAPI document of these routes, from the handlers' annotations
 //! - `reports`: players' reports, and moderators closing them
+//! - `rooms`: the rooms being played in; creating, joining (a ticket) and leaving one
 //! - `sheets`: sheet music
 
 mod audit;
@@ -25,6 +26,7 @@ mod messages;
 mod notifications;
 mod openapi;
 mod reports;
+mod rooms;
 mod sheets;
 mod users;
 
@@ -32,10 +34,9 @@ use axum::{
     extract::{Request, State},
     middleware::{self, Next},
     response::Response,
-    Extension, Json, Router,
+    Extension, Router,
 };
-use pianorhythm_core::rooms::RoomSummary;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{accounts::Accounts, error::ApiError, http::state::AppState};
@@ -44,7 +45,7 @@ use crate::{accounts::Accounts, error::ApiError, http::state::AppState};
 /// the document at `/openapi.json` are built from the same list.
 pub fn router(state: &AppState) -> Router<AppState> {
     let (guarded, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .routes(routes!(active_rooms))
+        .nest("/rooms", rooms::router())
         .routes(routes!(openapi::document))
         .routes(routes!(audit::recent))
         .routes(routes!(bans::in_force))
@@ -87,37 +88,4 @@ async fn refuse_bad_tokens(
 ) -> Result<Response, ApiError> {
     accounts.check_token_header(request.headers())?;
     Ok(next.run(request).await)
-}
-
-/// One room of the list (`pianorhythm_core::rooms::RoomSummary`, a protocol message, as JSON).
-#[derive(ToSchema)]
-#[schema(as = RoomSummary)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct RoomSummaryJson {
-    /// The room's id, used in its address.
-    id: String,
-    /// The room's name as shown.
-    name: String,
-    /// Players in it now.
-    player_count: u32,
-    /// How many players it holds.
-    max_players: u32,
-    /// Whether joining asks for a password.
-    has_password: bool,
-    /// The owner's display name; absent for the Lobby and rooms whose owner is away.
-    owner: Option<String>,
-    /// When the room was first created, Unix ms; 0 when not known.
-    created_at: i64,
-}
-
-/// The public rooms with their player counts, the Lobby first.
-#[utoipa::path(
-    get,
-    path = "/rooms/active",
-    tag = "rooms",
-    responses((status = 200, description = "The public rooms", body = Vec<RoomSummaryJson>)),
-)]
-async fn active_rooms(State(state): State<AppState>) -> Json<Vec<RoomSummary>> {
-    Json(state.registry.public_rooms())
 }

@@ -12,7 +12,8 @@ use pianorhythm_store::Store;
 
 use super::health::Readiness;
 use crate::{
-    accounts::Accounts, reports::Reports, sheets::SheetLibrary, social::Social, ws::Realtime,
+    accounts::Accounts, reports::Reports, rooms::RoomService, sheets::SheetLibrary, social::Social,
+    ws::Realtime,
 };
 
 #[derive(Clone, FromRef)]
@@ -23,6 +24,8 @@ pub struct AppState {
     pub rooms: SharedRoomDirectory,
     /// Live rooms, for the JSON API.
     pub registry: Arc<Registry>,
+    /// Creating rooms, room tickets and leaving, for the JSON API.
+    pub room_service: RoomService,
     /// What the WebSocket endpoint needs.
     pub realtime: Realtime,
     /// What `/ready` checks.

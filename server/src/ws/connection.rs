@@ -115,6 +115,7 @@ impl Connection {
             role: self.handler.identity().role().as_str().to_owned(),
         }));
         self.reply(welcome);
+        self.handler.enter_ticketed_room().await;
         self.handler.report_presence().await;
         let _ = self.run().await;
         let connection = self.handler.origin.connection;
@@ -147,6 +148,9 @@ impl Connection {
                     }
                     for which in asked.rejoins {
                         self.handler.rejoin(&which).await;
+                    }
+                    for room_id in asked.leaves {
+                        self.handler.leave_room(&room_id).await;
                     }
                     self.handler.report_presence().await;
                     match asked.close {
@@ -331,8 +335,6 @@ impl Connection {
     }
 }
 
-/// Moves the frames out of `items` into `frames`, and the requests to join again into
-/// `rejoins`; says whether a close was among them.
 /// What the outbox asked of the connection besides frames to write.
 #[derive(Default)]
 struct Asked {
@@ -342,6 +344,8 @@ struct Asked {
     rejoins: Vec<Rejoin>,
     /// The player's newest block list, for their room.
     blocks: Option<BlockedPlayers>,
+    /// Rooms the player asked to leave (through the API).
+    leaves: Vec<Arc<str>>,
 }
 
 /// Moves the frames to write into `frames`; answers what else was asked.
@@ -353,6 +357,7 @@ fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> Asked {
             Outgoing::Close(goodbye) => asked.close = Some(goodbye),
             Outgoing::Rejoin(which) => asked.rejoins.push(which),
             Outgoing::Blocks(blocked) => asked.blocks = Some(blocked),
+            Outgoing::Leave(room_id) => asked.leaves.push(room_id),
         }
     }
     asked

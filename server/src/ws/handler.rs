@@ -15,17 +15,14 @@ use pianorhythm_engine::{
     limits::PlayerLimits,
     names,
     outbox::{Goodbye, Rejoin},
-    rooms::{
-        password, Origin, PasswordChange, Registry, RoomCommand, RoomError, RoomHandle,
-        RoomSettings,
-    },
+    rooms::{password, Origin, Registry, RoomCommand, RoomError, RoomHandle},
 };
 use tokio::sync::oneshot;
 use tower_sessions::Session;
 
 use crate::{
-    accounts::{Accounts, Caller, Identity},
-    guest,
+    accounts::{Accounts, Caller, Identity, TicketClaims},
+    guest, rooms,
     service_error::ServiceError,
     social::{PresenceReport, Social},
 };
@@ -64,6 +61,8 @@ pub struct Handler {
     /// The instrument kept for the next visit (account settings or guest session), as
     /// stored: choosing it again writes nothing.
     kept_instrument: Option<Instrument>,
+    /// The room ticket the connection came with, until its room is entered.
+    ticket: Option<TicketClaims>,
 }
 
 /// What a player shows a room to be let in.
@@ -94,6 +93,8 @@ pub struct Client {
     pub presence: Option<PresenceReport>,
     /// Mentions in the member's chat lines notify the members they name.
     pub social: Social,
+    /// The room ticket they came with, if any: its room is entered once they are welcomed.
+    pub ticket: Option<TicketClaims>,
 }
 
 impl Handler {
@@ -111,6 +112,7 @@ impl Handler {
             blocked,
             presence,
             social,
+            ticket,
         } = client;
         let kept_instrument = accounts.kept_instrument(&session, &caller.identity).await;
         // Kept under the rules of its day: a value that no longer passes is the piano.
@@ -132,6 +134,7 @@ impl Handler {
             room: None,
             instrument,
             kept_instrument,
+            ticket,
         }
     }
 
@@ -197,7 +200,7 @@ impl Handler {
                         return self.reply(RoomError::from(error).frame());
                     }
                 }
-                let password = match take_password(&mut update).await {
+                let password = match rooms::take_password(&mut update).await {
                     Ok(password) => password,
                     Err(error) => return self.reply(error.frame()),
                 };
@@ -280,12 +283,23 @@ impl Handler {
         }
     }
 
+    /// Leaves room `id` if the connection is in it (the player asked through the API).
+    pub async fn leave_room(&mut self, id: &str) {
+        if self
+            .room
+            .as_ref()
+            .is_some_and(|joined| *joined.room.id == *id)
+        {
+            self.leave().await;
+        }
+    }
+
     async fn join_by_name(&mut self, name: &str, password: Option<String>) {
         if let Err(error) = self.limits.try_join_everywhere(&self.origin.player).await {
             return self.reply(RoomError::from(error).frame());
         }
         match self.registry.find(name).await {
-            Some(room) => self.join(room, password).await,
+            Some(room) => self.join(room, Entry::Password(password)).await,
             None => {
                 // As long as a wrong password takes: timing tells no more than the answer.
                 if let Some(password) = password {
@@ -296,47 +310,37 @@ impl Handler {
         }
     }
 
-    async fn create_room(&mut self, mut update: RoomSettingsUpdate) {
-        let created = async {
-            let mut settings = RoomSettings::create(&update)?;
-            settings.name = names::room_name(&settings.name)?;
-            if self.registry.find(&settings.name).await.is_some() {
-                return Err(RoomError::NameTaken);
-            }
-            // Charged before the password is hashed, which is the costly part.
-            let permit = self
-                .limits
-                .create_room_everywhere(&self.origin.player)
-                .await?;
-            if let PasswordChange::Set { hash } = take_password(&mut update).await? {
-                settings.password = Some(hash);
-            }
-            self.registry
-                .create(settings, &self.origin.player, permit)
-                .await
-        };
-        match created.await {
+    async fn create_room(&mut self, update: RoomSettingsUpdate) {
+        let (registry, limits) = (&self.registry, &self.limits);
+        match rooms::create(registry, limits, &self.origin.player, update).await {
             // The creator owns the room: no password asked.
-            Ok(room) => self.join(room, None).await,
+            Ok(room) => self.join(room, Entry::Password(None)).await,
             Err(error) => self.reply(error.frame()),
+        }
+    }
+
+    /// Enters the room of the ticket the connection came with, if any, with the proof it
+    /// carries (the API checked the password). No join attempt is charged: asking for the
+    /// ticket was.
+    pub async fn enter_ticketed_room(&mut self) {
+        let Some(ticket) = self.ticket.take() else {
+            return;
+        };
+        match self.registry.locate(&ticket.room).await {
+            Some(room) => self.join(room, Entry::Proof(ticket.proof)).await,
+            None => self.reply(RoomError::RoomNotFound.frame()),
         }
     }
 
     /// Leaves the current room (if any) and joins `room`. On refusal the player is in no room.
     /// A room held elsewhere that is not found there may be moving (its instance gone, this
     /// one or another adopting it): it is followed, as the players who were in it are.
-    async fn join(&mut self, room: RoomHandle, password: Option<String>) {
+    async fn join(&mut self, room: RoomHandle, entry: Entry) {
         self.leave().await;
         let id = room.id.clone();
         let joined = match room.home() {
-            None => self
-                .ask(&room, &Entry::Password(password))
-                .await
-                .map(|proof| (room, proof)),
-            Some(_) => {
-                self.follow(&id, Some(room), Entry::Password(password))
-                    .await
-            }
+            None => self.ask(&room, &entry).await.map(|proof| (room, proof)),
+            Some(_) => self.follow(&id, Some(room), entry).await,
         };
         match joined {
             Ok((room, proof)) => {
@@ -639,17 +643,4 @@ fn moderates(request: &Request) -> bool {
             | Request::GiveCrown(_)
             | Request::UpdateSettings(_)
     )
-}
-
-/// Takes the password out of a settings update and hashes it here, so the room never does.
-async fn take_password(update: &mut RoomSettingsUpdate) -> Result<PasswordChange, RoomError> {
-    let Some(plain) = update.password.take() else {
-        return Ok(PasswordChange::Keep);
-    };
-    Ok(match pianorhythm_core::validation::password(&plain)? {
-        None => PasswordChange::Remove,
-        Some(plain) => PasswordChange::Set {
-            hash: password::hash(plain).await,
-        },
-    })
 }

@@ -335,6 +335,11 @@ impl Registry {
         self.directory.public_rooms()
     }
 
+    /// A room held here as the room list shows it (a private one too), e.g. one just created.
+    pub fn summary(&self, id: &str) -> Option<RoomSummary> {
+        self.directory.summary(id)
+    }
+
     /// How many rooms are live, and how many players are in them.
     pub fn totals(&self) -> (usize, u64) {
         self.directory.totals()

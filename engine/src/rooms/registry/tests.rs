@@ -111,6 +111,8 @@ impl Cluster for Scripted {
 
     fn blocks_elsewhere(&self, _: &str, _: &crate::blocks::BlockedPlayers) {}
 
+    fn leave_room_elsewhere(&self, _: &str, _: &str) {}
+
     fn tell_players_elsewhere(&self, _: &[String], _: &bytes::Bytes) {}
 
     async fn reachable(&self) -> Result<(), String> {

@@ -14,7 +14,7 @@ use crate::{
     blocks::BlockedPlayers,
     clock, frames,
     outbox::Rejoin,
-    rooms::{Origin, RoomError},
+    rooms::{password, Origin, RoomError},
 };
 
 impl Room {
@@ -25,7 +25,7 @@ impl Room {
         proof: Option<String>,
         blocked: BlockedPlayers,
     ) -> Result<(), RoomError> {
-        self.check_bans(origin, &participant.id, clock::now_ms())?;
+        self.admits(origin, &participant.id, proof.as_deref())?;
         match self.member_index(&participant.id) {
             // The same player in another tab: one participant, one more connection.
             Some(index) => {
@@ -43,18 +43,6 @@ impl Room {
                 member.blocked = blocked.clone();
             }
             None => {
-                // The password first: a private room's other answers would tell it exists.
-                if let Some(hash) = &self.settings.password {
-                    if !self.is_owner(&participant.id) && proof.as_deref() != Some(hash.as_str()) {
-                        return Err(RoomError::PasswordCheck {
-                            hash: hash.clone(),
-                            private: self.settings.private,
-                        });
-                    }
-                }
-                if self.members.len() >= self.settings.max_players as usize {
-                    return Err(RoomError::RoomFull);
-                }
                 let joined = frames::encode(Kind::ParticipantJoined(ParticipantJoined {
                     participant: Some(participant.clone()),
                 }));
@@ -88,6 +76,33 @@ impl Room {
             .outbox
             .push(frames::encode(Kind::RoomJoined(snapshot)));
         origin.outbox.push(self.note_quota_frame(0));
+        Ok(())
+    }
+
+    /// Whether the player would be let in now: not banned and, unless already in the room in
+    /// another tab, with the password's proof and a free place.
+    pub(super) fn admits(
+        &mut self,
+        origin: &Origin,
+        player_id: &str,
+        proof: Option<&str>,
+    ) -> Result<(), RoomError> {
+        self.check_bans(origin, player_id, clock::now_ms())?;
+        if self.member_index(player_id).is_some() {
+            return Ok(());
+        }
+        // The password first: a private room's other answers would tell it exists.
+        if let Some(hash) = &self.settings.password {
+            if !self.is_owner(player_id) && proof != Some(password::proof_of(hash).as_str()) {
+                return Err(RoomError::PasswordCheck {
+                    hash: hash.clone(),
+                    private: self.settings.private,
+                });
+            }
+        }
+        if self.members.len() >= self.settings.max_players as usize {
+            return Err(RoomError::RoomFull);
+        }
         Ok(())
     }
 

@@ -245,9 +245,21 @@ impl Room {
                 participant,
                 proof,
                 blocked,
+                check_only: false,
                 reply,
             } => {
                 let _ = reply.send(self.join(&origin, participant, proof, blocked));
+                return;
+            }
+            RoomCommand::Join {
+                origin,
+                participant,
+                proof,
+                check_only: true,
+                reply,
+                ..
+            } => {
+                let _ = reply.send(self.admits(&origin, &participant.id, proof.as_deref()));
                 return;
             }
             RoomCommand::Blocks { origin, blocked } => {

@@ -15,7 +15,8 @@ use crate::{
     clock,
     limits::LimitsConfig,
     rooms::{
-        sandbox::Sandbox, MemoryRecords, PasswordChange, RoomCommand, RoomError, RoomSettings,
+        password, sandbox::Sandbox, MemoryRecords, PasswordChange, RoomCommand, RoomError,
+        RoomSettings,
     },
 };
 
@@ -105,11 +106,55 @@ async fn a_private_room_asks_for_its_password_without_saying_it_exists() {
         refusal,
         RoomError::PasswordCheck { private: true, .. }
     ));
-    assert!(room.join(guest, Some("$argon2id$other".into())).is_err());
-    room.join(guest, Some("$argon2id$stand-in-hash".into()))
+    assert!(room
+        .join(guest, Some(password::proof_of("$argon2id$other")))
+        .is_err());
+    // The hash itself is no proof.
+    assert!(room
+        .join(guest, Some("$argon2id$stand-in-hash".into()))
+        .is_err());
+    room.join(guest, Some(password::proof_of("$argon2id$stand-in-hash")))
         .unwrap();
     // The owner needs no password.
     joined(room, "owner", "10.0.0.2");
+}
+
+#[tokio::test]
+async fn checking_entry_asks_what_joining_asks_and_joins_no_one() {
+    let mut settings = settings();
+    settings.password = Some("$argon2id$stand-in-hash".into());
+    settings.max_players = 2;
+    let mut harness = room_owned_by("owner", settings).await;
+    let room = &mut harness.room;
+    let owner = joined(room, "owner", "10.0.0.1");
+    let guest = room.connect("guest", "10.0.0.2".parse().unwrap());
+    assert!(matches!(
+        room.check(guest, None),
+        Err(RoomError::PasswordCheck { .. })
+    ));
+    let proof = password::proof_of("$argon2id$stand-in-hash");
+    room.check(guest, Some(proof.clone())).unwrap();
+    assert!(room.received(guest).is_empty(), "a check sends nothing");
+    // Checked, the guest is still not in: the room has a place for one more.
+    let friend = room.connect("friend", "10.0.0.3".parse().unwrap());
+    room.join(friend, Some(proof.clone())).unwrap();
+    assert_eq!(
+        room.check(guest, Some(proof.clone())),
+        Err(RoomError::RoomFull)
+    );
+    // A player already in the room passes in another tab, full or not.
+    assert_eq!(room.check(owner, None), Ok(()));
+    kick(room, owner, "friend");
+    room.join(guest, Some(proof.clone())).unwrap();
+    room.handle(RoomCommand::Ban {
+        origin: room.origin(owner),
+        target: "guest".into(),
+        duration: Duration::from_secs(60),
+    });
+    assert!(matches!(
+        room.check(guest, Some(proof)),
+        Err(RoomError::Banned { .. })
+    ));
 }
 
 #[tokio::test]
