@@ -1,9 +1,13 @@
 //! The seed's room routes through the real server: a bot with a bearer token creates a room,
 //! gets a ticket into it and enters it over the WebSocket; tickets are for their player only;
 //! joining checks password, bans and capacity; leaving takes every connection of the caller
-//! out; the allowances are the WebSocket's.
+//! out; the allowances are the WebSocket's; the example bot plays its scale.
 
 mod common;
+// The example bot of docs/bots.md, run here as written.
+#[path = "../examples/bot.rs"]
+#[allow(dead_code)]
+mod bot;
 mod support {
     pub mod backends;
     pub mod browser;
@@ -368,4 +372,52 @@ async fn rooms_created_through_the_api_draw_on_the_sockets_allowance_and_rules()
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn the_example_bot_plays_a_scale_to_the_first_listener() {
+    let provider = OAuthProvider::start().await;
+    let server = server_on(&provider, None, many_sign_ins).await;
+    let token = token_of(&server, &provider, "scalebot").await;
+    let site = format!("http://{}", server.server.local_addr());
+    let bot = tokio::spawn(async move {
+        bot::play_a_scale(&site, &token, "Bot scales")
+            .await
+            .map_err(|error| error.to_string())
+    });
+
+    // A player finds the bot's room in the list and joins it.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let id = loop {
+        let rooms = server.active_rooms().await;
+        let found = rooms
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "Bot scales");
+        if let Some(room) = found {
+            break room["id"].as_str().unwrap().to_owned();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the bot made no room"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let (mut listener, _) = server.player().await;
+    listener.enter(&id).await;
+    let mut heard = Vec::new();
+    while heard.len() < 16 {
+        if let Kind::Notes(notes) = listener.next().await {
+            let events = notes.batch.unwrap().events;
+            heard.extend(events.iter().map(|event| (event.kind(), event.key)));
+        }
+    }
+    let scale = [60, 62, 64, 65, 67, 69, 71, 72];
+    let expected: Vec<_> = scale
+        .iter()
+        .flat_map(|&key| [(NoteEventKind::NoteOn, key), (NoteEventKind::NoteOff, key)])
+        .collect();
+    assert_eq!(heard, expected);
+    bot.await.unwrap().unwrap();
 }
