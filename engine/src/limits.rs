@@ -61,7 +61,7 @@ impl SharedLimits for Solo {
     }
 }
 
-/// How the limits are set; the README's configuration table lists the variables.
+/// How the limits are set; docs/operations.md lists the variables.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LimitsConfig {
     /// `MAX_CONNECTIONS_PER_SESSION`: open WebSockets one player (all their tabs) may hold.

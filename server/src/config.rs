@@ -28,7 +28,7 @@ use crate::{
     ws::{ConnectionConfig, OriginPolicy},
 };
 
-/// Every setting the server reads. The README's configuration table lists the same variables.
+/// Every setting the server reads. docs/operations.md lists the same variables.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// `LEPTOS_SITE_ADDR`: where to listen.
@@ -43,7 +43,7 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `WORKER_THREADS`: async runtime threads; by default one fewer than the cores (at least
     /// one). About half the server's CPU time is the kernel's TCP work on behalf of its sockets;
-    /// leaving it a core measured faster than a runtime thread on every core (see README).
+    /// leaving it a core measured faster than a runtime thread on every core (see docs/operations.md).
     pub worker_threads: usize,
     /// `COOKIE_SECURE`: mark the session cookie Secure (set `true` behind HTTPS).
     pub cookie_secure: bool,

@@ -23,7 +23,7 @@ use tower_http::{body::Limited, limit::RequestBodyLimitLayer, timeout::TimeoutLa
 
 use crate::error::ApiError;
 
-/// How much one address may ask; the README's configuration table lists the variables.
+/// How much one address may ask; docs/operations.md lists the variables.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HttpLimits {
     /// `HTTP_REQUESTS_PER_SECOND`: sustained requests per address.

@@ -28,7 +28,7 @@ use tokio::{
 };
 use tower::ServiceExt;
 
-/// How connections are accepted; the README's configuration table lists the variables.
+/// How connections are accepted; docs/operations.md lists the variables.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ServeConfig {
     /// `HEADER_TIMEOUT_SECS`: how long a client may take to send a request's headers.
