@@ -52,6 +52,8 @@ pub async fn play_a_scale(site: &str, token: &str, name: &str) -> Result<(), Err
         };
         match ServerMessage::decode(bytes.as_ref())?.kind {
             Some(Kind::Welcome(welcome)) => clock = (welcome.server_time, Instant::now()),
+            // Someone to play to: there already, or coming in.
+            Some(Kind::RoomJoined(room)) if room.participants.len() > 1 => break,
             Some(Kind::ParticipantJoined(_)) => break,
             Some(Kind::Error(error)) => return Err(error.message.into()),
             _ => {}
