@@ -421,3 +421,24 @@ async fn the_example_bot_plays_a_scale_to_the_first_listener() {
     assert_eq!(heard, expected);
     bot.await.unwrap().unwrap();
 }
+
+#[tokio::test]
+async fn malformed_bodies_and_queries_are_refused_in_the_apis_error_shape() {
+    let server = TestServer::start().await;
+    let create = server.url("/api/v1/rooms/create");
+    let requests = [
+        server.http.post(&create).json(&json!({"name": 5})),
+        server.http.post(&create).json(&json!({"private": true})),
+        server.http.post(&create).body("{\"name\": "),
+        server.http.post(&create).header("content-type", "application/json").body("{,}"),
+        server.http.get(server.url("/api/v1/bans?limit=many")),
+    ];
+    for request in requests {
+        let (status, body) = send(request).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(body["code"], "bad_request", "{body}");
+        assert!(!body["error"].as_str().unwrap().is_empty());
+    }
+    // Nothing was created.
+    assert_eq!(server.active_rooms().await.as_array().unwrap().len(), 1);
+}

@@ -3,6 +3,7 @@
 //! the same services the pages use, and shape the answer.
 //!
 //! - `caller`: who is asking (bearer token or session), as an extractor
+//! - `extract`: JSON bodies and queries, refused in the API's error shape
 //! - `auth`: sign-in, sign-out, tokens, the signing key
 //! - `users`: profiles, settings, roles and site bans
 //! - `audit`: the audit log by filter, for moderators
@@ -21,6 +22,7 @@ mod auth;
 mod bans;
 mod blocks;
 mod caller;
+mod extract;
 mod friends;
 mod messages;
 mod notifications;

@@ -1,14 +1,12 @@
 //! `/api/v1/audit`: the audit log for moderators, newest first, filtered by room, action,
 //! actor and target, a page at a time.
 
-use axum::{
-    extract::{Query, State},
-    Json,
-};
+use axum::{extract::State, Json};
 use pianorhythm_api::staff::AuditView;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::QueryParams;
 use crate::{
     accounts::{Accounts, AuditQuery, Caller},
     error::ApiError,
@@ -44,7 +42,7 @@ pub struct AuditParams {
 pub async fn recent(
     State(accounts): State<Accounts>,
     caller: Caller,
-    Query(params): Query<AuditParams>,
+    QueryParams(params): QueryParams<AuditParams>,
 ) -> Result<Json<Vec<AuditView>>, ApiError> {
     let query = AuditQuery {
         room_id: params.room,

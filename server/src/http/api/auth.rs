@@ -1,7 +1,7 @@
 //! `/api/v1/auth`: signing in through a provider and out, API tokens, the signing key.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
     Json,
@@ -14,6 +14,7 @@ use url::{form_urlencoded, Position, Url};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::{JsonBody, QueryParams};
 use crate::{
     accounts::{oauth::CallbackParams, Accounts, Caller, TokenPair},
     error::ApiError,
@@ -64,7 +65,7 @@ async fn login(
     State(accounts): State<Accounts>,
     cookies: Cookies,
     headers: HeaderMap,
-    Query(params): Query<LoginParams>,
+    QueryParams(params): QueryParams<LoginParams>,
 ) -> Result<Redirect, ApiError> {
     let return_to = params.return_to.or_else(|| same_site_referer(&headers));
     let url = accounts.start_sign_in(&cookies, &params.provider, return_to.as_deref())?;
@@ -101,7 +102,7 @@ async fn callback(
     session: Session,
     cookies: Cookies,
     Path(provider): Path<String>,
-    Query(params): Query<CallbackParams>,
+    QueryParams(params): QueryParams<CallbackParams>,
 ) -> Redirect {
     match accounts
         .finish_sign_in(&session, &cookies, &provider, params)
@@ -146,7 +147,7 @@ struct NextPage {
 async fn choose_usertag(
     State(accounts): State<Accounts>,
     session: Session,
-    Json(choice): Json<UsertagChoice>,
+    JsonBody(choice): JsonBody<UsertagChoice>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let next = accounts.create_account(&session, &choice.usertag).await?;
     Ok(Json(serde_json::json!({ "returnTo": next })))

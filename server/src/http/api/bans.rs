@@ -1,14 +1,12 @@
 //! `/api/v1/bans`: the site bans in force, for moderators (lifting one is
 //! `DELETE /api/v1/users/{id}/ban`).
 
-use axum::{
-    extract::{Query, State},
-    Json,
-};
+use axum::{extract::State, Json};
 use pianorhythm_api::staff::BanView;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::extract::QueryParams;
 use crate::{
     accounts::{Accounts, Caller},
     error::ApiError,
@@ -36,7 +34,7 @@ pub struct BansParams {
 pub async fn in_force(
     State(accounts): State<Accounts>,
     caller: Caller,
-    Query(params): Query<BansParams>,
+    QueryParams(params): QueryParams<BansParams>,
 ) -> Result<Json<Vec<BanView>>, ApiError> {
     let limit = params.limit.unwrap_or(50);
     Ok(Json(accounts.ban_views(&caller, params.skip, limit).await?))

@@ -10,6 +10,7 @@ use pianorhythm_api::social::{BlockForm, BlockedPlayer};
 use tower_sessions::Session;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::JsonBody;
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,7 +48,7 @@ async fn block(
     State(social): State<Social>,
     caller: Caller,
     session: Session,
-    Json(form): Json<BlockForm>,
+    JsonBody(form): JsonBody<BlockForm>,
 ) -> Result<(StatusCode, Json<BlockedPlayer>), ApiError> {
     let blocked = social.block(&caller, &session, form).await?;
     Ok((StatusCode::CREATED, Json(blocked)))

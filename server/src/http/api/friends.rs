@@ -9,6 +9,7 @@ use axum::{
 use pianorhythm_api::social::{FriendRequest, FriendView};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::JsonBody;
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -45,7 +46,7 @@ async fn list(
 async fn add(
     State(social): State<Social>,
     caller: Caller,
-    Json(request): Json<FriendRequest>,
+    JsonBody(request): JsonBody<FriendRequest>,
 ) -> Result<(StatusCode, Json<FriendView>), ApiError> {
     let friend = social.add_friend(&caller, &request.usertag).await?;
     Ok((StatusCode::CREATED, Json(friend)))

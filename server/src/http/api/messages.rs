@@ -2,7 +2,7 @@
 //! session cookie or bearer token.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     Json,
 };
@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::{JsonBody, QueryParams};
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, social::Social};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -56,7 +57,7 @@ async fn conversation(
     State(social): State<Social>,
     caller: Caller,
     Path(usertag): Path<String>,
-    Query(page): Query<PageParams>,
+    QueryParams(page): QueryParams<PageParams>,
 ) -> Result<Json<ConversationPage>, ApiError> {
     let before = page.before.as_deref();
     Ok(Json(social.conversation(&caller, &usertag, before).await?))
@@ -76,7 +77,7 @@ async fn send(
     State(social): State<Social>,
     caller: Caller,
     Path(usertag): Path<String>,
-    Json(form): Json<MessageForm>,
+    JsonBody(form): JsonBody<MessageForm>,
 ) -> Result<(StatusCode, Json<MessageView>), ApiError> {
     let message = social.send_message(&caller, &usertag, &form.text).await?;
     Ok((StatusCode::CREATED, Json(message)))

@@ -2,7 +2,7 @@
 //! dismiss them.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::StatusCode,
     Json,
 };
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::{JsonBody, QueryParams};
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, reports::Reports};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -33,7 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn report(
     State(reports): State<Reports>,
     caller: Caller,
-    Json(form): Json<ReportForm>,
+    JsonBody(form): JsonBody<ReportForm>,
 ) -> Result<(StatusCode, Json<ReportView>), ApiError> {
     Ok((
         StatusCode::CREATED,
@@ -65,7 +66,7 @@ struct ListQuery {
 async fn list(
     State(reports): State<Reports>,
     caller: Caller,
-    Query(query): Query<ListQuery>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<Vec<ReportView>>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     let status = query.status.as_deref();

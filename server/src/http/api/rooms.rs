@@ -15,6 +15,7 @@ use tower_sessions::Session;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::JsonBody;
 use crate::{accounts::Caller, error::ApiError, http::state::AppState, rooms::RoomService};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -75,7 +76,7 @@ async fn active(State(registry): State<Arc<Registry>>) -> Json<Vec<RoomSummary>>
 async fn create(
     State(rooms): State<RoomService>,
     caller: Caller,
-    Json(form): Json<CreateRoomForm>,
+    JsonBody(form): JsonBody<CreateRoomForm>,
 ) -> Result<(StatusCode, Json<RoomSummary>), ApiError> {
     let update = RoomSettingsUpdate {
         name: Some(form.name),
@@ -110,7 +111,7 @@ async fn join(
     caller: Caller,
     session: Session,
     Path(id): Path<String>,
-    Json(form): Json<JoinRoomForm>,
+    JsonBody(form): JsonBody<JoinRoomForm>,
 ) -> Result<Json<RoomTicket>, ApiError> {
     let issued = rooms.ticket(&caller, &session, &id, form.password).await?;
     Ok(Json(RoomTicket {

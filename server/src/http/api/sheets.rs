@@ -1,7 +1,7 @@
 //! `/api/v1/sheet_music`: upload, search, favourites, downloads, edits and deletion.
 
 use axum::{
-    extract::{Multipart, Path, Query, State},
+    extract::{Multipart, Path, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
@@ -12,6 +12,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::{JsonBody, QueryParams};
 use crate::{
     accounts::Caller,
     error::ApiError,
@@ -94,7 +95,7 @@ fn bad_form(error: axum::extract::multipart::MultipartError) -> ApiError {
 )]
 async fn search(
     State(library): State<SheetLibrary>,
-    Json(query): Json<SheetQuery>,
+    JsonBody(query): JsonBody<SheetQuery>,
 ) -> Result<Json<SheetResults>, ApiError> {
     Ok(Json(library.search(&query).await?))
 }
@@ -151,7 +152,7 @@ async fn edit(
     State(library): State<SheetLibrary>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(change): Json<SheetChange>,
+    JsonBody(change): JsonBody<SheetChange>,
 ) -> Result<Json<SheetSummary>, ApiError> {
     let update = SheetUpdate {
         title: change.title,
@@ -235,7 +236,7 @@ struct DownloadParams {
 async fn download(
     State(library): State<SheetLibrary>,
     Path(id): Path<String>,
-    Query(params): Query<DownloadParams>,
+    QueryParams(params): QueryParams<DownloadParams>,
 ) -> Result<Response, ApiError> {
     let as_midi = match params.format.as_deref() {
         None => false,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
+use super::extract::JsonBody;
 use crate::{
     accounts::{Accounts, Caller},
     error::ApiError,
@@ -69,7 +70,7 @@ struct ProfileChange {
 async fn update_profile(
     State(accounts): State<Accounts>,
     caller: Caller,
-    Json(change): Json<ProfileChange>,
+    JsonBody(change): JsonBody<ProfileChange>,
 ) -> Result<Json<Profile>, ApiError> {
     let current = accounts.own_profile(&caller).await?;
     let form = ProfileForm {
@@ -112,7 +113,7 @@ async fn settings(
 async fn update_settings(
     State(accounts): State<Accounts>,
     caller: Caller,
-    Json(settings): Json<Settings>,
+    JsonBody(settings): JsonBody<Settings>,
 ) -> Result<Json<Settings>, ApiError> {
     match accounts.update_settings(&caller, settings).await? {
         Ok(settings) => Ok(Json(settings)),
@@ -157,7 +158,7 @@ async fn set_roles(
     State(accounts): State<Accounts>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(roles): Json<Roles>,
+    JsonBody(roles): JsonBody<Roles>,
 ) -> Result<Json<Profile>, ApiError> {
     Ok(Json(accounts.set_roles(&caller, &id, &roles.roles).await?))
 }
@@ -191,7 +192,7 @@ async fn ban(
     State(accounts): State<Accounts>,
     caller: Caller,
     Path(id): Path<String>,
-    Json(ban): Json<Ban>,
+    JsonBody(ban): JsonBody<Ban>,
 ) -> Result<StatusCode, ApiError> {
     let length = Accounts::asked_ban_length(ban.duration_seconds, ban.permanent)?;
     accounts
