@@ -430,7 +430,11 @@ async fn malformed_bodies_and_queries_are_refused_in_the_apis_error_shape() {
         server.http.post(&create).json(&json!({"name": 5})),
         server.http.post(&create).json(&json!({"private": true})),
         server.http.post(&create).body("{\"name\": "),
-        server.http.post(&create).header("content-type", "application/json").body("{,}"),
+        server
+            .http
+            .post(&create)
+            .header("content-type", "application/json")
+            .body("{,}"),
         server.http.get(server.url("/api/v1/bans?limit=many")),
     ];
     for request in requests {
