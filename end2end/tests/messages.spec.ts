@@ -1,5 +1,5 @@
 import { test, expect } from './fixtures';
-import { createRoom, newPlayer, online, signIn } from './helpers';
+import { createRoom, myName, newPlayer, online, signIn } from './helpers';
 
 test('two members message each other, live, from a profile, the header and the chat; a mention notifies', async ({ browser, baseURL }) => {
   test.slow();
@@ -66,4 +66,40 @@ test('a guest is asked to sign in to message', async ({ page }) => {
   await online(page);
   await expect(page.getByRole('alert')).toContainText('sign in');
   await expect(page.getByRole('link', { name: 'Sign in', exact: true }).last()).toBeVisible();
+});
+
+test('a mention in the room while the tab is hidden shows the browser notification', async ({ browser, baseURL }) => {
+  const ana = await newPlayer(browser, baseURL);
+  const ben = await newPlayer(browser, baseURL);
+  // Ben turned notifications on and the browser allows them; his tab can be hidden at will.
+  await ben.addInitScript(() => {
+    localStorage.setItem('pianorhythm.notifications', 'on');
+    const shown: string[] = [];
+    (window as any).__shown = shown;
+    (window as any).Notification = class {
+      static permission = 'granted';
+      static requestPermission() { return Promise.resolve('granted'); }
+      constructor(_title: string, options?: { body?: string }) { shown.push(options?.body ?? ''); }
+    };
+    Object.defineProperty(document, 'hidden', { get: () => (window as any).__hidden === true });
+  });
+  await createRoom(ana, 'Hidden Tab');
+  await ben.goto('/room/Hidden%20Tab');
+  await online(ben);
+  const benName = await myName(ben);
+  const shown = () => ben.evaluate(() => (window as any).__shown as string[]);
+  const say = async (text: string) => {
+    await ana.getByLabel('Chat message').fill(text);
+    await ana.keyboard.press('Enter');
+    await expect(ben.locator('.chat .messages')).toContainText(text);
+  };
+
+  // Seen in a visible tab: the line stands out, and no notification.
+  await say(`hello @${benName}`);
+  expect(await shown()).toEqual([]);
+  // Hidden: the browser's own notification, for a mention only.
+  await ben.evaluate(() => { (window as any).__hidden = true; });
+  await say('nobody mentioned');
+  await say(`still there @${benName}?`);
+  await expect.poll(shown).toEqual([`${await myName(ana)} mentioned you: still there @${benName}?`]);
 });

@@ -282,7 +282,7 @@ impl Client {
                     notes::play_remote(live, &relayed.sender_id, &batch, received);
                 }
             }
-            Kind::Chat(message) => live.show_message(message),
+            Kind::Chat(message) => live.chat_arrived(message),
             Kind::NoteQuota(quota) if quota.dropped > 0 => live.notice.set(Some(format!(
                 "Playing too fast: {} notes were not sent (limit {} per second).",
                 quota.dropped, quota.rate

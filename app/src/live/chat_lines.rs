@@ -5,8 +5,8 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use leptos::prelude::Update;
-use pianorhythm_core::protocol::ChatMessage;
+use leptos::prelude::{Update, WithUntracked};
+use pianorhythm_core::{chat_text, protocol::ChatMessage};
 
 use super::Live;
 
@@ -18,8 +18,24 @@ const MAX_LINES: usize = 200;
 static OWN_LINES: AtomicU32 = AtomicU32::new(0);
 
 impl Live {
+    /// A new line from the room: shown, and if it mentions this player (by the name they show)
+    /// while the tab is hidden, the browser's own notification says so.
+    pub fn chat_arrived(&self, message: ChatMessage) {
+        let mentioned_by = message.sender.as_ref().filter(|sender| {
+            self.me.with_untracked(|me| {
+                me.as_ref().is_some_and(|me| {
+                    me.id != sender.id && chat_text::mentions(&message.text, &me.name)
+                })
+            })
+        });
+        if let Some(sender) = mentioned_by {
+            self.notify(format!("{} mentioned you: {}", sender.name, message.text));
+        }
+        self.show_message(message);
+    }
+
     /// Shows a message the room relayed.
-    pub fn show_message(&self, message: ChatMessage) {
+    fn show_message(&self, message: ChatMessage) {
         self.chat.update(|chat| {
             chat.push(message);
             let excess = chat.len().saturating_sub(MAX_LINES);
