@@ -58,6 +58,16 @@ pub enum NotificationKind {
 
 stored_names!(NotificationKind);
 
+/// What the header counts for a member: conversations with a message they have not read, and
+/// notifications they have not seen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UnreadCounts {
+    /// Conversations with something unread.
+    pub conversations: u32,
+    /// Notifications not yet seen.
+    pub notifications: u32,
+}
+
 /// Something a member is told about, kept until newer ones push it out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Notification {

@@ -11,7 +11,7 @@ use pianorhythm_core::{
         auth::{Login, Redeemed, RefreshToken},
         block::Block,
         friend::Friendship,
-        inbox::{Conversation, DirectMessage, Notification},
+        inbox::{Conversation, DirectMessage, Notification, UnreadCounts},
         report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
@@ -213,6 +213,9 @@ pub trait MessageStore: Send + Sync {
     async fn mark_read(&self, me: &str, other: &str) -> StoreResult<bool>;
     /// How many of `member`'s conversations have a message they have not read.
     async fn unread_conversations(&self, member: &str) -> StoreResult<u32>;
+    /// The header's counts for `member` (unread conversations and notifications) in one read,
+    /// as each new message needs them for both its members.
+    async fn unread_counts(&self, member: &str) -> StoreResult<UnreadCounts>;
 }
 
 /// What members are told about, the newest [`KEPT_NOTIFICATIONS`] each.

@@ -11,6 +11,7 @@ mod blocks;
 mod chat;
 mod friends;
 mod inbox;
+mod message_writer;
 mod reports;
 mod rooms;
 mod sessions;
@@ -39,6 +40,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Writes direct messages in groups, one commit for those sent at once.
+    messages: message_writer::MessageWriter,
 }
 
 impl SqliteStore {
@@ -60,7 +63,8 @@ impl SqliteStore {
             .await
             .map_err(unavailable)?;
         migrate(&pool).await?;
-        Ok(Self { pool })
+        let messages = message_writer::MessageWriter::start(pool.clone());
+        Ok(Self { pool, messages })
     }
 }
 

@@ -240,11 +240,7 @@ impl Social {
         message: Option<&DirectMessage>,
         notice: Option<&Notice>,
     ) -> Option<Bytes> {
-        let counts = tokio::try_join!(
-            self.inner.messages.unread_conversations(member),
-            self.inner.notifications.unread_notifications(member),
-        );
-        let (unread_conversations, unread_notifications) = match counts {
+        let counts = match self.inner.messages.unread_counts(member).await {
             Ok(counts) => counts,
             Err(error) => {
                 tracing::warn!(%error, "cannot count a member's unread messages");
@@ -252,8 +248,8 @@ impl Social {
             }
         };
         let mut inbox = Inbox {
-            unread_conversations,
-            unread_notifications,
+            unread_conversations: counts.conversations,
+            unread_notifications: counts.notifications,
             ..Inbox::default()
         };
         if let Some(message) = message {

@@ -5,7 +5,7 @@ use mongodb::{
     Collection,
 };
 use pianorhythm_core::domain::inbox::{
-    Conversation, DirectMessage, Notification, NotificationKind, KEPT_NOTIFICATIONS,
+    Conversation, DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -182,6 +182,17 @@ impl MessageStore for MongoStore {
             .await
             .map_err(unavailable)?;
         Ok(count as u32)
+    }
+
+    async fn unread_counts(&self, member: &str) -> StoreResult<UnreadCounts> {
+        let (conversations, notifications) = tokio::try_join!(
+            self.unread_conversations(member),
+            self.unread_notifications(member),
+        )?;
+        Ok(UnreadCounts {
+            conversations,
+            notifications,
+        })
     }
 }
 

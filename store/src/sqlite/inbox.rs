@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use pianorhythm_core::domain::inbox::{
-    Conversation, DirectMessage, Notification, NotificationKind, KEPT_NOTIFICATIONS,
+    Conversation, DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
 };
 use sqlx::{sqlite::SqliteRow, Row};
 
@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// A pair's key: the lower id first, so both members find the same messages.
-fn pair<'a>(one: &'a str, other: &'a str) -> (&'a str, &'a str) {
+pub(super) fn pair<'a>(one: &'a str, other: &'a str) -> (&'a str, &'a str) {
     match one <= other {
         true => (one, other),
         false => (other, one),
@@ -21,43 +21,9 @@ fn pair<'a>(one: &'a str, other: &'a str) -> (&'a str, &'a str) {
 #[async_trait]
 impl MessageStore for SqliteStore {
     async fn send(&self, message: &DirectMessage) -> StoreResult<()> {
-        let (low, high) = pair(&message.from, &message.to);
-        // The message and both members' conversations change together or not at all.
-        let mut transaction = self.pool.begin().await.map_err(unavailable)?;
-        sqlx::query(
-            "INSERT INTO direct_messages (id, low_id, high_id, sender, recipient, text, sent_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&message.id)
-        .bind(low)
-        .bind(high)
-        .bind(&message.from)
-        .bind(&message.to)
-        .bind(&message.text)
-        .bind(message.sent_at)
-        .execute(&mut *transaction)
-        .await
-        .map_err(unavailable)?;
-        for (owner, other, unread) in [
-            (&message.from, &message.to, 0),
-            (&message.to, &message.from, 1),
-        ] {
-            sqlx::query(
-                "INSERT INTO conversations (owner_id, other_id, last_message_id, unread)
-                 VALUES (?, ?, ?, ?)
-                 ON CONFLICT (owner_id, other_id) DO UPDATE SET
-                    last_message_id = max(last_message_id, excluded.last_message_id),
-                    unread = unread + excluded.unread",
-            )
-            .bind(owner)
-            .bind(other)
-            .bind(&message.id)
-            .bind(unread)
-            .execute(&mut *transaction)
-            .await
-            .map_err(unavailable)?;
-        }
-        transaction.commit().await.map_err(unavailable)
+        // The message and both members' conversations change together or not at all, in a
+        // transaction with the other messages sent meanwhile.
+        self.messages.write(message).await
     }
 
     async fn conversation(
@@ -122,6 +88,22 @@ impl MessageStore for SqliteStore {
             .fetch_one(&self.pool)
             .await
             .map_err(unavailable)
+    }
+
+    async fn unread_counts(&self, member: &str) -> StoreResult<UnreadCounts> {
+        let (conversations, notifications) = sqlx::query_as(
+            "SELECT
+                (SELECT COUNT(*) FROM conversations WHERE owner_id = ?1 AND unread > 0),
+                (SELECT COUNT(*) FROM notifications WHERE owner_id = ?1 AND read = 0)",
+        )
+        .bind(member)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(UnreadCounts {
+            conversations,
+            notifications,
+        })
     }
 }
 

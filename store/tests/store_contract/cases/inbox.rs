@@ -1,7 +1,7 @@
 //! Direct messages, conversations with their unread counts, and notifications.
 
 use pianorhythm_core::domain::inbox::{
-    DirectMessage, Notification, NotificationKind, KEPT_NOTIFICATIONS,
+    DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
 };
 use pianorhythm_store::ids::new_id;
 
@@ -86,6 +86,31 @@ pub async fn conversations_page_back_and_count_what_is_unread(backend: &mut Back
     assert!(store.conversations("nobody").await.unwrap().is_empty());
 }
 
+pub async fn messages_sent_at_once_are_all_kept_and_counted(backend: &mut Backend) {
+    let store = &backend.store.messages;
+    let writers: Vec<String> = (0..40).map(|n| format!("writer{n}")).collect();
+    // Every writer twice at once: writes that arrive together are stored together.
+    let sent: Vec<DirectMessage> = writers
+        .iter()
+        .chain(&writers)
+        .map(|writer| message(writer, "star", "at once"))
+        .collect();
+    let results = futures_util::future::join_all(sent.iter().map(|m| store.send(m))).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let conversations = store.conversations("star").await.unwrap();
+    assert_eq!(conversations.len(), writers.len());
+    assert!(
+        conversations.iter().all(|c| c.unread == 2),
+        "{conversations:?}"
+    );
+    assert_eq!(store.unread_conversations("star").await.unwrap(), 40);
+    for writer in &writers {
+        let kept = store.conversation("star", writer, None, 10).await.unwrap();
+        assert_eq!(kept.len(), 2, "{writer}");
+        assert_eq!(store.conversations(writer).await.unwrap()[0].unread, 0);
+    }
+}
+
 fn notification(owner: &str, n: u32) -> Notification {
     Notification {
         id: new_id(),
@@ -129,4 +154,21 @@ pub async fn notifications_keep_the_newest_and_are_read_together(backend: &mut B
         KEPT_NOTIFICATIONS
     );
     assert_eq!(store.notifications("bo").await.unwrap().len(), 1);
+
+    // The header's counts in one read: both kinds, each member's own.
+    backend
+        .store
+        .messages
+        .send(&message("cy", "ana", "hi"))
+        .await
+        .unwrap();
+    let counts = |conversations, notifications| UnreadCounts {
+        conversations,
+        notifications,
+    };
+    let messages = &backend.store.messages;
+    let ana = messages.unread_counts("ana").await.unwrap();
+    assert_eq!(ana, counts(1, KEPT_NOTIFICATIONS));
+    assert_eq!(messages.unread_counts("bo").await.unwrap(), counts(0, 1));
+    assert_eq!(messages.unread_counts("cy").await.unwrap(), counts(0, 0));
 }
