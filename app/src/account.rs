@@ -38,6 +38,7 @@ pub use settings::SettingsPage;
 pub use sign_in::SignInPage;
 pub use welcome::WelcomePage;
 
+use crate::error_words::in_words;
 use leptos::prelude::*;
 use pianorhythm_api::account::{error_for, Checked};
 
@@ -54,7 +55,7 @@ where
     move || {
         let message = result.with(|result| match result {
             Some(Ok(Err(errors))) => error_for(errors, field),
-            Some(Err(error)) if field == "form" => Some(error.to_string()),
+            Some(Err(error)) if field == "form" => Some(in_words(error)),
             _ => None,
         })?;
         Some(view! { <p class="field-error" role="alert">{message}</p> }.into_any())

@@ -1,3 +1,4 @@
+use crate::error_words::caught_in_words;
 use leptos::prelude::*;
 
 /// Renders the errors an `<ErrorBoundary>` caught, so a failure shows a message, not a blank page.
@@ -11,7 +12,7 @@ pub fn ErrorList(errors: ArcRwSignal<Errors>) -> impl IntoView {
                     errors
                         .get()
                         .into_iter()
-                        .map(|(_, error)| view! { <li>{error.to_string()}</li> })
+                        .map(|(_, error)| view! { <li>{caught_in_words(&error)}</li> })
                         .collect_view()
                 }}
             </ul>

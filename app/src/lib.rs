@@ -14,6 +14,7 @@
 //! - `server_fns_social`: the server functions for blocks, friends, messages, notifications
 //! - `preload` (ssr): naming the lazy modules a server-rendered page will need
 //! - `security` (ssr): the Content Security Policy of the pages
+//! - `error_words`: failures in words, never the framework's own text
 //! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
 //! - `account`: signing in and out, profiles and settings, the header's account corner
 //! - `components`: pieces shared by pages: the header, the piano, the instrument panel
@@ -32,6 +33,7 @@ pub mod account;
 mod browser;
 mod components;
 mod error_page;
+mod error_words;
 mod lazy_pages;
 pub mod live;
 mod lobby;

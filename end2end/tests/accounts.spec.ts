@@ -75,5 +75,5 @@ test('sign in, keep the account across a reload, share a profile, moderate the L
   await page.reload();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto('/profile');
-  await expect(page.getByRole('alert')).toContainText('sign in');
+  await expect(page.getByRole('alert')).toContainText('Sign in to edit a profile.');
 });

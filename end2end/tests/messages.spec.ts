@@ -64,7 +64,7 @@ test('two members message each other, live, from a profile, the header and the c
 test('a guest is asked to sign in to message', async ({ page }) => {
   await page.goto('/messages');
   await online(page);
-  await expect(page.getByRole('alert')).toContainText('sign in');
+  await expect(page.getByRole('alert')).toContainText('Sign in first.');
   await expect(page.getByRole('link', { name: 'Sign in', exact: true }).last()).toBeVisible();
 });
 

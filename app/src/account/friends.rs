@@ -9,6 +9,7 @@ use pianorhythm_api::{
     when::utc_minute,
 };
 
+use crate::error_words::in_words;
 use crate::{
     live::use_live,
     server_fns_social::{accept_friend, add_friend, list_friends, remove_friend},
@@ -20,7 +21,7 @@ type FriendList = RwSignal<Option<Result<Vec<FriendView>, String>>>;
 /// Reads the list (again) into `friends`.
 fn read_friends(friends: FriendList) {
     spawn_local(async move {
-        let list = list_friends().await.map_err(|error| error.to_string());
+        let list = list_friends().await.map_err(|error| in_words(&error));
         friends.set(Some(list));
     });
 }
@@ -120,7 +121,7 @@ fn AddFriendForm(friends: FriendList) -> impl IntoView {
                     Ok(format!("You and {} are friends.", friend.username))
                 }
                 Ok(friend) => Ok(format!("Asked {}.", friend.username)),
-                Err(error) => Err(error.to_string()),
+                Err(error) => Err(in_words(&error)),
             }));
             usertag.set(String::new());
             read_friends(friends);
@@ -181,7 +182,7 @@ fn FriendRow(friend: FriendView, friends: FriendList) -> impl IntoView {
             };
             match done {
                 Ok(()) => read_friends(friends),
-                Err(error) => friends.set(Some(Err(error.to_string()))),
+                Err(error) => friends.set(Some(Err(in_words(&error)))),
             }
         });
     };
@@ -243,7 +244,7 @@ pub fn FriendButton(player_id: String, usertag: String) -> impl IntoView {
             };
             match done {
                 Ok(()) => read_friends(friends),
-                Err(error) => friends.set(Some(Err(error.to_string()))),
+                Err(error) => friends.set(Some(Err(in_words(&error)))),
             }
         });
     };

@@ -19,6 +19,7 @@ use crate::{
 };
 
 use super::load_page;
+use crate::error_words::in_words;
 
 /// What a page read, once read: `None` while reading.
 type Read<T> = RwSignal<Option<Result<T, String>>>;
@@ -32,7 +33,7 @@ where
     let read: Read<T> = RwSignal::new(None);
     Effect::new(move || {
         let fetching = fetch();
-        spawn_local(async move { read.set(Some(fetching.await.map_err(|e| e.to_string()))) });
+        spawn_local(async move { read.set(Some(fetching.await.map_err(|e| in_words(&e)))) });
     });
     read
 }
@@ -65,7 +66,7 @@ fn ConversationList() -> impl IntoView {
         let latest = live.social.with(|news| news.inbox.message_id.clone());
         if seen.is_some_and(|seen| seen != latest) {
             spawn_local(async move {
-                let list = list_conversations().await.map_err(|e| e.to_string());
+                let list = list_conversations().await.map_err(|e| in_words(&e));
                 conversations.set(Some(list));
             });
         }
@@ -214,7 +215,7 @@ fn ConversationView(usertag: String) -> impl IntoView {
                         page.more = older.more;
                         page.messages.splice(0..0, older.messages);
                     }
-                    (page, Err(error)) => *page = Some(Err(error.to_string())),
+                    (page, Err(error)) => *page = Some(Err(in_words(&error))),
                     _ => {}
                 });
             });

@@ -10,6 +10,7 @@ use pianorhythm_api::{
 };
 
 use super::friends::FriendButton;
+use crate::error_words::in_words;
 use crate::{
     live::use_live,
     server_fns_social::{block_player, list_blocks, unblock_player},
@@ -109,7 +110,7 @@ pub fn BlockButton(player_id: String, name: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 match list_blocks().await {
                     Ok(list) => blocked.set(Some(list.iter().any(|b| b.player_id == player_id))),
-                    Err(error) => outcome.set(Some(Err(error.to_string()))),
+                    Err(error) => outcome.set(Some(Err(in_words(&error)))),
                 }
             });
         }
@@ -129,7 +130,7 @@ pub fn BlockButton(player_id: String, name: String) -> impl IntoView {
             if done.is_ok() {
                 blocked.set(Some(!was_blocked));
             }
-            outcome.set(Some(done.map_err(|error| error.to_string())));
+            outcome.set(Some(done.map_err(|error| in_words(&error))));
         });
     };
     view! {
@@ -293,9 +294,9 @@ where
     move || {
         result.with(|result| match result {
             Some(Ok(_)) => Some(view! { <p class="saved" role="status">{done}</p> }.into_any()),
-            Some(Err(error)) => Some(
-                view! { <p class="field-error" role="alert">{error.to_string()}</p> }.into_any(),
-            ),
+            Some(Err(error)) => {
+                Some(view! { <p class="field-error" role="alert">{in_words(error)}</p> }.into_any())
+            }
             None => None,
         })
     }

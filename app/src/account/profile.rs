@@ -4,6 +4,7 @@ use leptos::{form::ActionForm, prelude::*};
 use pianorhythm_api::account::Profile;
 
 use super::field_error;
+use crate::error_words::in_words;
 use crate::server_fns::{my_profile, UpdateProfile};
 
 #[component]
@@ -16,7 +17,7 @@ pub fn ProfilePage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match profile.await {
                         Ok(profile) => view! { <ProfileForm profile/> }.into_any(),
-                        Err(error) => view! { <SignInFirst error=error.to_string()/> }.into_any(),
+                        Err(error) => view! { <SignInFirst error=in_words(&error)/> }.into_any(),
                     }
                 })}
             </Suspense>

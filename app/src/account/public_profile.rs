@@ -7,6 +7,7 @@ use pianorhythm_api::account::{Profile, SignedIn};
 
 use super::friends::FriendButton;
 use super::player_tools::{BlockButton, ReportPlayerForm, RolesForm, SiteBanPlayerForm};
+use crate::error_words::in_words;
 use crate::server_fns::{user_profile, who_am_i};
 
 #[component]
@@ -28,7 +29,7 @@ pub fn PublicProfilePage() -> impl IntoView {
                         .into_any(),
                         Err(error) => view! {
                             <h1>"Profile"</h1>
-                            <p class="notice" role="alert">{error.to_string()}</p>
+                            <p class="notice" role="alert">{in_words(&error)}</p>
                         }
                         .into_any(),
                     }

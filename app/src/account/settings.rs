@@ -5,6 +5,7 @@ use leptos::{form::ActionForm, prelude::*, task::spawn_local};
 use pianorhythm_api::{account::Settings, social::BlockedPlayer};
 
 use super::{field_error, profile::SignInFirst};
+use crate::error_words::in_words;
 use crate::{
     server_fns::{my_settings, UpdateSettings},
     server_fns_social::{list_blocks, unblock_player},
@@ -28,7 +29,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(settings) => view! { <SettingsForm settings/> }.into_any(),
-                        Err(error) => view! { <SignInFirst error=error.to_string()/> }.into_any(),
+                        Err(error) => view! { <SignInFirst error=in_words(&error)/> }.into_any(),
                     }
                 })}
             </Suspense>
@@ -44,7 +45,7 @@ fn BlockedList() -> impl IntoView {
     let blocks = RwSignal::new(None::<Result<Vec<BlockedPlayer>, String>>);
     Effect::new(move || {
         spawn_local(async move {
-            let list = list_blocks().await.map_err(|error| error.to_string());
+            let list = list_blocks().await.map_err(|error| in_words(&error));
             blocks.set(Some(list));
         })
     });
@@ -56,7 +57,7 @@ fn BlockedList() -> impl IntoView {
                         list.retain(|blocked| blocked.player_id != player_id);
                     }
                 }),
-                Err(error) => blocks.set(Some(Err(error.to_string()))),
+                Err(error) => blocks.set(Some(Err(in_words(&error)))),
             }
         })
     };

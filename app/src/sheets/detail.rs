@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use pianorhythm_api::sheets::{SheetDetail, SheetEdit, SheetOverview, SheetSummary};
 
 use super::{difficulty_options, player::Practice};
+use crate::error_words::in_words;
 use crate::{
     account::field_error,
     server_fns::{delete_sheet, edit_sheet, favorite_sheet, get_sheet_overview},
@@ -28,7 +29,7 @@ pub fn SheetPage() -> impl IntoView {
                         Ok(overview) => view! { <SheetView overview/> }.into_any(),
                         Err(error) => view! {
                             <h1>"Sheet music"</h1>
-                            <p class="notice" role="alert">{error.to_string()}</p>
+                            <p class="notice" role="alert">{in_words(&error)}</p>
                         }
                         .into_any(),
                     }
@@ -82,7 +83,7 @@ fn SheetView(overview: SheetOverview) -> impl IntoView {
     });
     let failure = move || {
         let message = match (favorite.value().get(), remove.value().get()) {
-            (Some(Err(error)), _) | (_, Some(Err(error))) => error.to_string(),
+            (Some(Err(error)), _) | (_, Some(Err(error))) => in_words(&error),
             _ => return None,
         };
         Some(view! { <p class="error" role="alert">{message}</p> })

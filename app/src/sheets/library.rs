@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use pianorhythm_api::sheets::{SheetQuery, SheetSummary};
 
 use super::difficulty_options;
+use crate::error_words::in_words;
 use crate::server_fns::search_sheets;
 
 const PAGE_SIZE: u32 = 20;
@@ -101,7 +102,7 @@ pub fn SheetsPage() -> impl IntoView {
                                 }
                                 .into_any()
                             }
-                            Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                            Err(error) => view! { <p class="error" role="alert">{in_words(&error)}</p> }.into_any(),
                         }
                     })
                 }}

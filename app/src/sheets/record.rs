@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use pianorhythm_api::sheets::{Recording, SavedRecording};
 
 use super::module::{fetch_for_tool, SheetMusic};
+use crate::error_words::in_words;
 use crate::{
     account::field_error,
     live::use_live,
@@ -104,7 +105,7 @@ pub fn Recorder() -> impl IntoView {
         })
     };
     let midi_error = move || match to_midi.value().get() {
-        Some(Err(error)) => Some(view! { <p class="error" role="alert">{error.to_string()}</p> }),
+        Some(Err(error)) => Some(view! { <p class="error" role="alert">{in_words(&error)}</p> }),
         _ => None,
     };
     let member = move || !matches!(live.role.get().as_str(), "" | "guest");

@@ -5,6 +5,7 @@ use leptos::{ev::SubmitEvent, prelude::*};
 use pianorhythm_api::{staff::AuditView, when::utc_minute};
 use pianorhythm_core::domain::audit::AuditAction;
 
+use crate::error_words::in_words;
 use crate::server_fns_staff::audit_log;
 
 /// Entries on a page.
@@ -83,7 +84,7 @@ pub fn AuditLog() -> impl IntoView {
                 match entries.await {
                     Ok(list) if list.is_empty() => view! { <p class="hint">"No entries."</p> }.into_any(),
                     Ok(list) => view! { <AuditTable list/> }.into_any(),
-                    Err(error) => view! { <p class="notice" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{in_words(&error)}</p> }.into_any(),
                 }
             })}
         </Transition>

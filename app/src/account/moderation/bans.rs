@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use pianorhythm_api::{staff::BanView, when::utc_minute};
 
+use crate::error_words::in_words;
 use crate::server_fns_staff::{bans_in_force, LiftBan};
 
 /// How many bans the tab shows.
@@ -15,7 +16,7 @@ pub fn Bans() -> impl IntoView {
     let bans = Resource::new(move || lift.version().get(), |_| bans_in_force(0, SHOWN));
     view! {
         {move || lift.value().with(|result| match result {
-            Some(Err(error)) => Some(view! { <p class="field-error" role="alert">{error.to_string()}</p> }),
+            Some(Err(error)) => Some(view! { <p class="field-error" role="alert">{in_words(error)}</p> }),
             _ => None,
         })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -28,7 +29,7 @@ pub fn Bans() -> impl IntoView {
                         </ul>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="notice" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{in_words(&error)}</p> }.into_any(),
                 }
             })}
         </Transition>

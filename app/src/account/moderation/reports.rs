@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use pianorhythm_api::{staff::ReportView, when::utc_minute};
 
+use crate::error_words::in_words;
 use crate::server_fns_staff::{list_reports, CloseReport};
 
 /// The statuses to filter by: the value the server takes, and the label.
@@ -46,7 +47,7 @@ pub fn Reports() -> impl IntoView {
             <button on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
         </div>
         {move || close.value().with(|result| match result {
-            Some(Err(error)) => Some(view! { <p class="field-error" role="alert">{error.to_string()}</p> }),
+            Some(Err(error)) => Some(view! { <p class="field-error" role="alert">{in_words(error)}</p> }),
             _ => None,
         })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -59,7 +60,7 @@ pub fn Reports() -> impl IntoView {
                         </ul>
                     }
                     .into_any(),
-                    Err(error) => view! { <p class="notice" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => view! { <p class="notice" role="alert">{in_words(&error)}</p> }.into_any(),
                 }
             })}
         </Transition>

@@ -1,0 +1,26 @@
+import { test, expect } from './fixtures';
+import { online } from './helpers';
+
+// Failures in words: what a player reads when a server function fails is our sentence, never
+// the framework's text, in the place it happened.
+
+test('a page a guest may not use says so in words and offers Sign in', async ({ page }) => {
+  await page.goto('/settings');
+  await online(page);
+  const refusal = page.getByRole('alert').filter({ hasText: 'Sign in' }).first();
+  await expect(refusal).toContainText(/^Sign in/);
+  await expect(refusal.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(page.locator('body')).not.toContainText('server function');
+});
+
+test('a server function that cannot be reached says what happened and what to do', async ({ page }) => {
+  await page.goto('/');
+  await online(page);
+  // From now on the server's functions cannot be reached; the page itself is already here.
+  await page.route(/\/api\/[a-z_]+(\?|$)/, (route) => route.abort('connectionrefused'));
+  await page.getByRole('link', { name: 'Sheet music' }).first().click();
+  await expect(page).toHaveURL(/\/sheets/);
+  const failure = page.getByRole('alert').filter({ hasText: 'could not be reached' });
+  await expect(failure).toHaveText('The server could not be reached. Check your connection and try again.');
+  await expect(page.locator('body')).not.toContainText('server function');
+});
