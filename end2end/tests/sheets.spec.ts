@@ -66,6 +66,9 @@ test('a member uploads a Virtual Piano sheet; a player in a room finds it, pract
   await reader.getByLabel('Search sheets').fill('MYSTERIOUS');
   await reader.getByLabel('Search sheets').press('Enter');
   await expect(reader).toHaveURL(/q=MYSTERIOUS/);
+  // One sheet found: counted as one, and no pager for a single page.
+  await expect(reader.getByText('1 sheet', { exact: true })).toBeVisible();
+  await expect(reader.getByRole('navigation', { name: 'Pages' })).toHaveCount(0);
   await reader.getByRole('link', { name: 'Gnossienne No. 1' }).click();
   await expect(reader.getByRole('heading', { name: 'Gnossienne No. 1' })).toBeVisible();
   await expect(reader.getByText('satie')).toBeVisible();
@@ -181,4 +184,15 @@ test('a dense sheet played into a room meets the note quota, and stops when the 
   expect(await played()).toBe(atKick);
   // Every note-on and note-off of the whole sheet would be 2 × 4 × chords.
   expect(atKick).toBeLessThan(2 * 4 * chords);
+});
+
+test('a search that finds nothing says what to try and offers the upload', async ({ page }) => {
+  await page.goto('/sheets?q=zzzqqq-no-such-sheet');
+  await online(page);
+  await expect(page.getByRole('heading', { name: 'No sheet matches' })).toBeVisible();
+  await expect(page.getByText('Try fewer words')).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Sheets' })).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Pages' })).toHaveCount(0);
+  await page.locator('.empty-state').getByRole('link', { name: 'Upload a sheet' }).click();
+  await expect(page).toHaveURL(/\/sheets\/new$/);
 });

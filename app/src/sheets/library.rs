@@ -77,17 +77,24 @@ pub fn SheetsPage() -> impl IntoView {
                     let go = go.clone();
                     Suspend::new(async move {
                         match results.await {
+                            Ok(found) if found.total == 0 => {
+                                let searched = [param("q"), param("category"), param("difficulty")]
+                                    .iter()
+                                    .any(|value| !value.is_empty());
+                                view! { <NoSheets searched/> }.into_any()
+                            }
                             Ok(found) => {
                                 let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
                                 let current = page();
                                 let (q, c, d) = (param("q"), param("category"), param("difficulty"));
                                 let (previous, next) = (go.clone(), go.clone());
                                 let (pq, pc, pd) = (q.clone(), c.clone(), d.clone());
-                                view! {
-                                    <p class="count">{format!("{} sheets", found.total)}</p>
-                                    <ul class="sheet-list" aria-label="Sheets">
-                                        {found.data.into_iter().map(|sheet| view! { <SheetItem sheet/> }).collect_view()}
-                                    </ul>
+                                let count = match found.total {
+                                    1 => "1 sheet".to_owned(),
+                                    total => format!("{total} sheets"),
+                                };
+                                // A pager only when there is another page to go to.
+                                let pager = (pages > 1).then(|| view! {
                                     <nav class="pager" aria-label="Pages">
                                         <button disabled={current <= 1}
                                             on:click=move |_| previous(pq.clone(), pc.clone(), pd.clone(), current - 1)>
@@ -99,6 +106,13 @@ pub fn SheetsPage() -> impl IntoView {
                                             "Next"
                                         </button>
                                     </nav>
+                                });
+                                view! {
+                                    <p class="count">{count}</p>
+                                    <ul class="sheet-list" aria-label="Sheets">
+                                        {found.data.into_iter().map(|sheet| view! { <SheetItem sheet/> }).collect_view()}
+                                    </ul>
+                                    {pager}
                                 }
                                 .into_any()
                             }
@@ -108,6 +122,29 @@ pub fn SheetsPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// What an empty list says: an invitation to upload the first sheet, or, for a search that
+/// found nothing, what to try instead.
+#[component]
+fn NoSheets(searched: bool) -> impl IntoView {
+    let (heading, advice) = match searched {
+        false => (
+            "No sheets yet",
+            "Share the first one: a Virtual Piano sheet or a MIDI file.",
+        ),
+        true => (
+            "No sheet matches",
+            "Try fewer words, another category or any difficulty, or upload the sheet yourself.",
+        ),
+    };
+    view! {
+        <div class="empty-state">
+            <h2>{heading}</h2>
+            <p>{advice}</p>
+            <a class="button" href="/sheets/new">"Upload a sheet"</a>
+        </div>
     }
 }
 
