@@ -15,6 +15,7 @@
 //! - `preload` (ssr): naming the lazy modules a server-rendered page will need
 //! - `security` (ssr): the Content Security Policy of the pages
 //! - `error_words`: failures in words, never the framework's own text
+//! - `page_meta` (ssr): each page's title, description and link preview
 //! - `error_page`, `not_found`: the errors a boundary caught, and the 404 page
 //! - `account`: signing in and out, profiles and settings, the header's account corner
 //! - `components`: pieces shared by pages: the header, the piano, the instrument panel
@@ -42,6 +43,8 @@ mod not_found;
 #[cfg(feature = "hydrate")]
 mod notices;
 #[cfg(feature = "ssr")]
+mod page_meta;
+#[cfg(feature = "ssr")]
 mod preload;
 mod room;
 mod room_tools;
@@ -55,7 +58,7 @@ pub mod sheets;
 mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Stylesheet};
 use leptos_router::{
     components::{Route, Router, Routes},
     Lazy, ParamSegment, StaticSegment,
@@ -84,7 +87,6 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href=stylesheet/>
-        <Title text="PianoRhythm"/>
         <Router>
             <components::Header/>
             <main>

@@ -11,7 +11,7 @@ use std::{collections::HashMap, path::Path, sync::OnceLock};
 use leptos::{nonce::use_nonce, prelude::*, PrefetchLazyFn};
 use leptos_meta::MetaTags;
 
-use crate::{security, App};
+use crate::{page_meta, security, App};
 
 /// wasm-split's loader of the lazy modules, under the name the app's glue imports it by
 /// (`scripts/build.sh`).
@@ -20,6 +20,9 @@ const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 /// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     security::send_content_security_policy();
+    let path = use_context::<http::request::Parts>()
+        .map(|request| request.uri.path().to_owned())
+        .unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -28,6 +31,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                {page_meta::head_tags(&path)}
                 <MetaTags/>
             </head>
             <body>

@@ -7,6 +7,8 @@ import { online } from './helpers';
 test('a page a guest may not use says so in words and offers Sign in', async ({ page }) => {
   await page.goto('/settings');
   await online(page);
+  // The page's own title, as the server rendered it, kept once the page is live.
+  await expect(page).toHaveTitle('Settings · PianoRhythm');
   const refusal = page.getByRole('alert').filter({ hasText: 'Sign in' }).first();
   await expect(refusal).toContainText(/^Sign in/);
   await expect(refusal.getByRole('link', { name: 'Sign in' })).toBeVisible();

@@ -59,12 +59,82 @@ async fn lobby_is_rendered_on_the_server() {
     let response = server.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<title>PianoRhythm</title>"), "{html}");
+    assert!(
+        html.contains("<title>Play piano together online · PianoRhythm</title>"),
+        "{html}"
+    );
     // The Lobby's entry, its name followed by a hydration marker or the closing tag.
     assert!(html.contains(r#"<span class="room-name">Lobby<"#), "{html}");
     assert!(html.contains(r#"data-state="offline""#), "{html}");
     // The page loads the client bundle that hydrates it.
     assert!(html.contains("/pkg/pianorhythm.js"), "{html}");
+}
+
+#[tokio::test]
+async fn every_page_has_its_own_title_and_description_and_a_room_a_preview() {
+    let server = TestServer::start().await;
+    let pages = [
+        ("/", "Play piano together online"),
+        ("/room/Jazz%20Club", "Jazz Club"),
+        ("/sheets", "Sheet music"),
+        ("/sheets/new", "Upload a sheet"),
+        ("/sheets/665f1d009b1e8a0012ab34d0", "Sheet music"),
+        ("/signin", "Sign in"),
+        ("/settings", "Settings"),
+        ("/profile", "Your profile"),
+        ("/user/ada", "@ada"),
+        ("/friends", "Friends"),
+        ("/messages", "Messages"),
+        ("/notifications", "Notifications"),
+        ("/moderation", "Moderation"),
+        ("/no/such/page", "Page not found"),
+    ];
+    for (path, title) in pages {
+        let html = server.get(path).await.text().await.unwrap();
+        let head = &html[..html.find("</head>").unwrap()];
+        let expected = format!("<title>{title} · PianoRhythm</title>");
+        assert_eq!(head.matches("<title>").count(), 1, "{path}: {head}");
+        assert!(head.contains(&expected), "{path}: {head}");
+        if path != "/no/such/page" {
+            assert!(
+                head.contains(r#"<meta name="description" content=""#),
+                "{path}: {head}"
+            );
+            assert!(
+                head.contains(r#"<meta property="og:image" content="/preview.png""#),
+                "{path}"
+            );
+        }
+    }
+    // A room's link, pasted in a chat, invites to play there.
+    let room = server.get("/room/Jazz%20Club").await.text().await.unwrap();
+    assert!(
+        room.contains(r#"<meta property="og:title" content="Play piano with me in Jazz Club""#),
+        "{room}"
+    );
+    // A name that looks like markup stays text.
+    let odd = server
+        .get("/room/%3Cb%3EBold%3C%2Fb%3E")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        odd.contains("<title>&lt;b&gt;Bold&lt;/b&gt; · PianoRhythm</title>"),
+        "{odd}"
+    );
+    assert!(!odd.contains("<b>Bold"), "{odd}");
+    // And the picture it shows is one of the site's public files (copied into the site root
+    // by the build), 1200 × 630 as link previews want.
+    let public = concat!(env!("CARGO_MANIFEST_DIR"), "/../public/preview.png");
+    let png = std::fs::read(public).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1200, 630));
+    std::fs::write(server.site.path().join("preview.png"), &png).unwrap();
+    let image = server.get("/preview.png").await;
+    assert_eq!(image.status(), StatusCode::OK);
+    assert_eq!(image.headers()["content-type"], "image/png");
 }
 
 #[tokio::test]
