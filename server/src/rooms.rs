@@ -85,7 +85,9 @@ pub struct RoomService {
 
 /// A ticket into a room, and how many seconds it is good for.
 pub struct IssuedTicket {
+    /// The signed ticket, for `/ws?v=1&ticket=`.
     pub ticket: String,
+    /// Seconds it is good for.
     pub expires_in: u64,
 }
 

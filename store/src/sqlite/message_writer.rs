@@ -17,13 +17,16 @@ const QUEUE: usize = 1024;
 
 /// A message waiting to be written, and who waits for it.
 struct Waiting {
+    /// The message to write.
     message: DirectMessage,
+    /// Told once the message is durable, or why it could not be written.
     written: oneshot::Sender<StoreResult<()>>,
 }
 
 /// Queues messages for the task that writes them.
 #[derive(Clone, Debug)]
 pub(super) struct MessageWriter {
+    /// Where messages wait for the writing task.
     queue: mpsc::Sender<Waiting>,
 }
 
