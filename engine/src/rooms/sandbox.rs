@@ -134,29 +134,30 @@ impl Sandbox {
 
     /// Joins `client`'s player, with `proof` standing for a checked password.
     pub fn join(&mut self, client: usize, proof: Option<String>) -> Result<(), RoomError> {
-        let origin = self.origin(client);
-        let (reply, mut answer) = oneshot::channel();
-        self.room.handle(RoomCommand::Join {
-            participant: participant(&origin),
-            origin,
-            proof,
-            blocked: self.clients[client].blocked.clone(),
-            check_only: false,
-            reply,
-        });
-        answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))
+        let blocked = self.clients[client].blocked.clone();
+        self.ask_to_join(client, proof, blocked, false)
     }
 
     /// Whether `client`'s player would be let in with `proof`, without joining.
     pub fn check(&mut self, client: usize, proof: Option<String>) -> Result<(), RoomError> {
+        self.ask_to_join(client, proof, BlockedPlayers::default(), true)
+    }
+
+    fn ask_to_join(
+        &mut self,
+        client: usize,
+        proof: Option<String>,
+        blocked: BlockedPlayers,
+        check_only: bool,
+    ) -> Result<(), RoomError> {
         let origin = self.origin(client);
         let (reply, mut answer) = oneshot::channel();
         self.room.handle(RoomCommand::Join {
             participant: participant(&origin),
             origin,
             proof,
-            blocked: BlockedPlayers::default(),
-            check_only: true,
+            blocked,
+            check_only,
             reply,
         });
         answer.try_recv().unwrap_or(Err(RoomError::RoomNotFound))

@@ -66,15 +66,12 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<Waiting>) {
         return;
     }
     for waiting in batch.drain(..) {
-        let alone = async {
-            let mut transaction = pool.begin().await.map_err(unavailable)?;
-            insert(&mut transaction, &waiting.message).await?;
-            transaction.commit().await.map_err(unavailable)
-        };
-        let _ = waiting.written.send(alone.await);
+        let alone = write_together(pool, std::slice::from_ref(&waiting)).await;
+        let _ = waiting.written.send(alone);
     }
 }
 
+/// Writes the messages of `batch` in one transaction.
 async fn write_together(pool: &SqlitePool, batch: &[Waiting]) -> StoreResult<()> {
     let mut transaction = pool.begin().await.map_err(unavailable)?;
     for waiting in batch {
