@@ -59,7 +59,7 @@ export default defineConfig({
       // as the suite opens, as an operator would for a known gateway. Per-player limits stay.
       GUESTS_PER_ADDRESS: '100',
       MAX_CONNECTIONS_PER_ADDRESS: '1000',
-      // Sign-in through the local provider; its `root-1` is an admin.
+      // Sign-in through the local provider; its `root-1` and the accessibility scan's curators are admins.
       OAUTH_LOCAL_CLIENT_ID: 'pianorhythm',
       OAUTH_LOCAL_CLIENT_SECRET: 'secret',
       OAUTH_LOCAL_AUTH_URL: `${oauthIssuer}/authorize`,
@@ -67,7 +67,7 @@ export default defineConfig({
       OAUTH_LOCAL_USERINFO_URL: `${oauthIssuer}/userinfo`,
       OAUTH_LOCAL_SCOPES: 'openid profile',
       OAUTH_LOCAL_LABEL: 'Local ID',
-      ADMINS: 'local:root-1',
+      ADMINS: 'local:root-1,local:curator-dark,local:curator-light',
     },
   }],
 });

@@ -84,11 +84,58 @@ pub struct ProfileForm {
     pub location: String,
 }
 
+/// How the pages are drawn. The server puts it on every page's `<html>` element
+/// (`data-theme`), so a page never shows the other theme first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// Light or dark as the device is set.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    /// Every theme, in the order the settings page offers them.
+    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+    /// The cookie a guest's choice is kept in (a member's is in their settings).
+    pub const COOKIE: &'static str = "theme";
+
+    /// The name it is stored and sent by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::System => "system",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// What the settings page calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::System => "System",
+            Theme::Light => "Light",
+            Theme::Dark => "Dark",
+        }
+    }
+
+    /// The theme a stored or posted name means. "default" is what "system" was first called,
+    /// and is still found in older settings.
+    pub fn from_name(name: &str) -> Option<Theme> {
+        match name {
+            "system" | "default" => Some(Theme::System),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+}
+
 /// One's settings, as shown and as changed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Settings {
-    /// "default", "light" or "dark".
+    /// "system", "light" or "dark" (see [`Theme`]).
     pub theme: String,
     /// Whether to be told of mentions and invitations.
     pub notifications: bool,

@@ -8,7 +8,7 @@ use http::request::Parts;
 use pianorhythm_core::rooms::RoomSummary;
 
 use crate::{
-    account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
+    account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn, Theme},
     inbox::{ConversationPage, ConversationSummary, MessageView, NotificationView},
     sheets::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
@@ -62,6 +62,9 @@ pub trait AccountService: Send + Sync {
     ) -> Result<Checked<Settings>, String>;
     /// Someone's profile by usertag, as the caller may see it.
     async fn public_profile(&self, request: &Parts, usertag: String) -> Result<Profile, String>;
+    /// The theme anyone may choose: kept in a member's settings; a guest's is kept in a
+    /// cookie by the caller of this.
+    async fn choose_theme(&self, request: &Parts, theme: String) -> Result<Checked<Theme>, String>;
 }
 
 pub type SharedAccounts = Arc<dyn AccountService>;

@@ -14,6 +14,22 @@ pub fn utc_minute(ms: i64) -> String {
     )
 }
 
+/// How long a room has been going at `now_ms`, begun at `since_ms`, as its card in the lobby
+/// says it: "Started just now", "Active for 5 min", "… 2 h", "… 3 days". `None` when the start
+/// is not known (0).
+pub fn active_for(since_ms: i64, now_ms: i64) -> Option<String> {
+    if since_ms <= 0 {
+        return None;
+    }
+    let minutes = (now_ms - since_ms).max(0) / 60_000;
+    Some(match minutes {
+        0 => "Started just now".to_owned(),
+        1..60 => format!("Active for {minutes} min"),
+        60..2_880 => format!("Active for {} h", minutes / 60),
+        _ => format!("Active for {} days", minutes / 1_440),
+    })
+}
+
 /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -46,5 +62,19 @@ mod tests {
         assert_eq!(utc_minute(1_709_164_800_000), "2024-02-29 00:00 UTC");
         assert_eq!(utc_minute(1_709_251_200_000), "2024-03-01 00:00 UTC");
         assert_eq!(utc_minute(-60_000), "1969-12-31 23:59 UTC");
+    }
+
+    #[test]
+    fn how_long_a_room_has_been_going_reads_in_the_largest_whole_unit() {
+        let start = 1_796_515_200_000;
+        let after = |ms: i64| active_for(start, start + ms);
+        assert_eq!(after(59_999).as_deref(), Some("Started just now"));
+        assert_eq!(after(5 * 60_000).as_deref(), Some("Active for 5 min"));
+        assert_eq!(after(119 * 60_000).as_deref(), Some("Active for 1 h"));
+        assert_eq!(after(47 * 3_600_000).as_deref(), Some("Active for 47 h"));
+        assert_eq!(after(3 * 86_400_000).as_deref(), Some("Active for 3 days"));
+        // A clock behind the room's own, and a start nobody knows.
+        assert_eq!(after(-5_000).as_deref(), Some("Started just now"));
+        assert_eq!(active_for(0, start), None);
     }
 }

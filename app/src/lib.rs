@@ -9,6 +9,7 @@
 //! - `live`: the player's live view of the server, as signals
 //! - `music`: a sheet's playback, a room's recorder and the sheet player's state
 //! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
+//! - `recent_rooms`: the rooms a player was in lately, remembered in the browser
 //! - `server_fns`: the server functions, adapters to the server's services
 //! - `server_fns_staff`: the server functions for reports and the staff pages
 //! - `server_fns_social`: the server functions for blocks, friends, messages, notifications
@@ -46,6 +47,7 @@ mod notices;
 mod page_meta;
 #[cfg(feature = "ssr")]
 mod preload;
+mod recent_rooms;
 mod room;
 mod room_tools;
 #[cfg(feature = "ssr")]

@@ -7,6 +7,7 @@ mod finder;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use pianorhythm_api::when;
 use pianorhythm_core::{protocol, rooms::RoomSummary};
 
 use self::finder::{find, Finder, Order};
@@ -83,6 +84,8 @@ fn LiveRoomList(initial: Vec<RoomSummary>, finder: RwSignal<Finder>) -> impl Int
         let live = live.clone();
         move |_| {
             hydrated.set(true);
+            // Only in the browser, once hydrated: the server cannot know them.
+            finder.update(|finder| finder.recent = crate::recent_rooms::recent());
             live.show_room_list(true);
         }
     });
@@ -116,27 +119,64 @@ fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
     if rooms.is_empty() {
         return view! { <p class="hint" role="status">"No room matches."</p> }.into_any();
     }
+    let now = now_ms();
     view! {
         <ul class="room-list" aria-label="Rooms">
-            {rooms
-                .into_iter()
-                .map(|room| {
-                    let players = format!("{} / {}", room.player_count, room.max_players);
-                    let href = room_path(&room.name);
-                    view! {
-                        <li class="room">
-                            <A href=href>
-                                <span class="room-name">{room.name}</span>
-                                {room.has_password.then(|| view! { <span class="lock" title="Password">" 🔒"</span> })}
-                                <span class="room-players">{players}</span>
-                            </A>
-                        </li>
-                    }
-                })
-                .collect_view()}
+            {rooms.into_iter().map(|room| view! { <RoomCard room now/> }).collect_view()}
         </ul>
     }
     .into_any()
+}
+
+/// A room as the lobby shows it: its name, whether it asks for a password or is full, how many
+/// play and who (the first few, in their colours), and how long it has been going.
+#[component]
+fn RoomCard(room: RoomSummary, now: i64) -> impl IntoView {
+    let players = format!("{} / {}", room.player_count, room.max_players);
+    let full = finder::is_full(&room);
+    let more = (room.player_count as usize).saturating_sub(room.players.len());
+    let who = room
+        .players
+        .into_iter()
+        .map(|player| {
+            let color = format!("background:{}", player.color);
+            view! { <li><span class="swatch" style=color></span>{player.name}</li> }
+        })
+        .collect_view();
+    let since = when::active_for(room.created_at, now);
+    view! {
+        <li class="room card">
+            <A href=room_path(&room.name)>
+                <span class="title">
+                    <span class="room-name">{room.name}</span>
+                    {room.has_password.then(|| view! { <span class="badge quiet">"🔒 Password"</span> })}
+                    {full.then(|| view! { <span class="badge warn">"Full"</span> })}
+                    <span class="room-players" title="Players">{players}</span>
+                </span>
+                {match room.player_count {
+                    0 => view! { <span class="meta">"No one here yet"</span> }.into_any(),
+                    _ => view! {
+                        <ul class="who" aria-label="Playing">
+                            {who}
+                            {(more > 0).then(|| view! { <li class="meta">{format!("+{more} more")}</li> })}
+                        </ul>
+                    }.into_any(),
+                }}
+                {since.map(|since| view! { <span class="since">{since}</span> })}
+            </A>
+        </li>
+    }
+}
+
+/// Now, in Unix ms, wherever the page is rendered.
+fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    let now = js_sys::Date::now() as i64;
+    #[cfg(not(feature = "hydrate"))]
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_millis() as i64);
+    now
 }
 
 #[component]

@@ -103,14 +103,22 @@ pub async fn my_settings() -> Result<Settings, ServerFnError> {
         .map_err(ServerFnError::new)
 }
 
-/// `notifications` is a checkbox: present ("on") when ticked, absent otherwise.
+/// `notifications` is a checkbox: present ("on") when ticked, absent otherwise. Without a
+/// `theme` (the settings page chooses it in a form of its own), the theme is kept.
 #[server(endpoint = "update_settings")]
 pub async fn update_settings(
-    theme: String,
+    theme: Option<String>,
     privacy: String,
     notifications: Option<String>,
 ) -> Result<Checked<Settings>, ServerFnError> {
     let (accounts, request) = accounts();
+    let theme = match theme {
+        Some(theme) => theme,
+        None => {
+            let current = accounts.settings(&request).await;
+            current.map_err(ServerFnError::new)?.theme
+        }
+    };
     let settings = Settings {
         theme,
         notifications: notifications.is_some(),
@@ -120,6 +128,31 @@ pub async fn update_settings(
         .update_settings(&request, settings)
         .await
         .map_err(ServerFnError::new)
+}
+
+/// The theme the pages are drawn in, for anyone: kept in a member's settings, and in a cookie
+/// (a guest's only record of it) that the server reads on every page.
+#[server(endpoint = "choose_theme")]
+pub async fn choose_theme(theme: String) -> Result<Checked<String>, ServerFnError> {
+    use pianorhythm_api::account::Theme;
+    let (accounts, request) = accounts();
+    let chosen = accounts
+        .choose_theme(&request, theme)
+        .await
+        .map_err(ServerFnError::new)?;
+    Ok(chosen.map(|theme| {
+        // A year, renewed with each choice. Not a secret: no page script needs to read it.
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+            Theme::COOKIE,
+            theme.name()
+        );
+        if let Ok(cookie) = http::HeaderValue::from_str(&cookie) {
+            let response = expect_context::<leptos_axum::ResponseOptions>();
+            response.append_header(http::header::SET_COOKIE, cookie);
+        }
+        theme.name().to_owned()
+    }))
 }
 
 #[server(endpoint = "user_profile")]

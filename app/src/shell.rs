@@ -10,6 +10,7 @@ use std::{collections::HashMap, path::Path, sync::OnceLock};
 
 use leptos::{nonce::use_nonce, prelude::*, PrefetchLazyFn};
 use leptos_meta::MetaTags;
+use pianorhythm_api::account::Theme;
 
 use crate::{page_meta, security, App};
 
@@ -20,15 +21,28 @@ const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
 /// The document around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     security::send_content_security_policy();
-    let path = use_context::<http::request::Parts>()
+    let request = use_context::<http::request::Parts>();
+    let path = request
+        .as_ref()
         .map(|request| request.uri.path().to_owned())
         .unwrap_or_default();
+    // Found by the server before rendering (`page_theme`): the page is drawn in it from its
+    // first paint, and the browser's own colours (before the stylesheet) agree.
+    let theme = request
+        .and_then(|request| request.extensions.get::<Theme>().copied())
+        .unwrap_or_default();
+    let color_scheme = match theme {
+        Theme::System => "light dark",
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    };
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=theme.name()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content=color_scheme/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 {page_meta::head_tags(&path)}

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { createRoom, newPlayer, online } from './helpers';
+import { createRoom, myName, newPlayer, online } from './helpers';
 
 test('the lobby is rendered on the server, before any JavaScript runs', async ({ request }) => {
   const response = await request.get('/');
@@ -83,4 +83,39 @@ test('rooms are found by name, ordered by players, name or age, and full ones ca
   await expect(listed.first()).toHaveText('Lobby');
   await page.getByLabel('Search rooms').fill('no such room');
   await expect(page.getByRole('status').filter({ hasText: 'No room matches.' })).toBeVisible();
+});
+
+test('each room\'s card shows who is playing, whether it is full or asks a password, and how long it has been going; rooms visited lately come first', async ({ page, browser, baseURL }) => {
+  const host = await newPlayer(browser, baseURL);
+  await createRoom(host, 'Card Duo', { maxPlayers: 2 });
+  const hostName = await myName(host);
+  const locked = await newPlayer(browser, baseURL);
+  await createRoom(locked, 'Card Locked', { password: 'sesame' });
+
+  await page.goto('/');
+  await online(page);
+  const card = (name: string) => page.getByRole('list', { name: 'Rooms' }).getByRole('listitem').filter({ has: page.locator('.room-name', { hasText: name }) });
+  await expect(card('Card Duo').getByRole('list', { name: 'Playing' })).toHaveText(hostName);
+  await expect(card('Card Duo')).toContainText('1 / 2');
+  await expect(card('Card Duo')).toContainText(/Started just now|Active for \d+ min/);
+  await expect(card('Card Duo')).not.toContainText('Full');
+  await expect(card('Card Locked')).toContainText('Password');
+
+  // A second player fills it: the card names both and says it is full.
+  const second = await newPlayer(browser, baseURL);
+  await second.goto('/room/Card%20Duo');
+  await expect(second.getByRole('list', { name: 'Players' }).getByRole('listitem')).toHaveCount(2);
+  await expect(card('Card Duo').getByRole('list', { name: 'Playing' }).getByRole('listitem')).toHaveCount(2);
+  await expect(card('Card Duo')).toContainText('Full');
+
+  // The one room this player was in lately comes right after the Lobby, whatever the order.
+  await page.goto('/room/Card%20Locked');
+  await page.getByLabel('Room password').fill('sesame');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page.getByRole('list', { name: 'Players' })).toContainText('(you)');
+  await page.getByRole('link', { name: 'PianoRhythm' }).click();
+  const listed = page.getByRole('list', { name: 'Rooms' }).locator('.room-name');
+  await expect(listed.nth(1)).toHaveText('Card Locked');
+  await page.getByLabel('Sort by').selectOption({ label: 'Name' });
+  await expect(listed.nth(1)).toHaveText('Card Locked');
 });

@@ -46,3 +46,20 @@ test('the note trail rises above the keys played, for everyone, until turned off
   await expect(alice.getByLabel('Note trail')).not.toBeChecked();
   await expect(alice.locator('.note-trail')).toHaveCount(0);
 });
+
+test('with reduced motion asked for, a still bar stands over a held key and goes when released', async ({ browser, baseURL }) => {
+  const player = await newPlayer(browser, baseURL);
+  await player.emulateMedia({ reducedMotion: 'reduce' });
+  await player.goto('/room/Lobby');
+  await online(player);
+  await expect(player.locator('.note-trail')).toBeVisible();
+
+  await player.keyboard.down('t');
+  await expect.poll(() => paintedAbove(player, 60)).toBeGreaterThan(10);
+  // A moving bar grows by tens of pixels in half a second; a still one not at all.
+  const first = await paintedAbove(player, 60);
+  await player.waitForTimeout(500);
+  expect(await paintedAbove(player, 60)).toBe(first);
+  await player.keyboard.up('t');
+  await expect.poll(() => paintedAbove(player, 60)).toBe(0);
+});

@@ -8,6 +8,7 @@
 //! - `guest_session`: a page visit starts the visitor's session
 //! - `health`: liveness and readiness probes
 //! - `limits`: request rates per address, body sizes, the time to read and answer
+//! - `page_theme`: the theme a page is drawn in, found before it is rendered
 //! - `request_metrics`: requests counted for Prometheus
 //! - `serve`: accepting connections, with a header timeout and a cap on open ones
 //! - `sessions`: sessions stored or kept in memory
@@ -23,6 +24,7 @@ pub mod cross_site;
 mod guest_session;
 pub mod health;
 pub mod limits;
+mod page_theme;
 mod request_metrics;
 pub mod serve;
 pub mod sessions;
@@ -137,6 +139,10 @@ pub fn router(site: &Site, state: AppState, sessions: PersistentSessions) -> Rou
         .layer(middleware::from_fn_with_state(
             state.accounts.clone(),
             upload_gate::check,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.accounts.clone(),
+            page_theme::find,
         ));
     let router = Router::new()
         .route("/health", get(health::health))

@@ -138,6 +138,51 @@ async fn every_page_has_its_own_title_and_description_and_a_room_a_preview() {
 }
 
 #[tokio::test]
+async fn a_guests_theme_comes_from_their_cookie_on_every_page_and_only_known_themes_are_kept() {
+    let server = TestServer::start().await;
+    let theme_of = |cookie: &'static str, path: &'static str| {
+        let request = reqwest::Client::new().get(server.url(path));
+        async move {
+            let request = match cookie {
+                "" => request,
+                cookie => request.header("cookie", cookie),
+            };
+            let html = request.send().await.unwrap().text().await.unwrap();
+            let start = html.find("<html").unwrap();
+            html[start..start + html[start..].find('>').unwrap()].to_owned()
+        }
+    };
+    assert_eq!(theme_of("", "/").await, r#"<html lang="en" data-theme="system""#);
+    for path in ["/", "/room/Lobby", "/sheets", "/settings", "/no/such/page"] {
+        let html = theme_of("theme=light", path).await;
+        assert_eq!(html, r#"<html lang="en" data-theme="light""#, "{path}");
+    }
+    // Anything else is the default, never copied into the page.
+    let forged = theme_of(r#"theme="><script>"#, "/").await;
+    assert_eq!(forged, r#"<html lang="en" data-theme="system""#);
+
+    // Choosing one sets the cookie; an unknown one is refused in words and sets nothing.
+    let client = reqwest::Client::new();
+    let choose = |theme: &'static str| {
+        client
+            .post(server.url("/api/choose_theme"))
+            .header("accept", "application/json")
+            .form(&[("theme", theme)])
+            .send()
+    };
+    let chosen = choose("dark").await.unwrap();
+    let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("theme=dark; Path=/; Max-Age=31536000"), "{cookie}");
+    assert_eq!(chosen.json::<Value>().await.unwrap(), json!({ "Ok": "dark" }));
+    let refused = choose("purple").await.unwrap();
+    assert!(refused.headers().get_all("set-cookie").iter().all(|cookie| {
+        !cookie.to_str().unwrap().starts_with("theme=")
+    }));
+    let refused: Value = refused.json().await.unwrap();
+    assert_eq!(refused["Err"][0]["field"], "theme");
+}
+
+#[tokio::test]
 async fn unknown_page_gets_the_not_found_page_with_404() {
     let server = TestServer::start().await;
     let response = server.get("/no/such/page").await;

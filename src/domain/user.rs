@@ -88,7 +88,8 @@ pub struct UserSettings {
 }
 
 impl UserSettings {
-    pub const THEMES: [&'static str; 3] = ["default", "light", "dark"];
+    /// "default" is what "system" was first called, still found in older settings.
+    pub const THEMES: [&'static str; 4] = ["system", "light", "dark", "default"];
     pub const PRIVACY: [&'static str; 4] = ["public", "members", "friends", "private"];
 
     pub fn validated(self) -> Result<Self, Invalid> {
@@ -111,7 +112,7 @@ impl UserSettings {
 impl Default for UserSettings {
     fn default() -> Self {
         Self {
-            theme: "default".into(),
+            theme: "system".into(),
             notifications: true,
             privacy: "public".into(),
             instrument: None,

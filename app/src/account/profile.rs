@@ -29,7 +29,10 @@ pub fn ProfilePage() -> impl IntoView {
 #[component]
 pub fn SignInFirst(error: String) -> impl IntoView {
     view! {
-        <p class="notice" role="alert">{error} " " <a href="/signin">"Sign in"</a></p>
+        <div class="panel sign-in-first" role="alert">
+            <p>{error}</p>
+            <a class="button primary" href="/signin">"Sign in"</a>
+        </div>
     }
 }
 

@@ -1,17 +1,20 @@
-//! `/settings`: theme, notifications and who sees one's profile (members), and whom one blocks
-//! (everyone: a guest's list is kept with their session).
+//! `/settings`: the theme (everyone: a guest's is kept in a cookie), notifications and who
+//! sees one's profile (members), and whom one blocks (everyone: a guest's list is kept with
+//! their session).
 
 use leptos::{form::ActionForm, prelude::*, task::spawn_local};
-use pianorhythm_api::{account::Settings, social::BlockedPlayer};
+use pianorhythm_api::{
+    account::{Settings, Theme},
+    social::BlockedPlayer,
+};
 
 use super::{field_error, profile::SignInFirst};
 use crate::error_words::in_words;
 use crate::{
-    server_fns::{my_settings, UpdateSettings},
+    server_fns::{my_settings, ChooseTheme, UpdateSettings},
     server_fns_social::{list_blocks, unblock_player},
 };
 
-const THEMES: [(&str, &str); 3] = [("default", "Default"), ("light", "Light"), ("dark", "Dark")];
 const PRIVACY: [(&str, &str); 4] = [
     ("public", "Everyone"),
     ("members", "Signed-in players"),
@@ -25,6 +28,7 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <section class="page settings">
             <h1>"Settings"</h1>
+            <ThemeForm/>
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
@@ -94,39 +98,84 @@ fn BlockedList() -> impl IntoView {
     }
 }
 
+/// "Dark", "Light" or "System", for anyone. Works before the page is live (the form posts and
+/// the server draws the next page in the new theme); once live, the page changes at once.
+#[component]
+fn ThemeForm() -> impl IntoView {
+    let choose = ServerAction::<ChooseTheme>::new();
+    let result = choose.value();
+    Effect::new(move |_| {
+        if let Some(Ok(Ok(_theme))) = result.get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(page) = document().document_element() {
+                let _ = page.set_attribute("data-theme", &_theme);
+            }
+        }
+    });
+    let current = current_theme();
+    let options = Theme::ALL
+        .map(|theme| {
+            view! { <option value=theme.name() selected=theme == current>{theme.label()}</option> }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" aria-labelledby="appearance">
+            <h2 id="appearance">"Appearance"</h2>
+            <ActionForm action=choose attr:class="form">
+                <label for="theme">"Theme"</label>
+                <select id="theme" name="theme">{options}</select>
+                {move || field_error(result, "theme")}
+                <button type="submit">"Save theme"</button>
+                {move || matches!(result.get(), Some(Ok(Ok(_))))
+                    .then(|| view! { <p class="saved" role="status">"Theme saved."</p> })}
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The theme this page was drawn in: the server put it on the `<html>` element.
+fn current_theme() -> Theme {
+    #[cfg(feature = "ssr")]
+    let theme = use_context::<http::request::Parts>()
+        .and_then(|request| request.extensions.get::<Theme>().copied());
+    #[cfg(not(feature = "ssr"))]
+    let theme = document()
+        .document_element()
+        .and_then(|page| page.get_attribute("data-theme"))
+        .and_then(|name| Theme::from_name(&name));
+    theme.unwrap_or_default()
+}
+
 #[component]
 fn SettingsForm(settings: Settings) -> impl IntoView {
     let save = ServerAction::<UpdateSettings>::new();
     let result = save.value();
     let error = move |field: &'static str| field_error(result, field);
-    let options = |choices: &'static [(&'static str, &'static str)], current: String| {
-        choices
-            .iter()
-            .map(|&(value, label)| {
-                view! { <option value=value selected=current == value>{label}</option> }
-            })
-            .collect_view()
-    };
+    let privacy = PRIVACY
+        .map(|(value, label)| {
+            view! { <option value=value selected=settings.privacy == value>{label}</option> }
+        })
+        .collect_view();
     view! {
-        <ActionForm action=save attr:class="form">
-            <label for="theme">"Theme"</label>
-            <select id="theme" name="theme">{options(&THEMES, settings.theme)}</select>
-            {error("theme")}
-            <label class="check">
-                <input type="checkbox" name="notifications" checked=settings.notifications
-                    on:change=move |_event| {
-                        #[cfg(feature = "hydrate")]
-                        crate::browser::alerts::choose(event_target_checked(&_event));
-                    }/>
-                "Notifications (also the browser's own while this tab is hidden)"
-            </label>
-            <label for="privacy">"Who sees my profile"</label>
-            <select id="privacy" name="privacy">{options(&PRIVACY, settings.privacy)}</select>
-            {error("privacy")}
-            <button type="submit">"Save"</button>
-            {error("form")}
-            {move || matches!(result.get(), Some(Ok(Ok(_))))
-                .then(|| view! { <p class="saved" role="status">"Saved."</p> })}
-        </ActionForm>
+        <section class="panel" aria-labelledby="account-settings">
+            <h2 id="account-settings">"Account"</h2>
+            <ActionForm action=save attr:class="form">
+                <label class="check">
+                    <input type="checkbox" name="notifications" checked=settings.notifications
+                        on:change=move |_event| {
+                            #[cfg(feature = "hydrate")]
+                            crate::browser::alerts::choose(event_target_checked(&_event));
+                        }/>
+                    "Notifications (also the browser's own while this tab is hidden)"
+                </label>
+                <label for="privacy">"Who sees my profile"</label>
+                <select id="privacy" name="privacy">{privacy}</select>
+                {error("privacy")}
+                <button type="submit">"Save"</button>
+                {error("form")}
+                {move || matches!(result.get(), Some(Ok(Ok(_))))
+                    .then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+            </ActionForm>
+        </section>
     }
 }

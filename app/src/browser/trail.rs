@@ -1,5 +1,7 @@
 //! The note trail: a bar in the player's colour rises from each key while it sounds and drifts
-//! up once released, drawn on a canvas above the keys.
+//! up once released, drawn on a canvas above the keys. A player whose device asks for less
+//! motion (`prefers-reduced-motion`) gets still bars instead: one stands over each key while it
+//! sounds and goes when it is released.
 //!
 //! Nothing here reads the page's layout per note: where each key sits is measured once when the
 //! canvas appears and again only when it is resized (a `ResizeObserver`), so a note costs a
@@ -23,6 +25,8 @@ use super::{frames, storage};
 const RISE_PX_PER_S: f64 = 90.0;
 /// Whether the trail is shown, remembered ("off" once turned off).
 const REMEMBERED: &str = "pianorhythm.note-trail";
+/// How much of the canvas's height a still bar stands (reduced motion).
+const STILL_HEIGHT: f64 = 0.6;
 /// Bars kept at most: beyond, the oldest go (at a thousand notes a second, a few seconds' worth).
 const MAX_BARS: usize = 4096;
 
@@ -67,6 +71,8 @@ struct Trail {
     canvas: Option<Canvas>,
     /// The bars sounding or still in view, oldest first.
     bars: VecDeque<Bar>,
+    /// Bars stand still (the device asks for reduced motion), read when the canvas appears.
+    still: bool,
 }
 
 thread_local! {
@@ -91,6 +97,11 @@ pub fn attach(element: Option<HtmlCanvasElement>) {
         }
         trail.canvas = canvas;
         trail.bars.clear();
+        trail.still = window()
+            .match_media("(prefers-reduced-motion: reduce)")
+            .ok()
+            .flatten()
+            .is_some_and(|query| query.matches());
     });
 }
 
@@ -216,11 +227,19 @@ fn draw(trail: &mut Trail, now_ms: f64) -> bool {
     let (width, height) = (canvas.width, canvas.height);
     let context = &canvas.context;
     context.clear_rect(0.0, 0.0, width, height);
-    let rise = |ms: f64| (now_ms - ms).max(0.0) / 1000.0 * RISE_PX_PER_S;
-    // Bars that have risen out of view are dropped; those not yet sounding wait.
-    trail
-        .bars
-        .retain(|bar| bar.end_ms.is_none_or(|end| rise(end) < height));
+    let still = trail.still;
+    // Still bars stand at this height from the moment they sound; moving ones rise.
+    let rise = |ms: f64| match still {
+        true => height * STILL_HEIGHT,
+        false => (now_ms - ms).max(0.0) / 1000.0 * RISE_PX_PER_S,
+    };
+    // Bars that have risen out of view (still ones: once released) are dropped; those not yet
+    // sounding wait.
+    trail.bars.retain(|bar| match (bar.end_ms, still) {
+        (None, _) => true,
+        (Some(end), false) => rise(end) < height,
+        (Some(end), true) => end > now_ms,
+    });
     // One path per colour: a fill per player rather than per bar.
     let mut by_color: HashMap<&str, Vec<&Bar>> = HashMap::new();
     for bar in trail.bars.iter().filter(|bar| bar.start_ms <= now_ms) {
@@ -230,7 +249,10 @@ fn draw(trail: &mut Trail, now_ms: f64) -> bool {
         context.begin_path();
         for bar in bars {
             let top = height - rise(bar.start_ms);
-            let bottom = height - bar.end_ms.map_or(0.0, rise);
+            let bottom = match still {
+                true => height,
+                false => height - bar.end_ms.map_or(0.0, rise),
+            };
             context.rect(
                 bar.left + 1.0,
                 top,

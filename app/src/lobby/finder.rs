@@ -1,5 +1,6 @@
 //! Finding a room in the lobby's list: by name, in an order the player picks, full rooms
-//! hidden or not. The permanent Lobby stays first whenever it is shown.
+//! hidden or not. The permanent Lobby stays first whenever it is shown, then the rooms the
+//! player was in lately, most recent first.
 
 use pianorhythm_core::rooms::{busiest_first, by_name, lobby_first, RoomSummary};
 
@@ -41,6 +42,8 @@ pub struct Finder {
     pub order: Order,
     /// Whether rooms without a free place are left out.
     pub hide_full: bool,
+    /// The names of the rooms the player was in lately, most recent first.
+    pub recent: Vec<String>,
 }
 
 /// The rooms `finder` asks for, in its order.
@@ -52,18 +55,27 @@ pub fn find(rooms: &[RoomSummary], finder: &Finder) -> Vec<RoomSummary> {
         .filter(|room| !(finder.hide_full && is_full(room)))
         .cloned()
         .collect();
-    found.sort_by(|a, b| match finder.order {
-        Order::Players => busiest_first(a, b),
-        Order::Name => lobby_first(a, b).then_with(|| by_name(a, b)),
-        Order::Newest => lobby_first(a, b)
-            .then(b.created_at.cmp(&a.created_at))
-            .then_with(|| by_name(a, b)),
+    let recency = |room: &RoomSummary| {
+        let names = &finder.recent;
+        let recent = names
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(&room.name));
+        recent.unwrap_or(usize::MAX)
+    };
+    found.sort_by(|a, b| {
+        lobby_first(a, b)
+            .then(recency(a).cmp(&recency(b)))
+            .then_with(|| match finder.order {
+                Order::Players => busiest_first(a, b),
+                Order::Name => by_name(a, b),
+                Order::Newest => b.created_at.cmp(&a.created_at).then_with(|| by_name(a, b)),
+            })
     });
     found
 }
 
 /// Whether no one else may enter (a room without a limit is never full).
-fn is_full(room: &RoomSummary) -> bool {
+pub fn is_full(room: &RoomSummary) -> bool {
     room.max_players > 0 && room.player_count >= room.max_players
 }
 
@@ -137,6 +149,21 @@ mod tests {
         assert_eq!(found("hall", true), "Gamma Hall, beta hall");
         assert_eq!(found("", true), "Lobby, Gamma Hall, beta hall");
         assert_eq!(found("nowhere", false), "");
+    }
+
+    #[test]
+    fn the_rooms_the_player_was_in_lately_come_after_the_lobby_in_every_order() {
+        for (order, _, _) in Order::ALL {
+            let finder = Finder {
+                order,
+                recent: vec!["BETA HALL".into(), "nowhere".into(), "Alpha Hall".into()],
+                ..Finder::default()
+            };
+            assert_eq!(
+                names(&find(&rooms(), &finder)).join(", "),
+                "Lobby, beta hall, Alpha Hall, Gamma Hall"
+            );
+        }
     }
 
     #[test]

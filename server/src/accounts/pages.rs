@@ -5,7 +5,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::{extract::ConnectInfo, http::request::Parts};
 use pianorhythm_api::{
-    account::{Checked, FieldError, Profile, ProfileForm, ProviderButton, Settings, SignedIn},
+    account::{
+        Checked, FieldError, Profile, ProfileForm, ProviderButton, Settings, SignedIn, Theme,
+    },
     services::AccountService,
 };
 use tower_sessions::Session;
@@ -121,6 +123,13 @@ impl AccountService for Accounts {
     ) -> Result<Checked<Settings>, String> {
         let (_, caller) = self.caller_of(request).await?;
         Accounts::update_settings(self, &caller, settings)
+            .await
+            .map_err(|error| error.to_string())
+    }
+
+    async fn choose_theme(&self, request: &Parts, theme: String) -> Result<Checked<Theme>, String> {
+        let (_, caller) = self.caller_of(request).await?;
+        Accounts::choose_theme(self, &caller, &theme)
             .await
             .map_err(|error| error.to_string())
     }

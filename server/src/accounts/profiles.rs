@@ -1,17 +1,19 @@
 //! One's own profile and settings, and other players' public profiles.
 
-use pianorhythm_api::account::{Checked, FieldError, Profile, ProfileForm, Settings};
+use pianorhythm_api::account::{Checked, FieldError, Profile, ProfileForm, Settings, Theme};
 use std::sync::Arc;
 
+use axum::http::{header, HeaderMap};
 use pianorhythm_core::{
     domain::user::{ProfileUpdate, User, UserSettings},
     protocol::Instrument,
     validation::{self, avatar, Invalid},
 };
 use pianorhythm_store::StoreError;
+use tower_cookies::cookie::Cookie;
 use tower_sessions::Session;
 
-use super::{sign_in::session_error, Accounts, Caller, Identity};
+use super::{service::ACCOUNT_KEY, sign_in::session_error, Accounts, Caller, Identity};
 use pianorhythm_engine::policy::{self, Action};
 
 use crate::{guest, service_error::ServiceError};
@@ -192,10 +194,12 @@ impl Accounts {
     ) -> Result<Checked<Settings>, ServiceError> {
         let user = self.member(caller, Action::EditOwnProfile)?;
         let mut errors = Vec::new();
-        if !UserSettings::THEMES.contains(&settings.theme.as_str()) {
+        let theme = Theme::from_name(&settings.theme);
+        if theme.is_none() {
+            let names = Theme::ALL.map(Theme::name).join(", ");
             errors.push(FieldError {
                 field: "theme".into(),
-                message: format!("the theme is one of {}", UserSettings::THEMES.join(", ")),
+                message: format!("the theme is one of {names}"),
             });
         }
         if !UserSettings::PRIVACY.contains(&settings.privacy.as_str()) {
@@ -209,7 +213,7 @@ impl Accounts {
         }
         let update = ProfileUpdate {
             settings: Some(UserSettings {
-                theme: settings.theme,
+                theme: theme.unwrap_or_default().name().into(),
                 notifications: settings.notifications,
                 privacy: settings.privacy,
                 // Chosen at the piano, not on this page (and not written by this update).
@@ -219,6 +223,54 @@ impl Accounts {
         };
         let saved = self.inner.users.update(&user.id, update).await?;
         Ok(Ok(settings_of(&saved.settings)))
+    }
+
+    /// The theme the visitor's pages are drawn in: a member's from their settings, anyone
+    /// else's from the cookie [`Accounts::choose_theme`]'s page sets. Starts no session.
+    pub async fn theme(&self, session: &Session, headers: &HeaderMap) -> Theme {
+        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten();
+        if let Some(id) = account {
+            if let Ok(user) = self.inner.users.get(&id).await {
+                return theme_of(&user.settings);
+            }
+        }
+        let cookies = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(Cookie::split_parse)
+            .flatten();
+        cookies
+            .filter(|cookie| cookie.name() == Theme::COOKIE)
+            .find_map(|cookie| Theme::from_name(cookie.value()))
+            .unwrap_or_default()
+    }
+
+    /// The theme `caller` chose, kept in a member's settings (a guest's stays in their
+    /// browser's cookie, which the page's server function sets for everyone).
+    pub async fn choose_theme(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> Result<Checked<Theme>, ServiceError> {
+        let Some(theme) = Theme::from_name(name) else {
+            let names = Theme::ALL.map(Theme::name).join(", ");
+            return Ok(Err(vec![FieldError {
+                field: "theme".into(),
+                message: format!("the theme is one of {names}"),
+            }]));
+        };
+        if let Ok(user) = self.member(caller, Action::EditOwnProfile) {
+            let update = ProfileUpdate {
+                settings: Some(UserSettings {
+                    theme: theme.name().into(),
+                    ..user.settings.clone()
+                }),
+                ..Default::default()
+            };
+            self.inner.users.update(&user.id, update).await?;
+        }
+        Ok(Ok(theme))
     }
 
     /// A profile by usertag (or account id), as `viewer` may see it: public profiles to
@@ -300,8 +352,13 @@ fn plain_profile(user: &User) -> Profile {
 
 fn settings_of(settings: &UserSettings) -> Settings {
     Settings {
-        theme: settings.theme.clone(),
+        theme: theme_of(settings).name().into(),
         notifications: settings.notifications,
         privacy: settings.privacy.clone(),
     }
+}
+
+/// The theme a member's pages are drawn in (the default for a name no longer known).
+pub fn theme_of(settings: &UserSettings) -> Theme {
+    Theme::from_name(&settings.theme).unwrap_or_default()
 }

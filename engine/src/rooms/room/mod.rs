@@ -23,7 +23,7 @@ use std::{
 use bytes::Bytes;
 use pianorhythm_core::{
     domain::{room::RoomBan, user::Role, UnixMillis},
-    protocol::{server_message::Kind, ChatMessage, Participant, RoomInfo, RoomUpdated},
+    protocol::{server_message::Kind, ChatMessage, Participant, RoomInfo, RoomPlayer, RoomUpdated},
     rooms::{RoomSummary, CHAT_HISTORY_LEN},
 };
 use tokio::sync::mpsc;
@@ -41,6 +41,10 @@ use crate::{
     shutdown::Shutdown,
 };
 use notes::NoteBudgets;
+
+/// Players a room's line in the lobby names: enough to see who is playing, few enough that a
+/// busy lobby's list stays small.
+const LISTED_PLAYERS: usize = 5;
 
 pub enum RoomKind {
     /// The Lobby: never removed, no owner, settings fixed, not stored (its chat is).
@@ -424,6 +428,15 @@ impl Room {
             has_password: self.settings.password.is_some(),
             owner,
             created_at: self.created_at,
+            players: self
+                .members
+                .iter()
+                .take(LISTED_PLAYERS)
+                .map(|member| RoomPlayer {
+                    name: member.participant.name.clone(),
+                    color: member.participant.color.clone(),
+                })
+                .collect(),
         };
         self.context
             .directory

@@ -46,6 +46,19 @@ struct RoomSummaryJson {
     owner: Option<String>,
     /// When the room was first created, Unix ms; 0 when not known.
     created_at: i64,
+    /// Who is playing: the first few players (at most 5), longest there first.
+    players: Vec<RoomPlayerJson>,
+}
+
+/// A player as a room's line shows them.
+#[derive(ToSchema)]
+#[schema(as = RoomPlayer)]
+#[allow(dead_code)]
+struct RoomPlayerJson {
+    /// The name shown in the room.
+    name: String,
+    /// Their colour, `#rrggbb`.
+    color: String,
 }
 
 /// The public rooms with their player counts, the Lobby first.
