@@ -22,6 +22,19 @@ pub struct CreateRoomForm {
     pub max_players: Option<u32>,
 }
 
+impl CreateRoomForm {
+    /// The settings the room is created with.
+    pub fn into_settings(self) -> pianorhythm_core::protocol::RoomSettingsUpdate {
+        pianorhythm_core::protocol::RoomSettingsUpdate {
+            name: Some(self.name),
+            private: Some(self.private),
+            password: self.password,
+            max_players: self.max_players,
+            ..Default::default()
+        }
+    }
+}
+
 /// Asking to enter a room.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

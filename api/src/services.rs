@@ -10,6 +10,7 @@ use pianorhythm_core::rooms::RoomSummary;
 use crate::{
     account::{Checked, Profile, ProfileForm, ProviderButton, Settings, SignedIn, Theme},
     inbox::{ConversationPage, ConversationSummary, MessageView, NotificationView},
+    rooms::CreateRoomForm,
     sheets::{
         FavoriteState, Recording, SavedRecording, SheetEdit, SheetOverview, SheetQuery,
         SheetResults, SheetSummary,
@@ -18,10 +19,18 @@ use crate::{
     staff::{AuditView, BanView, ReportForm, ReportView, SiteBanForm},
 };
 
-/// Read access to the live rooms.
+/// The live rooms, as the lobby sees them.
+#[async_trait::async_trait]
 pub trait RoomDirectory: Send + Sync {
     /// Public rooms, the permanent Lobby first.
     fn public_rooms(&self) -> Vec<RoomSummary>;
+    /// Creates a room owned by the caller, under the rules and allowances of creating one over
+    /// the WebSocket; answers it as the room list shows it, or what went wrong in words.
+    async fn create_room(
+        &self,
+        request: &Parts,
+        form: CreateRoomForm,
+    ) -> Result<RoomSummary, String>;
 }
 
 pub type SharedRoomDirectory = Arc<dyn RoomDirectory>;

@@ -10,6 +10,7 @@
 //! - `music`: a sheet's playback, a room's recorder and the sheet player's state
 //! - `browser` (hydrate): browser APIs: the WebSocket, audio, MIDI, the keyboard
 //! - `recent_rooms`: the rooms a player was in lately, remembered in the browser
+//! - `paths`: the addresses of the site's pages
 //! - `server_fns`: the server functions, adapters to the server's services
 //! - `server_fns_staff`: the server functions for reports and the staff pages
 //! - `server_fns_social`: the server functions for blocks, friends, messages, notifications
@@ -45,6 +46,7 @@ mod not_found;
 mod notices;
 #[cfg(feature = "ssr")]
 mod page_meta;
+mod paths;
 #[cfg(feature = "ssr")]
 mod preload;
 mod recent_rooms;

@@ -4,19 +4,21 @@
 
 mod finder;
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{components::A, hooks::use_navigate};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use pianorhythm_api::when;
-use pianorhythm_core::{protocol, rooms::RoomSummary};
+use pianorhythm_core::rooms::{
+    RoomSummary, DEFAULT_MAX_PLAYERS, MAX_PLAYERS_LIMIT, MAX_ROOM_NAME_CHARS,
+};
 
 use self::finder::{find, Finder, Order};
 use crate::{
     account::FriendsOnline,
-    components::settings_form::SettingsForm,
     error_page::ErrorList,
-    live::{use_live, JoinState},
-    server_fns::list_rooms,
+    error_words::in_words,
+    live::use_live,
+    paths::room_path,
+    server_fns::{list_rooms, CreateRoom, GoToRoom},
 };
 
 #[component]
@@ -28,7 +30,7 @@ pub fn LobbyPage() -> impl IntoView {
         <section class="page lobby">
             <div class="lobby-header">
                 <h1>"Rooms"</h1>
-                <CreateRoom/>
+                <NewRoom/>
             </div>
             <RoomFinder finder/>
             <Suspense fallback=|| view! { <p class="loading">"Loading rooms…"</p> }>
@@ -102,18 +104,6 @@ fn LiveRoomList(initial: Vec<RoomSummary>, finder: RwSignal<Finder>) -> impl Int
     }
 }
 
-/// Everything but RFC 3986's unreserved characters is escaped in a room's address.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// The address of a room's page.
-pub fn room_path(name: &str) -> String {
-    format!("/room/{}", utf8_percent_encode(name, PATH_SEGMENT))
-}
-
 #[component]
 fn RoomList(rooms: Vec<RoomSummary>) -> impl IntoView {
     if rooms.is_empty() {
@@ -179,56 +169,37 @@ fn now_ms() -> i64 {
     now
 }
 
+/// "Create room": a dialog (a popover, so it opens before the page is live) whose form posts to
+/// the server, which creates the room and answers with its page. Once the page is live the form
+/// is sent without leaving the page, and the router follows the answer to the room.
 #[component]
-fn CreateRoom() -> impl IntoView {
-    let live = use_live();
-    let open = RwSignal::new(false);
-    let navigate = use_navigate();
-    let created_name = RwSignal::new(None::<String>);
-    // Once the server has put the player in the new room, go to its page.
-    Effect::new({
-        let live = live.clone();
-        move |_| {
-            let Some(name) = created_name.get() else {
-                return;
-            };
-            let joined = live.room.with(|room| {
-                room.as_ref()
-                    .is_some_and(|room| room.name.eq_ignore_ascii_case(&name))
-            });
-            if joined {
-                created_name.set(None);
-                open.set(false);
-                navigate(&room_path(&name), Default::default());
-            }
-        }
-    });
-    let on_submit = {
-        let live = live.clone();
-        Callback::new(move |settings: protocol::RoomSettingsUpdate| {
-            // One request at a time: a second click would only meet "name taken".
-            if live.join.get_untracked() != JoinState::Joining {
-                created_name.set(settings.name.clone());
-                live.create_room(settings);
-            }
-        })
-    };
-    let refused = move || match live.join.get() {
-        JoinState::Refused { message, .. } if open.get() => Some(message),
+fn NewRoom() -> impl IntoView {
+    let create = ServerAction::<CreateRoom>::new();
+    let refused = move || match create.value().get() {
+        Some(Err(error)) => Some(in_words(&error)),
         _ => None,
     };
     view! {
-        <button class="primary" on:click=move |_| open.set(true)>"Create room"</button>
-        <Show when=move || open.get()>
-            <div class="dialog-backdrop">
-                <div class="dialog panel" role="dialog" aria-modal="true" aria-label="Create room">
-                    <h2>"Create a room"</h2>
-                    <SettingsForm submit_label="Create" on_submit/>
-                    {move || refused().map(|message| view! { <p class="warning" role="alert">{message}</p> })}
-                    <button on:click=move |_| open.set(false)>"Cancel"</button>
-                </div>
-            </div>
-        </Show>
+        <button class="primary" popovertarget="create-room">"Create room"</button>
+        <div id="create-room" popover="auto" class="dialog panel" role="dialog" aria-label="Create room">
+            <h2>"Create a room"</h2>
+            <ActionForm action=create attr:class="settings-form">
+                <label>"Room name"
+                    <input type="text" name="name" required maxlength=MAX_ROOM_NAME_CHARS.to_string()/>
+                </label>
+                <label>"Password"
+                    <input type="password" name="password" placeholder="Optional" autocomplete="new-password"/>
+                </label>
+                <label>"Max players"
+                    <input type="number" name="max_players" min="1" max=MAX_PLAYERS_LIMIT.to_string()
+                        value=DEFAULT_MAX_PLAYERS.to_string()/>
+                </label>
+                <label class="check"><input type="checkbox" name="private"/>"Private"</label>
+                <button type="submit" class="primary">"Create"</button>
+            </ActionForm>
+            {move || refused().map(|message| view! { <p class="warning" role="alert">{message}</p> })}
+            <button popovertarget="create-room" popovertargetaction="hide">"Cancel"</button>
+        </div>
     }
 }
 
@@ -249,30 +220,19 @@ fn JoinByName() -> impl IntoView {
         live.join_room(room.clone(), password);
         navigate(&room_path(&room), Default::default());
     };
+    // Posted before the page is live, the form goes to the room's page (which asks for the
+    // password if the room has one); once live, the page joins with the password at once.
+    let action = <GoToRoom as leptos::server_fn::ServerFn>::url();
     view! {
-        <form class="join-by-name panel" on:submit=submit>
+        <form class="join-by-name panel" method="post" action=action on:submit=submit>
             <h2>"Join a room by name"</h2>
             <label>"Room"
-                <input type="text" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
+                <input type="text" name="room" prop:value=move || name.get() on:input=move |e| name.set(event_target_value(&e))/>
             </label>
             <label>"Room password"
                 <input type="password" prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e))/>
             </label>
             <button type="submit">"Join"</button>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::room_path;
-
-    #[test]
-    fn room_paths_escape_everything_but_unreserved_characters() {
-        assert_eq!(room_path("Jazz-Club_2.0~"), "/room/Jazz-Club_2.0~");
-        assert_eq!(
-            room_path("Jazz & Blues/ü?#"),
-            "/room/Jazz%20%26%20Blues%2F%C3%BC%3F%23"
-        );
     }
 }

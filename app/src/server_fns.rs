@@ -19,6 +19,51 @@ pub async fn list_rooms() -> Result<Vec<RoomSummary>, ServerFnError> {
     Ok(rooms.public_rooms())
 }
 
+/// Creates a room owned by the player from the lobby's form, and goes to it. A form post
+/// before the page is live (or without JavaScript) is answered with the room's page.
+/// `private` is a checkbox: present ("on") when ticked.
+#[server(endpoint = "create_room")]
+pub async fn create_room(
+    name: String,
+    password: String,
+    max_players: String,
+    private: Option<String>,
+) -> Result<(), ServerFnError> {
+    let rooms = expect_context::<pianorhythm_api::services::SharedRoomDirectory>();
+    let request = expect_context::<http::request::Parts>();
+    let max_players = match max_players.trim() {
+        "" => None,
+        number => Some(
+            number
+                .parse()
+                .map_err(|_| ServerFnError::new("Max players is a whole number, from 1 to 50."))?,
+        ),
+    };
+    let form = pianorhythm_api::rooms::CreateRoomForm {
+        name,
+        private: private.is_some(),
+        password: Some(password).filter(|password| !password.is_empty()),
+        max_players,
+    };
+    let room = rooms
+        .create_room(&request, form)
+        .await
+        .map_err(ServerFnError::new)?;
+    leptos_axum::redirect(&crate::paths::room_path(&room.name));
+    Ok(())
+}
+
+/// Goes to the room a player named in the lobby's "Join a room by name", when the form is
+/// posted before the page is live. Once live, the page joins at once (with the password).
+#[server(endpoint = "go_to_room")]
+pub async fn go_to_room(room: String) -> Result<(), ServerFnError> {
+    match room.trim() {
+        "" => leptos_axum::redirect("/"),
+        room => leptos_axum::redirect(&crate::paths::room_path(room)),
+    }
+    Ok(())
+}
+
 /// The accounts service and the request being served.
 #[cfg(feature = "ssr")]
 fn accounts() -> (

@@ -12,6 +12,6 @@ test('a player over the room-creation limit is told why in the dialog', async ({
   const dialog = page.getByRole('dialog', { name: 'Create room' });
   await dialog.getByLabel('Room name').fill('Limit D');
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
-  await expect(dialog.getByRole('alert')).toHaveText('too many rooms created; try again in a minute');
+  await expect(dialog.getByRole('alert')).toHaveText('Too many rooms created; try again in a minute.');
   await expect(page).toHaveURL(/\/$/);
 });

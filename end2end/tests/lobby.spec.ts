@@ -119,3 +119,26 @@ test('each room\'s card shows who is playing, whether it is full or asks a passw
   await page.getByLabel('Sort by').selectOption({ label: 'Name' });
   await expect(listed.nth(1)).toHaveText('Card Locked');
 });
+
+test('"Create room" and "Join" work before the page is live: their forms post to the server', async ({ browser, baseURL, request }) => {
+  const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/');
+  // The dialog is a popover: it opens without any script.
+  await page.getByRole('button', { name: 'Create room' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create room' });
+  await dialog.getByLabel('Room name').fill('Before Live');
+  await dialog.getByLabel('Max players').fill('4');
+  await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  // The server made the room and answered with its page.
+  await expect(page).toHaveURL(/\/room\/Before%20Live$/);
+  await expect(page.getByRole('heading', { name: 'Before Live' })).toBeVisible();
+  const rooms = await (await request.get('/api/v1/rooms/active')).json();
+  expect(rooms.find((room: { name: string }) => room.name === 'Before Live')).toMatchObject({ maxPlayers: 4, playerCount: 0 });
+
+  await page.goto('/');
+  await page.getByLabel('Room', { exact: true }).fill(' Lobby ');
+  await page.getByRole('button', { name: 'Join' }).click();
+  await expect(page).toHaveURL(/\/room\/Lobby$/);
+  await context.close();
+});

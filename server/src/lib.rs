@@ -177,17 +177,18 @@ pub async fn start(config: Config) -> io::Result<RunningServer> {
             avatar_hosts: accounts.avatar_hosts(),
         },
     );
+    let room_service = rooms::RoomService::new(
+        registry.clone(),
+        limits.clone(),
+        live.clone(),
+        accounts.clone(),
+    );
     let state = http::state::AppState {
         leptos_options,
-        rooms: Arc::new(http::state::LiveRooms(registry.clone())),
+        rooms: Arc::new(room_service.clone()),
         registry: registry.clone(),
         reports: reports::Reports::new(&store, registry.clone(), limits.clone()),
-        room_service: rooms::RoomService::new(
-            registry.clone(),
-            limits.clone(),
-            live.clone(),
-            accounts.clone(),
-        ),
+        room_service,
         realtime: ws::Realtime {
             registry: registry.clone(),
             limits,

@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use axum::http::request::Parts;
+use pianorhythm_api::{rooms::CreateRoomForm, services::RoomDirectory};
 use pianorhythm_core::{protocol::RoomSettingsUpdate, rooms::RoomSummary, validation};
 use pianorhythm_engine::{
     clock,
@@ -81,6 +83,29 @@ pub struct RoomService {
     live: Arc<LiveConnections>,
     /// Signs and checks room tickets.
     accounts: Accounts,
+}
+
+/// The lobby's server functions: its list, and creating a room from its form.
+#[async_trait::async_trait]
+impl RoomDirectory for RoomService {
+    fn public_rooms(&self) -> Vec<RoomSummary> {
+        self.registry.public_rooms()
+    }
+
+    async fn create_room(
+        &self,
+        request: &Parts,
+        form: CreateRoomForm,
+    ) -> Result<RoomSummary, String> {
+        let (_, caller) = self.accounts.caller_of(request).await?;
+        self.create(&caller, form.into_settings())
+            .await
+            .map_err(|error| match error {
+                // The store's own words are for the log.
+                RoomError::Storage(detail) => ServiceError::unavailable(detail).to_string(),
+                error => error.to_string(),
+            })
+    }
 }
 
 /// A ticket into a room, and how many seconds it is good for.

@@ -152,7 +152,10 @@ async fn a_guests_theme_comes_from_their_cookie_on_every_page_and_only_known_the
             html[start..start + html[start..].find('>').unwrap()].to_owned()
         }
     };
-    assert_eq!(theme_of("", "/").await, r#"<html lang="en" data-theme="system""#);
+    assert_eq!(
+        theme_of("", "/").await,
+        r#"<html lang="en" data-theme="system""#
+    );
     for path in ["/", "/room/Lobby", "/sheets", "/settings", "/no/such/page"] {
         let html = theme_of("theme=light", path).await;
         assert_eq!(html, r#"<html lang="en" data-theme="light""#, "{path}");
@@ -172,12 +175,20 @@ async fn a_guests_theme_comes_from_their_cookie_on_every_page_and_only_known_the
     };
     let chosen = choose("dark").await.unwrap();
     let cookie = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.starts_with("theme=dark; Path=/; Max-Age=31536000"), "{cookie}");
-    assert_eq!(chosen.json::<Value>().await.unwrap(), json!({ "Ok": "dark" }));
+    assert!(
+        cookie.starts_with("theme=dark; Path=/; Max-Age=31536000"),
+        "{cookie}"
+    );
+    assert_eq!(
+        chosen.json::<Value>().await.unwrap(),
+        json!({ "Ok": "dark" })
+    );
     let refused = choose("purple").await.unwrap();
-    assert!(refused.headers().get_all("set-cookie").iter().all(|cookie| {
-        !cookie.to_str().unwrap().starts_with("theme=")
-    }));
+    assert!(refused
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .all(|cookie| { !cookie.to_str().unwrap().starts_with("theme=") }));
     let refused: Value = refused.json().await.unwrap();
     assert_eq!(refused["Err"][0]["field"], "theme");
 }

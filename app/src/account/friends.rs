@@ -56,7 +56,7 @@ fn Whereabouts(presence: Signal<Option<PresenceView>>) -> impl IntoView {
         let presence = presence.get()?;
         Some(match (presence.state.as_str(), presence.room_name) {
             ("in_room", Some(room)) => {
-                let href = format!("/room/{}", urlencoding(&room));
+                let href = crate::paths::room_path(&room);
                 view! {
                     <span class="presence in-room">"In " {room.clone()}</span>
                     " "
@@ -80,10 +80,6 @@ fn Whereabouts(presence: Signal<Option<PresenceView>>) -> impl IntoView {
 }
 
 /// A room's name as a path segment.
-fn urlencoding(name: &str) -> String {
-    percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
 /// `/friends`.
 #[component]
 pub fn FriendsPage() -> impl IntoView {

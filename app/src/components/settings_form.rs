@@ -1,30 +1,19 @@
-//! The room settings form, used to create a room (the basics) and by the owner to change one
-//! (everything). The server validates again; the form only helps the player get it right.
+//! The room settings form, with which the owner changes their room. (The lobby's form creates
+//! one.) The server validates again; the form only helps the player get it right.
 
 use leptos::prelude::*;
 use pianorhythm_core::{
     protocol::{PlayPermission, RoomInfo, RoomSettingsUpdate},
-    rooms::{
-        DEFAULT_MAX_PLAYERS, DEFAULT_NOTE_RATE, MAX_NOTE_RATE, MAX_PLAYERS_LIMIT,
-        MAX_ROOM_NAME_CHARS,
-    },
+    rooms::{MAX_NOTE_RATE, MAX_PLAYERS_LIMIT, MAX_ROOM_NAME_CHARS},
 };
 
 #[component]
 pub fn SettingsForm(
-    /// Current settings when editing a room; `None` when creating one.
-    #[prop(optional)]
-    current: Option<RoomInfo>,
+    /// The room's settings now.
+    current: RoomInfo,
     submit_label: &'static str,
     on_submit: Callback<RoomSettingsUpdate>,
 ) -> impl IntoView {
-    let editing = current.is_some();
-    let current = current.unwrap_or(RoomInfo {
-        max_players: DEFAULT_MAX_PLAYERS,
-        chat_enabled: true,
-        note_rate: DEFAULT_NOTE_RATE,
-        ..Default::default()
-    });
     let name = RwSignal::new(current.name.clone());
     let private = RwSignal::new(current.private);
     let password = RwSignal::new(String::new());
@@ -38,31 +27,26 @@ pub fn SettingsForm(
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let password = password.get_untracked();
-        let mut update = RoomSettingsUpdate {
+        let who_can_play = match owner_only.get_untracked() {
+            true => PlayPermission::OwnerOnly,
+            false => PlayPermission::Everyone,
+        };
+        on_submit.run(RoomSettingsUpdate {
             name: Some(name.get_untracked()),
             private: Some(private.get_untracked()),
-            // When editing, an empty field keeps the current password.
-            password: (!editing || !password.is_empty()).then_some(password),
+            // An empty field keeps the current password.
+            password: Some(password).filter(|password| !password.is_empty()),
             max_players: max_players.get_untracked().trim().parse().ok(),
-            ..Default::default()
-        };
-        if editing {
-            update.who_can_play = Some(if owner_only.get_untracked() {
-                PlayPermission::OwnerOnly as i32
-            } else {
-                PlayPermission::Everyone as i32
-            });
-            update.chat_enabled = Some(chat_enabled.get_untracked());
-            update.welcome_message = Some(welcome.get_untracked());
-            update.note_rate = note_rate.get_untracked().trim().parse().ok();
-        }
-        on_submit.run(update);
+            who_can_play: Some(who_can_play as i32),
+            chat_enabled: Some(chat_enabled.get_untracked()),
+            welcome_message: Some(welcome.get_untracked()),
+            note_rate: note_rate.get_untracked().trim().parse().ok(),
+        });
     };
 
-    let password_hint = if editing && had_password {
-        "Leave empty to keep it"
-    } else {
-        "Optional"
+    let password_hint = match had_password {
+        true => "Leave empty to keep it",
+        false => "Optional",
     };
     view! {
         <form class="settings-form" on:submit=submit>
@@ -83,26 +67,24 @@ pub fn SettingsForm(
                     on:change=move |e| private.set(event_target_checked(&e))/>
                 "Private"
             </label>
-            {editing.then(|| view! {
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || owner_only.get()
-                        on:change=move |e| owner_only.set(event_target_checked(&e))/>
-                    "Only the owner may play"
-                </label>
-                <label class="check">
-                    <input type="checkbox" prop:checked=move || chat_enabled.get()
-                        on:change=move |e| chat_enabled.set(event_target_checked(&e))/>
-                    "Chat on"
-                </label>
-                <label>"Welcome message"
-                    <input type="text" maxlength="500"
-                        prop:value=move || welcome.get() on:input=move |e| welcome.set(event_target_value(&e))/>
-                </label>
-                <label>"Notes per second"
-                    <input type="number" min="1" max=MAX_NOTE_RATE.to_string()
-                        prop:value=move || note_rate.get() on:input=move |e| note_rate.set(event_target_value(&e))/>
-                </label>
-            })}
+            <label class="check">
+                <input type="checkbox" prop:checked=move || owner_only.get()
+                    on:change=move |e| owner_only.set(event_target_checked(&e))/>
+                "Only the owner may play"
+            </label>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || chat_enabled.get()
+                    on:change=move |e| chat_enabled.set(event_target_checked(&e))/>
+                "Chat on"
+            </label>
+            <label>"Welcome message"
+                <input type="text" maxlength="500"
+                    prop:value=move || welcome.get() on:input=move |e| welcome.set(event_target_value(&e))/>
+            </label>
+            <label>"Notes per second"
+                <input type="number" min="1" max=MAX_NOTE_RATE.to_string()
+                    prop:value=move || note_rate.get() on:input=move |e| note_rate.set(event_target_value(&e))/>
+            </label>
             <button type="submit" class="primary">{submit_label}</button>
         </form>
     }

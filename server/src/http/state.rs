@@ -5,8 +5,7 @@ use leptos::config::LeptosOptions;
 
 use std::sync::Arc;
 
-use pianorhythm_api::services::{RoomDirectory, SharedRoomDirectory};
-use pianorhythm_core::rooms::RoomSummary;
+use pianorhythm_api::services::SharedRoomDirectory;
 use pianorhythm_engine::rooms::Registry;
 use pianorhythm_store::Store;
 
@@ -20,7 +19,7 @@ use crate::{
 pub struct AppState {
     /// Paths and names the pages are rendered with.
     pub leptos_options: LeptosOptions,
-    /// The registry again, as the interface server functions know.
+    /// The room service again, as the interface server functions know.
     pub rooms: SharedRoomDirectory,
     /// Live rooms, for the JSON API.
     pub registry: Arc<Registry>,
@@ -40,13 +39,4 @@ pub struct AppState {
     pub reports: Reports,
     /// What players do about each other (blocks): for the API and server functions.
     pub social: Social,
-}
-
-/// The live rooms, as server functions see them.
-pub struct LiveRooms(pub Arc<Registry>);
-
-impl RoomDirectory for LiveRooms {
-    fn public_rooms(&self) -> Vec<RoomSummary> {
-        self.0.public_rooms()
-    }
 }

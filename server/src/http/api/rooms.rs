@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use pianorhythm_api::rooms::{CreateRoomForm, JoinRoomForm, RoomTicket};
-use pianorhythm_core::{protocol::RoomSettingsUpdate, rooms::RoomSummary};
+use pianorhythm_core::rooms::RoomSummary;
 use pianorhythm_engine::rooms::Registry;
 use std::sync::Arc;
 use tower_sessions::Session;
@@ -91,14 +91,7 @@ async fn create(
     caller: Caller,
     JsonBody(form): JsonBody<CreateRoomForm>,
 ) -> Result<(StatusCode, Json<RoomSummary>), ApiError> {
-    let update = RoomSettingsUpdate {
-        name: Some(form.name),
-        private: Some(form.private),
-        password: form.password,
-        max_players: form.max_players,
-        ..RoomSettingsUpdate::default()
-    };
-    let room = rooms.create(&caller, update).await?;
+    let room = rooms.create(&caller, form.into_settings()).await?;
     Ok((StatusCode::CREATED, Json(room)))
 }
 
