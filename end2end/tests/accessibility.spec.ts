@@ -74,3 +74,36 @@ for (const theme of ['dark', 'light']) {
     }
   });
 }
+
+test('a keyboard alone creates a room, chats in it and reaches the header\'s links', async ({ page }) => {
+  await page.goto('/');
+  await online(page);
+  // Tab goes through the header's links first, in reading order.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'PianoRhythm' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Sheet music' })).toBeFocused();
+
+  // "Create room" opens its dialog; the next Tab is inside it.
+  const create = page.getByRole('button', { name: 'Create room' });
+  await create.focus();
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Create room' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(dialog.getByLabel('Room name')).toBeFocused();
+  await page.keyboard.type('Keys Only');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/room\/Keys%20Only$/);
+  await expect(page.getByRole('list', { name: 'Players' })).toContainText('(you)');
+
+  // Tab reaches the chat; Enter sends.
+  const chat = page.getByPlaceholder('Say something…');
+  for (let presses = 0; presses < 200 && !(await chat.evaluate((input) => input === document.activeElement)); presses++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(chat).toBeFocused();
+  await page.keyboard.type('typed, not clicked');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.chat .messages')).toContainText('typed, not clicked');
+});

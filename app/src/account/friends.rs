@@ -275,7 +275,16 @@ pub fn FriendButton(player_id: String, usertag: String) -> impl IntoView {
 /// The lobby's "Friends online", for members with friends: where each is, with "Join".
 #[component]
 pub fn FriendsOnline() -> impl IntoView {
-    let friends = friend_list();
+    // Guests have no friends to ask for: read the list once the player is known as a member.
+    let me = use_live().me;
+    let member =
+        Memo::new(move |_| me.with(|me| me.as_ref().is_some_and(|me| !me.usertag.is_empty())));
+    let friends: FriendList = RwSignal::new(None);
+    Effect::new(move || {
+        if member.get() {
+            read_friends(friends);
+        }
+    });
     move || {
         let list = friends.with(|list| match list {
             Some(Ok(list)) => list
