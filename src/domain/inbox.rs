@@ -3,7 +3,7 @@
 
 use strum::{EnumString, IntoStaticStr};
 
-use crate::domain::UnixMillis;
+use crate::domain::{user::User, UnixMillis};
 
 /// Messages a conversation page shows at once, and pages back by.
 pub const CONVERSATION_PAGE: u32 = 50;
@@ -66,6 +66,31 @@ pub struct UnreadCounts {
     pub conversations: u32,
     /// Notifications not yet seen.
     pub notifications: u32,
+}
+
+/// Both members' header counts as a message's write leaves them: their tabs are told the
+/// message with them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CountsAfterSending {
+    /// The sender's, which the message does not change but their other tabs are shown.
+    pub sender: UnreadCounts,
+    /// The recipient's, with the message unread.
+    pub recipient: UnreadCounts,
+}
+
+/// The member a message is addressed to, and how they and its sender stand: everything the
+/// rules of direct messages ask, read at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recipient {
+    /// The member the usertag names.
+    pub user: User,
+    /// Whether they block the sender: the sender may not message them.
+    pub blocks_sender: bool,
+    /// Whether the sender blocks them: the sender must unblock them first.
+    pub blocked_by_sender: bool,
+    /// Whether they are the sender's friend: a member whose privacy is "friends" hears from
+    /// friends only.
+    pub friend_of_sender: bool,
 }
 
 /// Something a member is told about, kept until newer ones push it out.

@@ -13,6 +13,7 @@ mod chat;
 mod friends;
 mod inbox;
 mod indexes;
+mod recipient;
 mod reports;
 mod rooms;
 mod sessions;

@@ -11,7 +11,9 @@ use pianorhythm_core::{
         auth::{Login, Redeemed, RefreshToken},
         block::Block,
         friend::Friendship,
-        inbox::{Conversation, DirectMessage, Notification, UnreadCounts},
+        inbox::{
+            Conversation, CountsAfterSending, DirectMessage, Notification, Recipient, UnreadCounts,
+        },
         report::{Report, ReportStatus, SiteBan},
         room::StoredRoom,
         session::SessionRecord,
@@ -196,8 +198,13 @@ pub trait FriendStore: Send + Sync {
 /// Direct messages between members, and each member's conversations with their unread counts.
 #[async_trait]
 pub trait MessageStore: Send + Sync {
+    /// The member `usertag` names, with how they and `sender` stand (blocks either way,
+    /// friendship), in one read: each message needs all of it before it is stored.
+    async fn recipient(&self, sender: &str, usertag: &str) -> StoreResult<Recipient>;
     /// Stores a message and counts it unread for its recipient; durable when this returns.
-    async fn send(&self, message: &DirectMessage) -> StoreResult<()>;
+    /// Answers both members' header counts as the write leaves them, which their tabs are
+    /// told with the message.
+    async fn send(&self, message: &DirectMessage) -> StoreResult<CountsAfterSending>;
     /// Up to `limit` messages between `me` and `other`, newest first, older than the message
     /// `before` when given.
     async fn conversation(

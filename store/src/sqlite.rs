@@ -12,12 +12,14 @@ mod chat;
 mod friends;
 mod inbox;
 mod message_writer;
+mod recipient;
 mod reports;
 mod rooms;
 mod sessions;
 mod sheets;
 mod site_bans;
 mod tokens;
+mod unread;
 mod users;
 
 use std::{path::Path, time::Duration};

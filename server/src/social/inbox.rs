@@ -13,7 +13,10 @@ use pianorhythm_api::inbox::{
 };
 use pianorhythm_core::{
     domain::{
-        inbox::{DirectMessage, Notification, NotificationKind, CONVERSATION_PAGE},
+        inbox::{
+            DirectMessage, Notification, NotificationKind, Recipient, UnreadCounts,
+            CONVERSATION_PAGE,
+        },
         user::User,
     },
     protocol::{server_message::Kind, Inbox},
@@ -104,8 +107,12 @@ impl Social {
         let me = member(caller)?;
         let text = names::direct_message(text)
             .map_err(|invalid| ServiceError::field("text", invalid.0))?;
-        let other = self.member_named(usertag).await?;
-        self.may_message(me, &other).await?;
+        let recipient = match self.inner.messages.recipient(&me.id, usertag.trim()).await {
+            Err(StoreError::NotFound(_)) => return Err(ServiceError::NotFound("player")),
+            found => found?,
+        };
+        may_message(me, &recipient)?;
+        let other = recipient.user;
         // Counted once the message is sure to go: a refused one costs nothing.
         self.inner.direct_messages.take(&me.id).await?;
         let message = DirectMessage {
@@ -115,16 +122,17 @@ impl Social {
             text,
             sent_at: now_millis(),
         };
-        self.inner.messages.send(&message).await?;
+        let counts = self.inner.messages.send(&message).await?;
         let notice = Notice {
             text: format!("{} sent you a message", me.username),
             link: format!("/messages/{}", me.usertag),
         };
-        // Both members' tabs at once, before anything else is read.
-        tokio::join!(
-            self.tell_inbox(&other.id, Some(&message), Some(&notice)),
-            self.tell_inbox(&me.id, Some(&message), None),
-        );
+        // Both members' tabs at once, with the counts the write left: nothing more to read.
+        let to_recipient = inbox_frame(counts.recipient, Some(&message), Some(&notice));
+        let live = &self.inner.live;
+        live.tell_players(std::slice::from_ref(&other.id), &to_recipient);
+        let to_sender = inbox_frame(counts.sender, Some(&message), None);
+        live.tell_players(std::slice::from_ref(&me.id), &to_sender);
         // Kept for a member who is away (who had no tab to tell), once per unread
         // conversation: a conversation does not flood the list.
         if !self.is_connected(&other.id).await && self.first_unread(&other.id, &me.id).await? {
@@ -220,50 +228,33 @@ impl Social {
         message: Option<&DirectMessage>,
         notice: Option<&Notice>,
     ) {
-        if let Some(frame) = self.inbox_frame(member, message, notice).await {
+        if let Some(frame) = self.counted_frame(member, message, notice).await {
             self.inner.live.tell_players(&[member.to_owned()], &frame);
         }
     }
 
     /// Sends a member's new connection their inbox's counts.
     pub async fn tell_inbox_to(&self, member: &str, connection: ConnectionId) {
-        if let Some(frame) = self.inbox_frame(member, None, None).await {
+        if let Some(frame) = self.counted_frame(member, None, None).await {
             self.inner.live.deliver(&[connection], &frame);
         }
     }
 
     /// The `Inbox` telling `member` their counts, with what changed them; `None` (logged) when
     /// the store cannot count.
-    async fn inbox_frame(
+    async fn counted_frame(
         &self,
         member: &str,
         message: Option<&DirectMessage>,
         notice: Option<&Notice>,
     ) -> Option<Bytes> {
-        let counts = match self.inner.messages.unread_counts(member).await {
-            Ok(counts) => counts,
+        match self.inner.messages.unread_counts(member).await {
+            Ok(counts) => Some(inbox_frame(counts, message, notice)),
             Err(error) => {
                 tracing::warn!(%error, "cannot count a member's unread messages");
-                return None;
+                None
             }
-        };
-        let mut inbox = Inbox {
-            unread_conversations: counts.conversations,
-            unread_notifications: counts.notifications,
-            ..Inbox::default()
-        };
-        if let Some(message) = message {
-            inbox.message_id = message.id.clone();
-            inbox.message_from = message.from.clone();
-            inbox.message_to = message.to.clone();
-            inbox.message_text = message.text.clone();
-            inbox.message_sent_at = message.sent_at;
         }
-        if let Some(notice) = notice {
-            inbox.notice = notice.text.clone();
-            inbox.notice_link = notice.link.clone();
-        }
-        Some(frames::encode(Kind::Inbox(inbox)))
     }
 
     /// Whether one of `member`'s connections is open, on any instance.
@@ -277,26 +268,6 @@ impl Social {
         Ok(conversations
             .iter()
             .any(|conversation| conversation.other == from && conversation.unread == 1))
-    }
-
-    /// Refuses a message `me` may not send `other`, in words for the sender.
-    async fn may_message(&self, me: &User, other: &User) -> Result<(), ServiceError> {
-        let refused = |message: &str| Err(ServiceError::field("usertag", message));
-        if other.id == me.id {
-            return refused("you cannot message yourself");
-        }
-        if self.blocks_player(&other.id, &me.id).await? {
-            return refused("this player does not take messages from you");
-        }
-        if self.blocks_player(&me.id, &other.id).await? {
-            return refused("you block this player: unblock them first");
-        }
-        if other.settings.privacy == "friends"
-            && !self.friend_ids(&other.id).await?.contains(&me.id)
-        {
-            return refused("this player takes messages from friends only");
-        }
-        Ok(())
     }
 
     /// The member `id` as a conversation names them; `None` for an account that is gone.
@@ -328,6 +299,49 @@ pub struct Notice {
     pub text: String,
     /// A path on this site.
     pub link: String,
+}
+
+/// Refuses a message `me` may not send `recipient`, in words for the sender.
+fn may_message(me: &User, recipient: &Recipient) -> Result<(), ServiceError> {
+    let refused = |message: &str| Err(ServiceError::field("usertag", message));
+    if recipient.user.id == me.id {
+        return refused("you cannot message yourself");
+    }
+    if recipient.blocks_sender {
+        return refused("this player does not take messages from you");
+    }
+    if recipient.blocked_by_sender {
+        return refused("you block this player: unblock them first");
+    }
+    if recipient.user.settings.privacy == "friends" && !recipient.friend_of_sender {
+        return refused("this player takes messages from friends only");
+    }
+    Ok(())
+}
+
+/// The `Inbox` telling a member their `counts`, with the message or notice that changed them.
+fn inbox_frame(
+    counts: UnreadCounts,
+    message: Option<&DirectMessage>,
+    notice: Option<&Notice>,
+) -> Bytes {
+    let mut inbox = Inbox {
+        unread_conversations: counts.conversations,
+        unread_notifications: counts.notifications,
+        ..Inbox::default()
+    };
+    if let Some(message) = message {
+        inbox.message_id = message.id.clone();
+        inbox.message_from = message.from.clone();
+        inbox.message_to = message.to.clone();
+        inbox.message_text = message.text.clone();
+        inbox.message_sent_at = message.sent_at;
+    }
+    if let Some(notice) = notice {
+        inbox.notice = notice.text.clone();
+        inbox.notice_link = notice.link.clone();
+    }
+    frames::encode(Kind::Inbox(inbox))
 }
 
 fn message_view(me: &str, message: &DirectMessage) -> MessageView {

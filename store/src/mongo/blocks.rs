@@ -27,6 +27,16 @@ impl MongoStore {
     fn blocks(&self) -> Collection<BlockDocument> {
         self.database.collection("blocks")
     }
+
+    /// Whether `owner_id` blocks `player_id`: one document read by its key.
+    pub(super) async fn blocks_player(&self, owner_id: &str, player_id: &str) -> StoreResult<bool> {
+        let found = self
+            .blocks()
+            .find_one(doc! { "_id": key(owner_id, player_id) })
+            .await
+            .map_err(unavailable)?;
+        Ok(found.is_some())
+    }
 }
 
 fn key(owner_id: &str, player_id: &str) -> String {

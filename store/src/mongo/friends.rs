@@ -42,7 +42,11 @@ impl MongoStore {
         self.database.collection("last_seen")
     }
 
-    async fn friendship(&self, one: &str, other: &str) -> StoreResult<Option<Friendship>> {
+    pub(super) async fn friendship(
+        &self,
+        one: &str,
+        other: &str,
+    ) -> StoreResult<Option<Friendship>> {
         let document = self
             .friendships()
             .find_one(doc! { "_id": key(one, other) })

@@ -5,7 +5,8 @@ use mongodb::{
     Collection,
 };
 use pianorhythm_core::domain::inbox::{
-    Conversation, DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
+    Conversation, CountsAfterSending, DirectMessage, Notification, NotificationKind, Recipient,
+    UnreadCounts, KEPT_NOTIFICATIONS,
 };
 use serde::{Deserialize, Serialize};
 
@@ -82,7 +83,11 @@ impl MongoStore {
 
 #[async_trait]
 impl MessageStore for MongoStore {
-    async fn send(&self, message: &DirectMessage) -> StoreResult<()> {
+    async fn recipient(&self, sender: &str, usertag: &str) -> StoreResult<Recipient> {
+        self.recipient_of(sender, usertag).await
+    }
+
+    async fn send(&self, message: &DirectMessage) -> StoreResult<CountsAfterSending> {
         let document = MessageDocument {
             id: message.id.clone(),
             pair: pair(&message.from, &message.to),
@@ -113,7 +118,11 @@ impl MessageStore for MongoStore {
                 .await
                 .map_err(unavailable)?;
         }
-        Ok(())
+        let (sender, recipient) = tokio::try_join!(
+            self.unread_counts(&message.from),
+            self.unread_counts(&message.to),
+        )?;
+        Ok(CountsAfterSending { sender, recipient })
     }
 
     async fn conversation(

@@ -1,10 +1,11 @@
 use async_trait::async_trait;
 use pianorhythm_core::domain::inbox::{
-    Conversation, DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
+    Conversation, CountsAfterSending, DirectMessage, Notification, NotificationKind, Recipient,
+    UnreadCounts, KEPT_NOTIFICATIONS,
 };
 use sqlx::{sqlite::SqliteRow, Row};
 
-use super::{corrupt, unavailable, SqliteStore};
+use super::{corrupt, unavailable, unread, SqliteStore};
 use crate::{
     ports::{MessageStore, NotificationStore},
     StoreResult,
@@ -20,7 +21,11 @@ pub(super) fn pair<'a>(one: &'a str, other: &'a str) -> (&'a str, &'a str) {
 
 #[async_trait]
 impl MessageStore for SqliteStore {
-    async fn send(&self, message: &DirectMessage) -> StoreResult<()> {
+    async fn recipient(&self, sender: &str, usertag: &str) -> StoreResult<Recipient> {
+        self.recipient_of(sender, usertag).await
+    }
+
+    async fn send(&self, message: &DirectMessage) -> StoreResult<CountsAfterSending> {
         // The message and both members' conversations change together or not at all, in a
         // transaction with the other messages sent meanwhile.
         self.messages.write(message).await
@@ -91,19 +96,8 @@ impl MessageStore for SqliteStore {
     }
 
     async fn unread_counts(&self, member: &str) -> StoreResult<UnreadCounts> {
-        let (conversations, notifications) = sqlx::query_as(
-            "SELECT
-                (SELECT COUNT(*) FROM conversations WHERE owner_id = ?1 AND unread > 0),
-                (SELECT COUNT(*) FROM notifications WHERE owner_id = ?1 AND read = 0)",
-        )
-        .bind(member)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(unavailable)?;
-        Ok(UnreadCounts {
-            conversations,
-            notifications,
-        })
+        let counts = unread::unread_counts(&self.pool, &[member]).await?;
+        Ok(counts.get(member).copied().unwrap_or_default())
     }
 }
 

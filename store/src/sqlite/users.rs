@@ -204,7 +204,7 @@ fn instrument_from_row(row: &SqliteRow) -> Result<Option<Instrument>, sqlx::Erro
     })
 }
 
-fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
+pub(super) fn user_from_row(row: &SqliteRow) -> Result<User, sqlx::Error> {
     let roles: String = row.try_get("roles")?;
     let roles = roles
         .split(',')

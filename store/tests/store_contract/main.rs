@@ -68,6 +68,8 @@ contract!(
     last_seen_keeps_the_latest_time,
     conversations_page_back_and_count_what_is_unread,
     messages_sent_at_once_are_all_kept_and_counted,
+    a_recipient_is_read_with_blocks_either_way_and_friendship,
+    sending_answers_both_members_counts,
     notifications_keep_the_newest_and_are_read_together,
     sessions_expire_and_their_ids_are_unique,
     a_refresh_token_is_fresh_once_then_reuse_revokes_its_family,

@@ -1,10 +1,15 @@
 //! Direct messages, conversations with their unread counts, and notifications.
 
-use pianorhythm_core::domain::inbox::{
-    DirectMessage, Notification, NotificationKind, UnreadCounts, KEPT_NOTIFICATIONS,
+use pianorhythm_core::domain::{
+    block::Block,
+    inbox::{
+        CountsAfterSending, DirectMessage, Notification, NotificationKind, UnreadCounts,
+        KEPT_NOTIFICATIONS,
+    },
 };
-use pianorhythm_store::ids::new_id;
+use pianorhythm_store::{ids::new_id, StoreError};
 
+use super::users::new_user;
 use crate::backends::Backend;
 
 fn message(from: &str, to: &str, text: &str) -> DirectMessage {
@@ -109,6 +114,90 @@ pub async fn messages_sent_at_once_are_all_kept_and_counted(backend: &mut Backen
         assert_eq!(kept.len(), 2, "{writer}");
         assert_eq!(store.conversations(writer).await.unwrap()[0].unread, 0);
     }
+}
+
+pub async fn a_recipient_is_read_with_blocks_either_way_and_friendship(backend: &mut Backend) {
+    let store = &backend.store;
+    let ana = store.users.create(new_user("anna", None)).await.unwrap();
+    let bo = store.users.create(new_user("bobo", None)).await.unwrap();
+    let stand = |usertag: &'static str, sender: String| async move {
+        let recipient = store.messages.recipient(&sender, usertag).await.unwrap();
+        (
+            recipient.blocks_sender,
+            recipient.blocked_by_sender,
+            recipient.friend_of_sender,
+        )
+    };
+    let found = store.messages.recipient(&ana.id, "BOBO").await.unwrap();
+    assert_eq!(found.user, bo, "by usertag, ignoring case");
+    assert_eq!(stand("bobo", ana.id.clone()).await, (false, false, false));
+    assert!(matches!(
+        store.messages.recipient(&ana.id, "bob_").await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    let at = 1_700_000_000_000;
+    let block = |player: &str| Block {
+        player_id: player.into(),
+        name: "someone".into(),
+        at,
+    };
+    store.blocks.block(&bo.id, &block(&ana.id)).await.unwrap();
+    assert_eq!(stand("bobo", ana.id.clone()).await, (true, false, false));
+    assert_eq!(stand("anna", bo.id.clone()).await, (false, true, false));
+    store.blocks.unblock(&bo.id, &ana.id).await.unwrap();
+    store.blocks.block(&bo.id, &block("cy")).await.unwrap();
+    assert_eq!(
+        stand("bobo", ana.id.clone()).await,
+        (false, false, false),
+        "another's block is not this pair's"
+    );
+
+    store.friends.request(&ana.id, &bo.id, at).await.unwrap();
+    assert_eq!(
+        stand("bobo", ana.id.clone()).await,
+        (false, false, false),
+        "a request is no friendship"
+    );
+    store.friends.accept(&bo.id, &ana.id, at).await.unwrap();
+    assert_eq!(stand("bobo", ana.id.clone()).await, (false, false, true));
+    assert_eq!(stand("anna", bo.id.clone()).await, (false, false, true));
+}
+
+pub async fn sending_answers_both_members_counts(backend: &mut Backend) {
+    let messages = &backend.store.messages;
+    let notifications = &backend.store.notifications;
+    notifications.notify(&notification("bo", 0)).await.unwrap();
+    let counts = |conversations, notifications| UnreadCounts {
+        conversations,
+        notifications,
+    };
+    let sent = messages.send(&message("ana", "bo", "hi")).await.unwrap();
+    assert_eq!(
+        sent,
+        CountsAfterSending {
+            sender: counts(0, 0),
+            recipient: counts(1, 1),
+        }
+    );
+    messages.send(&message("cy", "bo", "hey")).await.unwrap();
+    let answer = messages.send(&message("bo", "ana", "yes")).await.unwrap();
+    assert_eq!(
+        answer.sender,
+        counts(2, 1),
+        "a reply leaves its sender's counts as they were"
+    );
+    assert_eq!(answer.recipient, counts(1, 0));
+    // Sent at once, written together: each answer is its own members'.
+    let together = [message("dee", "ana", "1"), message("eve", "cy", "2")];
+    let answers = futures_util::future::join_all(together.iter().map(|m| messages.send(m))).await;
+    let answers: Vec<_> = answers.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        answers[0].recipient,
+        messages.unread_counts("ana").await.unwrap()
+    );
+    assert_eq!(answers[0].sender, counts(0, 0));
+    assert_eq!(answers[1].recipient, counts(1, 0));
 }
 
 fn notification(owner: &str, n: u32) -> Notification {

@@ -1,0 +1,43 @@
+//! The header's counts (unread conversations and notifications), for several members in one
+//! statement: a group of messages written together counts for all its members at once.
+
+use std::collections::HashMap;
+
+use pianorhythm_core::domain::inbox::UnreadCounts;
+use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
+
+use super::unavailable;
+use crate::StoreResult;
+
+/// Each of `members`' counts, read through `executor` (the pool, or a transaction that sees
+/// its own writes). A member with nothing unread is counted with zeros.
+pub(super) async fn unread_counts<'c>(
+    executor: impl SqliteExecutor<'c>,
+    members: &[&str],
+) -> StoreResult<HashMap<String, UnreadCounts>> {
+    let mut query = QueryBuilder::<Sqlite>::new("WITH members (id) AS (");
+    query.push_values(members, |mut row, member| {
+        row.push_bind(*member);
+    });
+    query.push(
+        ") SELECT id,
+            (SELECT COUNT(*) FROM conversations WHERE owner_id = members.id AND unread > 0),
+            (SELECT COUNT(*) FROM notifications WHERE owner_id = members.id AND read = 0)
+         FROM members",
+    );
+    let rows: Vec<(String, u32, u32)> = query
+        .build_query_as()
+        .fetch_all(executor)
+        .await
+        .map_err(unavailable)?;
+    Ok(rows
+        .into_iter()
+        .map(|(member, conversations, notifications)| {
+            let counts = UnreadCounts {
+                conversations,
+                notifications,
+            };
+            (member, counts)
+        })
+        .collect())
+}
