@@ -86,7 +86,12 @@ fn LiveRoomList(initial: Vec<RoomSummary>, finder: RwSignal<Finder>) -> impl Int
         let live = live.clone();
         move |_| {
             hydrated.set(true);
-            // Only in the browser, once hydrated: the server cannot know them.
+            // The room the player comes back from (they are still in it) is the latest one.
+            // Kept here rather than on the room's page, whose first visit carries no code it
+            // does not need. Only in the browser, once hydrated: the server cannot know them.
+            if let Some(room) = live.room.get_untracked() {
+                crate::recent_rooms::remember(&room.name);
+            }
             finder.update(|finder| finder.recent = crate::recent_rooms::recent());
             live.show_room_list(true);
         }

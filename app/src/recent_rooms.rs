@@ -1,5 +1,5 @@
-//! The rooms a player was in lately, remembered in this browser (`localStorage`): the lobby
-//! lists them first.
+//! The rooms a player was in lately, remembered in this browser (`localStorage`) as they come
+//! back to the lobby from them: the lobby lists them first.
 
 /// Where the names are kept, one per line (a room's name holds no line break).
 #[cfg(feature = "hydrate")]
@@ -8,7 +8,7 @@ const REMEMBERED: &str = "pianorhythm.recent-rooms";
 #[cfg(any(feature = "hydrate", test))]
 const KEPT: usize = 5;
 
-/// The player is in the room `name`.
+/// The player was in the room `name` just now.
 pub fn remember(name: &str) {
     #[cfg(feature = "hydrate")]
     {

@@ -118,7 +118,6 @@ fn room_parts() -> RoomParts {
     RoomParts {
         join_problem: |name| view! { <JoinProblem name/> }.into_any(),
         columns: ViewFn::from(|| {
-            remember_visits();
             view! {
                 <players::Players/>
                 <chat::Chat/>
@@ -131,16 +130,6 @@ fn room_parts() -> RoomParts {
             }
         }),
     }
-}
-
-/// Each room the player gets into is remembered, for the lobby to list first.
-fn remember_visits() {
-    let room = use_live().room;
-    Effect::new(move |_| {
-        if let Some(name) = room.with(|room| room.as_ref().map(|room| room.name.clone())) {
-            crate::recent_rooms::remember(&name);
-        }
-    });
 }
 
 /// Why the player is not in the room, and what they can do about it.
