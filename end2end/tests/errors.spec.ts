@@ -26,3 +26,23 @@ test('a server function that cannot be reached says what happened and what to do
   await expect(failure).toHaveText('The server could not be reached. Check your connection and try again.');
   await expect(page.locator('body')).not.toContainText('server function');
 });
+
+test('a list on its way shows its placeholder, then the list', async ({ page }) => {
+  await page.goto('/');
+  await online(page);
+  // The library's search answers late.
+  let answer: () => void = () => {};
+  const answered = new Promise<void>((resolve) => { answer = resolve; });
+  await page.route(/\/api\/search_sheets/, async (route) => {
+    await answered;
+    await route.continue();
+  });
+  await page.getByRole('link', { name: 'Sheet music' }).first().click();
+  const placeholder = page.locator('.loading');
+  await expect(placeholder).toBeVisible();
+  // The shape of a few rows, not a line of text.
+  expect((await placeholder.boundingBox())!.height).toBeGreaterThanOrEqual(100);
+  answer();
+  await expect(placeholder).toHaveCount(0);
+  await expect(page.locator('.sheet-list, .empty-state').first()).toBeVisible();
+});
