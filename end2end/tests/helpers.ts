@@ -51,7 +51,9 @@ export async function createRoom(page: Page, name: string, options: { password?:
   if (options.isPrivate) await dialog.getByLabel('Private').check();
   await dialog.getByRole('button', { name: 'Create', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/room/${encodeURIComponent(name)}$`));
-  await expect(page.getByRole('list', { name: 'Players' })).toContainText('(you)');
+  // The player list comes with the room's lazily loaded parts, and the player joins once the
+  // page is there: on a busy machine, more than an assertion's default 5 s.
+  await expect(page.getByRole('list', { name: 'Players' })).toContainText('(you)', { timeout: 15_000 });
 }
 
 export async function myName(page: Page): Promise<string> {

@@ -21,6 +21,8 @@ function paintedAbove(page: Page, note: number): Promise<number> {
 }
 
 test('the note trail rises above the keys played, for everyone, until turned off', async ({ browser, baseURL }) => {
+  // Two players, a room, a reload: more than 30 s on a busy machine.
+  test.slow();
   const alice = await newPlayer(browser, baseURL);
   const bob = await newPlayer(browser, baseURL);
   await createRoom(alice, 'Trails');
