@@ -133,8 +133,9 @@ test('sample voices reuse the envelopes of voices that have stopped', async ({ b
     for (let i = 0; i < times; i += 1) await page.keyboard.press('z');
   };
   await strike(12);
-  // Their releases stop the recordings within 0.64 s: then their envelopes are free.
-  await page.waitForTimeout(1_000);
+  // Their releases stop the recordings within 0.64 s: then their envelopes are free. The
+  // browser says so a little later, later still on a busy machine.
+  await page.waitForTimeout(3_000);
   const before = await made();
   await strike(12);
   await expect.poll(async () => (await made()).players - before.players).toBe(12);
