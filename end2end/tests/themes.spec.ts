@@ -63,6 +63,8 @@ test('the theme form works before the page is live, without any script', async (
 });
 
 test('a member\'s theme is kept with their account and follows them to another browser', async ({ browser, baseURL }) => {
+  // Two browsers, each signing in: more than 30 s on a busy machine.
+  test.slow();
   const first = await newPlayer(browser, baseURL);
   await first.goto('/');
   await signIn(first, 'nocturne-1', 'nocturne');
