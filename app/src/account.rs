@@ -28,7 +28,7 @@ mod welcome;
 
 pub use friends::{FriendsOnline, FriendsPage};
 pub use header::{fill_account_corner, AccountMenu};
-pub use inbox::{MessagesPage, NotificationsPage};
+pub use inbox::{send_direct_message, MessagesPage, NotificationsPage};
 pub use moderation::ModerationPage;
 pub(crate) use navigation::load_page;
 pub use player_tools::{PlayerMenu, PlayerTool};

@@ -25,9 +25,11 @@ use pianorhythm_core::{
 
 mod chat_lines;
 mod connection;
+mod direct_messages;
 mod outlet;
 
 pub use connection::ConnectionStatus;
+pub use direct_messages::Answered;
 pub use outlet::Outlet;
 
 /// Where the player stands with the room they asked to be in.
@@ -94,6 +96,8 @@ pub struct Live {
     pub octave_shift: RwSignal<i8>,
     pub midi: RwSignal<MidiState>,
     keys: Arc<Vec<RwSignal<KeyLight>>>,
+    /// Direct messages sent over the socket that wait for the server's answer.
+    answers: direct_messages::SharedAnswers,
     /// Where the player's actions go.
     outlet: Outlet,
 }
@@ -170,6 +174,7 @@ impl Live {
             octave_shift: RwSignal::new(0),
             midi: RwSignal::new(MidiState::default()),
             keys: Arc::new(keys),
+            answers: Default::default(),
             outlet,
         }
     }

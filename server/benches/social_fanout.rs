@@ -1,12 +1,13 @@
 //! Presence fan-out and direct messages next to the relay's: how long after a member moves
-//! (joins another room) each of their 200 online friends is told, and how long a direct
-//! message takes from being sent (over HTTP, stored, then pushed) to its reader's socket while
-//! 20 members write to that reader at once, compared in the same run with how long a note takes
+//! (joins another room) each of their 200 online friends is told (and each of 99, for a member
+//! with as many friends as the relay has listeners), and how long a direct message takes from
+//! being sent (over HTTP or a socket, stored, then pushed) to its reader's socket while 20
+//! members write to that reader at once, compared in the same run with how long a note takes
 //! to reach each of 99 listeners in the Lobby (the largest room).
 //!
 //! `cargo bench -p server --bench social_fanout` (a real server in this process, signing its
 //! members in through the test suite's local OAuth provider). Prints p50, p99 and max in ms
-//! for one recipient and for the last recipient of each round, and the ratios presence / relay.
+//! for one recipient and for the last recipient of each round, and the ratios to the relay.
 //! A benchmark, not a test: it asserts nothing about speed; compare the rows within one run.
 
 #[path = "../tests/common/mod.rs"]
@@ -25,10 +26,13 @@ use futures_util::future::join_all;
 use hdrhistogram::Histogram;
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, CreateRoom, NoteBatch, NoteEvent,
-    NoteEventKind, RoomSettingsUpdate,
+    NoteEventKind, RoomSettingsUpdate, SendDirectMessage,
 };
 use pianorhythm_store::{now_millis, Store, StoreConfig};
-use support::{browser::member, oauth_provider::OAuthProvider};
+use support::{
+    browser::{member, Browser},
+    oauth_provider::OAuthProvider,
+};
 
 /// Friends online, each told when the star moves.
 const FRIENDS: usize = 200;
@@ -59,30 +63,18 @@ async fn run() {
         config.message_quota.burst = 100_000;
     })
     .await;
-    eprintln!("signing in {} members…", FRIENDS + 1);
+    eprintln!("signing in {} members…", FRIENDS + 2);
     let (star, star_id) = member(&server, &provider, "star").await;
     let mut friends = Vec::with_capacity(FRIENDS);
     for n in 0..FRIENDS {
         friends.push(member(&server, &provider, &format!("fan{n:03}")).await);
     }
-    // Friendships straight into the store: over HTTP the request allowance would take days.
     let store = Store::open(&StoreConfig::Embedded {
         data_dir: server.data.path().to_owned(),
     })
     .await
     .unwrap();
-    for (_, id) in &friends {
-        store
-            .friends
-            .request(&star_id, id, now_millis())
-            .await
-            .unwrap();
-        store
-            .friends
-            .accept(id, &star_id, now_millis())
-            .await
-            .unwrap();
-    }
+    befriend(&store, &star_id, &friends).await;
     let mut sockets = Vec::with_capacity(FRIENDS);
     for (browser, _) in &friends {
         sockets.push(browser.connect().await.0);
@@ -90,42 +82,16 @@ async fn run() {
     let (mut star_socket, _) = star.connect().await;
     settle(&mut sockets).await;
 
-    // Presence: the star goes back and forth between two rooms.
-    let mut presence = Histograms::default();
-    for round in 0..WARM_UP + ROUNDS {
-        let room = format!("Stage {}", round % 2);
-        let started = Instant::now();
-        if round < 2 {
-            star_socket
-                .request(Request::Create(CreateRoom {
-                    settings: Some(RoomSettingsUpdate {
-                        name: Some(room.clone()),
-                        ..Default::default()
-                    }),
-                }))
-                .await;
-        } else {
-            star_socket.join_room(&room, None).await;
-        }
-        let arrivals = join_all(sockets.iter_mut().map(|socket| {
-            let star_id = star_id.clone();
-            async move {
-                socket
-                    .wait_for(|kind| match kind {
-                        Kind::FriendPresence(update) if update.player_id == star_id => {
-                            Some(started.elapsed())
-                        }
-                        _ => None,
-                    })
-                    .await
-            }
-        }))
-        .await;
-        if round >= WARM_UP {
-            presence.record(&arrivals);
-        }
-        star_socket.drain().await;
-    }
+    // Presence: the star goes back and forth between two rooms, then a member with as many
+    // friends as the relay has listeners does.
+    let presence = moves(&mut star_socket, &star_id, "Stage", &mut sockets).await;
+    let (mut duo_socket, duo_id) = {
+        let (duo, duo_id) = member(&server, &provider, "duo").await;
+        befriend(&store, &duo_id, &friends[..LISTENERS]).await;
+        (duo.connect().await.0, duo_id)
+    };
+    settle(&mut sockets).await;
+    let duo_presence = moves(&mut duo_socket, &duo_id, "Duet", &mut sockets[..LISTENERS]).await;
 
     // The relay: the star and 99 friends in the Lobby; the star plays one note a round.
     star_socket.enter("Lobby").await;
@@ -155,37 +121,39 @@ async fn run() {
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
 
-    // Messages: 20 friends write to the star at once; each message's time to the star's socket.
-    let mut messages = Histograms::default();
+    // Messages: 20 friends write to the star at once, over the REST API (as other programs
+    // do), then over their sockets (as the site's pages do); each message's time to the
+    // star's socket.
+    let mut over_http = Histograms::default();
     for round in 0..WARM_UP + ROUNDS {
         let started = Instant::now();
-        let writers = &friends[..WRITERS];
-        let sent = join_all(writers.iter().map(|(browser, _)| async move {
-            let text = format!("round {round}");
+        let sent = join_all(friends[..WRITERS].iter().map(|(browser, _)| async move {
             let url = browser.url("/api/v1/messages/star");
-            let answer = browser
-                .http
-                .post(url)
-                .json(&serde_json::json!({ "text": text }));
-            assert!(answer.send().await.unwrap().status().is_success());
+            let form = serde_json::json!({ "text": format!("round {round}") });
+            let answer = browser.http.post(url).json(&form).send().await.unwrap();
+            assert!(answer.status().is_success());
         }));
-        let arrivals = async {
-            let mut arrivals = Vec::with_capacity(WRITERS);
-            while arrivals.len() < WRITERS {
-                star_socket
-                    .wait_for(|kind| match kind {
-                        Kind::Inbox(inbox) if !inbox.message_id.is_empty() => Some(()),
-                        _ => None,
-                    })
-                    .await;
-                arrivals.push(started.elapsed());
-            }
-            arrivals
-        };
-        let (_, arrivals) = tokio::join!(sent, arrivals);
+        let (_, arrivals) = tokio::join!(sent, arrivals(&mut star_socket, started));
         if round >= WARM_UP {
-            messages.record(&arrivals);
+            over_http.record(&arrivals);
         }
+    }
+    let mut over_socket = Histograms::default();
+    let writers = &mut sockets[..WRITERS];
+    for round in 0..WARM_UP + ROUNDS {
+        let started = Instant::now();
+        let sent = join_all(writers.iter_mut().map(|socket| {
+            socket.request(Request::SendMessage(SendDirectMessage {
+                usertag: "star".into(),
+                text: format!("round {round}"),
+                request_id: round as u32,
+            }))
+        }));
+        let (_, arrivals) = tokio::join!(sent, arrivals(&mut star_socket, started));
+        if round >= WARM_UP {
+            over_socket.record(&arrivals);
+        }
+        settle(writers).await;
     }
 
     println!(
@@ -193,14 +161,87 @@ async fn run() {
         "fan-out (ms)", "p50", "p99", "max"
     );
     presence.print(&format!("presence, to each of {FRIENDS} friends"), &relay);
-    messages.print(
-        &format!("direct messages, {WRITERS} writers at once"),
+    duo_presence.print(&format!("presence, to each of {LISTENERS} friends"), &relay);
+    over_http.print(
+        &format!("direct messages over HTTP, {WRITERS} writers at once"),
+        &relay,
+    );
+    over_socket.print(
+        &format!("direct messages over sockets, {WRITERS} writers at once"),
         &relay,
     );
     relay.print(
         &format!("note relay, to each of {LISTENERS} listeners"),
         &relay,
     );
+}
+
+/// Makes `member` and each of `friends` friends, straight in the store: over HTTP the
+/// request allowance would take days.
+async fn befriend(store: &Store, member: &str, friends: &[(Browser, String)]) {
+    for (_, id) in friends {
+        let now = now_millis();
+        store.friends.request(member, id, now).await.unwrap();
+        store.friends.accept(id, member, now).await.unwrap();
+    }
+}
+
+/// `mover` goes back and forth between two rooms named after `rooms`; when each of
+/// `friends` is told of each move.
+async fn moves(
+    mover: &mut WsClient,
+    mover_id: &str,
+    rooms: &str,
+    friends: &mut [WsClient],
+) -> Histograms {
+    let mut presence = Histograms::default();
+    for round in 0..WARM_UP + ROUNDS {
+        let room = format!("{rooms} {}", round % 2);
+        let started = Instant::now();
+        if round < 2 {
+            mover
+                .request(Request::Create(CreateRoom {
+                    settings: Some(RoomSettingsUpdate {
+                        name: Some(room.clone()),
+                        ..Default::default()
+                    }),
+                }))
+                .await;
+        } else {
+            mover.join_room(&room, None).await;
+        }
+        let arrivals = join_all(friends.iter_mut().map(|socket| async move {
+            socket
+                .wait_for(|kind| match kind {
+                    Kind::FriendPresence(update) if update.player_id == mover_id => {
+                        Some(started.elapsed())
+                    }
+                    _ => None,
+                })
+                .await
+        }))
+        .await;
+        if round >= WARM_UP {
+            presence.record(&arrivals);
+        }
+        mover.drain().await;
+    }
+    presence
+}
+
+/// The times since `started` at which the star's socket is told of each of `WRITERS` new
+/// messages.
+async fn arrivals(star: &mut WsClient, started: Instant) -> Vec<Duration> {
+    let mut arrivals = Vec::with_capacity(WRITERS);
+    while arrivals.len() < WRITERS {
+        star.wait_for(|kind| match kind {
+            Kind::Inbox(inbox) if !inbox.message_id.is_empty() => Some(()),
+            _ => None,
+        })
+        .await;
+        arrivals.push(started.elapsed());
+    }
+    arrivals
 }
 
 /// Waits until every socket has read what it was sent so far.

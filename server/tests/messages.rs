@@ -2,7 +2,8 @@
 //! conversation kept, paged and read, arriving live on each tab with the header's counts; the
 //! rules (members only, not oneself, no blocker, "friends" privacy, length, unknown players)
 //! with nothing stored when refused; the per-account limit from two sessions; notifications
-//! for friend requests, acceptances, messages and mentions of a member who is elsewhere.
+//! for friend requests, acceptances, messages and mentions of a member who is elsewhere;
+//! messages sent over the socket under the same rules and allowance.
 
 mod common;
 mod support {
@@ -14,7 +15,8 @@ mod support {
 
 use common::WsClient;
 use pianorhythm_core::protocol::{
-    client_message::Kind as Request, server_message::Kind, ChatSend, Inbox,
+    client_message::Kind as Request, server_message::Kind, ChatSend, DirectMessageAnswer,
+    ErrorCode, Inbox, SendDirectMessage,
 };
 use pianorhythm_test_support::secantus::Secantus;
 use reqwest::StatusCode;
@@ -346,6 +348,130 @@ async fn messages_are_limited_per_account_across_its_sessions() {
     // A refused message costs nothing and is not stored.
     let page = get(&mia, "/api/v1/messages/boa").await;
     assert_eq!(page["messages"].as_array().unwrap().len(), 5);
+}
+
+/// Sends a direct message over `socket`; answers the server's answer to it.
+async fn message_over(socket: &mut WsClient, usertag: &str, text: &str) -> DirectMessageAnswer {
+    let request_id = text.len() as u32 + 1;
+    socket
+        .request(Request::SendMessage(SendDirectMessage {
+            usertag: usertag.into(),
+            text: text.into(),
+            request_id,
+        }))
+        .await;
+    let answer = socket
+        .wait_for(|kind| match kind {
+            Kind::MessageAnswer(answer) => Some(answer),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        answer.request_id, request_id,
+        "the answer names its message"
+    );
+    answer
+}
+
+async fn messages_over_the_socket_keep_the_apis_rules_and_allowance(mongo: Option<&Secantus>) {
+    let provider = OAuthProvider::start().await;
+    let server = server_on(&provider, mongo, many_sign_ins).await;
+    let (mia, mia_id) = member(&server, &provider, "mia").await;
+    let (bo, _) = member(&server, &provider, "boa").await;
+    let (mut mia_tab, _) = mia.connect().await;
+    next_inbox(&mut mia_tab).await;
+    let (mut bo_tab, _) = bo.connect().await;
+    next_inbox(&mut bo_tab).await;
+
+    mia_tab
+        .request(Request::SendMessage(SendDirectMessage {
+            usertag: "BOA".into(),
+            text: "  hello over the socket ".into(),
+            request_id: 7,
+        }))
+        .await;
+    // The sending tab is told twice, in either order: the answer, and the inbox change.
+    let (mut sent, mut echoed) = (None, None);
+    while sent.is_none() || echoed.is_none() {
+        match mia_tab.next().await {
+            Kind::MessageAnswer(answer) => sent = Some(answer),
+            Kind::Inbox(inbox) => echoed = Some(inbox),
+            _ => {}
+        }
+    }
+    let (sent, echoed) = (sent.unwrap(), echoed.unwrap());
+    assert_eq!(sent.request_id, 7);
+    assert!(!sent.message_id.is_empty(), "{sent:?}");
+    assert_eq!(sent.error, "");
+    assert_eq!(
+        echoed.message_id, sent.message_id,
+        "the sender's tabs see it"
+    );
+    let arrived = next_inbox(&mut bo_tab).await;
+    assert_eq!(
+        (arrived.message_id.as_str(), arrived.message_from.as_str()),
+        (sent.message_id.as_str(), mia_id.as_str())
+    );
+    assert_eq!(arrived.message_text, "hello over the socket");
+    assert_eq!(arrived.notice, "mia sent you a message");
+
+    // Refused as the API refuses, in words, and the connection goes on.
+    let refused = |answer: DirectMessageAnswer| {
+        assert!(answer.message_id.is_empty(), "{answer:?}");
+        (answer.code(), answer.error)
+    };
+    let (mut guest_tab, _) = server.connect().await;
+    assert_eq!(
+        refused(message_over(&mut guest_tab, "boa", "hi").await),
+        (ErrorCode::NotAllowed, "sign in first".into())
+    );
+    assert_eq!(
+        refused(message_over(&mut mia_tab, "mia", "hi").await),
+        (
+            ErrorCode::InvalidMessage,
+            "you cannot message yourself".into()
+        )
+    );
+    assert_eq!(
+        refused(message_over(&mut mia_tab, "nobody-here", "hi").await).0,
+        ErrorCode::PlayerNotFound
+    );
+    let (code, too_long) = refused(message_over(&mut mia_tab, "boa", &"é".repeat(2_001)).await);
+    assert_eq!(code, ErrorCode::InvalidMessage);
+    assert!(too_long.contains("2000"), "{too_long}");
+
+    // One allowance for the account, however it sends: 5 at once, then refused.
+    for n in 0..2 {
+        assert_eq!(
+            message(&mia, "boa", &format!("by the API {n}")).await.0,
+            StatusCode::CREATED
+        );
+    }
+    for n in 0..2 {
+        let answer = message_over(&mut mia_tab, "boa", &format!("by the socket {n}")).await;
+        assert!(!answer.message_id.is_empty(), "{answer:?}");
+    }
+    let (code, words) = refused(message_over(&mut mia_tab, "boa", "one too many").await);
+    assert_eq!(code, ErrorCode::RateLimited);
+    assert!(words.contains("try again"), "{words}");
+    let page = get(&bo, "/api/v1/messages/mia").await;
+    assert_eq!(
+        page["messages"].as_array().unwrap().len(),
+        5,
+        "only what was sent is stored: {page}"
+    );
+}
+
+#[tokio::test]
+async fn messages_over_the_socket_keep_the_apis_rules_and_allowance_on_sqlite() {
+    messages_over_the_socket_keep_the_apis_rules_and_allowance(None).await;
+}
+
+#[tokio::test]
+async fn messages_over_the_socket_keep_the_apis_rules_and_allowance_on_mongodb() {
+    let dir = TempDir::new().unwrap();
+    let mongo = Secantus::start(&dir.path().join("mongo"));
+    messages_over_the_socket_keep_the_apis_rules_and_allowance(Some(&mongo)).await;
 }
 
 async fn notifications_tell_of_friends_messages_and_mentions(mongo: Option<&Secantus>) {

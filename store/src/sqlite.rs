@@ -10,6 +10,7 @@ mod audit;
 mod blocks;
 mod chat;
 mod friends;
+mod grouped;
 mod inbox;
 mod message_writer;
 mod recipient;
@@ -27,7 +28,7 @@ use std::{path::Path, time::Duration};
 use async_trait::async_trait;
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqlitePool,
+    ConnectOptions, SqlitePool,
 };
 
 use super::{ports::Health, StoreError, StoreResult};
@@ -43,7 +44,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteStore {
     pool: SqlitePool,
     /// Writes direct messages in groups, one commit for those sent at once.
-    messages: message_writer::MessageWriter,
+    messages: grouped::Grouped<message_writer::MessageWriter>,
+    /// Reads the recipients of direct messages in groups, one statement for those sent at once.
+    recipients: grouped::Grouped<recipient::RecipientReader>,
 }
 
 impl SqliteStore {
@@ -61,12 +64,18 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(unavailable)?;
         migrate(&pool).await?;
-        let messages = message_writer::MessageWriter::start(pool.clone());
-        Ok(Self { pool, messages })
+        let connection = options.connect().await.map_err(unavailable)?;
+        let messages = grouped::Grouped::start(message_writer::MessageWriter { connection });
+        let recipients = grouped::Grouped::start(recipient::RecipientReader { pool: pool.clone() });
+        Ok(Self {
+            pool,
+            messages,
+            recipients,
+        })
     }
 }
 

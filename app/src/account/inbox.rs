@@ -11,7 +11,7 @@ use pianorhythm_api::{
 };
 
 use crate::{
-    live::{use_live, SocialNews},
+    live::{use_live, Answered, ConnectionStatus, Live, SocialNews},
     server_fns_social::{
         conversation_messages, list_conversations, list_notifications, mark_conversation_read,
         mark_notifications_read, send_message,
@@ -260,23 +260,35 @@ fn ConversationView(usertag: String) -> impl IntoView {
     view! { <section class="page conversation">{body}</section> }
 }
 
+/// Sends a direct message: over the socket when it is open (no request of its own, so it
+/// arrives soonest), else through the server function; `answered` is told whether it went.
+pub fn send_direct_message(live: &Live, usertag: String, text: String, answered: Answered) {
+    if matches!(live.status.get_untracked(), ConnectionStatus::Online { .. }) {
+        return live.send_direct_message(usertag, text, answered);
+    }
+    spawn_local(async move {
+        let sent = send_message(usertag, text).await;
+        answered(sent.map(|_| ()).map_err(|refused| refused.to_string()));
+    });
+}
+
 /// Writing a message; what is sent joins the page when the server pushes it.
 #[component]
 fn MessageForm(usertag: String) -> impl IntoView {
+    let live = use_live();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let submit = move |event: SubmitEvent| {
         event.prevent_default();
         let (usertag, sent) = (usertag.clone(), text.get_untracked());
-        spawn_local(async move {
-            match send_message(usertag, sent).await {
-                Ok(_) => {
-                    text.set(String::new());
-                    error.set(None);
-                }
-                Err(refused) => error.set(Some(refused.to_string())),
+        let answered = move |answer: Result<(), String>| match answer {
+            Ok(()) => {
+                text.set(String::new());
+                error.set(None);
             }
-        });
+            Err(refused) => error.set(Some(refused)),
+        };
+        send_direct_message(&live, usertag, sent, Box::new(answered));
     };
     view! {
         <form class="send-message" aria-label="Send a message" on:submit=submit>

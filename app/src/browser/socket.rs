@@ -149,6 +149,7 @@ impl Client {
                     pinger.clear();
                 }
                 self.live.status.set(ConnectionStatus::Offline);
+                self.live.answers_lost();
                 // The room stays known: on reconnect it is joined again (or brought back).
                 self.live.players.set(Vec::new());
                 if self.live.wanted_room.get_untracked().is_some() {
@@ -291,6 +292,7 @@ impl Client {
             Kind::ChatDeleted(deleted) => live
                 .chat
                 .update(|chat| chat.retain(|message| message.id != deleted.message_id)),
+            Kind::MessageAnswer(answer) => live.message_answered(answer),
             Kind::Error(error) => self.handle_error(error.code(), error.message),
             Kind::Disconnect(goodbye) => {
                 if goodbye.reason() == DisconnectReason::TooManyConnections {

@@ -13,10 +13,7 @@ use pianorhythm_core::{
     validation::{self, Invalid},
 };
 
-use crate::{
-    live::Live,
-    server_fns_social::{block_player, send_message},
-};
+use crate::{account::send_direct_message, live::Live, server_fns_social::block_player};
 
 /// Runs what the player typed; what went wrong is told in the chat, to them alone.
 pub fn run(live: &Live, text: String) {
@@ -81,13 +78,15 @@ fn run_typed(live: &Live, text: &str) -> Result<(), Invalid> {
             });
         }
         Command::Msg { usertag, text } => {
-            let (live, usertag, text) = (live.clone(), usertag.to_owned(), text.to_owned());
-            spawn_local(async move {
-                live.say(match send_message(usertag.clone(), text).await {
-                    Ok(_) => format!("Message sent to @{usertag}"),
-                    Err(error) => format!("Not sent to @{usertag}: {error}"),
+            let (said, to) = (live.clone(), usertag.to_owned());
+            let answered = move |answer: Result<(), String>| {
+                said.say(match answer {
+                    Ok(()) => format!("Message sent to @{to}"),
+                    Err(error) => format!("Not sent to @{to}: {error}"),
                 });
-            });
+            };
+            let (usertag, text) = (usertag.to_owned(), text.to_owned());
+            send_direct_message(live, usertag, text, Box::new(answered));
         }
     }
     Ok(())

@@ -6,8 +6,9 @@ use std::{sync::Arc, time::Duration};
 
 use pianorhythm_core::domain::{ban::BanLength, report::SiteBan, user::Role};
 use pianorhythm_core::protocol::{
-    client_message::Kind as Request, server_message::Kind, ErrorCode, Instrument, JoinRoom,
-    Participant, ParticipantUpdated, RoomSettingsUpdate, SetProfile, TimePong,
+    client_message::Kind as Request, server_message::Kind, DirectMessageAnswer, ErrorCode,
+    Instrument, JoinRoom, Participant, ParticipantUpdated, RoomSettingsUpdate, SendDirectMessage,
+    SetProfile, TimePong,
 };
 use pianorhythm_engine::{
     blocks::BlockedPlayers,
@@ -181,6 +182,7 @@ impl Handler {
             }
             Request::Leave(_) => return self.leave().await,
             Request::SetProfile(profile) => return self.set_profile(profile).await,
+            Request::SendMessage(message) => return self.send_message(message).await,
             Request::Ban(ban) if ban.site_wide => {
                 let duration = Duration::from_secs(ban.duration_seconds.into());
                 return self.ban_from_site(ban.participant_id, duration).await;
@@ -244,6 +246,35 @@ impl Handler {
             self.room = None;
             self.reply(error.frame());
         }
+    }
+
+    /// A direct message over the socket: the API's service, for the caller the connection
+    /// opened as (a ban or a role change ends the connection). The sending connection is
+    /// answered either way; both members' tabs are told by the service.
+    async fn send_message(&self, message: SendDirectMessage) {
+        let SendDirectMessage {
+            usertag,
+            text,
+            request_id,
+        } = message;
+        let sent = self
+            .social
+            .send_message(&self.caller, &usertag, &text)
+            .await;
+        let answer = match sent {
+            Ok(sent) => DirectMessageAnswer {
+                request_id,
+                message_id: sent.id,
+                ..Default::default()
+            },
+            Err(refused) => DirectMessageAnswer {
+                request_id,
+                code: message_refusal(&refused) as i32,
+                error: refused.to_string(),
+                ..Default::default()
+            },
+        };
+        self.reply(frames::encode(Kind::MessageAnswer(answer)));
     }
 
     /// Whether a connection opened with staff powers still has them: its role was taken when
@@ -629,6 +660,17 @@ impl Handler {
             };
             self.reply(refusal.frame());
         }
+    }
+}
+
+/// The protocol's code for why a direct message was refused.
+fn message_refusal(refused: &ServiceError) -> ErrorCode {
+    match refused {
+        ServiceError::NotFound(_) => ErrorCode::PlayerNotFound,
+        ServiceError::Field { .. } => ErrorCode::InvalidMessage,
+        ServiceError::Quota(_) | ServiceError::TooMany { .. } => ErrorCode::RateLimited,
+        ServiceError::Unavailable => ErrorCode::Unspecified,
+        _ => ErrorCode::NotAllowed,
     }
 }
 

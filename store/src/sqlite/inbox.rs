@@ -5,7 +5,7 @@ use pianorhythm_core::domain::inbox::{
 };
 use sqlx::{sqlite::SqliteRow, Row};
 
-use super::{corrupt, unavailable, unread, SqliteStore};
+use super::{corrupt, recipient, unavailable, unread, SqliteStore};
 use crate::{
     ports::{MessageStore, NotificationStore},
     StoreResult,
@@ -22,13 +22,17 @@ pub(super) fn pair<'a>(one: &'a str, other: &'a str) -> (&'a str, &'a str) {
 #[async_trait]
 impl MessageStore for SqliteStore {
     async fn recipient(&self, sender: &str, usertag: &str) -> StoreResult<Recipient> {
-        self.recipient_of(sender, usertag).await
+        let asked = recipient::Asked {
+            sender: sender.to_owned(),
+            usertag: usertag.to_owned(),
+        };
+        self.recipients.ask(asked).await
     }
 
     async fn send(&self, message: &DirectMessage) -> StoreResult<CountsAfterSending> {
         // The message and both members' conversations change together or not at all, in a
         // transaction with the other messages sent meanwhile.
-        self.messages.write(message).await
+        self.messages.ask(message.clone()).await
     }
 
     async fn conversation(

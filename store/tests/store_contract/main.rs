@@ -69,6 +69,7 @@ contract!(
     conversations_page_back_and_count_what_is_unread,
     messages_sent_at_once_are_all_kept_and_counted,
     a_recipient_is_read_with_blocks_either_way_and_friendship,
+    recipients_asked_at_once_each_get_their_own,
     sending_answers_both_members_counts,
     notifications_keep_the_newest_and_are_read_together,
     sessions_expire_and_their_ids_are_unique,

@@ -1,5 +1,6 @@
 //! Direct messages, conversations with their unread counts, and notifications.
 
+use futures_util::future::join_all;
 use pianorhythm_core::domain::{
     block::Block,
     inbox::{
@@ -162,6 +163,52 @@ pub async fn a_recipient_is_read_with_blocks_either_way_and_friendship(backend: 
     store.friends.accept(&bo.id, &ana.id, at).await.unwrap();
     assert_eq!(stand("bobo", ana.id.clone()).await, (false, false, true));
     assert_eq!(stand("anna", bo.id.clone()).await, (false, false, true));
+}
+
+pub async fn recipients_asked_at_once_each_get_their_own(backend: &mut Backend) {
+    let store = &backend.store;
+    let ana = store.users.create(new_user("anna", None)).await.unwrap();
+    let bo = store.users.create(new_user("bobo", None)).await.unwrap();
+    let cy = store.users.create(new_user("cyan", None)).await.unwrap();
+    let block = Block {
+        player_id: ana.id.clone(),
+        name: "anna".into(),
+        at: 1,
+    };
+    store.blocks.block(&bo.id, &block).await.unwrap();
+    store.friends.request(&ana.id, &cy.id, 1).await.unwrap();
+    store.friends.accept(&cy.id, &ana.id, 1).await.unwrap();
+    // Who asks, about whom, and how they stand: blocks sender, blocked by sender, friends.
+    let asked = [
+        (&ana.id, "bobo", Some((&bo, (true, false, false)))),
+        (&bo.id, "anna", Some((&ana, (false, true, false)))),
+        (&ana.id, "cyan", Some((&cy, (false, false, true)))),
+        (&cy.id, "ANNA", Some((&ana, (false, false, true)))),
+        (&cy.id, "bobo", Some((&bo, (false, false, false)))),
+        (&ana.id, "nobody", None),
+    ];
+    let many = asked.iter().cycle().take(asked.len() * 5);
+    let found = join_all(
+        many.clone()
+            .map(|(sender, usertag, _)| store.messages.recipient(sender, usertag)),
+    )
+    .await;
+    for ((sender, usertag, expected), found) in many.zip(found) {
+        let about = format!("{sender} asking about {usertag}");
+        match (expected, found) {
+            (Some((user, stand)), Ok(recipient)) => {
+                assert_eq!(recipient.user, **user, "{about}");
+                let found = (
+                    recipient.blocks_sender,
+                    recipient.blocked_by_sender,
+                    recipient.friend_of_sender,
+                );
+                assert_eq!(found, *stand, "{about}");
+            }
+            (None, Err(StoreError::NotFound(_))) => {}
+            (_, found) => panic!("{about}: {found:?}"),
+        }
+    }
 }
 
 pub async fn sending_answers_both_members_counts(backend: &mut Backend) {
