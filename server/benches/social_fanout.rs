@@ -41,7 +41,7 @@ const LISTENERS: usize = 99;
 /// Members writing to the star at once, each round of the messages' phase.
 const WRITERS: usize = 20;
 /// Moves and notes measured, after a few to warm up.
-const ROUNDS: usize = 60;
+const ROUNDS: usize = 200;
 const WARM_UP: usize = 5;
 
 fn main() {
@@ -61,6 +61,7 @@ async fn run() {
         config.limits.joins_per_minute = 100_000.0;
         config.limits.rooms_per_minute = 100.0;
         config.message_quota.burst = 100_000;
+        config.message_quota.per_day = 100_000;
     })
     .await;
     eprintln!("signing in {} members…", FRIENDS + 2);
@@ -84,14 +85,14 @@ async fn run() {
 
     // Presence: the star goes back and forth between two rooms, then a member with as many
     // friends as the relay has listeners does.
-    let presence = moves(&mut star_socket, &star_id, "Stage", &mut sockets).await;
+    let presence = moves(&mut star_socket, &star_id, "Stage", &mut sockets, FRIENDS).await;
     let (mut duo_socket, duo_id) = {
         let (duo, duo_id) = member(&server, &provider, "duo").await;
         befriend(&store, &duo_id, &friends[..LISTENERS]).await;
         (duo.connect().await.0, duo_id)
     };
     settle(&mut sockets).await;
-    let duo_presence = moves(&mut duo_socket, &duo_id, "Duet", &mut sockets[..LISTENERS]).await;
+    let duo_presence = moves(&mut duo_socket, &duo_id, "Duet", &mut sockets, LISTENERS).await;
 
     // The relay: the star and 99 friends in the Lobby; the star plays one note a round.
     star_socket.enter("Lobby").await;
@@ -102,18 +103,10 @@ async fn run() {
     for round in 0..WARM_UP + ROUNDS {
         let started = Instant::now();
         star_socket.request(note(21 + (round % 88) as u32)).await;
-        let arrivals = join_all(listeners.iter_mut().map(|socket| {
-            let star_id = star_id.clone();
-            async move {
-                socket
-                    .wait_for(|kind| match kind {
-                        Kind::Notes(notes) if notes.sender_id == star_id => Some(started.elapsed()),
-                        _ => None,
-                    })
-                    .await
-            }
-        }))
-        .await;
+        let star_id = star_id.clone();
+        let played =
+            move |kind: &Kind| matches!(kind, Kind::Notes(notes) if notes.sender_id == star_id);
+        let arrivals = arrivals_at(&mut sockets, LISTENERS, started, played).await;
         if round >= WARM_UP {
             relay.record(&arrivals);
         }
@@ -139,10 +132,9 @@ async fn run() {
         }
     }
     let mut over_socket = Histograms::default();
-    let writers = &mut sockets[..WRITERS];
     for round in 0..WARM_UP + ROUNDS {
         let started = Instant::now();
-        let sent = join_all(writers.iter_mut().map(|socket| {
+        let sent = join_all(sockets[..WRITERS].iter_mut().map(|socket| {
             socket.request(Request::SendMessage(SendDirectMessage {
                 usertag: "star".into(),
                 text: format!("round {round}"),
@@ -153,7 +145,7 @@ async fn run() {
         if round >= WARM_UP {
             over_socket.record(&arrivals);
         }
-        settle(writers).await;
+        settle(&mut sockets[..WRITERS]).await;
     }
 
     println!(
@@ -186,13 +178,14 @@ async fn befriend(store: &Store, member: &str, friends: &[(Browser, String)]) {
     }
 }
 
-/// `mover` goes back and forth between two rooms named after `rooms`; when each of
-/// `friends` is told of each move.
+/// `mover` goes back and forth between two rooms named after `rooms`; when each of the first
+/// `count` of `sockets` (their friends) is told of each move.
 async fn moves(
     mover: &mut WsClient,
     mover_id: &str,
     rooms: &str,
-    friends: &mut [WsClient],
+    sockets: &mut Vec<WsClient>,
+    count: usize,
 ) -> Histograms {
     let mut presence = Histograms::default();
     for round in 0..WARM_UP + ROUNDS {
@@ -210,23 +203,50 @@ async fn moves(
         } else {
             mover.join_room(&room, None).await;
         }
-        let arrivals = join_all(friends.iter_mut().map(|socket| async move {
-            socket
-                .wait_for(|kind| match kind {
-                    Kind::FriendPresence(update) if update.player_id == mover_id => {
-                        Some(started.elapsed())
-                    }
-                    _ => None,
-                })
-                .await
-        }))
-        .await;
+        let mover_id = mover_id.to_owned();
+        let moved = move |kind: &Kind| matches!(kind, Kind::FriendPresence(update) if update.player_id == mover_id);
+        let arrivals = arrivals_at(sockets, count, started, moved).await;
         if round >= WARM_UP {
             presence.record(&arrivals);
         }
         mover.drain().await;
     }
     presence
+}
+
+/// The time since `started` at which each of the first `count` of `sockets` is told what
+/// `told` picks. Each socket is read by a task of its own, as each recipient is a browser of
+/// its own: one task reading them all would keep the last waiting for the others' reading.
+async fn arrivals_at<F>(
+    sockets: &mut Vec<WsClient>,
+    count: usize,
+    started: Instant,
+    told: F,
+) -> Vec<Duration>
+where
+    F: Fn(&Kind) -> bool + Clone + Send + Sync + 'static,
+{
+    let readers: Vec<_> = sockets
+        .drain(..count)
+        .map(|mut socket| {
+            let told = told.clone();
+            tokio::spawn(async move {
+                let at = socket
+                    .wait_for(|kind| told(&kind).then(|| started.elapsed()))
+                    .await;
+                (socket, at)
+            })
+        })
+        .collect();
+    let (mut back, mut arrivals) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    for reader in readers {
+        let (socket, at) = reader.await.unwrap();
+        back.push(socket);
+        arrivals.push(at);
+    }
+    // The sockets go back where they were.
+    sockets.splice(0..0, back);
+    arrivals
 }
 
 /// The times since `started` at which the star's socket is told of each of `WRITERS` new
