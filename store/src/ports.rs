@@ -199,7 +199,7 @@ pub trait FriendStore: Send + Sync {
 #[async_trait]
 pub trait MessageStore: Send + Sync {
     /// The member `usertag` names, with how they and `sender` stand (blocks either way,
-    /// friendship), in one read: each message needs all of it before it is stored.
+    /// friendship), all in one call: each message needs all of it before it is stored.
     async fn recipient(&self, sender: &str, usertag: &str) -> StoreResult<Recipient>;
     /// Stores a message and counts it unread for its recipient; durable when this returns.
     /// Answers both members' header counts as the write leaves them, which their tabs are

@@ -9,8 +9,9 @@ use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
 use super::unavailable;
 use crate::StoreResult;
 
-/// Each of `members`' counts, read through `executor` (the pool, or a transaction that sees
-/// its own writes). A member with nothing unread is counted with zeros.
+/// Each of `members`' counts, read through `executor`. A member with nothing unread is counted
+/// with zeros. (A group of messages reads its members' counts inside its own transaction,
+/// with [`push_unread_counts`].)
 pub(super) async fn unread_counts<'c>(
     executor: impl SqliteExecutor<'c>,
     members: &[&str],
