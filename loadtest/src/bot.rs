@@ -80,7 +80,7 @@ async fn open(url: &str, config: WebSocketConfig) -> Result<Socket, String> {
 
 /// Reads server messages until `accept` picks one; a Disconnect or a closed socket is an error,
 /// and so is an Error message unless `accept` handles it (returning `Some`).
-async fn await_server<T>(
+pub async fn await_server<T>(
     socket: &mut Socket,
     mut accept: impl FnMut(&server_message::Kind) -> Option<Result<T, String>>,
 ) -> Result<T, String> {

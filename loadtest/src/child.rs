@@ -120,7 +120,7 @@ fn free_port() -> io::Result<u16> {
 
 /// A command whose output goes to our stderr (stdout carries only the JSON report) and which
 /// is killed if the loader dies, so no orphaned server keeps the port or the CPU.
-fn command(program: PathBuf) -> io::Result<Command> {
+pub fn command(program: PathBuf) -> io::Result<Command> {
     let mut command = Command::new(program);
     command
         .stdin(Stdio::null())

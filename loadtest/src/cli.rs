@@ -106,6 +106,17 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub worker_threads: u32,
 
+    /// Instead of playing notes, measure presence and direct messages: a member with this many
+    /// friends online moves between rooms, so does one with 99, `--writers` members write to
+    /// one at once, and a note goes to 99 listeners in the Lobby, in one run.
+    #[arg(long, conflicts_with_all = ["idle_connections", "sheet_reads", "baseline", "baseline_only", "url"])]
+    pub friends: Option<u32>,
+    /// With --friends: members writing to one member at once.
+    #[arg(long, default_value_t = 20)]
+    pub writers: u32,
+    /// With --friends: rounds measured per scenario, one at a time.
+    #[arg(long, default_value_t = 200)]
+    pub rounds: u32,
     /// Note quota (notes/s per player) asked for when creating load-N rooms or --room; 0 picks
     /// max(1000, 4 × rate). Capped at the server's maximum.
     #[arg(long, default_value_t = 0)]
@@ -133,6 +144,9 @@ impl Args {
         self.validate_instances()?;
         if let Some(readers) = self.sheet_reads {
             return self.validate_sheet_reads(readers);
+        }
+        if let Some(friends) = self.friends {
+            return self.validate_social(friends);
         }
         if self.idle_connections.is_some() {
             return Ok(());
@@ -190,6 +204,23 @@ impl Args {
                  with --url, --baseline-only or --idle-connections"
                     .into(),
             );
+        }
+        Ok(())
+    }
+
+    fn validate_social(&self, friends: u32) -> Result<(), String> {
+        // The sign-ins number the fans fan000 to fan999.
+        if !(1..=1000).contains(&friends) {
+            return Err("--friends must be between 1 and 1000".into());
+        }
+        if self.writers == 0 || self.writers > friends {
+            return Err("--writers must be between 1 and --friends".into());
+        }
+        if self.rounds == 0 {
+            return Err("--rounds must be at least 1".into());
+        }
+        if self.instances > 1 {
+            return Err("--friends runs one server: it does not go with --instances".into());
         }
         Ok(())
     }

@@ -6,6 +6,7 @@
 //!          [--music] [--start-on-stdin] [--url ws://host:port | --server PATH]
 //!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
 //! loadtest --sheet-reads 90 [--sheet-notes 45000] [--worker-threads 1] [--duration 10]
+//! loadtest --friends 200 [--writers 20] [--rounds 200]
 //! ```
 //!
 //! Run it with `cargo run --release -p loadtest -- <flags>`. By default it builds (if stale)
@@ -45,6 +46,9 @@
 //! - `stats`: what the bots count (deliveries, latency histograms).
 //! - `sheet_reads`: sheet-reads mode: a big sheet read at once by many, while a player pings.
 //! - `idle`: idle mode: the server memory one silent connection costs.
+//! - `social`: social mode: presence and direct messages next to the relay, in one run.
+//! - `members`: signed-in members (through `oauth`) and their sockets, for social mode.
+//! - `oauth`: the local OAuth provider members sign in with.
 //! - `procfs`: CPU time and memory of the processes, from /proc.
 //! - `relay`: the baseline, a minimal WebSocket fan-out relay.
 //! - `report`: the JSON line on stdout and the table on stderr.
@@ -56,12 +60,15 @@ mod clock;
 mod cluster;
 mod idle;
 mod load;
+mod members;
 mod music;
+mod oauth;
 mod plan;
 mod procfs;
 mod relay;
 mod report;
 mod sheet_reads;
+mod social;
 mod stats;
 mod wire;
 
@@ -119,6 +126,10 @@ fn main() -> ExitCode {
     let local = tokio::task::LocalSet::new();
     if let Some(readers) = args.sheet_reads {
         return print(local.block_on(&runtime, sheet_reads::run(&args, readers)));
+    }
+    if let Some(friends) = args.friends {
+        let social = social::run(friends, args.writers, args.rounds);
+        return print(local.block_on(&runtime, social));
     }
     print(local.block_on(&runtime, run(&args)))
 }

@@ -1,0 +1,578 @@
+//! Social mode (`--friends N`): how long after a member moves to another room each of their N
+//! online friends is told (and each of 99, as many as the relay's listeners), how long a direct
+//! message takes from being sent (over a socket, as the site's pages send it, or over the REST
+//! API) to its reader's socket while `--writers` members write to that reader at once, and, in
+//! the same run against the same server, how long a note takes to reach each of 99 listeners in
+//! the Lobby: the relay's figure the others are compared with.
+//!
+//! Members sign in through the local OAuth provider as players do; their friendships are put
+//! straight into the server's store (over HTTP the friend-request allowance would take days).
+//! One round is measured at a time, from a quiet server: each round's clock starts when its
+//! request is sent and stops, for each recipient, when its socket reads what it was told.
+
+use std::{collections::HashSet, ops::Range, time::Duration};
+
+use futures_util::{
+    future::join_all,
+    stream::{SplitSink, SplitStream},
+    SinkExt, StreamExt,
+};
+use hdrhistogram::Histogram;
+use pianorhythm_core::{
+    protocol::{client_message, server_message, ClientMessage, SendDirectMessage, ServerMessage},
+    rooms::{DEFAULT_NOTE_RATE, LOBBY_MAX_PLAYERS, LOBBY_ROOM_NAME},
+};
+use pianorhythm_store::{now_millis, Store, StoreConfig};
+use prost::Message as _;
+use serde::Serialize;
+use tokio::{
+    sync::mpsc,
+    time::{self, Instant},
+};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::{
+    bot::Socket,
+    child::{self, ScratchDir},
+    clock,
+    members::{self, Member},
+    oauth::OAuthProvider,
+    wire,
+};
+
+/// Rounds before the measured ones: the server's first answers (cold caches) are not what
+/// players see afterwards.
+const WARM_UP: usize = 5;
+/// The pause between rounds, so that each starts from a quiet server (and a note a round
+/// stays far under the Lobby's note quota).
+const ROUND_GAP: Duration = Duration::from_millis(20);
+/// A round whose recipients are not all told within this is a failure, not a figure.
+const ROUND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The star's socket, to which the direct messages are written.
+const STAR: Range<usize> = 0..1;
+
+/// What one social run measured, as the JSON line reports it.
+#[derive(Serialize)]
+pub struct SocialReport {
+    /// Always "social", so the line says which mode made it.
+    pub mode: &'static str,
+    /// Friends online of the member who moves.
+    pub friends: u32,
+    /// Listeners of the relayed note, and friends of the second member who moves.
+    pub listeners: u32,
+    /// Members writing at once.
+    pub writers: u32,
+    /// Rounds measured per row.
+    pub rounds: u32,
+    /// One row per scenario, the relay's last.
+    pub rows: Vec<Row>,
+}
+
+/// One scenario's figures, in ms, and its ratios to the relay's in the same run.
+#[derive(Serialize)]
+pub struct Row {
+    /// What was measured.
+    pub what: String,
+    /// Median time to one recipient.
+    pub p50_ms: f64,
+    /// 99th percentile time to one recipient.
+    pub p99_ms: f64,
+    /// Longest time to one recipient.
+    pub max_ms: f64,
+    /// Median time to a round's last recipient.
+    pub last_p50_ms: f64,
+    /// 99th percentile time to a round's last recipient.
+    pub last_p99_ms: f64,
+    /// `p50_ms` over the relay's.
+    pub p50_vs_relay: f64,
+    /// `p99_ms` over the relay's.
+    pub p99_vs_relay: f64,
+}
+
+/// What a member's socket was told that a round may wait for.
+#[derive(Clone, Debug, PartialEq)]
+enum Told {
+    /// A friend's presence changed.
+    Presence { player_id: String },
+    /// A note was relayed.
+    Note { sender_id: String },
+    /// A direct message arrived (or was sent from another of the member's tabs).
+    Message,
+    /// The member entered a room.
+    Joined,
+    /// A request was refused, or the connection ended: the run stops with this.
+    Failed(String),
+}
+
+/// What one socket read, and when.
+struct Heard {
+    /// The socket's place in the run's list (0 the star, 1 the duo, then the fans).
+    socket: usize,
+    /// What it was told.
+    told: Told,
+    /// When its reader read it.
+    at: Instant,
+}
+
+/// The members' sockets: what the run sends on each, and everything their readers heard.
+struct Sockets {
+    /// The sending half of each socket, in the run's order.
+    senders: Vec<SplitSink<Socket, Message>>,
+    /// What every socket's reader heard, as it heard it.
+    heard: mpsc::UnboundedReceiver<Heard>,
+}
+
+/// Signs the members in, makes them friends, connects them, and measures every scenario.
+pub async fn run(friends: u32, writers: u32, rounds: u32) -> Result<SocialReport, String> {
+    let provider =
+        OAuthProvider::start().map_err(|error| format!("the OAuth provider: {error}"))?;
+    let scratch = ScratchDir::new().map_err(|error| format!("scratch folder: {error}"))?;
+    let data_dir = scratch.data_dir();
+    let mut env = provider.server_env();
+    // The run sends far more than one player may: the limits are per account, and each
+    // account here does many rounds' worth of moves and messages in a few seconds.
+    for allowance in [
+        "DIRECT_MESSAGES_BURST",
+        "DIRECT_MESSAGES_PER_DAY",
+        "JOIN_ATTEMPTS_PER_MINUTE",
+        "ROOMS_PER_MINUTE",
+    ] {
+        env.push((allowance, "1000000".into()));
+    }
+    let env: Vec<(&str, &str)> = env
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let server = child::spawn_server_in(scratch, &env)
+        .map_err(|error| format!("cannot start the server: {error}"))?;
+    let http_base = format!("http://{}", server.addr);
+    let listeners = friends.min(LOBBY_MAX_PLAYERS - 1) as usize;
+    eprintln!(
+        "loadtest: server pid {} on {}; signing in {} members",
+        server.pid(),
+        server.addr,
+        friends + 2
+    );
+
+    let mut members = Vec::with_capacity(friends as usize + 2);
+    for usertag in ["star".to_owned(), "duo".to_owned()]
+        .into_iter()
+        .chain((0..friends).map(|n| format!("fan{n:03}")))
+    {
+        members.push(members::sign_in(&http_base, &provider, &usertag).await?);
+    }
+    let (star, duo, fans) = (&members[0], &members[1], &members[2..]);
+    befriend(&data_dir, star, fans).await?;
+    befriend(&data_dir, duo, &fans[..listeners]).await?;
+    let mut sockets = Sockets::connect(&members, &server.ws_base()).await?;
+    let rounds = rounds as usize;
+    let fan_sockets = 2..2 + friends as usize;
+    let listener_sockets = 2..2 + listeners;
+    let writer_sockets = 2..2 + writers as usize;
+
+    eprintln!("loadtest: presence, {friends} friends");
+    let presence = sockets
+        .moves(0, &star.id, "Stage", fan_sockets, rounds)
+        .await?;
+    eprintln!("loadtest: presence, {listeners} friends");
+    let duo_presence = sockets
+        .moves(1, &duo.id, "Duet", listener_sockets.clone(), rounds)
+        .await?;
+    eprintln!("loadtest: the relay, {listeners} listeners");
+    let relay = sockets.relay(&star.id, listener_sockets, rounds).await?;
+    eprintln!("loadtest: direct messages, {writers} writers at once");
+    let over_sockets = sockets
+        .messages_over_sockets(&star.usertag, writer_sockets, rounds)
+        .await?;
+    let over_http = sockets
+        .messages_over_http(&http_base, &star.usertag, &fans[..writers as usize], rounds)
+        .await?;
+    drop(server);
+
+    let rows = vec![
+        presence.row(&format!("presence, to each of {friends} friends"), &relay),
+        duo_presence.row(&format!("presence, to each of {listeners} friends"), &relay),
+        over_sockets.row(
+            &format!("direct messages over sockets, {writers} writers at once"),
+            &relay,
+        ),
+        over_http.row(
+            &format!("direct messages over HTTP, {writers} writers at once"),
+            &relay,
+        ),
+        relay.row(
+            &format!("note relay, to each of {listeners} listeners"),
+            &relay,
+        ),
+    ];
+    eprintln!("{}", table(&rows));
+    Ok(SocialReport {
+        mode: "social",
+        friends,
+        listeners: listeners as u32,
+        writers,
+        rounds: rounds as u32,
+        rows,
+    })
+}
+
+/// Makes `member` and each of `friends` friends, in the server's store.
+async fn befriend(
+    data_dir: &std::path::Path,
+    member: &Member,
+    friends: &[Member],
+) -> Result<(), String> {
+    let store = Store::open(&StoreConfig::Embedded {
+        data_dir: data_dir.to_owned(),
+    })
+    .await
+    .map_err(|error| format!("cannot open the server's store: {error}"))?;
+    for friend in friends {
+        let now = now_millis();
+        store
+            .friends
+            .request(&member.id, &friend.id, now)
+            .await
+            .and(store.friends.accept(&friend.id, &member.id, now).await)
+            .map_err(|error| format!("cannot befriend {}: {error}", friend.usertag))?;
+    }
+    Ok(())
+}
+
+impl Sockets {
+    /// One socket per member, in their order, each read by a task of its own.
+    async fn connect(members: &[Member], ws_base: &str) -> Result<Self, String> {
+        let (tell, heard) = mpsc::unbounded_channel();
+        let mut senders = Vec::with_capacity(members.len());
+        for (socket, member) in members.iter().enumerate() {
+            let (sender, reader) = member.connect(ws_base).await?.split();
+            senders.push(sender);
+            tokio::task::spawn_local(read(socket, reader, tell.clone()));
+        }
+        Ok(Self { senders, heard })
+    }
+
+    async fn send(&mut self, socket: usize, kind: client_message::Kind) -> Result<(), String> {
+        let frame = ClientMessage::from_kind(kind).encode_to_vec();
+        self.send_frame(socket, frame).await
+    }
+
+    async fn send_frame(&mut self, socket: usize, frame: Vec<u8>) -> Result<(), String> {
+        self.senders[socket]
+            .send(Message::binary(frame))
+            .await
+            .map_err(|error| format!("socket {socket}: cannot send: {error}"))
+    }
+
+    /// The member on `mover` goes back and forth between two rooms named after `rooms`; when
+    /// each of `friends` (sockets) is told of each move.
+    async fn moves(
+        &mut self,
+        mover: usize,
+        mover_id: &str,
+        rooms: &str,
+        friends: Range<usize>,
+        rounds: usize,
+    ) -> Result<Figures, String> {
+        let mut figures = Figures::default();
+        for round in 0..WARM_UP + rounds {
+            self.quiet().await?;
+            let room = format!("{rooms} {}", round % 2);
+            let started = Instant::now();
+            let frame = if round < 2 {
+                wire::create(&room, 10, DEFAULT_NOTE_RATE)
+            } else {
+                wire::join(&room)
+            };
+            self.send_frame(mover, frame).await?;
+            let told = Told::Presence {
+                player_id: mover_id.to_owned(),
+            };
+            let arrivals = self
+                .arrivals(&friends, friends.len(), &told, started)
+                .await?;
+            if round >= WARM_UP {
+                figures.record(&arrivals);
+            }
+        }
+        Ok(figures)
+    }
+
+    /// The star (socket 0) and `listeners` in the Lobby; the star plays one note a round.
+    async fn relay(
+        &mut self,
+        star_id: &str,
+        listeners: Range<usize>,
+        rounds: usize,
+    ) -> Result<Figures, String> {
+        let joined = Instant::now();
+        let mut waiting: HashSet<usize> = std::iter::once(0).chain(listeners.clone()).collect();
+        for &socket in &waiting {
+            self.send_frame(socket, wire::join(LOBBY_ROOM_NAME)).await?;
+        }
+        while !waiting.is_empty() {
+            let heard = self.next(joined).await?;
+            if heard.told == Told::Joined {
+                waiting.remove(&heard.socket);
+            }
+        }
+        let mut figures = Figures::default();
+        for round in 0..WARM_UP + rounds {
+            self.quiet().await?;
+            let started = Instant::now();
+            let key = 21 + (round % 88) as u32;
+            self.send_frame(0, wire::note(clock::now_ms(), key, 0))
+                .await?;
+            let told = Told::Note {
+                sender_id: star_id.to_owned(),
+            };
+            let arrivals = self
+                .arrivals(&listeners, listeners.len(), &told, started)
+                .await?;
+            if round >= WARM_UP {
+                figures.record(&arrivals);
+            }
+        }
+        Ok(figures)
+    }
+
+    /// `writers` (sockets) each send the star a direct message over their socket, at once.
+    async fn messages_over_sockets(
+        &mut self,
+        star: &str,
+        writers: Range<usize>,
+        rounds: usize,
+    ) -> Result<Figures, String> {
+        let mut figures = Figures::default();
+        for round in 0..WARM_UP + rounds {
+            self.quiet().await?;
+            let started = Instant::now();
+            for writer in writers.clone() {
+                let message = SendDirectMessage {
+                    usertag: star.to_owned(),
+                    text: format!("round {round}"),
+                    request_id: round as u32,
+                };
+                self.send(writer, client_message::Kind::SendMessage(message))
+                    .await?;
+            }
+            let arrivals = self
+                .arrivals(&STAR, writers.len(), &Told::Message, started)
+                .await?;
+            if round >= WARM_UP {
+                figures.record(&arrivals);
+            }
+        }
+        Ok(figures)
+    }
+
+    /// `writers` each send the star a direct message over the REST API, at once.
+    async fn messages_over_http(
+        &mut self,
+        http_base: &str,
+        star: &str,
+        writers: &[Member],
+        rounds: usize,
+    ) -> Result<Figures, String> {
+        let url = format!("{http_base}/api/v1/messages/{star}");
+        let mut figures = Figures::default();
+        for round in 0..WARM_UP + rounds {
+            self.quiet().await?;
+            let started = Instant::now();
+            let sent = join_all(writers.iter().map(|writer| {
+                let body = serde_json::json!({ "text": format!("round {round}") });
+                writer.http.post(&url).json(&body).send()
+            }));
+            let arrivals = self.arrivals(&STAR, writers.len(), &Told::Message, started);
+            let (answers, arrivals) = tokio::join!(sent, arrivals);
+            for answer in answers {
+                let answer = answer.map_err(|error| format!("a message over HTTP: {error}"))?;
+                if !answer.status().is_success() {
+                    return Err(format!("a message over HTTP: {}", answer.status()));
+                }
+            }
+            if round >= WARM_UP {
+                figures.record(&arrivals?);
+            }
+        }
+        Ok(figures)
+    }
+
+    /// When each of the first `count` times any of `sockets` is told `told` happened,
+    /// counted from `started`.
+    async fn arrivals(
+        &mut self,
+        sockets: &Range<usize>,
+        count: usize,
+        told: &Told,
+        started: Instant,
+    ) -> Result<Vec<Duration>, String> {
+        let mut arrivals = Vec::with_capacity(count);
+        while arrivals.len() < count {
+            let heard = self.next(started).await?;
+            // Read before the round began, it cannot be the round's.
+            if sockets.contains(&heard.socket) && heard.told == *told && heard.at >= started {
+                arrivals.push(heard.at - started);
+            }
+        }
+        Ok(arrivals)
+    }
+
+    /// Forgets what the sockets heard so far (the presence each is told of its friends on
+    /// connecting, a round's late frames), after a pause that lets it all arrive: a round
+    /// counts only what its own request caused.
+    async fn quiet(&mut self) -> Result<(), String> {
+        time::sleep(ROUND_GAP).await;
+        while let Ok(heard) = self.heard.try_recv() {
+            if let Told::Failed(why) = heard.told {
+                return Err(format!("socket {}: {why}", heard.socket));
+            }
+        }
+        Ok(())
+    }
+
+    /// The next thing any socket heard; a refusal or a closed socket ends the run.
+    async fn next(&mut self, started: Instant) -> Result<Heard, String> {
+        let heard = time::timeout_at(started + ROUND_TIMEOUT, self.heard.recv())
+            .await
+            .map_err(|_| format!("a round not over within {ROUND_TIMEOUT:?}"))?
+            .ok_or("every socket closed")?;
+        match heard.told {
+            Told::Failed(why) => Err(format!("socket {}: {why}", heard.socket)),
+            _ => Ok(heard),
+        }
+    }
+}
+
+/// A socket's reader: passes on what a round may wait for, with the time it was read.
+async fn read(socket: usize, mut reader: SplitStream<Socket>, tell: mpsc::UnboundedSender<Heard>) {
+    use server_message::Kind;
+    while let Some(frame) = reader.next().await {
+        let bytes = match frame {
+            Ok(Message::Binary(bytes)) => bytes,
+            Ok(_) => continue,
+            Err(_) => break,
+        };
+        let at = Instant::now();
+        let told = match ServerMessage::decode(bytes)
+            .ok()
+            .and_then(|message| message.kind)
+        {
+            Some(Kind::FriendPresence(update)) => Told::Presence {
+                player_id: update.player_id,
+            },
+            Some(Kind::Notes(notes)) => Told::Note {
+                sender_id: notes.sender_id,
+            },
+            Some(Kind::Inbox(inbox)) if !inbox.message_id.is_empty() => Told::Message,
+            Some(Kind::RoomJoined(_)) => Told::Joined,
+            Some(Kind::MessageAnswer(answer)) if !answer.error.is_empty() => {
+                Told::Failed(format!("message refused: {}", answer.error))
+            }
+            Some(Kind::Error(error)) => Told::Failed(format!("error: {}", error.message)),
+            Some(Kind::Disconnect(why)) => Told::Failed(format!("disconnected: {}", why.message)),
+            _ => continue,
+        };
+        if tell.send(Heard { socket, told, at }).is_err() {
+            return;
+        }
+    }
+    let _ = tell.send(Heard {
+        socket,
+        told: Told::Failed("the connection closed".into()),
+        at: Instant::now(),
+    });
+}
+
+/// Arrival times, per recipient and per round's last recipient, in µs.
+struct Figures {
+    /// Every recipient's.
+    each: Histogram<u64>,
+    /// Each round's last recipient's.
+    last: Histogram<u64>,
+}
+
+impl Default for Figures {
+    fn default() -> Self {
+        Self {
+            each: histogram(),
+            last: histogram(),
+        }
+    }
+}
+
+/// Arrival times from 1 µs to a round's timeout, to 3 significant figures.
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, ROUND_TIMEOUT.as_micros() as u64, 3)
+        .expect("the bounds are valid")
+}
+
+impl Figures {
+    fn record(&mut self, arrivals: &[Duration]) {
+        let us = |arrival: &Duration| arrival.as_micros().max(1) as u64;
+        for arrival in arrivals {
+            self.each.saturating_record(us(arrival));
+        }
+        if let Some(last) = arrivals.iter().max() {
+            self.last.saturating_record(us(last));
+        }
+    }
+
+    fn row(&self, what: &str, relay: &Figures) -> Row {
+        let ms = |histogram: &Histogram<u64>, quantile: f64| {
+            (histogram.value_at_quantile(quantile) as f64 / 10.0).round() / 100.0
+        };
+        let ratio = |ours: f64, relay: f64| (ours / relay * 100.0).round() / 100.0;
+        Row {
+            what: what.to_owned(),
+            p50_ms: ms(&self.each, 0.5),
+            p99_ms: ms(&self.each, 0.99),
+            max_ms: (self.each.max() as f64 / 10.0).round() / 100.0,
+            last_p50_ms: ms(&self.last, 0.5),
+            last_p99_ms: ms(&self.last, 0.99),
+            p50_vs_relay: ratio(ms(&self.each, 0.5), ms(&relay.each, 0.5)),
+            p99_vs_relay: ratio(ms(&self.each, 0.99), ms(&relay.each, 0.99)),
+        }
+    }
+}
+
+/// The rows as a table for people, on stderr.
+fn table(rows: &[Row]) -> String {
+    let mut table = format!(
+        "{:<58} {:>7} {:>7} {:>7} {:>9} {:>9} {:>9}\n",
+        "ms", "p50", "p99", "max", "last p50", "last p99", "x relay"
+    );
+    for row in rows {
+        table.push_str(&format!(
+            "{:<58} {:>7.2} {:>7.2} {:>7.2} {:>9.2} {:>9.2} {:>4.2}/{:.2}\n",
+            row.what,
+            row.p50_ms,
+            row.p99_ms,
+            row.max_ms,
+            row.last_p50_ms,
+            row.last_p99_ms,
+            row.p50_vs_relay,
+            row.p99_vs_relay
+        ));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_takes_each_recipient_and_each_rounds_last_and_compares_with_the_relay() {
+        let mut relay = Figures::default();
+        relay.record(&[Duration::from_millis(1), Duration::from_millis(2)]);
+        let mut presence = Figures::default();
+        presence.record(&[Duration::from_millis(2), Duration::from_millis(4)]);
+        presence.record(&[Duration::from_millis(2), Duration::from_millis(3)]);
+        let row = presence.row("presence", &relay);
+        assert_eq!((row.p50_ms, row.p99_ms, row.max_ms), (2.0, 4.0, 4.0));
+        assert_eq!((row.last_p50_ms, row.last_p99_ms), (3.0, 4.0));
+        assert_eq!((row.p50_vs_relay, row.p99_vs_relay), (2.0, 2.0));
+    }
+}
