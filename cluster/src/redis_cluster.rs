@@ -160,6 +160,18 @@ impl Cluster for RedisCluster {
         });
     }
 
+    fn friends_changed_elsewhere(&self, players: &[String]) {
+        let kind = wire::item::Kind::FriendsChanged(wire::FriendsChanged {
+            players: players.to_vec(),
+        });
+        let bus = self.bus.clone();
+        tokio::spawn(async move {
+            if let Err(error) = bus.broadcast(vec![wire::Item { kind: Some(kind) }]).await {
+                tracing::warn!(%error, "cannot tell players' connections elsewhere of their friends");
+            }
+        });
+    }
+
     fn tell_players_elsewhere(&self, players: &[String], frame: &bytes::Bytes) {
         let kind = wire::item::Kind::PlayerDelivery(wire::PlayerDelivery {
             frame: frame.to_vec(),

@@ -97,7 +97,10 @@ impl ClusterTasks {
                     }
                     // What this instance broadcast, its own players had at once.
                     Some(
-                        Item::PlayerDelivery(_) | Item::PlayerBlocks(_) | Item::PlayerLeaves(_),
+                        Item::PlayerDelivery(_)
+                        | Item::PlayerBlocks(_)
+                        | Item::PlayerLeaves(_)
+                        | Item::FriendsChanged(_),
                     ) if envelope.from == **self.placement.here() => {}
                     Some(Item::PlayerDelivery(delivery)) => {
                         let frame = bytes::Bytes::from(delivery.frame);
@@ -107,6 +110,9 @@ impl ClusterTasks {
                         let players = update.blocks.map(|blocks| blocks.players);
                         let blocked = BlockedPlayers::new(players.unwrap_or_default());
                         self.live.set_blocks_here(&update.player_id, &blocked);
+                    }
+                    Some(Item::FriendsChanged(changed)) => {
+                        self.live.friends_changed_here(&changed.players);
                     }
                     Some(Item::PlayerLeaves(leaves)) => {
                         self.live

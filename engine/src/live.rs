@@ -1,6 +1,7 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
 //! site ban or a change of roles can end a player's connections at once, a new block
-//! reaches their rooms, and a player can take all their connections out of a room.
+//! reaches their rooms, and a player can take all their connections out of a room. It also
+//! keeps the friends of each player connected here, whom each of their moves is told.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -32,8 +33,24 @@ pub struct LiveConnections {
 struct Connections {
     /// Each connection's player id and outbox.
     by_id: HashMap<ConnectionId, (Arc<str>, Outbox)>,
-    /// Each player's open connections (one per tab).
-    by_player: HashMap<Arc<str>, Vec<ConnectionId>>,
+    /// The players with a connection here.
+    by_player: HashMap<Arc<str>, PlayerHere>,
+    /// Counts player records made and friend lists changed, so that a list read from the
+    /// store is kept only if nothing changed it (nor made the record anew) since the read began.
+    clock: u64,
+}
+
+/// A player with connections on this instance.
+struct PlayerHere {
+    /// Their open connections (one per tab).
+    connections: Vec<ConnectionId>,
+    /// Their friends, as last read, until told they changed: each of their moves is told to
+    /// these, and a move is far more frequent than a change of friends.
+    friends: Option<Arc<[String]>>,
+    /// The clock when the record was made.
+    since: u64,
+    /// The clock when their friends last changed.
+    changed: u64,
 }
 
 impl Connections {
@@ -41,7 +58,17 @@ impl Connections {
         if let Some((previous, _)) = self.by_id.insert(connection, (player.clone(), outbox)) {
             self.forget(connection, &previous);
         }
-        self.by_player.entry(player).or_default().push(connection);
+        let clock = &mut self.clock;
+        let here = self.by_player.entry(player).or_insert_with(|| {
+            *clock += 1;
+            PlayerHere {
+                connections: Vec::new(),
+                friends: None,
+                since: *clock,
+                changed: 0,
+            }
+        });
+        here.connections.push(connection);
     }
 
     fn remove(&mut self, connection: ConnectionId) {
@@ -50,11 +77,11 @@ impl Connections {
         }
     }
 
-    /// Takes `connection` out of `player`'s list, and the list once it is empty.
+    /// Takes `connection` out of `player`'s record, and the record once it has none.
     fn forget(&mut self, connection: ConnectionId, player: &str) {
-        if let Some(connections) = self.by_player.get_mut(player) {
-            connections.retain(|open| *open != connection);
-            if connections.is_empty() {
+        if let Some(here) = self.by_player.get_mut(player) {
+            here.connections.retain(|open| *open != connection);
+            if here.connections.is_empty() {
                 self.by_player.remove(player);
             }
         }
@@ -65,7 +92,7 @@ impl Connections {
         self.by_player
             .get(player)
             .into_iter()
-            .flatten()
+            .flat_map(|here| &here.connections)
             .filter_map(|connection| self.by_id.get(connection))
             .map(|(_, outbox)| outbox)
     }
@@ -74,6 +101,10 @@ impl Connections {
         self.by_id.values().map(|(_, outbox)| outbox)
     }
 }
+
+/// When a read of a player's friends began, for [`LiveConnections::keep_friends`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FriendsRead(u64);
 
 impl LiveConnections {
     /// Creates the set and the task that closes every connection on shutdown.
@@ -139,6 +170,48 @@ impl LiveConnections {
         let room_id: Arc<str> = room_id.into();
         for outbox in self.lock().of(player) {
             outbox.leave_room(room_id.clone());
+        }
+    }
+
+    /// The friends kept for `player` (connected here), or, when none are kept, when a read
+    /// of them from the store begins.
+    pub fn friends_of(&self, player: &str) -> Result<Arc<[String]>, FriendsRead> {
+        let connections = self.lock();
+        match connections.by_player.get(player) {
+            Some(PlayerHere {
+                friends: Some(friends),
+                ..
+            }) => Ok(friends.clone()),
+            _ => Err(FriendsRead(connections.clock)),
+        }
+    }
+
+    /// Keeps `friends`, read from the store since `read`, for `player`: unless the player has
+    /// no connection here, or their friends changed (or their record was made anew) since.
+    pub fn keep_friends(&self, player: &str, read: FriendsRead, friends: Arc<[String]>) {
+        if let Some(here) = self.lock().by_player.get_mut(player) {
+            if here.since <= read.0 && here.changed <= read.0 {
+                here.friends = Some(friends);
+            }
+        }
+    }
+
+    /// These players' friends changed: the lists kept of them, on every instance, go.
+    pub fn friends_changed(&self, players: &[String]) {
+        self.friends_changed_here(players);
+        self.cluster.friends_changed_elsewhere(players);
+    }
+
+    /// These players' friends changed: the lists kept of them here go.
+    pub fn friends_changed_here(&self, players: &[String]) {
+        let mut connections = self.lock();
+        connections.clock += 1;
+        let now = connections.clock;
+        for player in players {
+            if let Some(here) = connections.by_player.get_mut(player.as_str()) {
+                here.friends = None;
+                here.changed = now;
+            }
         }
     }
 
@@ -271,5 +344,59 @@ mod tests {
         live.tell_players_here(&["bo".to_owned()], &Bytes::from_static(b"bo's"));
         assert_eq!(frames(&mut second_queue), ["bo's"]);
         assert!(!live.lock().by_player.contains_key("ana"));
+    }
+
+    fn connected(live: &LiveConnections, connection: ConnectionId, player: &str) {
+        live.insert(connection, player.into(), outbox(8).0);
+    }
+
+    fn friends(names: &[&str]) -> Arc<[String]> {
+        names.iter().map(|name| name.to_string()).collect()
+    }
+
+    #[tokio::test]
+    async fn friends_are_kept_for_players_connected_here_until_they_change() {
+        let live = LiveConnections::start(Shutdown::new(), Arc::new(Solo));
+        let read = live.friends_of("ana").unwrap_err();
+        live.keep_friends("ana", read, friends(&["bo"]));
+        assert!(
+            live.friends_of("ana").is_err(),
+            "ana has no connection here"
+        );
+
+        connected(&live, 1, "ana");
+        let read = live.friends_of("ana").unwrap_err();
+        live.keep_friends("ana", read, friends(&["bo"]));
+        assert_eq!(live.friends_of("ana").unwrap(), friends(&["bo"]));
+        // Someone else's change leaves Ana's list alone.
+        live.friends_changed_here(&["cy".to_owned()]);
+        assert_eq!(live.friends_of("ana").unwrap(), friends(&["bo"]));
+        live.friends_changed_here(&["ana".to_owned(), "bo".to_owned()]);
+        assert!(live.friends_of("ana").is_err());
+
+        live.remove(1);
+        assert!(live.friends_of("ana").is_err());
+    }
+
+    #[tokio::test]
+    async fn a_read_begun_before_a_change_is_not_kept() {
+        let live = LiveConnections::start(Shutdown::new(), Arc::new(Solo));
+        connected(&live, 1, "ana");
+        let stale = live.friends_of("ana").unwrap_err();
+        live.friends_changed_here(&["ana".to_owned()]);
+        live.keep_friends("ana", stale, friends(&["bo"]));
+        assert!(live.friends_of("ana").is_err());
+
+        // Nor one begun before the player's record was made anew.
+        let stale = live.friends_of("ana").unwrap_err();
+        live.remove(1);
+        connected(&live, 2, "ana");
+        live.keep_friends("ana", stale, friends(&["bo"]));
+        assert!(live.friends_of("ana").is_err());
+
+        let fresh = live.friends_of("ana").unwrap_err();
+        live.friends_changed_here(&["cy".to_owned()]);
+        live.keep_friends("ana", fresh, friends(&["bo", "cy"]));
+        assert_eq!(live.friends_of("ana").unwrap(), friends(&["bo", "cy"]));
     }
 }

@@ -1372,6 +1372,77 @@ async fn a_friends_whereabouts_reach_them_on_another_instance() {
     );
 }
 
+/// Friends made on one instance are told the moves of a member connected to another, whose
+/// connection had kept the list of friends from before: Mia plays on A, Bob accepts her on B.
+#[tokio::test]
+async fn friends_made_on_one_instance_are_told_moves_made_on_another() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let (a, b) = shared.two_signing_in(&provider).await;
+    let mia = signed_in(&provider, a.address, "mia").await;
+    let bob = signed_in(&provider, b.address, "bob").await;
+    let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
+    let (mut mia_on_a, mia_you) = a.connect(mia.cookie().as_deref()).await;
+    // Mia's first move: her friends (none) are read on A, and kept.
+    mia_on_a.enter("Lobby").await;
+    let asked = mia
+        .http
+        .post(mia.url("/api/v1/friends"))
+        .json(&serde_json::json!({ "usertag": "bob" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
+    let accepted = bob
+        .http
+        .post(bob.url("/api/v1/friends/mia/accept"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), reqwest::StatusCode::OK);
+    assert_eq!(
+        friend_presence(&mut bob_on_b, &mia_you.id).await.room_name,
+        "Lobby"
+    );
+    // The news crosses the bus while Mia moves: within two seconds a move of hers reaches
+    // Bob, and every move after it.
+    let den = RoomSettingsUpdate {
+        name: Some("Den".into()),
+        ..Default::default()
+    };
+    mia_on_a.create_room(den).await;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    let mut room = "Den";
+    while !told_in(&mut bob_on_b, &mia_you.id, room, Duration::from_millis(200)).await {
+        assert!(
+            Instant::now() < deadline,
+            "no move of Mia's reached Bob within 2 s"
+        );
+        room = if room == "Den" { "Lobby" } else { "Den" };
+        mia_on_a.enter(room).await;
+    }
+    for room in ["Lobby", "Den"] {
+        mia_on_a.enter(room).await;
+        assert!(told_in(&mut bob_on_b, &mia_you.id, room, Duration::from_secs(2)).await);
+    }
+}
+
+/// Whether `client` is told, within `window`, that `friend` is in `room`.
+async fn told_in(client: &mut WsClient, friend: &str, room: &str, window: Duration) -> bool {
+    let deadline = Instant::now() + window;
+    while let Some(kind) = next_before(client, deadline).await {
+        if let Kind::FriendPresence(update) = kind {
+            let there = update
+                .presence
+                .is_some_and(|presence| presence.room_name == room);
+            if update.player_id == friend && there {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 #[tokio::test]
 async fn a_direct_message_reaches_its_reader_on_another_instance() {
     let shared = Shared::new();

@@ -244,6 +244,79 @@ async fn friends_are_told_where_a_friend_is_as_it_changes() {
     );
 }
 
+/// Whether `socket` has been told anything of `friend`'s whereabouts since it last looked.
+async fn told_of(socket: &mut WsClient, friend: &str) -> bool {
+    socket
+        .drain()
+        .await
+        .iter()
+        .any(|kind| matches!(kind, Kind::FriendPresence(update) if update.player_id == friend))
+}
+
+/// A connected member's moves reach the friends they have now: one made, one removed and one
+/// blocked while the member's connection is open (and keeps the list of whom to tell).
+#[tokio::test]
+async fn moves_reach_the_friends_a_member_has_now() {
+    let provider = OAuthProvider::start().await;
+    let server = server_on(&provider, None, many_sign_ins).await;
+    let (mia, mia_id) = member(&server, &provider, "mia").await;
+    let (bo, _) = member(&server, &provider, "boa").await;
+    let (cy, cy_id) = member(&server, &provider, "cyd").await;
+    let (mut bo_socket, _) = bo.connect().await;
+    let (mut cy_socket, _) = cy.connect().await;
+    let (mut mia_socket, _) = mia.connect().await;
+    // A first move: Mia's friends (none yet) are read, and kept.
+    mia_socket.enter("Lobby").await;
+    let den = RoomSettingsUpdate {
+        name: Some("Den".into()),
+        ..Default::default()
+    };
+
+    add(&mia, "boa").await;
+    accept(&bo, "mia").await;
+    assert_eq!(
+        next_presence(&mut bo_socket, &mia_id).await.room_name,
+        "Lobby"
+    );
+    mia_socket.create_room(den).await;
+    assert_eq!(
+        next_presence(&mut bo_socket, &mia_id).await.room_name,
+        "Den"
+    );
+
+    assert_eq!(remove(&bo, "mia").await, StatusCode::NO_CONTENT);
+    mia_socket.enter("Lobby").await;
+    assert!(
+        !told_of(&mut bo_socket, &mia_id).await,
+        "told a friend no more"
+    );
+
+    add(&cy, "mia").await;
+    accept(&mia, "cyd").await;
+    mia_socket.enter("Den").await;
+    assert_eq!(
+        next_presence(&mut cy_socket, &mia_id).await.room_name,
+        "Lobby"
+    );
+    assert_eq!(
+        next_presence(&mut cy_socket, &mia_id).await.room_name,
+        "Den"
+    );
+    let blocked = mia
+        .http
+        .post(mia.url("/api/v1/blocks"))
+        .json(&json!({ "playerId": cy_id, "name": "cyd" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(blocked.status().is_success(), "{}", blocked.status());
+    mia_socket.enter("Lobby").await;
+    assert!(
+        !told_of(&mut cy_socket, &mia_id).await,
+        "told a blocked friend"
+    );
+}
+
 #[tokio::test]
 async fn friend_requests_are_limited_per_account_across_its_sessions() {
     let provider = OAuthProvider::start().await;

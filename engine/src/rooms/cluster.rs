@@ -60,6 +60,8 @@ pub trait Cluster: Send + Sync {
     fn leave_room_elsewhere(&self, player: &str, room_id: &str);
     /// Sends a frame to these players' connections on the other instances.
     fn tell_players_elsewhere(&self, players: &[String], frame: &Bytes);
+    /// Tells these players' connections on the other instances that their friends changed.
+    fn friends_changed_elsewhere(&self, players: &[String]);
     /// Whether the link to the other instances works now, for readiness checks.
     async fn reachable(&self) -> Result<(), String>;
     /// Says this instance is leaving, so the others may take its rooms over at once.
@@ -111,6 +113,8 @@ impl Cluster for Solo {
     fn leave_room_elsewhere(&self, _: &str, _: &str) {}
 
     fn tell_players_elsewhere(&self, _: &[String], _: &Bytes) {}
+
+    fn friends_changed_elsewhere(&self, _: &[String]) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())

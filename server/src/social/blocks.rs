@@ -89,6 +89,7 @@ impl Social {
                     .friends
                     .remove(&user.id, &block.player_id)
                     .await?;
+                self.friends_changed(&user.id, &block.player_id);
             }
             Identity::Guest(guest) => {
                 list.retain(|kept| kept.player_id != block.player_id);

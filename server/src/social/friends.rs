@@ -4,7 +4,7 @@
 //! per account, on every instance (20 an hour, 100 a day), and a member has at most
 //! [`MAX_FRIENDS`] friends and open requests.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use pianorhythm_api::social::{FriendView, PresenceView};
 use pianorhythm_core::domain::{
@@ -155,6 +155,7 @@ impl Social {
         let me = member(caller)?;
         let other = self.member_named(usertag).await?;
         self.inner.friends.remove(&me.id, &other.id).await?;
+        self.friends_changed(&me.id, &other.id);
         Ok(())
     }
 
@@ -168,10 +169,32 @@ impl Social {
             .collect())
     }
 
+    /// `member`'s friends, kept while the member is connected here and until they change, so
+    /// that a move (far more frequent) costs no read.
+    pub(super) async fn friends_to_tell(&self, member: &str) -> Result<Arc<[String]>, StoreError> {
+        let live = &self.inner.live;
+        match live.friends_of(member) {
+            Ok(friends) => Ok(friends),
+            Err(read) => {
+                let friends: Arc<[String]> = self.friend_ids(member).await?.into();
+                live.keep_friends(member, read, friends.clone());
+                Ok(friends)
+            }
+        }
+    }
+
     /// Each of two new friends learns where the other is.
     async fn became_friends(&self, one: &str, other: &str) {
+        self.friends_changed(one, other);
         self.presence_moved(one).await;
         self.presence_moved(other).await;
+    }
+
+    /// Two members' friends changed: the lists of them kept to tell their moves to, on every
+    /// instance, go.
+    pub(super) fn friends_changed(&self, one: &str, other: &str) {
+        let both = [one.to_owned(), other.to_owned()];
+        self.inner.live.friends_changed(&both);
     }
 
     pub(super) async fn member_named(&self, usertag: &str) -> Result<User, ServiceError> {

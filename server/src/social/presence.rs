@@ -75,7 +75,7 @@ impl Social {
 
     /// Tells `member`'s friends where they are now.
     pub async fn presence_moved(&self, member: &str) {
-        let friends = match self.friend_ids(member).await {
+        let friends = match self.friends_to_tell(member).await {
             Ok(friends) if !friends.is_empty() => friends,
             Ok(_) => return,
             Err(error) => {

@@ -115,6 +115,8 @@ impl Cluster for Scripted {
 
     fn tell_players_elsewhere(&self, _: &[String], _: &bytes::Bytes) {}
 
+    fn friends_changed_elsewhere(&self, _: &[String]) {}
+
     async fn reachable(&self) -> Result<(), String> {
         Ok(())
     }
