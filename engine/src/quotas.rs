@@ -172,23 +172,44 @@ impl AccountQuota {
                 TokenBucket::new(limit / window.per.as_secs_f64(), limit, now)
             })
         });
-        let wait = windows
-            .iter_mut()
-            .map(|bucket| bucket.wait(now))
-            .fold(0.0, f64::max);
-        if wait > 0.0 {
-            return Err(QuotaExceeded::after(wait));
-        }
+        room_for_one(windows, now)?;
         for bucket in windows.iter_mut() {
             bucket.take_up_to(1, now);
         }
         Ok(())
     }
 
+    /// Whether `account` may have one more at `now`, drawing nothing: a request that would be
+    /// refused anyway is refused before it costs anything.
+    pub fn check_at(&self, account: &str, now: f64) -> Result<(), QuotaExceeded> {
+        match self.buckets.lock().get_mut(account) {
+            Some(windows) => room_for_one(windows, now),
+            // Never drawn on: every window is full.
+            None => Ok(()),
+        }
+    }
+
+    /// Whether `account` may have one more now, here, drawing nothing.
+    pub fn check(&self, account: &str) -> Result<(), QuotaExceeded> {
+        self.check_at(account, self.started.elapsed().as_secs_f64())
+    }
+
     /// Draws one for `account` here, then on every instance.
     pub async fn take(&self, account: &str) -> Result<(), QuotaExceeded> {
         self.take_at(account, self.started.elapsed().as_secs_f64())?;
         self.shared.take(self.name, account, &self.windows).await
+    }
+}
+
+/// Refused, with the longest wait, unless every window has one left at `now`.
+fn room_for_one(windows: &mut [TokenBucket; 2], now: f64) -> Result<(), QuotaExceeded> {
+    let wait = windows
+        .iter_mut()
+        .map(|bucket| bucket.wait(now))
+        .fold(0.0, f64::max);
+    match wait > 0.0 {
+        true => Err(QuotaExceeded::after(wait)),
+        false => Ok(()),
     }
 }
 
@@ -229,6 +250,20 @@ mod tests {
         );
         // A refusal drew from neither window.
         assert!(quota.take_at("ada", 21_600.0 + 180.0).is_ok());
+    }
+
+    #[test]
+    fn a_check_draws_nothing_and_refuses_what_a_take_would() {
+        let quota = uploads(2, 200);
+        quota.check_at("ada", 0.0).unwrap();
+        quota.take_at("ada", 0.0).unwrap();
+        for _ in 0..3 {
+            quota.check_at("ada", 0.0).unwrap();
+        }
+        quota.take_at("ada", 0.0).unwrap();
+        let checked = quota.check_at("ada", 60.0).unwrap_err();
+        assert_eq!(checked, quota.take_at("ada", 60.0).unwrap_err());
+        quota.check_at("grace", 60.0).unwrap();
     }
 
     #[test]

@@ -348,6 +348,9 @@ async fn messages_are_limited_per_account_across_its_sessions() {
     // A refused message costs nothing and is not stored.
     let page = get(&mia, "/api/v1/messages/boa").await;
     assert_eq!(page["messages"].as_array().unwrap().len(), 5);
+    // Over the allowance, a message is refused before its recipient is even looked up.
+    let (status, refused) = message(&mia, "nobody-here", "and another").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{refused}");
 }
 
 /// Sends a direct message over `socket`; answers the server's answer to it.

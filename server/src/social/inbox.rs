@@ -107,6 +107,8 @@ impl Social {
         let me = member(caller)?;
         let text = names::direct_message(text)
             .map_err(|invalid| ServiceError::field("text", invalid.0))?;
+        // Over the allowance already: refused before anything is read.
+        self.inner.direct_messages.check(&me.id)?;
         let recipient = match self.inner.messages.recipient(&me.id, usertag.trim()).await {
             Err(StoreError::NotFound(_)) => return Err(ServiceError::NotFound("player")),
             found => found?,
