@@ -37,3 +37,27 @@ wasm_bindgen_version() {
 }
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# A TCP port nothing listens on right now (the OS picks it).
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Starts the server binary $1 on a free port with a fresh store, any further NAME=VALUE
+# arguments in its environment; sets $base once it answers /ready, and stops it and removes its
+# store when the calling script exits.
+start_scratch_server() {
+  local program="$1" port
+  shift
+  scratch_data_dir="$(mktemp -d -t pianorhythm-scratch-XXXX)"
+  port="$(free_port)"
+  base="http://127.0.0.1:$port"
+  env LEPTOS_SITE_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 DATA_DIR="$scratch_data_dir" \
+    RUST_LOG=warn "$@" "$program" &
+  scratch_server=$!
+  trap 'kill "$scratch_server" 2>/dev/null; wait "$scratch_server" 2>/dev/null; rm -rf "$scratch_data_dir"' EXIT
+  for _ in $(seq 100); do
+    curl -sf "$base/ready" >/dev/null && return 0
+    sleep 0.1
+  done
+  log "the server did not get ready"
+  return 1
+}

@@ -24,26 +24,13 @@ install_lighthouse() {
   npm install --silent --no-audit --no-fund --prefix "$lighthouse_dir" "lighthouse@$LIGHTHOUSE_VERSION"
 }
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 "$REPO_ROOT/scripts/setup.sh"
 install_lighthouse
 "$REPO_ROOT/scripts/build.sh" --release
 
 out="${LIGHTHOUSE_OUT:-$(mktemp -d -t pianorhythm-lighthouse-XXXX)}"
 mkdir -p "$out"
-data_dir="$(mktemp -d -t pianorhythm-lighthouse-data-XXXX)"
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-LEPTOS_SITE_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 DATA_DIR="$data_dir" RUST_LOG=warn \
-  "$CARGO_TARGET_DIR/release/server" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT
-for _ in $(seq 100); do
-  curl -sf "$base/ready" >/dev/null && break
-  sleep 0.1
-done
-curl -sf "$base/ready" >/dev/null || { log "the server did not get ready"; exit 1; }
+start_scratch_server "$CARGO_TARGET_DIR/release/server"
 
 # A page's reports are named after its path: "/room/Lobby" writes room_lobby-1.json, ...
 report_name() { local name="${1#/}"; name="${name,,}"; name="${name//[^a-z0-9]/_}"; echo "${name:-lobby}"; }

@@ -6,23 +6,10 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 "$REPO_ROOT/scripts/setup.sh"
 "$REPO_ROOT/scripts/build.sh"
 
-data_dir="$(mktemp -d -t pianorhythm-screenshots-XXXX)"
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-LEPTOS_SITE_ADDR="127.0.0.1:$port" METRICS_ADDR=127.0.0.1:0 DATA_DIR="$data_dir" RUST_LOG=warn \
-  GUESTS_PER_ADDRESS=100 "$CARGO_TARGET_DIR/debug/server" &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data_dir"' EXIT
-for _ in $(seq 100); do
-  curl -sf "$base/ready" >/dev/null && break
-  sleep 0.1
-done
-curl -sf "$base/ready" >/dev/null || { log "the server did not get ready"; exit 1; }
+start_scratch_server "$CARGO_TARGET_DIR/debug/server" GUESTS_PER_ADDRESS=100
 
 mkdir -p "$REPO_ROOT/docs/screenshots"
 (cd "$REPO_ROOT/end2end" && node screenshots.mjs "$base" "$REPO_ROOT/docs/screenshots")

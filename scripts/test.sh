@@ -25,7 +25,6 @@ log "unit and integration tests"
 cargo nextest run --no-fail-fast
 
 log "browser tests"
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 E2E_PORT="$(free_port)"
 E2E_OAUTH_PORT="$(free_port)"
 E2E_OAUTH_CONTROL_PORT="$(free_port)"
