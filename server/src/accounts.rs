@@ -33,6 +33,6 @@ pub mod tokens;
 
 pub use identity::{Caller, Identity};
 pub use providers::{Provider, Providers};
-pub use service::{Accounts, AccountsConfig, TokenPair};
+pub use service::{signed_in_account, Accounts, AccountsConfig, TokenPair};
 pub use staff_pages::{AuditQuery, MAX_PAGE};
 pub use tokens::TicketClaims;

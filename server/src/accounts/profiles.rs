@@ -13,7 +13,7 @@ use pianorhythm_store::StoreError;
 use tower_cookies::cookie::Cookie;
 use tower_sessions::Session;
 
-use super::{service::ACCOUNT_KEY, sign_in::session_error, Accounts, Caller, Identity};
+use super::{service::signed_in_account, sign_in::session_error, Accounts, Caller, Identity};
 use pianorhythm_engine::policy::{self, Action};
 
 use crate::{guest, service_error::ServiceError};
@@ -228,8 +228,7 @@ impl Accounts {
     /// The theme the visitor's pages are drawn in: a member's from their settings, anyone
     /// else's from the cookie [`Accounts::choose_theme`]'s page sets. Starts no session.
     pub async fn theme(&self, session: &Session, headers: &HeaderMap) -> Theme {
-        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten();
-        if let Some(id) = account {
+        if let Some(id) = signed_in_account(session).await {
             if let Ok(user) = self.inner.users.get(&id).await {
                 return theme_of(&user.settings);
             }

@@ -35,6 +35,12 @@ use crate::{guest, service_error::ServiceError};
 /// The session key holding the signed-in account's id.
 pub(super) const ACCOUNT_KEY: &str = "account";
 
+/// The id of the account `session` is signed in to, as the session says (nothing is read: the
+/// account may be gone or banned since).
+pub async fn signed_in_account(session: &Session) -> Option<String> {
+    session.get::<String>(ACCOUNT_KEY).await.ok().flatten()
+}
+
 /// What the accounts service is configured with.
 #[derive(Clone, Debug)]
 pub struct AccountsConfig {
@@ -191,8 +197,7 @@ impl Accounts {
 
     /// Who the session belongs to: its account, else its guest (made on first use).
     pub async fn identity(&self, session: &Session) -> Result<Identity, ServiceError> {
-        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten();
-        let Some(id) = account else {
+        let Some(id) = signed_in_account(session).await else {
             return Ok(Identity::Guest(
                 guest::from_session(session, clock::today()).await,
             ));
@@ -279,12 +284,7 @@ impl Accounts {
         action: Action,
     ) -> Result<(), ServiceError> {
         let signed_in = headers.contains_key(header::AUTHORIZATION)
-            || session
-                .get::<String>(ACCOUNT_KEY)
-                .await
-                .ok()
-                .flatten()
-                .is_some();
+            || signed_in_account(session).await.is_some();
         let role = match signed_in {
             true => self.caller(headers, session, address).await?.role(),
             false => Role::Guest,

@@ -14,7 +14,7 @@ use pianorhythm_store::now_millis;
 
 use tower_sessions::Session;
 
-use super::{service::ACCOUNT_KEY, Accounts, Caller};
+use super::{service::signed_in_account, Accounts, Caller};
 use crate::service_error::ServiceError;
 
 /// The most entries or bans one page holds.
@@ -138,7 +138,7 @@ impl Accounts {
 
     /// [`Accounts::site_ban_of`] the account `session` is signed in to.
     pub async fn site_ban_of_session(&self, session: &Session) -> Option<SiteBan> {
-        let account = session.get::<String>(ACCOUNT_KEY).await.ok().flatten()?;
+        let account = signed_in_account(session).await?;
         self.site_ban_of(&account).await
     }
 

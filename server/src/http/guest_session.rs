@@ -9,7 +9,7 @@ use axum::{
 };
 use tower_sessions::Session;
 
-use crate::accounts::Accounts;
+use crate::accounts::{signed_in_account, Accounts};
 
 /// Where server functions are answered: they find (or start) the caller's identity themselves.
 const SERVER_FUNCTIONS: &str = "/api/";
@@ -21,9 +21,11 @@ pub async fn start(
     request: Request,
     next: Next,
 ) -> Response {
-    // A session whose account cannot be read (a banned one, the store down) is left as it is:
-    // the page itself says what is wrong.
-    if !request.uri().path().starts_with(SERVER_FUNCTIONS) {
+    // A signed-in session has its identity: reading the account here would only read it once
+    // more (the page's theme has, and the page will). A session whose account cannot be read
+    // (gone, banned, the store down) is left as it is: the page itself says what is wrong.
+    let page = !request.uri().path().starts_with(SERVER_FUNCTIONS);
+    if page && signed_in_account(&session).await.is_none() {
         let _ = accounts.identity(&session).await;
     }
     next.run(request).await
