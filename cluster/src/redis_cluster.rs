@@ -172,6 +172,19 @@ impl Cluster for RedisCluster {
         });
     }
 
+    fn profile_changed_elsewhere(&self, player: &str, except: Option<u64>) {
+        let kind = wire::item::Kind::ProfileChanged(wire::ProfileChanged {
+            player_id: player.to_owned(),
+            except,
+        });
+        let bus = self.bus.clone();
+        tokio::spawn(async move {
+            if let Err(error) = bus.broadcast(vec![wire::Item { kind: Some(kind) }]).await {
+                tracing::warn!(%error, "cannot tell a player's connections elsewhere of their profile");
+            }
+        });
+    }
+
     fn tell_players_elsewhere(&self, players: &[String], frame: &bytes::Bytes) {
         let kind = wire::item::Kind::PlayerDelivery(wire::PlayerDelivery {
             frame: frame.to_vec(),

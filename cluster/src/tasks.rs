@@ -100,7 +100,8 @@ impl ClusterTasks {
                         Item::PlayerDelivery(_)
                         | Item::PlayerBlocks(_)
                         | Item::PlayerLeaves(_)
-                        | Item::FriendsChanged(_),
+                        | Item::FriendsChanged(_)
+                        | Item::ProfileChanged(_),
                     ) if envelope.from == **self.placement.here() => {}
                     Some(Item::PlayerDelivery(delivery)) => {
                         let frame = bytes::Bytes::from(delivery.frame);
@@ -110,6 +111,10 @@ impl ClusterTasks {
                         let players = update.blocks.map(|blocks| blocks.players);
                         let blocked = BlockedPlayers::new(players.unwrap_or_default());
                         self.live.set_blocks_here(&update.player_id, &blocked);
+                    }
+                    Some(Item::ProfileChanged(changed)) => {
+                        self.live
+                            .profile_changed_here(&changed.player_id, changed.except);
                     }
                     Some(Item::FriendsChanged(changed)) => {
                         self.live.friends_changed_here(&changed.players);

@@ -1,6 +1,7 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
 //! site ban or a change of roles can end a player's connections at once, a new block
-//! reaches their rooms, and a player can take all their connections out of a room. It also
+//! reaches their rooms, a changed profile reaches their other tabs, and a player can take all
+//! their connections out of a room. It also
 //! keeps the friends of each player connected here, whom each of their moves is told.
 
 use std::{
@@ -170,6 +171,29 @@ impl LiveConnections {
         let room_id: Arc<str> = room_id.into();
         for outbox in self.lock().of(player) {
             outbox.leave_room(room_id.clone());
+        }
+    }
+
+    /// Tells every connection of a player, on every instance, that their profile changed,
+    /// but `except` (the connection that changed it, which shows it already).
+    pub fn profile_changed(&self, player: &str, except: Option<ConnectionId>) {
+        self.profile_changed_here(player, except);
+        self.cluster.profile_changed_elsewhere(player, except);
+    }
+
+    /// Tells every connection of a player on this instance, but `except`, that their profile
+    /// changed.
+    pub fn profile_changed_here(&self, player: &str, except: Option<ConnectionId>) {
+        let connections = self.lock();
+        let Some(here) = connections.by_player.get(player) else {
+            return;
+        };
+        for connection in &here.connections {
+            if Some(*connection) != except {
+                if let Some((_, outbox)) = connections.by_id.get(connection) {
+                    outbox.profile_changed();
+                }
+            }
         }
     }
 

@@ -39,6 +39,9 @@ pub enum Outgoing {
     Blocks(BlockedPlayers),
     /// The player asked (through the API) that their connections leave this room.
     Leave(Arc<str>),
+    /// The player's profile (name, colour, avatar) changed elsewhere: another tab, the API,
+    /// another instance. The connection reads it again, and its room shows it.
+    ProfileChanged,
 }
 
 /// Which connections should join their room again, wherever it lives now.
@@ -160,6 +163,11 @@ impl Outbox {
     /// Asks the connection to leave room `room_id` if it is in it.
     pub fn leave_room(&self, room_id: Arc<str>) {
         self.send(Outgoing::Leave(room_id));
+    }
+
+    /// Tells the connection its player's profile changed elsewhere.
+    pub fn profile_changed(&self) {
+        self.send(Outgoing::ProfileChanged);
     }
 
     fn send(&self, item: Outgoing) {

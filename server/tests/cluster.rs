@@ -1443,6 +1443,43 @@ async fn told_in(client: &mut WsClient, friend: &str, room: &str, window: Durati
     false
 }
 
+/// A name changed on one instance is the name a member's tab on another shows its room: Mia
+/// renames herself through A while her tab on B is in the Lobby with Bob.
+#[tokio::test]
+async fn a_changed_name_reaches_the_members_tabs_on_another_instance() {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let (a, b) = shared.two_signing_in(&provider).await;
+    let mia = signed_in(&provider, a.address, "mia").await;
+    let bob = signed_in(&provider, b.address, "bob").await;
+    let (mut mia_on_b, mia_you) = b.connect(mia.cookie().as_deref()).await;
+    let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
+    mia_on_b.enter("Lobby").await;
+    bob_on_b.enter("Lobby").await;
+    let renamed = mia
+        .http
+        .put(mia.url("/api/v1/users/profile"))
+        .json(&serde_json::json!({ "username": "Mia Rose" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), reqwest::StatusCode::OK);
+    let shown = until(
+        &mut bob_on_b,
+        Duration::from_secs(2),
+        "Mia's new name",
+        |kind| match kind {
+            Kind::ParticipantUpdated(update) => update
+                .participant
+                .filter(|participant| participant.id == mia_you.id)
+                .map(|participant| participant.name),
+            _ => None,
+        },
+    )
+    .await;
+    assert_eq!(shown, "Mia Rose");
+}
+
 #[tokio::test]
 async fn a_direct_message_reaches_its_reader_on_another_instance() {
     let shared = Shared::new();

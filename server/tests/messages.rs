@@ -16,7 +16,7 @@ mod support {
 use common::WsClient;
 use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, ChatSend, DirectMessageAnswer,
-    ErrorCode, Inbox, SendDirectMessage,
+    ErrorCode, Inbox, SendDirectMessage, SetProfile,
 };
 use pianorhythm_test_support::secantus::Secantus;
 use reqwest::StatusCode;
@@ -463,6 +463,59 @@ async fn messages_over_the_socket_keep_the_apis_rules_and_allowance(mongo: Optio
         5,
         "only what was sent is stored: {page}"
     );
+}
+
+/// A name changed in one tab (or over the API) is the name every other tab sends with, and the
+/// one its room shows: Mia renames herself over the API while her second tab is in the Lobby
+/// with Bo, then writes to Bo from that tab.
+#[tokio::test]
+async fn a_changed_name_reaches_the_members_other_tabs_and_their_room() {
+    let provider = OAuthProvider::start().await;
+    let server = server_on(&provider, None, many_sign_ins).await;
+    let (mia, mia_id) = member(&server, &provider, "mia").await;
+    let (bo, _) = member(&server, &provider, "boa").await;
+    let (mut first_tab, _) = mia.connect().await;
+    let (mut second_tab, _) = mia.connect().await;
+    let (mut bo_socket, _) = bo.connect().await;
+    second_tab.enter("Lobby").await;
+    bo_socket.enter("Lobby").await;
+
+    let renamed = mia
+        .http
+        .put(mia.url("/api/v1/users/profile"))
+        .json(&json!({ "username": "Mia Rose" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(renamed.status(), StatusCode::OK);
+    let shown = |kind: Kind| match kind {
+        Kind::ParticipantUpdated(update) => update
+            .participant
+            .filter(|participant| participant.id == mia_id)
+            .map(|participant| participant.name),
+        _ => None,
+    };
+    assert_eq!(second_tab.wait_for(shown).await, "Mia Rose");
+    assert_eq!(bo_socket.wait_for(shown).await, "Mia Rose");
+
+    let answer = message_over(&mut second_tab, "boa", "hello").await;
+    assert!(answer.error.is_empty(), "{answer:?}");
+    let told = bo_socket
+        .wait_for(|kind| match kind {
+            Kind::Inbox(inbox) if !inbox.message_id.is_empty() => Some(inbox),
+            _ => None,
+        })
+        .await;
+    assert_eq!(told.notice, "Mia Rose sent you a message");
+
+    // From the piano of the first tab, which is in no room: the room learns it from the second.
+    first_tab
+        .request(Request::SetProfile(SetProfile {
+            name: Some("Mia R.".into()),
+            ..Default::default()
+        }))
+        .await;
+    assert_eq!(bo_socket.wait_for(shown).await, "Mia R.");
 }
 
 #[tokio::test]

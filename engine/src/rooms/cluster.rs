@@ -62,6 +62,9 @@ pub trait Cluster: Send + Sync {
     fn tell_players_elsewhere(&self, players: &[String], frame: &Bytes);
     /// Tells these players' connections on the other instances that their friends changed.
     fn friends_changed_elsewhere(&self, players: &[String]);
+    /// Tells a player's connections on the other instances, but `except`, that their profile
+    /// changed.
+    fn profile_changed_elsewhere(&self, player: &str, except: Option<u64>);
     /// Whether the link to the other instances works now, for readiness checks.
     async fn reachable(&self) -> Result<(), String>;
     /// Says this instance is leaving, so the others may take its rooms over at once.
@@ -115,6 +118,8 @@ impl Cluster for Solo {
     fn tell_players_elsewhere(&self, _: &[String], _: &Bytes) {}
 
     fn friends_changed_elsewhere(&self, _: &[String]) {}
+
+    fn profile_changed_elsewhere(&self, _: &str, _: Option<u64>) {}
 
     async fn reachable(&self) -> Result<(), String> {
         Ok(())

@@ -14,7 +14,10 @@ use tower_cookies::cookie::Cookie;
 use tower_sessions::Session;
 
 use super::{service::signed_in_account, sign_in::session_error, Accounts, Caller, Identity};
-use pianorhythm_engine::policy::{self, Action};
+use pianorhythm_engine::{
+    policy::{self, Action},
+    rooms::ConnectionId,
+};
 
 use crate::{guest, service_error::ServiceError};
 
@@ -103,7 +106,19 @@ impl Accounts {
             return Ok(Err(errors));
         }
         let saved = self.inner.users.update(&user.id, update).await?;
+        self.profile_changed(&user.id, None);
         Ok(Ok(self.profile_of(&saved)))
+    }
+
+    /// A member's profile changed: their open connections but `except` (the one that made the
+    /// change), on every instance, read it again, and their rooms show it.
+    pub fn profile_changed(&self, member: &str, except: Option<ConnectionId>) {
+        self.inner.live.profile_changed(member, except);
+    }
+
+    /// A member's account as it is now (a connection's copy may be out of date).
+    pub async fn member_now(&self, id: &str) -> Result<User, ServiceError> {
+        Ok(self.inner.users.get(id).await?)
     }
 
     /// A name or colour change from the piano: kept in the guest's session, or written to

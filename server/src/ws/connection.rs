@@ -152,6 +152,9 @@ impl Connection {
                     for room_id in asked.leaves {
                         self.handler.leave_room(&room_id).await;
                     }
+                    if asked.profile_changed {
+                        self.handler.refresh_profile().await;
+                    }
                     self.handler.report_presence().await;
                     match asked.close {
                         Some(Goodbye::ServerRestarting) => {
@@ -346,6 +349,8 @@ struct Asked {
     blocks: Option<BlockedPlayers>,
     /// Rooms the player asked to leave (through the API).
     leaves: Vec<Arc<str>>,
+    /// Whether the player's profile changed elsewhere.
+    profile_changed: bool,
 }
 
 /// Moves the frames to write into `frames`; answers what else was asked.
@@ -358,6 +363,7 @@ fn take_frames(items: &mut Vec<Outgoing>, frames: &mut Vec<Bytes>) -> Asked {
             Outgoing::Rejoin(which) => asked.rejoins.push(which),
             Outgoing::Blocks(blocked) => asked.blocks = Some(blocked),
             Outgoing::Leave(room_id) => asked.leaves.push(room_id),
+            Outgoing::ProfileChanged => asked.profile_changed = true,
         }
     }
     asked

@@ -625,8 +625,31 @@ impl Handler {
                 return false;
             }
         };
+        if let Identity::Member(user) = &identity {
+            let this = Some(self.origin.connection);
+            self.accounts.profile_changed(&user.id, this);
+        }
         self.caller.identity = identity;
         true
+    }
+
+    /// The member's profile changed elsewhere (another tab, the API, another instance): this
+    /// connection reads it again, and its room shows it.
+    pub async fn refresh_profile(&mut self) {
+        let Some(member) = self.identity().user() else {
+            return;
+        };
+        match self.accounts.member_now(&member.id).await {
+            Ok(user) => self.caller.identity = Identity::Member(Box::new(user)),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read a changed profile");
+                return;
+            }
+        }
+        if let Some(Joined { room, .. }) = &self.room {
+            let participant = self.participant();
+            let _ = room.send(RoomCommand::UpdateProfile { participant }).await;
+        }
     }
 
     /// A moderator's site ban: the account is banned everywhere, its tokens revoked and its

@@ -117,6 +117,8 @@ impl Cluster for Scripted {
 
     fn friends_changed_elsewhere(&self, _: &[String]) {}
 
+    fn profile_changed_elsewhere(&self, _: &str, _: Option<u64>) {}
+
     async fn reachable(&self) -> Result<(), String> {
         Ok(())
     }
