@@ -1,8 +1,8 @@
 //! Every open WebSocket and whose it is, so that shutdown can ask each to say goodbye, and a
 //! site ban or a change of roles can end a player's connections at once, a new block
 //! reaches their rooms, a changed profile reaches their other tabs, and a player can take all
-//! their connections out of a room. It also
-//! keeps the friends of each player connected here, whom each of their moves is told.
+//! their connections out of a room. It also keeps the friends of each player connected here,
+//! whom each of their moves is told.
 
 use std::{
     collections::{HashMap, HashSet},

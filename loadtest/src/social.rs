@@ -275,28 +275,17 @@ impl Sockets {
         friends: Range<usize>,
         rounds: usize,
     ) -> Result<Figures, String> {
-        let mut figures = Figures::default();
-        for round in 0..WARM_UP + rounds {
-            self.quiet().await?;
+        let frame = |round: usize| {
             let room = format!("{rooms} {}", round % 2);
-            let started = Instant::now();
-            let frame = if round < 2 {
-                wire::create(&room, 10, DEFAULT_NOTE_RATE)
-            } else {
-                wire::join(&room)
-            };
-            self.send_frame(mover, frame).await?;
-            let told = Told::Presence {
-                player_id: mover_id.to_owned(),
-            };
-            let arrivals = self
-                .arrivals(&friends, friends.len(), &told, started)
-                .await?;
-            if round >= WARM_UP {
-                figures.record(&arrivals);
+            match round < 2 {
+                true => wire::create(&room, 10, DEFAULT_NOTE_RATE),
+                false => wire::join(&room),
             }
-        }
-        Ok(figures)
+        };
+        let told = Told::Presence {
+            player_id: mover_id.to_owned(),
+        };
+        self.rounds(mover, frame, &friends, &told, rounds).await
     }
 
     /// The star (socket 0) and `listeners` in the Lobby; the star plays one note a round.
@@ -317,18 +306,31 @@ impl Sockets {
                 waiting.remove(&heard.socket);
             }
         }
+        let note = |round: usize| wire::note(clock::now_ms(), 21 + (round % 88) as u32, 0);
+        let told = Told::Note {
+            sender_id: star_id.to_owned(),
+        };
+        self.rounds(0, note, &listeners, &told, rounds).await
+    }
+
+    /// The warm-up, then `rounds` rounds in each of which `sender` sends `frame(round)` and
+    /// each of `recipients` must be told `told`.
+    async fn rounds(
+        &mut self,
+        sender: usize,
+        frame: impl Fn(usize) -> Vec<u8>,
+        recipients: &Range<usize>,
+        told: &Told,
+        rounds: usize,
+    ) -> Result<Figures, String> {
         let mut figures = Figures::default();
         for round in 0..WARM_UP + rounds {
             self.quiet().await?;
+            let frame = frame(round);
             let started = Instant::now();
-            let key = 21 + (round % 88) as u32;
-            self.send_frame(0, wire::note(clock::now_ms(), key, 0))
-                .await?;
-            let told = Told::Note {
-                sender_id: star_id.to_owned(),
-            };
+            self.send_frame(sender, frame).await?;
             let arrivals = self
-                .arrivals(&listeners, listeners.len(), &told, started)
+                .arrivals(recipients, recipients.len(), told, started)
                 .await?;
             if round >= WARM_UP {
                 figures.record(&arrivals);

@@ -1338,21 +1338,7 @@ async fn a_friends_whereabouts_reach_them_on_another_instance() {
     let (a, b) = shared.two_signing_in(&provider).await;
     let mia = signed_in(&provider, a.address, "mia").await;
     let bob = signed_in(&provider, b.address, "bob").await;
-    let asked = mia
-        .http
-        .post(mia.url("/api/v1/friends"))
-        .json(&serde_json::json!({ "usertag": "bob" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
-    let accepted = bob
-        .http
-        .post(bob.url("/api/v1/friends/mia/accept"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(accepted.status(), reqwest::StatusCode::OK);
+    befriend(&mia, &bob).await;
 
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
     let (mut mia_on_a, mia_you) = a.connect(mia.cookie().as_deref()).await;
@@ -1385,21 +1371,7 @@ async fn friends_made_on_one_instance_are_told_moves_made_on_another() {
     let (mut mia_on_a, mia_you) = a.connect(mia.cookie().as_deref()).await;
     // Mia's first move: her friends (none) are read on A, and kept.
     mia_on_a.enter("Lobby").await;
-    let asked = mia
-        .http
-        .post(mia.url("/api/v1/friends"))
-        .json(&serde_json::json!({ "usertag": "bob" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
-    let accepted = bob
-        .http
-        .post(bob.url("/api/v1/friends/mia/accept"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(accepted.status(), reqwest::StatusCode::OK);
+    befriend(&mia, &bob).await;
     assert_eq!(
         friend_presence(&mut bob_on_b, &mia_you.id).await.room_name,
         "Lobby"
@@ -1425,6 +1397,25 @@ async fn friends_made_on_one_instance_are_told_moves_made_on_another() {
         mia_on_a.enter(room).await;
         assert!(told_in(&mut bob_on_b, &mia_you.id, room, Duration::from_secs(2)).await);
     }
+}
+
+/// Mia asks Bob to be friends and Bob accepts, each through the instance they signed in on.
+async fn befriend(mia: &Browser, bob: &Browser) {
+    let asked = mia
+        .http
+        .post(mia.url("/api/v1/friends"))
+        .json(&serde_json::json!({ "usertag": "bob" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), reqwest::StatusCode::CREATED);
+    let accepted = bob
+        .http
+        .post(bob.url("/api/v1/friends/mia/accept"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), reqwest::StatusCode::OK);
 }
 
 /// Whether `client` is told, within `window`, that `friend` is in `room`.
