@@ -480,14 +480,9 @@ async fn a_changed_name_reaches_the_members_other_tabs_and_their_room() {
     second_tab.enter("Lobby").await;
     bo_socket.enter("Lobby").await;
 
-    let renamed = mia
-        .http
-        .put(mia.url("/api/v1/users/profile"))
-        .json(&json!({ "username": "Mia Rose" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(renamed.status(), StatusCode::OK);
+    let url = mia.url("/api/v1/users/profile");
+    let (status, renamed) = send(mia.http.put(url).json(&json!({ "username": "Mia Rose" }))).await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
     let shown = |kind: Kind| match kind {
         Kind::ParticipantUpdated(update) => update
             .participant

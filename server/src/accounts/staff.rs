@@ -80,7 +80,7 @@ impl Accounts {
     pub async fn current_role(&self, identity: &Identity) -> Result<Role, ServiceError> {
         Ok(match identity {
             Identity::Guest(_) => Role::Guest,
-            Identity::Member(user) => self.inner.users.get(&user.id).await?.role(),
+            Identity::Member(user) => self.member_now(&user.id).await?.role(),
         })
     }
 
