@@ -10,6 +10,7 @@ use pianorhythm_core::protocol::{
     client_message::Kind as Request, server_message::Kind, BanPlayer, ChatSend, ErrorCode,
     GiveCrown, Instrument, InstrumentChoice, KickPlayer, LeaveReason, LeaveRoom, NoteBatch,
     NoteEvent, NoteEventKind, Participant, RoomSettingsUpdate, SetProfile, SubscribeRoomList,
+    PROTOCOL_VERSION,
 };
 
 fn room(name: &str) -> RoomSettingsUpdate {
@@ -618,6 +619,41 @@ async fn a_profile_change_reaches_the_room() {
         }))
         .await;
     assert_eq!(alice.error_code().await, ErrorCode::InvalidMessage);
+}
+
+/// Names and colours are written each time: they draw on the player's allowance for changes,
+/// which a second tab does not renew.
+#[tokio::test]
+async fn name_changes_draw_on_the_players_allowance_on_every_tab() {
+    let server = TestServer::start_ready_with(|config| {
+        // A burst of ten seconds' worth: one change, then none for ten seconds.
+        config.limits.owner_actions_per_second = 0.1;
+    })
+    .await;
+    let (mut first_tab, _) = server.connect().await;
+    let path = format!("/ws?v={PROTOCOL_VERSION}");
+    let mut second_tab = server
+        .connect_with_cookie(&path, first_tab.cookie.as_deref())
+        .await;
+    second_tab.recv().await;
+    let rename = |name: &str| {
+        Request::SetProfile(SetProfile {
+            name: Some(name.into()),
+            ..Default::default()
+        })
+    };
+    first_tab.request(rename("Ada")).await;
+    let shown = first_tab
+        .wait_for(|kind| match kind {
+            Kind::ParticipantUpdated(updated) => updated.participant,
+            _ => None,
+        })
+        .await;
+    assert_eq!(shown.name, "Ada");
+    second_tab.request(rename("Eve")).await;
+    assert_eq!(second_tab.error_code().await, ErrorCode::RateLimited);
+    first_tab.request(rename("Eve")).await;
+    assert_eq!(first_tab.error_code().await, ErrorCode::RateLimited);
 }
 
 fn choose_instrument(instrument: Option<Instrument>) -> Request {

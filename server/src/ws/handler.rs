@@ -542,11 +542,14 @@ impl Handler {
             None => None,
         };
         // A new choice is kept for the next visit, one write per change: it draws on the
-        // allowance for changes (choosing again what is kept costs nothing).
+        // allowance for changes (choosing again what is kept costs nothing). So does a name or
+        // colour, written to the account or the session and read again by the player's other
+        // tabs: the allowance is the player's, however many tabs they have.
         let to_keep = instrument
             .clone()
             .filter(|chosen| *chosen != self.kept_instrument);
-        if to_keep.is_some() {
+        let renamed = profile.name.is_some() || profile.color.is_some();
+        if to_keep.is_some() || renamed {
             if let Err(error) = self.limits.try_owner_action(&self.origin.player) {
                 return self.reply(RoomError::from(error).frame());
             }
