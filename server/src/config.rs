@@ -47,7 +47,7 @@ pub struct Config {
     pub worker_threads: usize,
     /// `COOKIE_SECURE`: mark the session cookie Secure (set `true` behind HTTPS).
     pub cookie_secure: bool,
-    /// `ROOM_EMPTY_GRACE_SECS` (how long an empty room lives on).
+    /// `ROOM_EMPTY_GRACE_SECS` (how long an empty room lives on), `LOBBY_MAX_PLAYERS`.
     pub rooms: RoomsConfig,
     /// `WS_IDLE_TIMEOUT_SECS` (when a silent connection counts as dead).
     pub connection: ConnectionConfig,
@@ -189,6 +189,7 @@ impl From<Settings> for Config {
             cookie_secure: settings.cookie_secure,
             rooms: RoomsConfig {
                 empty_room_grace: settings.room_empty_grace_secs,
+                lobby_max_players: settings.lobby_max_players,
                 ..RoomsConfig::default()
             },
             connection: ConnectionConfig {
@@ -385,6 +386,19 @@ mod tests {
         );
         assert!(super::tests::config(&[("WORKER_THREADS", "0")]).is_err());
         assert!(super::tests::config(&[("WORKER_THREADS", "many")]).is_err());
+    }
+
+    #[test]
+    fn the_lobby_holds_a_hundred_unless_told_otherwise_within_bounds() {
+        assert_eq!(config(&[]).unwrap().rooms.lobby_max_players, 100);
+        let bigger = config(&[("LOBBY_MAX_PLAYERS", "250")]).unwrap();
+        assert_eq!(bigger.rooms.lobby_max_players, 250);
+        for refused in ["1", "1001", "-5", "lots"] {
+            assert!(
+                config(&[("LOBBY_MAX_PLAYERS", refused)]).is_err(),
+                "{refused}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{builder::BoolishValueParser, ArgAction, Parser};
 
+use pianorhythm_core::rooms::LOBBY_MAX_PLAYERS;
+
 use crate::telemetry::LogFormat;
 
 /// The variables read beside the flags' own: families named by a provider's id, and the log
@@ -51,6 +53,10 @@ pub struct Settings {
     /// Seconds an empty user room lives on.
     #[arg(long, env = "ROOM_EMPTY_GRACE_SECS", default_value = "30", value_parser = seconds)]
     pub room_empty_grace_secs: Duration,
+    /// Players the Lobby admits (2 to 1,000): each note played there is sent to every one.
+    #[arg(long, env = "LOBBY_MAX_PLAYERS", default_value_t = LOBBY_MAX_PLAYERS,
+          value_parser = lobby_capacity)]
+    pub lobby_max_players: u32,
     /// Seconds a silent WebSocket lives on.
     #[arg(long, env = "WS_IDLE_TIMEOUT_SECS", default_value = "60", value_parser = seconds)]
     pub ws_idle_timeout_secs: Duration,
@@ -226,6 +232,17 @@ fn positive_count(value: &str) -> Result<u32, String> {
         .ok()
         .filter(|count| *count > 0)
         .ok_or_else(|| "expected a positive whole number".to_owned())
+}
+
+/// The most players a Lobby may be given: the cost of each of its notes grows with them.
+const LOBBY_CAPACITY_LIMIT: u32 = 1_000;
+
+fn lobby_capacity(value: &str) -> Result<u32, String> {
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|players| (2..=LOBBY_CAPACITY_LIMIT).contains(players))
+        .ok_or_else(|| format!("expected a number of players from 2 to {LOBBY_CAPACITY_LIMIT}"))
 }
 
 fn seconds(value: &str) -> Result<Duration, String> {

@@ -39,6 +39,9 @@ pub struct RoomsConfig {
     pub default_ban: Duration,
     /// Shortest time between two pushes of the room list.
     pub room_list_interval: Duration,
+    /// Players the Lobby admits: every note played there is written to each of them, so the
+    /// operator sizes it to the machine.
+    pub lobby_max_players: u32,
 }
 
 impl Default for RoomsConfig {
@@ -47,6 +50,7 @@ impl Default for RoomsConfig {
             empty_room_grace: Duration::from_secs(30),
             default_ban: Duration::from_secs(10 * 60),
             room_list_interval: Duration::from_secs(1),
+            lobby_max_players: LOBBY_MAX_PLAYERS,
         }
     }
 }
@@ -239,7 +243,8 @@ impl Registry {
     }
 
     fn spawn_lobby(&self) {
-        let lobby = RoomSettings::with_name(LOBBY_ROOM_NAME.to_owned(), LOBBY_MAX_PLAYERS);
+        let capacity = self.context.config.lobby_max_players;
+        let lobby = RoomSettings::with_name(LOBBY_ROOM_NAME.to_owned(), capacity);
         if let Err(error) = self.spawn_room(LOBBY_ROOM_ID.into(), lobby, RoomKind::Permanent) {
             tracing::warn!(%error, "the Lobby could not be opened");
         }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 use pianorhythm_core::{
     domain::room::StoredRoom,
-    rooms::{LOBBY_ROOM_ID, LOBBY_ROOM_NAME},
+    rooms::{LOBBY_MAX_PLAYERS, LOBBY_ROOM_ID, LOBBY_ROOM_NAME},
 };
 
 use crate::{
@@ -129,14 +129,16 @@ impl Cluster for Scripted {
 }
 
 fn registry(records: Arc<MemoryRecords>, cluster: Arc<dyn Cluster>) -> Arc<Registry> {
+    registry_with(RoomsConfig::default(), records, cluster)
+}
+
+fn registry_with(
+    config: RoomsConfig,
+    records: Arc<MemoryRecords>,
+    cluster: Arc<dyn Cluster>,
+) -> Arc<Registry> {
     let limits = PlayerLimits::new(LimitsConfig::default(), Arc::new(Solo));
-    Registry::start(
-        RoomsConfig::default(),
-        Shutdown::new(),
-        records,
-        limits,
-        cluster,
-    )
+    Registry::start(config, Shutdown::new(), records, limits, cluster)
 }
 
 fn owner() -> Player {
@@ -176,6 +178,21 @@ async fn alone_every_room_is_here_and_found_by_its_look_alike_name() {
     assert_eq!(registry.find("Blu\u{435}s").await.unwrap().id, created);
     assert_eq!(create(&registry, "blues").await, Err(RoomError::NameTaken));
     assert!(registry.locate("unknown").await.is_none());
+}
+
+#[tokio::test]
+async fn the_lobby_admits_as_many_players_as_the_operator_says() {
+    let lobby_size = |registry: &Registry| registry.summary(LOBBY_ROOM_ID).unwrap().max_players;
+    let usual = registry(Arc::default(), Arc::new(Solo));
+    usual.restore(Vec::new()).await;
+    assert_eq!(lobby_size(&usual), LOBBY_MAX_PLAYERS);
+    let config = RoomsConfig {
+        lobby_max_players: 250,
+        ..RoomsConfig::default()
+    };
+    let bigger = registry_with(config, Arc::default(), Arc::new(Solo));
+    bigger.restore(Vec::new()).await;
+    assert_eq!(lobby_size(&bigger), 250);
 }
 
 #[tokio::test]
