@@ -117,6 +117,10 @@ pub struct Args {
     /// With --friends: rounds measured per scenario, one at a time.
     #[arg(long, default_value_t = 200)]
     pub rounds: u32,
+    /// With --friends: direct messages a second in the steady stream (the writers take turns),
+    /// `--rounds` of them.
+    #[arg(long, default_value_t = 200.0)]
+    pub message_rate: f64,
     /// Note quota (notes/s per player) asked for when creating load-N rooms or --room; 0 picks
     /// max(1000, 4 × rate). Capped at the server's maximum.
     #[arg(long, default_value_t = 0)]
@@ -218,6 +222,9 @@ impl Args {
         }
         if self.rounds == 0 {
             return Err("--rounds must be at least 1".into());
+        }
+        if !(1.0..=2000.0).contains(&self.message_rate) {
+            return Err("--message-rate must be between 1 and 2000".into());
         }
         if self.instances > 1 {
             return Err("--friends runs one server: it does not go with --instances".into());

@@ -6,7 +6,7 @@
 //!          [--music] [--start-on-stdin] [--url ws://host:port | --server PATH]
 //!          [--baseline | --baseline-only] [--idle-connections N] [--instances N]
 //! loadtest --sheet-reads 90 [--sheet-notes 45000] [--worker-threads 1] [--duration 10]
-//! loadtest --friends 200 [--writers 20] [--rounds 200]
+//! loadtest --friends 200 [--writers 20] [--rounds 200] [--message-rate 200]
 //! ```
 //!
 //! Run it with `cargo run --release -p loadtest -- <flags>`. By default it builds (if stale)
@@ -128,7 +128,7 @@ fn main() -> ExitCode {
         return print(local.block_on(&runtime, sheet_reads::run(&args, readers)));
     }
     if let Some(friends) = args.friends {
-        let social = social::run(friends, args.writers, args.rounds);
+        let social = social::run(friends, args.writers, args.rounds, args.message_rate);
         return print(local.block_on(&runtime, social));
     }
     print(local.block_on(&runtime, run(&args)))

@@ -1,12 +1,15 @@
 //! Social mode (`--friends N`): how long after a member moves to another room each of their N
-//! online friends is told (and each of 99, as many as the relay's listeners), how long a direct
-//! message takes from being sent (over a socket, as the site's pages send it, or over the REST
-//! API) to its reader's socket while `--writers` members write to that reader at once, and, in
-//! the same run against the same server, how long a note takes to reach each of 99 listeners in
-//! the Lobby: the relay's figure the others are compared with.
+//! online friends is told (and each of 99, as many as a Lobby of the usual size has
+//! listeners), how long a direct message takes from being sent (over a socket, as the site's
+//! pages send it, or over the REST API) to its reader's socket, in a steady stream of
+//! `--message-rate` a second and while `--writers` members write to that reader at once, and,
+//! in the same run against the same server, how long a note
+//! takes to reach each listener in the Lobby, with 99 listeners and with N: the relay's
+//! figures the others are compared with, each move with the relay of as many recipients.
 //!
 //! Members sign in through the local OAuth provider as players do; their friendships are put
 //! straight into the server's store (over HTTP the friend-request allowance would take days).
+//! The server's Lobby is made big enough for the N listeners (`LOBBY_MAX_PLAYERS`).
 //! One round is measured at a time, from a quiet server: each round's clock starts when its
 //! request is sent and stops, for each recipient, when its socket reads what it was told.
 
@@ -51,6 +54,10 @@ const ROUND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The star's socket, to which the direct messages are written.
 const STAR: Range<usize> = 0..1;
+/// How the steady stream's messages begin, before their number.
+const STEADY: &str = "steady ";
+/// The most players the server lets its Lobby admit.
+const LOBBY_LIMIT: u32 = 1_000;
 
 /// What one social run measured, as the JSON line reports it.
 #[derive(Serialize)]
@@ -59,10 +66,13 @@ pub struct SocialReport {
     pub mode: &'static str,
     /// Friends online of the member who moves.
     pub friends: u32,
-    /// Listeners of the relayed note, and friends of the second member who moves.
+    /// Listeners of the relayed note in a Lobby of the usual size, and friends of the second
+    /// member who moves.
     pub listeners: u32,
     /// Members writing at once.
     pub writers: u32,
+    /// Direct messages a second in the steady stream.
+    pub message_rate: f64,
     /// Rounds measured per row.
     pub rounds: u32,
     /// One row per scenario, the relay's last.
@@ -84,6 +94,8 @@ pub struct Row {
     pub last_p50_ms: f64,
     /// 99th percentile time to a round's last recipient.
     pub last_p99_ms: f64,
+    /// Listeners of the relay it is compared with.
+    pub relay_listeners: u32,
     /// `p50_ms` over the relay's.
     pub p50_vs_relay: f64,
     /// `p99_ms` over the relay's.
@@ -99,6 +111,8 @@ enum Told {
     Note { sender_id: String },
     /// A direct message arrived (or was sent from another of the member's tabs).
     Message,
+    /// The steady stream's message of this number arrived (or was sent from another tab).
+    Numbered(u32),
     /// The member entered a room.
     Joined,
     /// A request was refused, or the connection ended: the run stops with this.
@@ -124,7 +138,12 @@ struct Sockets {
 }
 
 /// Signs the members in, makes them friends, connects them, and measures every scenario.
-pub async fn run(friends: u32, writers: u32, rounds: u32) -> Result<SocialReport, String> {
+pub async fn run(
+    friends: u32,
+    writers: u32,
+    rounds: u32,
+    message_rate: f64,
+) -> Result<SocialReport, String> {
     let provider =
         OAuthProvider::start().map_err(|error| format!("the OAuth provider: {error}"))?;
     let scratch = ScratchDir::new().map_err(|error| format!("scratch folder: {error}"))?;
@@ -140,6 +159,9 @@ pub async fn run(friends: u32, writers: u32, rounds: u32) -> Result<SocialReport
     ] {
         env.push((allowance, "1000000".into()));
     }
+    // Room for the star and every friend, so a note can reach as many as a move does.
+    let lobby_size = (friends + 1).clamp(LOBBY_MAX_PLAYERS, LOBBY_LIMIT);
+    env.push(("LOBBY_MAX_PLAYERS", lobby_size.to_string()));
     let env: Vec<(&str, &str)> = env
         .iter()
         .map(|(name, value)| (*name, value.as_str()))
@@ -148,6 +170,7 @@ pub async fn run(friends: u32, writers: u32, rounds: u32) -> Result<SocialReport
         .map_err(|error| format!("cannot start the server: {error}"))?;
     let http_base = format!("http://{}", server.addr);
     let listeners = friends.min(LOBBY_MAX_PLAYERS - 1) as usize;
+    let crowd = friends.min(lobby_size - 1) as usize;
     eprintln!(
         "loadtest: server pid {} on {}; signing in {} members",
         server.pid(),
@@ -180,38 +203,83 @@ pub async fn run(friends: u32, writers: u32, rounds: u32) -> Result<SocialReport
         .moves(1, &duo.id, "Duet", listener_sockets.clone(), rounds)
         .await?;
     eprintln!("loadtest: the relay, {listeners} listeners");
-    let relay = sockets.relay(&star.id, listener_sockets, rounds).await?;
+    sockets
+        .join_lobby(STAR.chain(listener_sockets.clone()))
+        .await?;
+    let relay = sockets
+        .relay(&star.id, listener_sockets.clone(), rounds)
+        .await?;
+    let crowd_relay = if crowd > listeners {
+        eprintln!("loadtest: the relay, {crowd} listeners");
+        sockets.join_lobby(listener_sockets.end..2 + crowd).await?;
+        sockets.relay(&star.id, 2..2 + crowd, rounds).await?
+    } else {
+        relay.clone()
+    };
+    eprintln!("loadtest: direct messages, {message_rate} a second");
+    let writing: Vec<(usize, &Member)> = writer_sockets.clone().zip(fans).collect();
+    let steady = sockets
+        .messages_at_a_rate(&star.usertag, &writing, Way::Socket, message_rate, rounds)
+        .await?;
+    let messages_url = format!("{http_base}/api/v1/messages/{}", star.usertag);
+    let steady_http = sockets
+        .messages_at_a_rate(
+            &star.usertag,
+            &writing,
+            Way::Http(&messages_url),
+            message_rate,
+            rounds,
+        )
+        .await?;
     eprintln!("loadtest: direct messages, {writers} writers at once");
     let over_sockets = sockets
         .messages_over_sockets(&star.usertag, writer_sockets, rounds)
         .await?;
     let over_http = sockets
-        .messages_over_http(&http_base, &star.usertag, &fans[..writers as usize], rounds)
+        .messages_over_http(&messages_url, &fans[..writers as usize], rounds)
         .await?;
     drop(server);
 
-    let rows = vec![
-        presence.row(&format!("presence, to each of {friends} friends"), &relay),
-        duo_presence.row(&format!("presence, to each of {listeners} friends"), &relay),
+    let relay = (&relay, listeners);
+    let crowd_relay = (&crowd_relay, crowd);
+    let mut rows = vec![
+        presence.row(
+            &format!("presence, to each of {friends} friends"),
+            crowd_relay,
+        ),
+        duo_presence.row(&format!("presence, to each of {listeners} friends"), relay),
+        steady.row(
+            &format!("direct messages over sockets, {message_rate} a second"),
+            relay,
+        ),
+        steady_http.row(
+            &format!("direct messages over HTTP, {message_rate} a second"),
+            relay,
+        ),
         over_sockets.row(
             &format!("direct messages over sockets, {writers} writers at once"),
-            &relay,
+            relay,
         ),
         over_http.row(
             &format!("direct messages over HTTP, {writers} writers at once"),
-            &relay,
+            relay,
         ),
-        relay.row(
+        relay.0.row(
             &format!("note relay, to each of {listeners} listeners"),
-            &relay,
+            relay,
         ),
     ];
+    if crowd > listeners {
+        let what = format!("note relay, to each of {crowd} listeners");
+        rows.push(crowd_relay.0.row(&what, crowd_relay));
+    }
     eprintln!("{}", table(&rows));
     Ok(SocialReport {
         mode: "social",
         friends,
         listeners: listeners as u32,
         writers,
+        message_rate,
         rounds: rounds as u32,
         rows,
     })
@@ -288,15 +356,10 @@ impl Sockets {
         self.rounds(mover, frame, &friends, &told, rounds).await
     }
 
-    /// The star (socket 0) and `listeners` in the Lobby; the star plays one note a round.
-    async fn relay(
-        &mut self,
-        star_id: &str,
-        listeners: Range<usize>,
-        rounds: usize,
-    ) -> Result<Figures, String> {
+    /// `sockets` join the Lobby; answers once each is in.
+    async fn join_lobby(&mut self, sockets: impl Iterator<Item = usize>) -> Result<(), String> {
         let joined = Instant::now();
-        let mut waiting: HashSet<usize> = std::iter::once(0).chain(listeners.clone()).collect();
+        let mut waiting: HashSet<usize> = sockets.collect();
         for &socket in &waiting {
             self.send_frame(socket, wire::join(LOBBY_ROOM_NAME)).await?;
         }
@@ -306,6 +369,16 @@ impl Sockets {
                 waiting.remove(&heard.socket);
             }
         }
+        Ok(())
+    }
+
+    /// The star (socket 0) plays one note a round in the Lobby, where `listeners` are.
+    async fn relay(
+        &mut self,
+        star_id: &str,
+        listeners: Range<usize>,
+        rounds: usize,
+    ) -> Result<Figures, String> {
         let note = |round: usize| wire::note(clock::now_ms(), 21 + (round % 88) as u32, 0);
         let told = Told::Note {
             sender_id: star_id.to_owned(),
@@ -369,30 +442,86 @@ impl Sockets {
         Ok(figures)
     }
 
+    /// `writers` take turns sending the star a direct message, `rate` a second, without
+    /// waiting for the last to arrive: each timed from its own sending to the star's socket.
+    async fn messages_at_a_rate(
+        &mut self,
+        star: &str,
+        writers: &[(usize, &Member)],
+        way: Way<'_>,
+        rate: f64,
+        count: usize,
+    ) -> Result<Figures, String> {
+        self.quiet().await?;
+        let total = WARM_UP + count;
+        let started = Instant::now();
+        let gap = Duration::from_secs_f64(1.0 / rate);
+        let mut sent_at = Vec::with_capacity(total);
+        let mut answers = Vec::new();
+        for (number, (socket, member)) in writers.iter().cycle().take(total).enumerate() {
+            time::sleep_until(started + gap * number as u32).await;
+            let text = format!("{STEADY}{number}");
+            sent_at.push(Instant::now());
+            match way {
+                Way::Socket => {
+                    let message = SendDirectMessage {
+                        usertag: star.to_owned(),
+                        text,
+                        request_id: number as u32,
+                    };
+                    self.send(*socket, client_message::Kind::SendMessage(message))
+                        .await?;
+                }
+                Way::Http(url) => {
+                    let body = serde_json::json!({ "text": text });
+                    let sent = member.http.post(url).json(&body).send();
+                    answers.push(tokio::task::spawn_local(sent));
+                }
+            }
+        }
+        let mut arrived = vec![None; total];
+        let mut waiting = total;
+        let last_sent = *sent_at.last().ok_or("no message sent")?;
+        while waiting > 0 {
+            let heard = self.next(last_sent).await?;
+            if let (true, Told::Numbered(number)) = (STAR.contains(&heard.socket), &heard.told) {
+                let slot = arrived
+                    .get_mut(*number as usize)
+                    .ok_or("an unknown message")?;
+                if slot.replace(heard.at - sent_at[*number as usize]).is_none() {
+                    waiting -= 1;
+                }
+            }
+        }
+        for answer in answers {
+            check_http_answer(answer.await.map_err(|error| error.to_string())?)?;
+        }
+        let mut figures = Figures::default();
+        for arrival in arrived.into_iter().skip(WARM_UP).flatten() {
+            figures.record(&[arrival]);
+        }
+        Ok(figures)
+    }
+
     /// `writers` each send the star a direct message over the REST API, at once.
     async fn messages_over_http(
         &mut self,
-        http_base: &str,
-        star: &str,
+        url: &str,
         writers: &[Member],
         rounds: usize,
     ) -> Result<Figures, String> {
-        let url = format!("{http_base}/api/v1/messages/{star}");
         let mut figures = Figures::default();
         for round in 0..WARM_UP + rounds {
             self.quiet().await?;
             let started = Instant::now();
             let sent = join_all(writers.iter().map(|writer| {
                 let body = serde_json::json!({ "text": format!("round {round}") });
-                writer.http.post(&url).json(&body).send()
+                writer.http.post(url).json(&body).send()
             }));
             let arrivals = self.arrivals(&STAR, writers.len(), &Told::Message, started);
             let (answers, arrivals) = tokio::join!(sent, arrivals);
             for answer in answers {
-                let answer = answer.map_err(|error| format!("a message over HTTP: {error}"))?;
-                if !answer.status().is_success() {
-                    return Err(format!("a message over HTTP: {}", answer.status()));
-                }
+                check_http_answer(answer)?;
             }
             if round >= WARM_UP {
                 figures.record(&arrivals?);
@@ -447,6 +576,24 @@ impl Sockets {
     }
 }
 
+/// A message sent over the REST API was taken.
+fn check_http_answer(answer: reqwest::Result<reqwest::Response>) -> Result<(), String> {
+    let answer = answer.map_err(|error| format!("a message over HTTP: {error}"))?;
+    match answer.status().is_success() {
+        true => Ok(()),
+        false => Err(format!("a message over HTTP: {}", answer.status())),
+    }
+}
+
+/// How a direct message is sent.
+#[derive(Clone, Copy)]
+enum Way<'a> {
+    /// Over the writer's socket, as the site's pages send it.
+    Socket,
+    /// Over the REST API, to this address.
+    Http(&'a str),
+}
+
 /// A socket's reader: passes on what a round may wait for, with the time it was read.
 async fn read(socket: usize, mut reader: SplitStream<Socket>, tell: mpsc::UnboundedSender<Heard>) {
     use server_message::Kind;
@@ -467,7 +614,12 @@ async fn read(socket: usize, mut reader: SplitStream<Socket>, tell: mpsc::Unboun
             Some(Kind::Notes(notes)) => Told::Note {
                 sender_id: notes.sender_id,
             },
-            Some(Kind::Inbox(inbox)) if !inbox.message_id.is_empty() => Told::Message,
+            Some(Kind::Inbox(inbox)) if !inbox.message_id.is_empty() => {
+                match inbox.message_text.strip_prefix(STEADY) {
+                    Some(number) => number.parse().map_or(Told::Message, Told::Numbered),
+                    None => Told::Message,
+                }
+            }
             Some(Kind::RoomJoined(_)) => Told::Joined,
             Some(Kind::MessageAnswer(answer)) if !answer.error.is_empty() => {
                 Told::Failed(format!("message refused: {}", answer.error))
@@ -488,6 +640,7 @@ async fn read(socket: usize, mut reader: SplitStream<Socket>, tell: mpsc::Unboun
 }
 
 /// Arrival times, per recipient and per round's last recipient, in µs.
+#[derive(Clone)]
 struct Figures {
     /// Every recipient's.
     each: Histogram<u64>,
@@ -521,7 +674,8 @@ impl Figures {
         }
     }
 
-    fn row(&self, what: &str, relay: &Figures) -> Row {
+    /// This scenario's row, compared with `relay` and its number of listeners.
+    fn row(&self, what: &str, (relay, relay_listeners): (&Figures, usize)) -> Row {
         let ms = |histogram: &Histogram<u64>, quantile: f64| {
             (histogram.value_at_quantile(quantile) as f64 / 10.0).round() / 100.0
         };
@@ -533,6 +687,7 @@ impl Figures {
             max_ms: (self.each.max() as f64 / 10.0).round() / 100.0,
             last_p50_ms: ms(&self.last, 0.5),
             last_p99_ms: ms(&self.last, 0.99),
+            relay_listeners: relay_listeners as u32,
             p50_vs_relay: ratio(ms(&self.each, 0.5), ms(&relay.each, 0.5)),
             p99_vs_relay: ratio(ms(&self.each, 0.99), ms(&relay.each, 0.99)),
         }
@@ -542,12 +697,12 @@ impl Figures {
 /// The rows as a table for people, on stderr.
 fn table(rows: &[Row]) -> String {
     let mut table = format!(
-        "{:<58} {:>7} {:>7} {:>7} {:>9} {:>9} {:>9}\n",
-        "ms", "p50", "p99", "max", "last p50", "last p99", "x relay"
+        "{:<58} {:>7} {:>7} {:>7} {:>9} {:>9} {:>9} {:>10}\n",
+        "ms", "p50", "p99", "max", "last p50", "last p99", "x relay", "(of)"
     );
     for row in rows {
         table.push_str(&format!(
-            "{:<58} {:>7.2} {:>7.2} {:>7.2} {:>9.2} {:>9.2} {:>4.2}/{:.2}\n",
+            "{:<58} {:>7.2} {:>7.2} {:>7.2} {:>9.2} {:>9.2} {:>4.2}/{:.2} {:>10}\n",
             row.what,
             row.p50_ms,
             row.p99_ms,
@@ -555,7 +710,8 @@ fn table(rows: &[Row]) -> String {
             row.last_p50_ms,
             row.last_p99_ms,
             row.p50_vs_relay,
-            row.p99_vs_relay
+            row.p99_vs_relay,
+            row.relay_listeners
         ));
     }
     table
@@ -572,9 +728,10 @@ mod tests {
         let mut presence = Figures::default();
         presence.record(&[Duration::from_millis(2), Duration::from_millis(4)]);
         presence.record(&[Duration::from_millis(2), Duration::from_millis(3)]);
-        let row = presence.row("presence", &relay);
+        let row = presence.row("presence", (&relay, 2));
         assert_eq!((row.p50_ms, row.p99_ms, row.max_ms), (2.0, 4.0, 4.0));
         assert_eq!((row.last_p50_ms, row.last_p99_ms), (3.0, 4.0));
         assert_eq!((row.p50_vs_relay, row.p99_vs_relay), (2.0, 2.0));
+        assert_eq!(row.relay_listeners, 2);
     }
 }
