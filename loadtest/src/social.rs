@@ -1,11 +1,11 @@
-//! Social mode (`--friends N`): how long after a member moves to another room each of their N
-//! online friends is told (and each of 99, as many as a Lobby of the usual size has
-//! listeners), how long a direct message takes from being sent (over a socket, as the site's
-//! pages send it, or over the REST API) to its reader's socket, in a steady stream of
-//! `--message-rate` a second and while `--writers` members write to that reader at once, and,
-//! in the same run against the same server, how long a note
-//! takes to reach each listener in the Lobby, with 99 listeners and with N: the relay's
-//! figures the others are compared with, each move with the relay of as many recipients.
+//! Social mode (`--friends N`), in one run against one server:
+//! - how long after a member moves to another room each of their N online friends is told
+//!   (and each of 99, as many as a Lobby of the usual size has listeners);
+//! - how long a direct message takes from being sent (over a socket, as the site's pages send
+//!   it, or over the REST API) to its reader's socket, in a steady stream of `--message-rate`
+//!   a second, and when `--writers` members write to that reader at once;
+//! - how long a note takes to reach each listener in the Lobby, with 99 listeners and with N:
+//!   the relay's figures the others are compared with, a move with the relay to as many.
 //!
 //! Members sign in through the local OAuth provider as players do; their friendships are put
 //! straight into the server's store (over HTTP the friend-request allowance would take days).
