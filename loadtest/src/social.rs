@@ -16,7 +16,6 @@
 use std::{collections::HashSet, ops::Range, time::Duration};
 
 use futures_util::{
-    future::join_all,
     stream::{SplitSink, SplitStream},
     SinkExt, StreamExt,
 };
@@ -233,10 +232,10 @@ pub async fn run(
         .await?;
     eprintln!("loadtest: direct messages, {writers} writers at once");
     let over_sockets = sockets
-        .messages_over_sockets(&star.usertag, writer_sockets, rounds)
+        .messages_at_once(&star.usertag, &writing, Way::Socket, rounds)
         .await?;
     let over_http = sockets
-        .messages_over_http(&messages_url, &fans[..writers as usize], rounds)
+        .messages_at_once(&star.usertag, &writing, Way::Http(&messages_url), rounds)
         .await?;
     drop(server);
 
@@ -412,31 +411,32 @@ impl Sockets {
         Ok(figures)
     }
 
-    /// `writers` (sockets) each send the star a direct message over their socket, at once.
-    async fn messages_over_sockets(
+    /// `writers` each send the star a direct message the `way` asked, at once, a round at a
+    /// time; each round timed from its start to each message's arrival.
+    async fn messages_at_once(
         &mut self,
         star: &str,
-        writers: Range<usize>,
+        writers: &[(usize, &Member)],
+        way: Way<'_>,
         rounds: usize,
     ) -> Result<Figures, String> {
         let mut figures = Figures::default();
         for round in 0..WARM_UP + rounds {
             self.quiet().await?;
             let started = Instant::now();
-            for writer in writers.clone() {
-                let message = SendDirectMessage {
-                    usertag: star.to_owned(),
-                    text: format!("round {round}"),
-                    request_id: round as u32,
-                };
-                self.send(writer, client_message::Kind::SendMessage(message))
-                    .await?;
+            let mut answers = Vec::new();
+            for &writer in writers {
+                let text = format!("round {round}");
+                let answer = self.write(writer, star, way, text, round as u32).await?;
+                answers.extend(answer);
             }
             let arrivals = self
                 .arrivals(&STAR, writers.len(), &Told::Message, started)
-                .await?;
+                .await;
+            // A refused request explains a message that never arrived.
+            check_http_answers(answers).await?;
             if round >= WARM_UP {
-                figures.record(&arrivals);
+                figures.record(&arrivals?);
             }
         }
         Ok(figures)
@@ -458,76 +458,74 @@ impl Sockets {
         let gap = Duration::from_secs_f64(1.0 / rate);
         let mut sent_at = Vec::with_capacity(total);
         let mut answers = Vec::new();
-        for (number, (socket, member)) in writers.iter().cycle().take(total).enumerate() {
+        for (number, writer) in writers.iter().cycle().take(total).enumerate() {
             time::sleep_until(started + gap * number as u32).await;
             let text = format!("{STEADY}{number}");
             sent_at.push(Instant::now());
-            match way {
-                Way::Socket => {
-                    let message = SendDirectMessage {
-                        usertag: star.to_owned(),
-                        text,
-                        request_id: number as u32,
-                    };
-                    self.send(*socket, client_message::Kind::SendMessage(message))
-                        .await?;
-                }
-                Way::Http(url) => {
-                    let body = serde_json::json!({ "text": text });
-                    let sent = member.http.post(url).json(&body).send();
-                    answers.push(tokio::task::spawn_local(sent));
-                }
-            }
+            let answer = self.write(*writer, star, way, text, number as u32).await?;
+            answers.extend(answer);
         }
-        let mut arrived = vec![None; total];
-        let mut waiting = total;
         let last_sent = *sent_at.last().ok_or("no message sent")?;
-        while waiting > 0 {
-            let heard = self.next(last_sent).await?;
-            if let (true, Told::Numbered(number)) = (STAR.contains(&heard.socket), &heard.told) {
-                let slot = arrived
-                    .get_mut(*number as usize)
-                    .ok_or("an unknown message")?;
-                if slot.replace(heard.at - sent_at[*number as usize]).is_none() {
-                    waiting -= 1;
-                }
-            }
-        }
-        for answer in answers {
-            check_http_answer(answer.await.map_err(|error| error.to_string())?)?;
-        }
+        let arrived = self.numbered_arrivals(&sent_at, last_sent).await;
+        // A refused request explains a message that never arrived.
+        check_http_answers(answers).await?;
+        let arrived = arrived?;
         let mut figures = Figures::default();
-        for arrival in arrived.into_iter().skip(WARM_UP).flatten() {
+        for arrival in arrived.into_iter().skip(WARM_UP) {
             figures.record(&[arrival]);
         }
         Ok(figures)
     }
 
-    /// `writers` each send the star a direct message over the REST API, at once.
-    async fn messages_over_http(
+    /// When the star's socket read each message of the steady stream, counted from its
+    /// sending (`sent_at`, by number); the last was sent at `last_sent`.
+    async fn numbered_arrivals(
         &mut self,
-        url: &str,
-        writers: &[Member],
-        rounds: usize,
-    ) -> Result<Figures, String> {
-        let mut figures = Figures::default();
-        for round in 0..WARM_UP + rounds {
-            self.quiet().await?;
-            let started = Instant::now();
-            let sent = join_all(writers.iter().map(|writer| {
-                let body = serde_json::json!({ "text": format!("round {round}") });
-                writer.http.post(url).json(&body).send()
-            }));
-            let arrivals = self.arrivals(&STAR, writers.len(), &Told::Message, started);
-            let (answers, arrivals) = tokio::join!(sent, arrivals);
-            for answer in answers {
-                check_http_answer(answer)?;
-            }
-            if round >= WARM_UP {
-                figures.record(&arrivals?);
+        sent_at: &[Instant],
+        last_sent: Instant,
+    ) -> Result<Vec<Duration>, String> {
+        let mut arrived = vec![None; sent_at.len()];
+        let mut waiting = sent_at.len();
+        while waiting > 0 {
+            let heard = self.next(last_sent).await?;
+            if let (true, Told::Numbered(number)) = (STAR.contains(&heard.socket), &heard.told) {
+                let number = *number as usize;
+                let slot = arrived.get_mut(number).ok_or("an unknown message")?;
+                if slot.replace(heard.at - sent_at[number]).is_none() {
+                    waiting -= 1;
+                }
             }
         }
-        Ok(figures)
+        Ok(arrived.into_iter().flatten().collect())
+    }
+
+    /// `writer` (its socket and member) sends the star a message the `way` asked. Over the
+    /// REST API the request runs in a task of its own, whose answer is handed back to check.
+    async fn write(
+        &mut self,
+        (socket, member): (usize, &Member),
+        star: &str,
+        way: Way<'_>,
+        text: String,
+        request_id: u32,
+    ) -> Result<Option<HttpAnswer>, String> {
+        match way {
+            Way::Socket => {
+                let message = SendDirectMessage {
+                    usertag: star.to_owned(),
+                    text,
+                    request_id,
+                };
+                self.send(socket, client_message::Kind::SendMessage(message))
+                    .await?;
+                Ok(None)
+            }
+            Way::Http(url) => {
+                let body = serde_json::json!({ "text": text });
+                let sent = member.http.post(url).json(&body).send();
+                Ok(Some(tokio::task::spawn_local(sent)))
+            }
+        }
     }
 
     /// When each of the first `count` times any of `sockets` is told `told` happened,
@@ -576,14 +574,22 @@ impl Sockets {
     }
 }
 
-/// A message sent over the REST API was taken.
-fn check_http_answer(answer: reqwest::Result<reqwest::Response>) -> Result<(), String> {
-    let answer = answer.map_err(|error| format!("a message over HTTP: {error}"))?;
-    match answer.status().is_success() {
-        true => Ok(()),
-        false => Err(format!("a message over HTTP: {}", answer.status())),
+/// Every message sent over the REST API was taken.
+async fn check_http_answers(answers: Vec<HttpAnswer>) -> Result<(), String> {
+    for answer in answers {
+        let answer = answer
+            .await
+            .map_err(|error| error.to_string())?
+            .map_err(|error| format!("a message over HTTP: {error}"))?;
+        if !answer.status().is_success() {
+            return Err(format!("a message over HTTP: {}", answer.status()));
+        }
     }
+    Ok(())
 }
+
+/// A message's request over the REST API, running in a task of its own.
+type HttpAnswer = tokio::task::JoinHandle<reqwest::Result<reqwest::Response>>;
 
 /// How a direct message is sent.
 #[derive(Clone, Copy)]

@@ -917,6 +917,19 @@ async fn signed_in(
     browser
 }
 
+/// What a test keeps alive while it runs: Redis, the shared store and the OAuth provider.
+type Kept = (Shared, OAuthProvider);
+
+/// Two instances signing in through one local provider, with Mia signed in on A and Bob on B.
+async fn mia_on_a_and_bob_on_b() -> (Kept, ServerProcess, ServerProcess, Browser, Browser) {
+    let shared = Shared::new();
+    let provider = OAuthProvider::start().await;
+    let (a, b) = shared.two_signing_in(&provider).await;
+    let mia = signed_in(&provider, a.address, "mia").await;
+    let bob = signed_in(&provider, b.address, "bob").await;
+    ((shared, provider), a, b, mia, bob)
+}
+
 /// Gives an account exactly these roles, as an admin does.
 async fn set_roles(admin: &Browser, id: &str, roles: &[&str]) {
     let response = admin
@@ -1333,11 +1346,7 @@ async fn a_block_reaches_the_blockers_sockets_and_room_on_every_instance() {
 /// watches on B.
 #[tokio::test]
 async fn a_friends_whereabouts_reach_them_on_another_instance() {
-    let shared = Shared::new();
-    let provider = OAuthProvider::start().await;
-    let (a, b) = shared.two_signing_in(&provider).await;
-    let mia = signed_in(&provider, a.address, "mia").await;
-    let bob = signed_in(&provider, b.address, "bob").await;
+    let (_kept, a, b, mia, bob) = mia_on_a_and_bob_on_b().await;
     befriend(&mia, &bob).await;
 
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
@@ -1362,11 +1371,7 @@ async fn a_friends_whereabouts_reach_them_on_another_instance() {
 /// connection had kept the list of friends from before: Mia plays on A, Bob accepts her on B.
 #[tokio::test]
 async fn friends_made_on_one_instance_are_told_moves_made_on_another() {
-    let shared = Shared::new();
-    let provider = OAuthProvider::start().await;
-    let (a, b) = shared.two_signing_in(&provider).await;
-    let mia = signed_in(&provider, a.address, "mia").await;
-    let bob = signed_in(&provider, b.address, "bob").await;
+    let (_kept, a, b, mia, bob) = mia_on_a_and_bob_on_b().await;
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
     let (mut mia_on_a, mia_you) = a.connect(mia.cookie().as_deref()).await;
     // Mia's first move: her friends (none) are read on A, and kept.
@@ -1438,11 +1443,7 @@ async fn told_in(client: &mut WsClient, friend: &str, room: &str, window: Durati
 /// renames herself through A while her tab on B is in the Lobby with Bob.
 #[tokio::test]
 async fn a_changed_name_reaches_the_members_tabs_on_another_instance() {
-    let shared = Shared::new();
-    let provider = OAuthProvider::start().await;
-    let (a, b) = shared.two_signing_in(&provider).await;
-    let mia = signed_in(&provider, a.address, "mia").await;
-    let bob = signed_in(&provider, b.address, "bob").await;
+    let (_kept, _a, b, mia, bob) = mia_on_a_and_bob_on_b().await;
     let (mut mia_on_b, mia_you) = b.connect(mia.cookie().as_deref()).await;
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
     mia_on_b.enter("Lobby").await;
@@ -1473,11 +1474,7 @@ async fn a_changed_name_reaches_the_members_tabs_on_another_instance() {
 
 #[tokio::test]
 async fn a_direct_message_reaches_its_reader_on_another_instance() {
-    let shared = Shared::new();
-    let provider = OAuthProvider::start().await;
-    let (a, b) = shared.two_signing_in(&provider).await;
-    let mia = signed_in(&provider, a.address, "mia").await;
-    let bob = signed_in(&provider, b.address, "bob").await;
+    let (_kept, _a, b, mia, bob) = mia_on_a_and_bob_on_b().await;
     let (mut bob_on_b, _) = b.connect(bob.cookie().as_deref()).await;
     let (mut mia_on_b, _) = b.connect(mia.cookie().as_deref()).await;
     let sent = mia
